@@ -1,0 +1,1 @@
+"""Samverkan: local crime-prevention collaboration, from first meeting to follow-up."""

@@ -1,0 +1,30 @@
+"""Named choices for accounts, with translated labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Kommun")
+    POLICE_AREA = "police_area", _("Lokalpolisområde")
+    REGION = "region", _("Region")
+    OTHER = "other", _("Annan organisation")
+
+
+class Role(models.TextChoices):
+    """What a member may do in a partnership.
+
+    ADMIN manages members and everything else; COORDINATOR edits; MEMBER reads and
+    comments; STEERING reads and approves (steering-group members).
+    """
+
+    ADMIN = "admin", _("Administratör")
+    COORDINATOR = "coordinator", _("Samordnare")
+    MEMBER = "member", _("Medlem")
+    STEERING = "steering", _("Styrgruppsledamot")
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Skapad")
+    UPDATE = "update", _("Ändrad")
+    DELETE = "delete", _("Borttagen")

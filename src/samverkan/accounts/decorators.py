@@ -1,0 +1,49 @@
+"""View decorators that apply the access rules of ``accounts.access`` to every view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from samverkan.accounts.access import get_partnership_for
+
+View = Callable[..., HttpResponse]
+
+
+def partnership_view(action: str = "view", methods: tuple[str, ...] = ("GET",)) -> Callable:
+    """Wrap a view that works on one partnership, given as ``pk`` in the URL.
+
+    The partnership is fetched through the access module (outsider 404, missing right 403)
+    before the method is even looked at, and passed to the view as its second argument.
+    ``action`` is kept on the view so the access test can check every URL pattern.
+    """
+
+    def decorate(func: View) -> View:
+        @wraps(func)
+        def wrapper(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+            partnership = get_partnership_for(request.user, pk, action=action)
+            return require_http_methods(list(methods))(
+                lambda req, **kw: func(req, partnership, **kw)
+            )(request, **kwargs)
+
+        guarded = login_required(wrapper)
+        guarded.access = action  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def user_view(methods: tuple[str, ...] = ("GET",)) -> Callable:
+    """A logged-in page that is not tied to one partnership (its queries scope themselves)."""
+
+    def decorate(func: View) -> View:
+        guarded = login_required(require_http_methods(list(methods))(func))
+        guarded.access = "user"  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate

@@ -1,0 +1,142 @@
+"""Users, organisations, memberships and the audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.choices import AuditAction, OrganisationKind, Role
+
+
+class Organisation(models.Model):
+    """A municipality, local police area, region or other body that can be a party."""
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=OrganisationKind.choices)
+    code = models.CharField(
+        _("kommunkod"),
+        max_length=4,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{4}$", _("Kommunkoden ska vara fyra siffror, t.ex. 0180."))
+        ],
+        help_text=_("Fyrsiffrig kommunkod enligt SCB (endast kommuner)."),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. Belongs to one home organisation; joins partnerships via parties."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        related_name="users",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    title = models.CharField(_("befattning"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A user's place in a partnership: through one party, with one role."""
+
+    partnership_lookup = "party__partnership"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        related_name="memberships",
+        on_delete=models.CASCADE,
+    )
+    party = models.ForeignKey(
+        "partnerships.Party",
+        verbose_name=_("part"),
+        related_name="memberships",
+        on_delete=models.CASCADE,
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("tillagd"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "party"], name="membership_unique_user_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.party} ({self.get_role_display()})"
+
+    def audit_partnership_id(self) -> int:
+        return self.party.partnership_id
+
+
+class LoginAttempt(models.Model):
+    """A failed login, kept in the database so the limit holds across processes."""
+
+    username = models.CharField(_("användarnamn"), max_length=150, db_index=True)
+    address = models.GenericIPAddressField(_("adress"), null=True, blank=True, db_index=True)
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("misslyckad inloggning")
+        verbose_name_plural = _("misslyckade inloggningar")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """One recorded change: who changed what, when, and the values before and after."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("samverkan"),
+        related_name="audit_entries",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        related_name="audit_entries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    user_name = models.CharField(_("användarens namn"), max_length=200, blank=True)
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("händelse"), max_length=10, choices=AuditAction.choices)
+    model_label = models.CharField(_("objekttyp"), max_length=100)
+    object_id = models.CharField(_("objekt-id"), max_length=40)
+    object_repr = models.CharField(_("objekt"), max_length=300)
+    changes = models.JSONField(_("ändringar"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("historikpost")
+        verbose_name_plural = _("historik")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["model_label", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_name}: {self.object_repr}"

@@ -1,0 +1,33 @@
+"""Job progress pages (polled by htmx) and result downloads, scoped to the partnership."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from samverkan.accounts import access
+from samverkan.accounts.decorators import partnership_view
+from samverkan.jobs.models import Job
+from samverkan.lib import htmx
+from samverkan.partnerships.models import Partnership
+
+
+def _job(partnership: Partnership, job_id: int) -> Job:
+    return access.scoped(Job.objects.all(), partnership, job_id)
+
+
+@partnership_view()
+def job_detail(request: HttpRequest, partnership: Partnership, job_id: int) -> HttpResponse:
+    job = _job(partnership, job_id)
+    context = {"partnership": partnership, "job": job, "section": "history"}
+    if htmx.is_partial(request):
+        return render(request, "jobs/_progress.html", context)
+    return render(request, "jobs/detail.html", context)
+
+
+@partnership_view()
+def job_download(request: HttpRequest, partnership: Partnership, job_id: int) -> FileResponse:
+    job = _job(partnership, job_id)
+    if not job.output:
+        raise Http404("Jobbet har ingen fil")
+    return FileResponse(job.output.open("rb"), as_attachment=True)

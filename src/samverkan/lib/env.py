@@ -1,0 +1,71 @@
+"""Typed helpers that read settings from the environment and refuse nonsense.
+
+A setting either has a valid value or the process stops with a message that names the
+variable; a typo such as ``DEBUG=yes`` must never silently become False.
+Secrets may come from ``NAME_FILE`` (a path whose content is the value), as container
+platforms mount them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_TRUE = {"true", "1", "on"}
+_FALSE = {"false", "0", "off"}
+
+
+class SettingError(Exception):
+    """A setting in the environment has a value we cannot accept."""
+
+
+def env_str(name: str, default: str = "") -> str:
+    """Return NAME, or the content of the file named by NAME_FILE, or the default."""
+    if name in os.environ:
+        return os.environ[name]
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SettingError(f"{name}_FILE={file_name!r} cannot be read: {exc}") from exc
+    return default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = env_str(name, "")
+    if raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingError(f"{name}={raw!r} is not a boolean; use true/false, 1/0 or on/off")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = env_str(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingError(f"{name}={raw!r} is not a whole number") from exc
+    if minimum is not None and value < minimum:
+        raise SettingError(f"{name}={value} is below the minimum {minimum}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = env_str(name, "")
+    if raw == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise SettingError(f"{name}={value!r} must be one of: {', '.join(choices)}")
+    return value

@@ -1,0 +1,67 @@
+"""Form helpers shared by the step apps: optimistic locking and upload checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.lib.versioning import EditConflict, save_versioned
+
+ALLOWED_UPLOADS = {".pdf", ".docx", ".doc", ".odt", ".txt", ".png", ".jpg", ".jpeg"}
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form that refuses to overwrite someone else's newer change."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def save_checked(self) -> Any:
+        """Save, or add a form error and return None if the object changed meanwhile."""
+        instance = self.save(commit=False)
+        try:
+            save_versioned(instance, self.cleaned_data.get("version"))
+        except EditConflict:
+            self.add_error(None, EditConflict.message)
+            return None
+        self.save_m2m()
+        return instance
+
+
+def check_upload(upload: Any) -> Any:
+    """Accept office documents and images up to MAX_UPLOAD_MB; say what is allowed if not."""
+    if not upload:
+        return upload
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in ALLOWED_UPLOADS:
+        raise forms.ValidationError(
+            _("Filtypen %(suffix)s tas inte emot. Tillåtna typer: %(allowed)s."),
+            params={"suffix": suffix or "?", "allowed": ", ".join(sorted(ALLOWED_UPLOADS))},
+        )
+    if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+        raise forms.ValidationError(
+            _("Filen är för stor (högst %(mb)s MB)."), params={"mb": settings.MAX_UPLOAD_MB}
+        )
+    return upload
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)

@@ -1,0 +1,81 @@
+"""Domain operations of step 1 that touch several models at once."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samverkan.accounts.choices import Role
+from samverkan.accounts.models import Membership, Organisation, User
+from samverkan.partnerships.choices import MilestoneKind, PartyKind
+from samverkan.partnerships.models import Cycle, Milestone, Partnership, Party
+
+
+@transaction.atomic
+def create_partnership(
+    partnership: Partnership,
+    municipality: Organisation,
+    police_area: Organisation,
+    creator: User,
+    creator_side: str,
+) -> Partnership:
+    """Save a new partnership with both signing parties, cycle 1 and the creator as admin."""
+    for org in (municipality, police_area):
+        if org.pk is None:
+            org.save()
+    partnership.municipality = municipality
+    partnership.police_area = police_area
+    partnership.created_by = creator
+    partnership.save()
+    parties = {
+        "municipality": Party.objects.create(
+            partnership=partnership,
+            organisation=municipality,
+            kind=PartyKind.SIGNATORY,
+            signatory_title=_("Kommunstyrelsens ordförande"),
+        ),
+        "police_area": Party.objects.create(
+            partnership=partnership,
+            organisation=police_area,
+            kind=PartyKind.SIGNATORY,
+            signatory_title=_("Lokalpolisområdeschef"),
+        ),
+    }
+    Membership.objects.create(user=creator, party=parties[creator_side], role=Role.ADMIN)
+    Cycle.objects.create(partnership=partnership, number=1, starts_on=partnership.started_on)
+    return partnership
+
+
+# A typical Swedish municipal budget year (dates vary by municipality; users adjust them).
+# The handbook (p. 33) advises finishing the problem phases before the budget process so the
+# measures can be financed.
+_BUDGET_STEPS: tuple[tuple[int, int, str, int | None], ...] = (
+    (2, 15, "Budgetdirektiv för nästa år beslutas", None),
+    (3, 31, "Gemensam problembild klar (steg 3) för att hinna in i budgetarbetet", 3),
+    (4, 30, "Nämndernas budgetunderlag lämnas", None),
+    (6, 15, "Kommunfullmäktige beslutar om budget och mål", None),
+    (11, 30, "Nämndernas verksamhetsplaner med åtgärderna beslutas", 4),
+)
+
+
+@transaction.atomic
+def add_budget_process(partnership: Partnership, year: int) -> list[Milestone]:
+    """Add the usual budget-process dates for ``year``, skipping ones already there."""
+    created = []
+    for month, day, title, step in _BUDGET_STEPS:
+        date = datetime.date(year, month, day)
+        title_sv = _(title)
+        exists = partnership.milestones.filter(date=date, title=title_sv).exists()
+        if not exists:
+            created.append(
+                Milestone.objects.create(
+                    partnership=partnership,
+                    date=date,
+                    title=title_sv,
+                    kind=MilestoneKind.BUDGET if step is None else MilestoneKind.STEP,
+                    step=step,
+                )
+            )
+    return created

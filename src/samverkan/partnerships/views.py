@@ -1,0 +1,504 @@
+"""Step 1 pages. Views coordinate; rules live in models, forms, services and accounts.access."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samverkan.accounts import access
+from samverkan.accounts.decorators import partnership_view, user_view
+from samverkan.accounts.models import AuditEntry, Membership
+from samverkan.jobs.registry import enqueue
+from samverkan.lib import htmx
+from samverkan.lib.views import form_page
+from samverkan.partnerships import forms, services
+from samverkan.partnerships.models import (
+    Coordinator,
+    Decision,
+    Group,
+    GroupMember,
+    Meeting,
+    Milestone,
+    Partnership,
+    Party,
+)
+
+
+def _url(name: str, partnership: Partnership, **kwargs: int) -> str:
+    return reverse(f"partnerships:{name}", kwargs={"pk": partnership.pk, **kwargs})
+
+
+def _ctx(request: HttpRequest, partnership: Partnership, section: str) -> dict:
+    return {
+        "partnership": partnership,
+        "section": section,
+        "can_edit": access.can_edit(request.user, partnership),
+        "can_manage": access.can_manage(request.user, partnership),
+    }
+
+
+# ---- partnerships ---------------------------------------------------------------------------
+
+
+@user_view()
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    partnerships = (
+        access.partnerships_for(request.user)
+        .select_related("municipality", "police_area")
+        .annotate(party_count=Count("parties", distinct=True))
+    )
+    return render(request, "partnerships/list.html", {"partnerships": partnerships})
+
+
+@user_view(methods=("GET", "POST"))
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    form = forms.PartnershipCreateForm(request.POST or None)
+
+    def save(form: forms.PartnershipCreateForm) -> Partnership:
+        return services.create_partnership(
+            form.save(commit=False),
+            form.municipality,
+            form.police_area,
+            request.user,
+            form.cleaned_data["my_side"],
+        )
+
+    return form_page(
+        request,
+        form,
+        title=_("Ny samverkan"),
+        save=save,
+        success_url=lambda p: reverse("process:dashboard", kwargs={"pk": p.pk}),
+        success_message=_("Samverkan är skapad. Nästa steg: parter, samordnare och grupper."),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def partnership_edit(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.PartnershipForm(request.POST or None, instance=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra uppgifter om samverkan"),
+        success_url=reverse("process:dashboard", kwargs={"pk": partnership.pk}),
+        success_message=_("Uppgifterna är sparade."),
+        context=_ctx(request, partnership, "overview"),
+    )
+
+
+# ---- parties and coordinators ----------------------------------------------------------------
+
+
+@partnership_view()
+def party_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    parties = partnership.parties.select_related("organisation", "coordinator").annotate(
+        member_count=Count("memberships")
+    )
+    return render(
+        request,
+        "partnerships/parties.html",
+        {**_ctx(request, partnership, "parties"), "parties": parties},
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def party_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.PartyForm(request.POST or None, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Lägg till part"),
+        success_url=_url("parties", partnership),
+        success_message=_("Parten är tillagd."),
+        context=_ctx(request, partnership, "parties"),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def party_edit(request: HttpRequest, partnership: Partnership, party_id: int) -> HttpResponse:
+    party = access.scoped(Party.objects.select_related("organisation"), partnership, party_id)
+    form = forms.PartyForm(request.POST or None, instance=party, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra part: %(name)s") % {"name": party},
+        success_url=_url("parties", partnership),
+        success_message=_("Parten är sparad."),
+        context=_ctx(request, partnership, "parties"),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def coordinator_edit(request: HttpRequest, partnership: Partnership, party_id: int) -> HttpResponse:
+    party = access.scoped(Party.objects.select_related("organisation"), partnership, party_id)
+    coordinator = party.coordinator_or_none() or Coordinator(party=party)
+    form = forms.CoordinatorForm(request.POST or None, instance=coordinator)
+    return form_page(
+        request,
+        form,
+        title=_("Samordnare för %(name)s") % {"name": party},
+        success_url=_url("parties", partnership),
+        success_message=_("Samordnaren är sparad."),
+        context=_ctx(request, partnership, "parties"),
+    )
+
+
+# ---- groups -----------------------------------------------------------------------------------
+
+
+@partnership_view()
+def group_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    groups = partnership.groups.prefetch_related(
+        Prefetch("members", queryset=GroupMember.objects.select_related("party__organisation"))
+    )
+    return render(
+        request,
+        "partnerships/groups.html",
+        {**_ctx(request, partnership, "groups"), "groups": groups},
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def group_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.GroupForm(request.POST or None, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ny grupp"),
+        success_url=lambda g: _url("group_detail", partnership, group_id=g.pk),
+        success_message=_("Gruppen är skapad. Lägg till ledamöter."),
+        context=_ctx(request, partnership, "groups"),
+    )
+
+
+@partnership_view()
+def group_detail(request: HttpRequest, partnership: Partnership, group_id: int) -> HttpResponse:
+    group = access.scoped(Group.objects.all(), partnership, group_id)
+    members = group.members.select_related("party__organisation")
+    return render(
+        request,
+        "partnerships/group_detail.html",
+        {
+            **_ctx(request, partnership, "groups"),
+            "group": group,
+            "members": members,
+            "meetings": group.meetings.all()[:10],
+            "member_form": forms.GroupMemberForm(group=group),
+        },
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def group_edit(request: HttpRequest, partnership: Partnership, group_id: int) -> HttpResponse:
+    group = access.scoped(Group.objects.all(), partnership, group_id)
+    form = forms.GroupForm(request.POST or None, instance=group, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra grupp: %(name)s") % {"name": group},
+        success_url=_url("group_detail", partnership, group_id=group.pk),
+        success_message=_("Gruppen är sparad."),
+        context=_ctx(request, partnership, "groups"),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def group_member_add(request: HttpRequest, partnership: Partnership, group_id: int) -> HttpResponse:
+    group = access.scoped(Group.objects.all(), partnership, group_id)
+    form = forms.GroupMemberForm(request.POST or None, group=group)
+    return form_page(
+        request,
+        form,
+        title=_("Ny ledamot i %(name)s") % {"name": group},
+        success_url=_url("group_detail", partnership, group_id=group.pk),
+        success_message=_("Ledamoten är tillagd."),
+        context=_ctx(request, partnership, "groups"),
+    )
+
+
+@partnership_view("edit", methods=("POST",))
+def group_member_remove(
+    request: HttpRequest, partnership: Partnership, group_id: int, group_member_id: int
+) -> HttpResponse:
+    group = access.scoped(Group.objects.all(), partnership, group_id)
+    member = group.members.filter(pk=group_member_id).first()
+    if member is None:
+        raise Http404
+    member.delete()
+    messages.success(request, _("%(name)s är borttagen ur gruppen.") % {"name": member.name})
+    return htmx.redirect(request, _url("group_detail", partnership, group_id=group.pk))
+
+
+# ---- decisions --------------------------------------------------------------------------------
+
+
+@partnership_view()
+def decision_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    return render(
+        request,
+        "partnerships/decisions.html",
+        {**_ctx(request, partnership, "decisions"), "decisions": partnership.decisions.all()},
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def decision_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.DecisionForm(request.POST or None, request.FILES or None, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Nytt beslut"),
+        success_url=lambda d: _url("decision_detail", partnership, decision_id=d.pk),
+        success_message=_("Beslutet är registrerat."),
+        context=_ctx(request, partnership, "decisions"),
+    )
+
+
+@partnership_view()
+def decision_detail(
+    request: HttpRequest, partnership: Partnership, decision_id: int
+) -> HttpResponse:
+    decision = access.scoped(Decision.objects.select_related("meeting"), partnership, decision_id)
+    return render(
+        request,
+        "partnerships/decision_detail.html",
+        {**_ctx(request, partnership, "decisions"), "decision": decision},
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def decision_edit(request: HttpRequest, partnership: Partnership, decision_id: int) -> HttpResponse:
+    decision = access.scoped(Decision.objects.all(), partnership, decision_id)
+    form = forms.DecisionForm(
+        request.POST or None, request.FILES or None, instance=decision, partnership=partnership
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Ändra beslut"),
+        success_url=_url("decision_detail", partnership, decision_id=decision.pk),
+        success_message=_("Beslutet är sparat."),
+        context=_ctx(request, partnership, "decisions"),
+    )
+
+
+@partnership_view()
+def decision_attachment(
+    request: HttpRequest, partnership: Partnership, decision_id: int
+) -> FileResponse:
+    decision = access.scoped(Decision.objects.all(), partnership, decision_id)
+    if not decision.attachment:
+        raise Http404("Beslutet har ingen bifogad fil")
+    return FileResponse(decision.attachment.open("rb"), as_attachment=True)
+
+
+# ---- meetings ---------------------------------------------------------------------------------
+
+
+@partnership_view()
+def meeting_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    meetings = partnership.meetings.select_related("group")
+    return render(
+        request,
+        "partnerships/meetings.html",
+        {**_ctx(request, partnership, "meetings"), "meetings": meetings},
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def meeting_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    if not partnership.groups.exists():
+        messages.info(request, _("Skapa en grupp först: varje möte hör till en grupp."))
+        return redirect(_url("group_create", partnership))
+    form = forms.MeetingForm(request.POST or None, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Nytt möte"),
+        success_url=lambda m: _url("meeting_detail", partnership, meeting_id=m.pk),
+        success_message=_("Mötet är inlagt."),
+        context=_ctx(request, partnership, "meetings"),
+    )
+
+
+@partnership_view()
+def meeting_detail(request: HttpRequest, partnership: Partnership, meeting_id: int) -> HttpResponse:
+    meeting = access.scoped(Meeting.objects.select_related("group"), partnership, meeting_id)
+    return render(
+        request,
+        "partnerships/meeting_detail.html",
+        {
+            **_ctx(request, partnership, "meetings"),
+            "meeting": meeting,
+            "attendees": meeting.attendees.select_related("party__organisation"),
+            "decisions": meeting.decisions.all(),
+        },
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def meeting_edit(request: HttpRequest, partnership: Partnership, meeting_id: int) -> HttpResponse:
+    meeting = access.scoped(Meeting.objects.all(), partnership, meeting_id)
+    form = forms.MeetingForm(request.POST or None, instance=meeting, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra möte"),
+        success_url=_url("meeting_detail", partnership, meeting_id=meeting.pk),
+        success_message=_("Mötet är sparat."),
+        context=_ctx(request, partnership, "meetings"),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def meeting_minutes(
+    request: HttpRequest, partnership: Partnership, meeting_id: int
+) -> HttpResponse:
+    meeting = access.scoped(Meeting.objects.select_related("group"), partnership, meeting_id)
+    form = forms.MinutesForm(request.POST or None, instance=meeting)
+    return form_page(
+        request,
+        form,
+        title=_("Protokoll: %(meeting)s") % {"meeting": meeting},
+        success_url=_url("meeting_detail", partnership, meeting_id=meeting.pk),
+        success_message=_("Protokollet är sparat."),
+        context=_ctx(request, partnership, "meetings"),
+    )
+
+
+# ---- planning calendar ------------------------------------------------------------------------
+
+
+@partnership_view()
+def calendar(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    from django.utils import timezone
+
+    return render(
+        request,
+        "partnerships/calendar.html",
+        {
+            **_ctx(request, partnership, "calendar"),
+            "milestones": partnership.milestones.all(),
+            "budget_form": forms.BudgetYearForm(initial={"year": timezone.localdate().year + 1}),
+        },
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def milestone_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.MilestoneForm(request.POST or None, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ny milstolpe"),
+        success_url=_url("calendar", partnership),
+        success_message=_("Milstolpen är inlagd."),
+        context=_ctx(request, partnership, "calendar"),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def milestone_edit(
+    request: HttpRequest, partnership: Partnership, milestone_id: int
+) -> HttpResponse:
+    milestone = access.scoped(Milestone.objects.all(), partnership, milestone_id)
+    form = forms.MilestoneForm(request.POST or None, instance=milestone, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra milstolpe"),
+        success_url=_url("calendar", partnership),
+        success_message=_("Milstolpen är sparad."),
+        context=_ctx(request, partnership, "calendar"),
+    )
+
+
+@partnership_view("edit", methods=("POST",))
+def budget_process_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.BudgetYearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ange ett budgetår mellan 2000 och 2100."))
+    else:
+        created = services.add_budget_process(partnership, form.cleaned_data["year"])
+        messages.success(
+            request, _("%(n)s datum från budgetprocessen lades till.") % {"n": len(created)}
+        )
+    return htmx.redirect(request, _url("calendar", partnership))
+
+
+# ---- members ----------------------------------------------------------------------------------
+
+
+@partnership_view()
+def member_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    memberships = Membership.objects.filter(party__partnership=partnership).select_related(
+        "user", "party__organisation"
+    )
+    return render(
+        request,
+        "partnerships/members.html",
+        {**_ctx(request, partnership, "members"), "memberships": memberships},
+    )
+
+
+@partnership_view("manage", methods=("GET", "POST"))
+def member_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.MembershipForm(request.POST or None, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ny medlem"),
+        save=lambda f: f.save(),
+        success_url=_url("members", partnership),
+        success_message=_("Medlemmen är tillagd."),
+        context=_ctx(request, partnership, "members"),
+    )
+
+
+@partnership_view("manage", methods=("POST",))
+def member_remove(
+    request: HttpRequest, partnership: Partnership, membership_id: int
+) -> HttpResponse:
+    membership = access.scoped(
+        Membership.objects.select_related("user"), partnership, membership_id
+    )
+    admins = Membership.objects.filter(party__partnership=partnership, role="admin")
+    if membership.role == "admin" and admins.count() == 1:
+        messages.error(request, _("Den sista administratören kan inte tas bort."))
+    else:
+        membership.delete()
+        messages.success(request, _("%(user)s är inte längre medlem.") % {"user": membership.user})
+    return htmx.redirect(request, _url("members", partnership))
+
+
+# ---- history and export -----------------------------------------------------------------------
+
+
+@partnership_view()
+def history(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    entries = AuditEntry.objects.filter(partnership=partnership)
+    model = request.GET.get("model", "")
+    object_id = request.GET.get("object", "")
+    if model and object_id:
+        entries = entries.filter(model_label=model, object_id=object_id)
+    return render(
+        request,
+        "partnerships/history.html",
+        {
+            **_ctx(request, partnership, "history"),
+            "entries": entries.select_related("user")[:300],
+            "filtered": bool(model and object_id),
+        },
+    )
+
+
+@partnership_view("edit", methods=("POST",))
+def export_start(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    job = enqueue("partnerships.export", partnership=partnership, user=request.user)
+    return htmx.redirect(
+        request, reverse("jobs:detail", kwargs={"pk": partnership.pk, "job_id": job.pk})
+    )

@@ -1,0 +1,135 @@
+"""Each step's "klart när" checklist, computed from the data, never ticked by hand.
+
+Step apps contribute a checklist function through ``register``; the dashboard asks for every
+registered step. Step 1's items follow the handbook's list on p. 36, restated for today's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.partnerships.choices import GroupKind
+from samverkan.partnerships.models import Partnership
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    label: Promise
+    done: bool
+    detail: str = ""
+    url_name: str = ""  # where the user fixes it (name under the partnership)
+
+
+@dataclass(frozen=True)
+class Checklist:
+    step: int
+    items: tuple[ChecklistItem, ...]
+
+    @property
+    def done(self) -> bool:
+        return all(item.done for item in self.items)
+
+    @property
+    def done_count(self) -> int:
+        return sum(item.done for item in self.items)
+
+
+ChecklistFunction = Callable[[Partnership], Checklist]
+_CHECKLISTS: dict[int, ChecklistFunction] = {}
+
+
+def register(step: int) -> Callable[[ChecklistFunction], ChecklistFunction]:
+    def add(func: ChecklistFunction) -> ChecklistFunction:
+        _CHECKLISTS[step] = func
+        return func
+
+    return add
+
+
+def checklist_for(partnership: Partnership, step: int) -> Checklist | None:
+    func = _CHECKLISTS.get(step)
+    return func(partnership) if func else None
+
+
+def current_step(partnership: Partnership) -> int:
+    """The first step whose checklist is not complete (steps without one count as open)."""
+    for step in range(1, 6):
+        checklist = checklist_for(partnership, step)
+        if checklist is None or not checklist.done:
+            return step
+    return 5
+
+
+@register(1)
+def step1(partnership: Partnership) -> Checklist:
+    parties = list(partnership.parties.select_related("organisation"))
+    signatories = [p for p in parties if p.is_signatory()]
+    signatory_orgs = {p.organisation_id for p in signatories}
+    both_signing = {partnership.municipality_id, partnership.police_area_id} <= signatory_orgs
+    named_signers = bool(signatories) and all(p.signatory_title for p in signatories)
+
+    with_coordinator = {p.pk for p in parties if p.coordinator_or_none() is not None}
+    missing_coordinators = [p for p in signatories if p.pk not in with_coordinator]
+
+    steering = partnership.groups.filter(kind=GroupKind.STEERING).first()
+    steering_parties = steering.represented_parties() if steering else set()
+    missing_in_steering = [p for p in signatories if p.pk not in steering_parties]
+    has_preparation = partnership.groups.filter(kind=GroupKind.PREPARATION).exists()
+
+    decision = partnership.collaboration_decision()
+    held = [m for m in partnership.meetings.all() if m.is_held()]
+
+    def names(items: list) -> str:
+        return ", ".join(str(p) for p in items)
+
+    items = (
+        ChecklistItem(
+            _("Kommunen och lokalpolisområdet är båda signerande parter"),
+            both_signing,
+            "" if both_signing else str(_("Lägg till båda som signerande parter.")),
+            "parties",
+        ),
+        ChecklistItem(
+            _("Varje signerande part har angett vem som undertecknar"),
+            named_signers,
+            "",
+            "parties",
+        ),
+        ChecklistItem(
+            _("Varje signerande part har en samordnare"),
+            bool(signatories) and not missing_coordinators,
+            str(_("Saknas för: %(names)s") % {"names": names(missing_coordinators)})
+            if missing_coordinators
+            else "",
+            "parties",
+        ),
+        ChecklistItem(
+            _("Styrgruppen har ledamöter från varje signerande part"),
+            steering is not None and bool(signatories) and not missing_in_steering,
+            ""
+            if steering is None or not missing_in_steering
+            else str(_("Saknas för: %(names)s") % {"names": names(missing_in_steering)}),
+            "groups",
+        ),
+        ChecklistItem(_("En beredningsgrupp (projektgrupp) finns"), has_preparation, "", "groups"),
+        ChecklistItem(
+            _("Beslutet om samverkan är dokumenterat (överenskommelsens del 1)"),
+            decision is not None,
+            str(decision) if decision else "",
+            "decisions",
+        ),
+        ChecklistItem(
+            _("Ett första möte har hållits och protokollförts"),
+            bool(held),
+            str(held[-1]) if held else "",
+            "meetings",
+        ),
+    )
+    return Checklist(1, items)
+
+
+__all__ = ["Checklist", "ChecklistItem", "checklist_for", "current_step", "register"]

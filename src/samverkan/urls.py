@@ -1,0 +1,45 @@
+"""URL configuration. Every view declares its access (see accounts.decorators)."""
+
+from django.contrib import admin
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import redirect
+from django.urls import include, path
+from django.views.i18n import set_language
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers: the app is up and can reach its database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+health.access = "public"  # type: ignore[attr-defined]
+
+
+def home(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return redirect("partnerships:list")
+
+
+home.access = "public"  # type: ignore[attr-defined]
+set_language.access = "public"  # type: ignore[attr-defined]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("halsa/", health, name="health"),
+    path("sprak/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("samverkan.accounts.urls")),
+    path("", include("samverkan.partnerships.urls")),
+    path("", include("samverkan.process.urls")),
+    path("", include("samverkan.jobs.urls")),
+]
+
+handler404 = "samverkan.lib.errors.not_found"
+handler403 = "samverkan.lib.errors.forbidden"
+handler500 = "samverkan.lib.errors.server_error"

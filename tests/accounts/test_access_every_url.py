@@ -1,0 +1,132 @@
+"""Every URL pattern × every role × a foreign partnership (issue 2, "Accounts and access").
+
+New views are covered automatically: the test walks the URL resolver, so a view that forgets
+to declare its access, or lets an outsider or a reader through, fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from samverkan.accounts.models import Membership
+
+ACCESS_LEVELS = {"public", "user", "view", "edit", "manage", "approve"}
+SKIPPED_NAMESPACES = {"admin"}  # Django's admin has its own staff-only permission system
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def all_patterns():
+    return sorted(_walk(get_resolver().url_patterns), key=lambda item: item[0])
+
+
+def partnership_patterns():
+    return [(name, p) for name, p in all_patterns() if "pk" in p.pattern.converters]
+
+
+def _kwargs(pattern, world) -> dict[str, int]:
+    ids = {
+        "pk": world.partnership.pk,
+        "party_id": world.kommun.pk,
+        "group_id": world.steering.pk,
+        "group_member_id": world.member.pk,
+        "decision_id": world.decision.pk,
+        "meeting_id": world.meeting.pk,
+        "milestone_id": world.milestone.pk,
+        "membership_id": world.membership.pk,
+        "job_id": world.job.pk,
+    }
+    missing = set(pattern.pattern.converters) - set(ids)
+    assert not missing, f"the access test does not know how to fill {missing}: add them here"
+    return {name: ids[name] for name in pattern.pattern.converters}
+
+
+@pytest.fixture
+def files(world):
+    """Give downloads something to download, so readers get 200 rather than 404."""
+    for w in (world.ours, world.foreign):
+        w.decision.attachment.save("beslut.pdf", ContentFile(b"%PDF-1.4 test"))
+        w.job.output.save("export.json", ContentFile(b"{}"))
+    return world
+
+
+def test_every_view_declares_its_access():
+    for name, pattern in all_patterns():
+        level = getattr(pattern.callback, "access", None)
+        assert level in ACCESS_LEVELS, f"{name} declares no access level (got {level!r})"
+
+
+def test_every_partnership_url_is_known_to_this_test(world):
+    for _name, pattern in partnership_patterns():
+        _kwargs(pattern, world.ours)
+
+
+@pytest.mark.parametrize("name,pattern", partnership_patterns(), ids=lambda v: str(v))
+def test_outsider_gets_404_for_every_partnership_url(client, files, name, pattern):
+    client.force_login(files.mallory)
+    url = reverse(name, kwargs=_kwargs(pattern, files.ours))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {}).status_code == 404
+
+
+@pytest.mark.parametrize("name,pattern", partnership_patterns(), ids=lambda v: str(v))
+def test_anonymous_is_sent_to_login(client, files, name, pattern):
+    url = reverse(name, kwargs=_kwargs(pattern, files.ours))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name,pattern", partnership_patterns(), ids=lambda v: str(v))
+def test_foreign_object_ids_in_own_partnership_url_get_404(client, files, name, pattern):
+    """An id from another partnership, put into our partnership's URL, is not found."""
+    kwargs = _kwargs(pattern, files.foreign)
+    if set(kwargs) == {"pk"}:
+        return  # nothing but the partnership itself in this URL
+    kwargs["pk"] = files.ours.partnership.pk
+    client.force_login(files.alice)
+    url = reverse(name, kwargs=kwargs)
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url, {}).status_code in (404, 405)
+
+
+@pytest.mark.parametrize("name,pattern", partnership_patterns(), ids=lambda v: str(v))
+@pytest.mark.parametrize("role_user", ["alice", "bob", "carol", "steve"])
+def test_each_role_gets_what_its_role_allows(client, files, name, pattern, role_user):
+    user = getattr(files, role_user)
+    client.force_login(user)
+    url = reverse(name, kwargs=_kwargs(pattern, files.ours))
+    level = pattern.callback.access
+    allowed = {
+        "view": True,
+        "edit": role_user in ("alice", "bob"),
+        "manage": role_user == "alice",
+        "approve": role_user in ("alice", "steve"),
+    }[level]
+    before = Membership.objects.count()
+    get = client.get(url)
+    if allowed:
+        assert get.status_code in (200, 302, 405), f"{role_user} GET {url}: {get.status_code}"
+    else:
+        assert get.status_code == 403, f"{role_user} GET {url}: {get.status_code}"
+        post = client.post(url, {"username": "x", "role": "admin"})
+        assert post.status_code == 403, f"{role_user} POST {url}: {post.status_code}"
+        assert Membership.objects.count() == before
+
+
+def test_partnership_list_shows_only_own_partnerships(client, world):
+    client.force_login(world.mallory)
+    page = client.get(reverse("partnerships:list")).content.decode()
+    assert world.foreign.partnership.name in page
+    assert world.ours.partnership.name not in page

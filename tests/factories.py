@@ -1,0 +1,115 @@
+"""Test data built in code (no fixtures files): partnerships with named users per party.
+
+alice   – kommun, administrator      bob   – polis, coordinator
+carol   – kommun, member (reads)     steve – kommun, steering group (reads, approves)
+mallory – outsider: member of another partnership only
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from samverkan.accounts.choices import OrganisationKind, Role
+from samverkan.accounts.models import Membership, Organisation, User
+from samverkan.jobs.models import Job
+from samverkan.partnerships.choices import DecisionKind, GroupKind, PartyKind
+from samverkan.partnerships.models import (
+    Coordinator,
+    Cycle,
+    Decision,
+    Group,
+    GroupMember,
+    Meeting,
+    Milestone,
+    Partnership,
+    Party,
+)
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_user(username: str, org: Organisation | None = None) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), organisation=org
+    )
+    return user
+
+
+def organisation(name: str, kind: str) -> Organisation:
+    return Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+
+
+@dataclass
+class World:
+    partnership: Partnership
+    kommun: Party
+    polis: Party
+    steering: Group
+    decision: Decision
+    meeting: Meeting
+    milestone: Milestone
+    member: GroupMember
+    membership: Membership
+    job: Job
+
+
+def make_partnership(suffix: str = "", *, complete: bool = True) -> World:
+    """A partnership with both signing parties; with ``complete`` step 1 is done."""
+    kommun_org = organisation(f"Testkommun{suffix}", OrganisationKind.MUNICIPALITY)
+    polis_org = organisation(f"Lokalpolisområde Test{suffix}", OrganisationKind.POLICE_AREA)
+    partnership = Partnership.objects.create(
+        name=f"Samverkan{suffix or ' Centrum'}", municipality=kommun_org, police_area=polis_org
+    )
+    Cycle.objects.create(partnership=partnership)
+    kommun = Party.objects.create(
+        partnership=partnership,
+        organisation=kommun_org,
+        kind=PartyKind.SIGNATORY,
+        signatory_title="Kommunstyrelsens ordförande",
+    )
+    polis = Party.objects.create(
+        partnership=partnership,
+        organisation=polis_org,
+        kind=PartyKind.SIGNATORY,
+        signatory_title="Lokalpolisområdeschef",
+    )
+    steering = Group.objects.create(
+        partnership=partnership, kind=GroupKind.STEERING, name="Styrgrupp"
+    )
+    member = GroupMember.objects.create(group=steering, party=kommun, name="Kim Ordförande")
+    decision = Decision.objects.create(
+        partnership=partnership,
+        kind=DecisionKind.COLLABORATE if complete else DecisionKind.OTHER,
+        title="Beslut om samverkan",
+        body="Kommunstyrelsen",
+        decided_on=datetime.date(2026, 1, 15),
+        text="Vi samverkar.",
+    )
+    meeting = Meeting.objects.create(
+        partnership=partnership,
+        group=steering,
+        title="Första mötet",
+        starts_at=timezone.now() - datetime.timedelta(days=7),
+        minutes="Vi beslutade att samverka." if complete else "",
+    )
+    milestone = Milestone.objects.create(
+        partnership=partnership, date=datetime.date(2027, 6, 15), title="Budgetbeslut"
+    )
+    if complete:
+        GroupMember.objects.create(group=steering, party=polis, name="Pia Polischef")
+        Group.objects.create(partnership=partnership, kind=GroupKind.PREPARATION, name="Brå-rådet")
+        Coordinator.objects.create(party=kommun, name="Anna Samordnare")
+        Coordinator.objects.create(party=polis, name="Per Samordnare")
+    outsider_user = make_user(f"member{suffix or '0'}x")
+    membership = Membership.objects.create(user=outsider_user, party=kommun, role=Role.MEMBER)
+    job = Job.objects.create(partnership=partnership, kind="partnerships.export")
+    return World(
+        partnership, kommun, polis, steering, decision, meeting, milestone, member, membership, job
+    )
+
+
+def join(user: User, party: Party, role: str) -> Membership:
+    return Membership.objects.create(user=user, party=party, role=role)

@@ -1,0 +1,50 @@
+"""A real job through a real Celery worker on the Redis at 127.0.0.1:6379 (production path)."""
+
+import time
+
+import pytest
+import redis
+
+from samverkan.celery import app as celery_app
+from samverkan.jobs import registry
+from samverkan.jobs.models import Job, JobStatus
+
+BROKER = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def celery_worker_on_redis(settings):
+    try:
+        redis.Redis.from_url(BROKER).ping()
+    except redis.ConnectionError as exc:  # a missing broker is a failure, never a skip
+        pytest.fail(f"Redis is required at {BROKER}: {exc}")
+    from celery.contrib.testing.worker import start_worker
+
+    settings.JOBS_BACKEND = "celery"
+    celery_app.conf.update(broker_url=BROKER, result_backend=None, task_always_eager=False)
+    with start_worker(
+        celery_app,
+        pool="threads",
+        concurrency=1,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=10,
+    ):
+        yield
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_export_job_runs_on_celery_worker_through_redis(world, celery_worker_on_redis):
+    job = registry.enqueue(
+        "partnerships.export", partnership=world.ours.partnership, user=world.alice
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished():
+            break
+        time.sleep(0.2)
+    assert job.status == JobStatus.DONE, job.error or job.status
+    assert job.result["sections"]["parties"] == 2
+    assert Job.objects.get(pk=job.pk).output.name.endswith(".json")

@@ -1,0 +1,56 @@
+"""Background jobs: the same job runs in-process (embedded default) and on a Celery worker."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from samverkan.jobs import registry
+from samverkan.jobs.models import Job, JobStatus
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_job_runs_in_process_and_reports_progress(client, world):
+    client.force_login(world.alice)
+    p = world.ours.partnership
+    response = client.post(reverse("partnerships:export", kwargs={"pk": p.pk}))
+    job = Job.objects.filter(kind="partnerships.export", created_by=world.alice).get()
+    assert response.status_code == 302
+    registry.wait_for_inprocess_jobs()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.error
+    assert job.progress == 100
+    data = json.loads(job.output.read())
+    assert data["partnership"]["name"] == p.name
+    assert len(data["parties"]) == 2
+    page = client.get(reverse("jobs:detail", kwargs={"pk": p.pk, "job_id": job.pk}))
+    assert "Ladda ned resultatet" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failing_job_is_marked_failed_with_its_error(world):
+    @registry.job("tests.boom")
+    def boom(job, progress):
+        progress(10, "halfway")
+        raise RuntimeError("disk full")
+
+    job = registry.enqueue("tests.boom", partnership=world.ours.partnership)
+    registry.wait_for_inprocess_jobs()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.error == "disk full"
+
+
+def test_enqueue_refuses_unknown_job_name(db):
+    with pytest.raises(LookupError):
+        registry.enqueue("no.such.job")
+
+
+def test_job_progress_partial_for_htmx(client, world):
+    client.force_login(world.carol)
+    url = reverse(
+        "jobs:detail", kwargs={"pk": world.ours.partnership.pk, "job_id": world.ours.job.pk}
+    )
+    partial = client.get(url, headers={"HX-Request": "true"})
+    assert partial.content.decode().lstrip().startswith('<div id="job-progress"')
+    assert 'hx-trigger="every 1s"' in partial.content.decode()

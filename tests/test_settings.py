@@ -1,0 +1,79 @@
+"""Settings come from the environment through typed helpers that refuse nonsense."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from samverkan.lib.env import SettingError, env_bool, env_choice, env_int, env_str
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_debug_yes_is_an_error_not_false(monkeypatch):
+    monkeypatch.setenv("DEBUG", "yes")
+    with pytest.raises(SettingError, match="DEBUG='yes' is not a boolean"):
+        env_bool("DEBUG", False)
+
+
+def test_booleans_integers_and_choices_are_parsed(monkeypatch):
+    monkeypatch.setenv("FLAG", "On")
+    monkeypatch.setenv("NUM", "12")
+    monkeypatch.setenv("KIND", "celery")
+    assert env_bool("FLAG", False) is True
+    assert env_int("NUM", 1) == 12
+    assert env_choice("KIND", "inprocess", ("inprocess", "celery")) == "celery"
+    monkeypatch.setenv("NUM", "12a")
+    with pytest.raises(SettingError):
+        env_int("NUM", 1)
+    monkeypatch.setenv("KIND", "rq")
+    with pytest.raises(SettingError, match="must be one of"):
+        env_choice("KIND", "inprocess", ("inprocess", "celery"))
+
+
+def test_secret_can_come_from_a_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    monkeypatch.delenv("MY_SECRET", raising=False)
+    monkeypatch.setenv("MY_SECRET_FILE", str(secret))
+    assert env_str("MY_SECRET") == "s3cret"
+
+
+def _manage(*args, **env):
+    base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        HTTPS="true",
+        SECRET_KEY="x" * 20 + "production-secret-key-that-is-long-and-random-0123456789",
+        ALLOWED_HOSTS="samverkan.example.se",
+        DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_bad_setting_stops_start_with_a_message(tmp_path):
+    result = _manage("check", DEBUG="yes", DATA_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "DEBUG='yes' is not a boolean" in result.stderr
+
+
+def test_health_endpoint_reports_database(client, db):
+    response = client.get("/halsa/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
