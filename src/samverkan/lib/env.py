@@ -20,8 +20,11 @@ class SettingError(Exception):
 
 
 def env_str(name: str, default: str = "") -> str:
-    """Return NAME, or the content of the file named by NAME_FILE, or the default."""
-    if name in os.environ:
+    """Return NAME, or the content of the file named by NAME_FILE, or the default.
+
+    An empty NAME counts as unset, as shells and compose files often leave it so.
+    """
+    if os.environ.get(name, "") != "":
         return os.environ[name]
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:

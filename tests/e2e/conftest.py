@@ -1,0 +1,90 @@
+"""Browser tests: Playwright drives Debian's chromium (never a downloaded browser).
+
+A browser that cannot start is a failure, not a skip: CI must prove the pages work.
+Every page a test visits can be checked with axe-core (vendored) for WCAG 2.1 AA.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are
+# still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"chromium not found at {CHROMIUM}: run scripts/setup-browser")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+class AxeChecker:
+    """Runs axe-core on the current page; collects serious and critical violations."""
+
+    def __init__(self) -> None:
+        self.checked: list[str] = []
+        self.problems: list[str] = []
+
+    def __call__(self, page) -> None:
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            """async () => {
+                const result = await axe.run(document, {
+                    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+                });
+                return result.violations.map(v => ({
+                    id: v.id, impact: v.impact,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))
+                }));
+            }"""
+        )
+        path = page.url
+        self.checked.append(path)
+        for v in violations:
+            if v["impact"] in ("serious", "critical"):
+                self.problems.append(f"{path}: {v['id']} ({v['impact']}) at {v['nodes']}")
+
+
+@pytest.fixture
+def axe():
+    checker = AxeChecker()
+    yield checker
+    assert checker.checked, "no page was checked with axe"
+    assert not checker.problems, "axe found WCAG 2.1 AA problems:\n" + "\n".join(checker.problems)
