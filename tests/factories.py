@@ -54,6 +54,7 @@ class World:
     member: GroupMember
     membership: Membership
     job: Job
+    extra_ids: dict[str, int]
 
 
 def make_partnership(suffix: str = "", *, complete: bool = True) -> World:
@@ -106,9 +107,39 @@ def make_partnership(suffix: str = "", *, complete: bool = True) -> World:
     outsider_user = make_user(f"member{suffix or '0'}x")
     membership = Membership.objects.create(user=outsider_user, party=kommun, role=Role.MEMBER)
     job = Job.objects.create(partnership=partnership, kind="partnerships.export")
-    return World(
-        partnership, kommun, polis, steering, decision, meeting, milestone, member, membership, job
+    world = World(
+        partnership,
+        kommun,
+        polis,
+        steering,
+        decision,
+        meeting,
+        milestone,
+        member,
+        membership,
+        job,
+        {},
     )
+    for hook in _world_hooks():
+        world.extra_ids.update(hook(world))
+    return world
+
+
+def _world_hooks():
+    """Each step app's tests may add objects to every test world in tests/<app>/world.py.
+
+    ``build(world) -> dict[str, int]`` creates the app's objects for the partnership (private
+    ones belonging to the municipality's party) and returns the URL kwarg ids that the access
+    test uses to fill the app's URL patterns.
+    """
+    import importlib
+    from pathlib import Path
+
+    hooks = []
+    for path in sorted(Path(__file__).parent.glob("*/world.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.world")
+        hooks.append(module.build)
+    return hooks
 
 
 def join(user: User, party: Party, role: str) -> Membership:

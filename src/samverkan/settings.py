@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "samverkan.jobs",
     "samverkan.partnerships",
     "samverkan.process",
+    "samverkan.mapping",
+    "samverkan.problems",
 ]
 
 MIDDLEWARE = [

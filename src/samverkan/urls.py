@@ -38,6 +38,8 @@ urlpatterns = [
     path("", include("samverkan.partnerships.urls")),
     path("", include("samverkan.process.urls")),
     path("", include("samverkan.jobs.urls")),
+    path("", include("samverkan.mapping.urls")),
+    path("", include("samverkan.problems.urls")),
 ]
 
 handler404 = "samverkan.lib.errors.not_found"

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from samverkan.accounts.models import Membership
 
-ACCESS_LEVELS = {"public", "user", "view", "edit", "manage", "approve"}
+ACCESS_LEVELS = {"public", "user", "view", "edit", "manage", "approve", "party_view", "party_edit"}
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin has its own staff-only permission system
 
 
@@ -46,6 +46,7 @@ def _kwargs(pattern, world) -> dict[str, int]:
         "milestone_id": world.milestone.pk,
         "membership_id": world.membership.pk,
         "job_id": world.job.pk,
+        **world.extra_ids,
     }
     missing = set(pattern.pattern.converters) - set(ids)
     assert not missing, f"the access test does not know how to fill {missing}: add them here"
@@ -113,10 +114,17 @@ def test_each_role_gets_what_its_role_allows(client, files, name, pattern, role_
         "edit": role_user in ("alice", "bob"),
         "manage": role_user == "alice",
         "approve": role_user in ("alice", "steve"),
+        # party_* URLs in the walk point at the municipality's private material: bob is in
+        # the police party and must not even learn that it exists.
+        "party_view": role_user != "bob",
+        "party_edit": role_user == "alice",
     }[level]
     before = Membership.objects.count()
     get = client.get(url)
-    if allowed:
+    if level.startswith("party_") and role_user == "bob":
+        assert get.status_code == 404, f"bob GET {url}: {get.status_code}"
+        assert client.post(url, {}).status_code == 404
+    elif allowed:
         assert get.status_code in (200, 302, 405), f"{role_user} GET {url}: {get.status_code}"
     else:
         assert get.status_code == 403, f"{role_user} GET {url}: {get.status_code}"

@@ -7,7 +7,8 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from samverkan.accounts.access import get_partnership_for
@@ -44,6 +45,37 @@ def user_view(methods: tuple[str, ...] = ("GET",)) -> Callable:
     def decorate(func: View) -> View:
         guarded = login_required(require_http_methods(list(methods))(func))
         guarded.access = "user"  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def party_view(action: str = "view", methods: tuple[str, ...] = ("GET",)) -> Callable:
+    """Wrap a view on one party's private material (step 2), given as ``party_id``.
+
+    Only members of that party get through: everyone else, members of the other parties
+    included, gets 404, so a party's material stays its own until it chooses to share it.
+    ``action`` "view" lets every member of the party read; "edit" needs an editing role.
+    The view receives ``(request, partnership, party, **kwargs)``.
+    """
+    from samverkan.accounts.access import can_edit, may_see_private, scoped
+    from samverkan.partnerships.models import Party
+
+    def decorate(func: View) -> View:
+        @wraps(func)
+        def wrapper(request: HttpRequest, pk: int, party_id: int, **kwargs: Any) -> HttpResponse:
+            partnership = get_partnership_for(request.user, pk)
+            party = scoped(Party.objects.select_related("organisation"), partnership, party_id)
+            if not may_see_private(request.user, party):
+                raise Http404("Partens eget material visas bara för partens medlemmar")
+            if action == "edit" and not can_edit(request.user, partnership):
+                raise PermissionDenied("Din roll ger inte rätt att ändra.")
+            return require_http_methods(list(methods))(
+                lambda req, **kw: func(req, partnership, party, **kw)
+            )(request, **kwargs)
+
+        guarded = login_required(wrapper)
+        guarded.access = f"party_{action}"  # type: ignore[attr-defined]
         return guarded
 
     return decorate
