@@ -244,4 +244,7 @@ def _build(
         meeting=first,
     )
     add_budget_process(partnership, DEMO_YEAR)
+    from samverkan.problems import demo as step3
+
+    step3.load(partnership, load_scenario(), DEMO_YEAR)
     return partnership

@@ -1,0 +1,62 @@
+"""Step 3's "klart när" checklist, computed from the data (handbook p. 78)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.partnerships.models import Partnership
+from samverkan.problems.choices import GoalKind, ProblemStatus
+from samverkan.problems.models import Cause, Measure, ProblemPicture
+from samverkan.process.checklists import Checklist, ChecklistItem, register
+
+
+@register(3)
+def step3(partnership: Partnership) -> Checklist:
+    picture = ProblemPicture.objects.filter(partnership=partnership).first()
+    prioritised = list(partnership.problems.filter(status=ProblemStatus.PRIORITISED))
+    # The checklist counts every item, confidential ones included: it shows no content.
+    causes = list(Cause.objects.filter(partnership=partnership).prefetch_related("measures"))
+    measures = list(Measure.objects.filter(partnership=partnership).prefetch_related("causes"))
+    goals = list(partnership.goals.all())
+
+    def goal_ok(problem_id: int) -> bool:
+        return any(
+            g.problem_id == problem_id and g.kind == GoalKind.EFFECT and g.has_indicator()
+            for g in goals
+        )
+
+    items = (
+        ChecklistItem(
+            _("Den gemensamma problembilden är bekräftad av alla signerande parter"),
+            picture is not None and picture.is_confirmed(),
+        ),
+        ChecklistItem(_("Parterna har en gemensam begreppslista"), partnership.glossary.exists()),
+        ChecklistItem(
+            _("Styrgruppen har prioriterat minst ett problem"),
+            bool(prioritised),
+        ),
+        ChecklistItem(
+            _("Varje prioriterat problem har en orsaksanalys"),
+            bool(prioritised)
+            and all(any(c.problem_id == p.pk for c in causes) for p in prioritised),
+        ),
+        ChecklistItem(
+            _("Varje prioriterat problem har ett effektmål med indikator"),
+            bool(prioritised) and all(goal_ok(p.pk) for p in prioritised),
+        ),
+        ChecklistItem(
+            _("Varje orsak har en åtgärd och varje åtgärd svarar mot en orsak"),
+            bool(causes)
+            and all(c.measures.all() for c in causes)
+            and all(m.causes.all() for m in measures),
+        ),
+        ChecklistItem(
+            _("Varje åtgärd har ansvarig och en beskrivning av hur den genomförs"),
+            bool(measures) and all(m.responsible_party_id and m.how_what.strip() for m in measures),
+        ),
+        ChecklistItem(
+            _("Uppföljningen är planerad för varje mål"),
+            bool(goals) and all(g.has_followup_plan() for g in goals),
+        ),
+    )
+    return Checklist(3, items)

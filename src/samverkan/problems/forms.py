@@ -1,0 +1,297 @@
+"""Forms for step 3. Messages are Swedish and say what would be right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.lib.forms import DateInput, VersionedModelForm
+from samverkan.partnerships.models import Partnership
+from samverkan.problems.choices import GoalKind, ProblemStatus
+from samverkan.problems.models import (
+    Cause,
+    Goal,
+    GlossaryTerm,
+    Measure,
+    PrioritisationWeights,
+    Problem,
+    ProblemPicture,
+    next_number,
+)
+
+
+class PartnershipFormMixin:
+    """Forms whose objects belong to a partnership: set it on save, scope the choices."""
+
+    partnership: Partnership
+
+    def _own(self, obj: Any) -> Any:
+        if getattr(obj, "partnership_id", None) is None:
+            obj.partnership = self.partnership
+        return obj
+
+
+class ProblemPictureForm(VersionedModelForm):
+    class Meta:
+        model = ProblemPicture
+        fields = ["text", "conditions"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 16})}
+
+
+class GlossaryTermForm(PartnershipFormMixin, VersionedModelForm):
+    class Meta:
+        model = GlossaryTerm
+        fields = ["term", "definition"]
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+
+    def clean_term(self) -> str:
+        term = self.cleaned_data["term"].strip()
+        clash = self.partnership.glossary.filter(term__iexact=term).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Begreppet finns redan i begreppslistan."))
+        return term
+
+    def save(self, commit: bool = True) -> GlossaryTerm:
+        return self._own(super().save(commit=False))
+
+
+class ProblemForm(PartnershipFormMixin, VersionedModelForm):
+    class Meta:
+        model = Problem
+        exclude = ["partnership", "status", "version"]
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        for name in (
+            "chain_before",
+            "chain_during",
+            "chain_after",
+            "pat_offender",
+            "pat_handler",
+            "pat_target",
+            "pat_guardian",
+            "pat_place",
+            "pat_manager",
+        ):
+            self.fields[name].widget.attrs["rows"] = 2
+
+    def save(self, commit: bool = True) -> Problem:
+        return self._own(super().save(commit=False))
+
+
+class WeightsForm(VersionedModelForm):
+    class Meta:
+        model = PrioritisationWeights
+        exclude = ["partnership", "version"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, value in data.items():
+            if name != "version" and value is not None and not 0 <= value <= 10:
+                self.add_error(name, _("Vikten ska vara mellan 0 och 10."))
+        return data
+
+
+class PrioritisationDecisionForm(forms.Form):
+    """The steering group's decision: which problems are prioritised."""
+
+    problems = forms.ModelMultipleChoiceField(
+        label=_("Prioriterade problem"),
+        queryset=Problem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Välj minst ett problem att prioritera.")},
+    )
+    decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput())
+    body = forms.CharField(label=_("Beslutande organ"), initial=_("Styrgruppen"), max_length=200)
+    text = forms.CharField(label=_("Motivering"), widget=forms.Textarea)
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["problems"].queryset = partnership.problems.all()
+
+
+def _scope_choices(form: forms.ModelForm, partnership: Partnership, user: Any) -> None:
+    fields = form.fields
+    if "problem" in fields:
+        fields["problem"].queryset = partnership.problems.exclude(status=ProblemStatus.SET_ASIDE)
+        fields["problem"].empty_label = None
+    if "causes" in fields:
+        fields["causes"].queryset = Cause.objects.visible_to(user).filter(partnership=partnership)
+    if "goals" in fields:
+        fields["goals"].queryset = partnership.goals.all()
+    for name in ("allowed_parties", "co_parties", "responsible_party"):
+        if name in fields:
+            fields[name].queryset = partnership.parties.select_related("organisation")
+    if "parent" in fields:
+        fields["parent"].queryset = partnership.goals.filter(kind=GoalKind.EFFECT)
+
+
+class ConfidentialFormMixin:
+    """Confidential items get at least the editor's own party as allowed reader."""
+
+    def default_allowed(self, obj: Any, user: Any) -> None:
+        if obj.confidential and not self.cleaned_data.get("allowed_parties"):
+            own = obj.partnership.parties.filter(memberships__user=user)
+            self.cleaned_data["allowed_parties"] = list(own)
+
+
+class CauseForm(ConfidentialFormMixin, PartnershipFormMixin, VersionedModelForm):
+    class Meta:
+        model = Cause
+        fields = [
+            "problem",
+            "text",
+            "perspective",
+            "proximity",
+            "nature",
+            "risk_factors",
+            "protective_factors",
+            "source",
+            "confidential",
+            "allowed_parties",
+        ]
+        widgets = {"allowed_parties": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, partnership: Partnership, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership, self.user = partnership, user
+        _scope_choices(self, partnership, user)
+
+    def save(self, commit: bool = True) -> Cause:
+        cause = self._own(super().save(commit=False))
+        if not cause.number:
+            cause.number = next_number(Cause.objects.filter(partnership=self.partnership))
+        self.default_allowed(cause, self.user)
+        return cause
+
+
+class GoalForm(PartnershipFormMixin, VersionedModelForm):
+    class Meta:
+        model = Goal
+        fields = [
+            "problem",
+            "kind",
+            "parent",
+            "text",
+            "causes",
+            "indicator",
+            "unit",
+            "baseline",
+            "baseline_period",
+            "target",
+            "deadline",
+            "data_source",
+            "followup_method",
+            "followup_frequency",
+            "followup_responsible",
+        ]
+        widgets = {
+            "causes": forms.CheckboxSelectMultiple,
+            "deadline": DateInput(),
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "followup_method": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, partnership: Partnership, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        _scope_choices(self, partnership, user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == GoalKind.SUB and not data.get("causes"):
+            self.add_error("causes", _("Ett delmål ska svara mot minst en orsak."))
+        if kind == GoalKind.EFFECT and data.get("parent"):
+            self.add_error("parent", _("Ett övergripande effektmål har inget överordnat mål."))
+        if kind in (GoalKind.EFFECT, GoalKind.SUB) and data.get("target") is not None:
+            if data.get("baseline") is None:
+                self.add_error(
+                    "baseline", _("Ange utgångsvärdet, annars går målvärdet inte att följa upp.")
+                )
+        return data
+
+    def save(self, commit: bool = True) -> Goal:
+        return self._own(super().save(commit=False))
+
+
+class MeasureForm(ConfidentialFormMixin, PartnershipFormMixin, VersionedModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "problem",
+            "title",
+            "causes",
+            "goals",
+            "aimed_at",
+            "kind",
+            "horizon",
+            "responsible_party",
+            "co_parties",
+            "responsible_person",
+            "how_what",
+            "how_where",
+            "how_when",
+            "how_often",
+            "how_by_whom",
+            "starts_on",
+            "ends_on",
+            "hours",
+            "money",
+            "evidence",
+            "evidence_note",
+            "mechanism",
+            "confidential",
+            "allowed_parties",
+        ]
+        widgets = {
+            "causes": forms.CheckboxSelectMultiple,
+            "goals": forms.CheckboxSelectMultiple,
+            "co_parties": forms.CheckboxSelectMultiple,
+            "allowed_parties": forms.CheckboxSelectMultiple,
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "how_what": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "causes": {
+                "required": _(
+                    "Välj minst en orsak som åtgärden riktas mot. Åtgärder väljs utifrån "
+                    "orsakerna, inte tvärtom."
+                )
+            }
+        }
+
+    def __init__(self, *args: Any, partnership: Partnership, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership, self.user = partnership, user
+        _scope_choices(self, partnership, user)
+        self.fields["responsible_party"].empty_label = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("Slutdatumet kan inte ligga före startdatumet."))
+        problem = data.get("problem")
+        others = [c for c in data.get("causes") or [] if problem and c.problem_id != problem.pk]
+        if others:
+            self.add_error(
+                "causes",
+                _("Orsak %(numbers)s hör till ett annat problem.")
+                % {"numbers": ", ".join(str(c.number) for c in others)},
+            )
+        return data
+
+    def save(self, commit: bool = True) -> Measure:
+        measure = self._own(super().save(commit=False))
+        if not measure.number:
+            measure.number = next_number(Measure.objects.filter(partnership=self.partnership))
+        self.default_allowed(measure, self.user)
+        return measure

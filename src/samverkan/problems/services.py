@@ -1,0 +1,225 @@
+"""Step 3 domain operations: the joint picture, confirmations, ranking, traceability checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samverkan.partnerships.models import Partnership, Party
+from samverkan.problems.models import (
+    Cause,
+    Confirmation,
+    Goal,
+    GlossaryTerm,
+    Measure,
+    PrioritisationWeights,
+    Problem,
+    ProblemPicture,
+)
+from samverkan.problems.choices import GoalKind
+
+# Starting glossary, written for this project; partnerships edit and extend it.
+DEFAULT_GLOSSARY: tuple[tuple[str, str], ...] = (
+    (
+        "Anmält brott",
+        "Ett brott som har polisanmälts. Visar inte alla brott som begås: många "
+        "anmäls aldrig, och viljan att anmäla kan ändras över tid.",
+    ),
+    (
+        "Brottsförebyggande arbete",
+        "Åtgärder som minskar risken att brott begås, genom att "
+        "påverka situationer, möjligheter eller människors benägenhet att begå brott.",
+    ),
+    (
+        "Trygghetsskapande arbete",
+        "Åtgärder som minskar oron för att utsättas för brott, "
+        "oavsett om brottsligheten förändras.",
+    ),
+    ("Effektmål", "Vad som ska ha förändrats i problemet när arbetet är klart, med ett mått."),
+    ("Processmål", "Hur arbetet ska bedrivas, t.ex. att en metod används varje gång."),
+    ("Produktionsmål", "Hur mycket som ska göras, t.ex. antal tillsynsbesök."),
+    (
+        "Närliggande orsak",
+        "En orsak nära själva brottstillfället, ofta knuten till platsen eller situationen.",
+    ),
+    (
+        "Bakomliggande orsak",
+        "En orsak längre bort från brottet, ofta social och knuten till "
+        "individ, familj, skola eller närsamhälle.",
+    ),
+    (
+        "Situationell åtgärd",
+        "En åtgärd som gör brott svårare, mer riskabelt eller mindre lönsamt "
+        "på en viss plats eller i en viss situation.",
+    ),
+    (
+        "Social åtgärd",
+        "En åtgärd som påverkar människors benägenhet att begå brott, oftast på lång sikt.",
+    ),
+    (
+        "Förflyttning",
+        "När brott flyttar till en annan plats, tid eller typ till följd av en "
+        "åtgärd. Motsatsen, att närliggande områden också gynnas, kallas spridningseffekt.",
+    ),
+)
+
+
+def picture_for(partnership: Partnership) -> ProblemPicture:
+    picture, _created = ProblemPicture.objects.get_or_create(partnership=partnership)
+    return picture
+
+
+@transaction.atomic
+def withdraw_confirmations(picture: ProblemPicture) -> int:
+    """Any change to the confirmed text withdraws every confirmation (they confirmed a text)."""
+    count, _detail = picture.confirmations.all().delete()
+    return count
+
+
+@transaction.atomic
+def confirm(picture: ProblemPicture, party: Party, user: Any) -> Confirmation:
+    confirmation, _created = Confirmation.objects.get_or_create(
+        picture=picture, party=party, defaults={"confirmed_by": user}
+    )
+    return confirmation
+
+
+def import_shared_reports(picture: ProblemPicture) -> int:
+    """Append the parties' shared lägesbilder to the joint text; returns how many were added."""
+    from samverkan.mapping.services import shared_situation_reports
+
+    added = 0
+    text = picture.text
+    for report in shared_situation_reports(picture.partnership):
+        heading = _("Från %(party)s lägesbild (%(date)s)") % {
+            "party": report.party_name,
+            "date": report.shared_at.strftime("%Y-%m-%d"),
+        }
+        if heading in text:
+            continue
+        text = f"{text.rstrip()}\n\n{heading}\n{report.text.strip()}".strip()
+        added += 1
+    picture.text = text
+    return added
+
+
+def seed_glossary(partnership: Partnership) -> int:
+    existing = set(partnership.glossary.values_list("term", flat=True))
+    new = [
+        GlossaryTerm(partnership=partnership, term=term, definition=definition)
+        for term, definition in DEFAULT_GLOSSARY
+        if term not in existing
+    ]
+    for term in new:
+        term.save()
+    return len(new)
+
+
+def weights_for(partnership: Partnership) -> PrioritisationWeights:
+    weights, _created = PrioritisationWeights.objects.get_or_create(partnership=partnership)
+    return weights
+
+
+def ranking(partnership: Partnership) -> list[tuple[Problem, Decimal]]:
+    """Problems ranked by weighted score, highest first; ties by title."""
+    weights = weights_for(partnership).as_dict()
+    scored = [(p, p.score(weights)) for p in partnership.problems.all()]
+    return sorted(scored, key=lambda item: (-item[1], item[0].title))
+
+
+@dataclass
+class TraceIssue:
+    code: str
+    message: str
+    objects: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Traceability:
+    problems: list[dict[str, Any]]
+    issues: list[TraceIssue]
+
+
+def traceability(partnership: Partnership, user: Any) -> Traceability:
+    """The chain problem → causes → goals → measures → indicators, and what is missing.
+
+    Checks (handbook p. 59–63): every cause answered by a measure; every measure answering a
+    cause; every goal with an indicator, and effect and sub-goals with a baseline; every goal
+    with a follow-up plan; no measure chosen before the joint problem picture was confirmed.
+    """
+    causes = list(
+        Cause.objects.visible_to(user)
+        .filter(partnership=partnership)
+        .prefetch_related("measures", "goals")
+    )
+    measures = list(
+        Measure.objects.visible_to(user)
+        .filter(partnership=partnership)
+        .select_related("responsible_party__organisation")
+        .prefetch_related("causes", "goals")
+    )
+    goals = list(partnership.goals.prefetch_related("causes", "measures"))
+    problems = []
+    for problem in partnership.problems.order_by("-status", "title"):
+        problems.append(
+            {
+                "problem": problem,
+                "causes": [c for c in causes if c.problem_id == problem.pk],
+                "goals": [g for g in goals if g.problem_id == problem.pk],
+                "measures": [m for m in measures if m.problem_id == problem.pk],
+            }
+        )
+    issues: list[TraceIssue] = []
+    unanswered = [c for c in causes if not c.measures.all()]
+    if unanswered:
+        issues.append(
+            TraceIssue(
+                "cause_without_measure", _("Orsaker som ingen åtgärd svarar mot"), unanswered
+            )
+        )
+    aimless = [m for m in measures if not m.causes.all()]
+    if aimless:
+        issues.append(
+            TraceIssue(
+                "measure_without_cause", _("Åtgärder som inte svarar mot någon orsak"), aimless
+            )
+        )
+    no_indicator = [g for g in goals if not g.has_indicator()]
+    if no_indicator:
+        issues.append(TraceIssue("goal_without_indicator", _("Mål utan indikator"), no_indicator))
+    no_baseline = [
+        g for g in goals if g.kind in (GoalKind.EFFECT, GoalKind.SUB) and g.baseline is None
+    ]
+    if no_baseline:
+        issues.append(
+            TraceIssue(
+                "goal_without_baseline", _("Effekt- och delmål utan utgångsvärde"), no_baseline
+            )
+        )
+    no_plan = [g for g in goals if not g.has_followup_plan()]
+    if no_plan:
+        issues.append(TraceIssue("goal_without_followup", _("Mål utan uppföljningsplan"), no_plan))
+    picture = ProblemPicture.objects.filter(partnership=partnership).first()
+    confirmed_at = picture.confirmed_at() if picture else None
+    early = [m for m in measures if confirmed_at is None or m.created_at < confirmed_at]
+    if early:
+        issues.append(
+            TraceIssue(
+                "measure_before_picture",
+                _("Åtgärder som valdes innan den gemensamma problembilden var bekräftad"),
+                early,
+            )
+        )
+    return Traceability(problems, issues)
+
+
+def goals_without_causes(partnership: Partnership) -> list[Goal]:
+    return [
+        g
+        for g in partnership.goals.filter(kind=GoalKind.SUB).prefetch_related("causes")
+        if not g.causes.all()
+    ]

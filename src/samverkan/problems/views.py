@@ -1,0 +1,509 @@
+"""Step 3 pages: joint problem picture, glossary, prioritisation, causes, goals, measures,
+and the traceability view. Confidential causes and measures go through ``visible_to``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samverkan.accounts import access
+from samverkan.accounts.choices import Role
+from samverkan.accounts.decorators import partnership_view
+from samverkan.lib import htmx
+from samverkan.lib.views import form_page
+from samverkan.partnerships.choices import DecisionKind
+from samverkan.partnerships.models import Decision, Partnership
+from samverkan.problems import forms, library, services
+from samverkan.problems.choices import ProblemStatus
+from samverkan.problems.models import CRITERIA, Cause, Goal, GlossaryTerm, Measure, Problem
+from samverkan.process import checklists
+
+
+def _url(name: str, partnership: Partnership, **kwargs: int) -> str:
+    return reverse(f"problems:{name}", kwargs={"pk": partnership.pk, **kwargs})
+
+
+def _ctx(request: HttpRequest, partnership: Partnership, **extra: object) -> dict:
+    return {
+        "partnership": partnership,
+        "section": "step3",
+        "can_edit": access.can_edit(request.user, partnership),
+        "can_approve": access.can_approve(request.user, partnership),
+        **extra,
+    }
+
+
+def _causes(request: HttpRequest, partnership: Partnership):  # type: ignore[no-untyped-def]
+    return Cause.objects.visible_to(request.user).filter(partnership=partnership)
+
+
+def _measures(request: HttpRequest, partnership: Partnership):  # type: ignore[no-untyped-def]
+    return Measure.objects.visible_to(request.user).filter(partnership=partnership)
+
+
+# ---- overview ---------------------------------------------------------------------------------
+
+
+@partnership_view()
+def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    picture = services.picture_for(partnership)
+    return render(
+        request,
+        "problems/home.html",
+        _ctx(
+            request,
+            partnership,
+            picture=picture,
+            ranking=services.ranking(partnership),
+            checklist=checklists.checklist_for(partnership, 3),
+            cause_count=_causes(request, partnership).count(),
+            measure_count=_measures(request, partnership).count(),
+            goal_count=partnership.goals.count(),
+        ),
+    )
+
+
+# ---- joint problem picture --------------------------------------------------------------------
+
+
+@partnership_view()
+def picture(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    from samverkan.mapping.services import shared_situation_reports
+
+    pic = services.picture_for(partnership)
+    confirmed = pic.confirmed_party_ids()
+    signatories = [
+        {"party": party, "confirmed": party.pk in confirmed}
+        for party in partnership.signatories().select_related("organisation")
+    ]
+    own_signing = [
+        s["party"] for s in signatories if access.may_see_private(request.user, s["party"])
+    ]
+    return render(
+        request,
+        "problems/picture.html",
+        _ctx(
+            request,
+            partnership,
+            picture=pic,
+            signatories=signatories,
+            can_confirm=bool(own_signing) and _may_confirm(request, partnership),
+            reports=shared_situation_reports(partnership),
+        ),
+    )
+
+
+def _may_confirm(request: HttpRequest, partnership: Partnership) -> bool:
+    roles = access.roles_in(request.user, partnership)
+    return bool(roles & {Role.ADMIN, Role.COORDINATOR, Role.STEERING})
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def picture_edit(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    pic = services.picture_for(partnership)
+    form = forms.ProblemPictureForm(request.POST or None, instance=pic)
+    had_confirmations = pic.confirmations.exists()
+
+    def save(form: forms.ProblemPictureForm) -> object:
+        with transaction.atomic():
+            saved = form.save_checked()
+            if saved is not None and form.has_changed() and had_confirmations:
+                services.withdraw_confirmations(saved)
+                messages.warning(
+                    request,
+                    _(
+                        "Problembilden ändrades efter att den bekräftats. Bekräftelserna är "
+                        "återkallade: varje signerande part behöver bekräfta den igen."
+                    ),
+                )
+        return saved
+
+    return form_page(
+        request,
+        form,
+        title=_("Ändra gemensam problembild"),
+        save=save,
+        success_url=_url("picture", partnership),
+        success_message=_("Problembilden är sparad."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("POST",))
+def picture_import(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    pic = services.picture_for(partnership)
+    with transaction.atomic():
+        added = services.import_shared_reports(pic)
+        if added:
+            pic.save()
+            if services.withdraw_confirmations(pic):
+                messages.warning(
+                    request, _("Bekräftelserna är återkallade eftersom texten ändrades.")
+                )
+    if added:
+        messages.success(request, _("%(n)s delade lägesbilder hämtades in.") % {"n": added})
+    else:
+        messages.info(request, _("Det finns inga nya delade lägesbilder att hämta in."))
+    return htmx.redirect(request, _url("picture", partnership))
+
+
+@partnership_view(methods=("POST",))
+def picture_confirm(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    if not _may_confirm(request, partnership):
+        raise PermissionDenied(_("Din roll ger inte rätt att bekräfta problembilden."))
+    pic = services.picture_for(partnership)
+    parties = partnership.signatories().filter(memberships__user=request.user).distinct()
+    if not parties:
+        raise PermissionDenied(_("Bara signerande parter bekräftar problembilden."))
+    if not pic.text.strip():
+        messages.error(request, _("Problembilden är tom: skriv den innan den bekräftas."))
+    else:
+        for party in parties:
+            services.confirm(pic, party, request.user)
+        messages.success(
+            request,
+            _("Problembilden är bekräftad för %(party)s.")
+            % {"party": ", ".join(str(p) for p in parties)},
+        )
+    return htmx.redirect(request, _url("picture", partnership))
+
+
+# ---- glossary ---------------------------------------------------------------------------------
+
+
+@partnership_view()
+def glossary(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    return render(
+        request,
+        "problems/glossary.html",
+        _ctx(request, partnership, terms=partnership.glossary.all()),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def glossary_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.GlossaryTermForm(request.POST or None, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Nytt begrepp"),
+        success_url=_url("glossary", partnership),
+        success_message=_("Begreppet är sparat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def glossary_edit(request: HttpRequest, partnership: Partnership, term_id: int) -> HttpResponse:
+    term = access.scoped(GlossaryTerm.objects.all(), partnership, term_id)
+    form = forms.GlossaryTermForm(request.POST or None, instance=term, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra begrepp"),
+        success_url=_url("glossary", partnership),
+        success_message=_("Begreppet är sparat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("POST",))
+def glossary_seed(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    added = services.seed_glossary(partnership)
+    messages.success(request, _("%(n)s vanliga begrepp lades till.") % {"n": added})
+    return htmx.redirect(request, _url("glossary", partnership))
+
+
+# ---- prioritisation ---------------------------------------------------------------------------
+
+
+@partnership_view()
+def prioritisation(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    weights = services.weights_for(partnership)
+    decisions = partnership.decisions.filter(title__startswith=_("Prioritering"))
+    return render(
+        request,
+        "problems/prioritisation.html",
+        _ctx(
+            request,
+            partnership,
+            ranking=services.ranking(partnership),
+            weights=weights,
+            criteria=[
+                (name, Problem._meta.get_field(name).verbose_name, getattr(weights, name))
+                for name in CRITERIA
+            ],
+            decisions=decisions,
+        ),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def weights_edit(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.WeightsForm(request.POST or None, instance=services.weights_for(partnership))
+    return form_page(
+        request,
+        form,
+        title=_("Vikter för prioriteringen"),
+        success_url=_url("prioritisation", partnership),
+        success_message=_("Vikterna är sparade."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("approve", methods=("GET", "POST"))
+def prioritisation_decide(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.PrioritisationDecisionForm(request.POST or None, partnership=partnership)
+
+    def save(form: forms.PrioritisationDecisionForm) -> Decision:
+        chosen = form.cleaned_data["problems"]
+        with transaction.atomic():
+            for problem in partnership.problems.all():
+                status = ProblemStatus.PRIORITISED if problem in chosen else ProblemStatus.SET_ASIDE
+                if problem.status != status:
+                    problem.status = status
+                    problem.save(update_fields=["status"])
+            return Decision.objects.create(
+                partnership=partnership,
+                kind=DecisionKind.OTHER,
+                title=_("Prioritering: %(problems)s")
+                % {"problems": ", ".join(p.title for p in chosen)},
+                body=form.cleaned_data["body"],
+                decided_on=form.cleaned_data["decided_on"],
+                text=form.cleaned_data["text"],
+            )
+
+    return form_page(
+        request,
+        form,
+        title=_("Styrgruppens beslut om prioritering"),
+        save=save,
+        success_url=_url("prioritisation", partnership),
+        success_message=_("Prioriteringen är beslutad och registrerad."),
+        context=_ctx(request, partnership),
+    )
+
+
+# ---- problems, causes, goals --------------------------------------------------------------------
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def problem_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.ProblemForm(request.POST or None, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Nytt problem"),
+        success_url=lambda p: _url("problem_detail", partnership, problem_id=p.pk),
+        success_message=_("Problemet är sparat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view()
+def problem_detail(request: HttpRequest, partnership: Partnership, problem_id: int) -> HttpResponse:
+    problem = access.scoped(Problem.objects.all(), partnership, problem_id)
+    return render(
+        request,
+        "problems/problem_detail.html",
+        _ctx(
+            request,
+            partnership,
+            problem=problem,
+            causes=_causes(request, partnership)
+            .filter(problem=problem)
+            .prefetch_related("measures"),
+            goals=problem.goals.prefetch_related("causes"),
+            measures=_measures(request, partnership)
+            .filter(problem=problem)
+            .prefetch_related("causes"),
+        ),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def problem_edit(request: HttpRequest, partnership: Partnership, problem_id: int) -> HttpResponse:
+    problem = access.scoped(Problem.objects.all(), partnership, problem_id)
+    form = forms.ProblemForm(request.POST or None, instance=problem, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra problem: %(title)s") % {"title": problem},
+        success_url=_url("problem_detail", partnership, problem_id=problem.pk),
+        success_message=_("Problemet är sparat."),
+        context=_ctx(request, partnership),
+    )
+
+
+def _initial_problem(request: HttpRequest, partnership: Partnership) -> dict:
+    problem_id = request.GET.get("problem", "")
+    if problem_id.isdigit() and partnership.problems.filter(pk=problem_id).exists():
+        return {"problem": int(problem_id)}
+    return {}
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def cause_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.CauseForm(
+        request.POST or None,
+        partnership=partnership,
+        user=request.user,
+        initial=_initial_problem(request, partnership),
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Ny orsak"),
+        success_url=lambda c: _url("problem_detail", partnership, problem_id=c.problem_id),
+        success_message=_("Orsaken är sparad."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def cause_edit(request: HttpRequest, partnership: Partnership, cause_id: int) -> HttpResponse:
+    cause = access.scoped(_causes(request, partnership), partnership, cause_id)
+    form = forms.CauseForm(
+        request.POST or None, instance=cause, partnership=partnership, user=request.user
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Ändra orsak %(n)s") % {"n": cause.number},
+        success_url=_url("problem_detail", partnership, problem_id=cause.problem_id),
+        success_message=_("Orsaken är sparad."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def goal_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.GoalForm(
+        request.POST or None,
+        partnership=partnership,
+        user=request.user,
+        initial=_initial_problem(request, partnership),
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Nytt mål"),
+        success_url=lambda g: _url("problem_detail", partnership, problem_id=g.problem_id),
+        success_message=_("Målet är sparat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def goal_edit(request: HttpRequest, partnership: Partnership, goal_id: int) -> HttpResponse:
+    goal = access.scoped(Goal.objects.all(), partnership, goal_id)
+    form = forms.GoalForm(
+        request.POST or None, instance=goal, partnership=partnership, user=request.user
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Ändra mål"),
+        success_url=_url("problem_detail", partnership, problem_id=goal.problem_id),
+        success_message=_("Målet är sparat."),
+        context=_ctx(request, partnership),
+    )
+
+
+# ---- measures ---------------------------------------------------------------------------------
+
+
+@partnership_view()
+def measure_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    measures = (
+        _measures(request, partnership)
+        .select_related("responsible_party__organisation", "problem")
+        .prefetch_related("causes")
+    )
+    return render(request, "problems/measures.html", _ctx(request, partnership, measures=measures))
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def measure_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    initial = _initial_problem(request, partnership)
+    template = library.by_key(request.GET.get("bibliotek", ""))
+    if template is not None:
+        initial.update(
+            title=template.title,
+            aimed_at=template.aimed_at,
+            kind=template.kind,
+            evidence=template.evidence,
+            evidence_note=template.note,
+            mechanism=template.mechanism,
+        )
+    form = forms.MeasureForm(
+        request.POST or None, partnership=partnership, user=request.user, initial=initial
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Ny åtgärd"),
+        success_url=lambda m: _url("measure_detail", partnership, measure_id=m.pk),
+        success_message=_("Åtgärden är sparad."),
+        context=_ctx(request, partnership, library=library.LIBRARY),
+    )
+
+
+@partnership_view()
+def measure_detail(request: HttpRequest, partnership: Partnership, measure_id: int) -> HttpResponse:
+    measure = access.scoped(
+        _measures(request, partnership).select_related(
+            "responsible_party__organisation", "problem"
+        ),
+        partnership,
+        measure_id,
+    )
+    return render(
+        request,
+        "problems/measure_detail.html",
+        _ctx(
+            request,
+            partnership,
+            measure=measure,
+            causes=_causes(request, partnership).filter(measures=measure),
+            goals=measure.goals.all(),
+            co_parties=measure.co_parties.all(),
+        ),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def measure_edit(request: HttpRequest, partnership: Partnership, measure_id: int) -> HttpResponse:
+    measure = access.scoped(_measures(request, partnership), partnership, measure_id)
+    form = forms.MeasureForm(
+        request.POST or None, instance=measure, partnership=partnership, user=request.user
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Ändra åtgärd %(n)s") % {"n": measure.number},
+        success_url=_url("measure_detail", partnership, measure_id=measure.pk),
+        success_message=_("Åtgärden är sparad."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view()
+def measure_library(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    return render(
+        request, "problems/library.html", _ctx(request, partnership, library=library.LIBRARY)
+    )
+
+
+# ---- traceability -----------------------------------------------------------------------------
+
+
+@partnership_view()
+def traceability(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    trace = services.traceability(partnership, request.user)
+    return render(request, "problems/traceability.html", _ctx(request, partnership, trace=trace))

@@ -1,0 +1,39 @@
+"""Step 3 objects for every test world (see tests/factories.py)."""
+
+from samverkan.problems.choices import GoalKind, ProblemStatus
+from samverkan.problems.models import Cause, Goal, GlossaryTerm, Measure, Problem
+
+
+def build(world) -> dict[str, int]:
+    p = world.partnership
+    problem = Problem.objects.create(
+        partnership=p, title="Våld i centrum", status=ProblemStatus.PRIORITISED
+    )
+    cause = Cause.objects.create(
+        partnership=p, problem=problem, number=1, text="Trängsel vid stängning"
+    )
+    goal = Goal.objects.create(
+        partnership=p,
+        problem=problem,
+        kind=GoalKind.EFFECT,
+        text="Färre våldsbrott",
+        indicator="Anmälda våldsbrott",
+    )
+    measure = Measure.objects.create(
+        partnership=p,
+        problem=problem,
+        number=1,
+        title="Fler nattbussar",
+        responsible_party=world.kommun,
+    )
+    measure.causes.set([cause])
+    term = GlossaryTerm.objects.create(
+        partnership=p, term="Effektmål", definition="Vad som ska ändras"
+    )
+    return {
+        "problem_id": problem.pk,
+        "cause_id": cause.pk,
+        "goal_id": goal.pk,
+        "measure_id": measure.pk,
+        "term_id": term.pk,
+    }
