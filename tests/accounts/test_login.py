@@ -52,3 +52,9 @@ def test_pages_are_in_english_when_english_is_chosen(client, world):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("partnerships:list")).content.decode()
     assert "My partnerships" in page
+
+
+def test_interface_is_swedish_even_when_the_browser_asks_for_english(client, world):
+    client.force_login(world.alice)
+    page = client.get(reverse("partnerships:list"), headers={"accept-language": "en-US,en"})
+    assert "Mina samverkan" in page.content.decode()

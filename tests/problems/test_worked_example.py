@@ -32,6 +32,10 @@ def test_worked_example_has_ten_causes_nine_measures_and_the_handbooks_links(db)
         8: [7, 9],
         9: [10],
     }
+    # Texts with commas survive whole (the project's copy of the scenario quotes them).
+    assert Measure.objects.get(partnership=p, number=3).title == (
+        "Arbetsgrupp (polis, kommun, Länstrafiken, taxi) mot svarttaxi"
+    )
     assert Goal.objects.filter(partnership=p, kind="effect").count() == 1
     assert Goal.objects.filter(partnership=p, kind="sub").count() == 6
     assert Goal.objects.filter(partnership=p, kind__in=["process", "production"]).count() == 5
