@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "samverkan.process",
     "samverkan.mapping",
     "samverkan.problems",
+    "samverkan.documents",
 ]
 
 MIDDLEWARE = [
@@ -201,5 +202,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint reports each layout step at INFO; keep the logs for what matters.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "matplotlib": {"level": "WARNING"},
+    },
 }

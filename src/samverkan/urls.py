@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("samverkan.jobs.urls")),
     path("", include("samverkan.mapping.urls")),
     path("", include("samverkan.problems.urls")),
+    path("", include("samverkan.documents.urls")),
 ]
 
 handler404 = "samverkan.lib.errors.not_found"

@@ -80,9 +80,11 @@ def load(partnership: Partnership, data: dict[str, Any], year: int) -> None:
         concern=4,
         evidence_note=trend,
         chain_before="Krogbesök med hög berusning; kö och trängsel vid stängning.",
-        chain_during="Bråk i kö, vid snabbmatsstället och på busstorget när alla ska hem samtidigt.",
+        chain_during=(
+            "Bråk i kö, vid snabbmatsstället och på busstorget när alla ska hem samtidigt."
+        ),
         chain_after="Få nattbussar och svarttaxi gör att folk blir kvar på gatan.",
-        pat_offender="Berusade unga män; ungdomar vid discot; några kända livsstilskriminella.",
+        pat_offender="Berusade unga män och berusade ungdomar vid discot.",
         pat_handler="Föräldrar, socialtjänst, fritidsledare.",
         pat_target="Krogbesökare och personal, ungdomar.",
         pat_guardian="Ordningsvakter, polis, fritidsledare.",
@@ -125,7 +127,9 @@ def load(partnership: Partnership, data: dict[str, Any], year: int) -> None:
         unit="anmälda brott",
         baseline_period="jan–apr året innan",
         data_source="Polisens anmälningsstatistik",
-        followup_method="Jämför antalet anmälningar under genomförandet med samma period året innan.",
+        followup_method=(
+            "Jämför antalet anmälningar under genomförandet med samma period året innan."
+        ),
         followup_frequency="Efter genomförandeperioden",
         followup_responsible="Samordnaren hos polisen",
     )

@@ -12,8 +12,8 @@ from samverkan.partnerships.models import Partnership
 from samverkan.problems.choices import GoalKind, ProblemStatus
 from samverkan.problems.models import (
     Cause,
-    Goal,
     GlossaryTerm,
+    Goal,
     Measure,
     PrioritisationWeights,
     Problem,

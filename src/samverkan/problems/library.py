@@ -43,7 +43,8 @@ LIBRARY: tuple[LibraryMeasure, ...] = (
         "När polisen påträffar en ung person med alkohol kontaktas vårdnadshavare och "
         "socialtjänst på ett strukturerat sätt. Uppföljningar visar att de flesta unga inte "
         "påträffas igen.",
-        "Tidig reaktion från föräldrar och socialtjänst minskar fortsatt drickande och risktagande.",
+        "Tidig reaktion från föräldrar och socialtjänst minskar fortsatt drickande och "
+        "risktagande.",
     ),
     LibraryMeasure(
         "hotspot-policing",

@@ -10,17 +10,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samverkan.partnerships.models import Partnership, Party
+from samverkan.problems.choices import GoalKind
 from samverkan.problems.models import (
     Cause,
     Confirmation,
-    Goal,
     GlossaryTerm,
+    Goal,
     Measure,
     PrioritisationWeights,
     Problem,
     ProblemPicture,
 )
-from samverkan.problems.choices import GoalKind
 
 # Starting glossary, written for this project; partnerships edit and extend it.
 DEFAULT_GLOSSARY: tuple[tuple[str, str], ...] = (

@@ -20,7 +20,7 @@ from samverkan.partnerships.choices import DecisionKind
 from samverkan.partnerships.models import Decision, Partnership
 from samverkan.problems import forms, library, services
 from samverkan.problems.choices import ProblemStatus
-from samverkan.problems.models import CRITERIA, Cause, Goal, GlossaryTerm, Measure, Problem
+from samverkan.problems.models import CRITERIA, Cause, GlossaryTerm, Goal, Measure, Problem
 from samverkan.process import checklists
 
 

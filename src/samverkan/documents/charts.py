@@ -1,0 +1,72 @@
+"""Charts drawn once with matplotlib: SVG for HTML/PDF and PNG for Word, from the same data."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+import matplotlib.pyplot as plt  # noqa: E402
+
+from samverkan.documents.structure import Chart  # noqa: E402
+
+# The same family the documents use, shipped with matplotlib itself.
+matplotlib.rcParams.update({"font.family": "DejaVu Sans", "svg.fonttype": "none"})
+_COLOUR = "#0b4f7c"
+
+
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    caption: str,
+    source: str,
+    axis_label: str,
+    unit: str = "",
+    horizontal: bool = True,
+) -> Chart:
+    """A labelled bar chart; values are printed on the bars so no colour carries meaning."""
+    height = max(1.8, 0.45 * len(labels) + 0.8)
+    fig, ax = plt.subplots(figsize=(6.4, height), dpi=150)
+    positions = range(len(labels))
+    if horizontal:
+        bars = ax.barh(list(positions), list(values), color=_COLOUR)
+        ax.set_yticks(list(positions), [_wrap(label) for label in labels])
+        ax.invert_yaxis()
+        ax.set_xlabel(axis_label)
+    else:
+        bars = ax.bar(list(positions), list(values), color=_COLOUR)
+        ax.set_xticks(list(positions), [_wrap(label) for label in labels])
+        ax.set_ylabel(axis_label)
+    ax.bar_label(bars, labels=[_number(v, unit) for v in values], padding=3, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=8)
+    fig.tight_layout()
+    svg, png = io.StringIO(), io.BytesIO()
+    fig.savefig(svg, format="svg")
+    fig.savefig(png, format="png")
+    plt.close(fig)
+    alt = "; ".join(
+        f"{label}: {_number(value, unit)}" for label, value in zip(labels, values, strict=True)
+    )
+    text = svg.getvalue()
+    return Chart(caption, source, text[text.index("<svg") :], png.getvalue(), alt)
+
+
+def _number(value: float, unit: str) -> str:
+    text = f"{value:g}".replace(".", ",").replace("-", "−")
+    return f"{text} {unit}".strip()
+
+
+def _wrap(label: str, width: int = 28) -> str:
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > width and line:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines[:3])

@@ -1,0 +1,607 @@
+"""One data function per document. Each returns a plain ``Document`` (see structure.py).
+
+Editions: INTERNAL holds everything the viewer may see; PUBLIC holds no confidential cause
+or measure (each is replaced by a neutral note naming the party that holds it) and no small
+counts. The same function serves the page, the PDF and the Word file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from samverkan.analysis.suppression import MARKER, suppress
+from samverkan.documents import charts
+from samverkan.documents.structure import (
+    BulletList,
+    Chart,
+    Document,
+    Paragraph,
+    Signatures,
+    Signer,
+    Table,
+)
+from samverkan.partnerships.choices import GroupKind
+from samverkan.partnerships.models import Partnership, Party
+from samverkan.problems.choices import GoalKind, ProblemStatus
+from samverkan.problems.models import Cause, Measure, ProblemPicture
+
+INTERNAL, PUBLIC = "internal", "public"
+EDITIONS = {INTERNAL: "Intern version", PUBLIC: "Offentlig version"}
+KINDS = {
+    "agreement": "Samverkansöverenskommelse",
+    "lagesbild": "Lägesbild",
+    "atgardsplan": "Åtgärdsplan",
+    "medborgarlofte": "Medborgarlöfte",
+    "followup": "Uppföljningsrapport",
+}
+SOURCE_PARTNERSHIP = "Källa: Samverkans egna uppgifter i Samverkan"
+
+
+def build(kind: str, partnership: Partnership, edition: str, user: Any = None) -> Document:
+    """Build document ``kind`` for the viewer ``user`` (None: an operator at the command line)."""
+    if kind not in BUILDERS:
+        raise ValueError(f"unknown document kind {kind!r}; choose one of {', '.join(KINDS)}")
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}; choose internal or public")
+    return BUILDERS[kind](partnership, edition, user)
+
+
+def _date(value: Any) -> str:
+    return date_format(value, "j F Y") if value else "–"
+
+
+def _may_see(item: Cause | Measure, user: Any, edition: str) -> bool:
+    """Whether a possibly confidential item may be shown in full in this edition."""
+    if not item.confidential:
+        return True
+    if edition == PUBLIC:
+        return False
+    if user is None:
+        return True
+    return item.allowed_parties.filter(memberships__user=user).exists()
+
+
+def _holder(item: Cause | Measure) -> str:
+    party = item.allowed_parties.select_related("organisation").first()
+    if party is None and isinstance(item, Measure):
+        party = item.responsible_party
+    return str(party) if party else "den ansvariga parten"
+
+
+def _withheld(item: Cause | Measure) -> str:
+    noun = "Orsaken" if isinstance(item, Cause) else "Åtgärden"
+    return (
+        f"{noun} rör enskilda personer och omfattas av sekretess. Den redovisas inte här; "
+        f"uppgifterna finns hos {_holder(item)}."
+    )
+
+
+def _base(kind: str, partnership: Partnership, edition: str, subtitle: str) -> Document:
+    return Document(
+        kind=kind,
+        title=KINDS[kind],
+        subtitle=subtitle,
+        edition=edition,
+        partnership=partnership.name,
+        date=_date(timezone.localdate()),
+        meta={
+            "municipality": str(partnership.municipality),
+            "police_area": str(partnership.police_area),
+            "edition_label": EDITIONS[edition],
+        },
+    )
+
+
+def _prioritised(partnership: Partnership) -> list[Any]:
+    return list(partnership.problems.filter(status=ProblemStatus.PRIORITISED))
+
+
+def _cause_rows(partnership: Partnership, edition: str, user: Any) -> tuple[tuple[str, ...], ...]:
+    rows = []
+    causes = Cause.objects.filter(partnership=partnership).select_related("problem")
+    for cause in causes.prefetch_related("allowed_parties"):
+        if _may_see(cause, user, edition):
+            rows.append(
+                (
+                    str(cause.number),
+                    cause.text,
+                    cause.get_perspective_display(),
+                    cause.get_proximity_display(),
+                    cause.problem.title,
+                )
+            )
+        else:
+            rows.append((str(cause.number), _withheld(cause), "–", "–", cause.problem.title))
+    return tuple(rows)
+
+
+def _measures(partnership: Partnership) -> list[Measure]:
+    return list(
+        Measure.objects.filter(partnership=partnership)
+        .select_related("responsible_party__organisation", "problem")
+        .prefetch_related("causes", "allowed_parties", "co_parties")
+    )
+
+
+def _measure_rows(partnership: Partnership, edition: str, user: Any) -> tuple[tuple[str, ...], ...]:
+    rows = []
+    for m in _measures(partnership):
+        period = f"{_date(m.starts_on)} – {_date(m.ends_on)}" if m.starts_on else "–"
+        if _may_see(m, user, edition):
+            causes = ", ".join(str(n) for n in m.causes_answered())
+            rows.append((str(m.number), m.title, causes, str(m.responsible_party), period))
+        else:
+            rows.append((str(m.number), _withheld(m), "–", str(m.responsible_party), "–"))
+    return tuple(rows)
+
+
+def _goal_rows(partnership: Partnership) -> tuple[tuple[str, ...], ...]:
+    def number(value: Decimal | None, unit: str) -> str:
+        return "–" if value is None else f"{value.normalize():f} {unit}".strip()
+
+    return tuple(
+        (
+            g.get_kind_display(),
+            g.text,
+            g.indicator or "–",
+            number(g.baseline, g.unit),
+            number(g.target, g.unit),
+            _date(g.deadline),
+        )
+        for g in partnership.goals.order_by("kind", "id")
+    )
+
+
+def _followup_rows(partnership: Partnership) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        (
+            g.text,
+            g.indicator or "–",
+            g.followup_method or "–",
+            g.followup_frequency or "–",
+            g.followup_responsible or "–",
+            g.data_source or "–",
+        )
+        for g in partnership.goals.order_by("kind", "id")
+    )
+
+
+GOAL_HEADERS = ("Typ", "Mål", "Indikator", "Utgångsvärde", "Målvärde", "Klart senast")
+MEASURE_HEADERS = ("Nr", "Åtgärd", "Riktad mot orsak", "Ansvarig", "Period")
+FOLLOWUP_HEADERS = ("Mål", "Indikator", "Hur", "Hur ofta", "Vem", "Datakälla")
+
+
+def _signers(partnership: Partnership) -> tuple[Signer, ...]:
+    return tuple(
+        Signer(p.signatory_title or "Behörig företrädare", p.signatory_name, str(p.organisation))
+        for p in partnership.signatories().select_related("organisation")
+    )
+
+
+# ---- samverkansöverenskommelse -------------------------------------------------------------
+
+
+def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
+    doc = _base(
+        "agreement",
+        partnership,
+        edition,
+        f"mellan {partnership.municipality} och {partnership.police_area}",
+    )
+    decision = partnership.collaboration_decision()
+    part1 = doc.section("Del 1. Beslut om samverkan och organisation")
+    if decision:
+        part1.add(
+            Paragraph(decision.text),
+            Paragraph(
+                f"Beslutat av {decision.body} den {_date(decision.decided_on)}"
+                + (f", diarienummer {decision.reference}." if decision.reference else "."),
+                "note",
+            ),
+        )
+    else:
+        part1.add(Paragraph("Beslutet om samverkan är ännu inte registrerat.", "note"))
+    if partnership.purpose:
+        part1.sub("Syfte", Paragraph(partnership.purpose))
+    parties = partnership.parties.select_related("organisation")
+    part1.sub(
+        "Parter och samordnare",
+        Table(
+            "Parter i samverkan",
+            ("Part", "Roll", "Undertecknare", "Samordnare"),
+            tuple(
+                (
+                    str(p),
+                    p.get_kind_display(),
+                    p.signatory_title or "–",
+                    (c.name + (f", {c.title}" if c.title else ""))
+                    if (c := p.coordinator_or_none())
+                    else "–",
+                )
+                for p in parties
+            ),
+            SOURCE_PARTNERSHIP,
+        ),
+    )
+    organisation = part1.sub("Organisation")
+    for group in partnership.groups.prefetch_related("members__party__organisation"):
+        members = "; ".join(
+            f"{m.name}{', ' + m.title if m.title and m.title != m.name else ''} ({m.party})"
+            for m in group.members.all()
+        )
+        organisation.add(
+            Paragraph(
+                f"{group.name} ({group.get_kind_display().lower()}). {group.mandate or ''}".strip()
+            ),
+            Paragraph(f"Ledamöter: {members or '–'}.", "note"),
+        )
+
+    part2 = doc.section("Del 2. Problem, mål, åtgärder och uppföljning", page_break=True)
+    problems = _prioritised(partnership)
+    part2.sub("Prioriterade problem", BulletList(tuple(p.title for p in problems) or ("–",)))
+    part2.sub(
+        "Mål",
+        Table("Mål och indikatorer", GOAL_HEADERS, _goal_rows(partnership), SOURCE_PARTNERSHIP),
+    )
+    part2.sub(
+        "Åtgärder och ansvar",
+        Table(
+            "Åtgärder",
+            MEASURE_HEADERS,
+            _measure_rows(partnership, edition, user),
+            SOURCE_PARTNERSHIP,
+        ),
+    )
+    part2.sub(
+        "Uppföljningsplan",
+        Table(
+            "Så följs målen upp", FOLLOWUP_HEADERS, _followup_rows(partnership), SOURCE_PARTNERSHIP
+        ),
+    )
+    part2.sub(
+        "Giltighetstid",
+        Paragraph(
+            f"Överenskommelsen gäller från {_date(partnership.started_on)} till "
+            f"{_date(partnership.valid_until)}."
+        ),
+    )
+    part2.sub(
+        "Underskrifter",
+        Signatures(_signers(partnership), "Ort och datum: ____________________"),
+    )
+
+    appendix1 = doc.section("Bilaga 1. Gemensam problembild och orsaksanalys", page_break=True)
+    picture = ProblemPicture.objects.filter(partnership=partnership).first()
+    appendix1.sub(
+        "Problembild",
+        *(
+            [
+                Paragraph(t)
+                for t in (picture.text.split("\n\n") if picture and picture.text else ["–"])
+            ]
+        ),
+    )
+    if picture and picture.conditions:
+        appendix1.sub("Förutsättningar", Paragraph(picture.conditions))
+    appendix1.sub(
+        "Orsaker",
+        Table(
+            "Orsaksanalys",
+            ("Nr", "Orsak", "Perspektiv", "Närhet", "Problem"),
+            _cause_rows(partnership, edition, user),
+            SOURCE_PARTNERSHIP,
+        ),
+    )
+    perspectives = Counter(
+        c.get_perspective_display() for c in Cause.objects.filter(partnership=partnership)
+    )
+    appendix1.sub(
+        "Orsakernas perspektiv",
+        _count_chart(
+            perspectives,
+            edition,
+            caption="Antal orsaker per perspektiv "
+            "(situationen, den brottsutsatte, gärningspersonen)",
+            source=f"{SOURCE_PARTNERSHIP}, orsaksanalysen per {doc.date}",
+            axis_label="Antal orsaker",
+        ),
+    )
+    for problem in problems:
+        appendix1.sub(
+            f"Problemanalystriangeln: {problem.title}",
+            Table(
+                "Problemanalystriangeln",
+                ("Del", "Beskrivning", "Vem som påverkar"),
+                (
+                    ("Gärningsperson", problem.pat_offender or "–", problem.pat_handler or "–"),
+                    (
+                        "Mål eller brottsutsatt",
+                        problem.pat_target or "–",
+                        problem.pat_guardian or "–",
+                    ),
+                    ("Plats", problem.pat_place or "–", problem.pat_manager or "–"),
+                ),
+                SOURCE_PARTNERSHIP,
+            ),
+        )
+
+    appendix2 = doc.section("Bilaga 2. Parternas åtagandeplaner", page_break=True)
+    measures = _measures(partnership)
+    for party in parties:
+        own = [m for m in measures if m.responsible_party_id == party.pk]
+        if not own:
+            continue
+        rows = []
+        for m in own:
+            if _may_see(m, user, edition):
+                rows.append(
+                    (
+                        str(m.number),
+                        m.title,
+                        m.how_when or m.how_often or "–",
+                        _hours(m.hours),
+                        _money(m.money),
+                        _date(m.ends_on),
+                    )
+                )
+            else:
+                rows.append((str(m.number), _withheld(m), "–", "–", "–", "–"))
+        appendix2.sub(
+            str(party),
+            Table(
+                f"Åtaganden för {party}",
+                ("Nr", "Åtgärd", "När", "Timmar", "Kostnad", "Klart"),
+                tuple(rows),
+                SOURCE_PARTNERSHIP,
+            ),
+        )
+    per_party = Counter(str(m.responsible_party) for m in measures)
+    appendix2.add(
+        _count_chart(
+            per_party,
+            edition,
+            caption="Antal åtgärder per ansvarig part",
+            source=f"{SOURCE_PARTNERSHIP}, åtgärderna per {doc.date}",
+            axis_label="Antal åtgärder",
+        )
+    )
+    return doc
+
+
+def _hours(value: Decimal | None) -> str:
+    return "–" if value is None else f"{value.normalize():f}"
+
+
+def _money(value: Decimal | None) -> str:
+    return "–" if value is None else f"{int(value):,} kr".replace(",", " ")
+
+
+# ---- lägesbild (Lag 2023:196, 4 §) ------------------------------------------------------------
+
+
+def lagesbild(partnership: Partnership, edition: str, user: Any) -> Document:
+    from samverkan.mapping.services import shared_situation_reports
+
+    doc = _base(
+        "lagesbild", partnership, edition, f"över brottsligheten i {partnership.municipality}"
+    )
+    _decision_block(doc, partnership, "lagesbild")
+    part1 = doc.section("1. Kartläggning av brottsligheten, dess omfattning och konsekvenser")
+    reports = shared_situation_reports(partnership)
+    for report in reports:
+        part1.sub(f"Från {report.party_name}", *[Paragraph(t) for t in report.text.split("\n\n")])
+    picture = ProblemPicture.objects.filter(partnership=partnership).first()
+    if picture and picture.text:
+        part1.sub("Gemensam problembild", *[Paragraph(t) for t in picture.text.split("\n\n")])
+    if not reports and not (picture and picture.text):
+        part1.add(Paragraph("Ingen kartläggning är delad ännu.", "note"))
+    part2 = doc.section("2. Annan information av betydelse")
+    if picture and picture.conditions:
+        part2.add(Paragraph(picture.conditions))
+    part2.add(
+        Paragraph(
+            f"Samverkan sker mellan {partnership.municipality} och {partnership.police_area}"
+            + (f" inom ramen för {partnership.forum}" if partnership.forum else "")
+            + "."
+        )
+    )
+    part3 = doc.section("3. Analys")
+    ranking = sorted(
+        partnership.problems.all(), key=lambda p: p.status != ProblemStatus.PRIORITISED
+    )
+    part3.sub(
+        "Prioriterade problem",
+        BulletList(
+            tuple(f"{p.title} ({p.get_status_display().lower()})" for p in ranking) or ("–",)
+        ),
+    )
+    part3.sub(
+        "Orsaker",
+        Table(
+            "Orsaker",
+            ("Nr", "Orsak", "Perspektiv", "Närhet", "Problem"),
+            _cause_rows(partnership, edition, user),
+            SOURCE_PARTNERSHIP,
+        ),
+    )
+    return doc
+
+
+# ---- åtgärdsplan (Lag 2023:196, 5 §) ----------------------------------------------------------
+
+
+def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
+    doc = _base("atgardsplan", partnership, edition, f"för {partnership.municipality}")
+    _decision_block(doc, partnership, "atgardsplan")
+    doc.section(
+        "Bakgrund",
+        Paragraph(
+            "Åtgärdsplanen bygger på lägesbilden och på den gemensamma problembilden i samverkan "
+            f"mellan {partnership.municipality} och {partnership.police_area}."
+        ),
+    )
+    doc.section(
+        "Prioriterade problem",
+        BulletList(tuple(p.title for p in _prioritised(partnership)) or ("–",)),
+    )
+    doc.section(
+        "Åtgärder, ansvar och tidsplan",
+        Table(
+            "Åtgärder",
+            MEASURE_HEADERS,
+            _measure_rows(partnership, edition, user),
+            SOURCE_PARTNERSHIP,
+        ),
+    )
+    doc.section(
+        "Mål",
+        Table("Mål och indikatorer", GOAL_HEADERS, _goal_rows(partnership), SOURCE_PARTNERSHIP),
+    )
+    doc.section(
+        "Uppföljning",
+        Table(
+            "Så följs åtgärdsplanen upp",
+            FOLLOWUP_HEADERS,
+            _followup_rows(partnership),
+            SOURCE_PARTNERSHIP,
+        ),
+    )
+    return doc
+
+
+def _decision_block(doc: Document, partnership: Partnership, kind: str) -> None:
+    from samverkan.documents.models import DocumentDecision
+
+    record = DocumentDecision.objects.filter(partnership=partnership, kind=kind).first()
+    if record is None:
+        doc.section("Beslut", Paragraph("Dokumentet är ännu inte beslutat.", "note"))
+        return
+    lines = [
+        f"Beslutat av {record.body} den {_date(record.decided_on)}"
+        + (f", diarienummer {record.reference}." if record.reference else ".")
+    ]
+    if record.next_update_due:
+        lines.append(f"Nästa uppdatering senast {_date(record.next_update_due)}.")
+    doc.section("Beslut", *[Paragraph(line, "note") for line in lines])
+
+
+# ---- medborgarlöfte ---------------------------------------------------------------------------
+
+
+def medborgarlofte(partnership: Partnership, edition: str, user: Any) -> Document:
+    """A short public promise, in plain language, drawn from the agreement's measures.
+
+    Whatever the edition, confidential measures are left out: the promise is read by residents.
+    """
+    doc = _base(
+        "medborgarlofte",
+        partnership,
+        edition,
+        f"från {partnership.police_area} och {partnership.municipality}",
+    )
+    doc.toc = False
+    problems = _prioritised(partnership)
+    topic = ", ".join(p.title.lower() for p in problems) or "tryggheten i kommunen"
+    doc.section(
+        "Det här har vi sett",
+        Paragraph(
+            "Polisen och kommunen har tillsammans gått igenom läget och kommit fram till att "
+            "vi ska "
+            f"arbeta särskilt med {topic}."
+        ),
+    )
+    promises = [m for m in _measures(partnership) if not m.confidential]
+    doc.section(
+        "Det här lovar vi",
+        BulletList(
+            tuple(f"{m.title} (ansvarig: {m.responsible_party})" for m in promises) or ("–",)
+        ),
+    )
+    doc.section(
+        "Så får du veta hur det går",
+        Paragraph(
+            "Vi följer upp löftet och berättar om resultatet när perioden är slut. "
+            "Hör gärna av dig "
+            "till kommunen eller polisen med synpunkter."
+        ),
+    )
+    doc.section("Underskrifter", Signatures(_signers(partnership), f"{doc.date}"))
+    return doc
+
+
+# ---- uppföljningsrapport ----------------------------------------------------------------------
+
+
+def followup(partnership: Partnership, edition: str, user: Any) -> Document:
+    """The report to the steering group. Until step 5 records results, it shows the plan."""
+    doc = _base("followup", partnership, edition, "till styrgruppen")
+    steering = partnership.groups.filter(kind=GroupKind.STEERING).first()
+    doc.section(
+        "Om rapporten",
+        Paragraph(
+            f"Rapporten följer upp samverkan för {steering or 'styrgruppen'}: om åtgärderna blev "
+            "gjorda som planerat (processuppföljning) och om problemet förändrades "
+            "(effektuppföljning)."
+        ),
+    )
+    doc.section(
+        "Processuppföljning",
+        Table(
+            "Åtgärder enligt plan",
+            MEASURE_HEADERS,
+            _measure_rows(partnership, edition, user),
+            SOURCE_PARTNERSHIP,
+        ),
+    )
+    effect = [g for g in partnership.goals.all() if g.kind in (GoalKind.EFFECT, GoalKind.SUB)]
+    doc.section(
+        "Effektuppföljning",
+        Table(
+            "Effektmål och indikatorer",
+            GOAL_HEADERS,
+            tuple(
+                r
+                for r, g in zip(
+                    _goal_rows(partnership), partnership.goals.order_by("kind", "id"), strict=True
+                )
+                if g in effect
+            ),
+            SOURCE_PARTNERSHIP,
+        ),
+        Paragraph("Resultat per indikator redovisas när uppföljningen har registrerats.", "note"),
+    )
+    return doc
+
+
+def _count_chart(counts: Counter, edition: str, **chart: str) -> Chart | Paragraph:
+    """A bar chart of counts; the public edition shows no count below the threshold."""
+    if not counts:
+        return Paragraph("Inga uppgifter ännu.", "note")
+    threshold = settings.SMALL_COUNT_THRESHOLD
+    if edition == PUBLIC and any(
+        suppress(v, threshold=threshold) == MARKER for v in counts.values()
+    ):
+        return Paragraph(
+            f"{chart['caption']}: antal under {threshold} redovisas inte i den offentliga "
+            "versionen.",
+            "note",
+        )
+    return charts.bar_chart(list(counts), list(counts.values()), **chart)
+
+
+BUILDERS: dict[str, Callable[[Partnership, str, Any], Document]] = {
+    "agreement": agreement,
+    "lagesbild": lagesbild,
+    "atgardsplan": atgardsplan,
+    "medborgarlofte": medborgarlofte,
+    "followup": followup,
+}
+
+__all__ = ["BUILDERS", "EDITIONS", "INTERNAL", "KINDS", "PUBLIC", "Party", "build"]

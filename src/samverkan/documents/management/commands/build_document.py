@@ -1,0 +1,49 @@
+"""Build a document from the command line (same data and rendering as the pages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from samverkan.accounts.models import User
+from samverkan.documents import data, services
+from samverkan.partnerships.models import Partnership
+
+
+class Command(BaseCommand):
+    help = (
+        "Build one document (agreement, lagesbild, atgardsplan, medborgarlofte, followup) as PDF "
+        "or DOCX in the internal or public edition. Without --user the internal edition holds "
+        "every confidential item: give --user to build it as that person may see it."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("kind", choices=list(data.KINDS))
+        parser.add_argument("--partnership", type=int, required=True)
+        parser.add_argument("--format", choices=["pdf", "docx"], required=True)
+        parser.add_argument("--edition", choices=list(data.EDITIONS), required=True)
+        parser.add_argument("--output", required=True)
+        parser.add_argument("--user", help="username whose view the internal edition shows")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        partnership = Partnership.objects.filter(pk=options["partnership"]).first()
+        if partnership is None:
+            raise CommandError(f"no partnership with id {options['partnership']}")
+        user = None
+        if options["user"]:
+            user = User.objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"no user {options['user']!r}")
+        doc = data.build(options["kind"], partnership, options["edition"], user)
+        content = services.render_as(doc, options["format"])
+        output = Path(options["output"])
+        try:
+            output.write_bytes(content)
+        except OSError as exc:
+            raise CommandError(f"cannot write {output}: {exc}") from exc
+        self.stdout.write(
+            f"Wrote {options['kind']} ({options['edition']}, {options['format']}) for "
+            f"'{partnership.name}' to {output} ({len(content)} bytes)."
+        )

@@ -1,0 +1,189 @@
+"""Issued documents (immutable versions), decision records and signed agreements."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.lib.versioning import Versioned
+from samverkan.partnerships.models import Partnership
+
+KIND_CHOICES = [
+    ("agreement", _("Samverkansöverenskommelse")),
+    ("lagesbild", _("Lägesbild")),
+    ("atgardsplan", _("Åtgärdsplan")),
+    ("medborgarlofte", _("Medborgarlöfte")),
+    ("followup", _("Uppföljningsrapport")),
+]
+EDITION_CHOICES = [("internal", _("Intern version")), ("public", _("Offentlig version"))]
+FORMAT_CHOICES = [("pdf", "PDF"), ("docx", "Word")]
+
+
+def issued_upload_to(instance: IssuedDocument, filename: str) -> str:
+    return f"partnerships/{instance.partnership_id}/documents/{filename}"
+
+
+class IssuedDocument(models.Model):
+    """One issued version of a document in one edition and format. Never changed once saved:
+    a correction is a new version, and each version records what changed since the last."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="issued_documents",
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField(_("dokument"), max_length=20, choices=KIND_CHOICES)
+    edition = models.CharField(_("version"), max_length=10, choices=EDITION_CHOICES)
+    format = models.CharField(_("format"), max_length=5, choices=FORMAT_CHOICES)
+    number = models.PositiveIntegerField(_("versionsnummer"))
+    file = models.FileField(_("fil"), upload_to=issued_upload_to, max_length=300)
+    sha256 = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64)
+    source_lines = models.JSONField(_("innehåll som dokumentet byggdes av"), default=list)
+    changes = models.JSONField(_("ändringar sedan förra versionen"), default=list, blank=True)
+    confidential_access = models.JSONField(
+        _("sekretessgrupper"),
+        default=list,
+        blank=True,
+        help_text=_("För varje sekretessuppgift i dokumentet: de parter som får se den."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utfärdad av"),
+        related_name="issued_documents",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("utfärdad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("utfärdat dokument")
+        verbose_name_plural = _("utfärdade dokument")
+        ordering = ["kind", "edition", "-number", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "kind", "edition", "format", "number"],
+                name="issued_document_unique_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        edition = self.get_edition_display()
+        return f"{self.get_kind_display()} v{self.number} ({edition}, {self.format})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValidationError("An issued document is immutable; issue a new version.")
+        super().save(*args, **kwargs)
+
+    def audit_partnership_id(self) -> int:
+        return self.partnership_id
+
+    def may_download(self, user: object) -> bool:
+        """A version holding confidential items goes only to those allowed to see each one."""
+        if not self.confidential_access:
+            return True
+        own = set(
+            self.partnership.parties.filter(memberships__user=user).values_list("pk", flat=True)
+        )
+        return all(own & set(group) for group in self.confidential_access)
+
+
+class DocumentDecision(Versioned):
+    """The decision record for the municipality's lägesbild or åtgärdsplan (Lag 2023:196)."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="document_decisions",
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField(
+        _("dokument"),
+        max_length=20,
+        choices=[("lagesbild", _("Lägesbild")), ("atgardsplan", _("Åtgärdsplan"))],
+    )
+    body = models.CharField(
+        _("beslutande organ"),
+        max_length=200,
+        help_text=_("T.ex. kommunstyrelsen eller kommunfullmäktige."),
+    )
+    decided_on = models.DateField(_("beslutsdatum"))
+    reference = models.CharField(_("diarienummer"), max_length=100, blank=True)
+    next_update_due = models.DateField(
+        _("nästa uppdatering senast"),
+        null=True,
+        blank=True,
+        help_text=_("Lämnas tomt blir det ett år efter beslutet."),
+    )
+
+    class Meta:
+        verbose_name = _("beslut om dokument")
+        verbose_name_plural = _("beslut om dokument")
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "kind"], name="document_decision_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.decided_on:%Y-%m-%d}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.next_update_due is None and self.decided_on:
+            self.next_update_due = self.decided_on + datetime.timedelta(days=365)
+        super().save(*args, **kwargs)
+
+    def audit_partnership_id(self) -> int:
+        return self.partnership_id
+
+    def is_update_due(self, today: datetime.date) -> bool:
+        return self.next_update_due is not None and self.next_update_due <= today
+
+
+def signed_upload_to(instance: SignedAgreement, filename: str) -> str:
+    return f"partnerships/{instance.partnership_id}/signed/{filename}"
+
+
+class SignedAgreement(models.Model):
+    """The signed copy of an agreement version, with the signing date."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="signed_agreements",
+        on_delete=models.CASCADE,
+    )
+    signed_on = models.DateField(_("undertecknad"))
+    file = models.FileField(_("undertecknat exemplar"), upload_to=signed_upload_to, max_length=300)
+    issued = models.ForeignKey(
+        IssuedDocument,
+        verbose_name=_("utfärdad version"),
+        related_name="signatures",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppladdad av"),
+        related_name="signed_agreements",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("undertecknad överenskommelse")
+        verbose_name_plural = _("undertecknade överenskommelser")
+        ordering = ["-signed_on"]
+
+    def __str__(self) -> str:
+        return f"{_('Undertecknad')} {self.signed_on:%Y-%m-%d}"
+
+    def audit_partnership_id(self) -> int:
+        return self.partnership_id

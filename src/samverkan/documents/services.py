@@ -1,0 +1,112 @@
+"""Issuing documents: build, render, store as an immutable version, and say what changed."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from samverkan.documents import data, render
+from samverkan.documents.docx_builder import to_docx
+from samverkan.documents.models import IssuedDocument
+from samverkan.documents.structure import Document
+from samverkan.partnerships.models import Partnership
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def render_as(doc: Document, fmt: str) -> bytes:
+    if fmt == "pdf":
+        return render.to_pdf(doc)
+    if fmt == "docx":
+        return to_docx(doc)
+    raise ValueError(f"unknown format {fmt!r}; choose pdf or docx")
+
+
+def file_name(partnership: Partnership, kind: str, edition: str, fmt: str, number: int = 0) -> str:
+    stamp = timezone.localdate().isoformat()
+    version = f"-v{number}" if number else ""
+    return f"{kind}-{edition}-{partnership.pk}{version}-{stamp}.{fmt}"
+
+
+def confidential_access(partnership: Partnership, edition: str, user: Any) -> list[list[int]]:
+    """Allowed-party groups of the confidential items an internal edition shows in full."""
+    from samverkan.problems.models import Cause, Measure
+
+    if edition == data.PUBLIC:
+        return []
+    groups = []
+    for model in (Cause, Measure):
+        items = model.objects.filter(partnership=partnership, confidential=True)
+        if user is not None:
+            items = items.filter(allowed_parties__memberships__user=user).distinct()
+        for item in items.prefetch_related("allowed_parties"):
+            groups.append(sorted(p.pk for p in item.allowed_parties.all()))
+    return groups
+
+
+def changes_since(previous: list[str], current: list[str]) -> list[str]:
+    """Lines added (+) and removed (−) since the previous version, in reading order."""
+    out = []
+    for line in difflib.unified_diff(previous, current, lineterm="", n=0):
+        if line.startswith(("+++", "---", "@@")):
+            continue
+        out.append(line)
+    return out[:500]
+
+
+@transaction.atomic
+def issue(
+    partnership: Partnership, kind: str, edition: str, user: Any = None, progress: Any = None
+) -> list[IssuedDocument]:
+    """Issue the next version of ``kind`` in ``edition``, as PDF and Word, from one build."""
+    doc = data.build(kind, partnership, edition, user)
+    lines = doc.text_lines()
+    issued = []
+    for step, fmt in enumerate(("pdf", "docx")):
+        if progress:
+            progress(10 + 45 * step, f"{fmt}")
+        latest = (
+            IssuedDocument.objects.filter(
+                partnership=partnership, kind=kind, edition=edition, format=fmt
+            )
+            .order_by("-number")
+            .first()
+        )
+        number = (latest.number if latest else 0) + 1
+        content = render_as(doc, fmt)
+        record = IssuedDocument(
+            partnership=partnership,
+            kind=kind,
+            edition=edition,
+            format=fmt,
+            number=number,
+            sha256=hashlib.sha256(content).hexdigest(),
+            source_lines=lines,
+            changes=changes_since(latest.source_lines, lines) if latest else [],
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            confidential_access=confidential_access(partnership, edition, user),
+        )
+        record.file.save(
+            file_name(partnership, kind, edition, fmt, number), ContentFile(content), save=False
+        )
+        record.save()
+        issued.append(record)
+    return issued
+
+
+def latest_versions(partnership: Partnership) -> dict[tuple[str, str], int]:
+    rows = (
+        IssuedDocument.objects.filter(partnership=partnership)
+        .values("kind", "edition")
+        .annotate(top=Max("number"))
+    )
+    return {(r["kind"], r["edition"]): r["top"] for r in rows}

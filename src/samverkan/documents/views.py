@@ -1,0 +1,171 @@
+"""Document pages: list with both editions and formats, preview, issue, versions, decisions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.accounts import access
+from samverkan.accounts.decorators import partnership_view
+from samverkan.documents import data, forms, services
+from samverkan.documents.models import DocumentDecision, IssuedDocument, SignedAgreement
+from samverkan.documents.render import to_html
+from samverkan.jobs.registry import enqueue
+from samverkan.lib import htmx
+from samverkan.lib.views import form_page
+from samverkan.partnerships.models import Partnership
+
+FORMATS = ("pdf", "docx")
+
+
+def _check(kind: str, edition: str, fmt: str = "pdf") -> None:
+    if kind not in data.KINDS or edition not in data.EDITIONS or fmt not in FORMATS:
+        raise Http404("Okänt dokument")
+
+
+def _ctx(request: HttpRequest, partnership: Partnership, **extra: object) -> dict:
+    return {
+        "partnership": partnership,
+        "section": "documents",
+        "can_edit": access.can_edit(request.user, partnership),
+        **extra,
+    }
+
+
+@partnership_view()
+def document_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    today = timezone.localdate()
+    decisions = {d.kind: d for d in partnership.document_decisions.all()}
+    versions = [
+        v
+        for v in partnership.issued_documents.select_related("created_by")
+        if v.may_download(request.user)
+    ]
+    return render(
+        request,
+        "documents/list.html",
+        _ctx(
+            request,
+            partnership,
+            kinds=[
+                {
+                    "kind": k,
+                    "label": label,
+                    "decision": decisions.get(k),
+                    "due": decisions.get(k) and decisions[k].is_update_due(today),
+                }
+                for k, label in data.KINDS.items()
+            ],
+            editions=data.EDITIONS,
+            versions=versions,
+            signed=partnership.signed_agreements.all(),
+        ),
+    )
+
+
+@partnership_view()
+def preview(
+    request: HttpRequest, partnership: Partnership, kind: str, edition: str
+) -> HttpResponse:
+    _check(kind, edition)
+    doc = data.build(kind, partnership, edition, request.user)
+    return HttpResponse(to_html(doc))
+
+
+@partnership_view()
+def download(
+    request: HttpRequest, partnership: Partnership, kind: str, edition: str, fmt: str
+) -> HttpResponse:
+    _check(kind, edition, fmt)
+    doc = data.build(kind, partnership, edition, request.user)
+    response = HttpResponse(services.render_as(doc, fmt), content_type=services.CONTENT_TYPES[fmt])
+    name = services.file_name(partnership, kind, edition, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@partnership_view("edit", methods=("POST",))
+def issue(request: HttpRequest, partnership: Partnership, kind: str, edition: str) -> HttpResponse:
+    _check(kind, edition)
+    job = enqueue(
+        "documents.issue", partnership=partnership, user=request.user, kind=kind, edition=edition
+    )
+    return htmx.redirect(
+        request, reverse("jobs:detail", kwargs={"pk": partnership.pk, "job_id": job.pk})
+    )
+
+
+@partnership_view()
+def version_detail(request: HttpRequest, partnership: Partnership, issued_id: int) -> HttpResponse:
+    version = access.scoped(IssuedDocument.objects.all(), partnership, issued_id)
+    if not version.may_download(request.user):
+        raise Http404
+    return render(request, "documents/version.html", _ctx(request, partnership, version=version))
+
+
+@partnership_view()
+def version_download(
+    request: HttpRequest, partnership: Partnership, issued_id: int
+) -> FileResponse:
+    version = access.scoped(IssuedDocument.objects.all(), partnership, issued_id)
+    if not version.may_download(request.user):
+        # Built for a reader who may see confidential items this user may not.
+        raise Http404
+    return FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        content_type=services.CONTENT_TYPES[version.format],
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def decision_edit(request: HttpRequest, partnership: Partnership, kind: str) -> HttpResponse:
+    if kind not in ("lagesbild", "atgardsplan"):
+        raise Http404
+    record = DocumentDecision.objects.filter(partnership=partnership, kind=kind).first()
+    record = record or DocumentDecision(partnership=partnership, kind=kind)
+    form = forms.DocumentDecisionForm(request.POST or None, instance=record)
+    return form_page(
+        request,
+        form,
+        title=_("Beslut om %(doc)s") % {"doc": data.KINDS[kind].lower()},
+        success_url=reverse("documents:list", kwargs={"pk": partnership.pk}),
+        success_message=_("Beslutet är registrerat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def sign(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.SignedAgreementForm(
+        request.POST or None, request.FILES or None, partnership=partnership
+    )
+
+    def save(form: forms.SignedAgreementForm) -> SignedAgreement:
+        signed = form.save(commit=False)
+        signed.partnership = partnership
+        signed.uploaded_by = request.user
+        signed.save()
+        return signed
+
+    return form_page(
+        request,
+        form,
+        title=_("Ladda upp undertecknad överenskommelse"),
+        save=save,
+        success_url=reverse("documents:list", kwargs={"pk": partnership.pk}),
+        success_message=_("Det undertecknade exemplaret är sparat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view()
+def signed_download(request: HttpRequest, partnership: Partnership, signed_id: int) -> FileResponse:
+    signed = access.scoped(SignedAgreement.objects.all(), partnership, signed_id)
+    if not signed.file:
+        raise PermissionDenied
+    return FileResponse(signed.file.open("rb"), as_attachment=True)
