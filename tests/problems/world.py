@@ -1,7 +1,7 @@
 """Step 3 objects for every test world (see tests/factories.py)."""
 
 from samverkan.problems.choices import GoalKind, ProblemStatus
-from samverkan.problems.models import Cause, Goal, GlossaryTerm, Measure, Problem
+from samverkan.problems.models import Cause, GlossaryTerm, Goal, Measure, Problem
 
 
 def build(world) -> dict[str, int]:
