@@ -136,7 +136,13 @@ def _world_hooks():
     from pathlib import Path
 
     hooks = []
-    for path in sorted(Path(__file__).parent.glob("*/world.py")):
+    # Later steps build on earlier ones: order the hooks by the process, then by name.
+    order = ["partnerships", "mapping", "problems", "documents", "implementation", "followup"]
+    paths = sorted(
+        Path(__file__).parent.glob("*/world.py"),
+        key=lambda p: (order.index(p.parent.name) if p.parent.name in order else 99, str(p)),
+    )
+    for path in paths:
         module = importlib.import_module(f"tests.{path.parent.name}.world")
         hooks.append(module.build)
     return hooks

@@ -6,9 +6,18 @@ Start a worker with ``celery -A samverkan worker -l info`` (see README, "Drift")
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
 
 app = Celery("samverkan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["samverkan.jobs"])
+app.autodiscover_tasks(["samverkan.jobs", "samverkan.implementation"])
+
+# The daily digest of overdue measures (run `celery -A samverkan beat` beside the worker).
+app.conf.beat_schedule = {
+    "daily-digest": {
+        "task": "samverkan.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}

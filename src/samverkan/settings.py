@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "samverkan.mapping",
     "samverkan.problems",
     "samverkan.documents",
+    "samverkan.implementation",
+    "samverkan.followup",
 ]
 
 MIDDLEWARE = [

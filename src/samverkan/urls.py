@@ -41,6 +41,8 @@ urlpatterns = [
     path("", include("samverkan.mapping.urls")),
     path("", include("samverkan.problems.urls")),
     path("", include("samverkan.documents.urls")),
+    path("", include("samverkan.implementation.urls")),
+    path("", include("samverkan.followup.urls")),
 ]
 
 handler404 = "samverkan.lib.errors.not_found"

@@ -46,3 +46,44 @@ def test_history_of_another_partnership_is_not_shown(client, world):
     client.force_login(world.alice)
     url = reverse("partnerships:history", kwargs={"pk": world.ours.partnership.pk})
     assert world.foreign.partnership.name not in client.get(url).content.decode()
+
+
+def test_history_of_confidential_cause_hides_its_text_from_other_parties(client, world):
+    from samverkan.accounts import audit
+    from samverkan.problems.models import Cause
+
+    problem_id = world.ours.extra_ids["problem_id"]
+    with audit.acting_as(world.bob):
+        cause = Cause.objects.create(
+            partnership=world.ours.partnership,
+            problem_id=problem_id,
+            number=9,
+            text="Namngiven person på gatan",
+            confidential=True,
+        )
+    cause.allowed_parties.set([world.ours.polis])
+    url = reverse("partnerships:history", kwargs={"pk": world.ours.partnership.pk})
+    client.force_login(world.alice)
+    page = client.get(url).content.decode()
+    assert "Namngiven person" not in page
+    assert "Uppgift under sekretess" in page
+    client.force_login(world.bob)
+    assert "Namngiven person" in client.get(url).content.decode()
+
+
+def test_private_party_entries_are_shown_only_to_that_party(client, world):
+    from samverkan.accounts.models import AuditEntry
+
+    AuditEntry.objects.create(
+        partnership=world.ours.partnership,
+        party=world.ours.kommun,
+        action="create",
+        model_label="x.y",
+        object_id="1",
+        object_repr="Kommunens egna anteckning",
+    )
+    url = reverse("partnerships:history", kwargs={"pk": world.ours.partnership.pk})
+    client.force_login(world.bob)
+    assert "Kommunens egna anteckning" not in client.get(url).content.decode()
+    client.force_login(world.carol)
+    assert "Kommunens egna anteckning" in client.get(url).content.decode()

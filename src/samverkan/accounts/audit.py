@@ -71,12 +71,44 @@ def _labels(instance: models.Model) -> dict[str, str]:
     return {f.name: str(f.verbose_name) for f in instance._meta.concrete_fields}
 
 
+def _private_party_id(instance: models.Model) -> int | None:
+    """The party whose private material this is (step 2), or None for shared material."""
+    method = getattr(instance, "audit_private_party_id", None)
+    return method() if method else None
+
+
+def _restricted_parties(instance: models.Model, partnership_id: int, user: Any) -> list[int]:
+    """For a confidential item: the parties allowed to read its history in full.
+
+    Allowed parties are saved after the item itself (many-to-many), so a brand-new item falls
+    back to the acting user's own parties. With neither, the entry is restricted to no party
+    ([-1]): hiding a history line from everyone is safer than showing a secret to everyone.
+    """
+    if not getattr(instance, "confidential", False):
+        return []
+    allowed: list[int] = []
+    if instance.pk is not None and hasattr(instance, "allowed_parties"):
+        allowed = list(instance.allowed_parties.values_list("pk", flat=True))
+    if not allowed and user is not None:
+        from samverkan.partnerships.models import Party
+
+        allowed = list(
+            Party.objects.filter(partnership_id=partnership_id, memberships__user=user).values_list(
+                "pk", flat=True
+            )
+        )
+    return allowed or [-1]
+
+
 def _record(instance: models.Model, action: str, changes: dict[str, Any]) -> None:
     from samverkan.accounts.models import AuditEntry
 
     user = _current_user.get()
+    partnership_id = instance.audit_partnership_id()
     AuditEntry.objects.create(
-        partnership_id=instance.audit_partnership_id(),
+        partnership_id=partnership_id,
+        party_id=_private_party_id(instance),
+        restricted_to=_restricted_parties(instance, partnership_id, user),
         user=user,
         user_name=str(user) if user else "system",
         action=action,

@@ -131,6 +131,21 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("objekt-id"), max_length=40)
     object_repr = models.CharField(_("objekt"), max_length=300)
     changes = models.JSONField(_("ändringar"), default=dict, blank=True)
+    party = models.ForeignKey(
+        "partnerships.Party",
+        verbose_name=_("privat för part"),
+        related_name="private_audit_entries",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("Ändringar i en parts egen kartläggning visas bara för partens medlemmar."),
+    )
+    restricted_to = models.JSONField(
+        _("sekretess för parter"),
+        default=list,
+        blank=True,
+        help_text=_("Ändringar i en sekretessuppgift visas i sin helhet bara för dessa parter."),
+    )
 
     class Meta:
         verbose_name = _("historikpost")
@@ -140,3 +155,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name}: {self.object_repr}"
+
+    def is_restricted_for(self, party_ids: set[int]) -> bool:
+        """True when the entry concerns a confidential item the reader may not see."""
+        return bool(self.restricted_to) and not party_ids & set(self.restricted_to)

@@ -29,7 +29,7 @@ from samverkan.documents.structure import (
 )
 from samverkan.partnerships.choices import GroupKind
 from samverkan.partnerships.models import Partnership, Party
-from samverkan.problems.choices import GoalKind, ProblemStatus
+from samverkan.problems.choices import ProblemStatus
 from samverkan.problems.models import Cause, Measure, ProblemPicture
 
 INTERNAL, PUBLIC = "internal", "public"
@@ -540,43 +540,117 @@ def medborgarlofte(partnership: Partnership, edition: str, user: Any) -> Documen
 
 
 def followup(partnership: Partnership, edition: str, user: Any) -> Document:
-    """The report to the steering group. Until step 5 records results, it shows the plan."""
+    """The report to the steering group: process and effect follow-up with their readings."""
+    from samverkan.followup import services as follow
+    from samverkan.followup.models import EffectEvaluation, SteeringResponse
+
     doc = _base("followup", partnership, edition, "till styrgruppen")
     steering = partnership.groups.filter(kind=GroupKind.STEERING).first()
+    cycle = partnership.current_cycle()
     doc.section(
         "Om rapporten",
         Paragraph(
-            f"Rapporten följer upp samverkan för {steering or 'styrgruppen'}: om åtgärderna blev "
-            "gjorda som planerat (processuppföljning) och om problemet förändrades "
-            "(effektuppföljning)."
+            f"Rapporten följer upp omgång {cycle.number if cycle else 1} av samverkan för "
+            f"{steering or 'styrgruppen'}: om åtgärderna blev gjorda som planerat "
+            "(processuppföljning) och om problemet förändrades (effektuppföljning)."
         ),
     )
-    doc.section(
+    process = follow.process_followup(partnership)
+    rows = []
+    for state in process.states:
+        m = state.measure
+        planned = f"{_date(m.starts_on)} – {_date(m.ends_on)}" if m.starts_on else "–"
+        if _may_see(m, user, edition):
+            status = state.progress.get_status_display()
+            if state.progress.reason:
+                status += f": {state.progress.reason}"
+            rows.append((str(m.number), m.title, planned, status, str(state.entries)))
+        else:
+            rows.append(
+                (str(m.number), _withheld(m), planned, state.progress.get_status_display(), "–")
+            )
+    section = doc.section(
         "Processuppföljning",
-        Table(
-            "Åtgärder enligt plan",
-            MEASURE_HEADERS,
-            _measure_rows(partnership, edition, user),
-            SOURCE_PARTNERSHIP,
+        Paragraph(
+            f"{process.carried_out} åtgärder är genomförda, {process.other} pågår eller väntar och "
+            f"{process.dropped} är avbrutna; {process.late} är försenade."
         ),
     )
-    effect = [g for g in partnership.goals.all() if g.kind in (GoalKind.EFFECT, GoalKind.SUB)]
-    doc.section(
-        "Effektuppföljning",
+    section.add(
         Table(
-            "Effektmål och indikatorer",
-            GOAL_HEADERS,
-            tuple(
-                r
-                for r, g in zip(
-                    _goal_rows(partnership), partnership.goals.order_by("kind", "id"), strict=True
-                )
-                if g in effect
+            "Åtgärder: planerat mot genomfört",
+            ("Nr", "Åtgärd", "Planerat", "Status", "Loggposter"),
+            tuple(rows),
+            "Källa: åtgärdernas aktivitetslogg i Samverkan",
+        )
+    )
+    if process.production:
+        section.sub(
+            "Produktionsmål",
+            Table(
+                "Produktion mot mål",
+                ("Mål", "Utfört", "Målvärde"),
+                tuple(
+                    (
+                        p.goal.text,
+                        f"{p.done} {p.goal.unit}".strip(),
+                        "–" if p.target is None else f"{p.target:g} {p.goal.unit}".strip(),
+                    )
+                    for p in process.production
+                ),
+                "Källa: antal registrerade i aktivitetsloggen",
             ),
-            SOURCE_PARTNERSHIP,
-        ),
-        Paragraph("Resultat per indikator redovisas när uppföljningen har registrerats.", "note"),
-    )
+        )
+    effect = doc.section("Effektuppföljning")
+    evaluations = EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
+    for ev in evaluations:
+        result = follow.evaluate(ev)
+        sub = effect.sub(f"{ev.indicator}, {ev.treated_area}")
+        sub.add(
+            Paragraph(
+                f"Mål: {ev.goal.text}. Jämförelse {ev.period_before} → "
+                f"{ev.period_after}. {ev.source}".strip(),
+                "note",
+            )
+        )
+        labels = [f"{ev.treated_area} {ev.period_before}", f"{ev.treated_area} {ev.period_after}"]
+        values = [ev.treated_before, ev.treated_after]
+        if ev.has_control():
+            labels += [
+                f"{ev.control_area} {ev.period_before}",
+                f"{ev.control_area} {ev.period_after}",
+            ]
+            values += [ev.control_before, ev.control_after]
+        sub.add(
+            _count_chart(
+                Counter(dict(zip(labels, values, strict=True))),
+                edition,
+                caption=f"{ev.indicator} före och efter",
+                source=ev.source or "Källa: effektuppföljningen i Samverkan",
+                axis_label="Antal",
+            )
+        )
+        for finding in result.findings:
+            sub.add(
+                Table(
+                    finding.method,
+                    ("Mått", "Värde"),
+                    tuple(finding.figures),
+                    f"Metod: {finding.source}",
+                ),
+                BulletList(tuple(finding.reading)),
+            )
+    if not evaluations:
+        effect.add(Paragraph("Ingen effektuppföljning är registrerad ännu.", "note"))
+    responses = SteeringResponse.objects.filter(partnership=partnership, cycle=cycle)
+    answer = doc.section("Styrgruppens svar")
+    for r in responses:
+        answer.add(
+            Paragraph(f"{_date(r.date)}: {r.response}"),
+            Paragraph(f"Beslut: {r.decisions or '–'}", "note"),
+        )
+    if not responses:
+        answer.add(Paragraph("Styrgruppen har ännu inte svarat på uppföljningen.", "note"))
     return doc
 
 

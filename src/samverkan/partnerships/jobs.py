@@ -26,7 +26,15 @@ def export_partnership(record: Job, progress: Progress) -> dict[str, Any]:
         ("meetings", partnership.meetings.all()),
         ("milestones", partnership.milestones.all()),
         ("cycles", partnership.cycles.all()),
-        ("history", partnership.audit_entries.all()),
+        # Party-private and confidential changes stay out of a partnership-wide export.
+        (
+            "history",
+            [
+                e
+                for e in partnership.audit_entries.filter(party__isnull=True)
+                if not e.restricted_to
+            ],
+        ),
     ]
     for index, (name, queryset) in enumerate(related, start=1):
         progress(int(90 * index / len(related)), f"{name}")

@@ -409,6 +409,12 @@ class Cycle(models.Model):
     number = models.PositiveSmallIntegerField(_("omgång"), default=1)
     starts_on = models.DateField(_("startdatum"), default=datetime.date.today)
     ends_on = models.DateField(_("slutdatum"), null=True, blank=True)
+    summary = models.JSONField(
+        _("sammanfattning"),
+        default=dict,
+        blank=True,
+        help_text=_("Mål, åtgärder och resultat när omgången avslutades, för jämförelser."),
+    )
 
     class Meta:
         verbose_name = _("omgång")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -480,17 +480,27 @@ def member_remove(
 
 @partnership_view()
 def history(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    entries = AuditEntry.objects.filter(partnership=partnership)
+    own = set(access.private_parties_for(request.user, partnership).values_list("pk", flat=True))
+    entries = AuditEntry.objects.filter(partnership=partnership).filter(
+        Q(party__isnull=True) | Q(party__in=own)
+    )
     model = request.GET.get("model", "")
     object_id = request.GET.get("object", "")
     if model and object_id:
         entries = entries.filter(model_label=model, object_id=object_id)
+    shown = []
+    for entry in entries.select_related("user")[:300]:
+        if entry.is_restricted_for(own):
+            # A confidential item: say that it changed, not what it says.
+            entry.object_repr = _("Uppgift under sekretess")
+            entry.changes = {}
+        shown.append(entry)
     return render(
         request,
         "partnerships/history.html",
         {
             **_ctx(request, partnership, "history"),
-            "entries": entries.select_related("user")[:300],
+            "entries": shown,
             "filtered": bool(model and object_id),
         },
     )

@@ -22,6 +22,7 @@ class ChecklistItem:
     done: bool
     detail: str = ""
     url_name: str = ""  # where the user fixes it (name under the partnership)
+    url: str = ""  # a full URL, preferred over url_name (steps whose pages need more than pk)
 
 
 @dataclass(frozen=True)

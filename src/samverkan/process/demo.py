@@ -247,4 +247,7 @@ def _build(
     from samverkan.problems import demo as step3
 
     step3.load(partnership, load_scenario(), DEMO_YEAR)
+    from samverkan.implementation import demo as step4
+
+    step4.load(partnership, load_scenario(), DEMO_YEAR)
     return partnership

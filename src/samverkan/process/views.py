@@ -34,6 +34,9 @@ def dashboard(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     today = timezone.localdate()
     upcoming = partnership.milestones.filter(date__gte=today, done=False)[:4]
     overdue = partnership.milestones.filter(date__lt=today, done=False)
+    from samverkan.implementation.services import measure_states, summary
+
+    measure_flags = summary(measure_states(partnership, today))
     next_meeting = partnership.meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at")
     return render(
         request,
@@ -48,6 +51,7 @@ def dashboard(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "upcoming": upcoming,
             "overdue": overdue,
             "next_meeting": next_meeting.select_related("group").first(),
+            "measure_flags": measure_flags,
             "parties": partnership.parties.select_related("organisation", "coordinator"),
         },
     )

@@ -1,0 +1,148 @@
+"""Step 5 – Uppföljning: effect evaluations per goal and the steering group's response.
+
+Handbook pages 87–98: process follow-up (was it done as planned) comes from step 4's data;
+effect follow-up compares the indicator before and after, ideally against a control area.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.lib.versioning import Versioned
+from samverkan.partnerships.models import Cycle, Partnership
+from samverkan.problems.models import Goal
+
+
+class Interpretation(models.TextChoices):
+    """The handbook's three ways to read reported-crime counts (p. 48–49)."""
+
+    WITH_INTERACTION = "victim_interaction", _("Anmäls av brottsutsatta (med kontakt)")
+    WITHOUT_INTERACTION = "victim_no_interaction", _("Anmäls av brottsutsatta (utan kontakt)")
+    POLICE_INITIATED = "police_initiated", _("Upptäcks främst genom polisens insatser")
+
+
+def _count(label: str, required: bool = False) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, null=not required, blank=not required)
+
+
+class EffectEvaluation(Versioned):
+    """Counts before and after for the treated area, and optionally control and buffer areas."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="evaluations",
+        on_delete=models.CASCADE,
+    )
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("mål"), related_name="evaluations", on_delete=models.CASCADE
+    )
+    indicator = models.CharField(_("indikator"), max_length=300)
+    interpretation = models.CharField(
+        _("hur talen ska läsas"),
+        max_length=30,
+        choices=Interpretation.choices,
+        default=Interpretation.WITH_INTERACTION,
+    )
+    period_before = models.CharField(_("period före"), max_length=100)
+    period_after = models.CharField(_("period efter"), max_length=100)
+    treated_area = models.CharField(_("insatsområde"), max_length=200)
+    treated_before = _count(_("insatsområdet före"), required=True)
+    treated_after = _count(_("insatsområdet efter"), required=True)
+    control_area = models.CharField(_("kontrollområde"), max_length=200, blank=True)
+    control_before = _count(_("kontrollområdet före"))
+    control_after = _count(_("kontrollområdet efter"))
+    buffer_area = models.CharField(
+        _("omgivande område"),
+        max_length=200,
+        blank=True,
+        help_text=_("Området runt insatsområdet, för att se om brotten flyttade."),
+    )
+    buffer_before = _count(_("omgivande område före"))
+    buffer_after = _count(_("omgivande område efter"))
+    selected_for_high_level = models.BooleanField(
+        _("området valdes för att brotten var ovanligt många"), default=False
+    )
+    survey_question = models.CharField(_("enkätfråga"), max_length=300, blank=True)
+    survey_before = models.FloatField(
+        _("andel före (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    survey_before_n = _count(_("svarande före"))
+    survey_after = models.FloatField(
+        _("andel efter (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    survey_after_n = _count(_("svarande efter"))
+    source = models.CharField(_("källa"), max_length=300, blank=True)
+    note = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        verbose_name = _("effektuppföljning")
+        verbose_name_plural = _("effektuppföljningar")
+        ordering = ["goal_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}, {self.treated_area}"
+
+    def audit_partnership_id(self) -> int:
+        return self.partnership_id
+
+    def clean(self) -> None:
+        pairs = [("control", _("kontrollområdet")), ("buffer", _("det omgivande området"))]
+        for prefix, label in pairs:
+            values = [getattr(self, f"{prefix}_before"), getattr(self, f"{prefix}_after")]
+            if any(v is not None for v in values) and None in values:
+                raise ValidationError(
+                    _("Ange både före- och eftervärde för %(area)s.") % {"area": label}
+                )
+        survey = [self.survey_before, self.survey_before_n, self.survey_after, self.survey_after_n]
+        if any(v is not None for v in survey) and None in survey:
+            raise ValidationError(_("Ange andel och antal svarande både före och efter."))
+
+    def has_control(self) -> bool:
+        return self.control_before is not None and self.control_after is not None
+
+    def has_buffer(self) -> bool:
+        return self.buffer_before is not None and self.buffer_after is not None
+
+
+class SteeringResponse(Versioned):
+    """The steering group's response to the follow-up, and what it decided next."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="steering_responses",
+        on_delete=models.CASCADE,
+    )
+    cycle = models.ForeignKey(
+        Cycle,
+        verbose_name=_("omgång"),
+        related_name="steering_responses",
+        on_delete=models.CASCADE,
+    )
+    date = models.DateField(_("datum"))
+    response = models.TextField(_("styrgruppens bedömning"))
+    decisions = models.TextField(_("beslut"), blank=True)
+    continue_next_cycle = models.BooleanField(
+        _("samverkan fortsätter i en ny omgång"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("styrgruppens svar")
+        verbose_name_plural = _("styrgruppens svar")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{_('Styrgruppens svar')} {self.date:%Y-%m-%d}"
+
+    def audit_partnership_id(self) -> int:
+        return self.partnership_id

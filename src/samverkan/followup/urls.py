@@ -1,0 +1,14 @@
+from django.urls import path
+
+from samverkan.followup import views as v
+
+app_name = "followup"
+P = "samverkan/<int:pk>/steg5/"
+urlpatterns = [
+    path(P, v.home, name="home"),
+    path(P + "effekt/ny/", v.evaluation_create, name="evaluation_create"),
+    path(P + "effekt/<int:evaluation_id>/andra/", v.evaluation_edit, name="evaluation_edit"),
+    path(P + "styrgruppen/", v.response_create, name="response"),
+    path(P + "omgangar/", v.cycles, name="cycles"),
+    path(P + "omgangar/ny/", v.cycle_start, name="cycle_start"),
+]

@@ -1,0 +1,135 @@
+"""Step 5 pages: process and effect follow-up, the steering group's response, cycles."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samverkan.accounts import access
+from samverkan.accounts.decorators import partnership_view
+from samverkan.followup import forms, services
+from samverkan.followup.models import EffectEvaluation, SteeringResponse
+from samverkan.lib import htmx
+from samverkan.lib.views import form_page
+from samverkan.partnerships.models import Partnership
+from samverkan.problems.models import Measure
+
+
+def _ctx(request: HttpRequest, partnership: Partnership, **extra: object) -> dict:
+    return {
+        "partnership": partnership,
+        "section": "step5",
+        "can_edit": access.can_edit(request.user, partnership),
+        "can_approve": access.can_approve(request.user, partnership),
+        "can_manage": access.can_manage(request.user, partnership),
+        **extra,
+    }
+
+
+def _home(partnership: Partnership) -> str:
+    return reverse("followup:home", kwargs={"pk": partnership.pk})
+
+
+@partnership_view()
+def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    process = services.process_followup(partnership)
+    all_ids = set(partnership.measures.values_list("pk", flat=True))
+    seen = set(
+        Measure.objects.visible_to(request.user)
+        .filter(partnership=partnership)
+        .values_list("pk", flat=True)
+    )
+    evaluations = [
+        services.evaluate(ev)
+        for ev in EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
+    ]
+    return render(
+        request,
+        "followup/home.html",
+        _ctx(
+            request,
+            partnership,
+            process=process,
+            hidden=all_ids - seen,
+            evaluations=evaluations,
+            responses=SteeringResponse.objects.filter(partnership=partnership).select_related(
+                "cycle"
+            ),
+            cycles=partnership.cycles.all(),
+        ),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def evaluation_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.EvaluationForm(request.POST or None, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ny effektuppföljning"),
+        success_url=_home(partnership),
+        success_message=_("Effektuppföljningen är sparad."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def evaluation_edit(
+    request: HttpRequest, partnership: Partnership, evaluation_id: int
+) -> HttpResponse:
+    evaluation = access.scoped(EffectEvaluation.objects.all(), partnership, evaluation_id)
+    form = forms.EvaluationForm(request.POST or None, instance=evaluation, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra effektuppföljning"),
+        success_url=_home(partnership),
+        success_message=_("Effektuppföljningen är sparad."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("approve", methods=("GET", "POST"))
+def response_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.SteeringResponseForm(request.POST or None)
+
+    def save(form: forms.SteeringResponseForm) -> SteeringResponse:
+        response = form.save(commit=False)
+        response.partnership = partnership
+        response.cycle = partnership.current_cycle() or partnership.cycles.create()
+        response.save()
+        return response
+
+    return form_page(
+        request,
+        form,
+        title=_("Styrgruppens svar på uppföljningen"),
+        save=save,
+        success_url=_home(partnership),
+        success_message=_("Styrgruppens svar är registrerat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("manage", methods=("POST",))
+def cycle_start(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    cycle = services.start_next_cycle(partnership)
+    messages.success(
+        request,
+        _(
+            "Omgång %(n)s är startad. Målens utgångsvärden är uppdaterade "
+            "med resultaten från förra omgången."
+        )
+        % {"n": cycle.number},
+    )
+    return htmx.redirect(request, reverse("followup:cycles", kwargs={"pk": partnership.pk}))
+
+
+@partnership_view()
+def cycles(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    return render(
+        request, "followup/cycles.html", _ctx(request, partnership, cycles=partnership.cycles.all())
+    )
