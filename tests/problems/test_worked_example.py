@@ -67,7 +67,11 @@ def test_traceability_finds_only_what_the_example_truly_lacks(db):
     }
 
 
-def test_step_3_checklist_of_the_example_misses_only_follow_up_plans(db):
+def test_step_3_checklist_of_the_example_misses_only_plans_and_signed_copy(db):
+    """The example has no follow-up plan per goal, and no signed copy has been uploaded."""
     p = _demo()
     open_items = [str(i.label) for i in checklists.checklist_for(p, 3).items if not i.done]
-    assert open_items == ["Uppföljningen är planerad för varje mål"]
+    assert open_items == [
+        "Uppföljningen är planerad för varje mål",
+        "Samverkansöverenskommelsen är undertecknad och uppladdad",
+    ]

@@ -7,30 +7,22 @@ from typing import Any
 from django import forms
 
 from samverkan.followup.models import EffectEvaluation, SteeringResponse
-from samverkan.lib.forms import DateInput, VersionedModelForm
+from samverkan.lib.forms import DateInput, PartnershipOwnedForm
 from samverkan.problems.choices import GoalKind
 
 
-class EvaluationForm(VersionedModelForm):
+class EvaluationForm(PartnershipOwnedForm):
     class Meta:
         model = EffectEvaluation
         exclude = ["partnership", "version"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership = partnership
+        super().__init__(*args, partnership=partnership, **kwargs)
         self.fields["goal"].queryset = partnership.goals.filter(
             kind__in=[GoalKind.EFFECT, GoalKind.SUB]
         )
         self.fields["goal"].empty_label = None
-
-    def save(self, commit: bool = True) -> EffectEvaluation:
-        evaluation = super().save(commit=False)
-        evaluation.partnership = self.partnership
-        if commit:
-            evaluation.save()
-        return evaluation
 
 
 class SteeringResponseForm(forms.ModelForm):

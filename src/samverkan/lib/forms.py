@@ -65,3 +65,25 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class PartnershipOwnedForm(VersionedModelForm):
+    """A versioned form for an object that belongs to a partnership.
+
+    The view passes the partnership (already fetched through accounts.access); the form
+    scopes its choices to it and sets it on the new object, so no posted id can move an
+    object into another partnership.
+    """
+
+    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+
+    def save(self, commit: bool = True) -> Any:
+        obj = super().save(commit=False)
+        if getattr(obj, "partnership_id", None) is None:
+            obj.partnership = self.partnership
+        if commit:
+            obj.save()
+            self.save_m2m()
+        return obj

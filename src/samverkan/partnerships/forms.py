@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.choices import OrganisationKind, Role
 from samverkan.accounts.models import Membership, Organisation, User
-from samverkan.lib.forms import DateInput, DateTimeInput, VersionedModelForm, check_upload
+from samverkan.lib.forms import (
+    DateInput,
+    DateTimeInput,
+    PartnershipOwnedForm,
+    VersionedModelForm,
+    check_upload,
+)
 from samverkan.partnerships.choices import GroupKind, PartyKind
 from samverkan.partnerships.models import (
     Coordinator,
@@ -102,7 +108,7 @@ class PartnershipForm(VersionedModelForm):
         return data
 
 
-class PartyForm(VersionedModelForm):
+class PartyForm(PartnershipOwnedForm):
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200)
     organisation_kind = forms.ChoiceField(
         label=_("Typ av organisation"), choices=OrganisationKind.choices
@@ -113,8 +119,7 @@ class PartyForm(VersionedModelForm):
         fields = ["kind", "signatory_title", "signatory_name", "contribution"]
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership = partnership
+        super().__init__(*args, partnership=partnership, **kwargs)
         if self.instance.pk:
             self.fields["organisation_name"].initial = self.instance.organisation.name
             self.fields["organisation_kind"].initial = self.instance.organisation.kind
@@ -164,14 +169,13 @@ class CoordinatorForm(VersionedModelForm):
         fields = ["name", "title", "email", "phone"]
 
 
-class GroupForm(VersionedModelForm):
+class GroupForm(PartnershipOwnedForm):
     class Meta:
         model = Group
         fields = ["kind", "name", "mandate", "meeting_frequency"]
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership = partnership
+        super().__init__(*args, partnership=partnership, **kwargs)
 
     def clean_kind(self) -> str:
         kind = self.cleaned_data["kind"]
@@ -183,13 +187,6 @@ class GroupForm(VersionedModelForm):
                 _("Samverkan har redan en styrgrupp. Lägg till ledamöter i den i stället.")
             )
         return kind
-
-    def save(self, commit: bool = True) -> Group:
-        group = super().save(commit=False)
-        group.partnership = self.partnership
-        if commit:
-            group.save()
-        return group
 
 
 class GroupMemberForm(forms.ModelForm):
@@ -211,7 +208,7 @@ class GroupMemberForm(forms.ModelForm):
         return member
 
 
-class DecisionForm(VersionedModelForm):
+class DecisionForm(PartnershipOwnedForm):
     class Meta:
         model = Decision
         fields = [
@@ -227,40 +224,24 @@ class DecisionForm(VersionedModelForm):
         widgets = {"decided_on": DateInput()}
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership = partnership
+        super().__init__(*args, partnership=partnership, **kwargs)
         self.fields["meeting"].queryset = partnership.meetings.all()
 
     def clean_attachment(self) -> Any:
         return check_upload(self.cleaned_data.get("attachment"))
 
-    def save(self, commit: bool = True) -> Decision:
-        decision = super().save(commit=False)
-        decision.partnership = self.partnership
-        if commit:
-            decision.save()
-        return decision
 
-
-class MeetingForm(VersionedModelForm):
+class MeetingForm(PartnershipOwnedForm):
     class Meta:
         model = Meeting
         fields = ["group", "title", "starts_at", "location", "agenda"]
         widgets = {"starts_at": DateTimeInput()}
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership = partnership
+        super().__init__(*args, partnership=partnership, **kwargs)
         self.fields["group"].queryset = partnership.groups.all()
         self.fields["group"].empty_label = None
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-
-    def save(self, commit: bool = True) -> Meeting:
-        meeting = super().save(commit=False)
-        meeting.partnership = self.partnership
-        if commit:
-            meeting.save()
-        return meeting
 
 
 class MinutesForm(VersionedModelForm):
@@ -288,22 +269,14 @@ class MinutesForm(VersionedModelForm):
         return data
 
 
-class MilestoneForm(VersionedModelForm):
+class MilestoneForm(PartnershipOwnedForm):
     class Meta:
         model = Milestone
         fields = ["date", "title", "kind", "step", "note", "done"]
         widgets = {"date": DateInput()}
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership = partnership
-
-    def save(self, commit: bool = True) -> Milestone:
-        milestone = super().save(commit=False)
-        milestone.partnership = self.partnership
-        if commit:
-            milestone.save()
-        return milestone
+        super().__init__(*args, partnership=partnership, **kwargs)
 
 
 class BudgetYearForm(forms.Form):

@@ -58,5 +58,9 @@ def step3(partnership: Partnership) -> Checklist:
             _("Uppföljningen är planerad för varje mål"),
             bool(goals) and all(g.has_followup_plan() for g in goals),
         ),
+        ChecklistItem(
+            _("Samverkansöverenskommelsen är undertecknad och uppladdad"),
+            partnership.signed_agreements.exists(),
+        ),
     )
     return Checklist(3, items)

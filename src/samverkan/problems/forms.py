@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import DateInput, VersionedModelForm
+from samverkan.lib.forms import DateInput, PartnershipOwnedForm, VersionedModelForm
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.choices import GoalKind, ProblemStatus
 from samverkan.problems.models import (
@@ -22,17 +22,6 @@ from samverkan.problems.models import (
 )
 
 
-class PartnershipFormMixin:
-    """Forms whose objects belong to a partnership: set it on save, scope the choices."""
-
-    partnership: Partnership
-
-    def _own(self, obj: Any) -> Any:
-        if getattr(obj, "partnership_id", None) is None:
-            obj.partnership = self.partnership
-        return obj
-
-
 class ProblemPictureForm(VersionedModelForm):
     class Meta:
         model = ProblemPicture
@@ -40,14 +29,13 @@ class ProblemPictureForm(VersionedModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 16})}
 
 
-class GlossaryTermForm(PartnershipFormMixin, VersionedModelForm):
+class GlossaryTermForm(PartnershipOwnedForm):
     class Meta:
         model = GlossaryTerm
         fields = ["term", "definition"]
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership = partnership
+        super().__init__(*args, partnership=partnership, **kwargs)
 
     def clean_term(self) -> str:
         term = self.cleaned_data["term"].strip()
@@ -56,18 +44,14 @@ class GlossaryTermForm(PartnershipFormMixin, VersionedModelForm):
             raise forms.ValidationError(_("Begreppet finns redan i begreppslistan."))
         return term
 
-    def save(self, commit: bool = True) -> GlossaryTerm:
-        return self._own(super().save(commit=False))
 
-
-class ProblemForm(PartnershipFormMixin, VersionedModelForm):
+class ProblemForm(PartnershipOwnedForm):
     class Meta:
         model = Problem
         exclude = ["partnership", "status", "version"]
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership = partnership
+        super().__init__(*args, partnership=partnership, **kwargs)
         for name in (
             "chain_before",
             "chain_during",
@@ -80,9 +64,6 @@ class ProblemForm(PartnershipFormMixin, VersionedModelForm):
             "pat_manager",
         ):
             self.fields[name].widget.attrs["rows"] = 2
-
-    def save(self, commit: bool = True) -> Problem:
-        return self._own(super().save(commit=False))
 
 
 class WeightsForm(VersionedModelForm):
@@ -141,7 +122,7 @@ class ConfidentialFormMixin:
             self.cleaned_data["allowed_parties"] = list(own)
 
 
-class CauseForm(ConfidentialFormMixin, PartnershipFormMixin, VersionedModelForm):
+class CauseForm(ConfidentialFormMixin, PartnershipOwnedForm):
     class Meta:
         model = Cause
         fields = [
@@ -159,19 +140,19 @@ class CauseForm(ConfidentialFormMixin, PartnershipFormMixin, VersionedModelForm)
         widgets = {"allowed_parties": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, partnership: Partnership, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership, self.user = partnership, user
+        super().__init__(*args, partnership=partnership, **kwargs)
+        self.user = user
         _scope_choices(self, partnership, user)
 
     def save(self, commit: bool = True) -> Cause:
-        cause = self._own(super().save(commit=False))
+        cause = super().save(commit=False)
         if not cause.number:
             cause.number = next_number(Cause.objects.filter(partnership=self.partnership))
         self.default_allowed(cause, self.user)
         return cause
 
 
-class GoalForm(PartnershipFormMixin, VersionedModelForm):
+class GoalForm(PartnershipOwnedForm):
     class Meta:
         model = Goal
         fields = [
@@ -199,8 +180,7 @@ class GoalForm(PartnershipFormMixin, VersionedModelForm):
         }
 
     def __init__(self, *args: Any, partnership: Partnership, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership = partnership
+        super().__init__(*args, partnership=partnership, **kwargs)
         _scope_choices(self, partnership, user)
 
     def clean(self) -> dict[str, Any]:
@@ -217,11 +197,8 @@ class GoalForm(PartnershipFormMixin, VersionedModelForm):
                 )
         return data
 
-    def save(self, commit: bool = True) -> Goal:
-        return self._own(super().save(commit=False))
 
-
-class MeasureForm(ConfidentialFormMixin, PartnershipFormMixin, VersionedModelForm):
+class MeasureForm(ConfidentialFormMixin, PartnershipOwnedForm):
     class Meta:
         model = Measure
         fields = [
@@ -269,8 +246,8 @@ class MeasureForm(ConfidentialFormMixin, PartnershipFormMixin, VersionedModelFor
         }
 
     def __init__(self, *args: Any, partnership: Partnership, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership, self.user = partnership, user
+        super().__init__(*args, partnership=partnership, **kwargs)
+        self.user = user
         _scope_choices(self, partnership, user)
         self.fields["responsible_party"].empty_label = None
 
@@ -290,7 +267,7 @@ class MeasureForm(ConfidentialFormMixin, PartnershipFormMixin, VersionedModelFor
         return data
 
     def save(self, commit: bool = True) -> Measure:
-        measure = self._own(super().save(commit=False))
+        measure = super().save(commit=False)
         if not measure.number:
             measure.number = next_number(Measure.objects.filter(partnership=self.partnership))
         self.default_allowed(measure, self.user)
