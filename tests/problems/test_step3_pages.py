@@ -196,3 +196,38 @@ def test_glossary_is_seeded_once(client, world):
     count = world.ours.partnership.glossary.count()
     client.post(url(world, "glossary_seed"))
     assert world.ours.partnership.glossary.count() == count > 5
+
+
+def test_goal_form_suggests_baselines_from_shared_statistics_only(client, world):
+    from samverkan.mapping.models import CrimeStatistic, SituationReport
+
+    problem = Problem.objects.get(pk=world.ours.extra_ids["problem_id"])
+    problem.crime_type = "Misshandel"
+    problem.save()
+    for party, count in ((world.ours.kommun, 41), (world.ours.polis, 57)):
+        CrimeStatistic.objects.create(
+            party=party, offence="Misshandel utomhus", year=2025, count=count
+        )
+    SituationReport.objects.filter(party=world.ours.polis).delete()
+    SituationReport.objects.create(
+        party=world.ours.polis, title="Polisens lägesbild", text="...", status="shared"
+    )
+    client.force_login(world.alice)
+    page = client.get(url(world, "goal_create") + f"?problem={problem.pk}").content.decode()
+    assert "<strong>57</strong>" in page
+    assert "<strong>41</strong>" not in page  # the municipality has not shared its picture
+
+
+def test_picture_shows_what_only_one_party_saw(client, world):
+    from samverkan.mapping.models import CrimeStatistic, SituationReport
+
+    SituationReport.objects.filter(party__partnership=world.ours.partnership).delete()
+    for party, category in ((world.ours.kommun, "Skadegörelse"), (world.ours.polis, "Våldsbrott")):
+        CrimeStatistic.objects.create(
+            party=party, offence=category, category=category, year=2025, count=30
+        )
+        SituationReport.objects.create(party=party, title="Lägesbild", text="...", status="shared")
+    client.force_login(world.carol)
+    page = client.get(url(world, "picture")).content.decode()
+    assert "Vad bara en part såg" in page
+    assert "Skadegörelse" in page and "Våldsbrott" in page

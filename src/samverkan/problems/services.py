@@ -223,3 +223,75 @@ def goals_without_causes(partnership: Partnership) -> list[Goal]:
         for g in partnership.goals.filter(kind=GoalKind.SUB).prefetch_related("causes")
         if not g.causes.all()
     ]
+
+
+@dataclass(frozen=True)
+class BaselineSuggestion:
+    party: str
+    year: int
+    count: int
+    offences: str
+
+
+def baseline_suggestions(partnership: Partnership, crime_type: str) -> list[BaselineSuggestion]:
+    """Counts from shared crime statistics that match the problem's crime type, per year.
+
+    Only parties that have shared their lägesbild contribute: a party's statistics stay its
+    own until then (step 2). Matching is on the offence name or category, case-insensitively.
+    """
+    from django.db.models import Q, Sum
+
+    from samverkan.mapping.models import CrimeStatistic, SituationReport
+
+    words = crime_type.strip()
+    if not words:
+        return []
+    shared = SituationReport.objects.filter(party__partnership=partnership, status="shared").values(
+        "party_id"
+    )
+    rows = (
+        CrimeStatistic.objects.filter(party_id__in=shared)
+        .filter(Q(offence__icontains=words) | Q(category__icontains=words))
+        .values("party__organisation__name", "year")
+        .annotate(total=Sum("count"))
+        .order_by("-year", "party__organisation__name")
+    )
+    suggestions = []
+    for row in rows[:6]:
+        suggestions.append(
+            BaselineSuggestion(row["party__organisation__name"], row["year"], row["total"], words)
+        )
+    return suggestions
+
+
+def mapping_differences(partnership: Partnership) -> dict[str, list[str]]:
+    """Per sharing party: the offence categories its shared data hold and no other party's do.
+
+    Helps the parties see what each mapping saw that the other did not (handbook p. 54).
+    """
+    from samverkan.mapping.models import CrimeStatistic, Incident, SituationReport
+
+    shared = list(
+        SituationReport.objects.filter(party__partnership=partnership, status="shared")
+        .select_related("party__organisation")
+        .values_list("party_id", "party__organisation__name")
+    )
+    seen: dict[str, set[str]] = {}
+    for party_id, name in shared:
+        categories = set(
+            CrimeStatistic.objects.filter(party_id=party_id)
+            .exclude(category="")
+            .values_list("category", flat=True)
+            .distinct()
+        ) | set(
+            Incident.objects.filter(party_id=party_id)
+            .exclude(category="")
+            .values_list("category", flat=True)
+            .distinct()
+        )
+        seen[name] = categories
+    return {
+        name: sorted(cats - set().union(*(c for n, c in seen.items() if n != name)))
+        for name, cats in seen.items()
+        if len(seen) > 1
+    }

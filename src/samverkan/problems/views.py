@@ -94,6 +94,7 @@ def picture(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             signatories=signatories,
             can_confirm=bool(own_signing) and _may_confirm(request, partnership),
             reports=shared_situation_reports(partnership),
+            differences=services.mapping_differences(partnership),
         ),
     )
 
@@ -383,19 +384,20 @@ def cause_edit(request: HttpRequest, partnership: Partnership, cause_id: int) ->
 
 @partnership_view("edit", methods=("GET", "POST"))
 def goal_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    initial = _initial_problem(request, partnership)
     form = forms.GoalForm(
-        request.POST or None,
-        partnership=partnership,
-        user=request.user,
-        initial=_initial_problem(request, partnership),
+        request.POST or None, partnership=partnership, user=request.user, initial=initial
     )
+    problem = partnership.problems.filter(pk=initial.get("problem")).first()
+    suggestions = services.baseline_suggestions(partnership, problem.crime_type) if problem else []
     return form_page(
         request,
         form,
         title=_("Nytt mål"),
         success_url=lambda g: _url("problem_detail", partnership, problem_id=g.problem_id),
         success_message=_("Målet är sparat."),
-        context=_ctx(request, partnership),
+        context=_ctx(request, partnership, baseline_suggestions=suggestions),
+        template="problems/goal_form.html",
     )
 
 
