@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MappingConfig(AppConfig):
     name = "samverkan.mapping"
     verbose_name = _("Steg 2: Egna förberedelser")
+
+    def ready(self) -> None:
+        from samverkan.mapping import checklist, jobs  # noqa: F401 - registers step 2

@@ -1,4 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samverkan.mapping import views as v
 
 app_name = "mapping"
-urlpatterns: list = []
+P = "samverkan/<int:pk>/kartlaggning/"
+Q = P + "parter/<int:party_id>/"
+
+urlpatterns = [
+    path(P, v.home, name="home"),
+    path(P + "delade-lagesbilder/", v.shared_reports, name="shared_reports"),
+    path(Q, v.workspace, name="workspace"),
+    path(Q + "import/", v.import_upload, name="import_upload"),
+    path(Q + "import/<int:import_id>/", v.import_detail, name="import_detail"),
+    path(Q + "import/<int:import_id>/kolumner/", v.import_mapping, name="import_mapping"),
+    path(Q + "statistik/", v.statistics, name="statistics"),
+    path(Q + "lagesbild/", v.report, name="report"),
+    path(Q + "lagesbild/andra/", v.report_edit, name="report_edit"),
+    path(Q + "lagesbild/utkast/", v.report_draft, name="report_draft"),
+    path(Q + "lagesbild/dela/", v.report_share, name="report_share"),
+    path(Q + "lagesbild/dra-tillbaka/", v.report_unshare, name="report_unshare"),
+]
+
+for _reg in v.REGISTERS:
+    _views = _reg.views()
+    _base = Q + _reg.slug + "/"
+    _item = f"{_base}<int:{_reg.id_name}>/"
+    urlpatterns += [
+        path(_base, _views["list"], name=f"{_reg.slug}_list"),
+        path(_base + "ny/", _views["create"], name=f"{_reg.slug}_create"),
+        path(_item + "andra/", _views["edit"], name=f"{_reg.slug}_edit"),
+        path(_item + "ta-bort/", _views["delete"], name=f"{_reg.slug}_delete"),
+    ]

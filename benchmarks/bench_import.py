@@ -1,0 +1,177 @@
+"""Import and dashboard benchmarks for step 2 (issue 3, "Speed"). Not part of the test suite.
+
+    python benchmarks/bench_import.py --rows 1000000
+    DATABASE_URL=postgres://... python benchmarks/bench_import.py --rows 1000000
+
+Prints one line per figure: ``name: ratio R (ours X s, floor Y s)``.
+- import_sqlite: our validating import vs a bare ``executemany`` of the same rows (SQLite).
+- import_postgres_copy: our import vs PostgreSQL ``COPY`` of the file into a bare table
+  (only when DATABASE_URL points at PostgreSQL).
+- dashboard: our aggregations (category × year, weekday × hour, top places) vs hand-written
+  SQL GROUP BY on the same table.
+- gi_star_100k: analysis.hotspots.gi_star on 100 000 points vs esda.G_Local called directly.
+Peak memory (resource.getrusage ru_maxrss) of the whole process is printed last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+
+def setup(data_dir: Path) -> None:
+    os.environ.setdefault("DATA_DIR", str(data_dir))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def line(name: str, ours: float, floor: float) -> None:
+    print(f"{name}: ratio {ours / floor:.2f} (ours {ours:.2f} s, floor {floor:.2f} s)", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="samverkan-bench-"))
+    setup(work)
+
+    from django.db import connection, transaction
+
+    from benchmarks.generate_incidents import generate
+    from samverkan.accounts.choices import OrganisationKind
+    from samverkan.accounts.models import Organisation
+    from samverkan.mapping import stats
+    from samverkan.mapping.importers import importer_for, run_import
+    from samverkan.mapping.importers.reader import inspect
+    from samverkan.mapping.models import Incident
+    from samverkan.partnerships.models import Partnership, Party
+
+    path = work / "incidents.csv"
+    generate(args.rows, path, args.seed)
+    kommun = Organisation.objects.create(
+        name=f"Benchkommun {time.time()}", kind=OrganisationKind.MUNICIPALITY
+    )
+    polis = Organisation.objects.create(
+        name=f"Benchpolis {time.time()}", kind=OrganisationKind.POLICE_AREA
+    )
+    partnership = Partnership.objects.create(name="Bench", municipality=kommun, police_area=polis)
+    party = Party.objects.create(partnership=partnership, organisation=kommun)
+
+    start = time.perf_counter()
+    result = run_import(importer_for("incidents", party), path, facts=inspect(path))
+    ours = time.perf_counter() - start
+    assert result.ok and result.rows_imported == args.rows, (
+        result.errors[:3],
+        result.rows_imported,
+    )
+
+    vendor = connection.vendor
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_bare")
+        cursor.execute(
+            "CREATE TABLE bench_bare (case_no text, d text, t text, d2 text, t2 text, "
+            "offence text, place text, area text, x text, y text)"
+        )
+    if vendor == "postgresql":
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            raw = cursor.cursor
+            with (
+                open(path, "rb") as fh,
+                raw.copy(
+                    "COPY bench_bare FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)"
+                ) as copy,
+            ):
+                while chunk := fh.read(1 << 20):
+                    copy.write(chunk)
+        line("import_postgres_copy", ours, time.perf_counter() - start)
+    else:
+        start = time.perf_counter()
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            open(path, encoding="utf-8", newline="") as fh,
+        ):
+            reader = csv.reader(fh, delimiter=";")
+            next(reader)
+            batch = []
+            for row in reader:
+                batch.append(row)
+                if len(batch) >= 5000:
+                    cursor.executemany(
+                        "INSERT INTO bench_bare VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", batch
+                    )
+                    batch = []
+            cursor.executemany(
+                "INSERT INTO bench_bare VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", batch
+            )
+        line("import_sqlite", ours, time.perf_counter() - start)
+
+    # Dashboard aggregations: ours vs a hand-written GROUP BY on the same rows (exact times).
+    start = time.perf_counter()
+    stats.category_trend(party)
+    stats.weekday_hour(party)
+    stats.top_places(party, 10)
+    ours_dash = time.perf_counter() - start
+    table = q(Incident._meta.db_table)
+    if vendor == "postgresql":
+        year = "EXTRACT(YEAR FROM occurred_from AT TIME ZONE 'Europe/Stockholm')"
+        dow = "EXTRACT(ISODOW FROM occurred_from AT TIME ZONE 'Europe/Stockholm')"
+        hour = "EXTRACT(HOUR FROM occurred_from AT TIME ZONE 'Europe/Stockholm')"
+    else:  # SQLite stores UTC text; the floor ignores the time zone, which only flatters it
+        year, dow, hour = (
+            "substr(occurred_from, 1, 4)",
+            "strftime('%w', occurred_from)",
+            "substr(occurred_from, 12, 2)",
+        )
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in (
+            f"SELECT {year}, category, COUNT(*) FROM {table} WHERE party_id = %s GROUP BY 1, 2",
+            f"SELECT {dow}, {hour}, COUNT(*) FROM {table} WHERE party_id = %s GROUP BY 1, 2",
+            f"SELECT place, COUNT(*) FROM {table} WHERE party_id = %s GROUP BY 1 ORDER BY 2 DESC",
+        ):
+            cursor.execute(sql, [party.pk])
+            cursor.fetchall()
+    line("dashboard", ours_dash, time.perf_counter() - start)
+
+    # Gi* on 100 000 points.
+    import libpysal
+    import numpy as np
+    from esda.getisord import G_Local
+
+    from samverkan.analysis.hotspots import gi_star, grid_counts
+
+    xy = np.array(Incident.objects.filter(party=party).values_list("x", "y")[:100_000], dtype=float)
+    start = time.perf_counter()
+    grid = grid_counts(xy[:, 0], xy[:, 1], 100.0)
+    gi_star(grid)
+    ours_gi = time.perf_counter() - start
+    start = time.perf_counter()
+    w = libpysal.weights.lat2W(grid.n_rows, grid.n_cols, rook=False)
+    G_Local(grid.counts.ravel().astype(float), w, transform="B", star=True, permutations=0)
+    line("gi_star_100k", ours_gi, time.perf_counter() - start)
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak_memory: {peak_mb:.0f} MB (whole process, rows {args.rows})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+# ruff: noqa: E501 - SVG elements read better whole, one per line
+"""Server-side SVG charts. Every chart has a title and the same numbers as a table beside it;
+lines are told apart by marker shape and a direct label, not by colour alone."""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from samverkan.analysis.timeprofile import WEEKDAYS_SV
+
+MARKERS = ("circle", "square", "triangle", "diamond", "cross")
+COLOURS = ("#1f5fa8", "#b24a00", "#2e7d32", "#6a1b9a", "#444444")
+
+
+def _marker(kind: str, x: float, y: float, colour: str) -> str:
+    if kind == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+    if kind == "square":
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    if kind == "triangle":
+        return f'<polygon points="{x:.1f},{y - 5:.1f} {x - 5:.1f},{y + 4:.1f} {x + 5:.1f},{y + 4:.1f}" fill="{colour}"/>'
+    if kind == "diamond":
+        return f'<polygon points="{x:.1f},{y - 5:.1f} {x - 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x + 5:.1f},{y:.1f}" fill="{colour}"/>'
+    return (f'<path d="M{x - 4:.1f},{y - 4:.1f}L{x + 4:.1f},{y + 4:.1f}M{x - 4:.1f},{y + 4:.1f}'
+            f'L{x + 4:.1f},{y - 4:.1f}" stroke="{colour}" stroke-width="2"/>')  # fmt: skip
+
+
+def trend_chart(title: str, years: list[int], series: list[tuple[str, list[int]]]) -> SafeString:
+    """A line chart of counts per year, one line per series (at most five shown)."""
+    if not years or not series:
+        return mark_safe("")
+    series = series[:5]
+    width, height, left, right, top, bottom = 720, 300, 56, 220, 20, 36
+    peak = max((max(v) for _, v in series), default=0) or 1
+    span = max(len(years) - 1, 1)
+
+    def px(i: int) -> float:
+        return left + (width - left - right) * (i / span if len(years) > 1 else 0.5)
+
+    def py(v: float) -> float:
+        return top + (height - top - bottom) * (1 - v / peak)
+
+    out = [
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="trend-title" '
+        f'class="chart" xmlns="http://www.w3.org/2000/svg"><title id="trend-title">'
+        f"{escape(title)}</title>"
+    ]
+    for frac in (0, 0.5, 1):
+        y = py(peak * frac)
+        out.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc"/>'
+        )
+        out.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12">{round(peak * frac)}</text>'
+        )
+    for i, year in enumerate(years):
+        out.append(
+            f'<text x="{px(i):.1f}" y="{height - 12}" text-anchor="middle" font-size="12">{year}</text>'
+        )
+    for k, (name, values) in enumerate(series):
+        colour, marker = COLOURS[k], MARKERS[k]
+        points = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(values))
+        out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        out.extend(_marker(marker, px(i), py(v), colour) for i, v in enumerate(values))
+        out.append(
+            f'<text x="{width - right + 8}" y="{py(values[-1]) + 4:.1f}" font-size="12" '
+            f'fill="{colour}">{escape(name[:30])}</text>'
+        )
+    out.append("</svg>")
+    return mark_safe("".join(out))
+
+
+def heatmap(title: str, matrix: list[list[float]]) -> SafeString:
+    """Weekday × hour heat map; darker is more, and each cell names its value on hover."""
+    cell, left, top = 24, 70, 22
+    peak = max((max(row) for row in matrix), default=0) or 1
+    width, height = left + 24 * cell + 4, top + 7 * cell + 4
+    out = [
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="heat-title" '
+        f'class="chart" xmlns="http://www.w3.org/2000/svg"><title id="heat-title">'
+        f"{escape(title)}</title>"
+    ]
+    for hour in range(0, 24, 3):
+        out.append(
+            f'<text x="{left + hour * cell + cell / 2}" y="14" text-anchor="middle" font-size="11">{hour:02d}</text>'
+        )
+    for day, row in enumerate(matrix):
+        y = top + day * cell
+        out.append(
+            f'<text x="{left - 6}" y="{y + 16}" text-anchor="end" font-size="12">{WEEKDAYS_SV[day]}</text>'
+        )
+        for hour, value in enumerate(row):
+            shade = 0.08 + 0.92 * (value / peak)
+            out.append(
+                f'<rect x="{left + hour * cell}" y="{y}" width="{cell - 1}" height="{cell - 1}" '
+                f'fill="#1f3f78" fill-opacity="{shade:.2f}"><title>{WEEKDAYS_SV[day]} '
+                f"{hour:02d}:00–{hour:02d}:59: {value:.1f}</title></rect>"
+            )
+    out.append("</svg>")
+    return mark_safe("".join(out))

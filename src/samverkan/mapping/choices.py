@@ -1,0 +1,26 @@
+"""Named choices of step 2 with Swedish labels (STYLE.md 5)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    CRIME_STATS = "crime-stats", _("Anmälda brott (statistik, t.ex. Brå)")
+    INCIDENTS = "incidents", _("Händelser (ett brott per rad med plats och tid)")
+    KOLADA = "kolada", _("Nyckeltal från Kolada (JSON)")
+    POPULATION = "population", _("Befolkning (SCB)")
+    SURVEY = "survey", _("Trygghetsmätning")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("I kö")
+    RUNNING = "running", _("Pågår")
+    NEEDS_MAPPING = "needs_mapping", _("Kolumner behöver kopplas")
+    DONE = "done", _("Importerad")
+    REJECTED = "rejected", _("Avvisad")
+    DUPLICATE = "duplicate", _("Redan importerad")
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    SHARED = "shared", _("Delad med samverkan")

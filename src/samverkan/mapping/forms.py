@@ -1,0 +1,188 @@
+"""Forms of step 2. Messages are Swedish and say what would be right (STYLE.md 7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.lib.forms import DateInput, VersionedModelForm, check_upload
+from samverkan.mapping.choices import ImportKind
+from samverkan.mapping.importers.base import Importer
+from samverkan.mapping.models import (
+    Activity,
+    CrimeCost,
+    DataSource,
+    ExperienceNote,
+    Resource,
+    SafetyWalkObservation,
+    SituationReport,
+    SurveyResult,
+)
+
+IMPORT_SUFFIXES = {".csv", ".txt", ".xlsx", ".json"}
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Typ av data"), choices=ImportKind.choices)
+    file = forms.FileField(
+        label=_("Fil"),
+        help_text=_("CSV (semikolon eller komma), Excel (.xlsx) eller, för Kolada, JSON."),
+    )
+    source = forms.ModelChoiceField(
+        label=_("Datakälla"),
+        queryset=DataSource.objects.none(),
+        required=False,
+        help_text=_("Vilken av partens datakällor filen kommer från (valfritt)."),
+    )
+
+    def __init__(self, *args: Any, party: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = DataSource.objects.filter(party=party, left_out=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in IMPORT_SUFFIXES:
+            raise forms.ValidationError(
+                _("Filtypen %(suffix)s kan inte importeras. Använd .csv, .xlsx eller .json."),
+                params={"suffix": suffix or "?"},
+            )
+        if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("Filen är för stor (högst %(mb)s MB)."), params={"mb": settings.MAX_UPLOAD_MB}
+            )
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload, kind = data.get("file"), data.get("kind")
+        if upload and kind:
+            is_json = Path(upload.name).suffix.lower() == ".json"
+            if is_json != (kind == ImportKind.KOLADA):
+                self.add_error(
+                    "file",
+                    _("Kolada-nyckeltal importeras som JSON; övriga typer som CSV eller .xlsx."),
+                )
+        return data
+
+
+class ColumnMappingForm(forms.Form):
+    """One choice per field: which column of the file holds it."""
+
+    def __init__(self, *args: Any, importer: Importer, headers: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("– finns inte i filen –"))] + [(h, h) for h in headers]
+        guess = importer.match_header(headers)
+        for column in importer.columns:
+            self.fields[column.name] = forms.ChoiceField(
+                label=column.label,
+                choices=choices,
+                required=column.required,
+                initial=headers[guess[column.name]] if column.name in guess else "",
+                error_messages={
+                    "required": _("Välj kolumnen som innehåller %(label)s.")
+                    % {"label": column.label.lower()}
+                },
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = [v for v in data.values() if v]
+        if len(chosen) != len(set(chosen)):
+            raise forms.ValidationError(_("Samma kolumn är vald för flera fält; välj en per fält."))
+        return data
+
+    def mapping(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class DataSourceForm(VersionedModelForm):
+    url = forms.URLField(label=_("Webbadress"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = DataSource
+        fields = ["name", "covers", "period", "limitations", "reason", "url", "left_out",
+                  "left_out_reason"]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("left_out") and not data.get("left_out_reason"):
+            self.add_error(
+                "left_out_reason", _("Skriv varför källan valdes bort, så att andra förstår.")
+            )
+        return data
+
+
+class InventoryForm(VersionedModelForm):
+    class Meta:
+        fields = ["who", "what", "budget", "staff", "target_group", "area"]
+        localized_fields = ["budget", "staff"]  # Swedish users write 3,5
+
+
+class ResourceForm(InventoryForm):
+    class Meta(InventoryForm.Meta):
+        model = Resource
+
+
+class ActivityForm(InventoryForm):
+    class Meta(InventoryForm.Meta):
+        model = Activity
+
+
+class SurveyResultForm(VersionedModelForm):
+    class Meta:
+        model = SurveyResult
+        fields = ["question", "area", "year", "share", "n"]
+        localized_fields = ["share"]
+
+    def clean_share(self) -> float:
+        share = self.cleaned_data["share"]
+        if not 0 <= share <= 100:
+            raise forms.ValidationError(_("Ange andelen i procent, mellan 0 och 100."))
+        return share
+
+
+class CrimeCostForm(VersionedModelForm):
+    class Meta:
+        model = CrimeCost
+        fields = ["item", "amount", "year", "source"]
+        localized_fields = ["amount"]
+
+
+class ExperienceNoteForm(VersionedModelForm):
+    class Meta:
+        model = ExperienceNote
+        fields = ["title", "text"]
+
+
+class SafetyWalkForm(VersionedModelForm):
+    class Meta:
+        model = SafetyWalkObservation
+        fields = ["observed_on", "place", "category", "note", "x", "y", "photo", "reported_by"]
+        widgets = {"observed_on": DateInput()}
+        localized_fields = ["x", "y"]
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "content_type"):
+            check_upload(photo)
+            if Path(photo.name).suffix.lower() not in (".jpg", ".jpeg", ".png"):
+                raise forms.ValidationError(_("Fotot ska vara en JPG- eller PNG-bild."))
+        return photo
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (data.get("x") is None) != (data.get("y") is None):
+            raise forms.ValidationError(_("Ange både östlig och nordlig koordinat, eller ingen."))
+        return data
+
+
+class SituationReportForm(VersionedModelForm):
+    class Meta:
+        model = SituationReport
+        fields = ["title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 18})}

@@ -1,0 +1,639 @@
+"""The importers, one per kind of file (crime statistics, incidents, Kolada, SCB, surveys)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+import zoneinfo
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from samverkan.analysis.categories import classify
+from samverkan.analysis.hotspots import wgs84_to_sweref99tm
+from samverkan.mapping.importers.base import Column, Importer, ImportResult
+from samverkan.mapping.importers.parse import (
+    MONTHS,
+    Bad,
+    parse_count,
+    parse_datetime,
+    parse_float,
+    parse_time,
+    parse_year,
+)
+from samverkan.mapping.importers.reader import FileFacts, Row
+from samverkan.mapping.models import (
+    CrimeStatistic,
+    Incident,
+    KeyFigure,
+    Population,
+    SurveyResult,
+)
+from samverkan.mapping.municipalities import NAMES, municipality_code
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        text = value.strip()
+        if "  " not in text and "\n" not in text and "\t" not in text:
+            return text
+    return " ".join(str(value).split())
+
+
+def _area(value: Any) -> tuple[str, str]:
+    """(municipality code or "", area name): "0180", "Stockholms kommun", "Centrum"."""
+    text = _text(value)
+    if not text:
+        raise Bad("område saknas", "area is missing")
+    code = municipality_code(text)
+    if code:
+        return code, NAMES[code]
+    if re.fullmatch(r"\d{4}", text):
+        raise Bad(
+            f"kommunkoden ”{text}” finns inte; ange SCB:s fyrsiffriga kod, t.ex. 0180",
+            f"municipality code {text!r} does not exist; use SCB's four digits, e.g. 0180",
+        )
+    return "", text
+
+
+_PERIOD = re.compile(r"^(\d{4})\s*(?:([KQkq])([1-4])|[Mm-]?(\d{1,2}))?$")
+
+
+def _period(value: Any) -> tuple[int, int | None, int | None]:
+    """Year with optional quarter or month: 2024, 2024K1, 2024Q1, 2024M03, 2024-03."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return parse_year(value), None, None
+    text = _text(value)
+    m = _PERIOD.match(text)
+    if not m:
+        return parse_year(text), None, None
+    year = parse_year(m[1])
+    if m[3]:
+        return year, int(m[3]), None
+    if m[4]:
+        month = int(m[4])
+        if not 1 <= month <= 12:
+            raise Bad(f"månaden i ”{text}” ska vara 1–12", f"month in {text!r} must be 1-12")
+        return year, None, month
+    return year, None, None
+
+
+def _month(value: Any) -> int | None:
+    text = _text(value).lower()
+    if not text:
+        return None
+    if text in MONTHS:
+        return MONTHS[text]
+    month = parse_count(text, "månaden", "month")
+    if not 1 <= month <= 12:
+        raise Bad(f"månaden ”{text}” ska vara 1–12", f"month {text!r} must be 1-12")
+    return month
+
+
+_CATEGORY_CACHE: dict[str, tuple[str, str]] = {}
+
+
+def categorise(offence: str) -> tuple[str, str]:
+    """The handbook group and interpretation category of an offence ("" when unknown)."""
+    if offence not in _CATEGORY_CACHE:
+        found = classify(offence)
+        _CATEGORY_CACHE[offence] = (found.group, found.interpretation) if found else ("", "")
+    return _CATEGORY_CACHE[offence]
+
+
+class CrimeStatsImporter(Importer):
+    """Reported offences per area, offence and period, long or wide (years as columns)."""
+
+    kind = "crime-stats"
+    columns = (
+        Column("area", "Område/kommun", ("område", "kommun", "region", "kommundel", "stadsdel",
+                                        "area", "municipality"), True),
+        Column("offence", "Brott", ("brott", "brottstyp", "brottskategori", "brottskod",
+                                    "offence", "offence type"), True),
+        Column("year", "År", ("år", "period", "year", "tid"), True),
+        Column("quarter", "Kvartal", ("kvartal", "quarter")),
+        Column("month", "Månad", ("månad", "month")),
+        Column("count", "Antal", ("antal", "antal brott", "anmälda brott", "antal anmälda brott",
+                                  "count", "värde"), True),
+        Column("population", "Befolkning", ("befolkning", "folkmängd", "invånare",
+                                            "population")),
+    )  # fmt: skip
+
+    def adjust_header(self, cells: list[Any], found: dict[str, int]) -> dict[str, int]:
+        """Brå's tables often put the years in the columns: read each year column as a count."""
+        self.year_columns: dict[str, int] = {}
+        if "year" in found:
+            return found
+        for index, cell in enumerate(cells):
+            text = _text(cell)
+            if isinstance(cell, int | float) and not isinstance(cell, bool):
+                text = str(int(cell))
+            if re.fullmatch(r"(19|20)\d\d", text):
+                self.year_columns[text] = index
+        if self.year_columns:
+            found = dict(found)
+            for year, index in self.year_columns.items():
+                found[f"year:{year}"] = index
+            found["year"] = found["count"] = next(iter(self.year_columns.values()))
+        return found
+
+    def prepare(self) -> None:
+        self.seen: dict[tuple, int] = {}
+        self.existing = {
+            (a, o, y, q, m)
+            for a, o, y, q, m in CrimeStatistic.objects.filter(party=self.party).values_list(
+                "area", "offence", "year", "quarter", "month"
+            )
+        }
+
+    def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
+        code, area = _area(cells["area"])
+        offence = _text(cells["offence"])
+        if not offence:
+            raise Bad("brott saknas", "offence is missing")
+        population = None
+        if _text(cells.get("population")):
+            population = parse_count(cells["population"], "befolkningen", "population")
+        if self.year_columns:
+            entries = []
+            for year in self.year_columns:
+                value = cells[f"year:{year}"]
+                if _text(value) in ("", "..", "-"):
+                    continue  # Brå prints ".." where a figure is withheld
+                entries.append((int(year), None, None, parse_count(value, "antalet", "count")))
+        else:
+            year, quarter, month = _period(cells["year"])
+            if _text(cells.get("quarter")):
+                quarter = parse_count(cells["quarter"], "kvartalet", "quarter")
+                if not 1 <= quarter <= 4:
+                    raise Bad("kvartalet ska vara 1–4", "quarter must be 1-4")
+            if cells.get("month") is not None:
+                month = _month(cells["month"]) or month
+            entries = [(year, quarter, month, parse_count(cells["count"], "antalet", "count"))]
+        group, interpretation = categorise(offence)
+        records = []
+        for year, quarter, month, count in entries:
+            key = (area, offence, year, quarter, month)
+            if key in self.seen:
+                raise Bad(
+                    f"samma område, brott och period finns redan på rad {self.seen[key]}",
+                    f"same area, offence and period as line {self.seen[key]}",
+                )
+            self.seen[key] = line
+            if key in self.existing:
+                self.skipped = getattr(self, "skipped", 0) + 1
+                continue
+            records.append(
+                CrimeStatistic(
+                    party=self.party,
+                    source_import=self.source_import,
+                    municipality_code=code,
+                    area=area,
+                    offence=offence,
+                    category=group,
+                    interpretation=interpretation,
+                    year=year,
+                    quarter=quarter,
+                    month=month,
+                    count=count,
+                    population=population,
+                )
+            )
+        return records
+
+    def flush(self, batch: list[Any], result: ImportResult) -> None:
+        CrimeStatistic.objects.bulk_create(batch, batch_size=5000)
+        result.rows_imported += len(batch)
+
+    def finish(self, result: ImportResult) -> None:
+        result.rows_skipped = getattr(self, "skipped", 0)
+
+
+SWEDEN_EASTING = (180_000.0, 1_000_000.0)
+SWEDEN_NORTHING = (6_100_000.0, 7_700_000.0)
+
+
+class IncidentImporter(Importer):
+    """One reported offence per row: date and time (or a span), offence, place, coordinates."""
+
+    kind = "incidents"
+    mappable = True
+    columns = (
+        Column("external_id", "Ärendenummer", ("ärendenummer", "diarienummer", "anmälningsnummer",
+                                               "id", "händelse id", "k nummer", "external id")),
+        Column("date", "Datum (från)", ("datum", "brottsdatum", "från datum", "fr o m datum",
+                                        "startdatum", "datum från", "date", "date from"), True),
+        Column("time", "Klockslag (från)", ("tid", "klockslag", "från tid", "fr o m tid",
+                                            "starttid", "tid från", "time", "time from")),
+        Column("date_to", "Datum (till)", ("till datum", "t o m datum", "slutdatum", "datum till",
+                                           "date to")),
+        Column("time_to", "Klockslag (till)", ("till tid", "t o m tid", "sluttid", "tid till",
+                                               "time to")),
+        Column("offence", "Brott", ("brott", "brottstyp", "brottskod", "rubricering",
+                                    "brottsbenämning", "offence"), True),
+        Column("place", "Plats", ("plats", "platsnamn", "adress", "gata", "brottsplats",
+                                  "place")),
+        Column("area", "Område", ("område", "stadsdel", "kommundel", "områdesnamn", "area")),
+        Column("x", "Östlig koordinat (SWEREF 99 TM)", ("x", "e", "easting", "x koordinat",
+                                                        "sweref x", "östlig", "x sweref99tm")),
+        Column("y", "Nordlig koordinat (SWEREF 99 TM)", ("y", "n", "northing", "y koordinat",
+                                                         "sweref y", "nordlig", "y sweref99tm")),
+        Column("lat", "Latitud (WGS 84)", ("lat", "latitud", "latitude")),
+        Column("lon", "Longitud (WGS 84)", ("lon", "long", "lng", "longitud", "longitude")),
+    )  # fmt: skip
+
+    def prepare(self) -> None:
+        self.zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        if connection.vendor == "sqlite":
+            # Django's SQLite format (UTC, naive text) without its per-call checks.
+            self.adapt = lambda dt: (dt - dt.utcoffset()).replace(tzinfo=None).isoformat(" ")
+        else:
+            self.adapt = connection.ops.adapt_datetimefield_value
+        self.before = Incident.objects.filter(party=self.party).count()
+        table = Incident._meta.db_table
+        q = connection.ops.quote_name
+        names = ["party_id", "source_import_id", "key", "occurred_from", "occurred_to",
+                 "offence", "category", "place", "area", "x", "y"]  # fmt: skip
+        # Raw executemany rather than bulk_create: a million model instances cost more than
+        # the validation itself. ON CONFLICT DO NOTHING (SQLite >= 3.24 and PostgreSQL) makes
+        # rows that exist already, by case number or derived key, a no-op: idempotent.
+        self.sql = (
+            f"INSERT INTO {q(table)} ({', '.join(q(n) for n in names)}) "
+            f"VALUES ({', '.join(['%s'] * len(names))}) "
+            f"ON CONFLICT ({q('party_id')}, {q('key')}) DO NOTHING"
+        )
+        self.party_id = self.party.pk
+        self.import_id = self.source_import.pk if self.source_import else None
+        self.columns_sql = ", ".join(q(n) for n in names)
+        self.copy = connection.vendor == "postgresql"
+        if self.copy:
+            # PostgreSQL: COPY into a staging table, then one INSERT ... ON CONFLICT DO NOTHING;
+            # row-by-row INSERTs cost a round trip each.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "CREATE TEMP TABLE mapping_incident_stage (party_id bigint, "
+                    "source_import_id bigint, key varchar(64), occurred_from timestamptz, "
+                    "occurred_to timestamptz, offence varchar(200), category varchar(100), "
+                    "place varchar(200), area varchar(200), x double precision, "
+                    "y double precision) ON COMMIT DROP"
+                )
+
+    def _moment(self, date: datetime.date, time: datetime.time) -> datetime.datetime:
+        return datetime.datetime.combine(date, time, tzinfo=self.zone)
+
+    def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
+        offence = _text(cells["offence"])
+        if not offence:
+            raise Bad("brott saknas", "offence is missing")
+        date, time_in_date = parse_datetime(cells["date"])
+        time = parse_time(cells.get("time")) or time_in_date
+        if time is None:
+            # Only the day is known: spread it over the whole day (aoristic), never 00:00.
+            start = self._moment(date, datetime.time())
+            end: datetime.datetime | None = start + datetime.timedelta(days=1)
+        else:
+            start = self._moment(date, time)
+            end = None
+        if _text(cells.get("date_to")) or _text(cells.get("time_to")):
+            if _text(cells.get("date_to")):
+                date_to, time_to_in_date = parse_datetime(cells["date_to"])
+            else:
+                date_to, time_to_in_date = date, None
+            time_to = parse_time(cells.get("time_to")) or time_to_in_date
+            if time_to is None:
+                end = self._moment(date_to, datetime.time()) + datetime.timedelta(days=1)
+            else:
+                end = self._moment(date_to, time_to)
+                if not _text(cells.get("date_to")) and end < start:
+                    end += datetime.timedelta(days=1)  # 22:00–02:00 crosses midnight
+            if end < start:
+                raise Bad(
+                    "sluttiden ligger före starttiden; kontrollera datum och klockslag (till)",
+                    "the end is before the start; check date and time (to)",
+                )
+        x, y = self._coordinates(cells)
+        place = _text(cells.get("place"))[:200]
+        area = _text(cells.get("area"))[:200]
+        key = _text(cells.get("external_id"))[:64]
+        if not key:
+            raw = f"{start.isoformat()}|{end}|{offence}|{place}|{area}|{x}|{y}"
+            key = "h:" + hashlib.sha1(raw.encode()).hexdigest()[:40]
+        group, _interpretation = categorise(offence)
+        return (
+            (
+                self.party_id,
+                self.import_id,
+                key,
+                self.adapt(start),
+                self.adapt(end) if end is not None else None,
+                offence[:200],
+                group,
+                place,
+                area,
+                x,
+                y,
+            ),
+        )
+
+    def _coordinates(self, cells: dict[str, Any]) -> tuple[float | None, float | None]:
+        if _text(cells.get("x")) or _text(cells.get("y")):
+            x = parse_float(cells.get("x"), "östlig koordinat (x)", "easting (x)")
+            y = parse_float(cells.get("y"), "nordlig koordinat (y)", "northing (y)")
+            if SWEDEN_NORTHING[0] <= x <= SWEDEN_NORTHING[1] and y < SWEDEN_EASTING[1]:
+                x, y = y, x  # Swedish practice often calls the northing X
+            if not (SWEDEN_EASTING[0] <= x <= SWEDEN_EASTING[1]) or not (
+                SWEDEN_NORTHING[0] <= y <= SWEDEN_NORTHING[1]
+            ):
+                raise Bad(
+                    f"koordinaterna {x:.0f}, {y:.0f} ligger inte i Sverige i SWEREF 99 TM "
+                    "(östlig 180 000–1 000 000, nordlig 6 100 000–7 700 000)",
+                    f"coordinates {x:.0f}, {y:.0f} are not in Sweden in SWEREF 99 TM",
+                )
+            return x, y
+        if _text(cells.get("lat")) or _text(cells.get("lon")):
+            lat = parse_float(cells.get("lat"), "latitud", "latitude")
+            lon = parse_float(cells.get("lon"), "longitud", "longitude")
+            if not (55.0 <= lat <= 69.5 and 10.5 <= lon <= 24.5):
+                raise Bad(
+                    f"latitud {lat} och longitud {lon} ligger inte i Sverige (WGS 84)",
+                    f"latitude {lat} and longitude {lon} are not in Sweden (WGS 84)",
+                )
+            e, n = wgs84_to_sweref99tm(lon, lat)
+            return round(float(e), 1), round(float(n), 1)
+        return None, None
+
+    def flush(self, batch: list[Any], result: ImportResult) -> None:
+        if batch and self.copy:
+            with connection.cursor() as cursor:
+                with cursor.cursor.copy(
+                    f"COPY mapping_incident_stage ({self.columns_sql}) FROM STDIN"
+                ) as copy:
+                    for row in batch:
+                        copy.write_row(row)
+        elif batch:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, batch)
+        result.rows_imported += len(batch)
+
+    def finish(self, result: ImportResult) -> None:
+        if self.copy:
+            table = connection.ops.quote_name(Incident._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} ({self.columns_sql}) "
+                    f"SELECT {self.columns_sql} FROM mapping_incident_stage "
+                    'ON CONFLICT ("party_id", "key") DO NOTHING'
+                )
+                cursor.execute("DROP TABLE mapping_incident_stage")
+        added = Incident.objects.filter(party=self.party).count() - self.before
+        result.rows_skipped = result.rows_imported - added
+        result.rows_imported = added
+
+
+class PopulationImporter(Importer):
+    """Population per area and year from SCB ("0180 Stockholm"), long or with year columns.
+
+    Rows for the same area and year are added up, so SCB tables split by sex or age give
+    the total population.
+    """
+
+    kind = "population"
+    columns = (
+        Column("area", "Region/område", ("region", "område", "kommun", "area"), True),
+        Column("year", "År", ("år", "year", "period"), True),
+        Column("count", "Folkmängd", ("folkmängd", "befolkning", "antal", "invånare",
+                                      "population", "count"), True),
+    )  # fmt: skip
+    adjust_header = CrimeStatsImporter.adjust_header
+
+    def prepare(self) -> None:
+        self.totals: dict[tuple[str, str, int], int] = {}
+
+    def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
+        code, area = _area(cells["area"])
+        if self.year_columns:
+            for year, _index in self.year_columns.items():
+                value = cells[f"year:{year}"]
+                if _text(value) in ("", ".."):
+                    continue
+                key = (code, area, int(year))
+                self.totals[key] = self.totals.get(key, 0) + parse_count(
+                    value, "folkmängden", "population"
+                )
+        else:
+            key = (code, area, parse_year(cells["year"]))
+            self.totals[key] = self.totals.get(key, 0) + parse_count(
+                cells["count"], "folkmängden", "population"
+            )
+        return ()
+
+    def flush(self, batch: list[Any], result: ImportResult) -> None:
+        pass
+
+    def finish(self, result: ImportResult) -> None:
+        existing = set(Population.objects.filter(party=self.party).values_list("area", "year"))
+        new = [
+            Population(
+                party=self.party,
+                source_import=self.source_import,
+                municipality_code=code,
+                area=area,
+                year=year,
+                count=count,
+            )
+            for (code, area, year), count in self.totals.items()
+            if (area, year) not in existing
+        ]
+        Population.objects.bulk_create(new, batch_size=5000)
+        result.rows_imported = len(new)
+        result.rows_skipped = len(self.totals) - len(new)
+
+
+class SurveyImporter(Importer):
+    """Results of a safety survey: question, area, year, share (per cent) and n."""
+
+    kind = "survey"
+    columns = (
+        Column("question", "Fråga", ("fråga", "påstående", "question"), True),
+        Column("area", "Område", ("område", "kommun", "stadsdel", "area"), True),
+        Column("year", "År", ("år", "year"), True),
+        Column("share", "Andel (%)", ("andel", "andel procent", "procent", "share"), True),
+        Column("n", "Antal svarande", ("antal svarande", "svarande", "n", "antal"), True),
+    )
+
+    def prepare(self) -> None:
+        self.seen: dict[tuple, int] = {}
+        self.existing = set(
+            SurveyResult.objects.filter(party=self.party).values_list("question", "area", "year")
+        )
+        self.skipped = 0
+
+    def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
+        question = _text(cells["question"])[:300]
+        if not question:
+            raise Bad("frågan saknas", "question is missing")
+        _code, area = _area(cells["area"])
+        year = parse_year(cells["year"])
+        share = parse_float(cells["share"], "andelen", "share")
+        if not 0 <= share <= 100:
+            raise Bad(
+                f"andelen {share} ska anges i procent, 0–100",
+                f"share {share} must be a percentage, 0-100",
+            )
+        n = parse_count(cells["n"], "antalet svarande", "number of respondents")
+        key = (question, area, year)
+        if key in self.seen:
+            raise Bad(
+                f"samma fråga, område och år finns redan på rad {self.seen[key]}",
+                f"same question, area and year as line {self.seen[key]}",
+            )
+        self.seen[key] = line
+        if key in self.existing:
+            self.skipped += 1
+            return ()
+        return (
+            SurveyResult(
+                party=self.party,
+                source_import=self.source_import,
+                question=question,
+                area=area,
+                year=year,
+                share=share,
+                n=n,
+            ),
+        )
+
+    def flush(self, batch: list[Any], result: ImportResult) -> None:
+        SurveyResult.objects.bulk_create(batch, batch_size=5000)
+        result.rows_imported += len(batch)
+
+    def finish(self, result: ImportResult) -> None:
+        result.rows_skipped = self.skipped
+
+
+class KoladaImporter(Importer):
+    """Key figures as Kolada's API (v2) returns them: one entry per kpi, municipality, period.
+
+    Entries are numbered from 1 in the order of the file; errors name the entry.
+    """
+
+    kind = "kolada"
+    columns = (
+        Column("kpi", "Nyckeltal", ("kpi",), True),
+        Column("municipality", "Kommun", ("municipality",), True),
+        Column("period", "År", ("period",), True),
+        Column("gender", "Kön", ("gender",), True),
+        Column("value", "Värde", ("value",), True),
+    )
+
+    def table(self, path: Path, facts: FileFacts) -> Iterator[Row]:
+        try:
+            with open(path, encoding=facts.encoding) as fh:
+                document = json.load(fh)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise Bad(
+                f"filen är inte giltig JSON (rad {getattr(exc, 'lineno', '?')})",
+                f"the file is not valid JSON ({exc})",
+            ) from None
+        values = document.get("values") if isinstance(document, dict) else None
+        if not isinstance(values, list):
+            raise Bad(
+                "filen saknar listan ”values” som Koladas API returnerar",
+                "the file lacks the list 'values' that Kolada's API returns",
+            )
+        yield 0, ["kpi", "municipality", "period", "gender", "value"]
+        for number, entry in enumerate(values, start=1):
+            if not isinstance(entry, dict):
+                yield number, ["", "", "", "", ""]
+                continue
+            inner = entry.get("values") or [{"gender": None, "value": None}]
+            for item in inner:
+                item = item if isinstance(item, dict) else {}
+                yield (
+                    number,
+                    [
+                        entry.get("kpi"),
+                        entry.get("municipality"),
+                        entry.get("period"),
+                        item.get("gender"),
+                        item.get("value"),
+                    ],
+                )
+
+    def prepare(self) -> None:
+        self.existing = set(
+            KeyFigure.objects.filter(party=self.party).values_list(
+                "kpi", "municipality_code", "year", "gender"
+            )
+        )
+        self.seen: set[tuple] = set()
+        self.skipped = 0
+
+    def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
+        kpi = _text(cells["kpi"])
+        if not kpi:
+            raise Bad("nyckeltalets id (kpi) saknas", "kpi is missing")
+        code = municipality_code(_text(cells["municipality"]))
+        if not code:
+            raise Bad(
+                f"kommunen ”{_text(cells['municipality'])}” är ingen känd fyrsiffrig kommunkod",
+                f"municipality {cells['municipality']!r} is not a known four-digit code",
+            )
+        year = parse_year(cells["period"])
+        gender = _text(cells["gender"]).upper() or "T"
+        if gender not in ("T", "K", "M"):
+            raise Bad(
+                f"kön ”{gender}” ska vara T, K eller M", f"gender {gender!r} must be T, K or M"
+            )
+        value = None
+        if cells["value"] is not None:
+            value = parse_float(cells["value"], "värdet", "value")
+        key = (kpi, code, year, gender)
+        if key in self.seen:
+            raise Bad("samma nyckeltal, kommun, år och kön finns två gånger",
+                      "the same kpi, municipality, year and gender appears twice")  # fmt: skip
+        self.seen.add(key)
+        if key in self.existing:
+            self.skipped += 1
+            return ()
+        return (
+            KeyFigure(
+                party=self.party,
+                source_import=self.source_import,
+                kpi=kpi,
+                municipality_code=code,
+                year=year,
+                gender=gender,
+                value=value,
+            ),
+        )
+
+    def flush(self, batch: list[Any], result: ImportResult) -> None:
+        KeyFigure.objects.bulk_create(batch, batch_size=5000)
+        result.rows_imported += len(batch)
+
+    def finish(self, result: ImportResult) -> None:
+        result.rows_skipped = self.skipped
+
+
+IMPORTERS: dict[str, type[Importer]] = {
+    cls.kind: cls
+    for cls in (CrimeStatsImporter, IncidentImporter, KoladaImporter, PopulationImporter,
+                SurveyImporter)
+}  # fmt: skip
+
+
+def importer_for(kind: str, party: Any, source_import: Any = None) -> Importer:
+    try:
+        return IMPORTERS[kind](party, source_import)
+    except KeyError:
+        raise ValueError(
+            f"unknown import kind {kind!r}; use one of {', '.join(IMPORTERS)}"
+        ) from None

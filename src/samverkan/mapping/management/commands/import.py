@@ -1,0 +1,63 @@
+"""python manage.py import <kind> FILE --partnership ID --party ID"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from samverkan.mapping.choices import ImportStatus
+from samverkan.mapping.importers import IMPORTERS
+from samverkan.mapping.services import import_file
+from samverkan.partnerships.models import Party
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a file into a party's mapping. Every row is validated; if any row is bad "
+        "nothing is saved and the bad lines are listed. Importing the same file again adds "
+        "nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--partnership", type=int, required=True)
+        parser.add_argument("--party", type=int, required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        party = Party.objects.filter(
+            pk=options["party"], partnership=options["partnership"]
+        ).first()
+        if party is None:
+            raise CommandError(
+                f"party {options['party']} is not part of partnership {options['partnership']}"
+            )
+        record, result = import_file(party, options["kind"], path)
+        if record.status == ImportStatus.DUPLICATE:
+            self.stdout.write(f"{path.name}: already imported (import {record.pk}); nothing added")
+            return
+        if record.status == ImportStatus.NEEDS_MAPPING:
+            raise CommandError(
+                f"{path.name}: the column headers were not recognised "
+                f"({', '.join(result.headers)}); rename them or map them in the web interface"
+            )
+        if not result.ok:
+            lines = [
+                f"  {issue.en}" if issue.line else f"  file: {issue.en}" for issue in result.errors
+            ]
+            more = result.error_count - len(result.errors)
+            if more:
+                lines.append(f"  ... and {more} more")
+            raise CommandError(
+                f"{path.name}: rejected, {result.error_count} bad row(s), nothing saved\n"
+                + "\n".join(lines)
+            )
+        self.stdout.write(
+            f"{path.name}: {result.rows_total} rows read, {result.rows_imported} imported, "
+            f"{result.rows_skipped} already present (import {record.pk})"
+        )

@@ -1,0 +1,231 @@
+"""Step 2's domain rules: imports, the lägesbild draft, and what step 3 may read.
+
+Step 3 reads the parties' shared lägesbilder through ``shared_situation_reports`` only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from samverkan.mapping import stats
+from samverkan.mapping.choices import ImportStatus, ReportStatus
+from samverkan.mapping.importers import ImportResult, importer_for, run_import
+from samverkan.mapping.importers.reader import inspect
+from samverkan.mapping.models import Import, SituationReport
+from samverkan.partnerships.models import Partnership, Party
+
+
+@dataclass(frozen=True)
+class SharedReport:
+    party_id: int
+    party_name: str
+    title: str
+    text: str
+    shared_at: datetime.datetime
+
+
+def shared_situation_reports(partnership: Partnership) -> list[SharedReport]:
+    """The lägesbilder the partnership's parties have chosen to share (never drafts)."""
+    reports = SituationReport.objects.filter(
+        party__partnership=partnership, status=ReportStatus.SHARED
+    ).select_related("party__organisation")
+    return [
+        SharedReport(
+            party_id=r.party_id,
+            party_name=str(r.party),
+            title=r.title,
+            text=r.text,
+            shared_at=r.shared_at or r.updated_at,
+        )
+        for r in reports.order_by("party__organisation__name")
+    ]
+
+
+# ---- imports ----------------------------------------------------------------------------
+
+
+def create_import(
+    party: Party, kind: str, upload: Any, user: Any = None, source: Any = None
+) -> Import:
+    """Store an uploaded file as a queued import (the job does the reading)."""
+    record = Import(
+        party=party,
+        kind=kind,
+        file_name=Path(upload.name).name[:255],
+        source=source,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    record.file.save(f"{party.pk}-{record.file_name}", upload, save=False)
+    record.sha256 = inspect(Path(record.file.path)).sha256
+    record.save()
+    return record
+
+
+def perform_import(record: Import, progress: Any = None) -> ImportResult:
+    """Read the import's file and record the outcome on the import row."""
+    path = Path(record.file.path)
+    facts = inspect(path)
+    already = (
+        Import.objects.filter(
+            party=record.party_id, kind=record.kind, sha256=facts.sha256, status=ImportStatus.DONE
+        )
+        .exclude(pk=record.pk)
+        .first()
+    )
+    if already is not None:
+        result = ImportResult(sha256=facts.sha256)
+        record.status = ImportStatus.DUPLICATE
+    else:
+        Import.objects.filter(pk=record.pk).update(status=ImportStatus.RUNNING)
+        importer = importer_for(record.kind, record.party, record)
+        result = run_import(
+            importer, path, column_mapping=record.column_mapping, progress=progress, facts=facts
+        )
+        if result.needs_mapping:
+            record.status = ImportStatus.NEEDS_MAPPING
+        elif result.ok:
+            record.status = ImportStatus.DONE
+        else:
+            record.status = ImportStatus.REJECTED
+    record.sha256 = facts.sha256
+    record.rows_total = result.rows_total
+    record.rows_imported = result.rows_imported
+    record.rows_skipped = result.rows_skipped
+    record.errors = [issue.as_dict() for issue in result.errors]
+    record.error_count = result.error_count
+    record.headers = result.headers
+    record.finished_at = timezone.now()
+    record.save()
+    return result
+
+
+def import_file(
+    party: Party, kind: str, path: Path, user: Any = None
+) -> tuple[Import, ImportResult]:
+    """Import a file from disk (the management command): same rules as an upload."""
+    from django.core.files import File
+
+    with open(path, "rb") as fh:
+        record = create_import(party, kind, File(fh, name=path.name), user)
+    return record, perform_import(record)
+
+
+# ---- lägesbild --------------------------------------------------------------------------
+
+
+def _num(value: float) -> str:
+    """Swedish number format: 1 234 and 12,5."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", "\u00a0")
+    return f"{value:,.1f}".replace(",", "\u00a0").replace(".", ",")
+
+
+def draft_text(party: Party) -> str:
+    """A deterministic first draft of the party's lägesbild, written from its numbers.
+
+    It states which offence groups rose most between the two latest comparable years, where
+    and when incidents concentrate, and the rate per 100 000 when population is known. Small
+    counts are suppressed (SMALL_COUNT_THRESHOLD), since the text is meant to be shared.
+    """
+    threshold = settings.SMALL_COUNT_THRESHOLD
+    parts: list[str] = []
+    trend = stats.category_trend(party)
+    if trend.years:
+        first, last = trend.years[0], trend.years[-1]
+        total_last = sum(trend.totals_by_year[last].values()) if trend.totals_by_year else 0
+        parts.append(
+            f"Underlaget omfattar anmälda brott {first}–{last}. År {last} anmäldes "
+            f"{_shown(total_last, threshold)} brott i det kartlagda området."
+        )
+        changes = stats.category_changes(party)
+        rising = [c for c in changes if c.change > 0 and c.current >= threshold]
+        if rising:
+            top = rising[:3]
+            listing = "; ".join(
+                f"{c.category.lower()} från {_shown(c.previous, threshold)} till "
+                f"{_num(c.current)}" + (f" ({_pct(c.percent)})" if c.percent is not None else "")
+                for c in top
+            )
+            parts.append(
+                f"Mellan {changes[0].previous_year} och {changes[0].year} ökade mest: {listing}."
+            )
+        falling = [c for c in changes if c.change < 0 and c.previous >= threshold]
+        if falling:
+            c = min(falling, key=lambda c: c.change)
+            parts.append(
+                f"Störst minskning hade {c.category.lower()}, från {_num(c.previous)} till "
+                f"{_shown(c.current, threshold)}."
+            )
+        rate = stats.latest_rate(party)
+        if rate is not None:
+            parts.append(
+                f"Det motsvarar {_num(round(rate.rate, 1))} anmälda brott per 100 000 invånare "
+                f"år {rate.year} (befolkning {_num(rate.population)})."
+            )
+    places = stats.top_places(party, 5)
+    if places.total:
+        shown = [p for p in places.places if p.count >= threshold][:3]
+        if shown:
+            names = ", ".join(f"{p.place} ({_num(p.count)})" for p in shown)
+            parts.append(
+                f"Av {_num(places.total)} registrerade händelser med plats "
+                f"({places.first}–{places.last}) skedde {_pct_plain(places.share)} på de "
+                f"{places.n} mest utsatta platserna. Flest händelser: {names}."
+            )
+    peak = stats.peak_times(party)
+    if peak:
+        parts.append(
+            "Händelserna är vanligast "
+            + ", ".join(f"{day} kl. {hour:02d}–{(hour + 1) % 24:02d}" for day, hour in peak)
+            + " (tidsintervall fördelade aoristiskt)."
+        )
+    if not parts:
+        return (
+            "Det finns ännu inga importerade siffror att beskriva. Importera brottsstatistik "
+            "eller händelser och skapa utkastet på nytt."
+        )
+    parts.append(
+        "Siffrorna visar anmälda brott, inte all brottslighet; mörkertalet skiljer sig mellan "
+        "brottstyper. Tal under "
+        f"{threshold} redovisas inte."
+    )
+    return "\n\n".join(parts)
+
+
+def _shown(value: float, threshold: int) -> str:
+    return f"färre än {threshold}" if 0 < value < threshold else _num(value)
+
+
+def _pct(value: float) -> str:
+    return f"{'+' if value >= 0 else '−'}{_num(round(abs(value), 1))} %"
+
+
+def _pct_plain(share: float | None) -> str:
+    return f"{_num(round((share or 0) * 100, 1))} %"
+
+
+def report_for(party: Party) -> SituationReport:
+    report = SituationReport.objects.filter(party=party).first()
+    if report is None:
+        report = SituationReport(party=party, title=f"Lägesbild – {party}")
+    return report
+
+
+@transaction.atomic
+def regenerate_draft(party: Party) -> SituationReport:
+    """Replace the text with a fresh draft from the numbers; a shared report goes back to draft."""
+    report = report_for(party)
+    report.text = draft_text(party)
+    report.status = ReportStatus.DRAFT
+    report.shared_at = None
+    if report.pk:
+        report.version += 1
+    report.save()
+    return report

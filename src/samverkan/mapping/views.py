@@ -1,0 +1,362 @@
+"""Step 2 pages: a party's own mapping, private to the party until it shares its lägesbild."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samverkan.accounts import access
+from samverkan.accounts.decorators import partnership_view, party_view
+from samverkan.jobs.registry import enqueue
+from samverkan.lib import htmx
+from samverkan.lib.views import form_page
+from samverkan.mapping import charts, forms, services, stats
+from samverkan.mapping.choices import ImportStatus
+from samverkan.mapping.importers import importer_for
+from samverkan.mapping.models import (
+    Activity,
+    CrimeCost,
+    CrimeStatistic,
+    DataSource,
+    ExperienceNote,
+    Import,
+    Incident,
+    Population,
+    Resource,
+    SafetyWalkObservation,
+    SurveyResult,
+)
+from samverkan.partnerships.models import Partnership, Party
+
+
+def _url(name: str, party: Party, **kwargs: int) -> str:
+    return reverse(
+        f"mapping:{name}", kwargs={"pk": party.partnership_id, "party_id": party.pk, **kwargs}
+    )
+
+
+def _ctx(request: HttpRequest, partnership: Partnership, party: Party, tab: str) -> dict:
+    return {
+        "partnership": partnership,
+        "party": party,
+        "section": "mapping",
+        "tab": tab,
+        "can_edit": access.can_edit(request.user, partnership),
+    }
+
+
+def _own(queryset: Any, partnership: Partnership, party: Party, pk: int) -> Any:
+    """A child object of this party: scoped to the partnership and to the party."""
+    return access.scoped(queryset.filter(party=party), partnership, pk)
+
+
+@partnership_view()
+def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """The nav link: the user's own party's mapping."""
+    party = access.private_parties_for(request.user, partnership).first()
+    if party is None:
+        raise Http404("Du tillhör ingen part i denna samverkan")
+    return redirect(_url("workspace", party))
+
+
+@partnership_view()
+def shared_reports(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    reports = services.shared_situation_reports(partnership)
+    return render(
+        request,
+        "mapping/shared_reports.html",
+        {"partnership": partnership, "section": "mapping", "reports": reports},
+    )
+
+
+@party_view()
+def workspace(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+    counts = {
+        "crime_statistics": CrimeStatistic.objects.filter(party=party).count(),
+        "incidents": Incident.objects.filter(party=party).count(),
+        "populations": Population.objects.filter(party=party).count(),
+        "survey_results": SurveyResult.objects.filter(party=party).count(),
+        "resources": Resource.objects.filter(party=party).count(),
+        "activities": Activity.objects.filter(party=party).count(),
+    }
+    return render(
+        request,
+        "mapping/workspace.html",
+        {
+            **_ctx(request, partnership, party, "overview"),
+            "imports": Import.objects.filter(party=party).select_related("source")[:20],
+            "sources": DataSource.objects.filter(party=party),
+            "counts": counts,
+            "report": services.report_for(party),
+            "form": forms.ImportForm(party=party),
+            "parties": access.private_parties_for(request.user, partnership),
+        },
+    )
+
+
+@party_view("edit", methods=("GET", "POST"))
+def import_upload(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+    form = forms.ImportForm(request.POST or None, request.FILES or None, party=party)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            record = services.create_import(
+                party,
+                form.cleaned_data["kind"],
+                form.cleaned_data["file"],
+                request.user,
+                form.cleaned_data.get("source"),
+            )
+            record.job = enqueue(
+                "mapping.import", partnership=partnership, user=request.user, import_id=record.pk
+            )
+            record.save(update_fields=["job"])
+        messages.success(request, _("Filen är uppladdad och läses nu in."))
+        return htmx.redirect(request, _url("import_detail", party, import_id=record.pk))
+    return render(
+        request,
+        "mapping/import_upload.html",
+        {**_ctx(request, partnership, party, "overview"), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@party_view()
+def import_detail(
+    request: HttpRequest, partnership: Partnership, party: Party, import_id: int
+) -> HttpResponse:
+    record = _own(Import.objects.select_related("job", "source"), partnership, party, import_id)
+    return render(
+        request,
+        "mapping/import_detail.html",
+        {**_ctx(request, partnership, party, "overview"), "record": record, "job": record.job},
+    )
+
+
+@party_view("edit", methods=("GET", "POST"))
+def import_mapping(
+    request: HttpRequest, partnership: Partnership, party: Party, import_id: int
+) -> HttpResponse:
+    """Let the user say which column is which when the file's headers were not recognised."""
+    record = _own(Import.objects.all(), partnership, party, import_id)
+    importer = importer_for(record.kind, party)
+    headers = record.headers or []
+    form = forms.ColumnMappingForm(request.POST or None, importer=importer, headers=headers)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            record.column_mapping = form.mapping()
+            record.status = ImportStatus.QUEUED
+            record.errors, record.error_count = [], 0
+            record.job = enqueue(
+                "mapping.import", partnership=partnership, user=request.user, import_id=record.pk
+            )
+            record.save()
+        messages.success(request, _("Kolumnerna är kopplade och filen läses in."))
+        return htmx.redirect(request, _url("import_detail", party, import_id=record.pk))
+    return render(
+        request,
+        "mapping/import_mapping.html",
+        {**_ctx(request, partnership, party, "overview"), "record": record, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@party_view()
+def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+    trend = stats.category_trend(party)
+    matrix = stats.weekday_hour(party)
+    places = stats.top_places(party, 10)
+    source = _("anmälda brott (statistik)") if trend.source == "statistics" else _("händelser")
+    return render(
+        request,
+        "mapping/statistics.html",
+        {
+            **_ctx(request, partnership, party, "statistics"),
+            "trend": trend,
+            "trend_rows": trend.rows(),
+            "trend_svg": charts.trend_chart(
+                _("Antal %(source)s per brottskategori och år") % {"source": source},
+                trend.years,
+                trend.rows(),
+            ),
+            "trend_source": source,
+            "changes": stats.category_changes(party),
+            "matrix": [[round(v, 1) for v in row] for row in matrix.tolist()],
+            "matrix_total": round(float(matrix.sum()), 1),
+            "heat_svg": charts.heatmap(_("Händelser per veckodag och timme"), matrix.tolist())
+            if matrix.sum()
+            else "",
+            "weekdays": ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"],
+            "places": places,
+            "rates": stats.rates_by_year(party),
+            "hotspots": stats.hotspots(party),
+        },
+    )
+
+
+# ---- lägesbild --------------------------------------------------------------------------
+
+
+@party_view()
+def report(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+    return render(
+        request,
+        "mapping/report.html",
+        {**_ctx(request, partnership, party, "report"), "report": services.report_for(party)},
+    )
+
+
+@party_view("edit", methods=("GET", "POST"))
+def report_edit(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+    form = forms.SituationReportForm(request.POST or None, instance=services.report_for(party))
+    return form_page(
+        request,
+        form,
+        title=_("Ändra lägesbilden"),
+        success_url=_url("report", party),
+        success_message=_("Lägesbilden är sparad."),
+        context=_ctx(request, partnership, party, "report"),
+    )
+
+
+@party_view("edit", methods=("POST",))
+def report_draft(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+    services.regenerate_draft(party)
+    messages.success(request, _("Ett nytt utkast är skrivet från siffrorna. Läs och redigera det."))
+    return htmx.redirect(request, _url("report", party))
+
+
+@party_view("edit", methods=("POST",))
+def report_share(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+    current = services.report_for(party)
+    if not current.pk or not current.text.strip():
+        messages.error(request, _("Skriv lägesbilden innan den delas."))
+    else:
+        current.share()
+        messages.success(request, _("Lägesbilden är delad med samverkans parter."))
+    return htmx.redirect(request, _url("report", party))
+
+
+@party_view("edit", methods=("POST",))
+def report_unshare(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+    current = services.report_for(party)
+    if current.pk and current.is_shared():
+        current.unshare()
+        messages.success(request, _("Lägesbilden är inte längre delad."))
+    return htmx.redirect(request, _url("report", party))
+
+
+# ---- simple registers: sources, inventory, surveys, costs, notes, safety walks ------------
+
+
+class Register:
+    """One party-owned list with create, edit and delete pages (ten alike screens, one code)."""
+
+    def __init__(
+        self,
+        slug: str,
+        model: Any,
+        form: Any,
+        id_name: str,
+        title: str,
+        new_title: str,
+        columns: list[tuple[str, str]],
+        lead: str,
+    ) -> None:
+        self.slug, self.model, self.form, self.id_name = slug, model, form, id_name
+        self.title, self.new_title, self.columns, self.lead = title, new_title, columns, lead
+
+    def views(self) -> dict[str, Callable]:
+        reg = self
+
+        @party_view()
+        def listing(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+            items = reg.model.objects.filter(party=party)
+            rows = [(item, [getattr(item, f) for f, _label in reg.columns]) for item in items]
+            return render(
+                request,
+                "mapping/register.html",
+                {**_ctx(request, partnership, party, reg.slug), "reg": reg, "rows": rows},
+            )
+
+        @party_view("edit", methods=("GET", "POST"))
+        def create(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+            form = reg.form(
+                request.POST or None, request.FILES or None, instance=reg.model(party=party)
+            )
+            return form_page(
+                request,
+                form,
+                title=reg.new_title,
+                success_url=_url(f"{reg.slug}_list", party),
+                success_message=_("Sparat."),
+                context=_ctx(request, partnership, party, reg.slug),
+            )
+
+        @party_view("edit", methods=("GET", "POST"))
+        def edit(
+            request: HttpRequest, partnership: Partnership, party: Party, **kw: int
+        ) -> HttpResponse:
+            item = _own(reg.model.objects.all(), partnership, party, kw[reg.id_name])
+            form = reg.form(request.POST or None, request.FILES or None, instance=item)
+            return form_page(
+                request,
+                form,
+                title=_("Ändra: %(item)s") % {"item": item},
+                success_url=_url(f"{reg.slug}_list", party),
+                success_message=_("Ändringen är sparad."),
+                context=_ctx(request, partnership, party, reg.slug),
+            )
+
+        @party_view("edit", methods=("POST",))
+        def delete(
+            request: HttpRequest, partnership: Partnership, party: Party, **kw: int
+        ) -> HttpResponse:
+            item = _own(reg.model.objects.all(), partnership, party, kw[reg.id_name])
+            item.delete()
+            messages.success(request, _("Borttaget."))
+            return htmx.redirect(request, _url(f"{reg.slug}_list", party))
+
+        return {"list": listing, "create": create, "edit": edit, "delete": delete}
+
+
+REGISTERS = [
+    Register("sources", DataSource, forms.DataSourceForm, "source_id", "Datakällor", "Ny datakälla",
+             [("name", "Namn"), ("period", "Period"), ("covers", "Täcker"),
+              ("limitations", "Begränsningar"), ("left_out", "Bortvald")],
+             "Vilka källor kartläggningen bygger på, vad de täcker och inte, och vilka som "
+             "övervägdes men valdes bort."),
+    Register("resources", Resource, forms.ResourceForm, "resource_id", "Resurser", "Ny resurs",
+             [("who", "Vem"), ("what", "Vad"), ("budget", "Budget (kr/år)"),
+              ("staff", "Årsarbetskrafter"), ("target_group", "Målgrupp"), ("area", "Område")],
+             "Vad parten kan lägga in i arbetet: personal, pengar, lokaler, kunskap."),
+    Register("activities", Activity, forms.ActivityForm, "activity_id", "Pågående aktiviteter",
+             "Ny aktivitet",
+             [("who", "Vem"), ("what", "Vad"), ("budget", "Budget (kr/år)"),
+              ("staff", "Årsarbetskrafter"), ("target_group", "Målgrupp"), ("area", "Område")],
+             "Arbete som redan förebygger brott eller skapar trygghet, direkt eller indirekt."),
+    Register("surveys", SurveyResult, forms.SurveyResultForm, "survey_id",
+             "Trygghetsmätningar", "Nytt resultat",
+             [("question", "Fråga"), ("area", "Område"), ("year", "År"), ("share", "Andel (%)"),
+              ("n", "Antal svarande")],
+             "Resultat från trygghetsmätningar; importera hela tabeller under Översikt."),
+    Register("costs", CrimeCost, forms.CrimeCostForm, "cost_id", "Kostnader för brott",
+             "Ny kostnad",
+             [("item", "Kostnadspost"), ("amount", "Belopp (kr)"), ("year", "År"),
+              ("source", "Källa")],
+             "Till exempel reparationer efter skadegörelse och klotter."),
+    Register("notes", ExperienceNote, forms.ExperienceNoteForm, "note_id", "Erfarenheter",
+             "Ny anteckning", [("title", "Rubrik"), ("text", "Text")],
+             "Vad partens medarbetare ser och vet, med egna ord."),
+    Register("walks", SafetyWalkObservation, forms.SafetyWalkForm, "walk_id",
+             "Trygghetsvandringar", "Ny iakttagelse",
+             [("observed_on", "Datum"), ("place", "Plats"), ("category", "Kategori"),
+              ("note", "Beskrivning"), ("reported_by", "Rapporterad av")],
+             "Iakttagelser från trygghetsvandringar, med plats och gärna foto."),
+]  # fmt: skip
