@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,7 @@ class Column:
     required: bool = False
 
 
-class Importer:
+class Importer(ABC):
     """Base of one kind of import. Subclasses define columns, ``parse`` and ``flush``."""
 
     kind = ""
@@ -161,16 +162,19 @@ class Importer:
 
     def prepare(self) -> None:
         """Load what the run needs to skip rows that exist already (natural keys)."""
+        return None  # an optional hook: most kinds need nothing
 
+    @abstractmethod
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         """Turn one row into zero or more records; raise Bad for a bad row."""
-        raise NotImplementedError
 
+    @abstractmethod
     def flush(self, batch: list[Any], result: ImportResult) -> None:
-        raise NotImplementedError
+        """Write one batch of valid records (inside the import's transaction)."""
 
     def finish(self, result: ImportResult) -> None:
         """Called inside the transaction after the last batch."""
+        return None  # an optional hook
 
 
 def run_import(
