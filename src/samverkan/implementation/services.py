@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Sum
 
 from samverkan.implementation.models import Progress, Status
 from samverkan.partnerships.models import Partnership
@@ -33,7 +33,7 @@ def measure_states(
         measures = Measure.objects.filter(partnership=partnership)
     measures = list(
         measures.select_related("responsible_party__organisation", "progress").annotate(
-            entry_count=models_count("activities"), last_entry=Max("activities__date")
+            entry_count=Count("activities", distinct=True), last_entry=Max("activities__date")
         )
     )
     states = []
@@ -53,12 +53,6 @@ def measure_states(
             )
         )
     return states
-
-
-def models_count(field: str) -> Any:
-    from django.db.models import Count
-
-    return Count(field, distinct=True)
 
 
 @dataclass(frozen=True)
