@@ -29,6 +29,8 @@ M = TypeVar("M", bound=models.Model)
 EDIT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 MANAGE_ROLES = frozenset({Role.ADMIN})
 APPROVE_ROLES = frozenset({Role.ADMIN, Role.STEERING})
+# Confirming the joint problem picture speaks for a party: coordinators and the steering group.
+CONFIRM_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.STEERING})
 
 
 def partnerships_for(user: Any) -> models.QuerySet[Partnership]:
@@ -64,6 +66,10 @@ def can_manage(user: Any, partnership: Partnership) -> bool:
 
 def can_approve(user: Any, partnership: Partnership) -> bool:
     return bool(roles_in(user, partnership) & APPROVE_ROLES)
+
+
+def can_confirm(user: Any, partnership: Partnership) -> bool:
+    return bool(roles_in(user, partnership) & CONFIRM_ROLES)
 
 
 def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partnership:

@@ -11,15 +11,25 @@ from __future__ import annotations
 from .categories import POLICE_INITIATED
 from .evaluation import RateRatioResult, WddResult
 
-__all__ = ["SMALL_NUMBER_THRESHOLD", "read_wdd", "read_rate_ratio", "read_e_test", "caveats"]
+__all__ = [
+    "swedish_number",
+    "SMALL_NUMBER_THRESHOLD",
+    "read_wdd",
+    "read_rate_ratio",
+    "read_e_test",
+    "caveats",
+]
 
 SMALL_NUMBER_THRESHOLD = 20
 
 
-def _num(value: float, decimals: int = 1) -> str:
-    """Swedish number format: decimal comma, space as thousands separator."""
+def swedish_number(value: float, decimals: int = 1) -> str:
+    """Swedish number format: decimal comma, space as thousands separator, true minus."""
     text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
     return text.replace("-", "−")
+
+
+_num = swedish_number
 
 
 def _p_text(p_value: float) -> str:

@@ -40,8 +40,7 @@ class EvaluationResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _n(value: float, decimals: int = 1) -> str:
-    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace("-", "−")
+_n = reading.swedish_number
 
 
 def _interpretation(ev: EffectEvaluation) -> str | None:

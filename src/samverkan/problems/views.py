@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samverkan.accounts import access
-from samverkan.accounts.choices import Role
 from samverkan.accounts.decorators import partnership_view
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
@@ -92,16 +91,11 @@ def picture(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             partnership,
             picture=pic,
             signatories=signatories,
-            can_confirm=bool(own_signing) and _may_confirm(request, partnership),
+            can_confirm=bool(own_signing) and access.can_confirm(request.user, partnership),
             reports=shared_situation_reports(partnership),
             differences=services.mapping_differences(partnership),
         ),
     )
-
-
-def _may_confirm(request: HttpRequest, partnership: Partnership) -> bool:
-    roles = access.roles_in(request.user, partnership)
-    return bool(roles & {Role.ADMIN, Role.COORDINATOR, Role.STEERING})
 
 
 @partnership_view("edit", methods=("GET", "POST"))
@@ -155,7 +149,7 @@ def picture_import(request: HttpRequest, partnership: Partnership) -> HttpRespon
 
 @partnership_view(methods=("POST",))
 def picture_confirm(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    if not _may_confirm(request, partnership):
+    if not access.can_confirm(request.user, partnership):
         raise PermissionDenied(_("Din roll ger inte rätt att bekräfta problembilden."))
     pic = services.picture_for(partnership)
     parties = partnership.signatories().filter(memberships__user=request.user).distinct()

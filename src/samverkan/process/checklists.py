@@ -56,10 +56,18 @@ def checklist_for(partnership: Partnership, step: int) -> Checklist | None:
     return func(partnership) if func else None
 
 
-def current_step(partnership: Partnership) -> int:
+def all_checklists(partnership: Partnership) -> dict[int, Checklist | None]:
+    """Every step's checklist, computed once (each one runs several queries)."""
+    return {step: checklist_for(partnership, step) for step in range(1, 6)}
+
+
+def current_step(
+    partnership: Partnership, computed: dict[int, Checklist | None] | None = None
+) -> int:
     """The first step whose checklist is not complete (steps without one count as open)."""
+    computed = computed if computed is not None else all_checklists(partnership)
     for step in range(1, 6):
-        checklist = checklist_for(partnership, step)
+        checklist = computed[step]
         if checklist is None or not checklist.done:
             return step
     return 5
@@ -67,7 +75,7 @@ def current_step(partnership: Partnership) -> int:
 
 @register(1)
 def step1(partnership: Partnership) -> Checklist:
-    parties = list(partnership.parties.select_related("organisation"))
+    parties = list(partnership.parties.select_related("organisation", "coordinator"))
     signatories = [p for p in parties if p.is_signatory()]
     signatory_orgs = {p.organisation_id for p in signatories}
     both_signing = {partnership.municipality_id, partnership.police_area_id} <= signatory_orgs
@@ -133,4 +141,11 @@ def step1(partnership: Partnership) -> Checklist:
     return Checklist(1, items)
 
 
-__all__ = ["Checklist", "ChecklistItem", "checklist_for", "current_step", "register"]
+__all__ = [
+    "Checklist",
+    "ChecklistItem",
+    "all_checklists",
+    "checklist_for",
+    "current_step",
+    "register",
+]

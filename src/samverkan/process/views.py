@@ -14,10 +14,11 @@ from samverkan.process import checklists, guidance
 
 @partnership_view()
 def dashboard(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    current = checklists.current_step(partnership)
+    computed = checklists.all_checklists(partnership)
+    current = checklists.current_step(partnership, computed)
     steps = []
     for step in guidance.STEPS:
-        checklist = checklists.checklist_for(partnership, step.number)
+        checklist = computed[step.number]
         steps.append(
             {
                 "guidance": step,
