@@ -24,3 +24,10 @@ class ImportStatus(models.TextChoices):
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Utkast")
     SHARED = "shared", _("Delad med samverkan")
+
+
+class BoundaryCrs(models.TextChoices):
+    """Coordinate systems an uploaded area boundary may use (detected from the numbers)."""
+
+    WGS84 = "wgs84", _("WGS 84 (longitud, latitud i grader)")
+    SWEREF99TM = "sweref99tm", _("SWEREF 99 TM (meter)")

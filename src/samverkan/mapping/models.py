@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.versioning import Versioned
-from samverkan.mapping.choices import ImportKind, ImportStatus, ReportStatus
+from samverkan.mapping.choices import BoundaryCrs, ImportKind, ImportStatus, ReportStatus
 from samverkan.partnerships.models import Party
 
 
@@ -475,3 +475,52 @@ class SituationReport(Versioned, PartyOwned):
         self.status = ReportStatus.DRAFT
         self.shared_at = None
         self.save(update_fields=["status", "shared_at", "updated_at"])
+
+
+class AreaBoundary(PartyOwned):
+    """The boundary of the area a party maps, drawn on its incident map.
+
+    Uploaded as GeoJSON (WGS 84 or SWEREF 99 TM) and kept as a file of WGS 84 polygons, so a
+    detailed coastline does not end up copied into every history entry. One per party; a new
+    upload replaces the old one.
+    """
+
+    party = models.OneToOneField(
+        Party, verbose_name=_("part"), related_name="area_boundary", on_delete=models.CASCADE
+    )
+    name = models.CharField(
+        _("områdets namn"), max_length=200, help_text=_("T.ex. kommunen eller stadsdelen.")
+    )
+    file_name = models.CharField(_("uppladdad fil"), max_length=255)
+    file = models.FileField(
+        _("gräns i WGS 84 (GeoJSON)"), upload_to="mapping/boundaries/", max_length=300
+    )
+    source_crs = models.CharField(
+        _("koordinatsystem i filen"), max_length=20, choices=BoundaryCrs.choices
+    )
+    polygons = models.PositiveIntegerField(_("antal polygoner"))
+    positions = models.PositiveIntegerField(_("antal punkter"))
+    west = models.FloatField(_("västligaste longitud"))
+    south = models.FloatField(_("sydligaste latitud"))
+    east = models.FloatField(_("östligaste longitud"))
+    north = models.FloatField(_("nordligaste latitud"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppladdad av"),
+        related_name="area_boundaries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("områdesgräns")
+        verbose_name_plural = _("områdesgränser")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def bounds(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """((south, west), (north, east)): the corners Leaflet fits the map to."""
+        return ((self.south, self.west), (self.north, self.east))
