@@ -524,3 +524,41 @@ class AreaBoundary(PartyOwned):
     def bounds(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """((south, west), (north, east)): the corners Leaflet fits the map to."""
         return ((self.south, self.west), (self.north, self.east))
+
+
+class ComparisonMunicipalities(Versioned, PartyOwned):
+    """The municipalities a party sets its own figures against (handbook step 2, p. 42).
+
+    The handbook advises comparing local statistics with similar municipalities, e.g. the
+    same group in SKR's municipality grouping (kommungruppsindelning). Codes are SCB's four
+    digits; the party's own municipality is never one of them.
+    """
+
+    party = models.OneToOneField(
+        Party,
+        verbose_name=_("part"),
+        related_name="comparison_municipalities",
+        on_delete=models.CASCADE,
+    )
+    codes = models.JSONField(
+        _("kommunkoder"),
+        default=list,
+        blank=True,
+        help_text=_("Jämförelsekommunernas fyrsiffriga koder enligt SCB, t.ex. 1281."),
+    )
+    basis = models.CharField(
+        _("hur kommunerna valdes"),
+        max_length=300,
+        blank=True,
+        help_text=_("T.ex. samma kommungrupp enligt SKR, eller kommuner av liknande storlek."),
+    )
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("jämförelsekommuner")
+        verbose_name_plural = _("jämförelsekommuner")
+
+    def __str__(self) -> str:
+        from samverkan.mapping.municipalities import NAMES
+
+        return ", ".join(NAMES.get(code, code) for code in self.codes) or "–"
