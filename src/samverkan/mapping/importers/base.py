@@ -8,6 +8,7 @@ while every bad row is still reported (not just the first).
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import unicodedata
 from abc import ABC, abstractmethod
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
+from samverkan.mapping.importers.columns import NotColumnar
 from samverkan.mapping.importers.parse import Bad
 from samverkan.mapping.importers.reader import FileFacts, Row, inspect, rows
 
@@ -87,6 +89,7 @@ class Importer(ABC):
     kind = ""
     columns: tuple[Column, ...] = ()
     mappable = False  # offers the column-mapping screen when headers are not recognised
+    columnar = False  # has read_columns(), a faster reader of whole CSV batches
 
     def __init__(self, party: Any, source_import: Any = None) -> None:
         self.party = party
@@ -176,6 +179,14 @@ class Importer(ABC):
         """Called inside the transaction after the last batch."""
         return None  # an optional hook
 
+    def read_columns(self, reading: Reading, result: ImportResult) -> None:
+        """Read the whole table below the header in batches of columns (``columnar`` kinds).
+
+        Must give the same records and errors as ``parse`` row by row; raises NotColumnar
+        when the file needs the row reader after all.
+        """
+        raise NotColumnar
+
 
 def run_import(
     importer: Importer,
@@ -207,43 +218,15 @@ def run_import(
         return result
     positions, header_cells, header_line = header
     result.headers = [str(c) for c in header_cells if c not in (None, "")]
-    width = len(header_cells)
-    total_lines = max(facts.lines, 1)
+    first = next(stream, None)  # the columnar reader checks that it starts on the same row
+    stream = itertools.chain([first] if first else [], stream)
+    reading = Reading(path, facts, positions, header_line, len(header_cells), progress, first)
     try:
         with transaction.atomic():
             importer.prepare()
-            batch: list[Any] = []
-            for line, cells in stream:
-                if not any(c not in (None, "") for c in cells):
-                    continue
-                result.rows_total += 1
-                if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
-                    result.add(
-                        Issue(
-                            line,
-                            f"raden har {len(cells)} kolumner men rubrikraden {width}",
-                            f"the row has {len(cells)} columns but the header {width}",
-                        )
-                    )
-                    continue
-                values = {
-                    name: (cells[i] if i < len(cells) else None) for name, i in positions.items()
-                }
-                try:
-                    records = importer.parse(values, line)
-                except Bad as exc:
-                    result.add(Issue(line, f"rad {line}: {exc.sv}", f"line {line}: {exc.en}"))
-                    continue
-                if result.error_count:
-                    continue  # keep validating, stop writing: it will all be rolled back
-                batch.extend(records)
-                if len(batch) >= BATCH:
-                    importer.flush(batch, result)
-                    batch = []
-                    if progress and not facts.is_xlsx:
-                        progress(min(95, int(95 * line / total_lines)), f"rad {line}")
+            if not _read_columns(importer, reading, stream, result):
+                _read_rows(importer, reading, stream, result)
             if not result.error_count:
-                importer.flush(batch, result)
                 importer.finish(result)
             if result.rows_total == 0:
                 result.add(
@@ -270,3 +253,79 @@ def run_import(
         )
         result.rows_imported = result.rows_skipped = 0
     return result
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Where the table of one file is: its header, width and the columns found."""
+
+    path: Path
+    facts: FileFacts
+    positions: dict[str, int]
+    header_line: int
+    width: int
+    progress: Callable[[int, str], None] | None
+    first_row: Row | None
+
+    def report(self, line: int) -> None:
+        if self.progress and not self.facts.is_xlsx:
+            self.progress(min(95, int(95 * line / max(self.facts.lines, 1))), f"rad {line}")
+
+
+def row_issue(line: int, exc: Bad) -> Issue:
+    return Issue(line, f"rad {line}: {exc.sv}", f"line {line}: {exc.en}")
+
+
+def _read_columns(
+    importer: Importer, reading: Reading, stream: Iterator[Row], result: ImportResult
+) -> bool:
+    """Try the importer's columnar reader; False (with nothing kept) if the file needs rows."""
+    if reading.facts.is_xlsx or not importer.columnar:
+        return False
+    try:
+        with transaction.atomic():  # a savepoint: a fallback must leave nothing behind
+            importer.read_columns(reading, result)
+        return True
+    except NotColumnar:
+        result.rows_total = result.rows_imported = result.rows_skipped = result.error_count = 0
+        result.errors.clear()
+        importer.prepare()
+        return False
+
+
+def _read_rows(
+    importer: Importer, reading: Reading, stream: Iterator[Row], result: ImportResult
+) -> None:
+    """Validate row by row, writing in batches while no row has been bad."""
+    batch: list[Any] = []
+    width = reading.width
+    for line, cells in stream:
+        if not any(c not in (None, "") for c in cells):
+            continue
+        result.rows_total += 1
+        if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+            result.add(
+                Issue(
+                    line,
+                    f"raden har {len(cells)} kolumner men rubrikraden {width}",
+                    f"the row has {len(cells)} columns but the header {width}",
+                )
+            )
+            continue
+        values = {
+            name: (cells[i] if i < len(cells) else None) for name, i in reading.positions.items()
+        }
+        try:
+            records = importer.parse(values, line)
+        except Bad as exc:
+            result.add(row_issue(line, exc))
+            continue
+        if result.error_count:
+            continue  # keep validating, stop writing: it will all be rolled back
+        batch.extend(records)
+        if len(batch) >= BATCH:
+            importer.flush(batch, result)
+            batch = []
+            reading.report(line)
+    if not result.error_count:
+        importer.flush(batch, result)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import json
 import re
 import zoneinfo
@@ -11,12 +12,17 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from django.conf import settings
 from django.db import connection
 
 from samverkan.analysis.categories import classify
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
-from samverkan.mapping.importers.base import Column, Importer, ImportResult
+from samverkan.mapping.importers.base import Column, Importer, ImportResult, Reading, row_issue
+from samverkan.mapping.importers.columns import IncidentColumns, NotColumnar, Parsed, batches
 from samverkan.mapping.importers.parse import (
     MONTHS,
     Bad,
@@ -26,7 +32,7 @@ from samverkan.mapping.importers.parse import (
     parse_time,
     parse_year,
 )
-from samverkan.mapping.importers.reader import FileFacts, Row
+from samverkan.mapping.importers.reader import FileFacts, Row, delimiter_of
 from samverkan.mapping.models import (
     CrimeStatistic,
     Incident,
@@ -249,41 +255,33 @@ class IncidentImporter(Importer):
         Column("lon", "Longitud (WGS 84)", ("lon", "long", "lng", "longitud", "longitude")),
     )  # fmt: skip
 
+    columnar = True
+
     def prepare(self) -> None:
         self.zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        if connection.vendor == "sqlite":
+        self.sqlite = connection.vendor == "sqlite"
+        if self.sqlite:
             # Django's SQLite format (UTC, naive text) without its per-call checks.
             self.adapt = lambda dt: (dt - dt.utcoffset()).replace(tzinfo=None).isoformat(" ")
         else:
             self.adapt = connection.ops.adapt_datetimefield_value
-        self.before = Incident.objects.filter(party=self.party).count()
-        table = Incident._meta.db_table
-        q = connection.ops.quote_name
-        names = ["party_id", "source_import_id", "key", "occurred_from", "occurred_to",
-                 "offence", "category", "place", "area", "x", "y"]  # fmt: skip
-        # Raw executemany rather than bulk_create: a million model instances cost more than
-        # the validation itself. ON CONFLICT DO NOTHING (SQLite >= 3.24 and PostgreSQL) makes
-        # rows that exist already, by case number or derived key, a no-op: idempotent.
-        self.sql = (
-            f"INSERT INTO {q(table)} ({', '.join(q(n) for n in names)}) "
-            f"VALUES ({', '.join(['%s'] * len(names))}) "
-            f"ON CONFLICT ({q('party_id')}, {q('key')}) DO NOTHING"
-        )
         self.party_id = self.party.pk
         self.import_id = self.source_import.pk if self.source_import else None
-        self.columns_sql = ", ".join(q(n) for n in names)
-        self.copy = connection.vendor == "postgresql"
-        if self.copy:
-            # PostgreSQL: COPY into a staging table, then one INSERT ... ON CONFLICT DO NOTHING;
-            # row-by-row INSERTs cost a round trip each.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "CREATE TEMP TABLE mapping_incident_stage (party_id bigint, "
-                    "source_import_id bigint, key varchar(64), occurred_from timestamptz, "
-                    "occurred_to timestamptz, offence varchar(200), category varchar(100), "
-                    "place varchar(200), area varchar(200), x double precision, "
-                    "y double precision) ON COMMIT DROP"
-                )
+        # Rows that exist already, by case number or derived key, are skipped: importing the
+        # same file twice adds nothing. Checked here rather than by the database so that
+        # PostgreSQL can take the rows with COPY straight into the table.
+        self.known: set[str] = set(
+            Incident.objects.filter(party=self.party).values_list("key", flat=True)
+        )
+        q = connection.ops.quote_name
+        self.columns_sql = ", ".join(q(n) for n in INCIDENT_COLUMNS)
+        self.table = q(Incident._meta.db_table)
+        # ON CONFLICT DO NOTHING only guards against an import running at the same time.
+        self.sql = (
+            f"INSERT INTO {self.table} ({self.columns_sql}) "
+            f"VALUES ({', '.join(['%s'] * len(INCIDENT_COLUMNS))}) "
+            f"ON CONFLICT ({q('party_id')}, {q('key')}) DO NOTHING"
+        )
 
     def _moment(self, date: datetime.date, time: datetime.time) -> datetime.datetime:
         return datetime.datetime.combine(date, time, tzinfo=self.zone)
@@ -369,32 +367,145 @@ class IncidentImporter(Importer):
             return round(float(e), 1), round(float(n), 1)
         return None, None
 
-    def flush(self, batch: list[Any], result: ImportResult) -> None:
-        if batch and self.copy:
-            with connection.cursor() as cursor:
-                with cursor.cursor.copy(
-                    f"COPY mapping_incident_stage ({self.columns_sql}) FROM STDIN"
-                ) as copy:
-                    for row in batch:
-                        copy.write_row(row)
-        elif batch:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, batch)
-        result.rows_imported += len(batch)
+    def _fresh(self, keys: list[str]) -> list[bool] | None:
+        """Which keys are new (None: all of them), remembering them for the rest of the file."""
+        new = set(keys)
+        if len(new) == len(keys) and self.known.isdisjoint(new):
+            self.known |= new
+            return None
+        keep = []
+        for key in keys:
+            keep.append(key not in self.known)
+            self.known.add(key)
+        return keep
 
-    def finish(self, result: ImportResult) -> None:
-        if self.copy:
-            table = connection.ops.quote_name(Incident._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {table} ({self.columns_sql}) "
-                    f"SELECT {self.columns_sql} FROM mapping_incident_stage "
-                    'ON CONFLICT ("party_id", "key") DO NOTHING'
+    def flush(self, batch: list[Any], result: ImportResult) -> None:
+        keep = self._fresh([row[2] for row in batch])
+        rows = batch if keep is None else [row for row, k in zip(batch, keep, strict=True) if k]
+        self._write_rows(rows)
+        result.rows_imported += len(rows)
+        result.rows_skipped += len(batch) - len(rows)
+
+    def _write_rows(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if self.sqlite:
+                cursor.executemany(self.sql, rows)
+            else:
+                with cursor.cursor.copy(
+                    f"COPY {self.table} ({self.columns_sql}) FROM STDIN"
+                ) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+
+    def read_columns(self, reading: Reading, result: ImportResult) -> None:
+        reader = IncidentColumns(reading.positions, self.zone, categorise)
+        delimiter = delimiter_of(reading.path, reading.facts.encoding)
+        first_line = reading.header_line + 1
+        done = 0
+        for batch in batches(
+            reading.path, reading.facts.encoding, delimiter, reading.header_line, reading.width
+        ):
+            if done == 0:
+                _check_start(batch, reading, first_line)
+            parsed = reader.parse(batch)
+            result.rows_total += batch.num_rows - int(parsed.blank.sum())
+            slow: list[tuple[int, tuple]] = []
+            if len(parsed.slow):
+                rows = batch.take(pa.array(parsed.slow)).to_pylist()
+                for index, row in zip(parsed.slow.tolist(), rows, strict=True):
+                    line = first_line + done + index
+                    values = {name: row[f"c{i}"] for name, i in reading.positions.items()}
+                    try:
+                        slow.extend((index, record) for record in self.parse(values, line))
+                    except Bad as exc:
+                        result.add(row_issue(line, exc))
+            if not result.error_count:
+                self._write_parsed(parsed, slow, result)
+            done += batch.num_rows
+            reading.report(first_line + done)
+
+    def _write_parsed(
+        self, parsed: Parsed, slow: list[tuple[int, tuple]], result: ImportResult
+    ) -> None:
+        """Write one batch: the columns parsed at once and the rows parse() took, in file order."""
+        columns = parsed.columns
+        keys = columns["key"].to_pylist()
+        if slow:  # merge by row number so that the first of two equal keys wins, as in the file
+            order = sorted(
+                [(int(i), 0, j) for j, i in enumerate(parsed.fast)]
+                + [(i, 1, j) for j, (i, _record) in enumerate(slow)]
+            )
+            keep = self._fresh([keys[j] if kind == 0 else slow[j][1][2] for _i, kind, j in order])
+            keep_fast = [True] * len(keys)
+            keep_slow = [True] * len(slow)
+            if keep is not None:
+                for (_i, kind, j), k in zip(order, keep, strict=True):
+                    (keep_fast if kind == 0 else keep_slow)[j] = k
+        else:
+            keep_fast = self._fresh(keys) or [True] * len(keys)
+            keep_slow = []
+        if not all(keep_fast):
+            mask = pa.array(keep_fast)
+            columns = {name: pc.filter(values, mask) for name, values in columns.items()}
+        rows = [record for (_i, record), k in zip(slow, keep_slow, strict=True) if k]
+        taken = len(columns["key"])
+        self._write_columns(columns)
+        self._write_rows(rows)
+        result.rows_imported += taken + len(rows)
+        result.rows_skipped += len(keep_fast) - taken + len(slow) - len(rows)
+
+    def _write_columns(self, columns: dict[str, pa.Array]) -> None:
+        n = len(columns["key"])
+        if not n:
+            return
+        stamp = "%Y-%m-%d %H:%M:%S" + ("" if self.sqlite else "+00")
+        values = {
+            "party_id": pa.array(np.full(n, self.party_id)),
+            "source_import_id": pa.array(
+                np.full(n, self.import_id or 0), mask=(np.full(n, self.import_id is None))
+            ),
+            "key": columns["key"],
+            "occurred_from": pc.strftime(columns["occurred_from"], format=stamp),
+            "occurred_to": pc.strftime(columns["occurred_to"], format=stamp),
+        } | {name: columns[name] for name in INCIDENT_COLUMNS[5:]}
+        with connection.cursor() as cursor:
+            if self.sqlite:
+                cursor.executemany(
+                    self.sql,
+                    zip(*(values[name].to_pylist() for name in INCIDENT_COLUMNS), strict=True),
                 )
-                cursor.execute("DROP TABLE mapping_incident_stage")
-        added = Incident.objects.filter(party=self.party).count() - self.before
-        result.rows_skipped = result.rows_imported - added
-        result.rows_imported = added
+                return
+            # PostgreSQL: the batch as CSV, written by Arrow, straight into COPY.
+            buffer = io.BytesIO()
+            pacsv.write_csv(
+                pa.table([values[name] for name in INCIDENT_COLUMNS], names=INCIDENT_COLUMNS),
+                buffer,
+                write_options=pacsv.WriteOptions(include_header=False),
+            )
+            with cursor.cursor.copy(
+                f"COPY {self.table} ({self.columns_sql}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
+                copy.write(buffer.getbuffer())
+
+
+INCIDENT_COLUMNS = [
+    "party_id", "source_import_id", "key", "occurred_from", "occurred_to", "offence",
+    "category", "place", "area", "x", "y",
+]  # fmt: skip
+
+
+def _check_start(batch: Any, reading: Reading, first_line: int) -> None:
+    """The columnar reader must begin on the row the header search stopped before."""
+    first = reading.first_row
+    if first is None or batch.num_rows == 0:
+        raise NotColumnar
+    line, cells = first
+    cells = ["" if c is None else c for c in cells]
+    cells += [""] * (reading.width - len(cells))
+    if line != first_line or cells != [batch.column(i)[0].as_py() for i in range(reading.width)]:
+        raise NotColumnar
 
 
 class PopulationImporter(Importer):

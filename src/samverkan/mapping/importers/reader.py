@@ -75,16 +75,21 @@ def _sniff_delimiter(sample: str) -> str:
     return best
 
 
+def delimiter_of(path: Path, encoding: str) -> str:
+    """The separator of a CSV file, judged from its first 64 KiB."""
+    with open(path, encoding=encoding, newline="", errors="replace") as fh:
+        return _sniff_delimiter(fh.read(64 * 1024))
+
+
 def csv_rows(path: Path, encoding: str) -> Iterator[Row]:
+    delimiter = delimiter_of(path, encoding)
     with open(path, encoding=encoding, newline="") as fh:
-        sample = fh.read(64 * 1024)
-        fh.seek(0)
         if encoding == "utf-8-sig":
             # seek(0) re-reads the BOM in a fresh decoder state only on some Pythons.
             first = fh.read(1)
             if first != "\ufeff":
                 fh.seek(0)
-        reader = csv.reader(fh, delimiter=_sniff_delimiter(sample))
+        reader = csv.reader(fh, delimiter=delimiter)
         line = 0
         for cells in reader:
             line += 1

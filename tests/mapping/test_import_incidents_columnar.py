@@ -1,0 +1,169 @@
+"""The columnar incident reader gives exactly what the row reader gives: records and errors.
+
+Each file is imported twice, once for each party: the municipality's import takes the
+columnar path, the police's import is forced to read row by row. Then both results and all
+stored fields are compared.
+"""
+
+import random
+
+import pytest
+
+from samverkan.mapping.importers import importer_for, run_import
+from samverkan.mapping.importers.kinds import IncidentImporter
+from samverkan.mapping.models import Incident
+from tests.mapping.helpers import write
+
+HEAD = "Ärendenummer;Datum;Tid;Till datum;Till tid;Brott;Plats;Område;X;Y\n"
+FIELDS = ("key", "occurred_from", "occurred_to", "offence", "category", "place", "area", "x", "y")
+
+
+def both(world, path, **kwargs):
+    """Import ``path`` columnar for the municipality and row by row for the police."""
+    Incident.objects.filter(party__in=[world.ours.kommun, world.ours.polis]).delete()
+    columnar = run_import(importer_for("incidents", world.ours.kommun), path, **kwargs)
+    rows = importer_for("incidents", world.ours.polis)
+    rows.columnar = False
+    by_rows = run_import(rows, path, **kwargs)
+    return columnar, by_rows
+
+
+def stored(party):
+    return sorted(Incident.objects.filter(party=party).values_list(*FIELDS))
+
+
+def assert_same(world, columnar, by_rows):
+    assert [e.as_dict() for e in columnar.errors] == [e.as_dict() for e in by_rows.errors]
+    assert (columnar.rows_total, columnar.rows_imported, columnar.rows_skipped) == (
+        by_rows.rows_total,
+        by_rows.rows_imported,
+        by_rows.rows_skipped,
+    )
+    assert stored(world.ours.kommun) == stored(world.ours.polis)
+
+
+def varied_rows(rng: random.Random, n: int) -> list[str]:
+    """Rows in every shape a real export has, good ones only."""
+    dates = ["2025-03-12", "2025-03-30", "2025-10-26", "2024-02-29", "2025-12-31", "2025-06-01"]
+    places = ["Torget", "Stora  torget", "\u00a0Stationen", "  Parken ", "Å" * 230, ""]
+    offences = ["Misshandel", "Snatteri", "Skadegörelse", "Okänt brott", "Rån  mot butik"]
+    out = []
+    for i in range(n):
+        date = rng.choice(dates)
+        time = rng.choice(["21:30", "02:30", "", "2130", "21.30", "07:05:00", "00:00"])
+        shape = rng.randrange(9)
+        if shape == 1:
+            date = rng.choice(["12 mars 2025", "30 mars 2025", "1/6/2025", "20250601"])
+        elif shape == 2:
+            date, time = date + " " + rng.choice(["21:30", "02:15"]), ""
+        date_to = time_to = ""
+        span = rng.randrange(5)
+        if span == 1:
+            date_to, time_to = "2026-01-02", rng.choice(["03:00", ""])
+        elif span == 2:
+            time_to = rng.choice(["02:00", "23:59", "04.00"])  # may run over midnight
+        elif span == 3:
+            date_to = "2026-01-02 06:00"
+        x, y = rng.choice(
+            [("674032", "6580821"), ("6580821", "674032"), ("674032,5", "6580821,25"),
+             ("674 032", "6580821"), ("", ""), ("674032.75", "6580821")]
+        )  # fmt: skip
+        key = rng.choice([f"K{i}", f"K{i}", f" K{i} ", "", f"K{i // 3}"])  # some shared
+        out.append(
+            f"{key};{date};{time};{date_to};{time_to};{rng.choice(offences)};"
+            f"{rng.choice(places)};{rng.choice(['Centrum', '', 'Norr'])};{x};{y}"
+        )
+        if rng.random() < 0.05:
+            out.append(rng.choice([";;;;;;;;;", ""]))  # blank rows are skipped either way
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_varied_file_gives_the_same_records_both_ways(world, tmp_path, seed):
+    rng = random.Random(seed)
+    path = write(tmp_path, "i.csv", HEAD + "\n".join(varied_rows(rng, 400)) + "\n")
+    columnar, by_rows = both(world, path)
+    assert columnar.ok, columnar.errors[:3]
+    assert columnar.rows_imported > 100
+    assert_same(world, columnar, by_rows)
+
+
+def test_bad_rows_give_the_same_errors_and_nothing_is_saved(world, tmp_path):
+    bad = [
+        "A1;2025-02-30;21:30;;;Rån;Torget;;;",  # no such date
+        "A2;2025-03-12;25:00;;;Rån;Torget;;;",  # no such time
+        "A3;2025-03-12;21:30;2025-03-11;;Rån;Torget;;;",  # ends before it starts
+        "A4;2025-03-12;21:30;;;Rån;Torget;;10;20",  # not in Sweden
+        "A5;2025-03-12;21:30;;;;Torget;;;",  # no offence
+        "A6;;21:30;;;Rån;Torget;;;",  # no date
+        "A7;2025-03-12;21:30;;;Rån;Torget;;674032;",  # half a coordinate
+        "A8;2025-03-12 24:10;;;;Rån;Torget;;;",  # bad time inside the date
+        "A9;2025-03-12;21:30;;;Rån;Torget;;abc;6580821",
+    ]
+    good = [f"G{i};2025-03-12;21:30;;;Rån;Torget;;;" for i in range(50)]
+    path = write(tmp_path, "i.csv", HEAD + "\n".join(good[:20] + bad + good[20:]) + "\n")
+    columnar, by_rows = both(world, path)
+    assert [e.line for e in columnar.errors] == list(range(22, 31))
+    assert_same(world, columnar, by_rows)
+    assert not Incident.objects.filter(offence="Rån").exists()
+
+
+def test_wgs84_and_title_rows_and_windows_1252(world, tmp_path):
+    text = (
+        "Anmälda brott i Ödeshög 2025\n\n"
+        "Ärendenummer;Datum;Tid;Brott;Plats;Lat;Lon\n"
+        "B1;2025-01-02;12:00;Rån;Östra torget;59,3293;18,0686\n"
+        "B2;2025-01-02;13:00;Rån;Östra torget;59.33;18.07\n"
+        "B3;2025-01-02;14:00;Rån;Östra torget;;\n"
+        "B4;2025-01-02;14:00;Rån;Östra torget;40;18\n"
+    )
+    path = write(tmp_path, "i.csv", text, encoding="cp1252")
+    columnar, by_rows = both(world, path)
+    assert [e.line for e in columnar.errors] == [7]  # B4 lies outside Sweden
+    assert_same(world, columnar, by_rows)
+    fixed = write(tmp_path, "ok.csv", text.replace(";40;18\n", ";59,1;18,1\n"), "cp1252")
+    columnar, by_rows = both(world, fixed)
+    assert columnar.ok and columnar.rows_imported == 4
+    assert_same(world, columnar, by_rows)
+    assert Incident.objects.get(party=world.ours.kommun, key="B1").place == "Östra torget"
+
+
+def test_common_shapes_never_reach_the_row_parser(world, tmp_path, monkeypatch):
+    Incident.objects.all().delete()
+    calls = []
+    original = IncidentImporter.parse
+    monkeypatch.setattr(
+        IncidentImporter, "parse", lambda self, cells, line: calls.append(line) or original(
+            self, cells, line
+        )
+    )
+    rows = [f"K{i};2025-05-{1 + i % 28:02d};{i % 24:02d}:15;;;Snatteri;Torget;;674032;6580821"
+            for i in range(300)]  # fmt: skip
+    result = run_import(
+        importer_for("incidents", world.ours.kommun),
+        write(tmp_path, "i.csv", HEAD + "\n".join(rows) + "\n"),
+    )
+    assert result.ok and result.rows_imported == 300
+    assert calls == []
+
+
+def test_line_break_inside_a_value_falls_back_to_rows_with_right_line_numbers(world, tmp_path):
+    text = HEAD + (
+        'A1;2025-03-12;21:30;;;Rån;"Torget,\nvid fontänen";;;\n'
+        "A2;2025-03-12;21:30;;;Rån;Torget;;;\n"
+        "A3;2025-13-12;21:30;;;Rån;Torget;;;\n"
+    )
+    columnar, by_rows = both(world, write(tmp_path, "i.csv", text))
+    assert [e.line for e in columnar.errors] == [5]
+    assert_same(world, columnar, by_rows)
+
+
+def test_second_import_of_the_same_file_skips_every_row(world, tmp_path):
+    Incident.objects.all().delete()
+    rows = [f"K{i % 250};2025-05-02;10:15;;;Snatteri;Torget;;;" for i in range(300)]
+    path = write(tmp_path, "i.csv", HEAD + "\n".join(rows) + "\n")
+    first = run_import(importer_for("incidents", world.ours.kommun), path)
+    assert (first.rows_imported, first.rows_skipped) == (250, 50)  # repeated case numbers
+    again = run_import(importer_for("incidents", world.ours.kommun), path)
+    assert (again.rows_imported, again.rows_skipped) == (0, 300)
+    assert Incident.objects.filter(party=world.ours.kommun).count() == 250
