@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from samverkan.lib.env import SettingError, env_bool, env_choice, env_int, env_str
+from samverkan.lib.env import SettingError, env_bool, env_choice, env_int, env_str, env_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,3 +78,11 @@ def test_health_endpoint_reports_database(client, db):
     response = client.get("/halsa/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_api_addresses_must_be_http_urls_and_lose_a_trailing_slash(monkeypatch):
+    monkeypatch.setenv("SOME_API_URL", "https://mirror.example/v2/")
+    assert env_url("SOME_API_URL", "https://api.example") == "https://mirror.example/v2"
+    monkeypatch.setenv("SOME_API_URL", "api.kolada.se/v2")
+    with pytest.raises(SettingError, match="SOME_API_URL='api.kolada.se/v2' is not an http"):
+        env_url("SOME_API_URL", "https://api.example")

@@ -20,6 +20,7 @@ from samverkan.lib.env import (
     env_int,
     env_list,
     env_str,
+    env_url,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -195,6 +196,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samverkan@localhost")
+
+# Public statistics APIs read by `manage.py fetch_statistics`; point them at a mirror or a
+# test server when needed. Kolada's API v2, and SCB's PxWebApi v1 table BE0101N1
+# (population per region and year, BefolkningNy).
+KOLADA_API_URL = env_url("KOLADA_API_URL", "https://api.kolada.se/v2")
+SCB_POPULATION_API_URL = env_url(
+    "SCB_POPULATION_API_URL",
+    "https://api.scb.se/OV0104/v1/doris/sv/ssd/START/BE/BE0101/BE0101A/BefolkningNy",
+)
+STATISTICS_API_TIMEOUT = env_int("STATISTICS_API_TIMEOUT", 30, minimum=1)
 
 # Counts below this are suppressed in anything shared (statistical disclosure control).
 SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 5, minimum=1)

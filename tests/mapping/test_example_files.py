@@ -16,6 +16,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
         ("incidents", "handelser.csv"),
         ("kolada", "kolada.json"),
         ("population", "befolkning.csv"),
+        ("population", "befolkning-scb.json"),
         ("survey", "trygghetsmatning.csv"),
     ],
 )

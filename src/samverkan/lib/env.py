@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 _TRUE = {"true", "1", "on"}
 _FALSE = {"false", "0", "off"}
@@ -72,3 +73,12 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise SettingError(f"{name}={value!r} must be one of: {', '.join(choices)}")
     return value
+
+
+def env_url(name: str, default: str) -> str:
+    """An http or https address, returned without a trailing slash."""
+    value = env_str(name, default).strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingError(f"{name}={value!r} is not an http:// or https:// address")
+    return value.rstrip("/")

@@ -30,7 +30,10 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Typ av data"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("Fil"),
-        help_text=_("CSV (semikolon eller komma), Excel (.xlsx) eller, för Kolada, JSON."),
+        help_text=_(
+            "CSV (semikolon eller komma), Excel (.xlsx) eller JSON: Koladas nyckeltal, och "
+            "befolkning som JSON-stat från SCB."
+        ),
     )
     source = forms.ModelChoiceField(
         label=_("Datakälla"),
@@ -62,10 +65,18 @@ class ImportForm(forms.Form):
         upload, kind = data.get("file"), data.get("kind")
         if upload and kind:
             is_json = Path(upload.name).suffix.lower() == ".json"
-            if is_json != (kind == ImportKind.KOLADA):
+            if kind == ImportKind.KOLADA and not is_json:
                 self.add_error(
                     "file",
-                    _("Kolada-nyckeltal importeras som JSON; övriga typer som CSV eller .xlsx."),
+                    _("Kolada-nyckeltal importeras som JSON, så som Koladas API lämnar dem."),
+                )
+            elif is_json and kind not in (ImportKind.KOLADA, ImportKind.POPULATION):
+                self.add_error(
+                    "file",
+                    _(
+                        "JSON går att importera för Kolada-nyckeltal och för befolkning "
+                        "(JSON-stat från SCB). Spara övriga typer som CSV eller .xlsx."
+                    ),
                 )
         return data
 

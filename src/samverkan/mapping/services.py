@@ -107,13 +107,13 @@ def perform_import(record: Import, progress: Any = None) -> ImportResult:
 
 
 def import_file(
-    party: Party, kind: str, path: Path, user: Any = None
+    party: Party, kind: str, path: Path, user: Any = None, source: Any = None
 ) -> tuple[Import, ImportResult]:
-    """Import a file from disk (the management command): same rules as an upload."""
+    """Import a file from disk (the management commands): same rules as an upload."""
     from django.core.files import File
 
     with open(path, "rb") as fh:
-        record = create_import(party, kind, File(fh, name=path.name), user)
+        record = create_import(party, kind, File(fh, name=path.name), user, source)
     return record, perform_import(record)
 
 

@@ -21,6 +21,7 @@ from django.db import connection
 
 from samverkan.analysis.categories import classify
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
+from samverkan.mapping.importers import jsonstat
 from samverkan.mapping.importers.base import Column, Importer, ImportResult, Reading, row_issue
 from samverkan.mapping.importers.columns import IncidentColumns, NotColumnar, Parsed, batches
 from samverkan.mapping.importers.parse import (
@@ -509,7 +510,8 @@ def _check_start(batch: Any, reading: Reading, first_line: int) -> None:
 
 
 class PopulationImporter(Importer):
-    """Population per area and year from SCB ("0180 Stockholm"), long or with year columns.
+    """Population per area and year from SCB ("0180 Stockholm"), long or with year columns,
+    or as JSON-stat (v1 or 2.0) the way SCB's PxWebApi returns it (importers/jsonstat.py).
 
     Rows for the same area and year are added up, so SCB tables split by sex or age give
     the total population.
@@ -523,6 +525,12 @@ class PopulationImporter(Importer):
                                       "population", "count"), True),
     )  # fmt: skip
     adjust_header = CrimeStatsImporter.adjust_header
+
+    def table(self, path: Path, facts: FileFacts) -> Iterator[Row]:
+        """SCB's API answers in JSON-stat: read it as rows of region, year and population."""
+        if not facts.is_xlsx and jsonstat.looks_like_json(path):
+            return jsonstat.population_rows(path)
+        return super().table(path, facts)
 
     def prepare(self) -> None:
         self.totals: dict[tuple[str, str, int], int] = {}

@@ -1,0 +1,85 @@
+"""python manage.py fetch_statistics kolada|population --municipality 0180 --years 2020-2024
+--partnership ID --party ID [--kpi N07403]"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from samverkan.mapping import official
+from samverkan.mapping.choices import ImportStatus
+from samverkan.mapping.services import import_file
+from samverkan.partnerships.models import Party
+
+
+class Command(BaseCommand):
+    help = (
+        "Fetch official statistics from a public API and import them into a party's mapping: "
+        "'kolada' key figures (Kolada API v2, --kpi) or 'population' per municipality and "
+        "year (SCB, table BE0101N1). The answer is saved as a file and imported like an "
+        "upload: all or nothing, recorded as an import with its data source. Without network, "
+        "or when the API answers with an error, nothing is imported and the exit code is 1."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("what", choices=["kolada", "population"])
+        parser.add_argument(
+            "--kpi", action="append", default=[], help="Kolada key figure id, e.g. N07403"
+        )
+        parser.add_argument(
+            "--municipality",
+            action="append",
+            required=True,
+            help="four-digit municipality code (or name), e.g. 0180; may be repeated",
+        )
+        parser.add_argument("--years", required=True, help="e.g. 2020-2024, 2024 or 2020,2022")
+        parser.add_argument("--partnership", type=int, required=True)
+        parser.add_argument("--party", type=int, required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        party = Party.objects.filter(
+            pk=options["party"], partnership=options["partnership"]
+        ).first()
+        if party is None:
+            raise CommandError(
+                f"party {options['party']} is not part of partnership {options['partnership']}"
+            )
+        try:
+            codes = official.municipality_codes(options["municipality"])
+            years = official.parse_years(options["years"])
+            if options["what"] == "kolada":
+                answer = official.fetch_kolada(options["kpi"], codes, years)
+            elif options["kpi"]:
+                raise official.FetchError("--kpi belongs to kolada, not to population")
+            else:
+                answer = official.fetch_population(codes, years)
+        except official.FetchError as exc:
+            raise CommandError(f"{options['what']}: {exc}; nothing imported") from None
+        source = official.source_for(party, answer)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / answer.file_name
+            path.write_bytes(answer.content)
+            record, result = import_file(party, answer.kind, path, source=source)
+        name = answer.file_name
+        if record.status == ImportStatus.DUPLICATE:
+            self.stdout.write(
+                f"{name}: fetched from {answer.host}, already imported (import {record.pk}); "
+                "nothing added"
+            )
+            return
+        if not result.ok:
+            lines = [f"  {issue.en}" for issue in result.errors]
+            if result.error_count > len(result.errors):
+                lines.append(f"  ... and {result.error_count - len(result.errors)} more")
+            raise CommandError(
+                f"{name}: fetched from {answer.host} but rejected, {result.error_count} "
+                f"problem(s), nothing saved (import {record.pk})\n" + "\n".join(lines)
+            )
+        self.stdout.write(
+            f"{name}: fetched from {answer.host}, {result.rows_total} rows read, "
+            f"{result.rows_imported} imported, {result.rows_skipped} already present "
+            f"(import {record.pk}, source '{source.name}')"
+        )
