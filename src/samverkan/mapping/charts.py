@@ -11,6 +11,7 @@ from samverkan.analysis.timeprofile import WEEKDAYS_SV
 
 MARKERS = ("circle", "square", "triangle", "diamond", "cross")
 COLOURS = ("#1f5fa8", "#b24a00", "#2e7d32", "#6a1b9a", "#444444")
+HALO = 'paint-order="stroke" stroke="#ffffff" stroke-width="3"'  # keeps numbers legible on lines
 
 
 def _marker(kind: str, x: float, y: float, colour: str) -> str:
@@ -97,5 +98,66 @@ def heatmap(title: str, matrix: list[list[float]]) -> SafeString:
                 f'fill="#1f3f78" fill-opacity="{shade:.2f}"><title>{WEEKDAYS_SV[day]} '
                 f"{hour:02d}:00–{hour:02d}:59: {value:.1f}</title></rect>"
             )
+    out.append("</svg>")
+    return mark_safe("".join(out))
+
+
+def rate_bars(
+    title: str,
+    bars: list[tuple[str, float | None, bool]],
+    mean: float | None = None,
+    mean_label: str = "",
+    missing_label: str = "",
+    chart_id: str = "rate-bars",
+) -> SafeString:
+    """Horizontal bars of rates, one per municipality; the highlighted bar (the party's own)
+    differs in colour, in a thick outline and in a bold label, so colour is not the only cue.
+    A dashed line marks the comparison mean; a missing rate is written out, not drawn as 0."""
+    from samverkan.analysis.reading import swedish_number
+
+    if not bars:
+        return mark_safe("")
+    row, left, right, top, bottom = 30, 210, 90, 30, 12
+    width = 720
+    height = top + row * len(bars) + bottom
+    values = [v for _, v, _own in bars if v is not None] + ([mean] if mean is not None else [])
+    peak = max(values, default=0) or 1
+
+    def px(v: float) -> float:
+        return left + (width - left - right) * v / peak
+
+    out = [
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-title" '
+        f'class="chart" xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-title">'
+        f"{escape(title)}</title>",
+        f'<line x1="{left}" x2="{left}" y1="{top - 6}" y2="{height - bottom}" stroke="#4a5360"/>',
+    ]
+    if mean is not None:  # drawn first, so bars and numbers lie on top of it
+        x = px(mean)
+        out.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 6}" y2="{height - bottom}" stroke="#1b1f24" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        out.append(
+            f'<text x="{x:.1f}" y="{top - 12}" text-anchor="middle" font-size="12" {HALO}>{escape(mean_label)} {swedish_number(mean, 0)}</text>'
+        )
+    for i, (name, value, own) in enumerate(bars):
+        y = top + i * row
+        weight = ' font-weight="bold"' if own else ""
+        out.append(
+            f'<text x="{left - 8}" y="{y + 19}" text-anchor="end" font-size="13"{weight}>{escape(name[:32])}</text>'
+        )
+        if value is None:
+            out.append(
+                f'<text x="{left + 6}" y="{y + 19}" font-size="12" fill="#4a5360">{escape(missing_label)}</text>'
+            )
+            continue
+        colour = COLOURS[1] if own else COLOURS[0]
+        stroke = ' stroke="#1b1f24" stroke-width="2"' if own else ""
+        out.append(
+            f'<rect x="{left}" y="{y + 5}" width="{max(px(value) - left, 1):.1f}" height="{row - 10}" fill="{colour}"{stroke}/>'
+        )
+        out.append(
+            f'<text x="{px(value) + 6:.1f}" y="{y + 19}" font-size="12"{weight} {HALO}>{swedish_number(value, 0)}</text>'
+        )
     out.append("</svg>")
     return mark_safe("".join(out))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from samverkan.mapping.choices import ImportKind
 from samverkan.mapping.importers.base import Importer
 from samverkan.mapping.models import (
     Activity,
+    ComparisonMunicipalities,
     CrimeCost,
     DataSource,
     ExperienceNote,
@@ -22,6 +24,7 @@ from samverkan.mapping.models import (
     SituationReport,
     SurveyResult,
 )
+from samverkan.mapping.municipalities import NAMES, municipality_code
 
 IMPORT_SUFFIXES = {".csv", ".txt", ".xlsx", ".json"}
 
@@ -197,3 +200,71 @@ class SituationReportForm(VersionedModelForm):
         model = SituationReport
         fields = ["title", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 18})}
+
+
+MAX_COMPARISON_MUNICIPALITIES = 20
+
+
+class ComparisonMunicipalitiesForm(VersionedModelForm):
+    """Which municipalities the party compares itself with, given by name or SCB code."""
+
+    municipalities = forms.CharField(
+        label=_("Jämförelsekommuner"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Skriv kommunernas namn eller fyrsiffriga koder, åtskilda med kommatecken eller "
+            "radbrytning, t.ex. Lund, Uppsala, 1480. Lämna tomt för att inte jämföra."
+        ),
+    )
+
+    field_order = ["municipalities", "basis"]
+
+    class Meta:
+        model = ComparisonMunicipalities
+        fields = ["basis"]
+
+    def __init__(self, *args: Any, own_code: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.own_code = own_code
+        if self.instance.pk:
+            self.fields["municipalities"].initial = ", ".join(
+                NAMES.get(code, code) for code in self.instance.codes
+            )
+
+    def clean_municipalities(self) -> list[str]:
+        entries = [e.strip() for e in re.split(r"[,;\n]", self.cleaned_data["municipalities"])]
+        codes: list[str] = []
+        unknown: list[str] = []
+        for entry in filter(None, entries):
+            code = municipality_code(entry)
+            if code is None:
+                unknown.append(entry)
+            elif code not in codes:
+                codes.append(code)
+        if unknown:
+            raise forms.ValidationError(
+                _(
+                    "Okänd kommun: %(names)s. Skriv kommunens namn (t.ex. Lund) eller dess "
+                    "fyrsiffriga kod enligt SCB (t.ex. 1281)."
+                ),
+                params={"names": ", ".join(f"”{u}”" for u in unknown)},
+            )
+        if self.own_code and self.own_code in codes:
+            raise forms.ValidationError(
+                _(
+                    "%(name)s är er egen kommun. Jämförelsekommunerna ska vara andra kommuner; "
+                    "ta bort den ur listan."
+                ),
+                params={"name": NAMES[self.own_code]},
+            )
+        if len(codes) > MAX_COMPARISON_MUNICIPALITIES:
+            raise forms.ValidationError(
+                _("Välj högst %(max)s jämförelsekommuner (du angav %(n)s)."),
+                params={"max": MAX_COMPARISON_MUNICIPALITIES, "n": len(codes)},
+            )
+        return codes
+
+    def save(self, commit: bool = True) -> Any:
+        self.instance.codes = self.cleaned_data["municipalities"]
+        return super().save(commit=commit)

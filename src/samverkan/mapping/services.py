@@ -12,7 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from samverkan.mapping import stats
 from samverkan.mapping.choices import ImportStatus, ReportStatus
@@ -131,9 +132,16 @@ def draft_text(party: Party) -> str:
     """A deterministic first draft of the party's lägesbild, written from its numbers.
 
     It states which offence groups rose most between the two latest comparable years, where
-    and when incidents concentrate, and the rate per 100 000 when population is known. Small
-    counts are suppressed (SMALL_COUNT_THRESHOLD), since the text is meant to be shared.
+    and when incidents concentrate, the rate per 100 000 when population is known, its
+    trend over three years or more, and how it stands against the comparison
+    municipalities. Small counts are suppressed (SMALL_COUNT_THRESHOLD), since the text is
+    meant to be shared. The text is Swedish whatever the reader's language.
     """
+    with translation.override("sv"):
+        return _draft_text(party)
+
+
+def _draft_text(party: Party) -> str:
     threshold = settings.SMALL_COUNT_THRESHOLD
     parts: list[str] = []
     trend = stats.category_trend(party)
@@ -153,8 +161,10 @@ def draft_text(party: Party) -> str:
                 f"{_num(c.current)}" + (f" ({_pct(c.percent)})" if c.percent is not None else "")
                 for c in top
             )
+            period = f" ({changes[0].period})" if changes[0].period else ""
             parts.append(
-                f"Mellan {changes[0].previous_year} och {changes[0].year} ökade mest: {listing}."
+                f"Mellan {changes[0].previous_year} och {changes[0].year}{period} ökade mest: "
+                f"{listing}."
             )
         falling = [c for c in changes if c.change < 0 and c.previous >= threshold]
         if falling:
@@ -163,12 +173,17 @@ def draft_text(party: Party) -> str:
                 f"Störst minskning hade {c.category.lower()}, från {_num(c.previous)} till "
                 f"{_shown(c.current, threshold)}."
             )
-        rate = stats.latest_rate(party)
-        if rate is not None:
+        rates = stats.rates_by_year(party)
+        if rates:
+            rate = rates[-1]
             parts.append(
                 f"Det motsvarar {_num(round(rate.rate, 1))} anmälda brott per 100 000 invånare "
                 f"år {rate.year} (befolkning {_num(rate.population)})."
             )
+            slope = stats.rate_trend(rates)
+            if slope is not None:
+                parts.append(trend_sentence(slope, rates[0].year, rates[-1].year))
+        parts.extend(comparison_sentences(stats.comparison(party), threshold))
     places = stats.top_places(party, 5)
     if places.total:
         shown = [p for p in places.places if p.count >= threshold][:3]
@@ -197,6 +212,150 @@ def draft_text(party: Party) -> str:
         f"{threshold} redovisas inte."
     )
     return "\n\n".join(parts)
+
+
+def _rate_text(value: float) -> str:
+    """Rates per 100 000: whole numbers when large, one decimal when small."""
+    return _num(round(value)) if value >= 100 else _num(round(value, 1))
+
+
+def _names(names: list[str]) -> str:
+    """ "Lund", "Lund och Uppsala", "Lund, Uppsala och Växjö"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s och %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def trend_sentence(slope: stats.Trend, first: int, last: int) -> str:
+    """The yearly change of the rate as a linear trend, in plain words."""
+    per_year = _rate_text(abs(slope.slope))
+    if round(slope.slope, 1) == 0:
+        return _(
+            "Mellan %(first)s och %(last)s var antalet anmälda brott per 100 000 invånare i "
+            "stort sett oförändrat (linjär trend, %(n)s år)."
+        ) % {"first": first, "last": last, "n": slope.n}
+    text = (
+        _(
+            "Mellan %(first)s och %(last)s ökade anmälda brott per 100 000 invånare med i "
+            "genomsnitt %(per_year)s per år (linjär trend, %(n)s år)."
+        )
+        if slope.slope > 0
+        else _(
+            "Mellan %(first)s och %(last)s minskade anmälda brott per 100 000 invånare med i "
+            "genomsnitt %(per_year)s per år (linjär trend, %(n)s år)."
+        )
+    )
+    return text % {"first": first, "last": last, "per_year": per_year, "n": slope.n}
+
+
+def comparison_sentence(rc: stats.RateComparison) -> str:
+    """One plain sentence (with its caveats) on how the own rate stands against the others."""
+    names = _names([u.name for u in rc.others])
+    what = (
+        _("Anmälda brott")
+        if not rc.group
+        else _("Anmälda brott i gruppen %(group)s") % {"group": rc.group.lower()}
+    )
+    dev = rc.deviation
+    if dev is None or rc.own.rate is None:
+        return _(
+            "Ingen av jämförelsekommunerna (%(names)s) har en jämförbar siffra för %(year)s."
+        ) % {"names": names, "year": rc.year}
+    values = {
+        "what": what,
+        "rate": _rate_text(rc.own.rate),
+        "own": rc.own.name,
+        "year": rc.year,
+        "names": _names([u.name for u in rc.compared]),
+        "mean": _rate_text(dev.comparison_mean),
+        "pct": _num(round(abs(dev.percent_difference or 0))) + "\u00a0%",
+    }
+    if dev.percent_difference is None:
+        text = _(
+            "%(what)s per 100 000 invånare var %(rate)s i %(own)s år %(year)s; "
+            "jämförelsekommunerna (%(names)s) hade inga anmälda brott."
+        )
+    elif round(dev.percent_difference) == 0:
+        text = _(
+            "%(what)s per 100 000 invånare var %(rate)s i %(own)s år %(year)s, ungefär som "
+            "snittet för jämförelsekommunerna (%(names)s: %(mean)s)."
+        )
+    elif dev.percent_difference > 0:
+        text = _(
+            "%(what)s per 100 000 invånare var %(rate)s i %(own)s år %(year)s, %(pct)s över "
+            "snittet för jämförelsekommunerna (%(names)s: %(mean)s)."
+        )
+    else:
+        text = _(
+            "%(what)s per 100 000 invånare var %(rate)s i %(own)s år %(year)s, %(pct)s under "
+            "snittet för jämförelsekommunerna (%(names)s: %(mean)s)."
+        )
+    sentences = [text % values]
+    if dev.z is not None:
+        if abs(dev.z) < 1:
+            sentences.append(
+                _(
+                    "Skillnaden är mindre än en standardavvikelse, alltså inom den vanliga "
+                    "spridningen mellan kommunerna."
+                )  # fmt: skip
+            )
+        else:
+            sentences.append(
+                _(
+                    "Skillnaden motsvarar %(z)s standardavvikelser för spridningen mellan "
+                    "jämförelsekommunerna."
+                )
+                % {"z": _num(round(abs(dev.z), 1))}  # fmt: skip
+            )
+    if rc.missing:
+        sentences.append(
+            _("Siffra saknas för %(names)s.") % {"names": _names([u.name for u in rc.missing])}
+        )
+    return " ".join(sentences)
+
+
+def comparison_sentences(comparison: stats.Comparison, threshold: int) -> list[str]:
+    """The draft's paragraph on the comparison municipalities: the total, and the offence
+    group that differs most. Rates from counts under ``threshold`` are left out."""
+    latest = comparison.latest
+    if latest is None or latest.deviation is None:
+        return []
+    if latest.own.count is not None and latest.own.count < threshold:
+        return []
+    sentences = [comparison_sentence(latest)]
+    if latest.own.source:
+        sentences.append(_("Källa: %(source)s.") % {"source": latest.own.source})
+    groups = [
+        c
+        for c in comparison.categories
+        if c.deviation is not None
+        and c.deviation.percent_difference is not None
+        and (c.own.count or 0) >= threshold
+    ]
+    if groups:
+        c = max(groups, key=lambda c: (abs(c.deviation.percent_difference), c.label))  # type: ignore[union-attr,arg-type]
+        pct = c.deviation.percent_difference  # type: ignore[union-attr]
+        sentences.append(
+            (
+                _(
+                    "Störst skillnad bland brottsgrupperna har %(group)s: %(pct)s över snittet "
+                    "(%(rate)s mot %(mean)s per 100 000 invånare år %(year)s)."
+                )
+                if pct > 0
+                else _(
+                    "Störst skillnad bland brottsgrupperna har %(group)s: %(pct)s under snittet "
+                    "(%(rate)s mot %(mean)s per 100 000 invånare år %(year)s)."
+                )
+            )
+            % {
+                "group": c.label.lower(),
+                "pct": _num(round(abs(pct))) + "\u00a0%",
+                "rate": _rate_text(c.own.rate),  # type: ignore[arg-type]
+                "mean": _rate_text(c.deviation.comparison_mean),  # type: ignore[union-attr]
+                "year": c.year,
+            }
+        )
+    return [" ".join(sentences)]
 
 
 def _shown(value: float, threshold: int) -> str:

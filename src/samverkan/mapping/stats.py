@@ -11,19 +11,89 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from samverkan.analysis.concentration import top_share
-from samverkan.analysis.rates import period_change, rate_per_100k
+from samverkan.analysis.rates import (
+    Deviation,
+    Trend,
+    deviation_from_comparison,
+    linear_trend,
+    period_change,
+    rate_per_100k,
+)
 from samverkan.analysis.timeprofile import (
     WEEKDAYS_SV,
     aoristic_weekday_hour,
     weekday_hour_matrix,
 )
-from samverkan.mapping.models import CrimeStatistic, Incident, Population
+from samverkan.mapping.models import (
+    ComparisonMunicipalities,
+    CrimeStatistic,
+    Incident,
+    KeyFigure,
+    Population,
+)
+from samverkan.mapping.municipalities import NAMES, municipality_code
 from samverkan.partnerships.models import Party
 
 UNCATEGORISED = "Okategoriserat"
+ALL_MONTHS = frozenset(range(1, 13))
+MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+             "september", "oktober", "november", "december")  # fmt: skip
+MIN_TREND_YEARS = 3
+
+
+def own_municipality_code(party: Party) -> str:
+    """The four-digit code of the municipality the partnership (and so the party) maps.
+
+    The municipality's organisation carries the code; failing that, its name is resolved
+    ("Lunds kommun" → 1281). "" when neither says which municipality it is.
+    """
+    org = party.partnership.municipality
+    return org.code or municipality_code(org.name) or ""
+
+
+def comparison_codes(party: Party) -> list[str]:
+    """The municipalities the party has chosen to compare itself with (codes, in its order)."""
+    chosen = ComparisonMunicipalities.objects.filter(party=party).first()
+    return list(chosen.codes) if chosen else []
+
+
+def own_statistics(party: Party) -> QuerySet[CrimeStatistic]:
+    """The party's crime statistics for its own municipality and its parts.
+
+    Brå's exports often hold several municipalities, imported so that the party can compare
+    itself with them; those rows must not be added to the party's own numbers. Rows coded
+    with another municipality are left out (or, when the own code is unknown, rows of the
+    chosen comparison municipalities).
+    """
+    rows = CrimeStatistic.objects.filter(party=party)
+    own = own_municipality_code(party)
+    if own:
+        return rows.filter(Q(municipality_code="") | Q(municipality_code=own))
+    others = comparison_codes(party)
+    return rows.exclude(municipality_code__in=others) if others else rows
+
+
+def _months_of(quarter: int | None, month: int | None) -> frozenset[int]:
+    """The calendar months a statistics row covers: one month, a quarter or the whole year."""
+    if month:
+        return frozenset((month,))
+    if quarter:
+        return frozenset(range(3 * quarter - 2, 3 * quarter + 1))
+    return ALL_MONTHS
+
+
+def months_label(months: frozenset[int] | set[int]) -> str:
+    """ "" for the whole year, else "januari–juni" or "januari, mars" in Swedish."""
+    if not months or set(months) == ALL_MONTHS:
+        return ""
+    ordered = sorted(months)
+    if ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 1:
+        return f"{MONTHS_SV[ordered[0] - 1]}–{MONTHS_SV[ordered[-1] - 1]}"
+    return ", ".join(MONTHS_SV[m - 1] for m in ordered)
 
 
 @dataclass(frozen=True)
@@ -32,11 +102,31 @@ class CategoryTrend:
     years: list[int]
     categories: list[str]
     totals_by_year: dict[int, dict[str, int]]
+    complete_years: tuple[int, ...] = ()
 
     def rows(self) -> list[tuple[str, list[int]]]:
         return [
             (c, [self.totals_by_year[y].get(c, 0) for y in self.years]) for c in self.categories
         ]
+
+    def slopes(self) -> dict[str, Trend]:
+        """Linear trend (offences per year) per category over the complete years, when there
+        are at least MIN_TREND_YEARS of them; a half year at either end would bend the line."""
+        years = [y for y in self.years if y in self.complete_years]
+        if len(years) < MIN_TREND_YEARS:
+            return {}
+        return {
+            c: linear_trend(years, [self.totals_by_year[y].get(c, 0) for y in years])
+            for c in self.categories
+        }
+
+    def trend_rows(self) -> list[tuple[str, list[int], Trend | None]]:
+        slopes = self.slopes()
+        return [(c, values, slopes.get(c)) for c, values in self.rows()]
+
+    def trend_span(self) -> tuple[int, int] | None:
+        years = [y for y in self.years if y in self.complete_years]
+        return (years[0], years[-1]) if len(years) >= MIN_TREND_YEARS else None
 
 
 def _zone() -> zoneinfo.ZoneInfo:
@@ -46,11 +136,8 @@ def _zone() -> zoneinfo.ZoneInfo:
 def category_trend(party: Party) -> CategoryTrend:
     """Reported offences per handbook category and year (statistics first, else incidents)."""
     totals: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = (
-        CrimeStatistic.objects.filter(party=party)
-        .values("year", "category")
-        .annotate(n=Sum("count"))
-    )
+    own = own_statistics(party)
+    rows = own.values("year", "category").annotate(n=Sum("count"))
     source = "statistics"
     if not rows.exists():
         source = "incidents"
@@ -64,7 +151,34 @@ def category_trend(party: Party) -> CategoryTrend:
         for cat, n in by_cat.items():
             overall[cat] += n
     categories = sorted(overall, key=lambda c: (-overall[c], c))
-    return CategoryTrend(source, years, categories, dict(totals))
+    if source == "statistics":
+        covered: dict[int, set[int]] = defaultdict(set)
+        for year, quarter, month in own.values_list("year", "quarter", "month").distinct():
+            covered[year] |= _months_of(quarter, month)
+        complete = tuple(y for y in years if covered[y] == ALL_MONTHS)
+    else:
+        complete = _complete_incident_years(party, years)
+    return CategoryTrend(source, years, categories, dict(totals), complete)
+
+
+def _complete_incident_years(party: Party, years: list[int]) -> tuple[int, ...]:
+    """Years the incident data covers from January to December.
+
+    Only the first and last year can be partial; a first incident after January or a last
+    one before December marks that year as partial (an approximation: a quiet month looks
+    the same as a missing one).
+    """
+    span = Incident.objects.filter(party=party).aggregate(
+        a=Min("occurred_from"), b=Max("occurred_from")
+    )
+    if span["a"] is None:
+        return ()
+    first, last = span["a"].astimezone(_zone()), span["b"].astimezone(_zone())
+    return tuple(
+        y
+        for y in years
+        if not (y == first.year and first.month > 1) and not (y == last.year and last.month < 12)
+    )
 
 
 @dataclass(frozen=True)
@@ -76,30 +190,43 @@ class CategoryChange:
     current: int
     change: int
     percent: float | None
+    period: str = ""  # the part of the year compared, "" for whole years
 
 
 def category_changes(party: Party) -> list[CategoryChange]:
     """Change per category between the two latest years, over the same part of the year.
 
-    When the latest year is incomplete (monthly statistics or incidents up to some date),
-    both years are cut to the same months/days, so seasons do not pass for change.
+    Only the months present in both years are compared (monthly, quarterly or yearly rows),
+    and incidents are cut to the same day of the year, so seasons do not pass for change
+    (Brå's advice to compare the same period year on year).
     """
-    stats = CrimeStatistic.objects.filter(party=party)
+    stats = own_statistics(party)
+    period = ""
     if stats.exists():
         years = sorted(set(stats.values_list("year", flat=True)))
         if len(years) < 2:
             return []
         prev, last = years[-2], years[-1]
-        months = set(stats.filter(year=last).exclude(month=None).values_list("month", flat=True))
+        covered: dict[int, set[int]] = {prev: set(), last: set()}
+        rows = list(
+            stats.filter(year__in=(prev, last))
+            .values("year", "category", "quarter", "month")
+            .annotate(n=Sum("count"))
+        )
+        for row in rows:
+            covered[row["year"]] |= _months_of(row["quarter"], row["month"])
+        common = frozenset(covered[prev] & covered[last])
+        if not common:
+            return []
+        period = months_label(common)
 
         def counts(year: int) -> dict[str, int]:
-            qs = stats.filter(year=year)
-            if months:
-                qs = qs.filter(month__in=months)
-            return {
-                r["category"] or UNCATEGORISED: r["n"]
-                for r in qs.values("category").annotate(n=Sum("count"))
-            }
+            out: dict[str, int] = {}
+            for row in rows:
+                if row["year"] == year and _months_of(row["quarter"], row["month"]) <= common:
+                    cat = row["category"] or UNCATEGORISED
+                    out[cat] = out.get(cat, 0) + row["n"]
+            return out
     else:
         incidents = Incident.objects.filter(party=party)
         latest = incidents.aggregate(m=Max("occurred_from"))["m"]
@@ -107,6 +234,8 @@ def category_changes(party: Party) -> list[CategoryChange]:
             return []
         latest = latest.astimezone(_zone())
         last, prev = latest.year, latest.year - 1
+        if (latest.month, latest.day) != (12, 31):
+            period = f"1 januari–{latest.day} {MONTHS_SV[latest.month - 1]}"
 
         def counts(year: int) -> dict[str, int]:
             start = datetime.datetime(year, 1, 1, tzinfo=_zone())
@@ -122,14 +251,21 @@ def category_changes(party: Party) -> list[CategoryChange]:
             }
 
     before, now = counts(prev), counts(last)
-    if not before:
+    if not before or not now:
         return []
     changes = []
     for cat in sorted(set(before) | set(now)):
         pc = period_change(before.get(cat, 0), now.get(cat, 0))
         changes.append(
             CategoryChange(
-                cat, prev, last, int(pc.previous), int(pc.current), int(pc.absolute), pc.percent
+                cat,
+                prev,
+                last,
+                int(pc.previous),
+                int(pc.current),
+                int(pc.absolute),
+                pc.percent,
+                period,
             )
         )
     changes.sort(key=lambda c: (-c.change, c.category))
@@ -144,42 +280,427 @@ class Rate:
     rate: float
 
 
+def rates_by_year(party: Party) -> list[Rate]:
+    """Reported offences per 100 000 inhabitants for every full year with a known population.
+
+    The same reckoning as the comparison with other municipalities (``comparison``): a
+    year counts only when it is complete, and every area needs its population, so a year
+    with a missing population gets no rate rather than a wrong one.
+    """
+    own_code = own_municipality_code(party)
+    units = _load_units(party, own_code, [])
+    pops = _load_populations(party, [own_code], units)
+    rates = []
+    for year in sorted(units.get(OWN, {})):
+        unit = _unit_rate(OWN, own_code, "", units, year, None, pops)
+        if unit.rate is not None and unit.count is not None and unit.population is not None:
+            rates.append(Rate(year, unit.count, unit.population, unit.rate))
+    return rates
+
+
 def latest_rate(party: Party) -> Rate | None:
     """Reported offences per 100 000 inhabitants in the latest year with both numbers."""
-    by_year = dict(
-        CrimeStatistic.objects.filter(party=party, month=None, quarter=None)
-        .values_list("year")
-        .annotate(n=Sum("count"))
-    )
-    areas = set(CrimeStatistic.objects.filter(party=party).values_list("area", flat=True))
-    pops = dict(
-        Population.objects.filter(party=party, area__in=areas)
-        .values_list("year")
-        .annotate(n=Sum("count"))
-    )
-    common = sorted(set(by_year) & set(pops))
-    if not common:
+    rates = rates_by_year(party)
+    return rates[-1] if rates else None
+
+
+def rate_trend(rates: list[Rate]) -> Trend | None:
+    """The yearly change of the rate (per 100 000 per year) when there are at least three
+    consecutive-or-not years; fewer points give no trend worth the name."""
+    if len(rates) < MIN_TREND_YEARS:
         return None
-    year = common[-1]
-    return Rate(year, by_year[year], pops[year], rate_per_100k(by_year[year], pops[year]))
+    return linear_trend([r.year for r in rates], [r.rate for r in rates])
 
 
-def rates_by_year(party: Party) -> list[Rate]:
-    by_year = dict(
-        CrimeStatistic.objects.filter(party=party, month=None, quarter=None)
-        .values_list("year")
-        .annotate(n=Sum("count"))
+# ---- comparison with similar municipalities ---------------------------------------------
+
+OWN = "own"  # key of the party's own area among the comparison units
+
+# Kolada key figures that already are reported offences per inhabitants, with the factor that
+# turns the value into "per 100 000". N07540: "Anmälda brott totalt, antal/100 000 inv"
+# (source Brå). Add per-1 000 figures with factor 100.
+KOLADA_TOTAL_RATE_KPIS: dict[str, float] = {"N07540": 1.0}
+
+# Rows that already hold the total of all offences; adding them to the single offences would
+# count everything twice.
+TOTAL_OFFENCE_NAMES = frozenset({
+    "samtliga brott", "samtliga anmälda brott", "totalt", "totalt antal brott",
+    "totalt antal anmälda brott", "anmälda brott totalt", "alla brott", "brott totalt",
+    "total", "alla anmälda brott",
+})  # fmt: skip
+
+
+def is_total_offence(name: str) -> bool:
+    return " ".join(name.lower().split()) in TOTAL_OFFENCE_NAMES
+
+
+@dataclass
+class _UnitYear:
+    """One municipality's (or the own area's) statistics for one year."""
+
+    coded: bool  # rows of a whole municipality (its code), not of areas within it
+    counts: dict[str, int]  # offence -> count over the whole year (complete offences only)
+    categories: dict[str, str]  # offence -> handbook group
+    areas: set[str]
+    row_populations: dict[str, set[int]]  # area -> population values on the rows
+    covered: set[int]  # months some row covers (to say which part of an incomplete year)
+
+
+def _load_units(party: Party, own_code: str, codes: list[str]) -> dict[str, dict[int, _UnitYear]]:
+    """Statistics of the own area (key OWN) and of each comparison municipality (its code),
+    per year, with each offence counted only when its year is complete.
+
+    The own area is the rows coded with the own municipality when there are any (the
+    municipality as a whole, like the others), otherwise the party's uncoded rows (its
+    areas, as imported). A year's count of an offence uses yearly rows, else twelve
+    months, else four quarters; an offence with only part of the year is left out.
+    """
+    own_rows = own_statistics(party)
+    fields = ("municipality_code", "area", "year", "quarter", "month", "offence", "category")
+    own_coded = bool(own_code) and own_rows.filter(municipality_code=own_code).exists()
+    own_rows = own_rows.filter(municipality_code=own_code if own_coded else "")
+    sources: list[tuple[str | None, QuerySet]] = [(OWN, own_rows)]
+    others = [c for c in codes if c != own_code]
+    if others:
+        sources.append(
+            (None, CrimeStatistic.objects.filter(party=party, municipality_code__in=others))
+        )
+    grouped: dict[tuple[str, int], dict[tuple[str, str], list[dict]]] = defaultdict(
+        lambda: defaultdict(list)
     )
-    areas = set(CrimeStatistic.objects.filter(party=party).values_list("area", flat=True))
-    pops = dict(
-        Population.objects.filter(party=party, area__in=areas)
-        .values_list("year")
-        .annotate(n=Sum("count"))
+    for key, qs in sources:
+        for row in qs.values(*fields, "population").annotate(n=Sum("count")).order_by():
+            unit = key or row["municipality_code"]
+            grouped[(unit, row["year"])][(row["area"], row["offence"])].append(row)
+    units: dict[str, dict[int, _UnitYear]] = defaultdict(dict)
+    for (unit, year), by_offence in grouped.items():
+        uy = _UnitYear(unit != OWN or own_coded, {}, {}, set(), defaultdict(set), set())
+        incomplete: set[str] = set()
+        for (area, offence), rows in by_offence.items():
+            uy.areas.add(area)
+            uy.categories[offence] = rows[0]["category"]
+            for row in rows:
+                uy.covered |= _months_of(row["quarter"], row["month"])
+                if row["population"]:
+                    uy.row_populations[area].add(row["population"])
+            count = _full_year_count(rows)
+            if count is None:
+                incomplete.add(offence)
+            else:
+                uy.counts[offence] = uy.counts.get(offence, 0) + count
+        for offence in incomplete:  # part of the year in one area: the offence is unknown
+            uy.counts.pop(offence, None)
+        units[unit][year] = uy
+    return units
+
+
+def _full_year_count(rows: list[dict]) -> int | None:
+    """The year's count from one area's rows of one offence, or None if part of it is missing."""
+    annual = [r["n"] for r in rows if r["quarter"] is None and r["month"] is None]
+    if annual:
+        return sum(annual)
+    months = [r for r in rows if r["month"]]
+    if {r["month"] for r in months} == ALL_MONTHS:
+        return sum(r["n"] for r in months)
+    quarters = [r for r in rows if r["quarter"] and not r["month"]]
+    if {r["quarter"] for r in quarters} == {1, 2, 3, 4}:
+        return sum(r["n"] for r in quarters)
+    return None
+
+
+@dataclass(frozen=True)
+class _Populations:
+    by_code: dict[tuple[str, int], int]
+    by_area: dict[tuple[str, int], int]
+
+
+def _load_populations(
+    party: Party, codes: list[str], units: dict[str, dict[int, _UnitYear]]
+) -> _Populations:
+    areas = {a for years in units.values() for uy in years.values() for a in uy.areas}
+    by_code: dict[tuple[str, int], int] = defaultdict(int)
+    by_area: dict[tuple[str, int], int] = {}
+    rows = Population.objects.filter(party=party).filter(
+        Q(municipality_code__in=[c for c in codes if c]) | Q(area__in=areas)
     )
-    return [
-        Rate(y, by_year[y], pops[y], rate_per_100k(by_year[y], pops[y]))
-        for y in sorted(set(by_year) & set(pops))
-    ]
+    for code, area, year, count in rows.values_list("municipality_code", "area", "year", "count"):
+        if code:
+            by_code[(code, year)] += count
+        by_area[(area, year)] = count
+    return _Populations(dict(by_code), by_area)
+
+
+@dataclass(frozen=True)
+class UnitRate:
+    """One municipality's rate in one year, where it comes from, or why it is missing."""
+
+    code: str
+    name: str
+    own: bool
+    rate: float | None
+    count: int | None = None
+    population: int | None = None
+    source: str = ""
+    missing: str = ""
+
+
+def _basis(uy: _UnitYear) -> set[str]:
+    """The offences that make up the own area's total: a total row if the file has one."""
+    totals = {o for o in uy.counts if is_total_offence(o)}
+    if totals:
+        return {sorted(totals)[0]}
+    return set(uy.counts)
+
+
+def _unit_rate(
+    unit: str,
+    code: str,
+    name: str,
+    units: dict[str, dict[int, _UnitYear]],
+    year: int,
+    offences: set[str] | None,
+    pops: _Populations,
+) -> UnitRate:
+    """The rate of ``offences`` (None: the unit's own total) for one unit and year."""
+    own = unit == OWN
+    name = name or NAMES.get(code, code) or _("ert område")
+    uy = units.get(unit, {}).get(year)
+    values = {"name": name, "year": year}
+
+    def missing(text: str, count: int | None = None) -> UnitRate:
+        return UnitRate(code, name, own, None, count=count, missing=text % values)
+
+    if uy is None:
+        return missing(_("ingen brottsstatistik för %(name)s %(year)s bland partens importer"))
+    if not uy.counts:
+        values["period"] = months_label(uy.covered)
+        return missing(_("bara %(period)s %(year)s finns för %(name)s, inte hela året"))
+    wanted = _basis(uy) if offences is None else offences
+    lacking = sorted(wanted - set(uy.counts))
+    if lacking:
+        values["n"] = len(lacking)
+        values["list"] = ", ".join(lacking[:3]) + (" …" if len(lacking) > 3 else "")
+        return missing(
+            _(
+                "%(name)s %(year)s saknar siffror för hela året för %(n)s av brotten i "
+                "jämförelsen (%(list)s)"
+            )
+        )
+    count = sum(uy.counts[o] for o in wanted)
+    population, source, why = _unit_population(code, uy, year, pops)
+    if population is None:
+        return missing(why, count)
+    return UnitRate(code, name, own, rate_per_100k(count, population), count, population, source)
+
+
+def _unit_population(code: str, uy: _UnitYear, year: int, pops: _Populations) -> tuple:
+    """(population, source, missing): imported population tables first, then the population
+    column of the statistics rows. Every area needs one, or there is no rate."""
+    if uy.coded:
+        found = pops.by_code.get((code, year)) or pops.by_area.get((NAMES.get(code, ""), year))
+        if found:
+            return found, _("brottsstatistik och befolkning (partens importer)"), ""
+    else:
+        known = [pops.by_area.get((area, year), 0) for area in sorted(uy.areas)]
+        if known and all(known):
+            return sum(known), _("brottsstatistik och befolkning (partens importer)"), ""
+    values = [uy.row_populations.get(area, set()) for area in sorted(uy.areas)]
+    if any(len(v) > 1 for v in values):
+        return None, "", _("olika befolkningstal för %(name)s %(year)s i brottsstatistiken")
+    if values and all(len(v) == 1 and next(iter(v)) > 0 for v in values):
+        return (
+            sum(next(iter(v)) for v in values),
+            _("brottsstatistik med befolkning ur samma fil"),
+            "",
+        )
+    return None, "", _("befolkning saknas för %(year)s i %(name)s")
+
+
+@dataclass(frozen=True)
+class RateComparison:
+    """One offence group (or all offences) in one year: the own rate against the others."""
+
+    group: str  # the handbook offence group, "" for all offences
+    year: int
+    source: str  # "statistics" or "kolada"
+    basis: str  # what the rate counts, in words
+    own: UnitRate
+    others: list[UnitRate]
+    deviation: Deviation | None
+
+    @property
+    def label(self) -> str:
+        return self.group or _("Alla anmälda brott")
+
+    @property
+    def compared(self) -> list[UnitRate]:
+        return [u for u in self.others if u.rate is not None]
+
+    @property
+    def missing(self) -> list[UnitRate]:
+        return [u for u in self.others if u.rate is None]
+
+    @property
+    def units(self) -> list[UnitRate]:
+        return [self.own, *self.others]
+
+
+def _compare(
+    group: str, year: int, source: str, basis: str, own: UnitRate, others: list[UnitRate]
+) -> RateComparison:
+    rates = [u.rate for u in others if u.rate is not None]
+    deviation = (
+        deviation_from_comparison(own.rate, rates) if own.rate is not None and rates else None
+    )
+    return RateComparison(group, year, source, basis, own, others, deviation)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The party's reported offences per 100 000 against its comparison municipalities."""
+
+    own_code: str
+    own_name: str
+    codes: list[str]
+    by_year: list[RateComparison]  # all offences, oldest year first
+    categories: list[RateComparison]  # per handbook group, latest year with own statistics
+    own_trend: Trend | None = None
+    mean_trend: Trend | None = None
+    trend_years: tuple[int, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        return [NAMES.get(c, c) for c in self.codes]
+
+    @property
+    def latest(self) -> RateComparison | None:
+        return self.by_year[-1] if self.by_year else None
+
+
+def comparison(party: Party) -> Comparison:
+    """Reported offences per 100 000 inhabitants: the party's municipality against the
+    municipalities it chose as comparable, per year and per handbook offence group.
+
+    Method: crude rates (``rate_per_100k``) compared with the unweighted mean of the group
+    (``deviation_from_comparison``: per cent and standard deviations), as the handbook
+    advises for step 2 (Brå, RPS & SKL 2010). Like is compared with like: in a year where
+    the party has Kolada's total (N07540) for its own municipality, every municipality's
+    figure comes from Kolada; otherwise from the imported statistics, counting for each
+    municipality exactly the offences counted for the own area. A municipality lacking an
+    offence, a full year or its population gets no rate and a note saying what is missing.
+    """
+    own_code = own_municipality_code(party)
+    own_name = NAMES.get(own_code) or str(party.partnership.municipality)
+    codes = [c for c in comparison_codes(party) if c != own_code]
+    if not codes:
+        return Comparison(own_code, own_name, [], [], [])
+    units = _load_units(party, own_code, codes)
+    pops = _load_populations(party, [own_code, *codes], units)
+    kolada = _kolada_rates(party, [own_code, *codes] if own_code else codes)
+
+    def own_unit(year: int, offences: set[str] | None) -> UnitRate:
+        return _unit_rate(OWN, own_code, own_name, units, year, offences, pops)
+
+    own_stat_years = {y for y in units.get(OWN, {}) if own_unit(y, None).rate is not None}
+    own_kolada_years = {y for (c, y) in kolada if own_code and c == own_code}
+    by_year: list[RateComparison] = []
+    for year in sorted(own_stat_years | own_kolada_years):
+        if year in own_kolada_years:
+            kpi, value = kolada[(own_code, year)]
+            source_text = _("Kolada %(kpi)s (Brå, anmälda brott totalt per 100 000 invånare)") % {
+                "kpi": kpi
+            }
+            own = UnitRate(own_code, own_name, True, value, source=source_text)
+            others = []
+            for code in codes:
+                name = NAMES.get(code, code)
+                if (code, year) in kolada:
+                    k, v = kolada[(code, year)]
+                    source = _("Kolada %(kpi)s") % {"kpi": k}
+                    others.append(UnitRate(code, name, False, v, source=source))
+                    continue
+                why = _("Koladas nyckeltal %(kpi)s saknas för %(name)s %(year)s") % {
+                    "kpi": kpi,
+                    "name": name,
+                    "year": year,
+                }
+                others.append(UnitRate(code, name, False, None, missing=why))
+            basis = _("alla anmälda brott (Kolada %(kpi)s)") % {"kpi": kpi}
+            by_year.append(_compare("", year, "kolada", basis, own, others))
+            continue
+        wanted = _basis(units[OWN][year])
+        others = [_unit_rate(code, code, "", units, year, wanted, pops) for code in codes]
+        by_year.append(
+            _compare(
+                "",
+                year,
+                "statistics",
+                _basis_text(wanted),
+                own_unit(year, None),
+                others,
+            )
+        )
+    categories: list[RateComparison] = []
+    if own_stat_years:
+        year = max(own_stat_years)
+        own_year = units[OWN][year]
+        groups: dict[str, set[str]] = defaultdict(set)
+        for offence in own_year.counts:
+            category = own_year.categories.get(offence, "")
+            if category and not is_total_offence(offence):
+                groups[category].add(offence)
+        for category in sorted(groups):
+            wanted = groups[category]
+            own = own_unit(year, wanted)
+            if own.rate is None:
+                continue
+            others = [_unit_rate(code, code, "", units, year, wanted, pops) for code in codes]
+            categories.append(
+                _compare(category, year, "statistics", _basis_text(wanted), own, others)
+            )
+    own_trend = mean_trend = None
+    trend_years: tuple[int, ...] = ()
+    if by_year:
+        latest = by_year[-1]
+        alike = [c for c in by_year if c.source == latest.source and c.basis == latest.basis]
+        if len(alike) >= MIN_TREND_YEARS:
+            trend_years = tuple(c.year for c in alike)
+            own_trend = linear_trend(trend_years, [c.own.rate or 0.0 for c in alike])
+            means = {c.year: c.deviation.comparison_mean for c in alike if c.deviation}
+            full = [c.year for c in alike if c.year in means and not c.missing]
+            if len(full) >= MIN_TREND_YEARS:
+                mean_trend = linear_trend(full, [means[y] for y in full])
+    return Comparison(
+        own_code, own_name, codes, by_year, categories, own_trend, mean_trend, trend_years
+    )
+
+
+def _basis_text(offences: set[str]) -> str:
+    if len(offences) == 1:
+        (offence,) = offences
+        if is_total_offence(offence):
+            return _("alla anmälda brott (raden ”%(offence)s” i statistiken)") % {
+                "offence": offence
+            }
+        return _("brottet %(offence)s") % {"offence": offence}
+    return _("summan av %(n)s brottstyper i den importerade statistiken") % {"n": len(offences)}
+
+
+def _kolada_rates(party: Party, codes: list[str]) -> dict[tuple[str, int], tuple[str, float]]:
+    """Kolada's reported offences per 100 000 per (municipality, year), total for both sexes."""
+    found: dict[tuple[str, int], tuple[str, float]] = {}
+    priority = list(KOLADA_TOTAL_RATE_KPIS)
+    rows = KeyFigure.objects.filter(
+        party=party,
+        kpi__in=priority,
+        gender="T",
+        municipality_code__in=codes,
+        value__isnull=False,
+    ).values_list("kpi", "municipality_code", "year", "value")
+    for kpi, code, year, value in sorted(rows, key=lambda r: priority.index(r[0])):
+        if value >= 0:
+            found.setdefault((code, year), (kpi, value * KOLADA_TOTAL_RATE_KPIS[kpi]))
+    return found
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ urlpatterns = [
     path(Q + "import/<int:import_id>/", v.import_detail, name="import_detail"),
     path(Q + "import/<int:import_id>/kolumner/", v.import_mapping, name="import_mapping"),
     path(Q + "statistik/", v.statistics, name="statistics"),
+    path(Q + "statistik/jamforelsekommuner/", v.comparison_edit, name="comparison_edit"),
     path(Q + "lagesbild/", v.report, name="report"),
     path(Q + "lagesbild/andra/", v.report_edit, name="report_edit"),
     path(Q + "lagesbild/utkast/", v.report_draft, name="report_draft"),

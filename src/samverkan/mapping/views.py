@@ -22,6 +22,7 @@ from samverkan.mapping.choices import ImportStatus
 from samverkan.mapping.importers import importer_for
 from samverkan.mapping.models import (
     Activity,
+    ComparisonMunicipalities,
     CrimeCost,
     CrimeStatistic,
     DataSource,
@@ -173,13 +174,17 @@ def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> 
     matrix = stats.weekday_hour(party)
     places = stats.top_places(party, 10)
     source = _("anmälda brott (statistik)") if trend.source == "statistics" else _("händelser")
+    rates = stats.rates_by_year(party)
+    comparison = stats.comparison(party)
+    latest = comparison.latest
     return render(
         request,
         "mapping/statistics.html",
         {
             **_ctx(request, partnership, party, "statistics"),
             "trend": trend,
-            "trend_rows": trend.rows(),
+            "trend_rows": trend.trend_rows(),
+            "trend_span": trend.trend_span(),
             "trend_svg": charts.trend_chart(
                 _("Antal %(source)s per brottskategori och år") % {"source": source},
                 trend.years,
@@ -194,9 +199,50 @@ def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> 
             else "",
             "weekdays": ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"],
             "places": places,
-            "rates": stats.rates_by_year(party),
+            "rates": rates,
+            "rate_trend": stats.rate_trend(rates),
             "hotspots": stats.hotspots(party),
+            "comparison": comparison,
+            "comparison_chosen": ComparisonMunicipalities.objects.filter(party=party).first(),
+            "comparison_sentence": services.comparison_sentence(latest) if latest else "",
+            "comparison_svg": _comparison_chart(latest),
         },
+    )
+
+
+def _comparison_chart(latest: stats.RateComparison | None) -> str:
+    if latest is None or latest.deviation is None:
+        return ""
+    return charts.rate_bars(
+        _("Anmälda brott per 100 000 invånare %(year)s, er kommun och jämförelsekommunerna")
+        % {"year": latest.year},
+        [
+            (_("%(name)s (er kommun)") % {"name": u.name} if u.own else u.name, u.rate, u.own)
+            for u in latest.units
+        ],
+        mean=latest.deviation.comparison_mean,
+        mean_label=_("snitt"),
+        missing_label=_("uppgift saknas"),
+    )
+
+
+@party_view("edit", methods=("GET", "POST"))
+def comparison_edit(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+    """Choose the municipalities the party compares its own figures with."""
+    chosen = ComparisonMunicipalities.objects.filter(party=party).first()
+    form = forms.ComparisonMunicipalitiesForm(
+        request.POST or None,
+        instance=chosen or ComparisonMunicipalities(party=party),
+        own_code=stats.own_municipality_code(party),
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Välj jämförelsekommuner"),
+        success_url=_url("statistics", party) + "#compare-heading",
+        success_message=_("Jämförelsekommunerna är sparade."),
+        context=_ctx(request, partnership, party, "statistics"),
+        template="mapping/comparison_form.html",
     )
 
 
