@@ -20,6 +20,7 @@ from samverkan.lib.env import (
     env_int,
     env_list,
     env_str,
+    env_tile_url,
     env_url,
 )
 
@@ -209,6 +210,19 @@ STATISTICS_API_TIMEOUT = env_int("STATISTICS_API_TIMEOUT", 30, minimum=1)
 
 # Counts below this are suppressed in anything shared (statistical disclosure control).
 SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 5, minimum=1)
+
+# Background map for the incident map: a tile URL template, or empty for none. Without tiles
+# the map still draws the area boundary, hot spots and places on a plain background, so a
+# fresh clone contacts no outside server. Tile services require their attribution.
+MAP_TILE_URL = env_tile_url("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "").strip()
+if MAP_TILE_URL and not MAP_TILE_ATTRIBUTION:
+    raise SettingError(
+        "MAP_TILE_ATTRIBUTION must be set when MAP_TILE_URL is, "
+        "e.g. MAP_TILE_ATTRIBUTION='© OpenStreetMap contributors'"
+    )
+if len(MAP_TILE_ATTRIBUTION) > 300:
+    raise SettingError("MAP_TILE_ATTRIBUTION is longer than 300 characters")
 
 LOGGING = {
     "version": 1,

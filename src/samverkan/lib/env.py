@@ -9,6 +9,7 @@ platforms mount them.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -72,6 +73,38 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env_str(name, default)
     if value not in choices:
         raise SettingError(f"{name}={value!r} must be one of: {', '.join(choices)}")
+    return value
+
+
+_TILE_PLACEHOLDERS = {"{z}", "{x}", "{y}", "{-y}", "{s}", "{r}"}
+
+
+def env_tile_url(name: str, default: str = "") -> str:
+    """A map tile URL template (``https://…/{z}/{x}/{y}.png``), or empty for no tiles.
+
+    Leaflet fills in ``{z}``, ``{x}`` and ``{y}`` (and ``{s}``, ``{r}`` if present); a URL
+    without all three would fetch the same tile everywhere, so it is refused.
+    """
+    value = env_str(name, default).strip()
+    if value == "":
+        return ""
+    if not value.startswith(("https://", "http://")):
+        raise SettingError(f"{name}={value!r} must start with https:// (or http://)")
+    if any(c.isspace() for c in value) or any(c in value for c in "\"'<>"):
+        raise SettingError(f"{name}={value!r} must not contain spaces, quotes or angle brackets")
+    missing = [p for p in ("{z}", "{x}", "{y}") if p not in value.replace("{-y}", "{y}")]
+    if missing:
+        raise SettingError(
+            f"{name}={value!r} lacks {', '.join(missing)}; "
+            "a tile URL template looks like https://tiles.example.se/{z}/{x}/{y}.png"
+        )
+    unknown = sorted(set(re.findall(r"\{[^}]*\}", value)) - _TILE_PLACEHOLDERS)
+    if unknown:
+        raise SettingError(
+            f"{name}={value!r} has placeholders Leaflet cannot fill: {', '.join(unknown)}"
+        )
+    if not urlsplit(value).hostname:
+        raise SettingError(f"{name}={value!r} names no host")
     return value
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from samverkan.mapping import map_views as m
 from samverkan.mapping import views as v
 
 app_name = "mapping"
@@ -15,6 +16,10 @@ urlpatterns = [
     path(Q + "import/<int:import_id>/kolumner/", v.import_mapping, name="import_mapping"),
     path(Q + "statistik/", v.statistics, name="statistics"),
     path(Q + "statistik/jamforelsekommuner/", v.comparison_edit, name="comparison_edit"),
+    path(Q + "karta/", m.map_page, name="map"),
+    path(Q + "karta/data.geojson", m.map_data, name="map_data"),
+    path(Q + "karta/omradesgrans/", m.boundary_upload, name="boundary_upload"),
+    path(Q + "karta/omradesgrans/ta-bort/", m.boundary_delete, name="boundary_delete"),
     path(Q + "lagesbild/", v.report, name="report"),
     path(Q + "lagesbild/andra/", v.report_edit, name="report_edit"),
     path(Q + "lagesbild/utkast/", v.report_draft, name="report_draft"),

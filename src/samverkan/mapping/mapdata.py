@@ -1,0 +1,452 @@
+"""The numbers behind the incident map: hot-spot cells, top places and the area boundary.
+
+Everything is aggregated in the database before it reaches Python or the browser: incidents
+are counted per grid cell and per place with GROUP BY, so a party with a million incidents
+still sends a few thousand cells at most. Getis-Ord Gi* runs on the cell counts
+(``samverkan.analysis.hotspots``) with the same grid as the statistics page; the map shows
+hot cells in three significance classes (99, 95 and 90 %).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import math
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.utils.translation import gettext as _
+
+from samverkan.analysis.hotspots import Grid, HotspotSettings, gi_star, sweref99tm_to_wgs84
+from samverkan.mapping.models import AreaBoundary, Incident
+from samverkan.mapping.stats import HOTSPOT_CELL_METRES, HOTSPOT_MAX_CELLS, UNCATEGORISED
+from samverkan.partnerships.models import Party
+
+log = logging.getLogger(__name__)
+
+# Significance classes of a hot cell: two-sided normal p-value below the limit, z above 0.
+# The usual three levels of hot-spot maps (e.g. ArcGIS "Gi_Bin" 3/2/1).
+LEVELS = (("99", 0.01), ("95", 0.05), ("90", 0.10))
+MAX_MAP_CELLS = 2000  # strongest cells sent to the map; more would only hide each other
+TABLE_CELLS = 25
+TOP_PLACES = 10
+CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class MapFilter:
+    """Which incidents the map shows: one local calendar year and/or one category."""
+
+    year: int | None = None
+    category: str | None = None  # UNCATEGORISED stands for incidents without a category
+
+    def key(self) -> str:
+        return f"{self.year or ''}|{self.category if self.category is not None else ''}"
+
+
+@dataclass(frozen=True)
+class MapCell:
+    """A significant hot cell; x, y are its centre in SWEREF 99 TM metres."""
+
+    x: float
+    y: float
+    count: int
+    z: float
+    p_value: float
+    level: str
+
+
+@dataclass(frozen=True)
+class MapPlace:
+    """A place with its incident count; x, y the mean of its located incidents, or None."""
+
+    place: str
+    count: int
+    x: float | None
+    y: float | None
+
+
+@dataclass(frozen=True)
+class MapData:
+    incidents: int
+    located: int
+    cells: list[MapCell]
+    significant: int
+    level_counts: dict[str, int]
+    settings: HotspotSettings | None
+    grid_shape: tuple[int, int] | None
+    note: str
+    places: list[MapPlace]
+    places_total: int
+    extent: tuple[float, float, float, float] | None  # all the party's located incidents
+    filter: MapFilter = field(default_factory=MapFilter)
+
+    @property
+    def table_cells(self) -> list[MapCell]:
+        return self.cells[:TABLE_CELLS]
+
+    @property
+    def level_rows(self) -> list[tuple[str, float, int]]:
+        """(class, p-value limit, significant cells) for the legend, strongest class first."""
+        return [(name, limit, self.level_counts.get(name, 0)) for name, limit in LEVELS]
+
+
+def _zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def filter_choices(party: Party) -> tuple[list[int], list[str]]:
+    """The years (newest first) and categories the party's incidents span."""
+    span = Incident.objects.filter(party=party).aggregate(
+        a=Min("occurred_from"), b=Max("occurred_from")
+    )
+    years: list[int] = []
+    if span["a"] is not None:
+        first, last = span["a"].astimezone(_zone()).year, span["b"].astimezone(_zone()).year
+        years = list(range(last, first - 1, -1))
+    found = set(
+        Incident.objects.filter(party=party)
+        .order_by()
+        .values_list("category", flat=True)
+        .distinct()
+    )
+    categories = sorted(c for c in found if c)
+    if "" in found:
+        categories.append(UNCATEGORISED)
+    return years, categories
+
+
+def incidents_for(party: Party, chosen: MapFilter) -> QuerySet[Incident]:
+    qs = Incident.objects.filter(party=party)
+    if chosen.year is not None:
+        start = datetime.datetime(chosen.year, 1, 1, tzinfo=_zone())
+        end = datetime.datetime(chosen.year + 1, 1, 1, tzinfo=_zone())
+        qs = qs.filter(occurred_from__gte=start, occurred_from__lt=end)
+    if chosen.category is not None:
+        qs = qs.filter(category="" if chosen.category == UNCATEGORISED else chosen.category)
+    return qs
+
+
+class _CellIndex(Func):
+    """The grid column (or row) of a coordinate: floor((value - origin) / size), in SQL."""
+
+    template = "CAST(FLOOR(%(expressions)s) AS INTEGER)"
+    output_field = IntegerField()
+
+    def __init__(self, name: str, origin: float, size: float) -> None:
+        offset = F(name) - Value(origin, output_field=FloatField())
+        super().__init__(offset / Value(size, output_field=FloatField()))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Coordinates are never below the grid origin, so truncating is flooring; CAST is
+        # native SQL where FLOOR would be a Python function called once per row.
+        return self.as_sql(
+            compiler, connection, template="CAST(%(expressions)s AS INTEGER)", **extra
+        )
+
+
+def map_data(party: Party, chosen: MapFilter, cell_size: float = HOTSPOT_CELL_METRES) -> MapData:
+    """Hot cells, top places and the incidents' extent for the party's map."""
+    qs = incidents_for(party, chosen)
+    located_qs = qs.filter(x__isnull=False, y__isnull=False)
+    hot = _hot_cells(located_qs, cell_size)
+    place_rows = (
+        qs.exclude(place="")
+        .order_by()
+        .values("place")
+        .annotate(n=Count("id"), mx=Avg("x"), my=Avg("y"))
+        .order_by("-n", "place")[:TOP_PLACES]
+    )
+    places = [MapPlace(r["place"], r["n"], r["mx"], r["my"]) for r in place_rows]
+    extent = Incident.objects.filter(party=party, x__isnull=False, y__isnull=False).aggregate(
+        a=Min("x"), b=Min("y"), c=Max("x"), d=Max("y")
+    )
+    return MapData(
+        incidents=qs.count(),
+        located=hot["located"],
+        cells=hot["cells"],
+        significant=hot["significant"],
+        level_counts=hot["level_counts"],
+        settings=hot["settings"],
+        grid_shape=hot["grid_shape"],
+        note=hot["note"],
+        places=places,
+        places_total=qs.exclude(place="").count(),
+        extent=None
+        if extent["a"] is None
+        else (extent["a"], extent["b"], extent["c"], extent["d"]),
+        filter=chosen,
+    )
+
+
+def _hot_cells(located: QuerySet[Incident], cell_size: float) -> dict[str, Any]:
+    """Gi* on the located incidents' grid, cached by a fingerprint of the points themselves.
+
+    The page and its GeoJSON ask for the same analysis one after the other; the fingerprint
+    (count, sums and extremes of the coordinates) changes whenever the set of points does.
+    """
+    agg = located.aggregate(
+        n=Count("id"), x0=Min("x"), y0=Min("y"), x1=Max("x"), y1=Max("y"), sx=Sum("x"), sy=Sum("y")
+    )
+    n = agg["n"]
+    empty: dict[str, Any] = {
+        "located": n,
+        "cells": [],
+        "significant": 0,
+        "level_counts": {level: 0 for level, _p in LEVELS},
+        "settings": None,
+        "grid_shape": None,
+        "note": "",
+    }
+    if n < 3:
+        return {**empty, "note": _("För få händelser med koordinater (minst tre behövs).")}
+    spread = ((agg["x1"] - agg["x0"]) / cell_size + 1) * ((agg["y1"] - agg["y0"]) / cell_size + 1)
+    if spread > HOTSPOT_MAX_CELLS:
+        return {
+            **empty,
+            "note": _(
+                "Koordinaterna är för utspridda för ett rutnät om %(cell)s m; kontrollera att "
+                "de är i SWEREF 99 TM."
+            )
+            % {"cell": f"{cell_size:.0f}"},
+        }
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            [cell_size, *(agg[k] for k in ("n", "x0", "y0", "x1", "y1", "sx", "sy"))]
+        ).encode()
+    ).hexdigest()
+    key = f"mapping:hotcells:{fingerprint}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = _compute(located, agg, cell_size, empty)
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def _compute(
+    located: QuerySet[Incident], agg: dict[str, Any], cell_size: float, empty: dict[str, Any]
+) -> dict[str, Any]:
+    # Same origin and shape as analysis.hotspots.grid_counts: snapped to the cell size.
+    x0 = math.floor(agg["x0"] / cell_size) * cell_size
+    y0 = math.floor(agg["y0"] / cell_size) * cell_size
+    n_cols = max(1, math.floor((agg["x1"] - x0) / cell_size) + 1)
+    n_rows = max(1, math.floor((agg["y1"] - y0) / cell_size) + 1)
+    counts = np.zeros((n_rows, n_cols), dtype=np.int64)
+    rows = (
+        located.order_by()
+        .annotate(col=_CellIndex("x", x0, cell_size), row=_CellIndex("y", y0, cell_size))
+        .values("row", "col")
+        .annotate(n=Count("id"))
+    )
+    for r in rows:
+        counts[min(int(r["row"]), n_rows - 1), min(int(r["col"]), n_cols - 1)] += r["n"]
+    grid = Grid(cell_size=float(cell_size), x0=x0, y0=y0, counts=counts)
+    try:
+        # A cell whose neighbourhood is the whole grid has no variance: its z is NaN (esda
+        # warns) and it is never flagged, since NaN compares false below.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result = gi_star(grid, alpha=LEVELS[-1][1])
+    except ValueError as exc:
+        log.info("no Gi* for this grid: %s", exc)
+        return {
+            **empty,
+            "grid_shape": (n_rows, n_cols),
+            "note": _(
+                "Hot spots kan inte beräknas: rutnätet har färre än tre rutor eller lika många "
+                "händelser i alla rutor."
+            ),
+        }
+    cx, cy = grid.centres()
+    cells: list[MapCell] = []
+    for r, c in np.argwhere((result.z > 0) & (result.p_value < LEVELS[-1][1])):
+        p = float(result.p_value[r, c])
+        level = next(name for name, limit in LEVELS if p < limit)
+        cells.append(
+            MapCell(
+                float(cx[r, c]), float(cy[r, c]), int(counts[r, c]), float(result.z[r, c]), p, level
+            )
+        )
+    cells.sort(key=lambda cell: (-cell.z, cell.y, cell.x))
+    level_counts = {name: sum(1 for cell in cells if cell.level == name) for name, _p in LEVELS}
+    return {
+        **empty,
+        "cells": cells[:MAX_MAP_CELLS],
+        "significant": len(cells),
+        "level_counts": level_counts,
+        "settings": result.settings,
+        "grid_shape": (n_rows, n_cols),
+    }
+
+
+# ---- GeoJSON ------------------------------------------------------------------------------
+
+
+def _lonlat(x: np.ndarray, y: np.ndarray) -> list[list[float]]:
+    lon, lat = sweref99tm_to_wgs84(x, y)
+    return [[round(float(a), 6), round(float(b), 6)] for a, b in zip(lon, lat, strict=True)]
+
+
+def _square(x: float, y: float, half: float) -> list[list[float]]:
+    xs = np.array([x - half, x + half, x + half, x - half, x - half])
+    ys = np.array([y - half, y - half, y + half, y + half, y - half])
+    return _lonlat(xs, ys)
+
+
+def _extent_ring(extent: tuple[float, float, float, float]) -> list[list[float]]:
+    """The extent's rectangle in SWEREF 99 TM, with points along each side so it stays
+    straight in the projection the data came from."""
+    x0, y0, x1, y1 = extent
+    t = np.linspace(0.0, 1.0, 9)[:-1]
+    xs = np.concatenate([x0 + (x1 - x0) * t, np.full(8, x1), x1 - (x1 - x0) * t, np.full(8, x0)])
+    ys = np.concatenate([np.full(8, y0), y0 + (y1 - y0) * t, np.full(8, y1), y1 - (y1 - y0) * t])
+    ring = _lonlat(xs, ys)
+    return ring + [ring[0]]
+
+
+def boundary_feature(boundary: AreaBoundary) -> dict[str, Any] | None:
+    """The stored WGS 84 boundary, or None when its file has gone missing."""
+    try:
+        with boundary.file.open("rb") as handle:
+            feature = json.load(handle)
+    except (OSError, ValueError) as exc:
+        log.warning(
+            "area boundary %s of party %s unreadable: %s", boundary.pk, boundary.party_id, exc
+        )
+        return None
+    return {
+        "type": "Feature",
+        "properties": {"layer": "boundary", "kind": "uploaded", "name": boundary.name},
+        "geometry": feature["geometry"],
+    }
+
+
+def as_geojson(data: MapData, boundary: AreaBoundary | None) -> dict[str, Any]:
+    """One FeatureCollection in WGS 84; each feature's ``layer`` says what it is.
+
+    ``summary`` and ``hotspot_settings`` are foreign members (RFC 7946 section 6.1) with what
+    the legend and the caption beside the map need.
+    """
+    features: list[dict[str, Any]] = []
+    drawn = boundary_feature(boundary) if boundary is not None else None
+    if drawn is not None:
+        features.append(drawn)
+    elif data.extent is not None:
+        x0, y0, x1, y1 = data.extent
+        pad = 50.0  # metres, so points on the edge are not drawn on the line
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "layer": "boundary",
+                    "kind": "extent",
+                    "name": _("Händelsernas utbredning"),
+                },
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [_extent_ring((x0 - pad, y0 - pad, x1 + pad, y1 + pad))],
+                },
+            }
+        )
+    half = (data.settings.cell_size if data.settings else HOTSPOT_CELL_METRES) / 2
+    for cell in data.cells:
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "layer": "hotspot",
+                    "level": cell.level,
+                    "count": cell.count,
+                    "z": round(cell.z, 2),
+                    "p": round(cell.p_value, 4),
+                },
+                "geometry": {"type": "Polygon", "coordinates": [_square(cell.x, cell.y, half)]},
+            }
+        )
+    for place in data.places:
+        if place.x is None or place.y is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"layer": "place", "name": place.place, "count": place.count},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": _lonlat(np.array([place.x]), np.array([place.y]))[0],
+                },
+            }
+        )
+    collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
+    bbox = _bbox(features)
+    if bbox is not None:
+        collection["bbox"] = bbox
+    collection["summary"] = {
+        "incidents": data.incidents,
+        "located": data.located,
+        "significant": data.significant,
+        "shown": len(data.cells),
+        "levels": data.level_counts,
+        "boundary": "uploaded" if drawn is not None else ("extent" if data.extent else "none"),
+        "note": data.note,
+        "year": data.filter.year,
+        "category": data.filter.category,
+    }
+    s = data.settings
+    collection["hotspot_settings"] = (
+        None
+        if s is None
+        else {
+            "method": s.method,
+            "cell_size_m": s.cell_size,
+            "grid": list(data.grid_shape) if data.grid_shape else None,
+            "weights": s.weights,
+            "star": s.star,
+            "p_value": s.p_value_kind,
+            "levels": {name: limit for name, limit in LEVELS},
+        }
+    )
+    return collection
+
+
+def _bbox(features: list[dict[str, Any]]) -> list[float] | None:
+    """[west, south, east, north]: the boundary's when there is one, else all features'."""
+    chosen = [f for f in features if f["properties"]["layer"] == "boundary"] or features
+    points: list[list[float]] = []
+    for feature in chosen:
+        points += list(_positions(feature["geometry"]["coordinates"]))
+    if not points:
+        return None
+    arr = np.array(points, dtype=float)
+    return [
+        float(arr[:, 0].min()),
+        float(arr[:, 1].min()),
+        float(arr[:, 0].max()),
+        float(arr[:, 1].max()),
+    ]
+
+
+def _positions(coords: Any) -> Any:
+    if coords and isinstance(coords[0], int | float):
+        yield coords
+    else:
+        for part in coords:
+            yield from _positions(part)
