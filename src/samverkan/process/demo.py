@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from samverkan.accounts.choices import OrganisationKind, Role
@@ -32,6 +33,7 @@ from samverkan.partnerships.models import (
 from samverkan.partnerships.services import add_budget_process
 
 SCENARIO = Path(__file__).with_name("demo") / "torget.yaml"
+MAPPING = Path(__file__).with_name("demo") / "mapping"  # step 2: each party's own mapping
 DEMO_YEAR = 2010  # the example's own year (trend figures for jan–apr 2010)
 
 
@@ -71,7 +73,7 @@ def load_demo(password: str, *, reset: bool = False) -> tuple[Partnership, list[
     p = data["partnership"]
     existing = Partnership.objects.filter(name=p["name"]).first()
     if existing and reset:
-        existing.delete()
+        _delete(existing)
         existing = None
 
     municipality, _ = Organisation.objects.get_or_create(
@@ -104,7 +106,37 @@ def load_demo(password: str, *, reset: bool = False) -> tuple[Partnership, list[
         logins.append(
             DemoLogin(f"demo.{key}", f"{first} {last}", party.organisation.name, role.label)
         )
+    from samverkan.mapping import demo as step2
+
+    # Outside _build, so that a demo made before step 2 had data gets it on the next load;
+    # a party that already has a mapping is left as it is.
+    step2.load(partnership, MAPPING, {"kommun": users["kommun"], "polis": users["polis"]})
     return partnership, logins
+
+
+def _delete(partnership: Partnership) -> None:
+    """Delete the demo partnership with everything in it (``--reset``).
+
+    Some links are PROTECT, so that a party or a group cannot vanish from under a measure or
+    a meeting; here the whole partnership goes, so what protects is deleted first. Imported
+    files live in storage, outside the rows: they are removed once the reset is committed.
+    """
+    from samverkan.accounts import audit
+    from samverkan.mapping.models import Import
+
+    imports = Import.objects.filter(party__partnership=partnership).exclude(file="")
+    files = [record.file for record in imports]
+    with audit.suppressed():
+        for _attempt in range(10):
+            try:
+                partnership.delete()
+                break
+            except ProtectedError as exc:
+                for obj in exc.protected_objects:
+                    obj.delete()
+        else:
+            raise RuntimeError("could not delete the demo partnership: protected links remain")
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 
 
 def _build(
