@@ -90,3 +90,27 @@ def test_map_draws_boundary_hot_spots_and_places_from_this_server_only(
     assert page.get_by_role("button", name="Stationen: 6 händelser").count() == 1
 
     assert hosts == {urlsplit(live_server.url).netloc}, f"requests went to {hosts}"
+
+
+def test_with_a_tile_url_the_map_shows_tiles_and_their_attribution(
+    page, axe, live_server, settings
+):
+    # A "tile server" on the live server itself: any image will do, {z}/{x}/{y} in the query.
+    settings.MAP_TILE_URL = (
+        live_server.url + "/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}"
+    )
+    settings.MAP_TILE_ATTRIBUTION = "© Testplattor <script>"
+    cache.clear()
+    world = make_partnership()
+    join(make_user("kim"), world.kommun, Role.MEMBER)
+    add_incidents(world.kommun)
+    login(page, axe, "kim")
+    page.goto(f"/samverkan/{world.partnership.pk}/kartlaggning/parter/{world.kommun.pk}/karta/")
+    wait_for_map(page)
+    page.wait_for_selector("#incident-map img.leaflet-tile-loaded")
+    assert page.locator("#incident-map img.leaflet-tile").count() > 0
+    attribution = page.locator(".leaflet-control-attribution").inner_text()
+    assert "© Testplattor <script>" in attribution  # shown as text, not run as markup
+    assert "map-plain" not in (page.locator("#incident-map").get_attribute("class") or "")
+    assert page.get_by_role("link", name="Ladda upp områdesgräns").count() == 0  # a reader
+    axe(page)

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from samverkan.accounts.models import AuditEntry
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
 from samverkan.mapping import boundary as boundary_module
 from samverkan.mapping.choices import BoundaryCrs
@@ -46,6 +47,10 @@ def test_wgs84_polygon_is_kept_and_shown_on_the_map(client, world):
     assert (record.polygons, record.positions) == (1, 5) and record.uploaded_by == world.alice
     assert (record.west, record.south, record.east, record.north) == (18.03, 59.31, 18.12, 59.35)
     assert stored_ring(record).tolist() == WGS84_RING
+    # The history entry is the party's own, like the rest of its mapping (accounts.audit).
+    entry = AuditEntry.objects.get(model_label="mapping.areaboundary", action="create")
+    assert entry.party_id == world.ours.kommun.pk and entry.user == world.alice
+    assert "coordinates" not in json.dumps(entry.changes)  # the geometry stays in its file
 
     collection = client.get(url("map_data", world)).json()
     (drawn,) = [f for f in collection["features"] if f["properties"]["layer"] == "boundary"]

@@ -79,6 +79,7 @@ def test_page_without_javascript_lists_hot_spots_places_and_settings(client, wor
     assert "rutan själv och de åtta rutorna runt den (queen)" in page
     assert "ingen korrektion för många tester" in page
     assert "126 händelser med koordinater av 129 i urvalet" in page
+    assert page.count("Källa: partens importerade händelser, 2024.") == 3  # beside, under both
     assert "Kartan behöver JavaScript" in page  # the noscript note
 
 
@@ -103,6 +104,7 @@ def test_filters_narrow_the_tables_and_the_data_address(client, world):
         and "Torget" not in page.split('id="places-heading"')[1].split('id="boundary-heading"')[0]
     )
     assert config(page)["dataUrl"] == url("map_data", world, "?year=2024&category=St%C3%B6ld")
+    assert "Källa: partens importerade händelser, 2024. Endast kategorin Stöld." in page
 
 
 def test_unknown_filter_values_get_a_swedish_error_and_no_map(client, world):

@@ -99,6 +99,7 @@ class MapData:
     places_total: int
     extent: tuple[float, float, float, float] | None  # all the party's located incidents
     filter: MapFilter = field(default_factory=MapFilter)
+    period: tuple[int, int] | None = None  # first and last local year in the selection
 
     @property
     def table_cells(self) -> list[MapCell]:
@@ -177,11 +178,15 @@ def map_data(party: Party, chosen: MapFilter, cell_size: float = HOTSPOT_CELL_ME
         .order_by("-n", "place")[:TOP_PLACES]
     )
     places = [MapPlace(r["place"], r["n"], r["mx"], r["my"]) for r in place_rows]
+    span = qs.aggregate(n=Count("id"), a=Min("occurred_from"), b=Max("occurred_from"))
+    period = None
+    if span["a"] is not None:
+        period = (span["a"].astimezone(_zone()).year, span["b"].astimezone(_zone()).year)
     extent = Incident.objects.filter(party=party, x__isnull=False, y__isnull=False).aggregate(
         a=Min("x"), b=Min("y"), c=Max("x"), d=Max("y")
     )
     return MapData(
-        incidents=qs.count(),
+        incidents=span["n"],
         located=hot["located"],
         cells=hot["cells"],
         significant=hot["significant"],
@@ -195,6 +200,7 @@ def map_data(party: Party, chosen: MapFilter, cell_size: float = HOTSPOT_CELL_ME
         if extent["a"] is None
         else (extent["a"], extent["b"], extent["c"], extent["d"]),
         filter=chosen,
+        period=period,
     )
 
 
@@ -409,6 +415,7 @@ def as_geojson(data: MapData, boundary: AreaBoundary | None) -> dict[str, Any]:
         "note": data.note,
         "year": data.filter.year,
         "category": data.filter.category,
+        "period": list(data.period) if data.period else None,
     }
     s = data.settings
     collection["hotspot_settings"] = (
