@@ -6,10 +6,13 @@ stored fields are compared.
 """
 
 import random
+import re
 
+import pyarrow as pa
 import pytest
 
 from samverkan.mapping.importers import importer_for, run_import
+from samverkan.mapping.importers.columns import _dates, _plain_numbers
 from samverkan.mapping.importers.kinds import IncidentImporter
 from samverkan.mapping.models import Incident
 from tests.mapping.helpers import write
@@ -133,9 +136,9 @@ def test_common_shapes_never_reach_the_row_parser(world, tmp_path, monkeypatch):
     calls = []
     original = IncidentImporter.parse
     monkeypatch.setattr(
-        IncidentImporter, "parse", lambda self, cells, line: calls.append(line) or original(
-            self, cells, line
-        )
+        IncidentImporter,
+        "parse",
+        lambda self, cells, line: calls.append(line) or original(self, cells, line),
     )
     rows = [f"K{i};2025-05-{1 + i % 28:02d};{i % 24:02d}:15;;;Snatteri;Torget;;674032;6580821"
             for i in range(300)]  # fmt: skip
@@ -167,3 +170,28 @@ def test_second_import_of_the_same_file_skips_every_row(world, tmp_path):
     again = run_import(importer_for("incidents", world.ours.kommun), path)
     assert (again.rows_imported, again.rows_skipped) == (0, 300)
     assert Incident.objects.filter(party=world.ours.kommun).count() == 250
+
+
+def test_byte_level_number_check_agrees_with_the_regular_expression():
+    rng = random.Random(5)
+    cells = ["674129", "-12", "674129,5", "1.5", "-", ",5", "5,", "1,2,3", "--1", "1-2", "",
+             "١٢", "12a", "-0,0", "6580821.25", " 1", "1e5", "½"]  # fmt: skip
+    cells += ["".join(rng.choice("0123456789,.-a ") for _ in range(rng.randrange(1, 6)))
+              for _ in range(3000)]  # fmt: skip
+    ok, numbers = _plain_numbers(pa.array(cells))
+    expected = [bool(re.fullmatch(r"-?[0-9]+([.,][0-9]+)?", c)) for c in cells]
+    assert ok.tolist() == expected
+    assert [float(c.replace(",", ".")) for c, e in zip(cells, expected, strict=True) if e] == (
+        numbers[ok].tolist()
+    )
+
+
+def test_byte_level_dates_know_the_calendar():
+    cells = ["2024-02-29", "2025-02-29", "2025-04-31", "2025-12-31", "2025-13-01", "2025-00-10",
+             "2025-01-00", "2025-3-01", "2025-03-12 21:30", "2025-03-12T23:59", "2025-03-12 24:00",
+             "2025-03-12 21:60", "1970-01-01", "2000-02-29", "1900-02-29"]  # fmt: skip
+    days, exists, with_time, seconds = _dates(pa.array(cells))
+    assert exists.tolist() == [True, False, False, True, False, False, False, False, True, True,
+                               False, False, True, True, False]  # fmt: skip
+    assert days[0] == 19_782 and days[12] == 0 and days[13] == 11_016
+    assert with_time.tolist()[8:10] == [True, True] and seconds[8] == 21 * 3600 + 30 * 60

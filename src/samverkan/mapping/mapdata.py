@@ -174,11 +174,11 @@ def map_data(party: Party, chosen: MapFilter, cell_size: float = HOTSPOT_CELL_ME
         qs.exclude(place="")
         .order_by()
         .values("place")
-        .annotate(n=Count("id"), mx=Avg("x"), my=Avg("y"))
+        .annotate(n=Count("*"), mx=Avg("x"), my=Avg("y"))
         .order_by("-n", "place")[:TOP_PLACES]
     )
     places = [MapPlace(r["place"], r["n"], r["mx"], r["my"]) for r in place_rows]
-    span = qs.aggregate(n=Count("id"), a=Min("occurred_from"), b=Max("occurred_from"))
+    span = qs.aggregate(n=Count("*"), a=Min("occurred_from"), b=Max("occurred_from"))
     period = None
     if span["a"] is not None:
         period = (span["a"].astimezone(_zone()).year, span["b"].astimezone(_zone()).year)
@@ -211,7 +211,7 @@ def _hot_cells(located: QuerySet[Incident], cell_size: float) -> dict[str, Any]:
     (count, sums and extremes of the coordinates) changes whenever the set of points does.
     """
     agg = located.aggregate(
-        n=Count("id"), x0=Min("x"), y0=Min("y"), x1=Max("x"), y1=Max("y"), sx=Sum("x"), sy=Sum("y")
+        n=Count("*"), x0=Min("x"), y0=Min("y"), x1=Max("x"), y1=Max("y"), sx=Sum("x"), sy=Sum("y")
     )
     n = agg["n"]
     empty: dict[str, Any] = {
@@ -262,7 +262,7 @@ def _compute(
         located.order_by()
         .annotate(col=_CellIndex("x", x0, cell_size), row=_CellIndex("y", y0, cell_size))
         .values("row", "col")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     for r in rows:
         counts[min(int(r["row"]), n_rows - 1), min(int(r["col"]), n_cols - 1)] += r["n"]

@@ -177,10 +177,24 @@ class CrimeStatistic(PartyOwned):
 
 
 class Incident(PartyOwned):
-    """One reported offence with its place and time (or time span) – e.g. a police export."""
+    """One reported offence with its place and time (or time span) – e.g. a police export.
 
+    A party may hold millions of these, loaded in bulk, so the table carries no more than it
+    needs: the primary key is the natural key (party, case number or derived key), which
+    also makes a second import of the same rows a no-op, and there is no serial id, no other
+    index and no foreign-key constraint (PostgreSQL would run a trigger per row at commit,
+    costing more than the COPY itself). Rows are written only by the importer, for the party
+    it holds; Django's delete collector removes them with their party or clears their import.
+    """
+
+    pk = models.CompositePrimaryKey("party", "key")
     party = models.ForeignKey(
-        Party, verbose_name=_("part"), related_name="incidents", on_delete=models.CASCADE
+        Party,
+        verbose_name=_("part"),
+        related_name="incidents",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
     )
     source_import = models.ForeignKey(
         Import,
@@ -189,6 +203,8 @@ class Incident(PartyOwned):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_constraint=False,
+        db_index=False,
     )
     key = models.CharField(
         _("identitet"),
@@ -213,7 +229,6 @@ class Incident(PartyOwned):
         verbose_name = _("händelse")
         verbose_name_plural = _("händelser")
         ordering = ["-occurred_from"]
-        constraints = [models.UniqueConstraint(fields=["party", "key"], name="incident_unique_key")]
 
     def __str__(self) -> str:
         return f"{self.offence}, {self.place or self.area}"

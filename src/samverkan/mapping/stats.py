@@ -247,7 +247,7 @@ def category_changes(party: Party) -> list[CategoryChange]:
             qs = incidents.filter(occurred_from__gte=start, occurred_from__lte=end)
             return {
                 r["category"] or UNCATEGORISED: r["n"]
-                for r in qs.values("category").annotate(n=Count("id"))
+                for r in qs.values("category").annotate(n=Count("*"))
             }
 
     before, now = counts(prev), counts(last)
@@ -715,19 +715,24 @@ class Places:
 
 def top_places(party: Party, n: int = 10) -> Places:
     """The n places with most incidents and their share of all incidents with a place."""
-    qs = Incident.objects.filter(party=party).exclude(place="")
-    counts = dict(qs.values_list("place").annotate(c=Count("id")))
+    rows = (
+        Incident.objects.filter(party=party)
+        .exclude(place="")
+        .values_list("place")
+        .annotate(c=Count("*"), a=Min("occurred_from"), b=Max("occurred_from"))
+        .order_by()
+    )  # one pass: counts and the period they cover
+    counts = {place: c for place, c, _a, _b in rows}
     if not counts:
         return Places(n, 0, None, (), None, None)
     result = top_share(counts, n)
-    span = qs.aggregate(a=Min("occurred_from"), b=Max("occurred_from"))
     return Places(
         result.n,
         result.total,
         result.share,
         result.places,
-        span["a"].astimezone(_zone()).year,
-        span["b"].astimezone(_zone()).year,
+        min(a for _p, _c, a, _b in rows).astimezone(_zone()).year,
+        max(b for _p, _c, _a, b in rows).astimezone(_zone()).year,
     )
 
 
@@ -823,19 +828,29 @@ def _span_minutes(party: Party) -> np.ndarray:
 
 
 def _to_local(utc: np.ndarray) -> np.ndarray:
-    """UTC minutes to local wall-clock minutes, one zone lookup per distinct UTC hour."""
-    hours = utc.astype("datetime64[h]")
-    distinct, inverse = np.unique(hours, return_inverse=True)
+    """UTC minutes to local wall-clock minutes.
+
+    One zone lookup per distinct day; only on the two days a year when the clocks change is
+    each distinct hour looked up.
+    """
+    if not len(utc):
+        return utc
     zone = _zone()
-    offsets = np.array(
-        [
-            datetime.datetime.fromisoformat(str(h) + ":00+00:00").astimezone(zone).utcoffset()
-            // datetime.timedelta(minutes=1)
-            for h in distinct
-        ],
-        dtype="int64",
-    )
-    return utc + offsets[inverse].astype("timedelta64[m]")
+
+    def offset(hour: np.datetime64) -> int:
+        moment = datetime.datetime.fromisoformat(str(hour.astype("datetime64[h]")) + ":00+00:00")
+        return moment.astimezone(zone).utcoffset() // datetime.timedelta(minutes=1)
+
+    hours = utc.astype("datetime64[h]")
+    days, inverse = np.unique(hours.astype("datetime64[D]"), return_inverse=True)
+    first = np.array([offset(d) for d in days], dtype="int64")
+    last = np.array([offset(d + np.timedelta64(23, "h")) for d in days], dtype="int64")
+    offsets = first[inverse]
+    changing = np.flatnonzero((first != last)[inverse])
+    if len(changing):
+        distinct, back = np.unique(hours[changing], return_inverse=True)
+        offsets[changing] = np.array([offset(h) for h in distinct], dtype="int64")[back]
+    return utc + offsets.astype("timedelta64[m]")
 
 
 def peak_times(party: Party, k: int = 2) -> list[tuple[str, int]]:

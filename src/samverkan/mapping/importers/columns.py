@@ -27,13 +27,15 @@ import pyarrow.csv as pacsv
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
 
 BLOCK_BYTES = 4 << 20  # about 50 000 rows of a typical export per batch
-DATE = r"^\d{4}-\d{2}-\d{2}$"
-DATETIME = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$"
-TIME = r"^\d{2}:\d{2}(:\d{2})?$"
-NUMBER = r"^-?\d+([.,]\d+)?$"
 # What _text() would change beyond trimming: runs of spaces and any other whitespace.
 MESSY = "[\t\n\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|  "
+# Bytes that may start such whitespace in UTF-8 (control characters, U+0085/U+00A0, U+1680,
+# U+2000 to U+205F, U+3000): a column without any of them needs no regular expression.
+MESSY_BYTES = np.zeros(256, dtype=bool)
+MESSY_BYTES[[9, 10, 11, 12, 13, 0x1C, 0x1D, 0x1E, 0x1F, 0xC2, 0xE1, 0xE2, 0xE3]] = True
 DAY = 86_400
+SECONDS = pa.timestamp("s")  # UTC, naive
+DIGIT, DASH, COLON, SPACE, T = -2, ord("-"), ord(":"), ord(" "), ord("T")
 
 
 class NotColumnar(Exception):
@@ -71,11 +73,125 @@ def batches(
         )
         for batch in reader:
             for column in batch.columns:
-                if pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
+                data = _bytes(column)[0]
+                if (data == 10).any() or (data == 13).any():
                     raise NotColumnar  # a line break inside a value shifts the line numbers
             yield batch
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise NotColumnar from exc
+
+
+def to_arrow(values: np.ndarray, kind: pa.DataType, missing: np.ndarray | None = None) -> pa.Array:
+    """A NumPy array as Arrow, sharing its memory (``missing``: True where null).
+
+    ``pa.array`` would do the same but first asks whether the array is a pandas object,
+    which imports pandas (half a second) into a process that never uses it.
+    """
+    count = len(values)
+    if kind == pa.bool_():
+        data = pa.py_buffer(np.packbits(values.astype(bool), bitorder="little"))
+    else:
+        data = pa.py_buffer(np.ascontiguousarray(values))
+    validity = None
+    if missing is not None and missing.any():
+        validity = pa.py_buffer(np.packbits(~missing, bitorder="little"))
+    return pa.Array.from_buffers(kind, count, [validity, data])
+
+
+def _blanks(count: int) -> pa.Array:
+    """``count`` empty strings: the cells of a column the file does not have."""
+    offsets = pa.py_buffer(np.zeros(count + 1, dtype=np.int32))
+    return pa.Array.from_buffers(pa.string(), count, [None, offsets, pa.py_buffer(b"")])
+
+
+def _bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of a string array and its offsets into them (without copying)."""
+    _validity, offsets_buffer, data_buffer = values.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
+        values.offset : values.offset + len(values) + 1
+    ]
+    if data_buffer is None or offsets[-1] == offsets[0]:
+        return np.zeros(0, dtype=np.uint8), offsets - offsets[0]
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return data, offsets - offsets[0]
+
+
+def _lengths(values: pa.Array) -> np.ndarray:
+    offsets = _bytes(values)[1]
+    return offsets[1:] - offsets[:-1]
+
+
+def _shape(values: pa.Array, *patterns: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells have exactly one of the fixed-width ``patterns`` (DIGIT or a byte value).
+
+    Returns the match mask and the digits (as numbers; 0 elsewhere) of the longest pattern,
+    one column per position: a vectorised regular expression for dates and times.
+    """
+    data, offsets = _bytes(values)
+    width = max(len(p) for p in patterns)
+    starts, lengths = offsets[:-1], offsets[1:] - offsets[:-1]
+    index = np.minimum(starts[:, None] + np.arange(width), max(len(data) - 1, 0))
+    chars = data[index].astype(np.int16) if len(data) else np.zeros((len(starts), width), np.int16)
+    chars[np.arange(width)[None, :] >= lengths[:, None]] = 0
+    digits = chars - 48
+    is_digit = (digits >= 0) & (digits <= 9)
+    ok = np.zeros(len(starts), dtype=bool)
+    for pattern in patterns:
+        match = lengths == len(pattern)
+        for position, expected in enumerate(pattern):
+            if expected == DIGIT:
+                match &= is_digit[:, position]
+            else:
+                match &= chars[:, position] == expected
+        ok |= match
+    return ok, np.where(is_digit, digits, 0).astype(np.int64)
+
+
+def _number(digits: np.ndarray, start: int, stop: int) -> np.ndarray:
+    value = np.zeros(len(digits), dtype=np.int64)
+    for position in range(start, stop):
+        value = value * 10 + digits[:, position]
+    return value
+
+
+_D = DIGIT
+DATE = (_D, _D, _D, _D, DASH, _D, _D, DASH, _D, _D)
+CLOCK = (_D, _D, COLON, _D, _D)
+TIMES = (CLOCK, CLOCK + (COLON, _D, _D))
+
+
+def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of proleptic Gregorian dates (Hinnant's algorithm)."""
+    y = year - (month <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146_097 + doe - 719_468
+
+
+def _dates(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """ "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (or with T): day number, date exists, time given,
+    seconds after midnight (valid only where the time exists: ``exists`` is False otherwise).
+    """
+    ok, digits = _shape(values, DATE, DATE + (SPACE,) + CLOCK, DATE + (T,) + CLOCK)
+    with_time = ok & (_lengths(values) == 16)
+    year, month, day = _number(digits, 0, 4), _number(digits, 5, 7), _number(digits, 8, 10)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    last = month_days[np.clip(month, 0, 12)] + ((month == 2) & leap)
+    exists = ok & (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= last)
+    hours, minutes = _number(digits, 11, 13), _number(digits, 14, 16)
+    exists &= ~with_time | ((hours <= 23) & (minutes <= 59))
+    days = _days_from_civil(year, np.clip(month, 1, 12), day)
+    return np.where(exists, days, 0), exists, with_time, hours * 3600 + minutes * 60
+
+
+def _clock(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds after midnight of "HH:MM" or "HH:MM:SS"; False where it is no such time."""
+    ok, digits = _shape(values, *TIMES)
+    hours, minutes = _number(digits, 0, 2), _number(digits, 3, 5)
+    return hours * 3600 + minutes * 60, ok & (hours <= 23) & (minutes <= 59)
 
 
 def _trim(values: pa.Array) -> pa.Array:
@@ -83,39 +199,56 @@ def _trim(values: pa.Array) -> pa.Array:
 
 
 def _empty(values: pa.Array) -> np.ndarray:
-    return pc.equal(pc.utf8_length(values), 0).to_numpy(zero_copy_only=False)
+    return _lengths(values) == 0
 
 
 def _matches(values: pa.Array, pattern: str) -> np.ndarray:
-    return pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+    found = pc.cast(pc.match_substring_regex(values, pattern), pa.uint8())
+    return found.to_numpy().astype(bool)
 
 
-def _digits(values: pa.Array, ok: np.ndarray, start: int, stop: int) -> np.ndarray:
-    """Integer value of characters start:stop where ``ok`` (guaranteed digits), else 0."""
-    part = pc.utf8_slice_codeunits(values, start, stop)
-    safe = pc.if_else(pa.array(ok), part, "0")
-    return pc.cast(safe, pa.int64()).to_numpy()
+def _plain_numbers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Cells like 674129, -12 or 674129,5 (one decimal comma or point between digits), as
+    floats; False and NaN elsewhere. What the regex ^-?\\d+([.,]\\d+)?$ says, per byte."""
+    data, offsets = _bytes(values)
+    starts, lengths = offsets[:-1], offsets[1:] - offsets[:-1]
+    n = len(lengths)
+    if not len(data):
+        return np.zeros(n, dtype=bool), np.full(n, np.nan)
+    digit = (data >= 48) & (data <= 57)
+    sep = (data == 44) | (data == 46)
+    minus = data == 45
+    at = np.minimum(starts, len(data) - 1)
+    nonempty = lengths > 0
+
+    def count(flags: np.ndarray) -> np.ndarray:
+        return np.where(nonempty, np.add.reduceat(flags.astype(np.int32), at), 0)
+
+    digits, seps, minuses = count(digit), count(sep), count(minus)
+    first = np.where(minus[at], 1, 0)  # where the digits start
+    last = np.minimum(starts + lengths - 1, len(data) - 1)
+    ok = (
+        nonempty
+        & (lengths > first)
+        & (digits + seps + minuses == lengths)
+        & (seps <= 1)
+        & (minuses == first)
+        & digit[np.minimum(at + first, len(data) - 1)]
+        & digit[last]
+    )
+    numbers = np.full(n, np.nan)
+    if ok.any():
+        plain = pc.filter(pc.replace_substring(values, ",", "."), to_arrow(ok, pa.bool_()))
+        numbers[ok] = pc.cast(plain, pa.float64()).to_numpy()
+    return ok, numbers
 
 
-def _day_numbers(values: pa.Array, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Days since 1970-01-01 of "YYYY-MM-DD" prefixes; False where the date does not exist."""
-    part = pc.utf8_slice_codeunits(values, 0, 10)
-    parsed = pc.strptime(
-        pc.if_else(pa.array(ok), part, "1970-01-01"), format="%Y-%m-%d", unit="s",
-        error_is_null=True,
-    )  # fmt: skip
-    # strptime rolls 2025-02-30 over into March: a date exists only if it prints back the same.
-    same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), part)
-    exists = ok & pc.fill_null(same, False).to_numpy(zero_copy_only=False)
-    seconds = pc.fill_null(pc.cast(parsed, pa.int64()), 0).to_numpy()
-    return seconds // DAY, exists
-
-
-def _clock(values: pa.Array, ok: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
-    """Seconds after midnight of "HH:MM" at ``start``; False where the time does not exist."""
-    hours = _digits(values, ok, start, start + 2)
-    minutes = _digits(values, ok, start + 3, start + 5)
-    return hours * 3600 + minutes * 60, ok & (hours <= 23) & (minutes <= 59)
+def _messy(values: pa.Array) -> np.ndarray:
+    """Cells whose whitespace _text() would rewrite; the regex runs only when it might."""
+    data = _bytes(values)[0]
+    if not (MESSY_BYTES[data].any() or ((data[:-1] == SPACE) & (data[1:] == SPACE)).any()):
+        return np.zeros(len(values), dtype=bool)
+    return _matches(values, MESSY)
 
 
 class Offsets:
@@ -170,13 +303,13 @@ class IncidentColumns:
         def text(name: str, limit: int) -> pa.Array:
             raw = self._cell(batch, name)
             if raw is None:
-                return pa.nulls(n, pa.string()).fill_null("")
+                return _blanks(n)
             trimmed = _trim(raw)
-            slow[:] |= _matches(trimmed, MESSY)
+            slow[:] |= _messy(trimmed)
             return pc.utf8_slice_codeunits(trimmed, 0, limit)
 
         offence_full = _trim(self._cell(batch, "offence"))
-        slow |= _empty(offence_full) | _matches(offence_full, MESSY)
+        slow |= _empty(offence_full) | _messy(offence_full)
         offence = pc.utf8_slice_codeunits(offence_full, 0, 200)
         place = text("place", 200)
         area = text("area", 200)
@@ -191,24 +324,24 @@ class IncidentColumns:
         x, y = self._coordinates(batch, slow)
 
         fast = np.flatnonzero(~slow & ~blank)
-        take = pa.array(fast)
+        take = to_arrow(fast.astype(np.int64), pa.int64())
         offences = pc.take(offence_full, take)
         no_end = np.isnan(end_utc[fast])
-        ends = np.where(no_end, 0, end_utc[fast]).astype("datetime64[s]")
+        ends = np.where(no_end, 0, end_utc[fast]).astype(np.int64)
         return Parsed(
             blank=blank,
             slow=np.flatnonzero(slow & ~blank),
             fast=fast,
             columns={
                 "key": pc.take(key, take),
-                "occurred_from": pa.array(start_utc[fast].astype("datetime64[s]")),
-                "occurred_to": pa.array(ends, mask=no_end),
+                "occurred_from": to_arrow(start_utc[fast].astype(np.int64), SECONDS),
+                "occurred_to": to_arrow(ends, SECONDS, no_end),
                 "offence": pc.take(offence, take),
                 "category": self._categories(offences),
                 "place": pc.take(place, take),
                 "area": pc.take(area, take),
-                "x": pa.array(x[fast], mask=np.isnan(x[fast])),
-                "y": pa.array(y[fast], mask=np.isnan(y[fast])),
+                "x": to_arrow(x[fast], pa.float64(), np.isnan(x[fast])),
+                "y": to_arrow(y[fast], pa.float64(), np.isnan(y[fast])),
             },
         )
 
@@ -216,24 +349,17 @@ class IncidentColumns:
         self, batch: pa.RecordBatch, slow: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Local seconds after midnight, local day number, and whether a time was given."""
-        date = _trim(self._cell(batch, "date"))
-        is_date = _matches(date, DATE)
-        with_time = _matches(date, DATETIME)
-        day, exists = _day_numbers(date, is_date | with_time)
+        # A bad time inside the date cell is an error even beside a time column, as in parse().
+        day, exists, has_time, clock = _dates(_trim(self._cell(batch, "date")))
         slow |= ~exists
-        clock, clock_ok = _clock(date, with_time, 11)
         raw_time = self._cell(batch, "time")
-        has_time = with_time.copy()
         if raw_time is not None:
             time = _trim(raw_time)
             given = ~_empty(time)
-            column_clock, column_ok = _clock(time, _matches(time, TIME), 0)
+            column_clock, column_ok = _clock(time)
             slow |= given & ~column_ok
             clock = np.where(given, column_clock, clock)
-            has_time |= given
-        else:
-            given = np.zeros(len(day), dtype=bool)
-        slow |= with_time & ~clock_ok  # parse() reads the time in the date cell either way
+            has_time = has_time | given
         return np.where(has_time, clock, 0), day, has_time
 
     def _end(
@@ -260,17 +386,13 @@ class IncidentColumns:
         clock_known = np.zeros(n, dtype=bool)
         day = start_day.copy()
         if date_to is not None:
-            is_date = _matches(date_to, DATE)
-            with_time = _matches(date_to, DATETIME)
-            to_day, exists = _day_numbers(date_to, is_date | with_time)
+            to_day, exists, with_time, in_date = _dates(date_to)
             slow |= date_given & ~exists
             day = np.where(date_given, to_day, day)
-            in_date, in_date_ok = _clock(date_to, with_time, 11)
-            slow |= with_time & ~in_date_ok
             clock = np.where(with_time, in_date, clock)
             clock_known |= with_time
         if time_to is not None:
-            column_clock, column_ok = _clock(time_to, _matches(time_to, TIME), 0)
+            column_clock, column_ok = _clock(time_to)
             slow |= time_given & ~column_ok
             clock = np.where(time_given, column_clock, clock)
             clock_known |= time_given
@@ -305,12 +427,13 @@ class IncidentColumns:
         raw_x, raw_y = self._cell(batch, "x"), self._cell(batch, "y")
         planar = np.zeros(n, dtype=bool)
         if raw_x is not None or raw_y is not None:
-            east = _trim(raw_x) if raw_x is not None else pa.nulls(n, pa.string()).fill_null("")
-            north = _trim(raw_y) if raw_y is not None else pa.nulls(n, pa.string()).fill_null("")
+            east = _trim(raw_x) if raw_x is not None else _blanks(n)
+            north = _trim(raw_y) if raw_y is not None else _blanks(n)
             planar = ~_empty(east) | ~_empty(north)
-            ok = _matches(east, NUMBER) & _matches(north, NUMBER)
+            east_ok, e = _plain_numbers(east)
+            north_ok, nn = _plain_numbers(north)
+            ok = east_ok & north_ok
             slow |= planar & ~ok
-            e, nn = _numbers(east, ok), _numbers(north, ok)
             # Swedish practice often calls the northing X.
             swap = (e >= 6_100_000) & (e <= 7_700_000) & (nn < 1_000_000)
             e, nn = np.where(swap, nn, e), np.where(swap, e, nn)
@@ -320,14 +443,15 @@ class IncidentColumns:
         raw_lat, raw_lon = self._cell(batch, "lat"), self._cell(batch, "lon")
         if raw_lat is None and raw_lon is None:
             return x, y
-        lat = _trim(raw_lat) if raw_lat is not None else pa.nulls(n, pa.string()).fill_null("")
-        lon = _trim(raw_lon) if raw_lon is not None else pa.nulls(n, pa.string()).fill_null("")
+        lat = _trim(raw_lat) if raw_lat is not None else _blanks(n)
+        lon = _trim(raw_lon) if raw_lon is not None else _blanks(n)
         spherical = ~planar & (~_empty(lat) | ~_empty(lon))
         if not spherical.any():
             return x, y
-        ok = _matches(lat, NUMBER) & _matches(lon, NUMBER)
+        lat_ok, la = _plain_numbers(lat)
+        lon_ok, lo = _plain_numbers(lon)
+        ok = lat_ok & lon_ok
         slow |= spherical & ~ok
-        la, lo = _numbers(lat, ok), _numbers(lon, ok)
         inside = (la >= 55.0) & (la <= 69.5) & (lo >= 10.5) & (lo <= 24.5)
         slow |= spherical & ok & ~inside
         use = np.flatnonzero(spherical & ok & inside)
@@ -346,8 +470,3 @@ class IncidentColumns:
                 self.categories[name] = self.categorise(name)[0]
         groups = pa.array([self.categories[name] for name in names], pa.string())
         return pc.take(groups, pc.index_in(offences, value_set=unique))
-
-
-def _numbers(values: pa.Array, ok: np.ndarray) -> np.ndarray:
-    safe = pc.if_else(pa.array(ok), pc.replace_substring(values, ",", "."), "nan")
-    return pc.cast(safe, pa.float64()).to_numpy()

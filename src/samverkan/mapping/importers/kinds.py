@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import io
@@ -18,12 +19,19 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.conf import settings
 from django.db import connection
+from psycopg.copy import QueuedLibpqWriter
 
 from samverkan.analysis.categories import classify
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
 from samverkan.mapping.importers import jsonstat
 from samverkan.mapping.importers.base import Column, Importer, ImportResult, Reading, row_issue
-from samverkan.mapping.importers.columns import IncidentColumns, NotColumnar, Parsed, batches
+from samverkan.mapping.importers.columns import (
+    IncidentColumns,
+    NotColumnar,
+    Parsed,
+    batches,
+    to_arrow,
+)
 from samverkan.mapping.importers.parse import (
     MONTHS,
     Bad,
@@ -278,6 +286,8 @@ class IncidentImporter(Importer):
         self.columns_sql = ", ".join(q(n) for n in INCIDENT_COLUMNS)
         self.table = q(Incident._meta.db_table)
         # ON CONFLICT DO NOTHING only guards against an import running at the same time.
+        self.stream: Any = None  # the import's COPY on PostgreSQL while read_columns runs
+        self.copy_sql = f"COPY {self.table} ({self.columns_sql}) FROM STDIN WITH (FORMAT csv)"
         self.sql = (
             f"INSERT INTO {self.table} ({self.columns_sql}) "
             f"VALUES ({', '.join(['%s'] * len(INCIDENT_COLUMNS))}) "
@@ -390,17 +400,42 @@ class IncidentImporter(Importer):
     def _write_rows(self, rows: list[tuple]) -> None:
         if not rows:
             return
-        with connection.cursor() as cursor:
-            if self.sqlite:
+        if self.sqlite:
+            with connection.cursor() as cursor:
                 cursor.executemany(self.sql, rows)
-            else:
-                with cursor.cursor.copy(
-                    f"COPY {self.table} ({self.columns_sql}) FROM STDIN"
-                ) as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            return
+        names = INCIDENT_COLUMNS
+        self._copy(pa.table(
+            [pa.array(values, type=COLUMN_TYPES[name])
+             for name, values in zip(names, zip(*rows, strict=True), strict=True)],
+            names=names,
+        ))  # fmt: skip
+
+    def _copy(self, table: pa.Table) -> None:
+        """PostgreSQL: rows as CSV written by Arrow into COPY (the import's stream, if open)."""
+        buffer = io.BytesIO()
+        pacsv.write_csv(table, buffer, write_options=pacsv.WriteOptions(include_header=False))
+        if self.stream is not None:
+            self.stream.write(buffer.getvalue())
+            return
+        with connection.cursor() as cursor, cursor.cursor.copy(self.copy_sql) as copy:
+            copy.write(buffer.getvalue())
 
     def read_columns(self, reading: Reading, result: ImportResult) -> None:
+        with contextlib.ExitStack() as stack:
+            if not self.sqlite:
+                # One COPY for the whole file, fed by a writer thread: the server stores one
+                # batch while this process parses the next, one core each.
+                raw = stack.enter_context(connection.cursor()).cursor
+                self.stream = stack.enter_context(
+                    raw.copy(self.copy_sql, writer=QueuedLibpqWriter(raw))
+                )
+            try:
+                self._read_batches(reading, result)
+            finally:
+                self.stream = None
+
+    def _read_batches(self, reading: Reading, result: ImportResult) -> None:
         reader = IncidentColumns(reading.positions, self.zone, categorise)
         delimiter = delimiter_of(reading.path, reading.facts.encoding)
         first_line = reading.header_line + 1
@@ -414,7 +449,7 @@ class IncidentImporter(Importer):
             result.rows_total += batch.num_rows - int(parsed.blank.sum())
             slow: list[tuple[int, tuple]] = []
             if len(parsed.slow):
-                rows = batch.take(pa.array(parsed.slow)).to_pylist()
+                rows = batch.take(to_arrow(parsed.slow.astype(np.int64), pa.int64())).to_pylist()
                 for index, row in zip(parsed.slow.tolist(), rows, strict=True):
                     line = first_line + done + index
                     values = {name: row[f"c{i}"] for name, i in reading.positions.items()}
@@ -461,40 +496,39 @@ class IncidentImporter(Importer):
         n = len(columns["key"])
         if not n:
             return
-        stamp = "%Y-%m-%d %H:%M:%S" + ("" if self.sqlite else "+00")
+        # SQLite: Django's text form of UTC ("2025-03-12 20:30:00"); PostgreSQL: UTC marked Z.
+        stamp = pa.string() if self.sqlite else pa.timestamp("s", tz="UTC")
         values = {
-            "party_id": pa.array(np.full(n, self.party_id)),
-            "source_import_id": pa.array(
-                np.full(n, self.import_id or 0), mask=(np.full(n, self.import_id is None))
+            "party_id": to_arrow(np.full(n, self.party_id, dtype=np.int64), pa.int64()),
+            "source_import_id": to_arrow(
+                np.full(n, self.import_id or 0, dtype=np.int64),
+                pa.int64(),
+                np.full(n, self.import_id is None),
             ),
             "key": columns["key"],
-            "occurred_from": pc.strftime(columns["occurred_from"], format=stamp),
-            "occurred_to": pc.strftime(columns["occurred_to"], format=stamp),
+            "occurred_from": pc.cast(columns["occurred_from"], stamp),
+            "occurred_to": pc.cast(columns["occurred_to"], stamp),
         } | {name: columns[name] for name in INCIDENT_COLUMNS[5:]}
-        with connection.cursor() as cursor:
-            if self.sqlite:
+        if self.sqlite:
+            with connection.cursor() as cursor:
                 cursor.executemany(
                     self.sql,
                     zip(*(values[name].to_pylist() for name in INCIDENT_COLUMNS), strict=True),
                 )
-                return
-            # PostgreSQL: the batch as CSV, written by Arrow, straight into COPY.
-            buffer = io.BytesIO()
-            pacsv.write_csv(
-                pa.table([values[name] for name in INCIDENT_COLUMNS], names=INCIDENT_COLUMNS),
-                buffer,
-                write_options=pacsv.WriteOptions(include_header=False),
-            )
-            with cursor.cursor.copy(
-                f"COPY {self.table} ({self.columns_sql}) FROM STDIN WITH (FORMAT csv)"
-            ) as copy:
-                copy.write(buffer.getbuffer())
+        else:
+            self._copy(pa.table([values[name] for name in INCIDENT_COLUMNS], INCIDENT_COLUMNS))
 
 
 INCIDENT_COLUMNS = [
     "party_id", "source_import_id", "key", "occurred_from", "occurred_to", "offence",
     "category", "place", "area", "x", "y",
 ]  # fmt: skip
+COLUMN_TYPES = {
+    "party_id": pa.int64(), "source_import_id": pa.int64(), "key": pa.string(),
+    "occurred_from": pa.timestamp("s", tz="UTC"), "occurred_to": pa.timestamp("s", tz="UTC"),
+    "offence": pa.string(), "category": pa.string(), "place": pa.string(),
+    "area": pa.string(), "x": pa.float64(), "y": pa.float64(),
+}  # fmt: skip
 
 
 def _check_start(batch: Any, reading: Reading, first_line: int) -> None:
