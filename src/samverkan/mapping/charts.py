@@ -27,6 +27,23 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
             f'L{x + 4:.1f},{y - 4:.1f}" stroke="{colour}" stroke-width="2"/>')  # fmt: skip
 
 
+def _spread(ys: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Label positions at least ``gap`` apart, each as near its line's end as that allows."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = [ys[i] for i in order]
+    for j in range(1, len(placed)):  # push down what overlaps the label above
+        placed[j] = max(placed[j], placed[j - 1] + gap)
+    overflow = placed[-1] - high if placed else 0
+    if overflow > 0:  # then lift the stack back into the chart, keeping the gaps
+        placed[-1] -= overflow
+        for j in range(len(placed) - 2, -1, -1):
+            placed[j] = min(placed[j], placed[j + 1] - gap)
+    result = [0.0] * len(ys)
+    for j, i in enumerate(order):
+        result[i] = max(placed[j], low)
+    return result
+
+
 def trend_chart(title: str, years: list[int], series: list[tuple[str, list[int]]]) -> SafeString:
     """A line chart of counts per year, one line per series (at most five shown)."""
     if not years or not series:
@@ -59,13 +76,14 @@ def trend_chart(title: str, years: list[int], series: list[tuple[str, list[int]]
         out.append(
             f'<text x="{px(i):.1f}" y="{height - 12}" text-anchor="middle" font-size="12">{year}</text>'
         )
+    label_ys = _spread([py(values[-1]) + 4 for _name, values in series], 15, top, height - 4)
     for k, (name, values) in enumerate(series):
         colour, marker = COLOURS[k], MARKERS[k]
         points = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(values))
         out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
         out.extend(_marker(marker, px(i), py(v), colour) for i, v in enumerate(values))
         out.append(
-            f'<text x="{width - right + 8}" y="{py(values[-1]) + 4:.1f}" font-size="12" '
+            f'<text x="{width - right + 8}" y="{label_ys[k]:.1f}" font-size="12" '
             f'fill="{colour}">{escape(name[:30])}</text>'
         )
     out.append("</svg>")
@@ -117,8 +135,10 @@ def rate_bars(
 
     if not bars:
         return mark_safe("")
-    row, left, right, top, bottom = 30, 210, 90, 30, 12
+    row, right, top, bottom = 30, 90, 30, 12
     width = 720
+    # Room for the longest name (bold 13 px DejaVu is up to 9.5 px a character), within reason.
+    left = min(max(120, round(9.5 * max(len(name[:32]) for name, _v, _own in bars)) + 16), 330)
     height = top + row * len(bars) + bottom
     values = [v for _, v, _own in bars if v is not None] + ([mean] if mean is not None else [])
     peak = max(values, default=0) or 1

@@ -103,6 +103,10 @@ def perform_import(record: Import, progress: Any = None) -> ImportResult:
     record.error_count = result.error_count
     record.headers = result.headers
     record.finished_at = timezone.now()
+    if record.status != ImportStatus.NEEDS_MAPPING:
+        # The rows are in the database (or nowhere, if rejected); the raw file may hold
+        # personal data and is not kept beyond its use. Name, checksum and errors remain.
+        record.file.delete(save=False)
     record.save()
     return result
 

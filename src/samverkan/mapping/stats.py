@@ -141,7 +141,7 @@ def category_trend(party: Party) -> CategoryTrend:
     source = "statistics"
     if not rows.exists():
         source = "incidents"
-        rows = _incident_years(party)
+        rows, first, last = _incident_years(party)
     for row in rows:
         cat = row["category"] or UNCATEGORISED
         totals[row["year"]][cat] = totals[row["year"]].get(cat, 0) + row["n"]
@@ -157,23 +157,21 @@ def category_trend(party: Party) -> CategoryTrend:
             covered[year] |= _months_of(quarter, month)
         complete = tuple(y for y in years if covered[y] == ALL_MONTHS)
     else:
-        complete = _complete_incident_years(party, years)
+        complete = _complete_incident_years(years, first, last)
     return CategoryTrend(source, years, categories, dict(totals), complete)
 
 
-def _complete_incident_years(party: Party, years: list[int]) -> tuple[int, ...]:
-    """Years the incident data covers from January to December.
+def _complete_incident_years(
+    years: list[int], first: datetime.datetime | None, last: datetime.datetime | None
+) -> tuple[int, ...]:
+    """Years the incident data covers from January to December (first and last: local time).
 
     Only the first and last year can be partial; a first incident after January or a last
     one before December marks that year as partial (an approximation: a quiet month looks
     the same as a missing one).
     """
-    span = Incident.objects.filter(party=party).aggregate(
-        a=Min("occurred_from"), b=Max("occurred_from")
-    )
-    if span["a"] is None:
+    if first is None or last is None:
         return ()
-    first, last = span["a"].astimezone(_zone()), span["b"].astimezone(_zone())
     return tuple(
         y
         for y in years
@@ -737,94 +735,96 @@ def top_places(party: Party, n: int = 10) -> Places:
 
 
 def weekday_hour(party: Party) -> np.ndarray:
-    """7 × 24 profile: exact times counted in the database, time spans spread aoristically."""
-    hours, _categories, counts = _hour_buckets(party, exact_only=True, by_category=False)
+    """7 × 24 profile: exact times counted in the database, time spans spread aoristically.
+
+    One pass in SQL: incidents with an exact time are counted per stored UTC hour, spans
+    per (start, end) minute; the few thousand distinct hours then move to Swedish time in
+    numpy (``_to_local``). Django's time-zone aware Extract functions would instead call
+    Python once per row on SQLite.
+    """
+    table = connection.ops.quote_name(Incident._meta.db_table)
+    if connection.vendor == "postgresql":
+        text = "to_char({} AT TIME ZONE 'UTC', '{}')"
+        hour = text.format("occurred_from", "YYYY-MM-DD HH24")
+        start, end = (
+            text.format(c, "YYYY-MM-DD HH24:MI") for c in ("occurred_from", "occurred_to")
+        )
+    else:  # SQLite keeps "YYYY-MM-DD HH:MM:SS" in UTC
+        hour = "substr(occurred_from, 1, 13)"
+        start, end = "substr(occurred_from, 1, 16)", "substr(occurred_to, 1, 16)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT CASE WHEN occurred_to IS NULL THEN {hour} ELSE {start} END, {end}, "
+            f"COUNT(*) FROM {table} WHERE party_id = %s GROUP BY 1, 2",
+            [party.pk],
+        )
+        rows = cursor.fetchall()
     matrix = np.zeros((7, 24), dtype=float)
-    if len(hours):
+    exact = [(b, n) for b, e, n in rows if e is None]
+    spans = [(b, e, n) for b, e, n in rows if e is not None]
+    if exact:
+        hours = np.array([b for b, _n in exact], dtype="datetime64[m]")
+        counts = np.array([n for _b, n in exact])
         matrix += weekday_hour_matrix(np.repeat(_to_local(hours), counts))
-    spans = _span_minutes(party)
-    if len(spans):
-        matrix += aoristic_weekday_hour(_to_local(spans[:, 0]), _to_local(spans[:, 1]))
+    if spans:
+        counts = np.array([n for _b, _e, n in spans])
+        starts = np.repeat(np.array([b for b, _e, _n in spans], dtype="datetime64[m]"), counts)
+        ends = np.repeat(np.array([e for _b, e, _n in spans], dtype="datetime64[m]"), counts)
+        matrix += aoristic_weekday_hour(_to_local(starts), _to_local(ends))
     return matrix
 
 
-def _incident_years(party: Party) -> list[dict]:
-    """Incidents per local calendar year and category.
+def _incident_years(
+    party: Party,
+) -> tuple[list[dict], datetime.datetime | None, datetime.datetime | None]:
+    """Incidents per local calendar year and category, and the first and last incident.
 
-    Grouped by UTC year in SQL; only the hours around New Year, where the Swedish year can
-    differ from the UTC year, are grouped by hour and moved to their local year.
+    One pass in SQL, grouped by UTC year; only the hours around New Year, where the Swedish
+    year can differ from the UTC year, are grouped by hour and moved to their local year.
     """
     table = connection.ops.quote_name(Incident._meta.db_table)
     if connection.vendor == "postgresql":
-        year = "to_char(occurred_from AT TIME ZONE 'UTC', 'YYYY')"
-        edge = "to_char(occurred_from AT TIME ZONE 'UTC', 'MM-DD') IN ('12-31', '01-01')"
-    else:
-        year = "substr(occurred_from, 1, 4)"
-        edge = "substr(occurred_from, 6, 5) IN ('12-31', '01-01')"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {year}, category, COUNT(*) FROM {table} WHERE party_id = %s GROUP BY 1, 2",
-            [party.pk],
-        )
-        totals: dict[tuple[int, str], int] = {(int(y), c): n for y, c, n in cursor.fetchall()}
-    hours, categories, counts = _hour_buckets(party, exact_only=False, extra=edge)
-    if len(hours):
-        utc_years = hours.astype("datetime64[Y]").astype(int) + 1970
-        local_years = _to_local(hours).astype("datetime64[Y]").astype(int) + 1970
-        for u, y, c, n in zip(utc_years, local_years, categories, counts, strict=True):
-            if u != y:
-                totals[(int(u), c)] -= int(n)
-                totals[(int(y), c)] = totals.get((int(y), c), 0) + int(n)
-    return [{"year": y, "category": c, "n": n} for (y, c), n in totals.items() if n]
-
-
-def _hour_buckets(
-    party: Party, exact_only: bool, extra: str = "", by_category: bool = True
-) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """Incident counts per UTC hour (and category), grouped in the database.
-
-    Grouping on the stored UTC hour is plain SQL on both databases; the few thousand distinct
-    hours are then moved to Swedish time in numpy (``_to_local``). Django's time-zone aware
-    Extract functions would instead call Python once per row on SQLite.
-    """
-    table = connection.ops.quote_name(Incident._meta.db_table)
-    if connection.vendor == "postgresql":
-        hour = (
-            "to_char(date_trunc('hour', occurred_from AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24')"
+        utc = "(occurred_from AT TIME ZONE 'UTC')"
+        bucket = (
+            f"CASE WHEN to_char({utc}, 'MM-DD') IN ('12-31', '01-01') "
+            f"THEN to_char({utc}, 'YYYY-MM-DD HH24') ELSE to_char({utc}, 'YYYY') END"
         )
     else:  # SQLite keeps "YYYY-MM-DD HH:MM:SS" in UTC
-        hour = "substr(occurred_from, 1, 10) || 'T' || substr(occurred_from, 12, 2)"
-    where = "party_id = %s" + (" AND occurred_to IS NULL" if exact_only else "")
-    if extra:
-        where += f" AND {extra}"
-    category = "category" if by_category else "''"
+        bucket = (
+            "CASE WHEN substr(occurred_from, 6, 5) IN ('12-31', '01-01') "
+            "THEN substr(occurred_from, 1, 13) ELSE substr(occurred_from, 1, 4) END"
+        )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {hour}, {category}, COUNT(*) FROM {table} WHERE {where} GROUP BY 1, 2",
+            f"SELECT {bucket}, category, COUNT(*), MIN(occurred_from), MAX(occurred_from) "
+            f"FROM {table} WHERE party_id = %s GROUP BY 1, 2",
             [party.pk],
         )
         rows = cursor.fetchall()
     if not rows:
-        return np.array([], dtype="datetime64[m]"), [], np.array([], dtype=int)
-    hours = np.array([r[0] for r in rows], dtype="datetime64[h]").astype("datetime64[m]")
-    return hours, [r[1] for r in rows], np.array([r[2] for r in rows], dtype=int)
+        return [], None, None
+    totals: dict[tuple[int, str], int] = defaultdict(int)
+    edges = [(b, c, n) for b, c, n, _a, _z in rows if len(b) > 4]
+    for bucket_value, category, n, _a, _z in rows:
+        if len(bucket_value) == 4:
+            totals[(int(bucket_value), category)] += n
+    if edges:
+        hours = np.array([b.replace(" ", "T") for b, _c, _n in edges], dtype="datetime64[h]")
+        local = _to_local(hours.astype("datetime64[m]")).astype("datetime64[Y]").astype(int)
+        for (_b, category, n), year in zip(edges, local + 1970, strict=True):
+            totals[(int(year), category)] += n
+    zone = _zone()
+    first, last = (
+        (value if isinstance(value, datetime.datetime) else _utc(value)).astimezone(zone)
+        for value in (min(r[3] for r in rows), max(r[4] for r in rows))
+    )
+    years = [{"year": y, "category": c, "n": n} for (y, c), n in totals.items() if n]
+    return years, first, last
 
 
-def _span_minutes(party: Party) -> np.ndarray:
-    """(start, end) of incidents known only as a time span, UTC minutes, read as text in SQL."""
-    table = connection.ops.quote_name(Incident._meta.db_table)
-    if connection.vendor == "postgresql":
-        fmt = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI')"
-    else:
-        fmt = "substr({0}, 1, 10) || 'T' || substr({0}, 12, 5)"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {fmt.format('occurred_from')}, {fmt.format('occurred_to')} FROM {table} "
-            "WHERE party_id = %s AND occurred_to IS NOT NULL",
-            [party.pk],
-        )
-        rows = cursor.fetchall()
-    return np.array(rows, dtype="datetime64[m]").reshape(-1, 2)
+def _utc(text: str) -> datetime.datetime:
+    """SQLite's stored text ("2025-03-12 20:30:00", UTC) as an aware datetime."""
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
 
 
 def _to_local(utc: np.ndarray) -> np.ndarray:
