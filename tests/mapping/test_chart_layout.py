@@ -19,6 +19,7 @@ def test_trend_chart_labels_do_not_overlap():
 
 
 def test_rate_bars_leave_room_for_a_long_name():
-    svg = rate_bars("t", [("Exempelkommun (er kommun)", 10_513.0, True), ("Nässjö", 9_708.0, False)])
+    bars = [("Exempelkommun (er kommun)", 10_513.0, True), ("Nässjö", 9_708.0, False)]
+    svg = rate_bars("t", bars)
     first_label_x = float(re.search(r'<text x="([\d.]+)"[^>]*text-anchor="end"', svg)[1])
     assert first_label_x >= 9.5 * len("Exempelkommun (er kommun)")
