@@ -54,3 +54,45 @@ def test_job_progress_partial_for_htmx(client, world):
     partial = client.get(url, headers={"HX-Request": "true"})
     assert partial.content.decode().lstrip().startswith('<div id="job-progress"')
     assert 'hx-trigger="every 1s"' in partial.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_inside_a_transaction_is_visible_to_others(world):
+    """An import runs in one transaction; its progress must still reach the progress page."""
+    from django.db import connection, connections, transaction
+
+    seen = {}
+
+    @registry.job("tests.inside")
+    def inside(job, progress):
+        with transaction.atomic():
+            progress(40, "rad 4 000")
+            seen["live"] = registry.live_progress(job.pk)
+            if connection.vendor == "postgresql":  # another connection sees the row at once
+                other = connections.create_connection("default")
+                with other.cursor() as cursor:
+                    cursor.execute("SELECT progress FROM jobs_job WHERE id = %s", [job.pk])
+                    seen["other"] = cursor.fetchone()[0]
+                other.close()
+
+    job = registry.enqueue("tests.inside", partnership=world.ours.partnership)
+    registry.wait_for_inprocess_jobs()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.error
+    assert seen["live"] == (40, "rad 4 000")
+    assert seen.get("other", 40) == 40
+    assert registry.live_progress(job.pk) is None  # forgotten when the job ends
+
+
+def test_progress_page_shows_live_progress_of_a_running_job(client, world):
+    job = world.ours.job
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=1)
+    client.force_login(world.carol)
+    url = reverse("jobs:detail", kwargs={"pk": world.ours.partnership.pk, "job_id": job.pk})
+    with registry._live_lock:
+        registry._live[job.pk] = (63, "rad 630 000")
+    try:
+        page = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    finally:
+        registry._live.pop(job.pk, None)
+    assert 'value="63"' in page and "rad 630 000" in page

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
 from django.utils import timezone
 
 from samverkan.jobs.models import Job, JobStatus
@@ -32,6 +32,10 @@ JobFunction = Callable[..., dict[str, Any] | None]
 _REGISTRY: dict[str, JobFunction] = {}
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
+# Progress of the jobs running in this process, for the progress page of the in-process
+# backend: a job inside a transaction (an import) cannot always show its row to others.
+_live: dict[int, tuple[int, str]] = {}
+_live_lock = threading.Lock()
 
 
 def job(name: str) -> Callable[[JobFunction], JobFunction]:
@@ -99,11 +103,7 @@ def run_job(job_id: int) -> Job:
         return record  # delivered twice (at-least-once brokers): the first run owns it
     Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, started_at=timezone.now())
 
-    def progress(percent: int, message: str = "") -> None:
-        Job.objects.filter(pk=job_id).update(
-            progress=max(0, min(100, int(percent))), message=message[:300]
-        )
-
+    progress = _Progress(job_id)
     try:
         with audit.acting_as(record.created_by):
             result = _function(record.kind)(record, progress, **record.params) or {}
@@ -116,8 +116,53 @@ def run_job(job_id: int) -> Job:
         Job.objects.filter(pk=job_id).update(
             status=JobStatus.DONE, progress=100, result=result, finished_at=timezone.now()
         )
+    finally:
+        progress.close()
     record.refresh_from_db()
     return record
+
+
+def live_progress(job_id: int) -> tuple[int, str] | None:
+    """(percent, message) of a job running in this process, if it has reported any."""
+    with _live_lock:
+        return _live.get(job_id)
+
+
+class _Progress:
+    """Records a job's progress where others can see it, also from inside a transaction.
+
+    Outside a transaction the job's row is simply updated. Inside one (an import is one
+    transaction, all or nothing) that update would stay invisible until the end: PostgreSQL
+    gets the update through a second, autocommitting connection; SQLite allows one writer at
+    a time, so there the progress lives in this process (the in-process backend serves the
+    progress page from the same process) and the row catches up after the transaction.
+    """
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.side: Any = None
+
+    def __call__(self, percent: int, message: str = "") -> None:
+        percent, message = max(0, min(100, int(percent))), message[:300]
+        with _live_lock:
+            _live[self.job_id] = (percent, message)
+        if not connection.in_atomic_block:
+            Job.objects.filter(pk=self.job_id).update(progress=percent, message=message)
+        elif connection.vendor == "postgresql":
+            if self.side is None:
+                self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+            table = self.side.ops.quote_name(Job._meta.db_table)
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET progress = %s, message = %s WHERE id = %s",
+                    [percent, message, self.job_id],
+                )
+
+    def close(self) -> None:
+        with _live_lock:
+            _live.pop(self.job_id, None)
+        if self.side is not None:
+            self.side.close()
 
 
 def wait_for_inprocess_jobs() -> None:

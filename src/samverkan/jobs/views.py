@@ -7,7 +7,8 @@ from django.shortcuts import render
 
 from samverkan.accounts import access
 from samverkan.accounts.decorators import partnership_view
-from samverkan.jobs.models import Job
+from samverkan.jobs import registry
+from samverkan.jobs.models import Job, JobStatus
 from samverkan.lib import htmx
 from samverkan.partnerships.models import Partnership
 
@@ -19,6 +20,9 @@ def _job(partnership: Partnership, job_id: int) -> Job:
 @partnership_view()
 def job_detail(request: HttpRequest, partnership: Partnership, job_id: int) -> HttpResponse:
     job = _job(partnership, job_id)
+    live = registry.live_progress(job.pk) if job.status == JobStatus.RUNNING else None
+    if live and live[0] > job.progress:  # the job's row waits for its transaction to end
+        job.progress, job.message = live
     context = {"partnership": partnership, "job": job, "section": "history"}
     if htmx.is_partial(request):
         return render(request, "jobs/_progress.html", context)

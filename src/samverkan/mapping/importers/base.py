@@ -196,7 +196,12 @@ def run_import(
     progress: Callable[[int, str], None] | None = None,
     facts: FileFacts | None = None,
 ) -> ImportResult:
-    """Validate and import one file; on any bad row nothing is kept."""
+    """Validate and import one file; on any bad row nothing is kept.
+
+    ``progress`` is called while the import holds the database connection (inside its
+    transaction, on PostgreSQL in the middle of a COPY): it must not use that connection.
+    The jobs' progress writer keeps its own (jobs.registry).
+    """
     facts = facts or inspect(path)
     result = ImportResult(sha256=facts.sha256)
     try:
