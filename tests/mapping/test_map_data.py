@@ -221,3 +221,28 @@ def test_database_grid_equals_grid_counts_for_scattered_points(world):
     }
     got = {(round(c.x), round(c.y)): (c.count, pytest.approx(c.z)) for c in data.cells}
     assert got == want and data.grid_shape == grid.counts.shape
+
+
+def test_safety_walk_observations_with_a_point_are_a_layer_of_their_own(client, world):
+    from samverkan.mapping.models import SafetyWalkObservation
+
+    x, y = wgs84_to_sweref99tm(18.0686, 59.3293)
+    SafetyWalkObservation.objects.create(
+        party=world.ours.kommun, place="Torget", category="Belysning", x=float(x), y=float(y),
+        observed_on=datetime.date(2025, 10, 2),
+    )  # fmt: skip
+    SafetyWalkObservation.objects.create(
+        party=world.ours.kommun, place="Parken", category="Skymd sikt"
+    )  # no point: listed in the register, not on the map
+    SafetyWalkObservation.objects.create(
+        party=world.ours.polis, place="Stationen", category="Nedskräpning", x=float(x), y=float(y)
+    )  # the other party's, never on this map
+    client.force_login(world.alice)
+    collection = client.get(data_url(world)).json()
+    [walk] = layer(collection, "walk")
+    assert walk["properties"] == {
+        "layer": "walk", "place": "Torget", "category": "Belysning", "date": "2025-10-02",
+    }  # fmt: skip
+    lon, lat = walk["geometry"]["coordinates"]
+    assert abs(lon - 18.0686) < 1e-4 and abs(lat - 59.3293) < 1e-4
+    assert collection["summary"]["walks"] == 1

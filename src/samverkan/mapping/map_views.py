@@ -23,7 +23,7 @@ from samverkan.lib import htmx
 from samverkan.mapping import mapdata
 from samverkan.mapping.boundary import delete_boundary, save_boundary
 from samverkan.mapping.map_forms import BoundaryUploadForm, MapFilterForm
-from samverkan.mapping.models import AreaBoundary
+from samverkan.mapping.models import AreaBoundary, SafetyWalkObservation
 from samverkan.partnerships.models import Partnership, Party
 
 
@@ -52,7 +52,11 @@ def _js_config(data_url: str) -> dict:
             "zoomOut": _("Zooma ut"),
             "hotspot": _("Hot spot %(level)s %%: %(count)s händelser i rutan, z = %(z)s"),
             "place": _("%(name)s: %(count)s händelser"),
-            "ready": _("Kartan visar %(cells)s hot spot-rutor och %(places)s platser."),
+            "walk": _("Trygghetsvandring %(date)s, %(place)s: %(category)s"),
+            "ready": _(
+                "Kartan visar %(cells)s hot spot-rutor, %(places)s platser och "
+                "%(walks)s iakttagelser från trygghetsvandringar."
+            ),
             "failed": _("Kartans data kunde inte hämtas. Tabellerna nedan visar samma uppgifter."),
         },
     }
@@ -78,6 +82,7 @@ def map_page(request: HttpRequest, partnership: Partnership, party: Party) -> Ht
             "form": form,
             "data": data,
             "boundary": _boundary(party),
+            "walks": SafetyWalkObservation.objects.filter(party=party, x__isnull=False).count(),
             "tiles": bool(settings.MAP_TILE_URL),
             "map_config": _js_config(data_url),
         },
@@ -94,7 +99,9 @@ def map_data(request: HttpRequest, partnership: Partnership, party: Party) -> Ht
         response = JsonResponse({"errors": errors}, status=400)
     else:
         chosen = form.chosen() if form.is_bound else mapdata.MapFilter()
-        collection = mapdata.as_geojson(mapdata.map_data(party, chosen), _boundary(party))
+        collection = mapdata.as_geojson(
+            mapdata.map_data(party, chosen), _boundary(party), mapdata.walk_features(party)
+        )
         response = JsonResponse(
             collection,
             content_type="application/geo+json",

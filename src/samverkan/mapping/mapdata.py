@@ -37,7 +37,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.hotspots import Grid, HotspotSettings, gi_star, sweref99tm_to_wgs84
-from samverkan.mapping.models import AreaBoundary, Incident
+from samverkan.mapping.models import AreaBoundary, Incident, SafetyWalkObservation
 from samverkan.mapping.stats import HOTSPOT_CELL_METRES, HOTSPOT_MAX_CELLS, UNCATEGORISED
 from samverkan.partnerships.models import Party
 
@@ -346,7 +346,34 @@ def boundary_feature(boundary: AreaBoundary) -> dict[str, Any] | None:
     }
 
 
-def as_geojson(data: MapData, boundary: AreaBoundary | None) -> dict[str, Any]:
+def walk_features(party: Party) -> list[dict[str, Any]]:
+    """The party's safety-walk observations that have a point, as GeoJSON points (WGS 84)."""
+    walks = list(
+        SafetyWalkObservation.objects.filter(party=party, x__isnull=False, y__isnull=False)
+        .order_by("observed_on", "pk")
+        .values_list("x", "y", "place", "category", "observed_on")
+    )
+    if not walks:
+        return []
+    points = _lonlat(np.array([w[0] for w in walks]), np.array([w[1] for w in walks]))
+    return [
+        {
+            "type": "Feature",
+            "properties": {
+                "layer": "walk",
+                "place": place,
+                "category": category,
+                "date": observed_on.isoformat(),
+            },
+            "geometry": {"type": "Point", "coordinates": point},
+        }
+        for (_x, _y, place, category, observed_on), point in zip(walks, points, strict=True)
+    ]
+
+
+def as_geojson(
+    data: MapData, boundary: AreaBoundary | None, walks: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """One FeatureCollection in WGS 84; each feature's ``layer`` says what it is.
 
     ``summary`` and ``hotspot_settings`` are foreign members (RFC 7946 section 6.1) with what
@@ -401,6 +428,7 @@ def as_geojson(data: MapData, boundary: AreaBoundary | None) -> dict[str, Any]:
                 },
             }
         )
+    features.extend(walks or [])
     collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
     bbox = _bbox(features)
     if bbox is not None:
@@ -412,6 +440,7 @@ def as_geojson(data: MapData, boundary: AreaBoundary | None) -> dict[str, Any]:
         "shown": len(data.cells),
         "levels": data.level_counts,
         "boundary": "uploaded" if drawn is not None else ("extent" if data.extent else "none"),
+        "walks": len(walks or []),
         "note": data.note,
         "year": data.filter.year,
         "category": data.filter.category,

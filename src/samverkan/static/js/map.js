@@ -1,7 +1,8 @@
 /* The incident map (mapping/map.html): Leaflet draws the GeoJSON from mapping:map_data.
  *
- * Three layers, each switchable in the "Visa på kartan" box: the area boundary (or the
- * incidents' extent), the Gi* hot-spot cells and the top places. Without a tile URL the map
+ * Four layers, each switchable in the "Visa på kartan" box: the area boundary (or the
+ * incidents' extent), the Gi* hot-spot cells, the top places and the safety-walk
+ * observations. Without a tile URL the map
  * has a plain background and fetches nothing but its own data. Place names are put in as
  * text, never as HTML. */
 (function () {
@@ -48,7 +49,7 @@
     var number = new Intl.NumberFormat(document.documentElement.lang || "sv", {
       maximumFractionDigits: 2
     });
-    var byLayer = { boundary: [], hotspot: [], place: [] };
+    var byLayer = { boundary: [], hotspot: [], place: [], walk: [] };
     data.features.forEach(function (feature) {
       var list = byLayer[feature.properties.layer];
       if (list) list.push(feature);
@@ -82,9 +83,26 @@
           marker.bindTooltip(textElement(label), { direction: "top", offset: [0, -size / 2] });
           return marker;
         }
+      }),
+      walk: L.geoJSON(byLayer.walk, {
+        pointToLayer: function (feature, latlng) {
+          var p = feature.properties;
+          var label = fmt(text.walk, { date: p.date, place: p.place, category: p.category });
+          var marker = L.marker(latlng, {
+            // Leaflet positions the icon with a transform; the diamond turns inside it.
+            icon: L.divIcon({ className: "map-walk", html: '<span class="map-walk-mark"></span>', iconSize: [18, 18] }),
+            keyboard: true,
+            title: label
+          });
+          marker.on("add", function () {
+            marker.getElement().setAttribute("aria-label", label);
+          });
+          marker.bindTooltip(textElement(label), { direction: "top", offset: [0, -9] });
+          return marker;
+        }
       })
     };
-    ["boundary", "hotspot", "place"].forEach(function (name) {
+    ["boundary", "hotspot", "place", "walk"].forEach(function (name) {
       layers[name].addTo(map);
     });
 
@@ -111,10 +129,12 @@
     el.setAttribute("data-boundary", data.summary.boundary);
     el.setAttribute("data-hotspots", String(byLayer.hotspot.length));
     el.setAttribute("data-places", String(byLayer.place.length));
+    el.setAttribute("data-walks", String(byLayer.walk.length));
     el.setAttribute("data-state", "ready");
     document.getElementById("map-status").textContent = fmt(text.ready, {
       cells: byLayer.hotspot.length,
-      places: byLayer.place.length
+      places: byLayer.place.length,
+      walks: byLayer.walk.length
     });
   }
 
