@@ -737,40 +737,38 @@ def top_places(party: Party, n: int = 10) -> Places:
 def weekday_hour(party: Party) -> np.ndarray:
     """7 × 24 profile: exact times counted in the database, time spans spread aoristically.
 
-    One pass in SQL: incidents with an exact time are counted per stored UTC hour, spans
-    per (start, end) minute; the few thousand distinct hours then move to Swedish time in
-    numpy (``_to_local``). Django's time-zone aware Extract functions would instead call
-    Python once per row on SQLite.
+    Incidents with an exact time are counted per UTC hour in SQL; spans come as (start, end)
+    in UTC minutes. Both are whole numbers of the epoch, the cheapest thing either database
+    can compute per row; the few thousand distinct hours then move to Swedish time in numpy
+    (``_to_local``). Django's time-zone aware Extract functions would instead call Python
+    once per row on SQLite.
     """
     table = connection.ops.quote_name(Incident._meta.db_table)
     if connection.vendor == "postgresql":
-        text = "to_char({} AT TIME ZONE 'UTC', '{}')"
-        hour = text.format("occurred_from", "YYYY-MM-DD HH24")
-        start, end = (
-            text.format(c, "YYYY-MM-DD HH24:MI") for c in ("occurred_from", "occurred_to")
-        )
+        epoch = "date_part('epoch', {})::bigint"
     else:  # SQLite keeps "YYYY-MM-DD HH:MM:SS" in UTC
-        hour = "substr(occurred_from, 1, 13)"
-        start, end = "substr(occurred_from, 1, 16)", "substr(occurred_to, 1, 16)"
+        epoch = "unixepoch({})"
+    start, end = epoch.format("occurred_from"), epoch.format("occurred_to")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT CASE WHEN occurred_to IS NULL THEN {hour} ELSE {start} END, {end}, "
-            f"COUNT(*) FROM {table} WHERE party_id = %s GROUP BY 1, 2",
+            f"SELECT {start} / 3600, COUNT(*) FROM {table} "
+            "WHERE party_id = %s AND occurred_to IS NULL GROUP BY 1",
             [party.pk],
         )
-        rows = cursor.fetchall()
+        exact = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+        cursor.execute(
+            f"SELECT {start} / 60, {end} / 60 FROM {table} "
+            "WHERE party_id = %s AND occurred_to IS NOT NULL",
+            [party.pk],
+        )
+        spans = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
     matrix = np.zeros((7, 24), dtype=float)
-    exact = [(b, n) for b, e, n in rows if e is None]
-    spans = [(b, e, n) for b, e, n in rows if e is not None]
-    if exact:
-        hours = np.array([b for b, _n in exact], dtype="datetime64[m]")
-        counts = np.array([n for _b, n in exact])
-        matrix += weekday_hour_matrix(np.repeat(_to_local(hours), counts))
-    if spans:
-        counts = np.array([n for _b, _e, n in spans])
-        starts = np.repeat(np.array([b for b, _e, _n in spans], dtype="datetime64[m]"), counts)
-        ends = np.repeat(np.array([e for _b, e, _n in spans], dtype="datetime64[m]"), counts)
-        matrix += aoristic_weekday_hour(_to_local(starts), _to_local(ends))
+    if len(exact):
+        hours = (exact[:, 0] * 60).astype("datetime64[m]")
+        matrix += weekday_hour_matrix(np.repeat(_to_local(hours), exact[:, 1]))
+    if len(spans):
+        minutes = spans.astype("datetime64[m]")
+        matrix += aoristic_weekday_hour(_to_local(minutes[:, 0]), _to_local(minutes[:, 1]))
     return matrix
 
 

@@ -10,6 +10,7 @@ import json
 import re
 import zoneinfo
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -436,16 +437,13 @@ class IncidentImporter(Importer):
                 self.stream = None
 
     def _read_batches(self, reading: Reading, result: ImportResult) -> None:
-        reader = IncidentColumns(reading.positions, self.zone, categorise)
-        delimiter = delimiter_of(reading.path, reading.facts.encoding)
         first_line = reading.header_line + 1
         done = 0
-        for batch in batches(
-            reading.path, reading.facts.encoding, delimiter, reading.header_line, reading.width
-        ):
+        for batch, parsed in _parsed_ahead(reading, IncidentColumns(
+            reading.positions, self.zone, categorise
+        )):  # fmt: skip
             if done == 0:
                 _check_start(batch, reading, first_line)
-            parsed = reader.parse(batch)
             result.rows_total += batch.num_rows - int(parsed.blank.sum())
             slow: list[tuple[int, tuple]] = []
             if len(parsed.slow):
@@ -529,6 +527,34 @@ COLUMN_TYPES = {
     "offence": pa.string(), "category": pa.string(), "place": pa.string(),
     "area": pa.string(), "x": pa.float64(), "y": pa.float64(),
 }  # fmt: skip
+
+
+def _parsed_ahead(reading: Reading, reader: IncidentColumns) -> Iterator[tuple[Any, Parsed]]:
+    """The file's batches with their columnar parse, one batch ahead in a second thread.
+
+    Arrow and NumPy let go of the interpreter lock while they work, so the next batch is
+    read and parsed while this one is written: on two cores the import takes about as long
+    as the longer of the two, not their sum. The thread touches no database connection.
+    """
+    source = iter(
+        batches(
+            reading.path,
+            reading.facts.encoding,
+            delimiter_of(reading.path, reading.facts.encoding),
+            reading.header_line,
+            reading.width,
+        )
+    )
+
+    def parse_next() -> tuple[Any, Parsed] | None:
+        batch = next(source, None)
+        return None if batch is None else (batch, reader.parse(batch))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="samverkan-parse") as pool:
+        ahead = pool.submit(parse_next)
+        while (item := ahead.result()) is not None:
+            ahead = pool.submit(parse_next)
+            yield item
 
 
 def _check_start(batch: Any, reading: Reading, first_line: int) -> None:
