@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
 
-BLOCK_BYTES = 4 << 20  # about 50 000 rows of a typical export per batch
+BLOCK_BYTES = 2 << 20  # about 25 000 rows of a typical export per batch
 # What _text() would change beyond trimming: runs of spaces and any other whitespace.
 MESSY = "[\t\n\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|  "
 # Bytes that may start such whitespace in UTF-8 (control characters, U+0085/U+00A0, U+1680,

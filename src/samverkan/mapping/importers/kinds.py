@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
-import io
+import heapq
 import json
 import re
 import zoneinfo
@@ -15,16 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import psycopg.errors
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from psycopg.copy import QueuedLibpqWriter
 
 from samverkan.analysis.categories import classify
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
-from samverkan.mapping.importers import jsonstat
+from samverkan.mapping.importers import jsonstat, pgcopy
 from samverkan.mapping.importers.base import Column, Importer, ImportResult, Reading, row_issue
 from samverkan.mapping.importers.columns import (
     IncidentColumns,
@@ -278,17 +278,18 @@ class IncidentImporter(Importer):
         self.party_id = self.party.pk
         self.import_id = self.source_import.pk if self.source_import else None
         # Rows that exist already, by case number or derived key, are skipped: importing the
-        # same file twice adds nothing. Checked here rather than by the database so that
-        # PostgreSQL can take the rows with COPY straight into the table.
-        self.known: set[str] = set(
-            Incident.objects.filter(party=self.party).values_list("key", flat=True)
+        # same file twice adds nothing. SQLite skips them itself (ON CONFLICT DO NOTHING);
+        # PostgreSQL's COPY cannot, so there the keys are checked here, before it.
+        self.known: set[str] | None = (
+            set()
+            if self.sqlite
+            else set(Incident.objects.filter(party=self.party).values_list("key", flat=True))
         )
         q = connection.ops.quote_name
         self.columns_sql = ", ".join(q(n) for n in INCIDENT_COLUMNS)
         self.table = q(Incident._meta.db_table)
-        # ON CONFLICT DO NOTHING only guards against an import running at the same time.
         self.stream: Any = None  # the import's COPY on PostgreSQL while read_columns runs
-        self.copy_sql = f"COPY {self.table} ({self.columns_sql}) FROM STDIN WITH (FORMAT csv)"
+        self.copy_sql = f"COPY {self.table} ({self.columns_sql}) FROM STDIN WITH (FORMAT binary)"
         self.sql = (
             f"INSERT INTO {self.table} ({self.columns_sql}) "
             f"VALUES ({', '.join(['%s'] * len(INCIDENT_COLUMNS))}) "
@@ -380,7 +381,12 @@ class IncidentImporter(Importer):
         return None, None
 
     def _fresh(self, keys: list[str]) -> list[bool] | None:
-        """Which keys are new (None: all of them), remembering them for the rest of the file."""
+        """Which keys are new (None: all of them), remembering them for the rest of the file.
+
+        With ``known`` None every key is taken as new and the primary key has the last word
+        (see read_columns)."""
+        if self.known is None:
+            return None
         new = set(keys)
         if len(new) == len(keys) and self.known.isdisjoint(new):
             self.known |= new
@@ -392,37 +398,68 @@ class IncidentImporter(Importer):
         return keep
 
     def flush(self, batch: list[Any], result: ImportResult) -> None:
+        if self.sqlite:
+            self._insert(batch, result)
+            return
         keep = self._fresh([row[2] for row in batch])
         rows = batch if keep is None else [row for row, k in zip(batch, keep, strict=True) if k]
         self._write_rows(rows)
         result.rows_imported += len(rows)
         result.rows_skipped += len(batch) - len(rows)
 
-    def _write_rows(self, rows: list[tuple]) -> None:
+    def _insert(self, rows: list[tuple], result: ImportResult) -> None:
+        """SQLite: rows in file order; those whose key is taken (earlier in the file or by an
+        earlier import) are skipped by the unique key, so the first one stays."""
         if not rows:
             return
-        if self.sqlite:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, rows)
-            return
-        names = INCIDENT_COLUMNS
-        self._copy(pa.table(
-            [pa.array(values, type=COLUMN_TYPES[name])
-             for name, values in zip(names, zip(*rows, strict=True), strict=True)],
-            names=names,
-        ))  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, rows)
+            inserted = cursor.rowcount
+        result.rows_imported += inserted
+        result.rows_skipped += len(rows) - inserted
 
-    def _copy(self, table: pa.Table) -> None:
-        """PostgreSQL: rows as CSV written by Arrow into COPY (the import's stream, if open)."""
-        buffer = io.BytesIO()
-        pacsv.write_csv(table, buffer, write_options=pacsv.WriteOptions(include_header=False))
+    def _write_rows(self, rows: list[tuple]) -> None:
+        """PostgreSQL: rows that parse() made, through the import's COPY."""
+        if not rows:
+            return
+        self._copy([
+            pa.array(values, type=COLUMN_TYPES[name])
+            for name, values in zip(INCIDENT_COLUMNS, zip(*rows, strict=True), strict=True)
+        ])  # fmt: skip
+
+    def _copy(self, columns: list[pa.Array]) -> None:
+        """PostgreSQL: rows in binary COPY format, into the import's stream if it is open."""
+        data = pgcopy.rows(columns)
         if self.stream is not None:
-            self.stream.write(buffer.getvalue())
+            self.stream.write(data)
             return
         with connection.cursor() as cursor, cursor.cursor.copy(self.copy_sql) as copy:
-            copy.write(buffer.getvalue())
+            copy.write(pgcopy.SIGNATURE + data + pgcopy.TRAILER)
 
     def read_columns(self, reading: Reading, result: ImportResult) -> None:
+        if not self.sqlite and not self.known:
+            # The party's first incidents: rather than remember a million keys to find repeats
+            # within the file, let the primary key find them. Only if it does is the file read
+            # again, remembering its keys; repeated case numbers are rare in police exports.
+            self.known = None
+            try:
+                with transaction.atomic():
+                    self._read_all(reading, result)
+                return
+            except (psycopg.errors.UniqueViolation, IntegrityError):
+                result.rows_total = result.rows_imported = result.rows_skipped = 0
+                result.error_count = 0
+                result.errors.clear()
+                self.known = set()
+        try:
+            self._read_all(reading, result)
+        except (psycopg.errors.UniqueViolation, IntegrityError):
+            raise Bad(
+                "en annan import av händelser för parten pågick samtidigt; försök igen",
+                "another incident import for this party ran at the same time; try again",
+            ) from None
+
+    def _read_all(self, reading: Reading, result: ImportResult) -> None:
         with contextlib.ExitStack() as stack:
             if not self.sqlite:
                 # One COPY for the whole file, fed by a writer thread: the server stores one
@@ -431,8 +468,11 @@ class IncidentImporter(Importer):
                 self.stream = stack.enter_context(
                     raw.copy(self.copy_sql, writer=QueuedLibpqWriter(raw))
                 )
+                self.stream.write(pgcopy.SIGNATURE)
             try:
                 self._read_batches(reading, result)
+                if self.stream is not None:
+                    self.stream.write(pgcopy.TRAILER)
             finally:
                 self.stream = None
 
@@ -465,6 +505,14 @@ class IncidentImporter(Importer):
     ) -> None:
         """Write one batch: the columns parsed at once and the rows parse() took, in file order."""
         columns = parsed.columns
+        if self.sqlite:
+            values = self._values(columns)
+            rows = list(zip(*(values[name].to_pylist() for name in INCIDENT_COLUMNS), strict=True))
+            if slow:  # in file order, so that the first of two equal keys is the one kept
+                numbered = zip(parsed.fast.tolist(), rows, strict=True)
+                rows = [row for _i, row in heapq.merge(numbered, slow, key=lambda pair: pair[0])]
+            self._insert(rows, result)
+            return
         keys = columns["key"].to_pylist()
         if slow:  # merge by row number so that the first of two equal keys wins, as in the file
             order = sorted(
@@ -491,12 +539,17 @@ class IncidentImporter(Importer):
         result.rows_skipped += len(keep_fast) - taken + len(slow) - len(rows)
 
     def _write_columns(self, columns: dict[str, pa.Array]) -> None:
+        """PostgreSQL: the batch's columns through the import's COPY."""
+        if len(columns["key"]):
+            values = self._values(columns)
+            self._copy([values[name] for name in INCIDENT_COLUMNS])
+
+    def _values(self, columns: dict[str, pa.Array]) -> dict[str, pa.Array]:
+        """The table's columns for a batch: party and import added, times as the database
+        takes them (SQLite: Django's UTC text "2025-03-12 20:30:00"; PostgreSQL: seconds)."""
         n = len(columns["key"])
-        if not n:
-            return
-        # SQLite: Django's text form of UTC ("2025-03-12 20:30:00"); PostgreSQL: UTC marked Z.
-        stamp = pa.string() if self.sqlite else pa.timestamp("s", tz="UTC")
-        values = {
+        stamp = pa.string() if self.sqlite else pa.timestamp("s")
+        return {
             "party_id": to_arrow(np.full(n, self.party_id, dtype=np.int64), pa.int64()),
             "source_import_id": to_arrow(
                 np.full(n, self.import_id or 0, dtype=np.int64),
@@ -507,14 +560,6 @@ class IncidentImporter(Importer):
             "occurred_from": pc.cast(columns["occurred_from"], stamp),
             "occurred_to": pc.cast(columns["occurred_to"], stamp),
         } | {name: columns[name] for name in INCIDENT_COLUMNS[5:]}
-        if self.sqlite:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    self.sql,
-                    zip(*(values[name].to_pylist() for name in INCIDENT_COLUMNS), strict=True),
-                )
-        else:
-            self._copy(pa.table([values[name] for name in INCIDENT_COLUMNS], INCIDENT_COLUMNS))
 
 
 INCIDENT_COLUMNS = [
