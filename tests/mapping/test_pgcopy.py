@@ -36,9 +36,7 @@ def test_postgresql_reads_back_what_was_written(db):
         pa.array([None, 6_580_821.25]),
     ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE copied (n bigint, place text, at timestamptz, y float8)"
-        )
+        cursor.execute("CREATE TEMP TABLE copied (n bigint, place text, at timestamptz, y float8)")
         with cursor.cursor.copy("COPY copied FROM STDIN WITH (FORMAT binary)") as copy:
             copy.write(pgcopy.SIGNATURE + pgcopy.rows(columns) + pgcopy.TRAILER)
         cursor.execute("SELECT n, place, at, y FROM copied ORDER BY n")
