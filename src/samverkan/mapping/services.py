@@ -111,6 +111,11 @@ def perform_import(record: Import, progress: Any = None) -> ImportResult:
     return result
 
 
+def party_for_command(partnership_id: int, party_id: int) -> Party | None:
+    """The party named on a command line, if it belongs to the partnership named with it."""
+    return Party.objects.filter(pk=party_id, partnership=partnership_id).first()
+
+
 def import_file(
     party: Party, kind: str, path: Path, user: Any = None, source: Any = None
 ) -> tuple[Import, ImportResult]:

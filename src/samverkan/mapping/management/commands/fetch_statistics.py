@@ -11,8 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samverkan.mapping import official
 from samverkan.mapping.choices import ImportStatus
-from samverkan.mapping.services import import_file
-from samverkan.partnerships.models import Party
+from samverkan.mapping.services import import_file, party_for_command
 
 
 class Command(BaseCommand):
@@ -40,9 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--party", type=int, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        party = Party.objects.filter(
-            pk=options["party"], partnership=options["partnership"]
-        ).first()
+        party = party_for_command(options["partnership"], options["party"])
         if party is None:
             raise CommandError(
                 f"party {options['party']} is not part of partnership {options['partnership']}"

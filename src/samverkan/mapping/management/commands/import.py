@@ -9,8 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samverkan.mapping.choices import ImportStatus
 from samverkan.mapping.importers import IMPORTERS
-from samverkan.mapping.services import import_file
-from samverkan.partnerships.models import Party
+from samverkan.mapping.services import import_file, party_for_command
 
 
 class Command(BaseCommand):
@@ -30,9 +29,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        party = Party.objects.filter(
-            pk=options["party"], partnership=options["partnership"]
-        ).first()
+        party = party_for_command(options["partnership"], options["party"])
         if party is None:
             raise CommandError(
                 f"party {options['party']} is not part of partnership {options['partnership']}"
