@@ -65,3 +65,22 @@ def test_survey_with_decimal_comma_is_imported_and_bad_share_rejected(world, tmp
     bad = "Fråga;Område;År;Andel;Antal svarande\nOtrygg;Norr;2024;123;40\n"
     result = run("survey", world.ours.kommun, write(tmp_path, "t.csv", bad))
     assert result.errors[0].line == 2 and "procent" in result.errors[0].sv
+
+
+def test_a_natural_key_twice_in_one_file_names_the_first_line(world, tmp_path):
+    stats = "Kommun;Brott;År;Antal\nStockholm;Rån;2024;10\nStockholm;Cykelstöld;2024;4\n"
+    stats += "Stockholm;Rån;2024;12\n"
+    result = run("crime-stats", world.ours.kommun, write(tmp_path, "b.csv", stats))
+    assert [(e.line, e.sv) for e in result.errors] == [
+        (4, "rad 4: samma område, brott och period finns redan på rad 2")
+    ]
+    survey = "Fråga;Område;År;Andel;Antal svarande\nOtrygg;Centrum;2024;31,5;400\n"
+    survey += "Otrygg;Centrum;2024;30;380\n"
+    result = run("survey", world.ours.kommun, write(tmp_path, "t.csv", survey))
+    assert result.errors[0].en == "line 3: same question, area and year as line 2"
+    entry = {"kpi": "N07540", "municipality": "0180", "period": 2024,
+             "values": [{"gender": "T", "value": 1.0}]}  # fmt: skip
+    kolada = json.dumps({"values": [entry, entry]})
+    result = run("kolada", world.ours.kommun, write(tmp_path, "k.json", kolada))
+    assert result.errors[0].sv == "rad 2: samma nyckeltal, kommun, år och kön finns redan i post 1"
+    assert not SurveyResult.objects.filter(question="Otrygg").exists()

@@ -124,10 +124,55 @@ def categorise(offence: str) -> tuple[str, str]:
     return _CATEGORY_CACHE[offence]
 
 
-class CrimeStatsImporter(Importer):
+class KeyedImporter(Importer):
+    """An importer whose records have a natural key within the party.
+
+    A key twice in one file is a bad row that names the first one; a key the party has
+    already (an earlier import) is skipped, so importing the same file twice adds nothing.
+    """
+
+    model: type[Any]
+    key_fields: tuple[str, ...] = ()
+    twice_sv = "samma {what} finns redan på rad {line}"
+    twice_en = "same {what_en} as line {line}"
+    what = what_en = ""
+
+    def prepare(self) -> None:
+        self.seen: dict[tuple, int] = {}
+        self.existing = set(
+            self.model.objects.filter(party=self.party).values_list(*self.key_fields)
+        )
+        self.skipped = 0
+
+    def is_new(self, key: tuple, line: int) -> bool:
+        """False for a key the party has; Bad for a key seen earlier in this file."""
+        if key in self.seen:
+            first = self.seen[key]
+            raise Bad(
+                self.twice_sv.format(what=self.what, line=first),
+                self.twice_en.format(what_en=self.what_en, line=first),
+            )
+        self.seen[key] = line
+        if key in self.existing:
+            self.skipped += 1
+            return False
+        return True
+
+    def flush(self, batch: list[Any], result: ImportResult) -> None:
+        self.model.objects.bulk_create(batch, batch_size=5000)
+        result.rows_imported += len(batch)
+
+    def finish(self, result: ImportResult) -> None:
+        result.rows_skipped = self.skipped
+
+
+class CrimeStatsImporter(KeyedImporter):
     """Reported offences per area, offence and period, long or wide (years as columns)."""
 
     kind = "crime-stats"
+    model = CrimeStatistic
+    key_fields = ("area", "offence", "year", "quarter", "month")
+    what, what_en = "område, brott och period", "area, offence and period"
     columns = (
         Column("area", "Område/kommun", ("område", "kommun", "region", "kommundel", "stadsdel",
                                         "area", "municipality"), True),
@@ -160,15 +205,6 @@ class CrimeStatsImporter(Importer):
             found["year"] = found["count"] = next(iter(self.year_columns.values()))
         return found
 
-    def prepare(self) -> None:
-        self.seen: dict[tuple, int] = {}
-        self.existing = {
-            (a, o, y, q, m)
-            for a, o, y, q, m in CrimeStatistic.objects.filter(party=self.party).values_list(
-                "area", "offence", "year", "quarter", "month"
-            )
-        }
-
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         code, area = _area(cells["area"])
         offence = _text(cells["offence"])
@@ -196,15 +232,7 @@ class CrimeStatsImporter(Importer):
         group, interpretation = categorise(offence)
         records = []
         for year, quarter, month, count in entries:
-            key = (area, offence, year, quarter, month)
-            if key in self.seen:
-                raise Bad(
-                    f"samma område, brott och period finns redan på rad {self.seen[key]}",
-                    f"same area, offence and period as line {self.seen[key]}",
-                )
-            self.seen[key] = line
-            if key in self.existing:
-                self.skipped = getattr(self, "skipped", 0) + 1
+            if not self.is_new((area, offence, year, quarter, month), line):
                 continue
             records.append(
                 CrimeStatistic(
@@ -223,13 +251,6 @@ class CrimeStatsImporter(Importer):
                 )
             )
         return records
-
-    def flush(self, batch: list[Any], result: ImportResult) -> None:
-        CrimeStatistic.objects.bulk_create(batch, batch_size=5000)
-        result.rows_imported += len(batch)
-
-    def finish(self, result: ImportResult) -> None:
-        result.rows_skipped = getattr(self, "skipped", 0)
 
 
 SWEDEN_EASTING = (180_000.0, 1_000_000.0)
@@ -680,10 +701,13 @@ class PopulationImporter(Importer):
         result.rows_skipped = len(self.totals) - len(new)
 
 
-class SurveyImporter(Importer):
+class SurveyImporter(KeyedImporter):
     """Results of a safety survey: question, area, year, share (per cent) and n."""
 
     kind = "survey"
+    model = SurveyResult
+    key_fields = ("question", "area", "year")
+    what, what_en = "fråga, område och år", "question, area and year"
     columns = (
         Column("question", "Fråga", ("fråga", "påstående", "question"), True),
         Column("area", "Område", ("område", "kommun", "stadsdel", "area"), True),
@@ -691,13 +715,6 @@ class SurveyImporter(Importer):
         Column("share", "Andel (%)", ("andel", "andel procent", "procent", "share"), True),
         Column("n", "Antal svarande", ("antal svarande", "svarande", "n", "antal"), True),
     )
-
-    def prepare(self) -> None:
-        self.seen: dict[tuple, int] = {}
-        self.existing = set(
-            SurveyResult.objects.filter(party=self.party).values_list("question", "area", "year")
-        )
-        self.skipped = 0
 
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         question = _text(cells["question"])[:300]
@@ -712,15 +729,7 @@ class SurveyImporter(Importer):
                 f"share {share} must be a percentage, 0-100",
             )
         n = parse_count(cells["n"], "antalet svarande", "number of respondents")
-        key = (question, area, year)
-        if key in self.seen:
-            raise Bad(
-                f"samma fråga, område och år finns redan på rad {self.seen[key]}",
-                f"same question, area and year as line {self.seen[key]}",
-            )
-        self.seen[key] = line
-        if key in self.existing:
-            self.skipped += 1
+        if not self.is_new((question, area, year), line):
             return ()
         return (
             SurveyResult(
@@ -734,21 +743,19 @@ class SurveyImporter(Importer):
             ),
         )
 
-    def flush(self, batch: list[Any], result: ImportResult) -> None:
-        SurveyResult.objects.bulk_create(batch, batch_size=5000)
-        result.rows_imported += len(batch)
 
-    def finish(self, result: ImportResult) -> None:
-        result.rows_skipped = self.skipped
-
-
-class KoladaImporter(Importer):
+class KoladaImporter(KeyedImporter):
     """Key figures as Kolada's API (v2) returns them: one entry per kpi, municipality, period.
 
     Entries are numbered from 1 in the order of the file; errors name the entry.
     """
 
     kind = "kolada"
+    model = KeyFigure
+    key_fields = ("kpi", "municipality_code", "year", "gender")
+    what, what_en = "nyckeltal, kommun, år och kön", "kpi, municipality, year and gender"
+    twice_sv = "samma {what} finns redan i post {line}"
+    twice_en = "same {what_en} as entry {line}"
     columns = (
         Column("kpi", "Nyckeltal", ("kpi",), True),
         Column("municipality", "Kommun", ("municipality",), True),
@@ -791,15 +798,6 @@ class KoladaImporter(Importer):
                     ],
                 )
 
-    def prepare(self) -> None:
-        self.existing = set(
-            KeyFigure.objects.filter(party=self.party).values_list(
-                "kpi", "municipality_code", "year", "gender"
-            )
-        )
-        self.seen: set[tuple] = set()
-        self.skipped = 0
-
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         kpi = _text(cells["kpi"])
         if not kpi:
@@ -819,13 +817,7 @@ class KoladaImporter(Importer):
         value = None
         if cells["value"] is not None:
             value = parse_float(cells["value"], "värdet", "value")
-        key = (kpi, code, year, gender)
-        if key in self.seen:
-            raise Bad("samma nyckeltal, kommun, år och kön finns två gånger",
-                      "the same kpi, municipality, year and gender appears twice")  # fmt: skip
-        self.seen.add(key)
-        if key in self.existing:
-            self.skipped += 1
+        if not self.is_new((kpi, code, year, gender), line):
             return ()
         return (
             KeyFigure(
@@ -838,13 +830,6 @@ class KoladaImporter(Importer):
                 value=value,
             ),
         )
-
-    def flush(self, batch: list[Any], result: ImportResult) -> None:
-        KeyFigure.objects.bulk_create(batch, batch_size=5000)
-        result.rows_imported += len(batch)
-
-    def finish(self, result: ImportResult) -> None:
-        result.rows_skipped = self.skipped
 
 
 IMPORTERS: dict[str, type[Importer]] = {
