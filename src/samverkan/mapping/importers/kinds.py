@@ -534,6 +534,11 @@ class IncidentImporter(Importer):
                 rows = [row for _i, row in heapq.merge(numbered, slow, key=lambda pair: pair[0])]
             self._insert(rows, result)
             return
+        if self.known is None:  # the primary key finds repeats (read_columns)
+            self._write_columns(columns)
+            self._write_rows([record for _i, record in slow])
+            result.rows_imported += len(columns["key"]) + len(slow)
+            return
         keys = columns["key"].to_pylist()
         if slow:  # merge by row number so that the first of two equal keys wins, as in the file
             order = sorted(
