@@ -7,6 +7,8 @@ Prints one line per figure: ``name: ratio R (ours X s, floor Y s)``.
 - import_sqlite: our validating import vs a bare ``executemany`` of the same rows (SQLite).
 - import_postgres_copy: our import vs PostgreSQL ``COPY`` of the file into a bare table
   (only when DATABASE_URL points at PostgreSQL).
+- import_postgres_keyed_table: our import vs a binary ``COPY`` of the rows it stored into an
+  empty table with the same key: the server's own share, for context.
 - dashboard: our aggregations (category × year, weekday × hour, top places) vs hand-written
   SQL GROUP BY on the same table.
 - gi_star_100k: analysis.hotspots.gi_star on 100 000 points vs esda.G_Local called directly.
@@ -111,6 +113,26 @@ def main() -> None:
                 while chunk := fh.read(1 << 20):
                     copy.write(chunk)
         line("import_postgres_copy", ours, time.perf_counter() - start)
+        # Context, not a target: the database's own share. The rows we stored, already valid,
+        # as binary COPY into an empty table with the same key: what inserting them costs the
+        # server, which no importer can go below.
+        table = q(Incident._meta.db_table)
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            cursor.execute("DROP TABLE IF EXISTS bench_keyed")
+            cursor.execute(f"CREATE TABLE bench_keyed (LIKE {table} INCLUDING ALL)")
+            dump = bytearray()
+            with raw.copy(
+                f"COPY (SELECT * FROM {table} WHERE party_id = %s) TO STDOUT (FORMAT binary)",
+                [party.pk],
+            ) as copy:
+                for chunk in copy:
+                    dump += chunk
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            with cursor.cursor.copy("COPY bench_keyed FROM STDIN (FORMAT binary)") as copy:
+                copy.write(bytes(dump))
+        line("import_postgres_keyed_table", ours, time.perf_counter() - start)
     else:
         start = time.perf_counter()
         with (
