@@ -229,7 +229,7 @@ def run_import(
     try:
         with transaction.atomic():
             importer.prepare()
-            if not _read_columns(importer, reading, stream, result):
+            if not _read_columns(importer, reading, result):
                 _read_rows(importer, reading, stream, result)
             if not result.error_count:
                 importer.finish(result)
@@ -281,9 +281,7 @@ def row_issue(line: int, exc: Bad) -> Issue:
     return Issue(line, f"rad {line}: {exc.sv}", f"line {line}: {exc.en}")
 
 
-def _read_columns(
-    importer: Importer, reading: Reading, stream: Iterator[Row], result: ImportResult
-) -> bool:
+def _read_columns(importer: Importer, reading: Reading, result: ImportResult) -> bool:
     """Try the importer's columnar reader; False (with nothing kept) if the file needs rows."""
     if reading.facts.is_xlsx or not importer.columnar:
         return False

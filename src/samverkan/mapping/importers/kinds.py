@@ -302,7 +302,7 @@ class IncidentImporter(Importer):
         # same file twice adds nothing. SQLite skips them itself (ON CONFLICT DO NOTHING);
         # PostgreSQL's COPY cannot, so there the keys are checked here, before it.
         self.known: set[str] | None = (
-            set()
+            None
             if self.sqlite
             else set(Incident.objects.filter(party=self.party).values_list("key", flat=True))
         )
