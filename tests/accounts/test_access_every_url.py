@@ -12,7 +12,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from samverkan.accounts.models import Membership
 
-ACCESS_LEVELS = {"public", "user", "view", "edit", "manage", "approve", "party_view", "party_edit"}
+ACCESS_LEVELS = {
+    "public",
+    "user",
+    "view",
+    "edit",
+    "manage",
+    "approve",
+    "party_view",
+    "party_edit",
+    "job",
+}
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin has its own staff-only permission system
 
 
@@ -59,6 +69,10 @@ def files(world):
     for w in (world.ours, world.foreign):
         w.decision.attachment.save("beslut.pdf", ContentFile(b"%PDF-1.4 test"))
         w.job.output.save("export.json", ContentFile(b"{}"))
+    # A job belongs to whoever started it: alice started the export in our partnership.
+    files_job = world.ours.job
+    files_job.created_by = world.alice
+    files_job.save(update_fields=["created_by"])
     return world
 
 
@@ -118,10 +132,12 @@ def test_each_role_gets_what_its_role_allows(client, files, name, pattern, role_
         # the police party and must not even learn that it exists.
         "party_view": role_user != "bob",
         "party_edit": role_user == "alice",
+        # A job's page and file are its starter's (an export's content is theirs to pass on).
+        "job": role_user == "alice",
     }[level]
     before = Membership.objects.count()
     get = client.get(url)
-    if level.startswith("party_") and role_user == "bob":
+    if (level.startswith("party_") and role_user == "bob") or (level == "job" and not allowed):
         assert get.status_code == 404, f"bob GET {url}: {get.status_code}"
         assert client.post(url, {}).status_code == 404
     elif allowed:

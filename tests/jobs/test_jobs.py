@@ -47,6 +47,8 @@ def test_enqueue_refuses_unknown_job_name(db):
 
 
 def test_job_progress_partial_for_htmx(client, world):
+    world.ours.job.created_by = world.carol
+    world.ours.job.save(update_fields=["created_by"])
     client.force_login(world.carol)
     url = reverse(
         "jobs:detail", kwargs={"pk": world.ours.partnership.pk, "job_id": world.ours.job.pk}
@@ -86,7 +88,9 @@ def test_progress_inside_a_transaction_is_visible_to_others(world):
 
 def test_progress_page_shows_live_progress_of_a_running_job(client, world):
     job = world.ours.job
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=1)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, progress=1, created_by=world.carol
+    )
     client.force_login(world.carol)
     url = reverse("jobs:detail", kwargs={"pk": world.ours.partnership.pk, "job_id": job.pk})
     with registry._live_lock:

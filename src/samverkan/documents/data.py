@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from samverkan.accounts import access
 from samverkan.analysis.suppression import MARKER, suppress
 from samverkan.documents import charts
 from samverkan.documents.structure import (
@@ -65,7 +66,7 @@ def _may_see(item: Cause | Measure, user: Any, edition: str) -> bool:
         return False
     if user is None:
         return True
-    return item.allowed_parties.filter(memberships__user=user).exists()
+    return access.may_see_item(user, item)
 
 
 def _holder(item: Cause | Measure) -> str:

@@ -36,7 +36,9 @@ def _measure(request: HttpRequest, partnership: Partnership, measure_id: int) ->
 def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     visible = Measure.objects.visible_to(request.user).filter(partnership=partnership)
     states = services.measure_states(partnership, timezone.localdate(), visible)
-    open_items = ActionItem.objects.filter(meeting__partnership=partnership, done=False)
+    open_items = ActionItem.objects.visible_to(request.user).filter(
+        meeting__partnership=partnership, done=False
+    )
     return render(
         request,
         "implementation/home.html",
@@ -137,7 +139,7 @@ def action_item_create(
 def action_item_done(
     request: HttpRequest, partnership: Partnership, action_id: int
 ) -> HttpResponse:
-    item = access.scoped(ActionItem.objects.all(), partnership, action_id)
+    item = access.scoped(ActionItem.objects.visible_to(request.user), partnership, action_id)
     item.done = not item.done
     item.save(update_fields=["done"])
     messages.success(

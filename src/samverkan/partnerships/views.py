@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts import access
 from samverkan.accounts.decorators import partnership_view, user_view
-from samverkan.accounts.models import AuditEntry, Membership
+from samverkan.accounts.models import Membership
+from samverkan.implementation.models import ActionItem
 from samverkan.jobs.registry import enqueue
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
@@ -336,6 +337,10 @@ def meeting_detail(request: HttpRequest, partnership: Partnership, meeting_id: i
             "meeting": meeting,
             "attendees": meeting.attendees.select_related("party__organisation"),
             "decisions": meeting.decisions.all(),
+            # A task tied to a confidential measure is shown only to those who may see it.
+            "action_items": ActionItem.objects.visible_to(request.user)
+            .filter(meeting=meeting)
+            .select_related("measure"),
         },
     )
 
@@ -480,21 +485,13 @@ def member_remove(
 
 @partnership_view()
 def history(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    own = set(access.private_parties_for(request.user, partnership).values_list("pk", flat=True))
-    entries = AuditEntry.objects.filter(partnership=partnership).filter(
-        Q(party__isnull=True) | Q(party__in=own)
-    )
+    entries = access.history_for(request.user, partnership)
     model = request.GET.get("model", "")
     object_id = request.GET.get("object", "")
     if model and object_id:
         entries = entries.filter(model_label=model, object_id=object_id)
-    shown = []
-    for entry in entries.select_related("user")[:300]:
-        if entry.is_restricted_for(own):
-            # A confidential item: say that it changed, not what it says.
-            entry.object_repr = _("Uppgift under sekretess")
-            entry.changes = {}
-        shown.append(entry)
+    # A confidential item, or anything derived from one: say that it changed, not what it says.
+    shown = access.mask_history(request.user, partnership, entries.select_related("user")[:300])
     return render(
         request,
         "partnerships/history.html",

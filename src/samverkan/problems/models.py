@@ -139,9 +139,9 @@ class GlossaryTerm(Versioned):
 class ConfidentialQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> ConfidentialQuerySet:
         """Hide confidential items from users outside the parties allowed to see them."""
-        return self.filter(
-            models.Q(confidential=False) | models.Q(allowed_parties__memberships__user=user)
-        ).distinct()
+        from samverkan.accounts.access import confidential_q
+
+        return self.filter(confidential_q(user)).distinct()
 
 
 class Confidential(models.Model):
