@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from samverkan.accounts import access
-from samverkan.analysis.suppression import MARKER, suppress
+from samverkan.analysis.suppression import disclosive
 from samverkan.documents import charts
 from samverkan.documents.structure import (
     BulletList,
@@ -604,6 +604,7 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
         )
     effect = doc.section("Effektuppföljning")
     evaluations = EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
+    threshold = settings.SMALL_COUNT_THRESHOLD
     for ev in evaluations:
         result = follow.evaluate(ev)
         sub = effect.sub(f"{ev.indicator}, {ev.treated_area}")
@@ -614,6 +615,19 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
                 "note",
             )
         )
+        if edition == PUBLIC and disclosive(*follow.counts_of(ev), threshold=threshold):
+            # Every figure here (the counts, the change, the estimates and their readings)
+            # would give a small count back: the public edition says only that.
+            sub.add(
+                Paragraph(
+                    f"Antalen i jämförelsen är så små (under {threshold}) att de inte redovisas "
+                    "i den offentliga versionen, och inte heller förändringen eller de "
+                    "statistiska skattningarna, eftersom antalen kan räknas fram ur dem. "
+                    "Resultatet finns i den interna versionen.",
+                    "note",
+                )
+            )
+            continue
         labels = [f"{ev.treated_area} {ev.period_before}", f"{ev.treated_area} {ev.period_after}"]
         values = [ev.treated_before, ev.treated_after]
         if ev.has_control():
@@ -626,6 +640,7 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
             _count_chart(
                 Counter(dict(zip(labels, values, strict=True))),
                 edition,
+                sensitive=True,
                 caption=f"{ev.indicator} före och efter",
                 source=ev.source or "Källa: effektuppföljningen i Samverkan",
                 axis_label="Antal",
@@ -655,14 +670,16 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
     return doc
 
 
-def _count_chart(counts: Counter, edition: str, **chart: str) -> Chart | Paragraph:
-    """A bar chart of counts; the public edition shows no count below the threshold."""
+def _count_chart(
+    counts: Counter, edition: str, *, sensitive: bool = False, **chart: str
+) -> Chart | Paragraph:
+    """A bar chart of counts. Counts of people or events (``sensitive``) below the threshold
+    are not shown in the public edition; counts of the partnership's own causes and measures
+    point out nobody and are always shown."""
     if not counts:
         return Paragraph("Inga uppgifter ännu.", "note")
     threshold = settings.SMALL_COUNT_THRESHOLD
-    if edition == PUBLIC and any(
-        suppress(v, threshold=threshold) == MARKER for v in counts.values()
-    ):
+    if sensitive and edition == PUBLIC and disclosive(*counts.values(), threshold=threshold):
         return Paragraph(
             f"{chart['caption']}: antal under {threshold} redovisas inte i den offentliga "
             "versionen.",

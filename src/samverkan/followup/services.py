@@ -47,6 +47,21 @@ def _interpretation(ev: EffectEvaluation) -> str | None:
     return POLICE_INITIATED if ev.interpretation == Interpretation.POLICE_INITIATED else None
 
 
+def counts_of(ev: EffectEvaluation) -> list[int | None]:
+    """Every count an evaluation's figures are computed from (for small-count suppression)."""
+    return [
+        ev.treated_before,
+        ev.treated_after,
+        ev.control_before,
+        ev.control_after,
+        ev.buffer_before,
+        ev.buffer_after,
+        # A share of four respondents tells what each of them answered.
+        ev.survey_before_n,
+        ev.survey_after_n,
+    ]
+
+
 def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
     """Run the tests that the evaluation's data allow, each with its reading and caveats."""
     before, after = ev.treated_before, ev.treated_after

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from samverkan.analysis.suppression import disclosive, shown
 from samverkan.mapping import stats
 from samverkan.mapping.choices import ImportStatus, ReportStatus
 from samverkan.mapping.importers import ImportResult, importer_for, run_import
@@ -165,9 +166,16 @@ def _draft_text(party: Party) -> str:
         rising = [c for c in changes if c.change > 0 and c.current >= threshold]
         if rising:
             top = rising[:3]
+            # A change in per cent from a suppressed count gives that count back.
             listing = "; ".join(
                 f"{c.category.lower()} från {_shown(c.previous, threshold)} till "
-                f"{_num(c.current)}" + (f" ({_pct(c.percent)})" if c.percent is not None else "")
+                f"{_num(c.current)}"
+                + (
+                    f" ({_pct(c.percent)})"
+                    if c.percent is not None
+                    and not disclosive(c.previous, c.current, threshold=threshold)
+                    else ""
+                )
                 for c in top
             )
             period = f" ({changes[0].period})" if changes[0].period else ""
@@ -183,7 +191,8 @@ def _draft_text(party: Party) -> str:
                 f"{_shown(c.current, threshold)}."
             )
         rates = stats.rates_by_year(party)
-        if rates:
+        # A rate printed with its population is the count again: none from a small count.
+        if rates and not disclosive(rates[-1].count, threshold=threshold):
             rate = rates[-1]
             parts.append(
                 f"Det motsvarar {_num(round(rate.rate, 1))} anmälda brott per 100 000 invånare "
@@ -368,7 +377,7 @@ def comparison_sentences(comparison: stats.Comparison, threshold: int) -> list[s
 
 
 def _shown(value: float, threshold: int) -> str:
-    return f"färre än {threshold}" if 0 < value < threshold else _num(value)
+    return shown(value, threshold, _num)
 
 
 def _pct(value: float) -> str:
