@@ -497,10 +497,14 @@ def _decision_block(doc: Document, partnership: Partnership, kind: str) -> None:
 
 
 def medborgarlofte(partnership: Partnership, edition: str, user: Any) -> Document:
-    """A short public promise, in plain language, drawn from the agreement's measures.
+    """The promises to residents, in the public wording the partnership chose for them.
 
-    Whatever the edition, confidential measures are left out: the promise is read by residents.
+    Nothing here is generated from the measures: a measure's title is working language and may
+    describe police operations. Each promise gives its period, who stands behind it, how
+    residents can follow it and where they can give feedback. Both editions read the same.
     """
+    from samverkan.problems.models import CitizenPromise
+
     doc = _base(
         "medborgarlofte",
         partnership,
@@ -508,33 +512,52 @@ def medborgarlofte(partnership: Partnership, edition: str, user: Any) -> Documen
         f"från {partnership.police_area} och {partnership.municipality}",
     )
     doc.toc = False
+    promises = list(
+        CitizenPromise.objects.filter(partnership=partnership).prefetch_related(
+            "parties__organisation"
+        )
+    )
     problems = _prioritised(partnership)
     topic = ", ".join(p.title.lower() for p in problems) or "tryggheten i kommunen"
     doc.section(
         "Det här har vi sett",
         Paragraph(
             "Polisen och kommunen har tillsammans gått igenom läget och kommit fram till att "
-            "vi ska "
-            f"arbeta särskilt med {topic}."
+            f"vi ska arbeta särskilt med {topic}."
         ),
     )
-    promises = [m for m in _measures(partnership) if not m.confidential]
-    doc.section(
-        "Det här lovar vi",
-        BulletList(
-            tuple(f"{m.title} (ansvarig: {m.responsible_party})" for m in promises) or ("–",)
-        ),
-    )
-    doc.section(
-        "Så får du veta hur det går",
-        Paragraph(
-            "Vi följer upp löftet och berättar om resultatet när perioden är slut. "
-            "Hör gärna av dig "
-            "till kommunen eller polisen med synpunkter."
-        ),
-    )
+    if not promises:
+        doc.section(
+            "Det här lovar vi",
+            Paragraph(
+                "Inga löften är formulerade ännu. Skriv dem under Steg 3, Medborgarlöften.",
+                "note",
+            ),
+        )
+        return doc
+    section = doc.section("Det här lovar vi")
+    for number, promise in enumerate(promises, start=1):
+        behind = _and_list([str(p) for p in promise.parties.all()])
+        section.sub(
+            f"Löfte {number}",
+            *[Paragraph(t) for t in promise.wording.split("\n\n") if t.strip()],
+            Paragraph(
+                f"Gäller {_date(promise.starts_on)} – {_date(promise.ends_on)}. "
+                f"Bakom löftet står {behind}.",
+                "note",
+            ),
+            Paragraph(f"Så får du veta hur det går: {promise.follow_up}"),
+            Paragraph(f"Synpunkter: {promise.feedback}"),
+        )
     doc.section("Underskrifter", Signatures(_signers(partnership), f"{doc.date}"))
     return doc
+
+
+def _and_list(names: list[str]) -> str:
+    """ "A", "A och B", "A, B och C"."""
+    if len(names) <= 1:
+        return "".join(names) or "–"
+    return f"{', '.join(names[:-1])} och {names[-1]}"
 
 
 # ---- uppföljningsrapport ----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +20,15 @@ from samverkan.partnerships.choices import DecisionKind
 from samverkan.partnerships.models import Decision, Partnership
 from samverkan.problems import forms, library, services
 from samverkan.problems.choices import ProblemStatus
-from samverkan.problems.models import CRITERIA, Cause, GlossaryTerm, Goal, Measure, Problem
+from samverkan.problems.models import (
+    CRITERIA,
+    Cause,
+    CitizenPromise,
+    GlossaryTerm,
+    Goal,
+    Measure,
+    Problem,
+)
 from samverkan.process import checklists
 
 
@@ -503,3 +512,51 @@ def measure_library(request: HttpRequest, partnership: Partnership) -> HttpRespo
 def traceability(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     trace = services.traceability(partnership, request.user)
     return render(request, "problems/traceability.html", _ctx(request, partnership, trace=trace))
+
+
+# ---- citizen promises (medborgarlöften) -------------------------------------------------------
+
+
+@partnership_view()
+def promise_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    promises = partnership.citizen_promises.prefetch_related(
+        "parties__organisation",
+        # A measure that became confidential after it was tied to a promise stays hidden.
+        Prefetch("measures", queryset=Measure.objects.visible_to(request.user)),
+    )
+    return render(request, "problems/promises.html", _ctx(request, partnership, promises=promises))
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def promise_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.CitizenPromiseForm(request.POST or None, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Nytt medborgarlöfte"),
+        success_url=_url("promises", partnership),
+        success_message=_("Löftet är sparat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def promise_edit(request: HttpRequest, partnership: Partnership, promise_id: int) -> HttpResponse:
+    promise = access.scoped(CitizenPromise.objects.all(), partnership, promise_id)
+    form = forms.CitizenPromiseForm(request.POST or None, instance=promise, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra medborgarlöfte"),
+        success_url=_url("promises", partnership),
+        success_message=_("Löftet är sparat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("POST",))
+def promise_delete(request: HttpRequest, partnership: Partnership, promise_id: int) -> HttpResponse:
+    promise = access.scoped(CitizenPromise.objects.all(), partnership, promise_id)
+    promise.delete()
+    messages.success(request, _("Löftet är borttaget."))
+    return htmx.redirect(request, _url("promises", partnership))
