@@ -73,7 +73,7 @@ def can_confirm(user: Any, partnership: Partnership) -> bool:
 
 
 def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partnership:
-    """Fetch a partnership for ``action`` ("view", "edit", "manage" or "approve").
+    """Fetch a partnership for ``action`` ("view", "edit", "manage", "approve" or "confirm").
 
     Raises Http404 for outsiders and PermissionDenied for members who lack the right.
     """
@@ -85,6 +85,7 @@ def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partners
         "edit": lambda: can_edit(user, partnership),
         "manage": lambda: can_manage(user, partnership),
         "approve": lambda: can_approve(user, partnership),
+        "confirm": lambda: can_confirm(user, partnership),
     }[action]
     if not allowed():
         raise PermissionDenied("Din roll i samverkan ger inte rätt att göra detta.")

@@ -31,6 +31,13 @@ class Finding:
     source: str
     figures: list[tuple[str, str]]
     reading: list[str]
+    # What kind of test this is, for the code (the method's name is for readers).
+    key: str = ""
+
+
+# Tests on counts of reported offences in the treated area itself: their reading needs the
+# caveat that reporting, not only crime, may have changed.
+_COUNT_TESTS = frozenset({"e_test", "wdd"})
 
 
 @dataclass
@@ -84,6 +91,7 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                     p_value, after, before, alpha=alpha, interpretation=interpretation
                 )
                 + _regression_note(ev),
+                key="e_test",
             )
         )
     if ev.has_control():
@@ -117,6 +125,7 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                     interpretation=interpretation,
                     selected_for_high_level=ev.selected_for_high_level,
                 ),
+                key="wdd",
             )
         )
         if min(counts) > 0:
@@ -156,7 +165,7 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
     if ev.survey_before is not None and ev.survey_after is not None:
         result.findings.append(_survey(ev, alpha))
     for finding in result.findings:
-        if REPORTING_CAVEAT not in finding.reading and finding.method.startswith(("Samma", "Jäm")):
+        if REPORTING_CAVEAT not in finding.reading and finding.key in _COUNT_TESTS:
             finding.reading.append(REPORTING_CAVEAT)
     return result
 

@@ -94,15 +94,7 @@ def activity_create(
     form = forms.ActivityForm(request.POST or None, measure=measure)
 
     def save(form: forms.ActivityForm) -> object:
-        entry = form.save(commit=False)
-        entry.created_by = request.user
-        entry.save()
-        progress = progress_for(measure)
-        if progress.status == "planned":
-            # Logging work on a planned measure means it has started.
-            progress.status, progress.started_on = "started", entry.date
-            progress.save(update_fields=["status", "started_on", "version"])
-        return entry
+        return services.log_activity(form.save(commit=False), request.user)
 
     return form_page(
         request,

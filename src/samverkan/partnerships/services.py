@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from samverkan.accounts.choices import Role
 from samverkan.accounts.models import Membership, Organisation, User
@@ -52,11 +53,11 @@ def create_partnership(
 # The handbook (p. 33) advises finishing the problem phases before the budget process so the
 # measures can be financed.
 _BUDGET_STEPS: tuple[tuple[int, int, str, int | None], ...] = (
-    (2, 15, "Budgetdirektiv för nästa år beslutas", None),
-    (3, 31, "Gemensam problembild klar (steg 3) för att hinna in i budgetarbetet", 3),
-    (4, 30, "Nämndernas budgetunderlag lämnas", None),
-    (6, 15, "Kommunfullmäktige beslutar om budget och mål", None),
-    (11, 30, "Nämndernas verksamhetsplaner med åtgärderna beslutas", 4),
+    (2, 15, gettext_noop("Budgetdirektiv för nästa år beslutas"), None),
+    (3, 31, gettext_noop("Gemensam problembild klar (steg 3) för att hinna in i budgetarbetet"), 3),
+    (4, 30, gettext_noop("Nämndernas budgetunderlag lämnas"), None),
+    (6, 15, gettext_noop("Kommunfullmäktige beslutar om budget och mål"), None),
+    (11, 30, gettext_noop("Nämndernas verksamhetsplaner med åtgärderna beslutas"), 4),
 )
 
 
@@ -66,15 +67,16 @@ def add_budget_process(partnership: Partnership, year: int) -> list[Milestone]:
     created = []
     for month, day, title, step in _BUDGET_STEPS:
         date = datetime.date(year, month, day)
-        title_sv = _(title)
-        exists = partnership.milestones.filter(date=date, title=title_sv).exists()
+        kind = MilestoneKind.BUDGET if step is None else MilestoneKind.STEP
+        # Known by date, kind and step: never by its title, which is in the user's language.
+        exists = partnership.milestones.filter(date=date, kind=kind, step=step).exists()
         if not exists:
             created.append(
                 Milestone.objects.create(
                     partnership=partnership,
                     date=date,
-                    title=title_sv,
-                    kind=MilestoneKind.BUDGET if step is None else MilestoneKind.STEP,
+                    title=_(title),
+                    kind=kind,
                     step=step,
                 )
             )

@@ -93,7 +93,7 @@ def load(partnership: Partnership, data: dict[str, Any], year: int) -> None:
     )
     Decision.objects.create(
         partnership=partnership,
-        kind=DecisionKind.OTHER,
+        kind=DecisionKind.PRIORITISATION,
         title=f"Prioritering: {problem.title}",
         body="Styrgruppen",
         decided_on=datetime.date(year, 4, 22),

@@ -4,7 +4,6 @@ and the traceability view. Confidential causes and measures go through ``visible
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +18,6 @@ from samverkan.lib.views import form_page
 from samverkan.partnerships.choices import DecisionKind
 from samverkan.partnerships.models import Decision, Partnership
 from samverkan.problems import forms, library, services
-from samverkan.problems.choices import ProblemStatus
 from samverkan.problems.models import (
     CRITERIA,
     Cause,
@@ -156,19 +154,13 @@ def picture_import(request: HttpRequest, partnership: Partnership) -> HttpRespon
     return htmx.redirect(request, _url("picture", partnership))
 
 
-@partnership_view(methods=("POST",))
+@partnership_view("confirm", methods=("POST",))
 def picture_confirm(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    if not access.can_confirm(request.user, partnership):
-        raise PermissionDenied(_("Din roll ger inte rätt att bekräfta problembilden."))
-    pic = services.picture_for(partnership)
-    parties = partnership.signatories().filter(memberships__user=request.user).distinct()
-    if not parties:
-        raise PermissionDenied(_("Bara signerande parter bekräftar problembilden."))
-    if not pic.text.strip():
-        messages.error(request, _("Problembilden är tom: skriv den innan den bekräftas."))
+    try:
+        parties = services.confirm_for(services.picture_for(partnership), request.user)
+    except services.NothingToConfirm as refusal:
+        messages.error(request, str(refusal))
     else:
-        for party in parties:
-            services.confirm(pic, party, request.user)
         messages.success(
             request,
             _("Problembilden är bekräftad för %(party)s.")
@@ -229,7 +221,7 @@ def glossary_seed(request: HttpRequest, partnership: Partnership) -> HttpRespons
 @partnership_view()
 def prioritisation(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     weights = services.weights_for(partnership)
-    decisions = partnership.decisions.filter(title__startswith=_("Prioritering"))
+    decisions = partnership.decisions.filter(kind=DecisionKind.PRIORITISATION)
     return render(
         request,
         "problems/prioritisation.html",
@@ -265,22 +257,13 @@ def prioritisation_decide(request: HttpRequest, partnership: Partnership) -> Htt
     form = forms.PrioritisationDecisionForm(request.POST or None, partnership=partnership)
 
     def save(form: forms.PrioritisationDecisionForm) -> Decision:
-        chosen = form.cleaned_data["problems"]
-        with transaction.atomic():
-            for problem in partnership.problems.all():
-                status = ProblemStatus.PRIORITISED if problem in chosen else ProblemStatus.SET_ASIDE
-                if problem.status != status:
-                    problem.status = status
-                    problem.save(update_fields=["status"])
-            return Decision.objects.create(
-                partnership=partnership,
-                kind=DecisionKind.OTHER,
-                title=_("Prioritering: %(problems)s")
-                % {"problems": ", ".join(p.title for p in chosen)},
-                body=form.cleaned_data["body"],
-                decided_on=form.cleaned_data["decided_on"],
-                text=form.cleaned_data["text"],
-            )
+        return services.decide_prioritisation(
+            partnership,
+            form.cleaned_data["problems"],
+            body=form.cleaned_data["body"],
+            decided_on=form.cleaned_data["decided_on"],
+            text=form.cleaned_data["text"],
+        )
 
     return form_page(
         request,
