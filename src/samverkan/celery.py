@@ -14,10 +14,15 @@ app = Celery("samverkan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["samverkan.jobs", "samverkan.implementation"])
 
-# The daily digest of overdue measures (run `celery -A samverkan beat` beside the worker).
+# Scheduled work (run `celery -A samverkan beat` beside the worker).
 app.conf.beat_schedule = {
     "daily-digest": {
         "task": "samverkan.send_digests",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Jobs left behind by a worker that died, or hanging past JOBS_TIMEOUT_MINUTES.
+    "reap-stale-jobs": {
+        "task": "samverkan.reap_jobs",
+        "schedule": crontab(minute="*/10"),
     },
 }

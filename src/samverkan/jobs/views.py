@@ -20,6 +20,8 @@ def _job(partnership: Partnership, job_id: int) -> Job:
 @partnership_view()
 def job_detail(request: HttpRequest, partnership: Partnership, job_id: int) -> HttpResponse:
     job = _job(partnership, job_id)
+    if not job.is_finished() and registry.reap_stale_jobs(ids=[job.pk]):
+        job.refresh_from_db()
     live = registry.live_progress(job.pk) if job.status == JobStatus.RUNNING else None
     if live and live[0] > job.progress:  # the job's row waits for its transaction to end
         job.progress, job.message = live

@@ -19,6 +19,7 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("Importerad")
     REJECTED = "rejected", _("Avvisad")
     DUPLICATE = "duplicate", _("Redan importerad")
+    FAILED = "failed", _("Avbruten")
 
 
 class ReportStatus(models.TextChoices):

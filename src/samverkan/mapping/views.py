@@ -87,12 +87,14 @@ def workspace(request: HttpRequest, partnership: Partnership, party: Party) -> H
         "resources": Resource.objects.filter(party=party).count(),
         "activities": Activity.objects.filter(party=party).count(),
     }
+    imports = list(Import.objects.filter(party=party).select_related("source")[:20])
+    services.settle_imports(imports)
     return render(
         request,
         "mapping/workspace.html",
         {
             **_ctx(request, partnership, party, "overview"),
-            "imports": Import.objects.filter(party=party).select_related("source")[:20],
+            "imports": imports,
             "sources": DataSource.objects.filter(party=party),
             "counts": counts,
             "report": services.report_for(party),
@@ -133,6 +135,7 @@ def import_detail(
     request: HttpRequest, partnership: Partnership, party: Party, import_id: int
 ) -> HttpResponse:
     record = _own(Import.objects.select_related("job", "source"), partnership, party, import_id)
+    services.settle_imports([record])
     return render(
         request,
         "mapping/import_detail.html",

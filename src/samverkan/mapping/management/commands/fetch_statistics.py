@@ -67,6 +67,11 @@ class Command(BaseCommand):
                 "nothing added"
             )
             return
+        if record.status == ImportStatus.FAILED:
+            raise CommandError(
+                f"{name}: fetched from {answer.host} but the import was stopped by an "
+                f"unexpected error (logged above); nothing saved (import {record.pk})"
+            )
         if not result.ok:
             lines = [f"  {issue.en}" for issue in result.errors]
             if result.error_count > len(result.errors):
