@@ -112,15 +112,24 @@ _default_db = f"sqlite:///{DATA_DIR / 'samverkan.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _default_db)
 if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
     raise SettingError("DATABASE_URL must be a sqlite:// or postgres:// URL")
+# SQLite: WAL lets pages read while a job writes; a writer waits for another writer's
+# transaction (a long import holds one) up to the busy timeout instead of failing at once with
+# "database is locked". IMMEDIATE takes the write lock when a transaction begins, so a waiting
+# writer never has to give up half-way (no deadlock between two upgrading readers).
+SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 60, minimum=1)
+SQLITE_OPTIONS = {
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000};"
+    ),
+    "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+    "transaction_mode": "IMMEDIATE",
+}
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # WAL lets the in-process job worker write while pages read.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
-        "transaction_mode": "IMMEDIATE",
-    }
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
