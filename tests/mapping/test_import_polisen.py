@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from samverkan.mapping.choices import ImportStatus, PointNote
-from samverkan.mapping.importers.polisen import CRIME_TYPES, category_of, event_time
 from samverkan.mapping.importers.parse import Bad
+from samverkan.mapping.importers.polisen import CRIME_TYPES, category_of, event_time
 from samverkan.mapping.models import Import, PoliceEvent
 from samverkan.mapping.services import import_file
 from tests.mapping.helpers import run
