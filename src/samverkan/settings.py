@@ -219,6 +219,8 @@ SCB_POPULATION_API_URL = env_url(
     "SCB_POPULATION_API_URL",
     "https://api.scb.se/OV0104/v1/doris/sv/ssd/START/BE/BE0101/BE0101A/BefolkningNy",
 )
+# Polisen's published events (``fetch_statistics polisen``; daily from Celery beat).
+POLISEN_EVENTS_URL = env_url("POLISEN_EVENTS_URL", "https://polisen.se/api/events")
 STATISTICS_API_TIMEOUT = env_int("STATISTICS_API_TIMEOUT", 30, minimum=1)
 
 # Counts below this are suppressed in anything shared (statistical disclosure control).
