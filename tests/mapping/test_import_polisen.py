@@ -177,6 +177,8 @@ def test_reference_points_from_an_earlier_import_are_recognised(world, tmp_path)
         (event(id=2, gps="58.5"), "post 2: gps ”58.5” ska vara ”latitud,longitud”"),
         (event(id=2, type=None), "post 2: typen (type) saknas"),
         (event(id=2, url="javascript:alert(1)"), "post 2: url ska vara en sökväg"),
+        (event(id=2, url="https://polisen.se.example.org/x"), "post 2: url ska vara"),
+        (event(id=2, url="//example.org/x"), "post 2: url ska vara"),
         (event(id=2, summary="a\x00b"), "post 2: sammanfattningen (summary) innehåller kontroll"),
         (event(id=2, location="Lund"), "post 2: platsen (location) ska vara ett objekt"),
         (event(id=2, published="1899-01-01 10:00:00 +01:00"), "post 2: publiceringstiden"),

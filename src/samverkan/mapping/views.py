@@ -17,7 +17,7 @@ from samverkan.accounts.decorators import partnership_view, party_view
 from samverkan.jobs.registry import enqueue
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
-from samverkan.mapping import charts, forms, services, stats
+from samverkan.mapping import charts, forms, police_events, services, stats
 from samverkan.mapping.choices import ImportStatus
 from samverkan.mapping.importers import importer_for
 from samverkan.mapping.models import (
@@ -209,6 +209,7 @@ def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> 
             "comparison_chosen": ComparisonMunicipalities.objects.filter(party=party).first(),
             "comparison_sentence": services.comparison_sentence(latest) if latest else "",
             "comparison_svg": _comparison_chart(latest),
+            "police_events": police_events.summary(party),
         },
     )
 
