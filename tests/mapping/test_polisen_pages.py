@@ -74,3 +74,37 @@ def test_another_partys_member_does_not_see_the_events(client, world):
     client.force_login(world.bob)  # the police party's coordinator: not the kommun's mapping
     response = client.get(url("statistics", world))
     assert response.status_code in (403, 404)
+
+
+def test_map_data_shows_only_events_with_a_place_of_their_own_and_no_hot_spots(
+    client, world, tmp_path
+):
+    import json
+
+    entries = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    entries.append(
+        {
+            "id": 900300,
+            "datetime": "2026-01-16 10:00:00 +01:00",
+            "name": "16 januari 08.15, Stöld, Norrköping",
+            "type": "Stöld",
+            "location": {"name": "Norrköping, Drottninggatan", "gps": "58.5900,16.1850"},
+        }
+    )
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    party = world.ours.kommun
+    client.force_login(world.alice)
+    before = client.get(url("map_data", world)).json()
+    assert run("polisen-events", party, path).ok
+    data = client.get(url("map_data", world)).json()
+    police = [f for f in data["features"] if f["properties"]["layer"] == "police"]
+    assert len(police) == 1 and data["summary"]["police_events"] == 1
+    assert police[0]["properties"]["date"] == "2026-01-16 08:15"
+    lon, lat = police[0]["geometry"]["coordinates"]
+    assert abs(lat - 58.59) < 1e-4 and abs(lon - 16.185) < 1e-4
+    # The hot spots and their counts come from incidents alone.
+    for key in ("incidents", "located", "significant", "shown"):
+        assert data["summary"][key] == before["summary"][key]
+    page = client.get(url("map", world)).content.decode()
+    assert 'data-layer="police"' in page and "(1 på kartan)" in page
