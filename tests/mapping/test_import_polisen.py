@@ -226,3 +226,44 @@ def test_command_lists_bad_entries_in_english(world, tmp_path):
     with pytest.raises(CommandError, match="entry 2: gps 'x' must be"):
         call_command("import", "polisen-events", str(path), partnership=p.pk,
                      party=world.ours.kommun.pk)  # fmt: skip
+
+
+ODD_VALUES = [
+    None, True, 0, -1, 2**63, 2**64, 1e400, float("nan"), "", " ", "x" * 6000, "\x00", "²",
+    "①", [], {}, [[[[1]]]], {"a": {"b": 1}}, "9999-12-31 23:59:59 +01:00",
+    "0001-01-01 00:00:00 +01:00", "2026-02-30 10:00:00 +01:00", "29 februari 10.00, Rån, Lund",
+    "31 december 24.00, Rån, Lund", "nan,nan", "1e400,16", "58.5,16.1,3", "Skåne län",
+    "Stockholms kommun", "javascript:alert(1)", "/aktuellt/x", "Rån", "Trafikolycka",
+]  # fmt: skip
+
+
+def test_generated_bad_entries_never_crash_and_never_half_save(world, tmp_path):
+    """Seeded mutations of the example: each file is imported whole or rejected, no
+    exception escapes, and a rejected file leaves the table as it was."""
+    import random
+
+    rng = random.Random(20260114)
+    base = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    party = world.ours.kommun
+    for n in range(300):
+        entries = json.loads(json.dumps(base))
+        for _ in range(rng.randint(1, 4)):
+            entry = rng.choice(entries)
+            key = rng.choice(["id", "datetime", "name", "summary", "url", "type", "location"])
+            target = entry
+            if key == "location" and isinstance(entry["location"], dict) and rng.random() < 0.6:
+                target, key = entry["location"], rng.choice(["name", "gps"])
+            target[key] = rng.choice(ODD_VALUES)
+        for entry in entries:
+            if isinstance(entry.get("id"), int) and not isinstance(entry["id"], bool):
+                entry["id"] = entry["id"] % 10**9 * 1000 + n if entry["id"] > 0 else entry["id"]
+        path = tmp_path / f"f{n}.json"
+        path.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+        before = PoliceEvent.objects.filter(party=party).count()
+        result = run("polisen-events", party, path)
+        after = PoliceEvent.objects.filter(party=party).count()
+        if result.ok:
+            assert after - before == result.rows_imported
+        else:
+            assert after == before and result.errors
+            assert all(e.line == 0 or e.sv.startswith(f"post {e.line}:") for e in result.errors)
