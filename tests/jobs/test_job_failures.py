@@ -210,3 +210,16 @@ def test_progress_page_of_an_abandoned_job_fails_it_and_stops_polling(client, wo
     assert "processen som körde det stannade" in page and "hx-trigger" not in page
     gone.refresh_from_db()
     assert gone.status == JobStatus.FAILED and cleaned == [gone.pk]
+
+
+def test_a_celery_worker_starting_on_this_host_fails_its_predecessors_jobs(world):
+    from samverkan.celery import app
+    from samverkan.jobs.tasks import _reap_at_start, reap_jobs_task
+
+    host = registry.worker_id().split("/")[0]
+    gone = make_job(world, status=JobStatus.RUNNING, started_at=timezone.now(),
+                    worker=f"{host}/{dead_pid()}/abc")  # fmt: skip
+    _reap_at_start()
+    gone.refresh_from_db()
+    assert gone.status == JobStatus.FAILED
+    assert app.conf.beat_schedule["reap-stale-jobs"]["task"] == reap_jobs_task.name

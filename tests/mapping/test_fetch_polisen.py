@@ -141,3 +141,11 @@ def test_daily_task_goes_on_when_the_api_cannot_be_reached(world, api):
     api({NORRKOPING: urllib.error.URLError("down")})
     assert "cannot reach polisen.se" in fetch_polisen_events_task()
     assert not PoliceEvent.objects.exists()
+
+
+def test_celery_beat_fetches_polisen_events_daily():
+    from samverkan.celery import app
+
+    entry = app.conf.beat_schedule["polisen-events-daily"]
+    assert entry["task"] == fetch_polisen_events_task.name == "samverkan.fetch_polisen_events"
+    assert entry["schedule"].hour == {6} and entry["schedule"].minute == {30}
