@@ -108,3 +108,10 @@ def test_map_data_shows_only_events_with_a_place_of_their_own_and_no_hot_spots(
         assert data["summary"][key] == before["summary"][key]
     page = client.get(url("map", world)).content.decode()
     assert 'data-layer="police"' in page and "(1 på kartan)" in page
+
+
+def test_workspace_counts_the_events_as_their_own_source(client, world):
+    run("polisen-events", world.ours.kommun, EXAMPLE)
+    client.force_login(world.alice)
+    page = client.get(url("workspace", world)).content.decode()
+    assert "Polisens händelser (urval av notiser)</th><td>6</td>" in page

@@ -29,6 +29,7 @@ from samverkan.mapping.models import (
     ExperienceNote,
     Import,
     Incident,
+    PoliceEvent,
     Population,
     Resource,
     SafetyWalkObservation,
@@ -82,6 +83,7 @@ def workspace(request: HttpRequest, partnership: Partnership, party: Party) -> H
     counts = {
         "crime_statistics": CrimeStatistic.objects.filter(party=party).count(),
         "incidents": Incident.objects.filter(party=party).count(),
+        "police_events": PoliceEvent.objects.filter(party=party).count(),
         "populations": Population.objects.filter(party=party).count(),
         "survey_results": SurveyResult.objects.filter(party=party).count(),
         "resources": Resource.objects.filter(party=party).count(),
