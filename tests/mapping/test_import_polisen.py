@@ -99,6 +99,7 @@ def test_same_file_twice_is_recorded_as_duplicate(world):
         ("2026-01-02 08:10:00 +01:00", "31 december 23.50, Brand, Lund", (2025, 12, 31, 23, 50)),
         ("2026-01-01 00:20:00 +01:00", "31 December 23:58, Rån, Lund", (2025, 12, 31, 23, 58)),
         ("2025-07-01 10:00:00 +02:00", "30 juni 22.15, Stöld, Lund", (2025, 6, 30, 22, 15)),
+        ("2025-07-01 10:00:00 +02:00", "30 juni 22.15 - 23.40, Bråk, Lund", (2025, 6, 30, 22, 15)),
         # Across the change to summer time the clock time is read in Swedish local time.
         ("2026-03-30 09:00:00 +02:00", "29 mars 01.30, Stöld, Lund", (2026, 3, 29, 1, 30)),
     ],
@@ -111,7 +112,13 @@ def test_event_time_is_read_from_the_name_with_the_notices_year(published, name,
 
 
 @pytest.mark.parametrize(
-    "name", ["Rån, Norrköping", "31 februari 10.00, Rån, Lund", "14 januari 25.10, Rån, Lund"]
+    "name",
+    [
+        "Rån, Norrköping",
+        "31 februari 10.00, Rån, Lund",
+        "14 januari 25.10, Rån, Lund",
+        "14 januarinatten, Rån, Lund",
+    ],
 )
 def test_unreadable_event_time_is_refused(name):
     with pytest.raises(Bad):

@@ -133,7 +133,7 @@ _COUNTY_BY_NAME = {name.lower(): code for code, name in COUNTIES.items()}
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
           "september", "oktober", "november", "december")  # fmt: skip
 _EVENT_TIME = re.compile(
-    r"^\s*(\d{1,2})\s+(" + "|".join(MONTHS) + r")(?:\s+(\d{1,2})[.:](\d{2}))?\s*(?:,|$)",
+    r"^\s*(\d{1,2})\s+(" + "|".join(MONTHS) + r")(?:\s+(\d{1,2})[.:](\d{2}))?(?=[\s,]|$)",
     re.IGNORECASE,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
