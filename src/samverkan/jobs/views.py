@@ -14,6 +14,8 @@ from samverkan.partnerships.models import Partnership
 
 @job_view()
 def job_detail(request: HttpRequest, partnership: Partnership, job: Job) -> HttpResponse:
+    if not job.is_finished() and registry.reap_stale_jobs(ids=[job.pk]):
+        job.refresh_from_db()
     live = registry.live_progress(job.pk) if job.status == JobStatus.RUNNING else None
     if live and live[0] > job.progress:  # the job's row waits for its transaction to end
         job.progress, job.message = live

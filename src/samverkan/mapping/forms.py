@@ -34,8 +34,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fil"),
         help_text=_(
-            "CSV (semikolon eller komma), Excel (.xlsx) eller JSON: Koladas nyckeltal, och "
-            "befolkning som JSON-stat från SCB."
+            "CSV (semikolon eller komma), Excel (.xlsx) eller JSON: Koladas nyckeltal, "
+            "befolkning som JSON-stat från SCB och Polisens händelser."
         ),
     )
     source = forms.ModelChoiceField(
@@ -73,12 +73,22 @@ class ImportForm(forms.Form):
                     "file",
                     _("Kolada-nyckeltal importeras som JSON, så som Koladas API lämnar dem."),
                 )
-            elif is_json and kind not in (ImportKind.KOLADA, ImportKind.POPULATION):
+            elif kind == ImportKind.POLISEN_EVENTS and not is_json:
+                self.add_error(
+                    "file",
+                    _("Polisens händelser importeras som JSON, så som polisen.se lämnar dem."),
+                )
+            elif is_json and kind not in (
+                ImportKind.KOLADA,
+                ImportKind.POPULATION,
+                ImportKind.POLISEN_EVENTS,
+            ):
                 self.add_error(
                     "file",
                     _(
-                        "JSON går att importera för Kolada-nyckeltal och för befolkning "
-                        "(JSON-stat från SCB). Spara övriga typer som CSV eller .xlsx."
+                        "JSON går att importera för Kolada-nyckeltal, för befolkning "
+                        "(JSON-stat från SCB) och för Polisens händelser. Spara övriga typer "
+                        "som CSV eller .xlsx."
                     ),
                 )
         return data
