@@ -68,7 +68,8 @@ def test_job_may_fail_with_its_own_swedish_message_and_is_cleaned_up(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_unexpected_exception_is_cleaned_up_and_shown_in_swedish(client, world):
-    job = registry.enqueue("tests.crashes", partnership=world.ours.partnership)
+    # A job's page is its starter's (accounts.access.may_see_job): carol started it.
+    job = registry.enqueue("tests.crashes", partnership=world.ours.partnership, user=world.carol)
     registry.wait_for_inprocess_jobs()
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and cleaned == [job.pk]
@@ -203,7 +204,7 @@ def test_reap_jobs_command_fails_stale_jobs(world, capsys):
 def test_progress_page_of_an_abandoned_job_fails_it_and_stops_polling(client, world):
     host = registry.worker_id().split("/")[0]
     gone = make_job(world, status=JobStatus.RUNNING, started_at=timezone.now(),
-                    worker=f"{host}/{dead_pid()}/abc")  # fmt: skip
+                    worker=f"{host}/{dead_pid()}/abc", created_by=world.carol)  # fmt: skip
     client.force_login(world.carol)
     url = reverse("jobs:detail", kwargs={"pk": world.ours.partnership.pk, "job_id": gone.pk})
     page = client.get(url, headers={"HX-Request": "true"}).content.decode()
