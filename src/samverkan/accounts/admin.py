@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from samverkan.accounts.forms import RateLimitedAdminAuthenticationForm
 from samverkan.accounts.models import AuditEntry, Membership, Organisation, User
+
+# The admin's login page is under the same limit as the site's and records its failures.
+admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 
 @admin.register(User)

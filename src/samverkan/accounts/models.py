@@ -91,7 +91,11 @@ class Membership(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """A failed login, kept in the database so the limit holds across processes."""
+    """A failed or refused login (site or admin), kept as a record for the operators.
+
+    ``username`` is the name as counted by the limit (NFKC, case-folded); the limit itself is
+    kept in ``LoginThrottle``.
+    """
 
     username = models.CharField(_("användarnamn"), max_length=150, db_index=True)
     address = models.GenericIPAddressField(_("adress"), null=True, blank=True, db_index=True)
@@ -103,6 +107,25 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LoginThrottle(models.Model):
+    """A counter of login tries for one key (account, address or both) in the current window.
+
+    Raised under a row lock before the password is checked (see accounts.throttle), so
+    simultaneous tries cannot all slip under the limit.
+    """
+
+    key = models.CharField(_("nyckel"), max_length=400, unique=True)
+    window_started_at = models.DateTimeField(_("fönstret började"), db_index=True)
+    count = models.PositiveIntegerField(_("antal försök"), default=0)
+
+    class Meta:
+        verbose_name = _("inloggningsräknare")
+        verbose_name_plural = _("inloggningsräknare")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
 
 
 class AuditEntry(models.Model):
