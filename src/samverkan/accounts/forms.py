@@ -6,11 +6,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts import throttle
-from samverkan.accounts.models import LoginAttempt
+from samverkan.accounts.models import LoginAttempt, User
 
 # Kept importable from here: other modules asked this module for the client address before.
 client_address = throttle.client_address
@@ -65,3 +65,11 @@ class RateLimitedAdminAuthenticationForm(RateLimitedLoginMixin, AdminAuthenticat
     """The admin's login form under the same limit, with the same record of failures."""
 
     error_messages = {**AdminAuthenticationForm.error_messages, "too_many": _TOO_MANY}
+
+
+class InvitationSignupForm(UserCreationForm):
+    """Create one's own account through an invitation's link (the name is one's own choice)."""
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name", "email")
