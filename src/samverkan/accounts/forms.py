@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts import throttle
 from samverkan.accounts.models import LoginAttempt, User
+from samverkan.lib.forms import CleanTextMixin
 
 # Kept importable from here: other modules asked this module for the client address before.
 client_address = throttle.client_address
@@ -67,7 +68,7 @@ class RateLimitedAdminAuthenticationForm(RateLimitedLoginMixin, AdminAuthenticat
     error_messages = {**AdminAuthenticationForm.error_messages, "too_many": _TOO_MANY}
 
 
-class InvitationSignupForm(UserCreationForm):
+class InvitationSignupForm(CleanTextMixin, UserCreationForm):
     """Create one's own account through an invitation's link (the name is one's own choice)."""
 
     class Meta(UserCreationForm.Meta):

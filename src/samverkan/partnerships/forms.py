@@ -14,6 +14,8 @@ from samverkan.accounts.models import Invitation, Membership, Organisation, User
 from samverkan.lib.forms import (
     DateInput,
     DateTimeInput,
+    Form,
+    ModelForm,
     PartnershipOwnedForm,
     VersionedModelForm,
     check_upload,
@@ -44,7 +46,7 @@ def _organisation(name: str, kind: str, code: str = "") -> Organisation:
     return existing
 
 
-class PartnershipCreateForm(forms.ModelForm):
+class PartnershipCreateForm(ModelForm):
     """Start a partnership: the municipality and the police area become signing parties."""
 
     municipality_name = forms.CharField(label=_("Kommun"), max_length=200)
@@ -189,7 +191,7 @@ class GroupForm(PartnershipOwnedForm):
         return kind
 
 
-class GroupMemberForm(forms.ModelForm):
+class GroupMemberForm(ModelForm):
     class Meta:
         model = GroupMember
         fields = ["party", "name", "title", "is_chair"]
@@ -279,11 +281,11 @@ class MilestoneForm(PartnershipOwnedForm):
         super().__init__(*args, partnership=partnership, **kwargs)
 
 
-class BudgetYearForm(forms.Form):
+class BudgetYearForm(Form):
     year = forms.IntegerField(label=_("Budgetår"), min_value=2000, max_value=2100)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     """Invite a person into one of the inviter's own parties (accounts.membership).
 
     The answer is the same whether or not an account with the name exists: an existing
