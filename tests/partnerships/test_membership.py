@@ -225,6 +225,16 @@ def test_expired_link_is_refused(client, world):
     assert not User.objects.filter(username="dana").exists()
 
 
+def test_invitation_lapses_when_the_inviter_loses_the_role(client, world):
+    client.force_login(world.bob)
+    link = _invite(client, world, "pia", party=world.ours.polis).context["link"]
+    Membership.objects.filter(user=world.bob).update(role=Role.MEMBER)
+    client.logout()
+    response = _sign_up(client, link, "pia")
+    assert "den som bjöd in kan inte längre bjuda in" in response.content.decode()
+    assert not User.objects.filter(username="pia").exists()
+
+
 def test_logged_in_member_of_the_partnership_cannot_accept_a_second_place(client, world):
     client.force_login(world.alice)
     link = _invite(client, world, "dana").context["link"]

@@ -113,8 +113,18 @@ def by_token(token: str) -> Invitation | None:
 
 @transaction.atomic
 def accept(invitation: Invitation, user: Any) -> Membership:
-    """Make ``user`` a member as the invitation offers; once only."""
+    """Make ``user`` a member as the invitation offers; once only.
+
+    The offer holds only while the inviter may still make it: an invitation from someone who
+    has since left the party, or lost the role, lapses.
+    """
     locked = _lock_open(invitation)
+    if locked.invited_by is None or locked.role not in grantable_roles(
+        locked.invited_by, locked.party
+    ):
+        raise MembershipError(
+            _("Inbjudan gäller inte längre: den som bjöd in kan inte längre bjuda in till parten.")
+        )
     partnership = locked.party.partnership
     if Membership.objects.filter(user=user, party__partnership=partnership).exists():
         raise MembershipError(
