@@ -244,6 +244,13 @@ def test_a_short_or_malformed_header_falls_back_to_remote_addr(settings, forward
     assert throttle.client_address(_request(forwarded=forwarded)) == "10.9.9.9"
 
 
+@pytest.mark.parametrize("remote", ["", "unix:/run/gunicorn.sock"])
+def test_a_remote_addr_that_is_no_address_counts_as_none(client, styrgrupp, remote):
+    _try(client, "demo.styrgrupp", address=remote)
+    assert LoginAttempt.objects.get().address is None
+    assert LoginThrottle.objects.filter(key="pair:-:demo.styrgrupp").exists()
+
+
 def test_a_bad_actor_behind_the_load_balancer_locks_only_himself(client, styrgrupp, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     balancer = "10.0.0.2"

@@ -13,9 +13,6 @@ from samverkan.accounts import throttle
 from samverkan.accounts.models import LoginAttempt, User
 from samverkan.lib.forms import CleanTextMixin
 
-# Kept importable from here: other modules asked this module for the client address before.
-client_address = throttle.client_address
-
 
 class RateLimitedLoginMixin:
     """Counts every try before the password is checked; a locked name never logs in."""

@@ -56,7 +56,7 @@ def client_address(request: Any) -> str | None:
     """
     if request is None:
         return None
-    remote = request.META.get("REMOTE_ADDR") or None
+    remote = _ip_or_none(request.META.get("REMOTE_ADDR"))
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies <= 0:
         return remote
@@ -64,11 +64,16 @@ def client_address(request: Any) -> str | None:
     forwarded = [a for a in forwarded if a]
     if len(forwarded) < proxies:
         return remote
-    candidate = forwarded[-proxies]
+    return _ip_or_none(forwarded[-proxies]) or remote
+
+
+def _ip_or_none(text: str | None) -> str | None:
+    """The address in its canonical spelling, or None for anything that is not one
+    (a UNIX-socket server may leave REMOTE_ADDR empty)."""
     try:
-        return str(ipaddress.ip_address(candidate))
+        return str(ipaddress.ip_address((text or "").strip()))
     except ValueError:
-        return remote
+        return None
 
 
 def address_key(address: str | None) -> str:
