@@ -269,6 +269,19 @@ def test_invitation_mail_carries_the_link(client, world, mailoutbox):
     assert response.context["link"] in mailoutbox[0].body
 
 
+def test_a_mail_that_cannot_go_is_said_and_the_link_still_shown(client, world, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(membership, "send_mail", broken)
+    client.force_login(world.alice)
+    response = _invite(client, world, "dana", email="dana@example.se")
+    assert response.status_code == 200
+    assert response.context["mailed"] is False
+    assert "kunde inte skickas; skicka länken själv" in response.content.decode()
+    assert Invitation.objects.filter(username="dana").exists()
+
+
 # ---- pending invitations on the member page; revoking --------------------------------------
 
 

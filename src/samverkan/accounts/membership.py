@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
+import smtplib
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
+from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +34,8 @@ from samverkan.accounts.models import Invitation, Membership
 
 if TYPE_CHECKING:
     from samverkan.partnerships.models import Partnership, Party
+
+logger = logging.getLogger(__name__)
 
 INVITING_ROLES = (Role.ADMIN, Role.COORDINATOR)
 INVITATION_DAYS = 14
@@ -85,6 +90,26 @@ def invite(inviter: Any, party: Party, username: str, role: str, email: str = ""
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
     )
     return invitation, token
+
+
+def mail_link(invitation: Invitation, link: str) -> bool:
+    """Send the link to the address the inviter gave; False if the mail could not go."""
+    body = _(
+        "Du är inbjuden till %(partnership)s som %(role)s för %(party)s.\n\n"
+        "Öppna länken för att svara (den gäller i %(days)s dagar):\n%(link)s\n"
+    ) % {
+        "partnership": invitation.party.partnership,
+        "role": invitation.get_role_display().lower(),
+        "party": invitation.party,
+        "days": INVITATION_DAYS,
+        "link": link,
+    }
+    try:
+        send_mail(_("Inbjudan till samverkan"), body, None, [invitation.email])
+    except (OSError, smtplib.SMTPException):
+        logger.exception("invitation mail to %s failed", invitation.email)
+        return False
+    return True
 
 
 def _open() -> models.QuerySet[Invitation]:

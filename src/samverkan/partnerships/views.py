@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-import smtplib
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,8 +28,6 @@ from samverkan.partnerships.models import (
     Partnership,
     Party,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def _url(name: str, partnership: Partnership, **kwargs: int) -> str:
@@ -492,7 +486,7 @@ def member_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             link = request.build_absolute_uri(
                 reverse("accounts:invitation_link", kwargs={"token": token})
             )
-            mailed = _mail_invitation(invitation, link) if invitation.email else None
+            mailed = membership_rules.mail_link(invitation, link) if invitation.email else None
             # One answer for every name: it never says whether an account already exists.
             return render(
                 request,
@@ -511,26 +505,6 @@ def member_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         {**_ctx(request, partnership, "members"), "form": form, "title": _("Bjud in medlem")},
         status=status,
     )
-
-
-def _mail_invitation(invitation: Invitation, link: str) -> bool:
-    """Send the link to the address the inviter gave; False if the mail could not go."""
-    body = _(
-        "Du är inbjuden till %(partnership)s som %(role)s för %(party)s.\n\n"
-        "Öppna länken för att svara (den gäller i %(days)s dagar):\n%(link)s\n"
-    ) % {
-        "partnership": invitation.party.partnership,
-        "role": invitation.get_role_display().lower(),
-        "party": invitation.party,
-        "days": membership_rules.INVITATION_DAYS,
-        "link": link,
-    }
-    try:
-        send_mail(_("Inbjudan till samverkan"), body, None, [invitation.email])
-    except (OSError, smtplib.SMTPException):
-        logger.exception("invitation mail to %s failed", invitation.email)
-        return False
-    return True
 
 
 @partnership_view("edit", methods=("POST",))
