@@ -77,6 +77,7 @@ MIDDLEWARE = [
     # First: a body over MAX_UPLOAD_MB is refused before anything reads it.
     "samverkan.lib.upload_limit.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "samverkan.lib.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.lib.locale.ChosenLanguageMiddleware",
@@ -148,9 +149,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login rate limit: failures per username and per address inside the window.
+# Login rate limit inside the window (see accounts/throttle.py): tries per account from one
+# address, per account from all addresses together, and per address for all accounts.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 50, minimum=1)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 50, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=60)
+# How many reverse proxies (load balancer, nginx) stand in front of the app and append to
+# X-Forwarded-For. 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # Sessions end after a working day, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)

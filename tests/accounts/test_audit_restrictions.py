@@ -92,7 +92,7 @@ def test_backfill_migration_restricts_old_open_entries_and_drops_document_text(w
     _entries(entry).update(restricted_to=[])
     _entries(issued).update(restricted_to=[], changes={"source_lines": {"new": ["hemligt"]}})
     migration = importlib.import_module(
-        "samverkan.accounts.migrations.0004_audit_inherited_restrictions"
+        "samverkan.accounts.migrations.0006_audit_inherited_restrictions"
     )
     migration.backfill(apps, None)
     assert all(a.restricted_to == [ours.polis.pk] for a in _entries(entry))

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import DateInput, VersionedModelForm, check_upload
+from samverkan.lib.forms import DateInput, Form, VersionedModelForm, check_upload
 from samverkan.mapping.choices import ImportKind
 from samverkan.mapping.importers.base import Importer
 from samverkan.mapping.models import (
@@ -29,7 +29,7 @@ from samverkan.mapping.municipalities import NAMES, municipality_code
 IMPORT_SUFFIXES = {".csv", ".txt", ".xlsx", ".json"}
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     kind = forms.ChoiceField(label=_("Typ av data"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("Fil"),
@@ -94,7 +94,7 @@ class ImportForm(forms.Form):
         return data
 
 
-class ColumnMappingForm(forms.Form):
+class ColumnMappingForm(Form):
     """One choice per field: which column of the file holds it."""
 
     def __init__(self, *args: Any, importer: Importer, headers: list[str], **kwargs: Any) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -12,6 +14,21 @@ from samverkan.accounts.choices import Role
 from samverkan.accounts.models import Membership, Organisation, User
 from samverkan.partnerships.choices import MilestoneKind, PartyKind
 from samverkan.partnerships.models import Cycle, Milestone, Partnership, Party
+
+CREATE_PERMISSION = "partnerships.add_partnership"
+
+
+def may_create_partnership(user: Any) -> bool:
+    """Starting a partnership is a site-level right (Django's ``add_partnership`` permission),
+    given by an operator with ``manage.py grant_create_partnership`` or in the admin;
+    superusers have it. Without it anyone could found a partnership and run imports in it."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm(CREATE_PERMISSION))
+
+
+def create_permission() -> Permission:
+    """The permission object behind CREATE_PERMISSION, to give to a user or a group."""
+    app_label, codename = CREATE_PERMISSION.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import DateInput, PartnershipOwnedForm, VersionedModelForm
+from samverkan.lib.forms import DateInput, Form, PartnershipOwnedForm, VersionedModelForm
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.choices import GoalKind, ProblemStatus
 from samverkan.problems.models import (
@@ -81,7 +81,7 @@ class WeightsForm(VersionedModelForm):
         return data
 
 
-class PrioritisationDecisionForm(forms.Form):
+class PrioritisationDecisionForm(Form):
     """The steering group's decision: which problems are prioritised."""
 
     problems = forms.ModelMultipleChoiceField(

@@ -71,7 +71,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_audit_entry_privacy"),
+        ("accounts", "0005_invitations"),
         ("implementation", "0001_measure_progress_activity_log_action_items"),
         ("problems", "0001_problem_picture_causes_goals_measures"),
         ("documents", "0001_issued_documents_decisions_signatures"),
