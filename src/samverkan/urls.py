@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from samverkan.api.api import api
+
 
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers: the app is up and can reach its database."""
@@ -43,6 +45,8 @@ urlpatterns = [
     path("", include("samverkan.documents.urls")),
     path("", include("samverkan.implementation.urls")),
     path("", include("samverkan.followup.urls")),
+    path("", include("samverkan.api.urls")),
+    path("api/v1/", api.urls),
 ]
 
 handler404 = "samverkan.lib.errors.not_found"

@@ -1,0 +1,99 @@
+"""The API's pages for people: a readable description of every endpoint, and personal tokens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samverkan.accounts.decorators import user_view
+from samverkan.api.api import api
+from samverkan.api.models import ApiToken
+from samverkan.lib import htmx
+from samverkan.lib.forms import CleanTextMixin
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _endpoints(schema: dict) -> list[dict]:
+    rows = []
+    for path, operations in schema.get("paths", {}).items():
+        for method in METHODS:
+            op = operations.get(method)
+            if op is None:
+                continue
+            params = [
+                {"name": p["name"], "where": p["in"], "required": p.get("required", False)}
+                for p in op.get("parameters", [])
+            ]
+            body = op.get("requestBody", {}).get("content", {})
+            rows.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "params": params,
+                    "body": ", ".join(body),
+                    "responses": sorted(op.get("responses", {})),
+                }
+            )
+    return rows
+
+
+def docs(request: HttpRequest) -> HttpResponse:
+    """A plain page describing the API (no script, readable on a phone and by screen readers)."""
+    schema = api.get_openapi_schema(path_prefix=reverse("api-v1:api-root"))
+    return render(
+        request,
+        "api/docs.html",
+        {
+            "schema": schema,
+            "endpoints": _endpoints(schema),
+            "openapi_url": reverse("api-v1:openapi-json"),
+            "base": request.build_absolute_uri(reverse("api-v1:api-root")),
+        },
+    )
+
+
+docs.access = "public"  # type: ignore[attr-defined]
+
+
+class TokenForm(CleanTextMixin, forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Vad nyckeln ska användas till"),
+        max_length=100,
+        help_text=gettext_lazy("T.ex. ”GIS-systemet” eller ”Uppföljning i Power BI”."),
+    )
+
+
+@user_view(methods=("GET", "POST"))
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        _token, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
+        form = TokenForm()
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": ApiToken.objects.filter(user=request.user),
+        },
+        status=400 if request.method == "POST" and secret is None else 200,
+    )
+
+
+@user_view(methods=("POST",))
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    # Only the user's own tokens are found: another user's id is simply not there.
+    token = ApiToken.objects.filter(user=request.user, pk=token_id).first()
+    if token is not None:
+        token.revoke()
+        messages.success(request, _("Nyckeln %(name)s är återkallad.") % {"name": token.name})
+    return htmx.redirect(request, reverse("api_pages:tokens"))
