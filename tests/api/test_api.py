@@ -91,6 +91,11 @@ def test_a_partys_own_mapping_stays_with_the_party(client, demo):
     assert client.get(url, headers=bearer("demo.kommun")).status_code == 404
     response = client.get(url, headers=bearer("demo.polis"))
     assert response.status_code == 200 and response.json()["years"]
+    summary = client.get(
+        url.replace("statistics", "incidents/summary"), headers=bearer("demo.polis")
+    )
+    assert summary.status_code == 200 and len(summary.json()["weekday_hour"]) == 7
+    assert summary.json()["top_places"]
 
 
 def test_writes_follow_roles_forms_and_versions(client, demo):

@@ -273,6 +273,17 @@ class ImportOut(Schema):
     job_id: int | None
 
 
+class PlaceOut(Schema):
+    place: str
+    count: int
+
+
+class IncidentSummaryOut(Schema):
+    total_with_place: int
+    top_places: list[PlaceOut]
+    weekday_hour: list[list[float]]
+
+
 class TrendOut(Schema):
     source: str
     years: list[int]
@@ -643,6 +654,25 @@ def statistics(request: HttpRequest, pk: int, party_id: int) -> dict:
     party = _party(request, _partnership(request, pk), party_id)
     trend = stats.category_trend(party)
     return {"source": trend.source, "years": list(trend.years), "rows": trend.rows()}
+
+
+@router.get(
+    "/partnerships/{pk}/parties/{party_id}/incidents/summary",
+    response={200: IncidentSummaryOut, **ERRORS},
+    summary="Incidents aggregated: the top places and the weekday × hour profile (Monday first, "
+    "Swedish time), as the party's statistics page shows; never single incidents",
+)
+def incident_summary(request: HttpRequest, pk: int, party_id: int) -> dict:
+    from samverkan.mapping import stats
+
+    party = _party(request, _partnership(request, pk), party_id)
+    places = stats.top_places(party, 10)
+    matrix = stats.weekday_hour(party)
+    return {
+        "total_with_place": places.total,
+        "top_places": [{"place": p.place, "count": p.count} for p in places.places],
+        "weekday_hour": [[round(float(v), 3) for v in row] for row in matrix],
+    }
 
 
 api.add_router("", router)
