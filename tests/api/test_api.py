@@ -159,7 +159,7 @@ def test_documents_are_issued_as_a_job_and_listed_as_the_reader_may_see(client, 
 def test_token_page_shows_a_new_token_once_and_revokes(client, demo):
     client.force_login(User.objects.get(username="demo.kyrkan"))
     url = reverse("api_pages:tokens")
-    page = client.post(url, {"name": "GIS"}).content.decode()
+    page = client.post(url, {"name": "GIS"}, follow=True).content.decode()
     token = ApiToken.objects.get(name="GIS")
     assert "sv_" in page and token.hint in page
     assert "sv_" not in client.get(url).content.decode().replace(token.hint, "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -73,20 +73,24 @@ class TokenForm(CleanTextMixin, forms.Form):
 @user_view(methods=("GET", "POST"))
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    secret = None
     if request.method == "POST" and form.is_valid():
         _token, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
-        form = TokenForm()
+        # Shown once, on the page the browser is sent to (so a reload cannot make another).
+        request.session[_NEW_SECRET] = secret
+        return redirect("api_pages:tokens")
     return render(
         request,
         "api/tokens.html",
         {
             "form": form,
-            "secret": secret,
+            "secret": request.session.pop(_NEW_SECRET, None),
             "tokens": ApiToken.objects.filter(user=request.user),
         },
-        status=400 if request.method == "POST" and secret is None else 200,
+        status=400 if request.method == "POST" else 200,
     )
+
+
+_NEW_SECRET = "api_new_token"
 
 
 @user_view(methods=("POST",))
