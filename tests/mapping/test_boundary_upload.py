@@ -211,3 +211,22 @@ def test_other_party_and_outsider_get_404_for_the_boundary(client, world, user):
     assert upload(client, world, polygon_geojson(WGS84_RING)).status_code == 404
     assert client.post(url("boundary_delete", world)).status_code == 404
     assert not AreaBoundary.objects.exists()
+
+
+def test_a_self_intersecting_boundary_is_refused_in_swedish_with_the_place():
+    import json
+
+    from samverkan.mapping.boundary import BoundaryError, parse_boundary
+
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[15.0, 60.0], [15.1, 60.1], [15.1, 60.0], [15.0, 60.1], [15.0, 60.0]]],
+    }
+    try:
+        parse_boundary(json.dumps(bowtie).encode())
+    except BoundaryError as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("a bow-tie polygon was accepted")
+    assert "Polygon 1 är inte en giltig yta" in message and "korsar sig själv" in message
+    assert "vid 15.05 60.05" in message

@@ -7,9 +7,10 @@ easting, y is northing. Grid row 0 is the southernmost row.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -26,98 +27,46 @@ __all__ = [
 
 # --- SWEREF 99 TM -----------------------------------------------------------
 
-_A = 6378137.0  # GRS 80 semi-major axis
-_F = 1 / 298.257222101  # GRS 80 flattening
-_LON0 = math.radians(15.0)
-_K0 = 0.9996
-_FALSE_EASTING = 500000.0
-_FALSE_NORTHING = 0.0
+_THREAD = threading.local()
 
-_E2 = _F * (2 - _F)
-_N = _F / (2 - _F)
-_A_HAT = _A / (1 + _N) * (1 + _N**2 / 4 + _N**4 / 64)
 
-# Series coefficients from Lantmäteriet's "Gauss conformal projection
-# (Transverse Mercator), Krüger's formulas", truncated after n**4 / e**8,
-# which keeps the error below a millimetre inside Sweden.
-_FWD_A = _E2
-_FWD_B = (5 * _E2**2 - _E2**3) / 6
-_FWD_C = (104 * _E2**3 - 45 * _E2**4) / 120
-_FWD_D = 1237 * _E2**4 / 1260
-_BETA = (
-    _N / 2 - 2 * _N**2 / 3 + 5 * _N**3 / 16 + 41 * _N**4 / 180,
-    13 * _N**2 / 48 - 3 * _N**3 / 5 + 557 * _N**4 / 1440,
-    61 * _N**3 / 240 - 103 * _N**4 / 140,
-    49561 * _N**4 / 161280,
-)
-_DELTA = (
-    _N / 2 - 2 * _N**2 / 3 + 37 * _N**3 / 96 - _N**4 / 360,
-    _N**2 / 48 + _N**3 / 15 - 437 * _N**4 / 1440,
-    17 * _N**3 / 480 - 37 * _N**4 / 840,
-    4397 * _N**4 / 161280,
-)
-_INV_A = _E2 + _E2**2 + _E2**3 + _E2**4
-_INV_B = -(7 * _E2**2 + 17 * _E2**3 + 30 * _E2**4) / 6
-_INV_C = (224 * _E2**3 + 889 * _E2**4) / 120
-_INV_D = -4279 * _E2**4 / 1260
+def _transformer(source: str, target: str) -> Any:
+    """A cached pyproj transformer per thread (transformers are not safe to share)."""
+    from pyproj import Transformer
+
+    cache = _THREAD.__dict__.setdefault("transformers", {})
+    key = (source, target)
+    if key not in cache:
+        cache[key] = Transformer.from_crs(source, target, always_xy=True)
+    return cache[key]
 
 
 def wgs84_to_sweref99tm(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Convert WGS84 longitude/latitude (degrees) to SWEREF 99 TM (E, N) metres.
 
-    Method: Gauss-Krüger transverse Mercator projection with Krüger's series
-    as published by Lantmäteriet ("Gauss Konforma projektion (Transverse
-    Mercator), Krügers formler"), parameters of EPSG:3006: GRS 80
-    (a = 6 378 137 m, f = 1/298.257222101), central meridian 15° E, scale
-    0.9996, false easting 500 000 m, false northing 0. WGS84 and SWEREF 99
-    differ by well under a metre, which is ignored. Accepts scalars or
-    arrays; returns ``(easting, northing)`` arrays.
+    Projected with PROJ (pyproj) from EPSG:4326 to EPSG:3006: transverse Mercator on GRS 80,
+    central meridian 15° E, scale 0.9996, false easting 500 000 m. WGS84 and SWEREF 99 differ
+    by well under a metre, which is ignored. Accepts scalars or arrays; returns
+    ``(easting, northing)`` arrays.
     """
-    lam = np.radians(np.asarray(lon, dtype=float))
-    phi = np.radians(np.asarray(lat, dtype=float))
-    if lam.shape != phi.shape:
+    lon_a = np.asarray(lon, dtype=float)
+    lat_a = np.asarray(lat, dtype=float)
+    if lon_a.shape != lat_a.shape:
         raise ValueError("lon and lat must have the same shape")
-    if np.any(np.abs(phi) > math.pi / 2) or not np.all(np.isfinite(phi) & np.isfinite(lam)):
+    if not np.all(np.isfinite(lat_a) & np.isfinite(lon_a)) or np.any(np.abs(lat_a) > 90):
         raise ValueError("lat must be finite and within [-90, 90] degrees")
-    s2 = np.sin(phi) ** 2
-    conformal = phi - np.sin(phi) * np.cos(phi) * (
-        _FWD_A + _FWD_B * s2 + _FWD_C * s2**2 + _FWD_D * s2**3
-    )
-    dlam = lam - _LON0
-    xi = np.arctan2(np.tan(conformal), np.cos(dlam))
-    eta = np.arctanh(np.cos(conformal) * np.sin(dlam))
-    north = xi.copy()
-    east = eta.copy()
-    for j, beta in enumerate(_BETA, start=1):
-        north += beta * np.sin(2 * j * xi) * np.cosh(2 * j * eta)
-        east += beta * np.cos(2 * j * xi) * np.sinh(2 * j * eta)
-    return _K0 * _A_HAT * east + _FALSE_EASTING, _K0 * _A_HAT * north + _FALSE_NORTHING
+    east, north = _transformer("EPSG:4326", "EPSG:3006").transform(lon_a, lat_a)
+    return np.asarray(east, dtype=float), np.asarray(north, dtype=float)
 
 
 def sweref99tm_to_wgs84(easting: ArrayLike, northing: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """Inverse of :func:`wgs84_to_sweref99tm`: (E, N) metres -> (lon, lat) degrees.
-
-    Method: Lantmäteriet's inverse Krüger series (same source and
-    parameters as the forward projection).
-    """
+    """Inverse of :func:`wgs84_to_sweref99tm`: (E, N) metres -> (lon, lat) degrees (PROJ)."""
     e = np.asarray(easting, dtype=float)
     n = np.asarray(northing, dtype=float)
     if e.shape != n.shape:
         raise ValueError("easting and northing must have the same shape")
-    xi = (n - _FALSE_NORTHING) / (_K0 * _A_HAT)
-    eta = (e - _FALSE_EASTING) / (_K0 * _A_HAT)
-    xi_p = xi.copy()
-    eta_p = eta.copy()
-    for j, delta in enumerate(_DELTA, start=1):
-        xi_p -= delta * np.sin(2 * j * xi) * np.cosh(2 * j * eta)
-        eta_p -= delta * np.cos(2 * j * xi) * np.sinh(2 * j * eta)
-    conformal = np.arcsin(np.sin(xi_p) / np.cosh(eta_p))
-    dlam = np.arctan2(np.sinh(eta_p), np.cos(xi_p))
-    s2 = np.sin(conformal) ** 2
-    phi = conformal + np.sin(conformal) * np.cos(conformal) * (
-        _INV_A + _INV_B * s2 + _INV_C * s2**2 + _INV_D * s2**3
-    )
-    return np.degrees(_LON0 + dlam), np.degrees(phi)
+    lon, lat = _transformer("EPSG:3006", "EPSG:4326").transform(e, n)
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 
 # --- Grid -------------------------------------------------------------------

@@ -113,6 +113,7 @@ def parse_boundary(raw: bytes) -> Boundary:
             )
             % {"n": positions, "max": MAX_POSITIONS}
         )
+    _check_valid(polygons)
     crs = _detect_crs(polygons)
     declared = _declared_crs(data)
     if declared is not None and declared != crs:
@@ -128,6 +129,45 @@ def parse_boundary(raw: bytes) -> Boundary:
     else:
         polygons = [[[[round(x, 7), round(y, 7)] for x, y in r] for r in p] for p in polygons]
     return Boundary(polygons, crs, positions, name)
+
+
+# What GEOS says is wrong with a polygon, in Swedish.
+_INVALID_REASONS = (
+    ("Ring Self-intersection", _("en ring korsar sig själv")),
+    ("Self-intersection", _("kanten korsar sig själv")),
+    ("Hole lies outside shell", _("ett hål ligger utanför ytterkanten")),
+    ("Interior is disconnected", _("ett hål delar ytan i flera delar")),
+    ("Nested holes", _("ett hål ligger inuti ett annat hål")),
+    ("Nested shells", _("en yta ligger inuti en annan")),
+    ("Duplicate Rings", _("samma ring förekommer två gånger")),
+    ("Too few points", _("en ring har för få olika punkter")),
+    ("Invalid Coordinate", _("en punkt har ogiltiga koordinater")),
+)
+
+
+def _check_valid(polygons: list) -> None:
+    """Refuse a polygon whose edges cross or whose holes lie wrong (checked with GEOS via
+    shapely): such a boundary would draw oddly and count incidents wrongly."""
+    import shapely
+
+    for number, rings in enumerate(polygons, start=1):
+        shape = shapely.Polygon(rings[0], rings[1:])
+        if shape.is_valid:
+            continue
+        reason = shapely.is_valid_reason(shape)
+        words = next((sv for en, sv in _INVALID_REASONS if reason.startswith(en)), None)
+        where = reason[reason.find("[") :] if "[" in reason else ""
+        raise BoundaryError(
+            _(
+                "Polygon %(n)s är inte en giltig yta: %(what)s%(where)s. Rätta gränsen i ett "
+                "GIS-program (t.ex. med funktionen för att laga geometrier) och ladda upp igen."
+            )
+            % {
+                "n": number,
+                "what": words or _("geometrin är ogiltig"),
+                "where": f" (vid {where.strip('[]')})" if where else "",
+            }
+        )
 
 
 def _mb(n: int) -> str:
