@@ -39,6 +39,8 @@ __all__ = [
     "DEFAULT_TABLE",
     "classify",
     "normalise_name",
+    "TOTAL_OFFENCE_NAMES",
+    "is_total_offence",
 ]
 
 VICTIM_WITH_INTERACTION = "victim_with_interaction"
@@ -244,3 +246,16 @@ def classify(name: str, table: CategoryTable = DEFAULT_TABLE) -> OffenceCategory
         if re.search(rule.pattern, key):
             return OffenceCategory(rule.group, rule.interpretation)
     return None
+
+
+# Names a statistics table gives the total of all offences (compared whitespace- and
+# case-insensitively).
+TOTAL_OFFENCE_NAMES = frozenset({
+    "samtliga brott", "samtliga anmälda brott", "totalt", "totalt antal brott",
+    "totalt antal anmälda brott", "anmälda brott totalt", "alla brott", "brott totalt",
+    "total", "alla anmälda brott",
+})  # fmt: skip
+
+
+def is_total_offence(name: str) -> bool:
+    return " ".join(name.lower().split()) in TOTAL_OFFENCE_NAMES

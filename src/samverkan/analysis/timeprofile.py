@@ -8,12 +8,13 @@ reading, so convert them to Swedish time first.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
 
-__all__ = ["weekday_hour_matrix", "aoristic_weekday_hour", "WEEKDAYS_SV"]
+__all__ = ["weekday_hour_matrix", "aoristic_weekday_hour", "to_local_minutes", "WEEKDAYS_SV"]
 
 WEEKDAYS_SV: tuple[str, ...] = (
     "måndag",
@@ -129,3 +130,28 @@ def aoristic_weekday_hour(starts: Timestamps, ends: Timestamps) -> np.ndarray:
     per_hour = per_minute.reshape(2 * HOURS_PER_WEEK, MINUTES_PER_HOUR).sum(axis=1)
     cells += per_hour[:HOURS_PER_WEEK] + per_hour[HOURS_PER_WEEK:]
     return cells.reshape(7, 24)
+
+
+def to_local_minutes(utc: np.ndarray, zone: _dt.tzinfo) -> np.ndarray:
+    """UTC minutes (``datetime64[m]``) to wall-clock minutes in ``zone``.
+
+    One zone lookup per distinct day; only on the two days a year when the clocks change is
+    each distinct hour looked up.
+    """
+    if not len(utc):
+        return utc
+
+    def offset(hour: np.datetime64) -> int:
+        moment = _dt.datetime.fromisoformat(str(hour.astype("datetime64[h]")) + ":00+00:00")
+        return moment.astimezone(zone).utcoffset() // _dt.timedelta(minutes=1)
+
+    hours = utc.astype("datetime64[h]")
+    days, inverse = np.unique(hours.astype("datetime64[D]"), return_inverse=True)
+    first = np.array([offset(d) for d in days], dtype="int64")
+    last = np.array([offset(d + np.timedelta64(23, "h")) for d in days], dtype="int64")
+    offsets = first[inverse]
+    changing = np.flatnonzero((first != last)[inverse])
+    if len(changing):
+        distinct, back = np.unique(hours[changing], return_inverse=True)
+        offsets[changing] = np.array([offset(h) for h in distinct], dtype="int64")[back]
+    return utc + offsets.astype("timedelta64[m]")

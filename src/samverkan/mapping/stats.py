@@ -14,7 +14,10 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from samverkan.analysis.categories import is_total_offence
 from samverkan.analysis.concentration import top_share
+from samverkan.analysis.periods import ALL_MONTHS, MONTHS_SV, months_label
+from samverkan.analysis.periods import months_of as _months_of
 from samverkan.analysis.rates import (
     Deviation,
     Trend,
@@ -26,6 +29,7 @@ from samverkan.analysis.rates import (
 from samverkan.analysis.timeprofile import (
     WEEKDAYS_SV,
     aoristic_weekday_hour,
+    to_local_minutes,
     weekday_hour_matrix,
 )
 from samverkan.mapping.models import (
@@ -39,9 +43,6 @@ from samverkan.mapping.municipalities import NAMES, municipality_code
 from samverkan.partnerships.models import Party
 
 UNCATEGORISED = "Okategoriserat"
-ALL_MONTHS = frozenset(range(1, 13))
-MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-             "september", "oktober", "november", "december")  # fmt: skip
 MIN_TREND_YEARS = 3
 
 
@@ -75,25 +76,6 @@ def own_statistics(party: Party) -> QuerySet[CrimeStatistic]:
         return rows.filter(Q(municipality_code="") | Q(municipality_code=own))
     others = comparison_codes(party)
     return rows.exclude(municipality_code__in=others) if others else rows
-
-
-def _months_of(quarter: int | None, month: int | None) -> frozenset[int]:
-    """The calendar months a statistics row covers: one month, a quarter or the whole year."""
-    if month:
-        return frozenset((month,))
-    if quarter:
-        return frozenset(range(3 * quarter - 2, 3 * quarter + 1))
-    return ALL_MONTHS
-
-
-def months_label(months: frozenset[int] | set[int]) -> str:
-    """ "" for the whole year, else "januari–juni" or "januari, mars" in Swedish."""
-    if not months or set(months) == ALL_MONTHS:
-        return ""
-    ordered = sorted(months)
-    if ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 1:
-        return f"{MONTHS_SV[ordered[0] - 1]}–{MONTHS_SV[ordered[-1] - 1]}"
-    return ", ".join(MONTHS_SV[m - 1] for m in ordered)
 
 
 @dataclass(frozen=True)
@@ -319,19 +301,9 @@ OWN = "own"  # key of the party's own area among the comparison units
 # (source Brå). Add per-1 000 figures with factor 100.
 KOLADA_TOTAL_RATE_KPIS: dict[str, float] = {"N07540": 1.0}
 
+
 # Rows that already hold the total of all offences; adding them to the single offences would
 # count everything twice.
-TOTAL_OFFENCE_NAMES = frozenset({
-    "samtliga brott", "samtliga anmälda brott", "totalt", "totalt antal brott",
-    "totalt antal anmälda brott", "anmälda brott totalt", "alla brott", "brott totalt",
-    "total", "alla anmälda brott",
-})  # fmt: skip
-
-
-def is_total_offence(name: str) -> bool:
-    return " ".join(name.lower().split()) in TOTAL_OFFENCE_NAMES
-
-
 @dataclass
 class _UnitYear:
     """One municipality's (or the own area's) statistics for one year."""
@@ -826,29 +798,8 @@ def _utc(text: str) -> datetime.datetime:
 
 
 def _to_local(utc: np.ndarray) -> np.ndarray:
-    """UTC minutes to local wall-clock minutes.
-
-    One zone lookup per distinct day; only on the two days a year when the clocks change is
-    each distinct hour looked up.
-    """
-    if not len(utc):
-        return utc
-    zone = _zone()
-
-    def offset(hour: np.datetime64) -> int:
-        moment = datetime.datetime.fromisoformat(str(hour.astype("datetime64[h]")) + ":00+00:00")
-        return moment.astimezone(zone).utcoffset() // datetime.timedelta(minutes=1)
-
-    hours = utc.astype("datetime64[h]")
-    days, inverse = np.unique(hours.astype("datetime64[D]"), return_inverse=True)
-    first = np.array([offset(d) for d in days], dtype="int64")
-    last = np.array([offset(d + np.timedelta64(23, "h")) for d in days], dtype="int64")
-    offsets = first[inverse]
-    changing = np.flatnonzero((first != last)[inverse])
-    if len(changing):
-        distinct, back = np.unique(hours[changing], return_inverse=True)
-        offsets[changing] = np.array([offset(h) for h in distinct], dtype="int64")[back]
-    return utc + offsets.astype("timedelta64[m]")
+    """UTC minutes to local wall-clock minutes in the site's time zone (analysis.timeprofile)."""
+    return to_local_minutes(utc, _zone())
 
 
 def peak_times(party: Party, k: int = 2) -> list[tuple[str, int]]:
