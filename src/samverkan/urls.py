@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("samverkan.implementation.urls")),
     path("", include("samverkan.followup.urls")),
     path("", include("samverkan.api.urls")),
+    path("", include("samverkan.problems.public_urls")),
     path("api/v1/", api.urls),
 ]
 

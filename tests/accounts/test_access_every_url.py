@@ -46,7 +46,13 @@ def all_patterns():
 
 
 def partnership_patterns():
-    return [(name, p) for name, p in all_patterns() if "pk" in p.pattern.converters]
+    """URLs inside a partnership. Public pages (``/offentligt/…``) are left to their own tests:
+    they answer anyone, and only with what the partnership has published."""
+    return [
+        (name, p)
+        for name, p in all_patterns()
+        if "pk" in p.pattern.converters and getattr(p.callback, "access", None) != "public"
+    ]
 
 
 def _kwargs(pattern, world) -> dict[str, int]:

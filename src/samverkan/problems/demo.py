@@ -236,6 +236,7 @@ def _promises(
             ends_on=datetime.date(year, 6, 30),
             follow_up=follow,
             feedback=contact,
+            published=True,
         )
         promise.parties.set(parties)
         promise.measures.set([measures[n] for n in numbers])

@@ -282,7 +282,16 @@ class CitizenPromiseForm(PartnershipOwnedForm):
 
     class Meta:
         model = CitizenPromise
-        fields = ["wording", "starts_on", "ends_on", "parties", "measures", "follow_up", "feedback"]
+        fields = [
+            "wording",
+            "starts_on",
+            "ends_on",
+            "parties",
+            "measures",
+            "follow_up",
+            "feedback",
+            "published",
+        ]
         widgets = {
             "wording": forms.Textarea(attrs={"rows": 4}),
             "follow_up": forms.Textarea(attrs={"rows": 3}),

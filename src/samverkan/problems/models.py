@@ -544,6 +544,14 @@ class CitizenPromise(Versioned):
         max_length=300,
         help_text=_("T.ex. en e-postadress, ett telefonnummer eller ett formulär."),
     )
+    published = models.BooleanField(
+        _("publicerat"),
+        default=False,
+        help_text=_(
+            "Ett publicerat löfte visas utan inloggning på samverkans offentliga sida för "
+            "medborgarlöften, med hur arbetet går."
+        ),
+    )
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)
 
     class Meta:

@@ -543,3 +543,20 @@ def promise_delete(request: HttpRequest, partnership: Partnership, promise_id: i
     promise.delete()
     messages.success(request, _("Löftet är borttaget."))
     return htmx.redirect(request, _url("promises", partnership))
+
+
+# ---- the public promise page (no login) ---------------------------------------------------------
+
+
+def public_promises(request: HttpRequest, pk: int) -> HttpResponse:
+    from samverkan.problems import public
+
+    partnership, promises = public.published(pk)
+    return render(
+        request,
+        "problems/public/promises.html",
+        {"public_partnership": partnership, "promises": promises},
+    )
+
+
+public_promises.access = "public"  # type: ignore[attr-defined]
