@@ -208,8 +208,11 @@ class Incident(PartyOwned):
     )
     key = models.CharField(
         _("identitet"),
-        max_length=64,
-        help_text=_("Ärendenummer från källan, annars en nyckel av tid, brott och plats."),
+        max_length=300,
+        help_text=_(
+            "Ärendenummer och brott från källan (ett ärende kan ha flera brott), annars en "
+            "nyckel av tid, brott och plats."
+        ),
     )
     occurred_from = models.DateTimeField(_("inträffade (från)"))
     occurred_to = models.DateTimeField(

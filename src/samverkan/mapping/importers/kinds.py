@@ -6,7 +6,6 @@ import contextlib
 import datetime
 import hashlib
 import heapq
-import json
 import re
 import zoneinfo
 from collections.abc import Iterable, Iterator
@@ -33,9 +32,11 @@ from samverkan.mapping.importers.columns import (
     batches,
     to_arrow,
 )
+from samverkan.mapping.importers.jsonfile import load_json
 from samverkan.mapping.importers.parse import (
     MONTHS,
     Bad,
+    check_text,
     parse_count,
     parse_datetime,
     parse_float,
@@ -65,7 +66,7 @@ def _text(value: Any) -> str:
 
 def _area(value: Any) -> tuple[str, str]:
     """(municipality code or "", area name): "0180", "Stockholms kommun", "Centrum"."""
-    text = _text(value)
+    text = check_text(_text(value), "området", "the area", 200)
     if not text:
         raise Bad("område saknas", "area is missing")
     code = municipality_code(text)
@@ -207,7 +208,7 @@ class CrimeStatsImporter(KeyedImporter):
 
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         code, area = _area(cells["area"])
-        offence = _text(cells["offence"])
+        offence = check_text(_text(cells["offence"]), "brottet", "the offence", 200)
         if not offence:
             raise Bad("brott saknas", "offence is missing")
         population = None
@@ -251,6 +252,12 @@ class CrimeStatsImporter(KeyedImporter):
                 )
             )
         return records
+
+
+def incident_key(case: str, offence: str) -> str:
+    """The key of a row with a case number: the case and the offence, since police exports
+    list each offence of a case on its own row ("K123|Rån", "K123|Misshandel")."""
+    return f"{case[:64]}|{offence[:200]}"
 
 
 SWEDEN_EASTING = (180_000.0, 1_000_000.0)
@@ -351,10 +358,15 @@ class IncidentImporter(Importer):
                     "the end is before the start; check date and time (to)",
                 )
         x, y = self._coordinates(cells)
-        place = _text(cells.get("place"))[:200]
-        area = _text(cells.get("area"))[:200]
-        key = _text(cells.get("external_id"))[:64]
-        if not key:
+        # Long names are cut to their columns (both readers do the same); control characters
+        # are refused (PostgreSQL takes no NUL, and no place name holds one).
+        check_text(offence, "brottet", "the offence", 10**6)
+        place = check_text(_text(cells.get("place")), "platsen", "the place", 10**6)[:200]
+        area = check_text(_text(cells.get("area")), "området", "the area", 10**6)[:200]
+        case = check_text(_text(cells.get("external_id")), "ärendenumret", "the case", 10**6)
+        if case:
+            key = incident_key(case, offence)
+        else:
             raw = f"{start.isoformat()}|{end}|{offence}|{place}|{area}|{x}|{y}"
             key = "h:" + hashlib.sha1(raw.encode()).hexdigest()[:40]
         group, _interpretation = categorise(offence)
@@ -660,7 +672,8 @@ class PopulationImporter(Importer):
     def table(self, path: Path, facts: FileFacts) -> Iterator[Row]:
         """SCB's API answers in JSON-stat: read it as rows of region, year and population."""
         if not facts.is_xlsx and jsonstat.looks_like_json(path):
-            return jsonstat.population_rows(path)
+            self.unit = "post"  # JSON has no lines: its region-years are numbered
+            return jsonstat.population_rows(path, facts.encoding)
         return super().table(path, facts)
 
     def prepare(self) -> None:
@@ -722,7 +735,7 @@ class SurveyImporter(KeyedImporter):
     )
 
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
-        question = _text(cells["question"])[:300]
+        question = check_text(_text(cells["question"]), "frågan", "the question", 300)
         if not question:
             raise Bad("frågan saknas", "question is missing")
         _code, area = _area(cells["area"])
@@ -761,6 +774,7 @@ class KoladaImporter(KeyedImporter):
     what, what_en = "nyckeltal, kommun, år och kön", "kpi, municipality, year and gender"
     twice_sv = "samma {what} finns redan i post {line}"
     twice_en = "same {what_en} as entry {line}"
+    unit = "post"
     columns = (
         Column("kpi", "Nyckeltal", ("kpi",), True),
         Column("municipality", "Kommun", ("municipality",), True),
@@ -770,14 +784,7 @@ class KoladaImporter(KeyedImporter):
     )
 
     def table(self, path: Path, facts: FileFacts) -> Iterator[Row]:
-        try:
-            with open(path, encoding=facts.encoding) as fh:
-                document = json.load(fh)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise Bad(
-                f"filen är inte giltig JSON (rad {getattr(exc, 'lineno', '?')})",
-                f"the file is not valid JSON ({exc})",
-            ) from None
+        document = load_json(path, facts.encoding, facts.is_xlsx)
         values = document.get("values") if isinstance(document, dict) else None
         if not isinstance(values, list):
             raise Bad(
@@ -789,7 +796,14 @@ class KoladaImporter(KeyedImporter):
             if not isinstance(entry, dict):
                 yield number, ["", "", "", "", ""]
                 continue
-            inner = entry.get("values") or [{"gender": None, "value": None}]
+            inner = entry.get("values")
+            if inner is None or inner == []:
+                inner = [{"gender": None, "value": None}]
+            if not isinstance(inner, list):
+                # A single figure where Kolada writes a list of figures per gender.
+                yield number, [entry.get("kpi"), entry.get("municipality"), entry.get("period"),
+                               "", _NOT_A_LIST]  # fmt: skip
+                continue
             for item in inner:
                 item = item if isinstance(item, dict) else {}
                 yield (
@@ -804,7 +818,12 @@ class KoladaImporter(KeyedImporter):
                 )
 
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
-        kpi = _text(cells["kpi"])
+        if cells["value"] is _NOT_A_LIST:
+            raise Bad(
+                "”values” ska vara en lista med ett värde per kön, som i Koladas API",
+                "'values' must be a list with one value per gender, as in Kolada's API",
+            )
+        kpi = check_text(_text(cells["kpi"]), "nyckeltalets id (kpi)", "the kpi", 20)
         if not kpi:
             raise Bad("nyckeltalets id (kpi) saknas", "kpi is missing")
         code = municipality_code(_text(cells["municipality"]))
@@ -835,6 +854,9 @@ class KoladaImporter(KeyedImporter):
                 value=value,
             ),
         )
+
+
+_NOT_A_LIST = object()  # Kolada's "values" held something other than a list
 
 
 IMPORTERS: dict[str, type[Importer]] = {
