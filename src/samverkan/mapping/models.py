@@ -133,6 +133,15 @@ class Import(PartyOwned):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_kind_display()})"
 
+    def refused_as_a_whole(self) -> bool:
+        """True when the file was refused as such (its encoding, its size, no header), not
+        for bad rows: then "n rader är fel" would mislead."""
+        return any(isinstance(e, dict) and e.get("file") for e in self.errors)
+
+    def numbered_by_entry(self) -> bool:
+        """True when the errors count entries of a JSON file ("post"), not lines."""
+        return any(isinstance(e, dict) and e.get("unit") == "post" for e in self.errors)
+
 
 class CrimeStatistic(PartyOwned):
     """Reported offences of one kind in one area and period, e.g. from Brå's database."""

@@ -33,7 +33,9 @@ from samverkan.mapping.importers.columns import (
     to_arrow,
 )
 from samverkan.mapping.importers.jsonfile import load_json
+from samverkan.mapping.importers.limits import MAX_ROWS
 from samverkan.mapping.importers.parse import (
+    MAX_COUNT,
     MONTHS,
     Bad,
     check_text,
@@ -220,7 +222,8 @@ class CrimeStatsImporter(KeyedImporter):
                 value = cells[f"year:{year}"]
                 if _text(value) in ("", "..", "-"):
                     continue  # Brå prints ".." where a figure is withheld
-                entries.append((int(year), None, None, parse_count(value, "antalet", "count")))
+                count = parse_count(value, "antalet", "count")
+                entries.append((parse_year(year), None, None, count))
         else:
             year, quarter, month = _period(cells["year"])
             if _text(cells.get("quarter")):
@@ -518,6 +521,11 @@ class IncidentImporter(Importer):
             if done == 0:
                 _check_start(batch, reading, first_line)
             result.rows_total += batch.num_rows - int(parsed.blank.sum())
+            if result.rows_total > MAX_ROWS:
+                raise Bad(
+                    f"filen har fler än {MAX_ROWS:,} rader; dela upp den".replace(",", " "),
+                    f"the file has more than {MAX_ROWS} rows; split it",
+                )
             slow: list[tuple[int, tuple]] = []
             if len(parsed.slow):
                 rows = batch.take(to_arrow(parsed.slow.astype(np.int64), pa.int64())).to_pylist()
@@ -656,8 +664,10 @@ class PopulationImporter(Importer):
     """Population per area and year from SCB ("0180 Stockholm"), long or with year columns,
     or as JSON-stat (v1 or 2.0) the way SCB's PxWebApi returns it (importers/jsonstat.py).
 
-    Rows for the same area and year are added up, so SCB tables split by sex or age give
-    the total population.
+    Rows for the same area and year are added up when another column tells them apart, so
+    SCB tables split by sex or age give the total population. The same area and year twice
+    with nothing to tell them apart (a file pasted twice), or parts beside their total
+    (män, kvinnor and totalt), would count people twice: such rows are refused.
     """
 
     kind = "population"
@@ -667,7 +677,17 @@ class PopulationImporter(Importer):
         Column("count", "Folkmängd", ("folkmängd", "befolkning", "antal", "invånare",
                                       "population", "count"), True),
     )  # fmt: skip
-    adjust_header = CrimeStatsImporter.adjust_header
+
+    def adjust_header(self, cells: list[Any], found: dict[str, int]) -> dict[str, int]:
+        """Year columns as for crime statistics; every other column is kept as a part
+        (sex, age), so that rows can be told apart."""
+        found = CrimeStatsImporter.adjust_header(self, cells, found)  # type: ignore[arg-type]
+        used = set(found.values())
+        found = dict(found)
+        for index, cell in enumerate(cells):
+            if index not in used and _text(cell):
+                found[f"part:{index}"] = index
+        return found
 
     def table(self, path: Path, facts: FileFacts) -> Iterator[Row]:
         """SCB's API answers in JSON-stat: read it as rows of region, year and population."""
@@ -678,24 +698,54 @@ class PopulationImporter(Importer):
 
     def prepare(self) -> None:
         self.totals: dict[tuple[str, str, int], int] = {}
+        # area and year -> the parts seen (their other cells) and the line of each
+        self.parts: dict[tuple[str, str, int], dict[tuple[str, ...], int]] = {}
+        self.total_rows: dict[tuple[str, str, int], int] = {}
 
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         code, area = _area(cells["area"])
+        part = tuple(_text(cells[name]).lower() for name in cells if name.startswith("part:"))
         if self.year_columns:
             for year, _index in self.year_columns.items():
                 value = cells[f"year:{year}"]
                 if _text(value) in ("", ".."):
                     continue
-                key = (code, area, int(year))
-                self.totals[key] = self.totals.get(key, 0) + parse_count(
-                    value, "folkmängden", "population"
-                )
+                count = parse_count(value, "folkmängden", "population")
+                self._add((code, area, parse_year(year)), part, count, line)
         else:
             key = (code, area, parse_year(cells["year"]))
-            self.totals[key] = self.totals.get(key, 0) + parse_count(
-                cells["count"], "folkmängden", "population"
-            )
+            self._add(key, part, parse_count(cells["count"], "folkmängden", "population"), line)
         return ()
+
+    def _add(self, key: tuple[str, str, int], part: tuple[str, ...], count: int, line: int) -> None:
+        where = f"{key[1]} år {key[2]}"
+        seen = self.parts.setdefault(key, {})
+        if part in seen:
+            raise Bad(
+                f"samma område och år ({where}) finns redan på rad {seen[part]}; en rad per "
+                "område och år (eller per kön/ålder i en egen kolumn)",
+                f"the same area and year ({where}) as line {seen[part]}",
+            )
+        is_total = any(_is_total(cell) for cell in part)
+        if seen and (is_total or key in self.total_rows):
+            other = self.total_rows.get(key) or min(seen.values())
+            raise Bad(
+                f"rad {line} och rad {other} gäller samma område och år ({where}) och den ena är "
+                "summan (totalt) av de andra; ta bort summaraden eller delarna så att ingen "
+                "räknas två gånger",
+                f"lines {line} and {other} are for the same area and year ({where}) and one is "
+                "the total of the others",
+            )
+        seen[part] = line
+        if is_total:
+            self.total_rows[key] = line
+        total = self.totals.get(key, 0) + count
+        if total > MAX_COUNT:
+            raise Bad(
+                f"folkmängden för {where} blir orimligt stor när raderna läggs ihop",
+                f"the population of {where} adds up to an implausible number",
+            )
+        self.totals[key] = total
 
     def flush(self, batch: list[Any], result: ImportResult) -> None:
         pass
@@ -854,6 +904,15 @@ class KoladaImporter(KeyedImporter):
                 value=value,
             ),
         )
+
+
+TOTAL_WORDS = {"totalt", "total", "tot", "samtliga", "alla", "båda könen", "1+2", "t",
+               "totalt män och kvinnor", "all", "both sexes"}  # fmt: skip
+
+
+def _is_total(text: str) -> bool:
+    """A cell naming the total of its column's categories ("totalt", "båda könen", "1+2")."""
+    return text in TOTAL_WORDS or text.startswith(("totalt", "samtliga", "alla "))
 
 
 _NOT_A_LIST = object()  # Kolada's "values" held something other than a list
