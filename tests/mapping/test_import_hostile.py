@@ -42,11 +42,12 @@ def refused(kind, party, path, *, line=None, says=""):
 # ---- counts beyond any column --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("count", ["1e20", "9223372036854775808", "2147483648"])
+@pytest.mark.parametrize("count", ["1e20", "9223372036854775808", "2147483648", "9" * 400, "1e400"])
 def test_count_beyond_the_column_is_refused_in_crime_stats(world, tmp_path, count):
     path = write(tmp_path, "b.csv", CRIME_HEAD + f"0180;Rån;2024;5\n0180;Stöld;2024;{count}\n")
-    issue = refused("crime-stats", world.ours.kommun, path, line=3, says="orimligt stort")
+    issue = refused("crime-stats", world.ours.kommun, path, line=3)
     assert issue.sv.startswith("rad 3:")
+    assert "orimligt stort" in issue.sv or "inte ett ändligt tal" in issue.sv
 
 
 def test_population_and_survey_counts_beyond_the_column_are_refused(world, tmp_path):

@@ -155,3 +155,27 @@ def test_rejected_import_changes_no_table_through_the_service(world, tmp_path):
     assert after.pop("Import") == before.pop("Import") + 1 and after == before
     assert not Incident.objects.filter(offence="Rån").exists()
     assert Import.objects.get(pk=record.pk).errors[0]["line"] == 2
+
+
+def test_messages_quoting_nul_or_lone_surrogates_can_be_stored(world, tmp_path):
+    # PostgreSQL's JSON takes no NUL, and no database takes a lone surrogate as text.
+    entries = [
+        {"kpi": "N1", "municipality": "0180", "period": 2024,
+         "values": [{"gender": "\x00", "value": 1}]},
+        {"kpi": "N\udcff", "municipality": "0180", "period": 2024,
+         "values": [{"gender": "T", "value": 1}]},
+    ]  # fmt: skip
+    path = write(tmp_path, "k.json", json.dumps({"values": entries}))
+    record, result = import_file(world.ours.kommun, "kolada", path)
+    assert record.status == ImportStatus.REJECTED and not result.crashed
+    record.refresh_from_db()
+    assert [e["line"] for e in record.errors] == [1, 2]
+    assert "\x00" not in record.errors[0]["sv"] and "styrtecken" in record.errors[1]["sv"]
+
+
+def test_header_cells_with_control_characters_are_offered_for_mapping_safely(world, tmp_path):
+    path = write(tmp_path, "x.csv", "När\x00;Vad\n2025-03-12 21:30;Rån\n")
+    record, result = import_file(world.ours.kommun, "incidents", path)
+    assert record.status == ImportStatus.NEEDS_MAPPING
+    record.refresh_from_db()
+    assert record.headers == ["När\ufffd", "Vad"]

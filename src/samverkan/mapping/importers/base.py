@@ -22,7 +22,7 @@ from django.db import transaction
 
 from samverkan.mapping.importers.columns import NotColumnar
 from samverkan.mapping.importers.limits import MAX_COLUMNS, MAX_ROWS
-from samverkan.mapping.importers.parse import Bad
+from samverkan.mapping.importers.parse import Bad, printable
 from samverkan.mapping.importers.reader import FileFacts, Row, inspect, rows
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,11 @@ class Issue:
     en: str
     whole_file: bool = False
     unit: str = "rad"
+
+    def __post_init__(self) -> None:
+        # Messages quote the file's cells, which may hold anything.
+        object.__setattr__(self, "sv", printable(self.sv))
+        object.__setattr__(self, "en", printable(self.en))
 
     def as_dict(self) -> dict[str, Any]:
         found: dict[str, Any] = {"line": self.line, "sv": self.sv, "en": self.en}
@@ -130,7 +135,9 @@ class Importer(ABC):
         return found
 
     def mapping_from_names(self, cells: list[Any], chosen: dict[str, str]) -> dict[str, int]:
-        names = [str(c).strip() if c is not None else "" for c in cells]
+        # The names as stored for the mapping page (_headers), so that they compare equal.
+        names = [printable(str(c), 200).strip() if c is not None else "" for c in cells]
+        chosen = {canon: str(header).strip() for canon, header in chosen.items()}
         return {canon: names.index(header) for canon, header in chosen.items() if header in names}
 
     def missing(self, found: dict[str, int]) -> list[Column]:
@@ -161,7 +168,7 @@ class Importer(ABC):
             result.add(Issue(0, "filen är tom", "the file is empty", whole_file=True))
             return None
         _, found, cells, line = best
-        result.headers = [str(c) for c in cells if c not in (None, "")]
+        result.headers = _headers(cells)
         if self.mappable and not chosen:
             result.needs_mapping = True
             return None
@@ -283,7 +290,7 @@ def _run(
         result.add(Issue(0, _UNREADABLE[0], f"{_UNREADABLE[1]} ({exc})", whole_file=True))
         return
     positions, header_cells, header_line = header
-    result.headers = [str(c) for c in header_cells if c not in (None, "")]
+    result.headers = _headers(header_cells)
     stream = itertools.chain([first] if first else [], stream)
     reading = Reading(
         path, facts, positions, header_line, len(header_cells), progress, first, header_cells
@@ -321,6 +328,11 @@ def _run(
             )
         )
         result.rows_imported = result.rows_skipped = 0
+
+
+def _headers(cells: list[Any]) -> list[str]:
+    """The header cells as they are stored and offered on the column-mapping page."""
+    return [printable(str(c), 200) for c in cells if c not in (None, "")]
 
 
 def _bounded(stream: Iterator[Row], unit: str) -> Iterator[Row]:

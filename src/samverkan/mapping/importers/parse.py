@@ -176,7 +176,9 @@ def parse_float(value: object, what: str, what_en: str) -> float:
             )
         return number
     if isinstance(value, str) and value.isascii() and value.isdigit():  # fast path: 674129
-        return float(value)
+        number = float(value)  # 400 digits are infinity
+        if math.isfinite(number):
+            return number
     text = str(value if value is not None else "").translate(_SPACES).rstrip("%").rstrip()
     if not text:
         raise Bad(f"{what} saknas", f"{what_en} is missing")
@@ -248,7 +250,15 @@ def parse_year(value: object) -> int:
 
 # Control characters (C0 other than tab and line breaks, DEL, C1): never in a real name, and
 # PostgreSQL refuses NUL in text.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Lone surrogates (JSON may write "\udcff") cannot be stored as text at all.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str, limit: int = 1000) -> str:
+    """Text safe to store and show in a message: control characters and lone surrogates
+    replaced by U+FFFD (PostgreSQL's JSON takes no NUL), long text cut."""
+    text = _CONTROL.sub("\ufffd", text)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def check_text(text: str, what: str, what_en: str, limit: int) -> str:
