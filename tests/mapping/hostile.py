@@ -101,3 +101,13 @@ def far_cell_xlsx() -> bytes:
 
 def nested_json(depth: int) -> str:
     return '{"values": ' + "[" * depth + "]" * depth + "}"
+
+
+def with_future_zip_version(data: bytes) -> bytes:
+    """The workbook with every member needing a zip version no reader knows (11.2)."""
+    raw = bytearray(rezip(data))
+    position = 0
+    while (position := raw.find(b"PK\x01\x02", position)) != -1:
+        struct.pack_into("<H", raw, position + 6, 112)
+        position += 4
+    return bytes(raw)

@@ -13,6 +13,7 @@ from tests.mapping.hostile import (
     nested_json,
     table_counts,
     with_bad_deflate,
+    with_future_zip_version,
     with_unknown_compression,
     write_bytes,
     xlsx_bytes,
@@ -111,7 +112,9 @@ def _crime_xlsx() -> bytes:
     return xlsx_bytes([["Kommun", "Brott", "År", "Antal"], ["0180", "Rån", 2024, 5]])
 
 
-@pytest.mark.parametrize("damage", [with_bad_deflate, with_unknown_compression])
+@pytest.mark.parametrize(
+    "damage", [with_bad_deflate, with_unknown_compression, with_future_zip_version]
+)
 def test_damaged_xlsx_is_refused(world, tmp_path, damage):
     path = write_bytes(tmp_path, "b.xlsx", damage(_crime_xlsx()))
     refused("crime-stats", world.ours.kommun, path, says="kan inte öppnas")
