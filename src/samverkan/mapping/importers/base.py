@@ -92,8 +92,9 @@ class _Rollback(Exception):
 
 
 def normalise_header(text: Any) -> str:
-    """Lower case, punctuation and units dropped: "Antal brott (st)" -> "antal brott"."""
-    value = unicodedata.normalize("NFC", str(text or "")).strip().lower()
+    """Lower case, punctuation and units dropped: "Antal brott (st)" -> "antal brott",
+    "municipality_code" -> "municipality code"."""
+    value = unicodedata.normalize("NFC", str(text or "")).strip().lower().replace("_", " ")
     value = re.sub(r"\(.*?\)", "", value)
     value = re.sub(r"[^\wåäö ]+", " ", value)
     return " ".join(value.split())

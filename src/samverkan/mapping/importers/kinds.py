@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import hashlib
 import heapq
+import math
 import re
 import zoneinfo
 from collections.abc import Iterable, Iterator
@@ -53,7 +54,7 @@ from samverkan.mapping.models import (
     Population,
     SurveyResult,
 )
-from samverkan.mapping.municipalities import NAMES, municipality_code
+from samverkan.mapping.municipalities import NAMES, county_of, municipality_code
 
 
 def _text(value: Any) -> str:
@@ -66,22 +67,47 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def _code_text(value: Any) -> str:
+    """A cell that may hold a municipality code, as text: Excel stores 0114 as 114 (or 114.0),
+    and a re-saved CSV loses the zero too; 114 is 0114 when that is a municipality."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _text(value)
+    if m := re.match(r"^(\d{3})(\s.*)?$", text):
+        if "0" + m[1] in NAMES:
+            return "0" + m[1] + (m[2] or "")
+    return text
+
+
 def _area(value: Any) -> tuple[str, str]:
-    """(municipality code or "", area name): "0180", "Stockholms kommun", "Centrum"."""
-    text = check_text(_text(value), "området", "the area", 200)
+    """(municipality code or "", area name): "0180", "Stockholms kommun", "Centrum".
+
+    A number that is no municipality code, and a county or the whole country, are refused
+    rather than stored as an area of that name."""
+    text = check_text(_code_text(value), "området", "the area", 200)
     if not text:
         raise Bad("område saknas", "area is missing")
     code = municipality_code(text)
     if code:
         return code, NAMES[code]
-    if re.fullmatch(r"\d{4}", text):
+    if county := county_of(text):
         raise Bad(
-            f"kommunkoden ”{text}” finns inte; ange SCB:s fyrsiffriga kod, t.ex. 0180",
-            f"municipality code {text!r} does not exist; use SCB's four digits, e.g. 0180",
+            f"”{text}” är ett län ({county}), inte en kommun eller ett område i den; ta bort "
+            "länsraderna (importera länets siffror i en egen fil om de behövs)",
+            f"{text!r} is a county ({county}), not a municipality or an area in one",
+        )
+    if re.fullmatch(r"\d{1,4}(\s.*)?", text):
+        raise Bad(
+            f"kommunkoden i ”{text}” finns inte; ange SCB:s fyrsiffriga kod, t.ex. 0180",
+            f"the municipality code in {text!r} does not exist; use SCB's four digits, e.g. 0180",
         )
     return "", text
 
 
+_YEAR_COLUMN = re.compile(
+    r"(?:(?:pop|population|folkmängd|folkmangd|befolkning|invånare|antal|count|value|värde|år|"
+    r"year)[ _-]?)?((?:19|20)\d\d)"
+)
 _PERIOD = re.compile(r"^(\d{4})\s*(?:([KQkq])([1-4])|[Mm-]?(\d{1,2}))?$")
 
 
@@ -173,19 +199,23 @@ class CrimeStatsImporter(KeyedImporter):
     """Reported offences per area, offence and period, long or wide (years as columns)."""
 
     kind = "crime-stats"
+    mappable = True
     model = CrimeStatistic
     key_fields = ("area", "offence", "year", "quarter", "month")
     what, what_en = "område, brott och period", "area, offence and period"
     columns = (
         Column("area", "Område/kommun", ("område", "kommun", "region", "kommundel", "stadsdel",
-                                        "area", "municipality"), True),
+                                        "stadsområde", "kommunkod", "kommunnamn", "area",
+                                        "municipality code", "municipality", "municipality name",
+                                        "municipality id"), True),
         Column("offence", "Brott", ("brott", "brottstyp", "brottskategori", "brottskod",
-                                    "offence", "offence type"), True),
+                                    "offence", "offence type", "crime type", "crime", "offense"),
+               True),
         Column("year", "År", ("år", "period", "year", "tid"), True),
         Column("quarter", "Kvartal", ("kvartal", "quarter")),
         Column("month", "Månad", ("månad", "month")),
         Column("count", "Antal", ("antal", "antal brott", "anmälda brott", "antal anmälda brott",
-                                  "count", "värde"), True),
+                                  "count", "värde", "value", "number"), True),
         Column("population", "Befolkning", ("befolkning", "folkmängd", "invånare",
                                             "population")),
     )  # fmt: skip
@@ -198,9 +228,10 @@ class CrimeStatsImporter(KeyedImporter):
         for index, cell in enumerate(cells):
             text = _text(cell)
             if isinstance(cell, int | float) and not isinstance(cell, bool):
-                text = str(int(cell))
-            if re.fullmatch(r"(19|20)\d\d", text):
-                self.year_columns[text] = index
+                text = str(int(cell)) if math.isfinite(cell) else ""
+            # "2018", or the year in the column's name: pop2018, folkmangd_2018, antal 2018
+            if m := _YEAR_COLUMN.fullmatch(text.lower()):
+                self.year_columns.setdefault(m[1], index)
         if self.year_columns:
             found = dict(found)
             for year, index in self.year_columns.items():
@@ -210,7 +241,9 @@ class CrimeStatsImporter(KeyedImporter):
 
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         code, area = _area(cells["area"])
-        offence = check_text(_text(cells["offence"]), "brottet", "the offence", 200)
+        # Re-shared tables write "alla_brott": the words are the offence.
+        offence = check_text(_text(str(cells["offence"] or "").replace("_", " ")), "brottet",
+                             "the offence", 200)  # fmt: skip
         if not offence:
             raise Bad("brott saknas", "offence is missing")
         population = None
@@ -671,11 +704,14 @@ class PopulationImporter(Importer):
     """
 
     kind = "population"
+    mappable = True
     columns = (
-        Column("area", "Region/område", ("region", "område", "kommun", "area"), True),
+        Column("area", "Region/område", ("region", "område", "kommun", "kommunkod", "kommunnamn",
+                                         "area", "municipality code", "municipality",
+                                         "municipality name", "municipality id"), True),
         Column("year", "År", ("år", "year", "period"), True),
-        Column("count", "Folkmängd", ("folkmängd", "befolkning", "antal", "invånare",
-                                      "population", "count"), True),
+        Column("count", "Folkmängd", ("folkmängd", "folkmangd", "befolkning", "antal", "invånare",
+                                      "population", "count", "value", "pop"), True),
     )  # fmt: skip
 
     def adjust_header(self, cells: list[Any], found: dict[str, int]) -> dict[str, int]:
@@ -778,11 +814,14 @@ class SurveyImporter(KeyedImporter):
     what, what_en = "fråga, område och år", "question, area and year"
     columns = (
         Column("question", "Fråga", ("fråga", "påstående", "question"), True),
-        Column("area", "Område", ("område", "kommun", "stadsdel", "area"), True),
+        Column("area", "Område", ("område", "kommun", "stadsdel", "area", "municipality"), True),
         Column("year", "År", ("år", "year"), True),
-        Column("share", "Andel (%)", ("andel", "andel procent", "procent", "share"), True),
-        Column("n", "Antal svarande", ("antal svarande", "svarande", "n", "antal"), True),
-    )
+        Column("share", "Andel (%)", ("andel", "andel procent", "procent", "share", "percent"),
+               True),
+        Column("n", "Antal svarande", ("antal svarande", "svarande", "n", "antal",
+                                       "respondents"), True),
+    )  # fmt: skip
+    mappable = True
 
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         question = check_text(_text(cells["question"]), "frågan", "the question", 300)
@@ -826,14 +865,24 @@ class KoladaImporter(KeyedImporter):
     twice_en = "same {what_en} as entry {line}"
     unit = "post"
     columns = (
-        Column("kpi", "Nyckeltal", ("kpi",), True),
-        Column("municipality", "Kommun", ("municipality",), True),
-        Column("period", "År", ("period",), True),
-        Column("gender", "Kön", ("gender",), True),
-        Column("value", "Värde", ("value",), True),
-    )
+        Column("kpi", "Nyckeltal", ("kpi", "kpi id", "nyckeltal"), True),
+        Column("municipality", "Kommun", ("municipality", "municipality id", "kommun",
+                                          "kommun id", "kommunkod"), True),
+        Column("period", "År", ("period", "year", "år"), True),
+        Column("gender", "Kön", ("gender", "kön")),
+        Column("value", "Värde", ("value", "värde"), True),
+    )  # fmt: skip
+    mappable = True  # the CSV shape; the API's JSON always has its own names
 
     def table(self, path: Path, facts: FileFacts) -> Iterator[Row]:
+        """The API's JSON, entry by entry; or a table in the shape Kolada's client libraries
+        write (kpi, municipality id, year or period, gender, value) as CSV or XLSX."""
+        if facts.is_xlsx or not jsonstat.looks_like_json(path):
+            self.unit = "rad"
+            return super().table(path, facts)
+        return self._entries(path, facts)
+
+    def _entries(self, path: Path, facts: FileFacts) -> Iterator[Row]:
         document = load_json(path, facts.encoding, facts.is_xlsx)
         values = document.get("values") if isinstance(document, dict) else None
         if not isinstance(values, list):
@@ -868,7 +917,7 @@ class KoladaImporter(KeyedImporter):
                 )
 
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
-        if cells["value"] is _NOT_A_LIST:
+        if cells.get("value") is _NOT_A_LIST:
             raise Bad(
                 "”values” ska vara en lista med ett värde per kön, som i Koladas API",
                 "'values' must be a list with one value per gender, as in Kolada's API",
@@ -876,20 +925,20 @@ class KoladaImporter(KeyedImporter):
         kpi = check_text(_text(cells["kpi"]), "nyckeltalets id (kpi)", "the kpi", 20)
         if not kpi:
             raise Bad("nyckeltalets id (kpi) saknas", "kpi is missing")
-        code = municipality_code(_text(cells["municipality"]))
+        code = municipality_code(_code_text(cells["municipality"]))
         if not code:
             raise Bad(
                 f"kommunen ”{_text(cells['municipality'])}” är ingen känd fyrsiffrig kommunkod",
                 f"municipality {cells['municipality']!r} is not a known four-digit code",
             )
         year = parse_year(cells["period"])
-        gender = _text(cells["gender"]).upper() or "T"
+        gender = _text(cells.get("gender")).upper() or "T"
         if gender not in ("T", "K", "M"):
             raise Bad(
                 f"kön ”{gender}” ska vara T, K eller M", f"gender {gender!r} must be T, K or M"
             )
         value = None
-        if cells["value"] is not None:
+        if cells["value"] is not None and _text(cells["value"]) not in ("", "..", "null"):
             value = parse_float(cells["value"], "värdet", "value")
         if not self.is_new((kpi, code, year, gender), line):
             return ()
