@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from samverkan.mapping.importers.common import (
     _code_text,
     _text,
 )
-from samverkan.mapping.importers.jsonfile import load_json
+from samverkan.mapping.importers.jsonfile import NoArray, array_items, read_text
 from samverkan.mapping.importers.parse import (
     Bad,
     check_text,
@@ -59,15 +60,18 @@ class KoladaImporter(KeyedImporter):
         return self._entries(path, facts)
 
     def _entries(self, path: Path, facts: FileFacts) -> Iterator[Row]:
-        document = load_json(path, facts.encoding, facts.is_xlsx)
-        values = document.get("values") if isinstance(document, dict) else None
-        if not isinstance(values, list):
+        # Entry by entry: a large answer is never held as Python objects all at once.
+        values = array_items(read_text(path, facts.encoding, facts.is_xlsx), "values")
+        try:
+            first = next(values, _END)
+        except NoArray:
             raise Bad(
                 "filen saknar listan ”values” som Koladas API returnerar",
                 "the file lacks the list 'values' that Kolada's API returns",
-            )
+            ) from None
         yield 0, ["kpi", "municipality", "period", "gender", "value"]
-        for number, entry in enumerate(values, start=1):
+        entries = itertools.chain([first], values) if first is not _END else iter(())
+        for number, entry in enumerate(entries, start=1):
             if not isinstance(entry, dict):
                 yield number, ["", "", "", "", ""]
                 continue
@@ -131,4 +135,5 @@ class KoladaImporter(KeyedImporter):
         )
 
 
+_END = object()  # no entries at all
 _NOT_A_LIST = object()  # Kolada's "values" held something other than a list

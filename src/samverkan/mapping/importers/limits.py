@@ -11,7 +11,9 @@ MAX_COLUMNS = 300  # Brå and SCB tables with a column per year since 1968 stay 
 MAX_ROWS = 5_000_000  # police exports of a whole county for several years
 MAX_CELL_CHARS = 131_072  # the csv module's field limit; Excel's own limit is 32 767
 EMPTY_RUN = 1_000  # this many empty rows in a row end the table
-MAX_JSON_BYTES = 50 * 1024 * 1024  # JSON is read whole; about 15 times its size in memory
+# A Kolada answer for every municipality and twenty years is a few MB; a 20 MB one peaks at
+# about 430 MB in the importing process (text, keys, batches).
+MAX_JSON_BYTES = 25 * 1024 * 1024
 MAX_JSON_DEPTH = 64  # Kolada and JSON-stat are four or five levels deep
 # XLSX is a zip: a small upload may unpack into gigabytes. Shared strings are held in memory
 # whole, the sheets are streamed.
