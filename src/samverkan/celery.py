@@ -12,12 +12,22 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
 
 app = Celery("samverkan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["samverkan.jobs", "samverkan.implementation"])
+app.autodiscover_tasks(["samverkan.jobs", "samverkan.implementation", "samverkan.mapping"])
 
-# The daily digest of overdue measures (run `celery -A samverkan beat` beside the worker).
+# Scheduled work (run `celery -A samverkan beat` beside the worker).
 app.conf.beat_schedule = {
     "daily-digest": {
         "task": "samverkan.send_digests",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Polisen's latest events for the parties that use that source (fetch_statistics polisen).
+    "polisen-events-daily": {
+        "task": "samverkan.fetch_polisen_events",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Jobs left behind by a worker that died, or hanging past JOBS_TIMEOUT_MINUTES.
+    "reap-stale-jobs": {
+        "task": "samverkan.reap_jobs",
+        "schedule": crontab(minute="*/10"),
     },
 }

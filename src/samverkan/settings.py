@@ -74,7 +74,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over MAX_UPLOAD_MB is refused before anything reads it.
+    "samverkan.lib.upload_limit.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "samverkan.lib.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.lib.locale.ChosenLanguageMiddleware",
@@ -112,15 +115,24 @@ _default_db = f"sqlite:///{DATA_DIR / 'samverkan.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _default_db)
 if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
     raise SettingError("DATABASE_URL must be a sqlite:// or postgres:// URL")
+# SQLite: WAL lets pages read while a job writes; a writer waits for another writer's
+# transaction (a long import holds one) up to the busy timeout instead of failing at once with
+# "database is locked". IMMEDIATE takes the write lock when a transaction begins, so a waiting
+# writer never has to give up half-way (no deadlock between two upgrading readers).
+SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 60, minimum=1)
+SQLITE_OPTIONS = {
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000};"
+    ),
+    "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+    "transaction_mode": "IMMEDIATE",
+}
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # WAL lets the in-process job worker write while pages read.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
-        "transaction_mode": "IMMEDIATE",
-    }
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -137,9 +149,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login rate limit: failures per username and per address inside the window.
+# Login rate limit inside the window (see accounts/throttle.py): tries per account from one
+# address, per account from all addresses together, and per address for all accounts.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 50, minimum=1)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 50, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=60)
+# How many reverse proxies (load balancer, nginx) stand in front of the app and append to
+# X-Forwarded-For. 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # Sessions end after a working day, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
@@ -190,6 +208,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Background jobs: "inprocess" runs them on a thread pool inside the web process (embedded
 # default); "celery" sends them to Celery workers through the broker (production).
 JOBS_BACKEND = env_choice("JOBS_BACKEND", "inprocess", ("inprocess", "celery"))
+# A queued or running job older than this is failed (its process is gone or it hangs).
+JOBS_TIMEOUT_MINUTES = env_int("JOBS_TIMEOUT_MINUTES", 120, minimum=1)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -206,6 +226,8 @@ SCB_POPULATION_API_URL = env_url(
     "SCB_POPULATION_API_URL",
     "https://api.scb.se/OV0104/v1/doris/sv/ssd/START/BE/BE0101/BE0101A/BefolkningNy",
 )
+# Polisen's published events (``fetch_statistics polisen``; daily from Celery beat).
+POLISEN_EVENTS_URL = env_url("POLISEN_EVENTS_URL", "https://polisen.se/api/events")
 STATISTICS_API_TIMEOUT = env_int("STATISTICS_API_TIMEOUT", 30, minimum=1)
 
 # Counts below this are suppressed in anything shared (statistical disclosure control).

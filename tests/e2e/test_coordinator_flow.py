@@ -35,7 +35,9 @@ def checklist_count(page) -> str:
 
 
 def test_coordinator_builds_step_1_and_checklist_turns_green(page, axe, tmp_path):
-    make_user("anna")
+    from samverkan.partnerships.services import create_permission
+
+    make_user("anna").user_permissions.add(create_permission())
     login(page, axe, "anna")
     axe(page)
 

@@ -363,6 +363,8 @@ def run_one(party: Any, bad: BadFile, folder: Path, rng: random.Random) -> Outco
             result = perform_import(record)
     except Exception as exc:  # noqa: BLE001 - what the fuzz test counts
         return Outcome("crash", f"{type(exc).__name__}: {exc}"[:300])
+    if record.status == getattr(ImportStatus, "FAILED", None):
+        return Outcome("crash", "; ".join(str(e.get("en")) for e in record.errors)[:300])
     after = table_counts()
     before.pop("Import")
     after.pop("Import")

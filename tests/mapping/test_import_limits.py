@@ -179,3 +179,21 @@ def test_header_cells_with_control_characters_are_offered_for_mapping_safely(wor
     assert record.status == ImportStatus.NEEDS_MAPPING
     record.refresh_from_db()
     assert record.headers == ["När\ufffd", "Vad"]
+
+
+def test_an_error_of_ours_inside_the_import_ends_as_a_failed_import(world, tmp_path, monkeypatch):
+    from samverkan.mapping.importers.crime_stats import CrimeStatsImporter
+
+    def broken(self, cells, line):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(CrimeStatsImporter, "parse", broken)
+    before = table_counts()
+    path = write(tmp_path, "b.csv", CRIME_HEAD + "0180;Rån;2024;5\n")
+    record, result = import_file(world.ours.kommun, "crime-stats", path)
+    assert result.crashed and record.status == ImportStatus.FAILED
+    record.refresh_from_db()
+    assert record.status == ImportStatus.FAILED and not record.file
+    assert "a bug" not in record.errors[0]["sv"]
+    after = table_counts()
+    assert after.pop("Import") == before.pop("Import") + 1 and after == before

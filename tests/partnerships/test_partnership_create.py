@@ -1,10 +1,22 @@
 """Creating a partnership: both signing parties, the creator as administrator, cycle 1."""
 
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from samverkan.accounts.models import Membership, Organisation
+from samverkan.accounts.models import Membership, Organisation, User
 from samverkan.partnerships.models import Partnership
-from tests.factories import make_user
+from samverkan.partnerships.services import create_permission
+from tests.factories import PASSWORD, make_user
+
+
+def _founder(username: str = "anna") -> User:
+    """A user who has been given the right to start partnerships."""
+    user = make_user(username)
+    user.user_permissions.add(create_permission())
+    return user
 
 
 def _post(client, **overrides):
@@ -22,7 +34,7 @@ def _post(client, **overrides):
 
 
 def test_coordinator_creates_partnership_with_both_signing_parties(client, db):
-    user = make_user("anna")
+    user = _founder()
     client.force_login(user)
     response = _post(client)
     partnership = Partnership.objects.get(name="Tryggare Storby")
@@ -40,7 +52,7 @@ def test_coordinator_creates_partnership_with_both_signing_parties(client, db):
 
 
 def test_bad_municipality_code_gets_swedish_message_and_nothing_is_saved(client, db):
-    client.force_login(make_user("anna"))
+    client.force_login(_founder())
     response = _post(client, municipality_code="12")
     assert response.status_code == 400
     assert "Kommunkoden ska vara fyra siffror" in response.content.decode()
@@ -49,15 +61,54 @@ def test_bad_municipality_code_gets_swedish_message_and_nothing_is_saved(client,
 
 
 def test_end_date_before_start_is_rejected(client, db):
-    client.force_login(make_user("anna"))
+    client.force_login(_founder())
     response = _post(client, valid_until="2025-01-01")
     assert "Slutdatumet måste ligga efter startdatumet" in response.content.decode()
     assert not Partnership.objects.exists()
 
 
 def test_police_area_cannot_reuse_a_municipality_name(client, db):
-    client.force_login(make_user("anna"))
+    client.force_login(_founder())
     _post(client)
     response = _post(client, name="Annat", police_area_name="Storby kommun")
     assert "finns redan registrerad som kommun" in response.content.decode()
     assert Partnership.objects.count() == 1
+
+
+def test_account_without_the_right_cannot_start_a_partnership(client, db):
+    client.force_login(make_user("anna"))
+    page = client.get(reverse("partnerships:create"))
+    assert page.status_code == 403
+    response = _post(client)
+    assert response.status_code == 403
+    assert not Partnership.objects.exists()
+    assert not Organisation.objects.exists()
+    assert "Ny samverkan" not in client.get(reverse("partnerships:list")).content.decode()
+
+
+def test_list_offers_new_partnership_only_to_those_who_may(client, db):
+    client.force_login(_founder())
+    assert "Ny samverkan" in client.get(reverse("partnerships:list")).content.decode()
+
+
+def test_superuser_may_start_a_partnership(client, db):
+    client.force_login(User.objects.create_superuser("root", password=PASSWORD))
+    assert _post(client).status_code == 302
+    assert Partnership.objects.count() == 1
+
+
+def test_grant_command_gives_and_takes_back_the_right(client, db):
+    anna = make_user("anna")
+    out = StringIO()
+    call_command("grant_create_partnership", "anna", stdout=out)
+    assert out.getvalue().strip() == "anna may now start partnerships."
+    assert User.objects.get(pk=anna.pk).has_perm("partnerships.add_partnership")
+    call_command("grant_create_partnership", "anna", "--revoke", stdout=StringIO())
+    assert not User.objects.get(pk=anna.pk).has_perm("partnerships.add_partnership")
+    client.force_login(anna)
+    assert _post(client).status_code == 403
+
+
+def test_grant_command_names_an_unknown_account(db):
+    with pytest.raises(CommandError, match="No account named 'nobody'"):
+        call_command("grant_create_partnership", "nobody", stdout=StringIO())

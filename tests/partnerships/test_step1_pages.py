@@ -219,30 +219,38 @@ def test_budget_process_dates_are_added_once(client, world):
     assert milestones.filter(title="Kommunfullmäktige beslutar om budget och mål").exists()
 
 
-def test_admin_adds_a_new_member_with_a_new_account(client, world):
+def test_admin_invites_a_new_member_who_creates_the_account_through_the_link(client, world):
     client.force_login(world.alice)
     response = client.post(
         url(world, "member_add"),
+        {"username": "dana", "party": world.ours.kommun.pk, "role": "member"},
+    )
+    assert response.status_code == 200
+    link = response.context["link"]
+    assert not User.objects.filter(username="dana").exists()  # nothing until dana says yes
+    client.logout()
+    client.post(
+        link,
         {
             "username": "dana",
-            "party": world.ours.polis.pk,
-            "role": "member",
             "first_name": "Dana",
-            "password": "ett-bra-losenord-42",
+            "password1": "ett-bra-losenord-42",
+            "password2": "ett-bra-losenord-42",
         },
     )
-    assert response.status_code == 302
     dana = User.objects.get(username="dana")
     assert dana.check_password("ett-bra-losenord-42")
-    assert Membership.objects.get(user=dana).party == world.ours.polis
+    assert Membership.objects.get(user=dana).party == world.ours.kommun
 
 
 def test_weak_password_for_new_member_is_refused(client, world):
     client.force_login(world.alice)
-    response = client.post(
+    link = client.post(
         url(world, "member_add"),
-        {"username": "dana", "party": world.ours.polis.pk, "role": "member", "password": "123"},
-    )
+        {"username": "dana", "party": world.ours.kommun.pk, "role": "member"},
+    ).context["link"]
+    client.logout()
+    response = client.post(link, {"username": "dana", "password1": "123", "password2": "123"})
     assert response.status_code == 400
     assert not User.objects.filter(username="dana").exists()
 

@@ -1,7 +1,9 @@
 """Step 3 objects for every test world (see tests/factories.py)."""
 
+import datetime
+
 from samverkan.problems.choices import GoalKind, ProblemStatus
-from samverkan.problems.models import Cause, GlossaryTerm, Goal, Measure, Problem
+from samverkan.problems.models import Cause, CitizenPromise, GlossaryTerm, Goal, Measure, Problem
 
 
 def build(world) -> dict[str, int]:
@@ -30,7 +32,17 @@ def build(world) -> dict[str, int]:
     term = GlossaryTerm.objects.create(
         partnership=p, term="Effektmål", definition="Vad som ska ändras"
     )
+    promise = CitizenPromise.objects.create(
+        partnership=p,
+        wording="Fler nattbussar när krogarna stänger",
+        starts_on=datetime.date(2026, 5, 1),
+        ends_on=datetime.date(2026, 6, 30),
+        follow_up="På kommunens webbplats",
+        feedback="kontakt@example.se",
+    )
+    promise.parties.set([world.kommun])
     return {
+        "promise_id": promise.pk,
         "problem_id": problem.pk,
         "cause_id": cause.pk,
         "goal_id": goal.pk,

@@ -73,7 +73,7 @@ def can_confirm(user: Any, partnership: Partnership) -> bool:
 
 
 def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partnership:
-    """Fetch a partnership for ``action`` ("view", "edit", "manage" or "approve").
+    """Fetch a partnership for ``action`` ("view", "edit", "manage", "approve" or "confirm").
 
     Raises Http404 for outsiders and PermissionDenied for members who lack the right.
     """
@@ -85,6 +85,7 @@ def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partners
         "edit": lambda: can_edit(user, partnership),
         "manage": lambda: can_manage(user, partnership),
         "approve": lambda: can_approve(user, partnership),
+        "confirm": lambda: can_confirm(user, partnership),
     }[action]
     if not allowed():
         raise PermissionDenied("Din roll i samverkan ger inte rätt att göra detta.")
@@ -111,3 +112,166 @@ def private_parties_for(user: Any, partnership: Partnership) -> models.QuerySet[
 
 def may_see_private(user: Any, party: Party) -> bool:
     return party.memberships.filter(user=user).exists()
+
+
+# ---- confidential items and everything derived from them --------------------------------------
+#
+# A confidential item (a cause or measure that points out people) is readable only by members of
+# its allowed parties. Whatever is derived from it (its status, its activity log, a meeting task
+# tied to it, an issued document that shows it, a history entry about any of these, a diff line,
+# an export row) inherits the restriction. A restriction is a list of party ids: [] means open to
+# every member of the partnership; otherwise a reader must belong to one of the listed parties.
+# [-1] matches nobody: when in doubt, hide.
+
+NOBODY: list[int] = [-1]
+
+
+def party_ids(user: Any, partnership: Partnership | int) -> frozenset[int]:
+    """The ids of the parties through which ``user`` belongs to ``partnership`` (cached)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    from samverkan.accounts.models import Membership
+
+    def fetch(partnership_id: int) -> frozenset[int]:
+        return frozenset(
+            Membership.objects.filter(user=user, party__partnership_id=partnership_id).values_list(
+                "party_id", flat=True
+            )
+        )
+
+    if isinstance(partnership, int):
+        return fetch(partnership)
+    # Cached per partnership object, like ``roles_in``: one request, one lookup.
+    cache = partnership.__dict__.setdefault("_party_ids_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = fetch(partnership.pk)
+    return cache[user.pk]
+
+
+def confidential_q(user: Any, prefix: str = "") -> models.Q:
+    """A filter for querysets of confidential-capable items (or of rows pointing at one through
+    ``prefix``, e.g. ``"measure__"``) that keeps only what ``user`` may read."""
+    open_items = models.Q(**{f"{prefix}confidential": False})
+    if not getattr(user, "is_authenticated", False):
+        return open_items
+    return open_items | models.Q(**{f"{prefix}allowed_parties__memberships__user": user})
+
+
+def is_confidential_item(obj: Any) -> bool:
+    return hasattr(obj, "confidential") and hasattr(obj, "allowed_parties")
+
+
+def restriction_of(obj: Any) -> list[int]:
+    """The restriction ``obj`` carries, its own or inherited from the item it derives from.
+
+    Models say where they derive from with ``visibility_parent`` (the name of a relation, e.g.
+    ``"measure"``); issued documents carry the groups of the confidential items they show.
+    """
+    if obj is None:
+        return []
+    if is_confidential_item(obj):
+        if not obj.confidential:
+            return []
+        allowed = (
+            sorted(obj.allowed_parties.values_list("pk", flat=True)) if obj.pk is not None else []
+        )
+        return allowed or list(NOBODY)
+    groups = getattr(obj, "confidential_access", None)
+    if groups:
+        # A reader must be allowed every confidential item in the document: as one list of
+        # parties, that is the parties found in every group.
+        common = set(groups[0]).intersection(*map(set, groups[1:]))
+        return sorted(common) or list(NOBODY)
+    parent = getattr(obj, "visibility_parent", None)
+    if parent:
+        return restriction_of(getattr(obj, parent, None))
+    return []
+
+
+def may_read(readers: frozenset[int] | set[int], restriction: list[int] | None) -> bool:
+    """Whether a reader belonging to the parties ``readers`` may read what ``restriction``
+    covers."""
+    return not restriction or bool(set(readers) & set(restriction))
+
+
+def may_see_item(user: Any, obj: Any, partnership: Partnership | int | None = None) -> bool:
+    """Whether ``user`` may read ``obj`` in full (a confidential item or anything derived)."""
+    restriction = restriction_of(obj)
+    if not restriction:
+        return True
+    if partnership is None:
+        partnership = obj.audit_partnership_id()
+    return may_read(party_ids(user, partnership), restriction)
+
+
+# ---- history ------------------------------------------------------------------------------------
+
+WITHHELD_LABEL = "Uppgift under sekretess"
+
+
+def history_for(user: Any, partnership: Partnership) -> models.QuerySet:
+    """The audit entries of ``partnership`` that ``user`` may list: shared material and the
+    private material of the user's own parties. Restricted entries are listed, but must be
+    shown through ``mask_history`` (which says that something changed, not what)."""
+    from samverkan.accounts.models import AuditEntry
+
+    own = party_ids(user, partnership)
+    return AuditEntry.objects.filter(partnership=partnership).filter(
+        models.Q(party__isnull=True) | models.Q(party__in=own)
+    )
+
+
+def mask_history(user: Any, partnership: Partnership, entries: Any) -> list[Any]:
+    """The entries as ``user`` may read them: restricted ones keep only who and when."""
+    from django.utils.translation import gettext
+
+    own = party_ids(user, partnership)
+    shown = []
+    for entry in entries:
+        if not may_read(own, entry.restricted_to):
+            entry.object_repr = gettext(WITHHELD_LABEL)
+            entry.changes = {}
+        shown.append(entry)
+    return shown
+
+
+def shared_history(partnership: Partnership) -> models.QuerySet:
+    """History every member may read in full: no party-private and no restricted entry.
+    This is what leaves the system in a partnership-wide export."""
+    from samverkan.accounts.models import AuditEntry
+
+    return AuditEntry.objects.filter(partnership=partnership, party__isnull=True).filter(
+        restricted_to=[]
+    )
+
+
+# ---- issued documents ---------------------------------------------------------------------------
+
+
+def may_download_issued(user: Any, issued: Any) -> bool:
+    """A version holding confidential items goes only to those allowed to see each one."""
+    if not issued.confidential_access:
+        return True
+    own = party_ids(user, issued.partnership_id)
+    return all(own & set(group) for group in issued.confidential_access)
+
+
+# ---- background jobs ----------------------------------------------------------------------------
+
+
+def may_see_job(user: Any, job: Any) -> bool:
+    """A job's page, progress and file belong to whoever started it and to those who may see
+    its subject: an import's job to the members of the importing party. Other jobs (exports,
+    document builds) are built for their starter and stay theirs."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if job.created_by_id is not None and job.created_by_id == user.pk:
+        return True
+    from samverkan.mapping.models import Import
+
+    party_id = Import.objects.filter(job=job).values_list(
+        "party_id", flat=True
+    ).first() or job.params.get("party_id")
+    if party_id and job.partnership_id:
+        return party_id in party_ids(user, job.partnership_id)
+    return False

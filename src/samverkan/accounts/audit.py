@@ -56,8 +56,11 @@ def _plain(value: Any) -> Any:
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The instance's concrete field values as plain JSON-able data."""
     data = {}
+    # Content a model keeps out of its history (e.g. an issued document's full text, which
+    # would carry confidential lines into every reader's history and export).
+    excluded = set(getattr(instance, "audit_exclude", ()))
     for field in instance._meta.concrete_fields:
-        if field.name in _IGNORED_FIELDS or field.primary_key:
+        if field.name in _IGNORED_FIELDS or field.name in excluded or field.primary_key:
             continue
         data[field.name] = _plain(field.value_from_object(instance))
     return data
@@ -78,26 +81,67 @@ def _private_party_id(instance: models.Model) -> int | None:
 
 
 def _restricted_parties(instance: models.Model, partnership_id: int, user: Any) -> list[int]:
-    """For a confidential item: the parties allowed to read its history in full.
+    """The restriction of the entry: the item's own, or the one it inherits (accounts.access).
 
-    Allowed parties are saved after the item itself (many-to-many), so a brand-new item falls
-    back to the acting user's own parties. With neither, the entry is restricted to no party
-    ([-1]): hiding a history line from everyone is safer than showing a secret to everyone.
+    Allowed parties are saved after the item itself (many-to-many), so a brand-new confidential
+    item falls back to the acting user's own parties until ``refresh_restrictions`` runs on the
+    many-to-many change. With neither, the entry is restricted to no party: hiding a history
+    line from everyone is safer than showing a secret to everyone.
     """
-    if not getattr(instance, "confidential", False):
-        return []
-    allowed: list[int] = []
-    if instance.pk is not None and hasattr(instance, "allowed_parties"):
-        allowed = list(instance.allowed_parties.values_list("pk", flat=True))
-    if not allowed and user is not None:
-        from samverkan.partnerships.models import Party
+    from samverkan.accounts import access
 
-        allowed = list(
-            Party.objects.filter(partnership_id=partnership_id, memberships__user=user).values_list(
-                "pk", flat=True
-            )
-        )
-    return allowed or [-1]
+    restriction = access.restriction_of(instance)
+    if restriction == access.NOBODY and user is not None:
+        own = sorted(access.party_ids(user, partnership_id))
+        return own or restriction
+    return restriction
+
+
+# Models whose entries may carry a restriction (their own or inherited).
+RESTRICTABLE = (
+    "problems.cause",
+    "problems.measure",
+    "implementation.progress",
+    "implementation.activityentry",
+    "implementation.actionitem",
+    "documents.issueddocument",
+)
+
+
+def restriction_for_entry(entry: Any) -> list[int] | None:
+    """The restriction an existing entry should carry now, or None when it cannot be told
+    (the object is gone): then the entry keeps what it has."""
+    from django.apps import apps
+
+    from samverkan.accounts import access
+
+    model = apps.get_model(entry.model_label)
+    obj = model._default_manager.filter(pk=entry.object_id).first()
+    if obj is not None:
+        return access.restriction_of(obj)
+    parent_name = getattr(model, "visibility_parent", None)
+    parent_id = (entry.changes.get(parent_name) or {}).get("new") if parent_name else None
+    if parent_id is not None:
+        parent_model = model._meta.get_field(parent_name).related_model
+        parent = parent_model._default_manager.filter(pk=parent_id).first()
+        if parent is not None:
+            return access.restriction_of(parent)
+    return None
+
+
+def refresh_restrictions(partnership_id: int) -> int:
+    """Recompute the restriction of every restrictable entry of a partnership, e.g. after an
+    item became confidential or its allowed parties changed. Returns how many changed."""
+    from samverkan.accounts.models import AuditEntry
+
+    changed = 0
+    entries = AuditEntry.objects.filter(partnership_id=partnership_id, model_label__in=RESTRICTABLE)
+    for entry in entries.only("id", "model_label", "object_id", "changes", "restricted_to"):
+        restriction = restriction_for_entry(entry)
+        if restriction is not None and restriction != entry.restricted_to:
+            AuditEntry.objects.filter(pk=entry.pk).update(restricted_to=restriction)
+            changed += 1
+    return changed
 
 
 def _record(instance: models.Model, action: str, changes: dict[str, Any]) -> None:
@@ -167,7 +211,36 @@ def suppressed() -> Iterator[None]:
         _suppressed.reset(token)
 
 
+def _confidentiality_changed(sender: type, instance: Any, action: str, **_: Any) -> None:
+    """Allowed parties of a confidential item changed: its history and everything derived
+    from it take the new restriction."""
+    if action in ("post_add", "post_remove", "post_clear") and hasattr(
+        instance, "audit_partnership_id"
+    ):
+        refresh_restrictions(instance.audit_partnership_id())
+
+
+def _after_confidential_save(sender: type, instance: Any, raw: bool = False, **_: Any) -> None:
+    before = getattr(instance, "_audit_before", None)
+    if raw or before is None or before.get("confidential") == instance.confidential:
+        return
+    refresh_restrictions(instance.audit_partnership_id())
+
+
 def connect_signals() -> None:
+    from django.db.models.signals import m2m_changed
+
+    from samverkan.problems.models import Cause, Measure
+
     pre_save.connect(_before_save, dispatch_uid="audit_before_save")
     post_save.connect(_after_save, dispatch_uid="audit_after_save")
     post_delete.connect(_after_delete, dispatch_uid="audit_after_delete")
+    for model in (Cause, Measure):
+        m2m_changed.connect(
+            _confidentiality_changed,
+            sender=model.allowed_parties.through,
+            dispatch_uid=f"audit_allowed_{model.__name__}",
+        )
+        post_save.connect(
+            _after_confidential_save, sender=model, dispatch_uid=f"audit_conf_{model.__name__}"
+        )

@@ -28,3 +28,10 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Skapad")
     UPDATE = "update", _("Ändrad")
     DELETE = "delete", _("Borttagen")
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Väntar på svar")
+    ACCEPTED = "accepted", _("Antagen")
+    DECLINED = "declined", _("Avböjd")
+    REVOKED = "revoked", _("Återkallad")

@@ -79,3 +79,31 @@ def party_view(action: str = "view", methods: tuple[str, ...] = ("GET",)) -> Cal
         return guarded
 
     return decorate
+
+
+def job_view(methods: tuple[str, ...] = ("GET",)) -> Callable:
+    """Wrap a view on one background job of a partnership, given as ``job_id``.
+
+    A job's page and file belong to whoever started it and to those who may see its subject
+    (``access.may_see_job``); everyone else, other members included, gets 404.
+    The view receives ``(request, partnership, job, **kwargs)``.
+    """
+    from samverkan.accounts.access import may_see_job, scoped
+    from samverkan.jobs.models import Job
+
+    def decorate(func: View) -> View:
+        @wraps(func)
+        def wrapper(request: HttpRequest, pk: int, job_id: int, **kwargs: Any) -> HttpResponse:
+            partnership = get_partnership_for(request.user, pk)
+            job = scoped(Job.objects.all(), partnership, job_id)
+            if not may_see_job(request.user, job):
+                raise Http404("Jobbet finns inte i denna samverkan")
+            return require_http_methods(list(methods))(
+                lambda req, **kw: func(req, partnership, job, **kw)
+            )(request, **kwargs)
+
+        guarded = login_required(wrapper)
+        guarded.access = "job"  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate

@@ -1,55 +1,73 @@
-"""Login with a limit on failed attempts, kept in the database so it holds across processes."""
+"""Login forms (the site's and the admin's) behind one limit on tries (accounts.throttle)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Q
-from django.utils import timezone
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import LoginAttempt
+from samverkan.accounts import throttle
+from samverkan.accounts.models import LoginAttempt, User
+from samverkan.lib.forms import CleanTextMixin
 
 
-def client_address(request: Any) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is set by clients and would let them dodge the limit.
-    # Behind a proxy, the proxy must set REMOTE_ADDR (gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+class RateLimitedLoginMixin:
+    """Counts every try before the password is checked; a locked name never logs in."""
+
+    error_messages: dict[str, Any]
+    data: Any
+    request: Any
+
+    def clean(self) -> dict[str, Any]:
+        username = throttle.username_key(self.data.get("username"))
+        address = throttle.client_address(self.request)
+        verdict = throttle.begin_attempt(username, address)
+        if not verdict.allowed:
+            LoginAttempt.objects.create(username=username, address=address)
+            raise forms.ValidationError(
+                self.error_messages["too_many"],
+                code="too_many",
+                params={"minutes": verdict.minutes_left()},
+            )
+        try:
+            data = super().clean()  # type: ignore[misc]
+        except forms.ValidationError:
+            LoginAttempt.objects.create(username=username, address=address)
+            raise
+        if getattr(self, "user_cache", None) is None:
+            # A field was missing, so no password was checked: the try does not count.
+            throttle.give_back(verdict)
+            return data
+        throttle.succeeded(verdict)
+        LoginAttempt.objects.filter(username=username, address=address).delete()
+        return data
 
 
-class RateLimitedAuthenticationForm(AuthenticationForm):
+_TOO_MANY = _("För många misslyckade inloggningar. Vänta %(minutes)s minuter och försök igen.")
+
+
+class RateLimitedAuthenticationForm(RateLimitedLoginMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
             "Fel användarnamn eller lösenord. Observera att stora och små bokstäver skiljer sig åt."
         ),
-        "too_many": _(
-            "För många misslyckade inloggningar. Vänta %(minutes)s minuter och försök igen."
-        ),
+        "too_many": _TOO_MANY,
     }
 
-    def clean(self) -> dict[str, Any]:
-        username = (self.data.get("username") or "").strip().lower()
-        address = client_address(self.request)
-        since = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-        who = Q(username=username)
-        if address:
-            who |= Q(address=address)
-        failures = LoginAttempt.objects.filter(who, at__gte=since).count()
-        if failures >= settings.LOGIN_MAX_FAILURES:
-            raise forms.ValidationError(
-                self.error_messages["too_many"],
-                code="too_many",
-                params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
-            )
-        try:
-            data = super().clean()
-        except forms.ValidationError:
-            LoginAttempt.objects.create(username=username[:150], address=address)
-            raise
-        LoginAttempt.objects.filter(username=username).delete()
-        return data
+
+class RateLimitedAdminAuthenticationForm(RateLimitedLoginMixin, AdminAuthenticationForm):
+    """The admin's login form under the same limit, with the same record of failures."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, "too_many": _TOO_MANY}
+
+
+class InvitationSignupForm(CleanTextMixin, UserCreationForm):
+    """Create one's own account through an invitation's link (the name is one's own choice)."""
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name", "email")

@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.choices import AuditAction, OrganisationKind, Role
+from samverkan.accounts.choices import AuditAction, InvitationStatus, OrganisationKind, Role
 
 
 class Organisation(models.Model):
@@ -90,8 +90,72 @@ class Membership(models.Model):
         return self.party.partnership_id
 
 
+class Invitation(models.Model):
+    """An offer of a role in a party, waiting for the invited person to accept or decline.
+
+    Nobody is attached to a partnership without saying yes: an existing account sees the
+    invitation after logging in (matched on the user name), and a person without an account
+    creates one through the invitation's link. Only a hash of the link's token is stored.
+    """
+
+    partnership_lookup = "party__partnership"
+
+    party = models.ForeignKey(
+        "partnerships.Party",
+        verbose_name=_("part"),
+        related_name="invitations",
+        on_delete=models.CASCADE,
+    )
+    username = models.CharField(
+        _("användarnamn"),
+        max_length=150,
+        help_text=_("Namnet på kontot som bjuds in; ett konto med det namnet ser inbjudan."),
+    )
+    email = models.EmailField(_("e-post"), blank=True)
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    token_hash = models.CharField(_("kontrollsumma för länken"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inbjuden av"),
+        related_name="invitations_sent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("gäller till"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
+        db_index=True,
+    )
+    answered_at = models.DateTimeField(_("besvarad"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("besvarad av"),
+        related_name="invitations_answered",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} → {self.party} ({self.get_role_display()})"
+
+
 class LoginAttempt(models.Model):
-    """A failed login, kept in the database so the limit holds across processes."""
+    """A failed or refused login (site or admin), kept as a record for the operators.
+
+    ``username`` is the name as counted by the limit (NFKC, case-folded); the limit itself is
+    kept in ``LoginThrottle``.
+    """
 
     username = models.CharField(_("användarnamn"), max_length=150, db_index=True)
     address = models.GenericIPAddressField(_("adress"), null=True, blank=True, db_index=True)
@@ -103,6 +167,25 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LoginThrottle(models.Model):
+    """A counter of login tries for one key (account, address or both) in the current window.
+
+    Raised under a row lock before the password is checked (see accounts.throttle), so
+    simultaneous tries cannot all slip under the limit.
+    """
+
+    key = models.CharField(_("nyckel"), max_length=400, unique=True)
+    window_started_at = models.DateTimeField(_("fönstret började"), db_index=True)
+    count = models.PositiveIntegerField(_("antal försök"), default=0)
+
+    class Meta:
+        verbose_name = _("inloggningsräknare")
+        verbose_name_plural = _("inloggningsräknare")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
 
 
 class AuditEntry(models.Model):

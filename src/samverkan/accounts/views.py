@@ -1,11 +1,21 @@
-"""Login, logout and password change pages."""
+"""Login, logout, password change, and answering invitations."""
 
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
-from django.urls import reverse_lazy
+from typing import Any
 
-from samverkan.accounts.forms import RateLimitedAuthenticationForm
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+
+from samverkan.accounts import membership
+from samverkan.accounts.decorators import user_view
+from samverkan.accounts.forms import InvitationSignupForm, RateLimitedAuthenticationForm
 
 login = auth_views.LoginView.as_view(
     template_name="accounts/login.html",
@@ -27,3 +37,93 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/password_change_done.html"
 )
 password_change_done.access = "user"  # type: ignore[attr-defined]
+
+
+# ---- invitations ------------------------------------------------------------------------------
+
+
+@user_view()
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The open invitations addressed to the user's account, to accept or decline."""
+    return render(
+        request,
+        "accounts/invitations.html",
+        {"invitations": membership.invitations_for(request.user)},
+    )
+
+
+@user_view(methods=("POST",))
+def invitation_answer(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = membership.invitations_for(request.user).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404("Ingen sådan inbjudan till dig")
+    return _answer(request, invitation, reverse("accounts:invitations"))
+
+
+def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The page behind an invitation's link: answer it, or create an account to accept it.
+
+    The token is the proof of being invited, so whoever holds it may answer; it works once.
+    """
+    invitation = membership.by_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_gone.html", status=404)
+    here = request.get_full_path()
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            return _answer(request, invitation, here)
+        return render(request, "accounts/invitation_link.html", {"invitation": invitation})
+    form = InvitationSignupForm(
+        request.POST if request.method == "POST" else None,
+        initial={"username": invitation.username, "email": invitation.email},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                user = form.save(commit=False)
+                user.organisation = invitation.party.organisation
+                user.save()
+                membership.accept(invitation, user)
+        except membership.MembershipError as exc:
+            form.add_error(None, str(exc))
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Välkommen! Ditt konto är skapat och du är medlem i %(name)s.")
+                % {"name": invitation.party.partnership},
+            )
+            return redirect("process:dashboard", pk=invitation.party.partnership_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "accounts/invitation_link.html",
+        {"invitation": invitation, "form": form, "login_next": here},
+        status=status,
+    )
+
+
+invitation_link.access = "public"  # type: ignore[attr-defined]
+
+
+def _answer(request: HttpRequest, invitation: Any, back: str) -> HttpResponse:
+    choice = request.POST.get("answer")
+    if choice not in ("accept", "decline"):
+        messages.error(request, _("Välj om du tackar ja eller nej till inbjudan."))
+        return redirect(back)
+    try:
+        if choice == "accept":
+            membership.accept(invitation, request.user)
+        else:
+            membership.decline(invitation, request.user)
+    except membership.MembershipError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    if choice == "decline":
+        messages.success(request, _("Du har tackat nej till inbjudan."))
+        return redirect("accounts:invitations")
+    messages.success(
+        request,
+        _("Du är nu medlem i %(name)s.") % {"name": invitation.party.partnership},
+    )
+    return redirect("process:dashboard", pk=invitation.party.partnership_id)

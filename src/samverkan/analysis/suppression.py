@@ -9,7 +9,7 @@ round them, or make sure at least two cells per row/column are suppressed
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TypeVar
 
 from . import _validate as v
@@ -17,7 +17,9 @@ from . import _validate as v
 __all__ = [
     "DEFAULT_THRESHOLD",
     "MARKER",
+    "disclosive",
     "is_suppressed",
+    "shown",
     "suppress",
     "suppress_table",
     "suppress_rows",
@@ -90,3 +92,27 @@ def suppress_rows(
     lone suppressed cell in that row or column (module docstring).
     """
     return [[suppress(cell, threshold, marker, suppress_zero) for cell in row] for row in rows]
+
+
+def disclosive(*counts: float | None, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """True when any of ``counts`` is small, so nothing computed from them may be shown.
+
+    A change in per cent, a ratio, a difference, a model estimate or a rate printed with its
+    population can each be turned back into the counts they came from: 600 "+29 900 %" from
+    "fewer than 5" gives 2; "before 4, after 1" needs no arithmetic at all. So the rule for a
+    public figure is: show it only when every count it is computed from could be shown. Zero
+    and missing counts (None) disclose nobody.
+    """
+    return any(c is not None and is_suppressed(c, threshold) for c in counts)
+
+
+def shown(
+    value: float,
+    threshold: int = DEFAULT_THRESHOLD,
+    fmt: Callable[[float], str] = str,
+    small: str = "färre än {threshold}",
+) -> str:
+    """``value`` formatted with ``fmt``, or a words-only stand-in when it is a small count."""
+    if is_suppressed(value, threshold):
+        return small.format(threshold=threshold)
+    return fmt(value)

@@ -11,6 +11,7 @@ matplotlib.use("Agg")  # no display; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 
 from samverkan.documents.structure import Chart  # noqa: E402
+from samverkan.lib.text import strip_control  # noqa: E402
 
 # The same family the documents use, shipped with matplotlib itself.
 matplotlib.rcParams.update({"font.family": "DejaVu Sans", "svg.fonttype": "none"})
@@ -27,20 +28,25 @@ def bar_chart(
     unit: str = "",
     horizontal: bool = True,
 ) -> Chart:
-    """A labelled bar chart; values are printed on the bars so no colour carries meaning."""
+    """A labelled bar chart; values are printed on the bars so no colour carries meaning.
+
+    Every text handed to matplotlib goes through ``_plain`` first: labels come from what
+    editors typed, and a ``$`` would start matplotlib's formula markup (``$\\frac{$`` is
+    an error that would stop the whole document).
+    """
     height = max(1.8, 0.45 * len(labels) + 0.8)
     fig, ax = plt.subplots(figsize=(6.4, height), dpi=150)
     positions = range(len(labels))
     if horizontal:
         bars = ax.barh(list(positions), list(values), color=_COLOUR)
-        ax.set_yticks(list(positions), [_wrap(label) for label in labels])
+        ax.set_yticks(list(positions), [_plain(_wrap(label)) for label in labels])
         ax.invert_yaxis()
-        ax.set_xlabel(axis_label)
+        ax.set_xlabel(_plain(axis_label))
     else:
         bars = ax.bar(list(positions), list(values), color=_COLOUR)
-        ax.set_xticks(list(positions), [_wrap(label) for label in labels])
-        ax.set_ylabel(axis_label)
-    ax.bar_label(bars, labels=[_number(v, unit) for v in values], padding=3, fontsize=8)
+        ax.set_xticks(list(positions), [_plain(_wrap(label)) for label in labels])
+        ax.set_ylabel(_plain(axis_label))
+    ax.bar_label(bars, labels=[_plain(_number(v, unit)) for v in values], padding=3, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()
@@ -53,6 +59,15 @@ def bar_chart(
     )
     text = svg.getvalue()
     return Chart(caption, source, text[text.index("<svg") :], png.getvalue(), alt)
+
+
+def _plain(text: str) -> str:
+    """Text as matplotlib should print it: no control characters, no formula markup.
+
+    An escaped dollar sign is drawn as a dollar sign; without one, matplotlib reads the text
+    between two dollar signs as a formula (mathtext).
+    """
+    return strip_control(str(text)).replace("$", r"\$")
 
 
 def _number(value: float, unit: str) -> str:

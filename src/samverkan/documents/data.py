@@ -16,7 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from samverkan.analysis.suppression import MARKER, suppress
+from samverkan.accounts import access
+from samverkan.analysis.suppression import disclosive
 from samverkan.documents import charts
 from samverkan.documents.structure import (
     BulletList,
@@ -65,7 +66,7 @@ def _may_see(item: Cause | Measure, user: Any, edition: str) -> bool:
         return False
     if user is None:
         return True
-    return item.allowed_parties.filter(memberships__user=user).exists()
+    return access.may_see_item(user, item)
 
 
 def _holder(item: Cause | Measure) -> str:
@@ -496,10 +497,14 @@ def _decision_block(doc: Document, partnership: Partnership, kind: str) -> None:
 
 
 def medborgarlofte(partnership: Partnership, edition: str, user: Any) -> Document:
-    """A short public promise, in plain language, drawn from the agreement's measures.
+    """The promises to residents, in the public wording the partnership chose for them.
 
-    Whatever the edition, confidential measures are left out: the promise is read by residents.
+    Nothing here is generated from the measures: a measure's title is working language and may
+    describe police operations. Each promise gives its period, who stands behind it, how
+    residents can follow it and where they can give feedback. Both editions read the same.
     """
+    from samverkan.problems.models import CitizenPromise
+
     doc = _base(
         "medborgarlofte",
         partnership,
@@ -507,33 +512,52 @@ def medborgarlofte(partnership: Partnership, edition: str, user: Any) -> Documen
         f"från {partnership.police_area} och {partnership.municipality}",
     )
     doc.toc = False
+    promises = list(
+        CitizenPromise.objects.filter(partnership=partnership).prefetch_related(
+            "parties__organisation"
+        )
+    )
     problems = _prioritised(partnership)
     topic = ", ".join(p.title.lower() for p in problems) or "tryggheten i kommunen"
     doc.section(
         "Det här har vi sett",
         Paragraph(
             "Polisen och kommunen har tillsammans gått igenom läget och kommit fram till att "
-            "vi ska "
-            f"arbeta särskilt med {topic}."
+            f"vi ska arbeta särskilt med {topic}."
         ),
     )
-    promises = [m for m in _measures(partnership) if not m.confidential]
-    doc.section(
-        "Det här lovar vi",
-        BulletList(
-            tuple(f"{m.title} (ansvarig: {m.responsible_party})" for m in promises) or ("–",)
-        ),
-    )
-    doc.section(
-        "Så får du veta hur det går",
-        Paragraph(
-            "Vi följer upp löftet och berättar om resultatet när perioden är slut. "
-            "Hör gärna av dig "
-            "till kommunen eller polisen med synpunkter."
-        ),
-    )
+    if not promises:
+        doc.section(
+            "Det här lovar vi",
+            Paragraph(
+                "Inga löften är formulerade ännu. Skriv dem under Steg 3, Medborgarlöften.",
+                "note",
+            ),
+        )
+        return doc
+    section = doc.section("Det här lovar vi")
+    for number, promise in enumerate(promises, start=1):
+        behind = _and_list([str(p) for p in promise.parties.all()])
+        section.sub(
+            f"Löfte {number}",
+            *[Paragraph(t) for t in promise.wording.split("\n\n") if t.strip()],
+            Paragraph(
+                f"Gäller {_date(promise.starts_on)} – {_date(promise.ends_on)}. "
+                f"Bakom löftet står {behind}.",
+                "note",
+            ),
+            Paragraph(f"Så får du veta hur det går: {promise.follow_up}"),
+            Paragraph(f"Synpunkter: {promise.feedback}"),
+        )
     doc.section("Underskrifter", Signatures(_signers(partnership), f"{doc.date}"))
     return doc
+
+
+def _and_list(names: list[str]) -> str:
+    """ "A", "A och B", "A, B och C"."""
+    if len(names) <= 1:
+        return "".join(names) or "–"
+    return f"{', '.join(names[:-1])} och {names[-1]}"
 
 
 # ---- uppföljningsrapport ----------------------------------------------------------------------
@@ -603,6 +627,7 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
         )
     effect = doc.section("Effektuppföljning")
     evaluations = EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
+    threshold = settings.SMALL_COUNT_THRESHOLD
     for ev in evaluations:
         result = follow.evaluate(ev)
         sub = effect.sub(f"{ev.indicator}, {ev.treated_area}")
@@ -613,6 +638,19 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
                 "note",
             )
         )
+        if edition == PUBLIC and disclosive(*follow.counts_of(ev), threshold=threshold):
+            # Every figure here (the counts, the change, the estimates and their readings)
+            # would give a small count back: the public edition says only that.
+            sub.add(
+                Paragraph(
+                    f"Antalen i jämförelsen är så små (under {threshold}) att de inte redovisas "
+                    "i den offentliga versionen, och inte heller förändringen eller de "
+                    "statistiska skattningarna, eftersom antalen kan räknas fram ur dem. "
+                    "Resultatet finns i den interna versionen.",
+                    "note",
+                )
+            )
+            continue
         labels = [f"{ev.treated_area} {ev.period_before}", f"{ev.treated_area} {ev.period_after}"]
         values = [ev.treated_before, ev.treated_after]
         if ev.has_control():
@@ -625,6 +663,7 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
             _count_chart(
                 Counter(dict(zip(labels, values, strict=True))),
                 edition,
+                sensitive=True,
                 caption=f"{ev.indicator} före och efter",
                 source=ev.source or "Källa: effektuppföljningen i Samverkan",
                 axis_label="Antal",
@@ -654,14 +693,16 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
     return doc
 
 
-def _count_chart(counts: Counter, edition: str, **chart: str) -> Chart | Paragraph:
-    """A bar chart of counts; the public edition shows no count below the threshold."""
+def _count_chart(
+    counts: Counter, edition: str, *, sensitive: bool = False, **chart: str
+) -> Chart | Paragraph:
+    """A bar chart of counts. Counts of people or events (``sensitive``) below the threshold
+    are not shown in the public edition; counts of the partnership's own causes and measures
+    point out nobody and are always shown."""
     if not counts:
         return Paragraph("Inga uppgifter ännu.", "note")
     threshold = settings.SMALL_COUNT_THRESHOLD
-    if edition == PUBLIC and any(
-        suppress(v, threshold=threshold) == MARKER for v in counts.values()
-    ):
+    if sensitive and edition == PUBLIC and disclosive(*counts.values(), threshold=threshold):
         return Paragraph(
             f"{chart['caption']}: antal under {threshold} redovisas inte i den offentliga "
             "versionen.",

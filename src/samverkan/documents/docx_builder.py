@@ -7,7 +7,9 @@ on every page, charts as PNG pictures with alternative text, page numbers in the
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from typing import Any
 
 from docx import Document as WordDocument
 from docx.enum.section import WD_ORIENT  # noqa: F401 - kept for landscape appendices
@@ -25,6 +27,7 @@ from samverkan.documents.structure import (
     Signatures,
     Table,
 )
+from samverkan.lib.text import strip_control
 
 
 def _field(paragraph, instruction: str, placeholder: str = "") -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +68,41 @@ def _language(document) -> None:  # type: ignore[no-untyped-def]
     rpr.append(lang)
 
 
+def _clean(value: Any) -> Any:
+    """The same structure with control characters removed from every string.
+
+    Word files are XML, which cannot hold most control characters: one stray character in
+    a purpose would make the whole file fail. Forms strip them on input; this is the
+    defence for anything that reached the database another way (imports, older data).
+    """
+    if isinstance(value, str):
+        return strip_control(value)
+    if isinstance(value, tuple):
+        return tuple(_clean(item) for item in value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _clean(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def _runs(paragraph, **attrs: Any) -> None:  # type: ignore[no-untyped-def]
+    """Set run attributes on every run (a paragraph with no text has none)."""
+    for run in paragraph.runs:
+        for name, value in attrs.items():
+            if name == "size":
+                run.font.size = value
+            elif name == "colour":
+                run.font.color.rgb = value
+            else:
+                setattr(run, name, value)
+
+
 def to_docx(doc: Document) -> bytes:
+    doc = _clean(doc)
     word = WordDocument()
     _language(word)
     normal = word.styles["Normal"]
@@ -84,11 +121,11 @@ def to_docx(doc: Document) -> bytes:
         _field(footer, "NUMPAGES", "1")
 
     word.add_heading(doc.title, level=0)
-    word.add_paragraph(doc.subtitle).runs[0].italic = True
+    _runs(word.add_paragraph(doc.subtitle), italic=True)
     meta = word.add_paragraph(
         f"{doc.partnership} · {doc.meta.get('edition_label', '')} · {doc.date}"
     )
-    meta.runs[0].font.color.rgb = RGBColor(0x4A, 0x53, 0x60)
+    _runs(meta, colour=RGBColor(0x4A, 0x53, 0x60))
     if doc.toc:
         word.add_heading("Innehåll", level=1)
         _field(
@@ -117,31 +154,30 @@ def _block(word, block) -> None:  # type: ignore[no-untyped-def]
     if isinstance(block, Paragraph):
         paragraph = word.add_paragraph(block.text)
         if block.style in ("note", "confidential"):
-            paragraph.runs[0].italic = True
+            _runs(paragraph, italic=True)
     elif isinstance(block, BulletList):
         for item in block.items:
             word.add_paragraph(item, style="List Bullet")
     elif isinstance(block, Table):
-        caption = word.add_paragraph(block.caption)
-        caption.runs[0].bold = True
+        _runs(word.add_paragraph(block.caption), bold=True)
         table = word.add_table(rows=1, cols=len(block.headers))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
             cell.text = text
-            cell.paragraphs[0].runs[0].bold = True
+            _runs(cell.paragraphs[0], bold=True)
         _repeat_header(table.rows[0])
         for row in block.rows:
             cells = table.add_row().cells
             for cell, text in zip(cells, row, strict=True):
                 cell.text = text
         if block.source:
-            word.add_paragraph(block.source).runs[0].font.size = Pt(8)
+            _runs(word.add_paragraph(block.source), size=Pt(8))
     elif isinstance(block, Chart):
         word.add_picture(io.BytesIO(block.png), width=Cm(15))
         picture = word.inline_shapes[-1]
         picture._inline.docPr.set("descr", block.alt)
-        word.add_paragraph(block.caption).runs[0].bold = True
-        word.add_paragraph(block.source).runs[0].font.size = Pt(8)
+        _runs(word.add_paragraph(block.caption), bold=True)
+        _runs(word.add_paragraph(block.source), size=Pt(8))
     elif isinstance(block, Signatures):
         table = word.add_table(rows=3, cols=len(block.signers) or 1)
         for column, signer in enumerate(block.signers):

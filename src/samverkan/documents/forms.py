@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.documents.models import DocumentDecision, SignedAgreement
-from samverkan.lib.forms import DateInput, VersionedModelForm, check_upload
+from samverkan.lib.forms import DateInput, ModelForm, VersionedModelForm, check_upload
 
 
 class DocumentDecisionForm(VersionedModelForm):
@@ -25,7 +25,7 @@ class DocumentDecisionForm(VersionedModelForm):
         return data
 
 
-class SignedAgreementForm(forms.ModelForm):
+class SignedAgreementForm(ModelForm):
     class Meta:
         model = SignedAgreement
         fields = ["signed_on", "file", "issued"]

@@ -47,7 +47,7 @@ def confidential_access(partnership: Partnership, edition: str, user: Any) -> li
     for model in (Cause, Measure):
         items = model.objects.filter(partnership=partnership, confidential=True)
         if user is not None:
-            items = items.filter(allowed_parties__memberships__user=user).distinct()
+            items = items.visible_to(user)
         for item in items.prefetch_related("allowed_parties"):
             groups.append(sorted(p.pk for p in item.allowed_parties.all()))
     return groups
@@ -61,6 +61,31 @@ def changes_since(previous: list[str], current: list[str]) -> list[str]:
             continue
         out.append(line)
     return out[:500]
+
+
+def changes_for_reader(version: IssuedDocument, user: Any) -> tuple[IssuedDocument | None, list]:
+    """What changed in ``version`` as ``user`` may see it: the diff against the latest earlier
+    version the reader may download, with that version (None when there is none).
+
+    A diff line comes from two versions, so it inherits both restrictions: the stored diff is
+    against the version just before, and an internal version built by another party may hold
+    confidential lines the reader must not see (even as removed lines).
+    """
+    from samverkan.accounts import access
+
+    earlier = IssuedDocument.objects.filter(
+        partnership_id=version.partnership_id,
+        kind=version.kind,
+        edition=version.edition,
+        format=version.format,
+        number__lt=version.number,
+    ).order_by("-number")
+    for candidate in earlier:
+        if access.may_download_issued(user, candidate):
+            if candidate.number == version.number - 1:
+                return candidate, list(version.changes)
+            return candidate, changes_since(candidate.source_lines, version.source_lines)
+    return None, []
 
 
 @transaction.atomic

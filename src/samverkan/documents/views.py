@@ -45,6 +45,8 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
         for v in partnership.issued_documents.select_related("created_by")
         if v.may_download(request.user)
     ]
+    for v in versions:
+        v.compared, v.reader_changes = services.changes_for_reader(v, request.user)
     return render(
         request,
         "documents/list.html",
@@ -104,7 +106,12 @@ def version_detail(request: HttpRequest, partnership: Partnership, issued_id: in
     version = access.scoped(IssuedDocument.objects.all(), partnership, issued_id)
     if not version.may_download(request.user):
         raise Http404
-    return render(request, "documents/version.html", _ctx(request, partnership, version=version))
+    compared, changes = services.changes_for_reader(version, request.user)
+    return render(
+        request,
+        "documents/version.html",
+        _ctx(request, partnership, version=version, compared=compared, changes=changes),
+    )
 
 
 @partnership_view()

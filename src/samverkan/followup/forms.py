@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from samverkan.followup.models import EffectEvaluation, SteeringResponse
-from samverkan.lib.forms import DateInput, PartnershipOwnedForm
+from samverkan.lib.forms import DateInput, ModelForm, PartnershipOwnedForm
 from samverkan.problems.choices import GoalKind
 
 
@@ -25,7 +25,7 @@ class EvaluationForm(PartnershipOwnedForm):
         self.fields["goal"].empty_label = None
 
 
-class SteeringResponseForm(forms.ModelForm):
+class SteeringResponseForm(ModelForm):
     class Meta:
         model = SteeringResponse
         fields = ["date", "response", "decisions", "continue_next_cycle"]

@@ -31,6 +31,13 @@ class Finding:
     source: str
     figures: list[tuple[str, str]]
     reading: list[str]
+    # What kind of test this is, for the code (the method's name is for readers).
+    key: str = ""
+
+
+# Tests on counts of reported offences in the treated area itself: their reading needs the
+# caveat that reporting, not only crime, may have changed.
+_COUNT_TESTS = frozenset({"e_test", "wdd"})
 
 
 @dataclass
@@ -45,6 +52,21 @@ _n = reading.swedish_number
 
 def _interpretation(ev: EffectEvaluation) -> str | None:
     return POLICE_INITIATED if ev.interpretation == Interpretation.POLICE_INITIATED else None
+
+
+def counts_of(ev: EffectEvaluation) -> list[int | None]:
+    """Every count an evaluation's figures are computed from (for small-count suppression)."""
+    return [
+        ev.treated_before,
+        ev.treated_after,
+        ev.control_before,
+        ev.control_after,
+        ev.buffer_before,
+        ev.buffer_after,
+        # A share of four respondents tells what each of them answered.
+        ev.survey_before_n,
+        ev.survey_after_n,
+    ]
 
 
 def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
@@ -69,6 +91,7 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                     p_value, after, before, alpha=alpha, interpretation=interpretation
                 )
                 + _regression_note(ev),
+                key="e_test",
             )
         )
     if ev.has_control():
@@ -102,6 +125,7 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                     interpretation=interpretation,
                     selected_for_high_level=ev.selected_for_high_level,
                 ),
+                key="wdd",
             )
         )
         if min(counts) > 0:
@@ -141,7 +165,7 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
     if ev.survey_before is not None and ev.survey_after is not None:
         result.findings.append(_survey(ev, alpha))
     for finding in result.findings:
-        if REPORTING_CAVEAT not in finding.reading and finding.method.startswith(("Samma", "Jäm")):
+        if REPORTING_CAVEAT not in finding.reading and finding.key in _COUNT_TESTS:
             finding.reading.append(REPORTING_CAVEAT)
     return result
 

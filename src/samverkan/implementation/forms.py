@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.implementation.models import ActionItem, ActivityEntry, Progress, Status
-from samverkan.lib.forms import DateInput, VersionedModelForm
+from samverkan.lib.forms import DateInput, ModelForm, VersionedModelForm
 from samverkan.problems.choices import GoalKind
 
 
@@ -40,7 +40,7 @@ class ProgressForm(VersionedModelForm):
         return data
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ModelForm):
     class Meta:
         model = ActivityEntry
         fields = ["date", "what", "by_whom", "production_goal", "count", "deviation"]
@@ -73,7 +73,7 @@ class ActivityForm(forms.ModelForm):
         return entry
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(ModelForm):
     class Meta:
         model = ActionItem
         fields = ["text", "responsible", "due", "measure"]

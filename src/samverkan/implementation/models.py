@@ -7,6 +7,7 @@ done, when and by whom, and explain every deviation from the plan.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -35,6 +36,7 @@ class Progress(Versioned):
     """How a measure is going: status, owner, actual dates and the reason for any deviation."""
 
     partnership_lookup = "measure__partnership"
+    visibility_parent = "measure"  # a confidential measure's status is confidential too
 
     measure = models.OneToOneField(
         Measure, verbose_name=_("åtgärd"), related_name="progress", on_delete=models.CASCADE
@@ -87,6 +89,7 @@ class ActivityEntry(models.Model):
     """One piece of work on a measure, with production counted toward a production goal."""
 
     partnership_lookup = "measure__partnership"
+    visibility_parent = "measure"  # so is its activity log
 
     measure = models.ForeignKey(
         Measure, verbose_name=_("åtgärd"), related_name="activities", on_delete=models.CASCADE
@@ -134,10 +137,21 @@ class ActivityEntry(models.Model):
         return self.measure.partnership_id
 
 
+class ActionItemQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> ActionItemQuerySet:
+        """Tasks tied to a confidential measure only for those who may see the measure."""
+        from samverkan.accounts.access import confidential_q
+
+        return self.filter(
+            models.Q(measure__isnull=True) | confidential_q(user, "measure__")
+        ).distinct()
+
+
 class ActionItem(models.Model):
     """A task decided at a meeting, optionally tied to a measure."""
 
     partnership_lookup = "meeting__partnership"
+    visibility_parent = "measure"  # a task tied to a confidential measure
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("möte"), related_name="action_items", on_delete=models.CASCADE
@@ -154,6 +168,8 @@ class ActionItem(models.Model):
         blank=True,
     )
     done = models.BooleanField(_("klar"), default=False)
+
+    objects = ActionItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("uppgift från möte")

@@ -7,12 +7,27 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Max, Sum
 
-from samverkan.implementation.models import Progress, Status
+from samverkan.implementation.models import ActivityEntry, Progress, Status, progress_for
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.choices import GoalKind
 from samverkan.problems.models import Goal, Measure
+
+
+@transaction.atomic
+def log_activity(entry: ActivityEntry, user: Any) -> ActivityEntry:
+    """Save a piece of work on a measure. Logging work on a planned measure means it has
+    started: its status becomes started, with the entry's date as the actual start."""
+    entry.created_by = user if getattr(user, "is_authenticated", False) else None
+    entry.save()
+    progress = Progress.objects.select_for_update().get(pk=progress_for(entry.measure).pk)
+    if progress.status == Status.PLANNED:
+        progress.status, progress.started_on = Status.STARTED, entry.date
+        progress.version += 1
+        progress.save(update_fields=["status", "started_on", "version"])
+    return entry
 
 
 @dataclass(frozen=True)

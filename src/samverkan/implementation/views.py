@@ -36,7 +36,9 @@ def _measure(request: HttpRequest, partnership: Partnership, measure_id: int) ->
 def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     visible = Measure.objects.visible_to(request.user).filter(partnership=partnership)
     states = services.measure_states(partnership, timezone.localdate(), visible)
-    open_items = ActionItem.objects.filter(meeting__partnership=partnership, done=False)
+    open_items = ActionItem.objects.visible_to(request.user).filter(
+        meeting__partnership=partnership, done=False
+    )
     return render(
         request,
         "implementation/home.html",
@@ -92,15 +94,7 @@ def activity_create(
     form = forms.ActivityForm(request.POST or None, measure=measure)
 
     def save(form: forms.ActivityForm) -> object:
-        entry = form.save(commit=False)
-        entry.created_by = request.user
-        entry.save()
-        progress = progress_for(measure)
-        if progress.status == "planned":
-            # Logging work on a planned measure means it has started.
-            progress.status, progress.started_on = "started", entry.date
-            progress.save(update_fields=["status", "started_on", "version"])
-        return entry
+        return services.log_activity(form.save(commit=False), request.user)
 
     return form_page(
         request,
@@ -137,7 +131,7 @@ def action_item_create(
 def action_item_done(
     request: HttpRequest, partnership: Partnership, action_id: int
 ) -> HttpResponse:
-    item = access.scoped(ActionItem.objects.all(), partnership, action_id)
+    item = access.scoped(ActionItem.objects.visible_to(request.user), partnership, action_id)
     item.done = not item.done
     item.save(update_fields=["done"])
     messages.success(

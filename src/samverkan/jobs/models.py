@@ -46,6 +46,15 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     started_at = models.DateTimeField(_("startad"), null=True, blank=True)
     finished_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    worker = models.CharField(
+        _("process"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Processen som äger jobbet (värd/pid/start-id), så att jobb från en process som "
+            "har stannat kan markeras som misslyckade."
+        ),
+    )
 
     class Meta:
         verbose_name = _("bakgrundsjobb")

@@ -5,21 +5,17 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from samverkan.accounts import access
-from samverkan.accounts.decorators import partnership_view
+from samverkan.accounts.decorators import job_view
 from samverkan.jobs import registry
 from samverkan.jobs.models import Job, JobStatus
 from samverkan.lib import htmx
 from samverkan.partnerships.models import Partnership
 
 
-def _job(partnership: Partnership, job_id: int) -> Job:
-    return access.scoped(Job.objects.all(), partnership, job_id)
-
-
-@partnership_view()
-def job_detail(request: HttpRequest, partnership: Partnership, job_id: int) -> HttpResponse:
-    job = _job(partnership, job_id)
+@job_view()
+def job_detail(request: HttpRequest, partnership: Partnership, job: Job) -> HttpResponse:
+    if not job.is_finished() and registry.reap_stale_jobs(ids=[job.pk]):
+        job.refresh_from_db()
     live = registry.live_progress(job.pk) if job.status == JobStatus.RUNNING else None
     if live and live[0] > job.progress:  # the job's row waits for its transaction to end
         job.progress, job.message = live
@@ -29,9 +25,8 @@ def job_detail(request: HttpRequest, partnership: Partnership, job_id: int) -> H
     return render(request, "jobs/detail.html", context)
 
 
-@partnership_view()
-def job_download(request: HttpRequest, partnership: Partnership, job_id: int) -> FileResponse:
-    job = _job(partnership, job_id)
+@job_view()
+def job_download(request: HttpRequest, partnership: Partnership, job: Job) -> FileResponse:
     if not job.output:
         raise Http404("Jobbet har ingen fil")
     return FileResponse(job.output.open("rb"), as_attachment=True)

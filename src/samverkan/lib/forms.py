@@ -1,4 +1,4 @@
-"""Form helpers shared by the step apps: optimistic locking and upload checks."""
+"""Form helpers shared by the step apps: clean text, optimistic locking and upload checks."""
 
 from __future__ import annotations
 
@@ -9,12 +9,48 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.text import strip_control
 from samverkan.lib.versioning import EditConflict, save_versioned
 
 ALLOWED_UPLOADS = {".pdf", ".docx", ".doc", ".odt", ".txt", ".png", ".jpg", ".jpeg"}
 
 
-class VersionedModelForm(forms.ModelForm):
+def _without_control(to_python: Any) -> Any:
+    def clean(value: Any) -> Any:
+        return to_python(strip_control(value) if isinstance(value, str) else value)
+
+    return clean
+
+
+class CleanTextMixin:
+    """Strip control characters (all but newline and tab) from every text field's input.
+
+    An editor who pastes a stray control character into a purpose or a label would otherwise
+    store text that breaks the Word file and the charts for everyone who reads them. Every
+    form in the project takes this in (``ModelForm``, ``Form`` and ``VersionedModelForm``
+    below; a test walks them all). Password fields are left exactly as typed.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                field.to_python = _without_control(field.to_python)  # type: ignore[method-assign]
+
+
+class ModelForm(CleanTextMixin, forms.ModelForm):
+    """The project's model form: Django's, with clean text."""
+
+
+class Form(CleanTextMixin, forms.Form):
+    """The project's plain form: Django's, with clean text."""
+
+
+class VersionedModelForm(CleanTextMixin, forms.ModelForm):
     """A model form that refuses to overwrite someone else's newer change."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -10,6 +10,7 @@ class ImportKind(models.TextChoices):
     KOLADA = "kolada", _("Nyckeltal från Kolada (JSON)")
     POPULATION = "population", _("Befolkning (SCB)")
     SURVEY = "survey", _("Trygghetsmätning")
+    POLISEN_EVENTS = "polisen-events", _("Polisens händelser (JSON från polisen.se)")
 
 
 class ImportStatus(models.TextChoices):
@@ -19,6 +20,7 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("Importerad")
     REJECTED = "rejected", _("Avvisad")
     DUPLICATE = "duplicate", _("Redan importerad")
+    FAILED = "failed", _("Avbruten")
 
 
 class ReportStatus(models.TextChoices):
@@ -31,3 +33,11 @@ class BoundaryCrs(models.TextChoices):
 
     WGS84 = "wgs84", _("WGS 84 (longitud, latitud i grader)")
     SWEREF99TM = "sweref99tm", _("SWEREF 99 TM (meter)")
+
+
+class PointNote(models.TextChoices):
+    """Why an event from Polisen's feed has no point on the map (blank: it has its own)."""
+
+    COUNTY = "county", _("Platsen är ett län")
+    MUNICIPALITY = "municipality", _("Platsen är en kommun")
+    REFERENCE = "reference", _("Koordinaten är ett områdes mittpunkt")

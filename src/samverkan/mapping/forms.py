@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import DateInput, VersionedModelForm, check_upload
+from samverkan.lib.forms import DateInput, Form, VersionedModelForm, check_upload
 from samverkan.mapping.choices import ImportKind
 from samverkan.mapping.importers.base import Importer
 from samverkan.mapping.models import (
@@ -29,13 +29,13 @@ from samverkan.mapping.municipalities import NAMES, municipality_code
 IMPORT_SUFFIXES = {".csv", ".txt", ".xlsx", ".json"}
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     kind = forms.ChoiceField(label=_("Typ av data"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("Fil"),
         help_text=_(
-            "CSV (semikolon eller komma), Excel (.xlsx) eller JSON: Koladas nyckeltal, och "
-            "befolkning som JSON-stat från SCB."
+            "CSV (semikolon eller komma), Excel (.xlsx) eller JSON: Koladas nyckeltal, "
+            "befolkning som JSON-stat från SCB och Polisens händelser."
         ),
     )
     source = forms.ModelChoiceField(
@@ -73,18 +73,28 @@ class ImportForm(forms.Form):
                     "file",
                     _("Kolada-nyckeltal importeras som JSON, så som Koladas API lämnar dem."),
                 )
-            elif is_json and kind not in (ImportKind.KOLADA, ImportKind.POPULATION):
+            elif kind == ImportKind.POLISEN_EVENTS and not is_json:
+                self.add_error(
+                    "file",
+                    _("Polisens händelser importeras som JSON, så som polisen.se lämnar dem."),
+                )
+            elif is_json and kind not in (
+                ImportKind.KOLADA,
+                ImportKind.POPULATION,
+                ImportKind.POLISEN_EVENTS,
+            ):
                 self.add_error(
                     "file",
                     _(
-                        "JSON går att importera för Kolada-nyckeltal och för befolkning "
-                        "(JSON-stat från SCB). Spara övriga typer som CSV eller .xlsx."
+                        "JSON går att importera för Kolada-nyckeltal, för befolkning "
+                        "(JSON-stat från SCB) och för Polisens händelser. Spara övriga typer "
+                        "som CSV eller .xlsx."
                     ),
                 )
         return data
 
 
-class ColumnMappingForm(forms.Form):
+class ColumnMappingForm(Form):
     """One choice per field: which column of the file holds it."""
 
     def __init__(self, *args: Any, importer: Importer, headers: list[str], **kwargs: Any) -> None:

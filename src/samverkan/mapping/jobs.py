@@ -5,12 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from samverkan.jobs.models import Job
-from samverkan.jobs.registry import Progress, job
+from samverkan.jobs.registry import JobFailed, Progress, job
 from samverkan.mapping import services
+from samverkan.mapping.choices import ImportStatus
 from samverkan.mapping.models import Import
 
 
-@job("mapping.import")
+def _import_of(record: Job) -> Import | None:
+    return (
+        Import.objects.select_related("party")
+        .filter(pk=record.params.get("import_id"), party__partnership=record.partnership_id)
+        .first()
+    )
+
+
+def import_job_failed(record: Job) -> None:
+    """A failed or abandoned import job: its import ends as failed and its file is deleted."""
+    target = _import_of(record)
+    if target is not None and target.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        services.fail_import(target)
+
+
+@job("mapping.import", on_failure=import_job_failed)
 def import_file(record: Job, progress: Progress, import_id: int) -> dict[str, Any]:
     """Validate and import one uploaded file; the Import row keeps the outcome and errors."""
     target = Import.objects.select_related("party").get(
@@ -18,6 +34,8 @@ def import_file(record: Job, progress: Progress, import_id: int) -> dict[str, An
     )
     progress(1, "läser filen")
     result = services.perform_import(target, progress)
+    if target.status == ImportStatus.FAILED:
+        raise JobFailed(services.IMPORT_FAILED_SV)
     return {
         "import_id": target.pk,
         "status": target.status,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.forms import Form
 from samverkan.mapping.boundary import MAX_BYTES, Boundary, BoundaryError, parse_boundary
 from samverkan.mapping.mapdata import MapFilter, filter_choices
 from samverkan.partnerships.models import Party
@@ -15,7 +16,7 @@ from samverkan.partnerships.models import Party
 BOUNDARY_SUFFIXES = {".geojson", ".json"}
 
 
-class MapFilterForm(forms.Form):
+class MapFilterForm(Form):
     """Year and category, offered from what the party's incidents actually span."""
 
     year = forms.TypedChoiceField(
@@ -52,7 +53,7 @@ class MapFilterForm(forms.Form):
         return MapFilter(year=data.get("year"), category=data.get("category") or None)
 
 
-class BoundaryUploadForm(forms.Form):
+class BoundaryUploadForm(Form):
     """A GeoJSON file with the area boundary, read and checked completely before it is kept."""
 
     name = forms.CharField(

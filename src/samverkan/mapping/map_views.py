@@ -23,7 +23,7 @@ from samverkan.lib import htmx
 from samverkan.mapping import mapdata
 from samverkan.mapping.boundary import delete_boundary, save_boundary
 from samverkan.mapping.map_forms import BoundaryUploadForm, MapFilterForm
-from samverkan.mapping.models import AreaBoundary, SafetyWalkObservation
+from samverkan.mapping.models import AreaBoundary, PoliceEvent, SafetyWalkObservation
 from samverkan.partnerships.models import Partnership, Party
 
 
@@ -53,6 +53,7 @@ def _js_config(data_url: str) -> dict:
             "hotspot": _("Hot spot %(level)s %%: %(count)s händelser i rutan, z = %(z)s"),
             "place": _("%(name)s: %(count)s händelser"),
             "walk": _("Trygghetsvandring %(date)s, %(place)s: %(category)s"),
+            "police": _("Polisens händelser, %(date)s: %(type)s, %(place)s"),
             "ready": _(
                 "Kartan visar %(cells)s hot spot-rutor, %(places)s platser och "
                 "%(walks)s iakttagelser från trygghetsvandringar."
@@ -83,6 +84,7 @@ def map_page(request: HttpRequest, partnership: Partnership, party: Party) -> Ht
             "data": data,
             "boundary": _boundary(party),
             "walks": SafetyWalkObservation.objects.filter(party=party, x__isnull=False).count(),
+            "police_points": PoliceEvent.objects.filter(party=party, x__isnull=False).count(),
             "tiles": bool(settings.MAP_TILE_URL),
             "map_config": _js_config(data_url),
         },
@@ -100,7 +102,10 @@ def map_data(request: HttpRequest, partnership: Partnership, party: Party) -> Ht
     else:
         chosen = form.chosen() if form.is_bound else mapdata.MapFilter()
         collection = mapdata.as_geojson(
-            mapdata.map_data(party, chosen), _boundary(party), mapdata.walk_features(party)
+            mapdata.map_data(party, chosen),
+            _boundary(party),
+            mapdata.walk_features(party),
+            mapdata.police_event_features(party),
         )
         response = JsonResponse(
             collection,

@@ -37,7 +37,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.hotspots import Grid, HotspotSettings, gi_star, sweref99tm_to_wgs84
-from samverkan.mapping.models import AreaBoundary, Incident, SafetyWalkObservation
+from samverkan.mapping.models import AreaBoundary, Incident, PoliceEvent, SafetyWalkObservation
 from samverkan.mapping.stats import HOTSPOT_CELL_METRES, HOTSPOT_MAX_CELLS, UNCATEGORISED
 from samverkan.partnerships.models import Party
 
@@ -371,8 +371,43 @@ def walk_features(party: Party) -> list[dict[str, Any]]:
     ]
 
 
+def police_event_features(party: Party) -> list[dict[str, Any]]:
+    """Polisen's events that have a place of their own, as GeoJSON points (WGS 84).
+
+    Most have none (the feed names only a municipality or county, see importers/polisen.py).
+    They are their own layer and never enter the hot spots, which are computed from
+    incidents alone.
+    """
+    events = list(
+        PoliceEvent.objects.filter(party=party, x__isnull=False, y__isnull=False)
+        .order_by("occurred_from", "event_id")
+        .values_list("x", "y", "name", "event_type", "occurred_from", "location_name")
+    )
+    if not events:
+        return []
+    points = _lonlat(np.array([e[0] for e in events]), np.array([e[1] for e in events]))
+    zone = _zone()
+    return [
+        {
+            "type": "Feature",
+            "properties": {
+                "layer": "police",
+                "name": name,
+                "type": event_type,
+                "place": place,
+                "date": occurred.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            },
+            "geometry": {"type": "Point", "coordinates": point},
+        }
+        for (_x, _y, name, event_type, occurred, place), point in zip(events, points, strict=True)
+    ]
+
+
 def as_geojson(
-    data: MapData, boundary: AreaBoundary | None, walks: list[dict[str, Any]] | None = None
+    data: MapData,
+    boundary: AreaBoundary | None,
+    walks: list[dict[str, Any]] | None = None,
+    police: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """One FeatureCollection in WGS 84; each feature's ``layer`` says what it is.
 
@@ -429,6 +464,7 @@ def as_geojson(
             }
         )
     features.extend(walks or [])
+    features.extend(police or [])
     collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
     bbox = _bbox(features)
     if bbox is not None:
@@ -441,6 +477,7 @@ def as_geojson(
         "levels": data.level_counts,
         "boundary": "uploaded" if drawn is not None else ("extent" if data.extent else "none"),
         "walks": len(walks or []),
+        "police_events": len(police or []),
         "note": data.note,
         "year": data.filter.year,
         "category": data.filter.category,

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.versioning import Versioned
-from samverkan.mapping.choices import BoundaryCrs, ImportKind, ImportStatus, ReportStatus
+from samverkan.mapping.choices import (
+    BoundaryCrs,
+    ImportKind,
+    ImportStatus,
+    PointNote,
+    ReportStatus,
+)
 from samverkan.partnerships.models import Party
 
 
@@ -244,6 +250,73 @@ class Incident(PartyOwned):
 
     def __str__(self) -> str:
         return f"{self.offence}, {self.place or self.area}"
+
+
+class PoliceEvent(PartyOwned):
+    """One notice from Polisen's events feed (source "Polisens händelser").
+
+    A selection of notices, not crime statistics: kept apart from ``Incident`` so that it
+    never enters the counts, trends, time profiles or hot spots of reported crimes. Only
+    types that are crimes carry a handbook category; the place is a municipality or county,
+    so most events have no point (``point_note`` says why). See importers/polisen.py.
+    """
+
+    party = models.ForeignKey(
+        Party, verbose_name=_("part"), related_name="police_events", on_delete=models.CASCADE
+    )
+    source_import = models.ForeignKey(
+        Import,
+        verbose_name=_("import"),
+        related_name="police_events",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    event_id = models.BigIntegerField(_("händelsens id hos Polisen"))
+    published_at = models.DateTimeField(_("publicerad"))
+    occurred_from = models.DateTimeField(
+        _("inträffade"), help_text=_("Tiden i notisens rubrik, inte publiceringstiden.")
+    )
+    occurred_to = models.DateTimeField(
+        _("inträffade (till)"),
+        null=True,
+        blank=True,
+        help_text=_("Satt när rubriken bara anger dagen: hela dygnet."),
+    )
+    name = models.CharField(_("rubrik"), max_length=300)
+    event_type = models.CharField(_("typ"), max_length=100)
+    is_crime = models.BooleanField(
+        _("brott"), help_text=_("Falskt för t.ex. trafikolyckor, bränder och sammanfattningar.")
+    )
+    category = models.CharField(_("brottskategori"), max_length=100, blank=True)
+    interpretation = models.CharField(_("tolkningskategori"), max_length=40, blank=True)
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    url = models.CharField(_("adress på polisen.se"), max_length=500, blank=True)
+    location_name = models.CharField(_("plats"), max_length=200, blank=True)
+    municipality_code = models.CharField(_("kommunkod"), max_length=4, blank=True)
+    county_code = models.CharField(_("länskod"), max_length=2, blank=True)
+    gps_lat = models.FloatField(_("latitud i flödet"), null=True, blank=True)
+    gps_lon = models.FloatField(_("longitud i flödet"), null=True, blank=True)
+    x = models.FloatField(_("östlig koordinat (SWEREF 99 TM)"), null=True, blank=True)
+    y = models.FloatField(_("nordlig koordinat (SWEREF 99 TM)"), null=True, blank=True)
+    point_note = models.CharField(
+        _("varför punkt saknas"), max_length=20, choices=PointNote.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("händelse från Polisen")
+        verbose_name_plural = _("händelser från Polisen")
+        ordering = ["-occurred_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["party", "event_id"], name="policeevent_unique_id")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def link(self) -> str:
+        """The notice on polisen.se (the feed gives paths relative to it)."""
+        return f"https://polisen.se{self.url}" if self.url.startswith("/") else self.url
 
 
 class Population(PartyOwned):

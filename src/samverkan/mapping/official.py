@@ -1,4 +1,5 @@
-"""Official statistics fetched from the public APIs: Kolada's key figures, SCB's population.
+"""Official statistics fetched from the public APIs: Kolada's key figures, SCB's population,
+and Polisen's published events.
 
 ``manage.py fetch_statistics`` builds the request here, saves the answer as a file and imports
 it through the same service as an upload (``services.import_file``): every row is checked,
@@ -15,10 +16,12 @@ Kolada API v2: ``GET {base}/data/kpi/{kpi}/municipality/{codes}/year/{years}`` a
 SCB PxWebApi v1: ``POST`` a query to the table's address with ``"response": {"format":
 "json-stat"}``; variables left out of the query (sex, age, marital status) are eliminated,
 so the answer holds the total population per region and year.
+Polisen: ``GET {base}?locationname=Norrköping`` answers a list of the latest notices there.
 """
 
 from __future__ import annotations
 
+import datetime
 import http.client
 import json
 import re
@@ -26,10 +29,12 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 
+from samverkan.mapping.importers.polisen import CAVEAT as POLISEN_CAVEAT
+from samverkan.mapping.importers.polisen import SOURCE_NAME as POLISEN_SOURCE_NAME
 from samverkan.mapping.models import DataSource
 from samverkan.mapping.municipalities import NAMES, municipality_code
 from samverkan.partnerships.models import Party
@@ -52,7 +57,7 @@ class FetchError(Exception):
 class Answer:
     """A fetched answer, ready to be saved as a file and imported."""
 
-    kind: str  # the import kind: "kolada" or "population"
+    kind: str  # the import kind: "kolada", "population" or "polisen-events"
     file_name: str
     content: bytes
     host: str
@@ -278,6 +283,44 @@ def fetch_population(codes: list[str], years: list[int]) -> Answer:
     )
 
 
+# ---- Polisen ---------------------------------------------------------------------------
+
+
+def polisen_url(codes: list[str]) -> str:
+    """Polisen's events API asked for municipalities by name ("Norrköping;Linköping")."""
+    names = ";".join(NAMES[c] for c in codes)
+    return f"{settings.POLISEN_EVENTS_URL}?{urlencode({'locationname': names})}"
+
+
+def fetch_polisen(codes: list[str]) -> Answer:
+    """The latest notices Polisen has published for the municipalities, kept as sent."""
+    url = polisen_url(codes)
+    host = urlsplit(url).netloc
+    content = _request(url)
+    document = _json(content, host)
+    if not isinstance(document, list):
+        raise FetchError(f"{host} answered without the list of events of Polisen's API")
+    if not document:
+        raise FetchError(
+            f"Polisen has no recent events for {', '.join(NAMES[c] for c in codes)}; "
+            "nothing to import"
+        )
+    today = datetime.date.today().isoformat()
+    return Answer(
+        kind="polisen-events",
+        file_name=f"polisen-handelser-{_places(codes)}-{today}.json",
+        content=content,
+        host=host,
+        source_name=POLISEN_SOURCE_NAME,
+        source_covers=(
+            f"Polisens händelsenotiser för {', '.join(NAMES[c] for c in codes)}, hämtade ur "
+            "Polisens öppna API. " + POLISEN_CAVEAT
+        ),
+        source_url=settings.POLISEN_EVENTS_URL if len(settings.POLISEN_EVENTS_URL) <= 200 else "",
+        period="",
+    )
+
+
 # ---- recording --------------------------------------------------------------------------
 
 
@@ -294,3 +337,52 @@ def source_for(party: Party, answer: Answer) -> DataSource:
             reason="Officiell statistik, hämtad med manage.py fetch_statistics.",
         )
     return source
+
+
+def import_answer(party: Party, answer: Answer) -> tuple[Any, Any, DataSource]:
+    """Save the answer as a file and import it like an upload: (import, result, source)."""
+    import tempfile
+    from pathlib import Path
+
+    from samverkan.mapping.services import import_file
+
+    source = source_for(party, answer)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / answer.file_name
+        path.write_bytes(answer.content)
+        record, result = import_file(party, answer.kind, path, source=source)
+    return record, result, source
+
+
+def fetch_polisen_daily() -> list[str]:
+    """Fetch and import Polisen's latest events for every party that uses the source.
+
+    A party takes part once it has the data source "Polisens händelser" (the first
+    ``fetch_statistics polisen`` or a manual record creates it, and marking it "left out"
+    stops it); its events are asked for its partnership's own municipality. One party's
+    failure (no network, a rejected answer) is logged and the others still run. Returns one
+    line per party, for Celery's log.
+    """
+    import logging
+
+    from samverkan.mapping.stats import own_municipality_code
+
+    log = logging.getLogger(__name__)
+    lines = []
+    sources = DataSource.objects.filter(name=POLISEN_SOURCE_NAME, left_out=False)
+    for party in Party.objects.filter(data_sources__in=sources).distinct():
+        code = own_municipality_code(party)
+        if not code:
+            lines.append(f"party {party.pk}: its municipality is unknown; skipped")
+            continue
+        try:
+            record, result, _source = import_answer(party, fetch_polisen([code]))
+        except FetchError as exc:
+            log.warning("Polisen's events for party %s: %s", party.pk, exc)
+            lines.append(f"party {party.pk}: {exc}")
+            continue
+        lines.append(
+            f"party {party.pk}: import {record.pk} {record.status}, "
+            f"{result.rows_imported} new, {result.rows_skipped} already present"
+        )
+    return lines

@@ -6,6 +6,7 @@ Step 3 reads the parties' shared lägesbilder through ``shared_situation_reports
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from samverkan.analysis.suppression import disclosive, shown
+from samverkan.jobs.models import Job, JobStatus
 from samverkan.mapping import stats
 from samverkan.mapping.choices import ImportStatus, ReportStatus
-from samverkan.mapping.importers import ImportResult, importer_for, run_import
+from samverkan.mapping.importers import ImportResult, Issue, importer_for, run_import
 from samverkan.mapping.importers.reader import inspect
 from samverkan.mapping.models import Import, SituationReport
 from samverkan.partnerships.models import Partnership, Party
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,8 +74,78 @@ def create_import(
     return record
 
 
+IMPORT_FAILED_SV = "Importen avbröts av ett oväntat fel. Inget sparades."
+IMPORT_FAILED_EN = "the import was stopped by an unexpected error (see the log); nothing was saved"
+
+
 def perform_import(record: Import, progress: Any = None) -> ImportResult:
-    """Read the import's file and record the outcome on the import row."""
+    """Read the import's file and record the outcome on the import row.
+
+    Whatever happens the import ends as done, rejected, duplicate, needs-mapping or failed:
+    an unexpected error is logged with its traceback, the row is marked failed with a plain
+    Swedish message and the file is deleted (the import's transaction has rolled back, so
+    nothing of it was saved).
+    """
+    try:
+        return _perform_import(record, progress)
+    except Exception:
+        log.exception("import %s (%s, %s) failed", record.pk, record.kind, record.file_name)
+        fail_import(record)
+        result = ImportResult(sha256=record.sha256)
+        result.add(Issue(0, IMPORT_FAILED_SV, IMPORT_FAILED_EN))
+        return result
+
+
+def fail_import(record: Import, message: str = IMPORT_FAILED_SV) -> None:
+    """Mark an import failed, keeping its name and checksum; its file is deleted."""
+    record.status = ImportStatus.FAILED
+    record.rows_imported = record.rows_skipped = 0
+    record.errors = [{"line": 0, "sv": message, "en": IMPORT_FAILED_EN}]
+    record.error_count = 1
+    record.finished_at = timezone.now()
+    if record.file:
+        try:
+            record.file.delete(save=False)
+        except OSError:
+            log.exception("could not delete the file of failed import %s", record.pk)
+    Import.objects.filter(pk=record.pk).update(
+        status=record.status,
+        rows_imported=0,
+        rows_skipped=0,
+        errors=record.errors,
+        error_count=1,
+        finished_at=record.finished_at,
+        file=record.file.name or "",
+    )
+
+
+def settle_imports(records: list[Import]) -> None:
+    """Before imports are shown: fail those whose job nobody will finish (jobs.registry), and
+    any still marked queued or running although their job has ended."""
+    from samverkan.jobs.registry import reap_stale_jobs
+
+    live = [r for r in records if r.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)]
+    if not live:
+        return
+    job_ids = [r.job_id for r in live if r.job_id]
+    if job_ids:
+        reap_stale_jobs(ids=job_ids)
+    ended = set(
+        Job.objects.filter(
+            pk__in=job_ids, status__in=(JobStatus.DONE, JobStatus.FAILED)
+        ).values_list("pk", flat=True)
+    )
+    for record in live:
+        fresh = Import.objects.filter(pk=record.pk).first()
+        if fresh is None:
+            continue
+        if record.job_id in ended and fresh.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+            fail_import(fresh)
+        for name in ("status", "errors", "error_count", "finished_at", "file", "job"):
+            setattr(record, name, getattr(fresh, name))
+
+
+def _perform_import(record: Import, progress: Any = None) -> ImportResult:
     path = Path(record.file.path)
     facts = inspect(path)
     already = (
@@ -89,6 +164,11 @@ def perform_import(record: Import, progress: Any = None) -> ImportResult:
         result = run_import(
             importer, path, column_mapping=record.column_mapping, progress=progress, facts=facts
         )
+        if result.crashed:
+            # The importers' last guard caught an error of ours (logged there): the import
+            # failed, the file was not at fault.
+            fail_import(record)
+            return result
         if result.needs_mapping:
             record.status = ImportStatus.NEEDS_MAPPING
         elif result.ok:
@@ -165,9 +245,16 @@ def _draft_text(party: Party) -> str:
         rising = [c for c in changes if c.change > 0 and c.current >= threshold]
         if rising:
             top = rising[:3]
+            # A change in per cent from a suppressed count gives that count back.
             listing = "; ".join(
                 f"{c.category.lower()} från {_shown(c.previous, threshold)} till "
-                f"{_num(c.current)}" + (f" ({_pct(c.percent)})" if c.percent is not None else "")
+                f"{_num(c.current)}"
+                + (
+                    f" ({_pct(c.percent)})"
+                    if c.percent is not None
+                    and not disclosive(c.previous, c.current, threshold=threshold)
+                    else ""
+                )
                 for c in top
             )
             period = f" ({changes[0].period})" if changes[0].period else ""
@@ -183,7 +270,8 @@ def _draft_text(party: Party) -> str:
                 f"{_shown(c.current, threshold)}."
             )
         rates = stats.rates_by_year(party)
-        if rates:
+        # A rate printed with its population is the count again: none from a small count.
+        if rates and not disclosive(rates[-1].count, threshold=threshold):
             rate = rates[-1]
             parts.append(
                 f"Det motsvarar {_num(round(rate.rate, 1))} anmälda brott per 100 000 invånare "
@@ -368,7 +456,7 @@ def comparison_sentences(comparison: stats.Comparison, threshold: int) -> list[s
 
 
 def _shown(value: float, threshold: int) -> str:
-    return f"färre än {threshold}" if 0 < value < threshold else _num(value)
+    return shown(value, threshold, _num)
 
 
 def _pct(value: float) -> str:

@@ -17,7 +17,7 @@ from samverkan.accounts.decorators import partnership_view, party_view
 from samverkan.jobs.registry import enqueue
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
-from samverkan.mapping import charts, forms, services, stats
+from samverkan.mapping import charts, forms, police_events, services, stats
 from samverkan.mapping.choices import ImportStatus
 from samverkan.mapping.importers import importer_for
 from samverkan.mapping.models import (
@@ -29,6 +29,7 @@ from samverkan.mapping.models import (
     ExperienceNote,
     Import,
     Incident,
+    PoliceEvent,
     Population,
     Resource,
     SafetyWalkObservation,
@@ -82,17 +83,20 @@ def workspace(request: HttpRequest, partnership: Partnership, party: Party) -> H
     counts = {
         "crime_statistics": CrimeStatistic.objects.filter(party=party).count(),
         "incidents": Incident.objects.filter(party=party).count(),
+        "police_events": PoliceEvent.objects.filter(party=party).count(),
         "populations": Population.objects.filter(party=party).count(),
         "survey_results": SurveyResult.objects.filter(party=party).count(),
         "resources": Resource.objects.filter(party=party).count(),
         "activities": Activity.objects.filter(party=party).count(),
     }
+    imports = list(Import.objects.filter(party=party).select_related("source")[:20])
+    services.settle_imports(imports)
     return render(
         request,
         "mapping/workspace.html",
         {
             **_ctx(request, partnership, party, "overview"),
-            "imports": Import.objects.filter(party=party).select_related("source")[:20],
+            "imports": imports,
             "sources": DataSource.objects.filter(party=party),
             "counts": counts,
             "report": services.report_for(party),
@@ -133,6 +137,7 @@ def import_detail(
     request: HttpRequest, partnership: Partnership, party: Party, import_id: int
 ) -> HttpResponse:
     record = _own(Import.objects.select_related("job", "source"), partnership, party, import_id)
+    services.settle_imports([record])
     return render(
         request,
         "mapping/import_detail.html",
@@ -206,6 +211,7 @@ def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> 
             "comparison_chosen": ComparisonMunicipalities.objects.filter(party=party).first(),
             "comparison_sentence": services.comparison_sentence(latest) if latest else "",
             "comparison_svg": _comparison_chart(latest),
+            "police_events": police_events.summary(party),
         },
     )
 

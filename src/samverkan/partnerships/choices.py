@@ -17,6 +17,7 @@ class GroupKind(models.TextChoices):
 
 class DecisionKind(models.TextChoices):
     COLLABORATE = "collaborate", _("Beslut om samverkan (överenskommelsens del 1)")
+    PRIORITISATION = "prioritisation", _("Prioritering av problem (steg 3)")
     OTHER = "other", _("Övrigt beslut")
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
-from django.db.models import Q
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.accounts import membership
 from samverkan.accounts.choices import OrganisationKind, Role
-from samverkan.accounts.models import Membership, Organisation, User
+from samverkan.accounts.models import Invitation, Membership, Organisation, User
 from samverkan.lib.forms import (
     DateInput,
     DateTimeInput,
+    Form,
+    ModelForm,
     PartnershipOwnedForm,
     VersionedModelForm,
     check_upload,
@@ -44,7 +46,7 @@ def _organisation(name: str, kind: str, code: str = "") -> Organisation:
     return existing
 
 
-class PartnershipCreateForm(forms.ModelForm):
+class PartnershipCreateForm(ModelForm):
     """Start a partnership: the municipality and the police area become signing parties."""
 
     municipality_name = forms.CharField(label=_("Kommun"), max_length=200)
@@ -189,7 +191,7 @@ class GroupForm(PartnershipOwnedForm):
         return kind
 
 
-class GroupMemberForm(forms.ModelForm):
+class GroupMemberForm(ModelForm):
     class Meta:
         model = GroupMember
         fields = ["party", "name", "title", "is_chair"]
@@ -279,77 +281,96 @@ class MilestoneForm(PartnershipOwnedForm):
         super().__init__(*args, partnership=partnership, **kwargs)
 
 
-class BudgetYearForm(forms.Form):
+class BudgetYearForm(Form):
     year = forms.IntegerField(label=_("Budgetår"), min_value=2000, max_value=2100)
 
 
-class MembershipForm(forms.Form):
-    """Give a person a role in the partnership: an existing account, or a new one."""
+class InvitationForm(Form):
+    """Invite a person into one of the inviter's own parties (accounts.membership).
 
-    username = forms.CharField(label=_("Användarnamn"), max_length=150)
-    party = forms.ModelChoiceField(label=_("Part"), queryset=Party.objects.none(), empty_label=None)
+    The answer is the same whether or not an account with the name exists: an existing
+    account sees the invitation after logging in, a new person creates the account through
+    the invitation's link.
+    """
+
+    username = forms.CharField(
+        label=_("Användarnamn"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_(
+            "Personens användarnamn. Har personen inget konto skapar hen det med inbjudans länk."
+        ),
+    )
+    party = forms.ModelChoiceField(
+        label=_("Part"),
+        queryset=Party.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": _(
+                "Du kan bara bjuda in till en part där du själv är administratör eller "
+                "samordnare. Be den partens administratör eller samordnare att bjuda in."
+            )
+        },
+    )
     role = forms.ChoiceField(label=_("Roll"), choices=Role.choices, initial=Role.MEMBER)
-    first_name = forms.CharField(label=_("Förnamn"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Efternamn"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-post"), required=False)
-    password = forms.CharField(
-        label=_("Lösenord för nytt konto"),
+    email = forms.EmailField(
+        label=_("E-post"),
         required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Behövs bara om kontot inte finns. Minst 12 tecken."),
+        help_text=_("Frivilligt: länken skickas också hit."),
     )
 
-    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, partnership: Partnership, inviter: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.partnership = partnership
-        self.fields["party"].queryset = partnership.parties.select_related("organisation")
+        self.inviter = inviter
+        self.fields["party"].queryset = membership.inviting_parties(
+            inviter, partnership
+        ).select_related("organisation")
+
+    def clean_username(self) -> str:
+        return membership.normalise_username(self.cleaned_data["username"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        username = data.get("username", "").strip()
-        self.user = User.objects.filter(username__iexact=username).first() if username else None
-        if username and self.user is None:
-            if not data.get("password"):
-                self.add_error(
-                    "password", _("Kontot finns inte: ange ett lösenord för att skapa det.")
-                )
-            else:
-                candidate = User(
-                    username=username,
-                    first_name=data.get("first_name", ""),
-                    last_name=data.get("last_name", ""),
-                    email=data.get("email", ""),
-                )
-                try:
-                    password_validation.validate_password(data["password"], candidate)
-                except forms.ValidationError as exc:
-                    self.add_error("password", exc)
-        if (
-            self.user is not None
-            and Membership.objects.filter(
-                Q(user=self.user) & Q(party__partnership=self.partnership)
-            ).exists()
-        ):
+        party, role, username = data.get("party"), data.get("role"), data.get("username")
+        if party and role and role not in membership.grantable_roles(self.inviter, party):
             self.add_error(
-                "username",
+                "role",
                 _(
-                    "Personen är redan medlem i samverkan; ta bort medlemskapet först för att "
-                    "byta part eller roll."
+                    "Som samordnare kan du inte utse administratörer; be en administratör för "
+                    "parten."
                 ),
             )
+        if username:
+            # Only names already on this partnership's member list are named here, so the
+            # answer says nothing about accounts elsewhere on the site.
+            members = Membership.objects.filter(
+                user__username__iexact=username, party__partnership=self.partnership
+            )
+            if members.exists():
+                self.add_error(
+                    "username",
+                    _(
+                        "Personen är redan medlem i samverkan; ta bort medlemskapet först för "
+                        "att byta part eller roll."
+                    ),
+                )
+            elif (
+                party
+                and membership.open_invitations(self.partnership)
+                .filter(username__iexact=username, party=party)
+                .exists()
+            ):
+                self.add_error(
+                    "username", _("En inbjudan till namnet väntar redan på svar för parten.")
+                )
         return data
 
-    def save(self) -> Membership:
+    def save(self) -> tuple[Invitation, str]:
         data = self.cleaned_data
-        user = self.user
-        if user is None:
-            user = User(
-                username=data["username"].strip(),
-                first_name=data.get("first_name", ""),
-                last_name=data.get("last_name", ""),
-                email=data.get("email", ""),
-                organisation=data["party"].organisation,
+        try:
+            return membership.invite(
+                self.inviter, data["party"], data["username"], data["role"], data["email"]
             )
-            user.set_password(data["password"])
-            user.save()
-        return Membership.objects.create(user=user, party=data["party"], role=data["role"])
+        except membership.MembershipError as exc:
+            raise forms.ValidationError(str(exc)) from exc

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from samverkan.accounts import audit
+from samverkan.accounts import access, audit
 from samverkan.jobs.models import Job
 from samverkan.jobs.registry import Progress, job
 from samverkan.partnerships.models import Partnership
@@ -26,15 +26,9 @@ def export_partnership(record: Job, progress: Progress) -> dict[str, Any]:
         ("meetings", partnership.meetings.all()),
         ("milestones", partnership.milestones.all()),
         ("cycles", partnership.cycles.all()),
-        # Party-private and confidential changes stay out of a partnership-wide export.
-        (
-            "history",
-            [
-                e
-                for e in partnership.audit_entries.filter(party__isnull=True)
-                if not e.restricted_to
-            ],
-        ),
+        # Party-private and confidential changes (and what derives from a confidential item)
+        # stay out of a partnership-wide export.
+        ("history", access.shared_history(partnership)),
     ]
     for index, (name, queryset) in enumerate(related, start=1):
         progress(int(90 * index / len(related)), f"{name}")

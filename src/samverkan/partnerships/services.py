@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from samverkan.accounts.choices import Role
 from samverkan.accounts.models import Membership, Organisation, User
 from samverkan.partnerships.choices import MilestoneKind, PartyKind
 from samverkan.partnerships.models import Cycle, Milestone, Partnership, Party
+
+CREATE_PERMISSION = "partnerships.add_partnership"
+
+
+def may_create_partnership(user: Any) -> bool:
+    """Starting a partnership is a site-level right (Django's ``add_partnership`` permission),
+    given by an operator with ``manage.py grant_create_partnership`` or in the admin;
+    superusers have it. Without it anyone could found a partnership and run imports in it."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm(CREATE_PERMISSION))
+
+
+def create_permission() -> Permission:
+    """The permission object behind CREATE_PERMISSION, to give to a user or a group."""
+    app_label, codename = CREATE_PERMISSION.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
 @transaction.atomic
@@ -52,11 +70,11 @@ def create_partnership(
 # The handbook (p. 33) advises finishing the problem phases before the budget process so the
 # measures can be financed.
 _BUDGET_STEPS: tuple[tuple[int, int, str, int | None], ...] = (
-    (2, 15, "Budgetdirektiv för nästa år beslutas", None),
-    (3, 31, "Gemensam problembild klar (steg 3) för att hinna in i budgetarbetet", 3),
-    (4, 30, "Nämndernas budgetunderlag lämnas", None),
-    (6, 15, "Kommunfullmäktige beslutar om budget och mål", None),
-    (11, 30, "Nämndernas verksamhetsplaner med åtgärderna beslutas", 4),
+    (2, 15, gettext_noop("Budgetdirektiv för nästa år beslutas"), None),
+    (3, 31, gettext_noop("Gemensam problembild klar (steg 3) för att hinna in i budgetarbetet"), 3),
+    (4, 30, gettext_noop("Nämndernas budgetunderlag lämnas"), None),
+    (6, 15, gettext_noop("Kommunfullmäktige beslutar om budget och mål"), None),
+    (11, 30, gettext_noop("Nämndernas verksamhetsplaner med åtgärderna beslutas"), 4),
 )
 
 
@@ -66,15 +84,16 @@ def add_budget_process(partnership: Partnership, year: int) -> list[Milestone]:
     created = []
     for month, day, title, step in _BUDGET_STEPS:
         date = datetime.date(year, month, day)
-        title_sv = _(title)
-        exists = partnership.milestones.filter(date=date, title=title_sv).exists()
+        kind = MilestoneKind.BUDGET if step is None else MilestoneKind.STEP
+        # Known by date, kind and step: never by its title, which is in the user's language.
+        exists = partnership.milestones.filter(date=date, kind=kind, step=step).exists()
         if not exists:
             created.append(
                 Milestone.objects.create(
                     partnership=partnership,
                     date=date,
-                    title=title_sv,
-                    kind=MilestoneKind.BUDGET if step is None else MilestoneKind.STEP,
+                    title=_(title),
+                    kind=kind,
                     step=step,
                 )
             )

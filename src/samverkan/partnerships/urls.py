@@ -39,6 +39,11 @@ urlpatterns = [
     path(P + "medlemmar/", v.member_list, name="members"),
     path(P + "medlemmar/ny/", v.member_add, name="member_add"),
     path(P + "medlemmar/<int:membership_id>/ta-bort/", v.member_remove, name="member_remove"),
+    path(
+        P + "inbjudningar/<int:invitation_id>/aterkalla/",
+        v.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path(P + "historik/", v.history, name="history"),
     path(P + "export/", v.export_start, name="export"),
 ]

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samverkan.accounts import access
+from samverkan.accounts import membership as membership_rules
 from samverkan.accounts.decorators import partnership_view, user_view
-from samverkan.accounts.models import AuditEntry, Membership
+from samverkan.accounts.models import Invitation, Membership
+from samverkan.implementation.models import ActionItem
 from samverkan.jobs.registry import enqueue
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
@@ -51,11 +54,26 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         .select_related("municipality", "police_area")
         .annotate(party_count=Count("parties", distinct=True))
     )
-    return render(request, "partnerships/list.html", {"partnerships": partnerships})
+    return render(
+        request,
+        "partnerships/list.html",
+        {
+            "partnerships": partnerships,
+            "may_create": services.may_create_partnership(request.user),
+            "invitations": membership_rules.invitations_for(request.user),
+        },
+    )
 
 
 @user_view(methods=("GET", "POST"))
 def partnership_create(request: HttpRequest) -> HttpResponse:
+    if not services.may_create_partnership(request.user):
+        raise PermissionDenied(
+            _(
+                "Ditt konto får inte starta nya samverkan. Be den som driver Samverkan om "
+                "behörigheten (manage.py grant_create_partnership)."
+            )
+        )
     form = forms.PartnershipCreateForm(request.POST or None)
 
     def save(form: forms.PartnershipCreateForm) -> Partnership:
@@ -336,6 +354,10 @@ def meeting_detail(request: HttpRequest, partnership: Partnership, meeting_id: i
             "meeting": meeting,
             "attendees": meeting.attendees.select_related("party__organisation"),
             "decisions": meeting.decisions.all(),
+            # A task tied to a confidential measure is shown only to those who may see it.
+            "action_items": ActionItem.objects.visible_to(request.user)
+            .filter(meeting=meeting)
+            .select_related("measure"),
         },
     )
 
@@ -438,40 +460,86 @@ def member_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     memberships = Membership.objects.filter(party__partnership=partnership).select_related(
         "user", "party__organisation"
     )
+    inviting = membership_rules.inviting_parties(request.user, partnership)
+    invitations = membership_rules.open_invitations(partnership).filter(party__in=inviting)
     return render(
         request,
         "partnerships/members.html",
-        {**_ctx(request, partnership, "members"), "memberships": memberships},
+        {
+            **_ctx(request, partnership, "members"),
+            "memberships": memberships,
+            "may_invite": inviting.exists(),
+            "invitations": invitations,
+        },
     )
 
 
-@partnership_view("manage", methods=("GET", "POST"))
+@partnership_view("edit", methods=("GET", "POST"))
 def member_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    form = forms.MembershipForm(request.POST or None, partnership=partnership)
-    return form_page(
+    """Invite a person into one of the user's own parties (never another party's)."""
+    if not membership_rules.inviting_parties(request.user, partnership).exists():
+        raise PermissionDenied(
+            _("Bara en parts administratörer och samordnare kan bjuda in till parten.")
+        )
+    form = forms.InvitationForm(request.POST or None, partnership=partnership, inviter=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, token = form.save()
+        except ValidationError as exc:
+            form.add_error("role", exc)
+        else:
+            link = request.build_absolute_uri(
+                reverse("accounts:invitation_link", kwargs={"token": token})
+            )
+            mailed = membership_rules.mail_link(invitation, link) if invitation.email else None
+            # One answer for every name: it never says whether an account already exists.
+            return render(
+                request,
+                "partnerships/invitation_created.html",
+                {
+                    **_ctx(request, partnership, "members"),
+                    "invitation": invitation,
+                    "link": link,
+                    "mailed": mailed,
+                },
+            )
+    status = 400 if request.method == "POST" else 200
+    return render(
         request,
-        form,
-        title=_("Ny medlem"),
-        save=lambda f: f.save(),
-        success_url=_url("members", partnership),
-        success_message=_("Medlemmen är tillagd."),
-        context=_ctx(request, partnership, "members"),
+        "form.html",
+        {**_ctx(request, partnership, "members"), "form": form, "title": _("Bjud in medlem")},
+        status=status,
     )
+
+
+@partnership_view("edit", methods=("POST",))
+def invitation_revoke(
+    request: HttpRequest, partnership: Partnership, invitation_id: int
+) -> HttpResponse:
+    invitation = access.scoped(Invitation.objects.all(), partnership, invitation_id)
+    try:
+        membership_rules.revoke(invitation, request.user)
+    except membership_rules.MembershipError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Inbjudan till %(name)s är återkallad.") % {"name": invitation.username}
+        )
+    return htmx.redirect(request, _url("members", partnership))
 
 
 @partnership_view("manage", methods=("POST",))
 def member_remove(
     request: HttpRequest, partnership: Partnership, membership_id: int
 ) -> HttpResponse:
-    membership = access.scoped(
-        Membership.objects.select_related("user"), partnership, membership_id
-    )
-    admins = Membership.objects.filter(party__partnership=partnership, role="admin")
-    if membership.role == "admin" and admins.count() == 1:
-        messages.error(request, _("Den sista administratören kan inte tas bort."))
+    try:
+        removed = membership_rules.remove_member(partnership, membership_id)
+    except Membership.DoesNotExist as exc:
+        raise Http404("Medlemskapet finns inte i denna samverkan") from exc
+    except membership_rules.MembershipError as exc:
+        messages.error(request, str(exc))
     else:
-        membership.delete()
-        messages.success(request, _("%(user)s är inte längre medlem.") % {"user": membership.user})
+        messages.success(request, _("%(user)s är inte längre medlem.") % {"user": removed.user})
     return htmx.redirect(request, _url("members", partnership))
 
 
@@ -480,21 +548,13 @@ def member_remove(
 
 @partnership_view()
 def history(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    own = set(access.private_parties_for(request.user, partnership).values_list("pk", flat=True))
-    entries = AuditEntry.objects.filter(partnership=partnership).filter(
-        Q(party__isnull=True) | Q(party__in=own)
-    )
+    entries = access.history_for(request.user, partnership)
     model = request.GET.get("model", "")
     object_id = request.GET.get("object", "")
     if model and object_id:
         entries = entries.filter(model_label=model, object_id=object_id)
-    shown = []
-    for entry in entries.select_related("user")[:300]:
-        if entry.is_restricted_for(own):
-            # A confidential item: say that it changed, not what it says.
-            entry.object_repr = _("Uppgift under sekretess")
-            entry.changes = {}
-        shown.append(entry)
+    # A confidential item, or anything derived from one: say that it changed, not what it says.
+    shown = access.mask_history(request.user, partnership, entries.select_related("user")[:300])
     return render(
         request,
         "partnerships/history.html",

@@ -22,7 +22,7 @@ from samverkan.problems.choices import (
     ProblemStatus,
     Proximity,
 )
-from samverkan.problems.models import Cause, Confirmation, Goal, Measure, Problem
+from samverkan.problems.models import Cause, CitizenPromise, Confirmation, Goal, Measure, Problem
 from samverkan.problems.services import picture_for, seed_glossary
 
 _PERSPECTIVE = {
@@ -93,7 +93,7 @@ def load(partnership: Partnership, data: dict[str, Any], year: int) -> None:
     )
     Decision.objects.create(
         partnership=partnership,
-        kind=DecisionKind.OTHER,
+        kind=DecisionKind.PRIORITISATION,
         title=f"Prioritering: {problem.title}",
         body="Styrgruppen",
         decided_on=datetime.date(year, 4, 22),
@@ -171,6 +171,9 @@ def load(partnership: Partnership, data: dict[str, Any], year: int) -> None:
             how_what=m["text"],
             evidence=_EVIDENCE.get(m.get("evidence", ""), Evidence.UNTESTED),
             confidential=bool(m.get("confidential")),
+            # What may be named in public: not the confidential measure, and of the police's
+            # measures only the visible presence, never an operation such as surveillance.
+            publishable=not m.get("confidential") and number in _PUBLISHABLE,
             starts_on=datetime.date(year, 5, 1),
             ends_on=datetime.date(year, 6, 30),
             created_at=measure_time,
@@ -187,3 +190,52 @@ def load(partnership: Partnership, data: dict[str, Any], year: int) -> None:
                 if set(g.causes.values_list("number", flat=True)) & set(m["causes"])
             ]
         )
+
+    measures = {m.number: m for m in Measure.objects.filter(partnership=partnership)}
+    _promises(partnership, measures, kommun, polis, year)
+
+
+# Measures of the worked example that may be named in public (see ``load``).
+_PUBLISHABLE = {1, 2, 3, 4, 6, 8}
+
+
+def _promises(
+    partnership: Partnership, measures: dict[int, Measure], kommun: Any, polis: Any, year: int
+) -> None:
+    """The demo's promises to residents, worded for them (the handbook's example has none)."""
+    contact = "Kommunens kontaktcenter eller polisen på 114 14. Skriv gärna vad löftet gäller."
+    follow = (
+        "Vi berättar hur det går på kommunens webbplats och vid medborgardialogen i centrum "
+        "efter sommaren."
+    )
+    promises = [
+        (
+            "Fredags- och lördagsnätter under maj och juni finns poliser synligt på plats i "
+            "centrum vid busstorget och snabbmatsstället när krogarna stänger.",
+            [polis],
+            [4],
+        ),
+        (
+            "Vid discot på fritidsgården finns fler vuxna: minst sex fritidsledare och tio "
+            "vuxna från en frivilligorganisation varje discokväll.",
+            [kommun],
+            [8],
+        ),
+        (
+            "Kommunen och kollektivtrafiken tar fram en plan så att det går att ta sig hem "
+            "från centrum när krogarna stänger.",
+            [kommun],
+            [2],
+        ),
+    ]
+    for wording, parties, numbers in promises:
+        promise = CitizenPromise.objects.create(
+            partnership=partnership,
+            wording=wording,
+            starts_on=datetime.date(year, 5, 1),
+            ends_on=datetime.date(year, 6, 30),
+            follow_up=follow,
+            feedback=contact,
+        )
+        promise.parties.set(parties)
+        promise.measures.set([measures[n] for n in numbers])

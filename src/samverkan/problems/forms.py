@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.forms import DateInput, PartnershipOwnedForm, VersionedModelForm
+from samverkan.lib.forms import DateInput, Form, PartnershipOwnedForm, VersionedModelForm
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.choices import GoalKind, ProblemStatus
 from samverkan.problems.models import (
     Cause,
+    CitizenPromise,
     GlossaryTerm,
     Goal,
     Measure,
@@ -19,6 +20,7 @@ from samverkan.problems.models import (
     Problem,
     ProblemPicture,
     next_number,
+    promise_may_rest_on,
 )
 
 
@@ -79,7 +81,7 @@ class WeightsForm(VersionedModelForm):
         return data
 
 
-class PrioritisationDecisionForm(forms.Form):
+class PrioritisationDecisionForm(Form):
     """The steering group's decision: which problems are prioritised."""
 
     problems = forms.ModelMultipleChoiceField(
@@ -226,6 +228,7 @@ class MeasureForm(ConfidentialFormMixin, PartnershipOwnedForm):
             "mechanism",
             "confidential",
             "allowed_parties",
+            "publishable",
         ]
         widgets = {
             "causes": forms.CheckboxSelectMultiple,
@@ -272,3 +275,44 @@ class MeasureForm(ConfidentialFormMixin, PartnershipOwnedForm):
             measure.number = next_number(Measure.objects.filter(partnership=self.partnership))
         self.default_allowed(measure, self.user)
         return measure
+
+
+class CitizenPromiseForm(PartnershipOwnedForm):
+    """A promise to residents, in its public wording, with the measures that back it."""
+
+    class Meta:
+        model = CitizenPromise
+        fields = ["wording", "starts_on", "ends_on", "parties", "measures", "follow_up", "feedback"]
+        widgets = {
+            "wording": forms.Textarea(attrs={"rows": 4}),
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "parties": forms.CheckboxSelectMultiple,
+            "measures": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {
+            "parties": {"required": _("Välj minst en part som står bakom löftet.")},
+        }
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, partnership=partnership, **kwargs)
+        self.fields["parties"].queryset = partnership.parties.select_related("organisation")
+        # Only what may be named in public is offered; the rest is not even listed.
+        self.fields["measures"].queryset = Measure.objects.filter(
+            partnership=partnership, publishable=True, confidential=False
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("Löftet kan inte sluta gälla innan det börjar gälla."))
+        for measure in data.get("measures") or ():
+            if not promise_may_rest_on(measure):
+                self.add_error(
+                    "measures",
+                    _("Åtgärd %(n)s får inte nämnas offentligt och kan inte ligga bakom ett löfte.")
+                    % {"n": measure.number},
+                )
+        return data

@@ -139,9 +139,9 @@ class GlossaryTerm(Versioned):
 class ConfidentialQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> ConfidentialQuerySet:
         """Hide confidential items from users outside the parties allowed to see them."""
-        return self.filter(
-            models.Q(confidential=False) | models.Q(allowed_parties__memberships__user=user)
-        ).distinct()
+        from samverkan.accounts.access import confidential_q
+
+        return self.filter(confidential_q(user)).distinct()
 
 
 class Confidential(models.Model):
@@ -467,6 +467,14 @@ class Measure(Confidential, Versioned):
         blank=True,
         help_text=_("Gäller bara uppgifter under sekretess."),
     )
+    publishable = models.BooleanField(
+        _("får nämnas offentligt"),
+        default=False,
+        help_text=_(
+            "Bara en åtgärd som får nämnas offentligt kan ligga bakom ett medborgarlöfte. "
+            "Polisens operativa åtgärder (t.ex. spaning) ska normalt inte offentliggöras."
+        ),
+    )
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)
 
     objects = ConfidentialQuerySet.as_manager()
@@ -493,3 +501,63 @@ def next_number(queryset: models.QuerySet) -> int:
     """Next free number within a partnership (causes and measures are numbered 1, 2, …)."""
     last = queryset.aggregate(top=models.Max("number"))["top"]
     return (last or 0) + 1
+
+
+class CitizenPromise(Versioned):
+    """A promise to residents (medborgarlöfte): chosen and worded for the public, never
+    generated from the measures. It says what the parties promise, for which period, who
+    stands behind it, and how residents can follow it and be heard. The measures behind it
+    are the partnership's own working record and must each be publishable and not confidential.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="citizen_promises",
+        on_delete=models.CASCADE,
+    )
+    wording = models.TextField(
+        _("löftet i offentlig lydelse"),
+        help_text=_(
+            "Skriv så som invånarna ska läsa det: vad ni lovar, var och hur ofta. "
+            "Inga namn på personer och inga uppgifter om polisens operativa arbete."
+        ),
+    )
+    starts_on = models.DateField(_("gäller från"))
+    ends_on = models.DateField(_("gäller till"))
+    parties = models.ManyToManyField(
+        Party, verbose_name=_("parter som står bakom löftet"), related_name="citizen_promises"
+    )
+    measures = models.ManyToManyField(
+        Measure,
+        verbose_name=_("åtgärder bakom löftet"),
+        related_name="citizen_promises",
+        blank=True,
+        help_text=_("Bara åtgärder som får nämnas offentligt och inte omfattas av sekretess."),
+    )
+    follow_up = models.TextField(
+        _("så kan invånarna följa löftet"),
+        help_text=_("T.ex. var och när ni berättar hur det går."),
+    )
+    feedback = models.CharField(
+        _("så lämnar man synpunkter"),
+        max_length=300,
+        help_text=_("T.ex. en e-postadress, ett telefonnummer eller ett formulär."),
+    )
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("medborgarlöfte")
+        verbose_name_plural = _("medborgarlöften")
+        ordering = ["starts_on", "id"]
+
+    def __str__(self) -> str:
+        return self.wording[:80]
+
+    def audit_partnership_id(self) -> int:
+        return self.partnership_id
+
+
+def promise_may_rest_on(measure: Measure) -> bool:
+    """A promise is public: only a publishable measure that is not confidential may back it."""
+    return measure.publishable and not measure.confidential

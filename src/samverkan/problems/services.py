@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samverkan.partnerships.models import Partnership, Party
-from samverkan.problems.choices import GoalKind
+from samverkan.problems.choices import GoalKind, ProblemStatus
 from samverkan.problems.models import (
     Cause,
     Confirmation,
@@ -88,6 +88,28 @@ def confirm(picture: ProblemPicture, party: Party, user: Any) -> Confirmation:
     return confirmation
 
 
+class NothingToConfirm(Exception):
+    """The problem picture cannot be confirmed (yet); the message says why, in Swedish."""
+
+
+@transaction.atomic
+def confirm_for(picture: ProblemPicture, user: Any) -> list[Party]:
+    """Confirm the joint problem picture for every signing party the user speaks for.
+
+    Refuses (NothingToConfirm) when the picture is empty or the user belongs to no signing
+    party. The picture row is locked, so a confirmation never lands on a text that an edit
+    is replacing at the same moment."""
+    picture = ProblemPicture.objects.select_for_update().get(pk=picture.pk)
+    parties = list(picture.partnership.signatories().filter(memberships__user=user).distinct())
+    if not parties:
+        raise NothingToConfirm(_("Bara signerande parter bekräftar problembilden."))
+    if not picture.text.strip():
+        raise NothingToConfirm(_("Problembilden är tom: skriv den innan den bekräftas."))
+    for party in parties:
+        confirm(picture, party, user)
+    return parties
+
+
 def import_shared_reports(picture: ProblemPicture) -> int:
     """Append the parties' shared lägesbilder to the joint text; returns how many were added."""
     from samverkan.mapping.services import shared_situation_reports
@@ -105,6 +127,36 @@ def import_shared_reports(picture: ProblemPicture) -> int:
         added += 1
     picture.text = text
     return added
+
+
+@transaction.atomic
+def decide_prioritisation(
+    partnership: Partnership,
+    chosen: Any,
+    *,
+    body: str,
+    decided_on: Any,
+    text: str,
+) -> Any:
+    """Record the steering group's prioritisation: the chosen problems become prioritised,
+    every other problem is set aside, and the decision is registered as a prioritisation."""
+    from samverkan.partnerships.choices import DecisionKind
+    from samverkan.partnerships.models import Decision
+
+    chosen_ids = {p.pk for p in chosen}
+    for problem in partnership.problems.select_for_update():
+        status = ProblemStatus.PRIORITISED if problem.pk in chosen_ids else ProblemStatus.SET_ASIDE
+        if problem.status != status:
+            problem.status = status
+            problem.save(update_fields=["status"])
+    return Decision.objects.create(
+        partnership=partnership,
+        kind=DecisionKind.PRIORITISATION,
+        title=_("Prioritering: %(problems)s") % {"problems": ", ".join(p.title for p in chosen)},
+        body=body,
+        decided_on=decided_on,
+        text=text,
+    )
 
 
 def seed_glossary(partnership: Partnership) -> int:

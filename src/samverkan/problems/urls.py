@@ -30,4 +30,8 @@ urlpatterns = [
     path(P + "atgarder/<int:measure_id>/", v.measure_detail, name="measure_detail"),
     path(P + "atgarder/<int:measure_id>/andra/", v.measure_edit, name="measure_edit"),
     path(P + "sparbarhet/", v.traceability, name="traceability"),
+    path(P + "medborgarloften/", v.promise_list, name="promises"),
+    path(P + "medborgarloften/nytt/", v.promise_create, name="promise_create"),
+    path(P + "medborgarloften/<int:promise_id>/andra/", v.promise_edit, name="promise_edit"),
+    path(P + "medborgarloften/<int:promise_id>/ta-bort/", v.promise_delete, name="promise_delete"),
 ]

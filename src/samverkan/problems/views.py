@@ -4,8 +4,8 @@ and the traceability view. Confidential causes and measures go through ``visible
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,8 +18,15 @@ from samverkan.lib.views import form_page
 from samverkan.partnerships.choices import DecisionKind
 from samverkan.partnerships.models import Decision, Partnership
 from samverkan.problems import forms, library, services
-from samverkan.problems.choices import ProblemStatus
-from samverkan.problems.models import CRITERIA, Cause, GlossaryTerm, Goal, Measure, Problem
+from samverkan.problems.models import (
+    CRITERIA,
+    Cause,
+    CitizenPromise,
+    GlossaryTerm,
+    Goal,
+    Measure,
+    Problem,
+)
 from samverkan.process import checklists
 
 
@@ -147,19 +154,13 @@ def picture_import(request: HttpRequest, partnership: Partnership) -> HttpRespon
     return htmx.redirect(request, _url("picture", partnership))
 
 
-@partnership_view(methods=("POST",))
+@partnership_view("confirm", methods=("POST",))
 def picture_confirm(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    if not access.can_confirm(request.user, partnership):
-        raise PermissionDenied(_("Din roll ger inte rätt att bekräfta problembilden."))
-    pic = services.picture_for(partnership)
-    parties = partnership.signatories().filter(memberships__user=request.user).distinct()
-    if not parties:
-        raise PermissionDenied(_("Bara signerande parter bekräftar problembilden."))
-    if not pic.text.strip():
-        messages.error(request, _("Problembilden är tom: skriv den innan den bekräftas."))
+    try:
+        parties = services.confirm_for(services.picture_for(partnership), request.user)
+    except services.NothingToConfirm as refusal:
+        messages.error(request, str(refusal))
     else:
-        for party in parties:
-            services.confirm(pic, party, request.user)
         messages.success(
             request,
             _("Problembilden är bekräftad för %(party)s.")
@@ -220,7 +221,7 @@ def glossary_seed(request: HttpRequest, partnership: Partnership) -> HttpRespons
 @partnership_view()
 def prioritisation(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     weights = services.weights_for(partnership)
-    decisions = partnership.decisions.filter(title__startswith=_("Prioritering"))
+    decisions = partnership.decisions.filter(kind=DecisionKind.PRIORITISATION)
     return render(
         request,
         "problems/prioritisation.html",
@@ -256,22 +257,13 @@ def prioritisation_decide(request: HttpRequest, partnership: Partnership) -> Htt
     form = forms.PrioritisationDecisionForm(request.POST or None, partnership=partnership)
 
     def save(form: forms.PrioritisationDecisionForm) -> Decision:
-        chosen = form.cleaned_data["problems"]
-        with transaction.atomic():
-            for problem in partnership.problems.all():
-                status = ProblemStatus.PRIORITISED if problem in chosen else ProblemStatus.SET_ASIDE
-                if problem.status != status:
-                    problem.status = status
-                    problem.save(update_fields=["status"])
-            return Decision.objects.create(
-                partnership=partnership,
-                kind=DecisionKind.OTHER,
-                title=_("Prioritering: %(problems)s")
-                % {"problems": ", ".join(p.title for p in chosen)},
-                body=form.cleaned_data["body"],
-                decided_on=form.cleaned_data["decided_on"],
-                text=form.cleaned_data["text"],
-            )
+        return services.decide_prioritisation(
+            partnership,
+            form.cleaned_data["problems"],
+            body=form.cleaned_data["body"],
+            decided_on=form.cleaned_data["decided_on"],
+            text=form.cleaned_data["text"],
+        )
 
     return form_page(
         request,
@@ -503,3 +495,51 @@ def measure_library(request: HttpRequest, partnership: Partnership) -> HttpRespo
 def traceability(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     trace = services.traceability(partnership, request.user)
     return render(request, "problems/traceability.html", _ctx(request, partnership, trace=trace))
+
+
+# ---- citizen promises (medborgarlöften) -------------------------------------------------------
+
+
+@partnership_view()
+def promise_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    promises = partnership.citizen_promises.prefetch_related(
+        "parties__organisation",
+        # A measure that became confidential after it was tied to a promise stays hidden.
+        Prefetch("measures", queryset=Measure.objects.visible_to(request.user)),
+    )
+    return render(request, "problems/promises.html", _ctx(request, partnership, promises=promises))
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def promise_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.CitizenPromiseForm(request.POST or None, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Nytt medborgarlöfte"),
+        success_url=_url("promises", partnership),
+        success_message=_("Löftet är sparat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def promise_edit(request: HttpRequest, partnership: Partnership, promise_id: int) -> HttpResponse:
+    promise = access.scoped(CitizenPromise.objects.all(), partnership, promise_id)
+    form = forms.CitizenPromiseForm(request.POST or None, instance=promise, partnership=partnership)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra medborgarlöfte"),
+        success_url=_url("promises", partnership),
+        success_message=_("Löftet är sparat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("POST",))
+def promise_delete(request: HttpRequest, partnership: Partnership, promise_id: int) -> HttpResponse:
+    promise = access.scoped(CitizenPromise.objects.all(), partnership, promise_id)
+    promise.delete()
+    messages.success(request, _("Löftet är borttaget."))
+    return htmx.redirect(request, _url("promises", partnership))

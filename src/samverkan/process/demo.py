@@ -30,7 +30,7 @@ from samverkan.partnerships.models import (
     Partnership,
     Party,
 )
-from samverkan.partnerships.services import add_budget_process
+from samverkan.partnerships.services import add_budget_process, create_permission
 
 SCENARIO = Path(__file__).with_name("demo") / "torget.yaml"
 MAPPING = Path(__file__).with_name("demo") / "mapping"  # step 2: each party's own mapping
@@ -93,6 +93,9 @@ def load_demo(password: str, *, reset: bool = False) -> tuple[Partnership, list[
         ("kyrkan", "Sara", "Berg", others[0], "Diakon", Role.MEMBER),
     ]
     users = {u[0]: _user(f"demo.{u[0]}", u[1], u[2], u[3], u[4], password) for u in people}
+    # The two coordinators (the municipality's is also the administrator) may start partnerships.
+    for key in ("kommun", "polis"):
+        users[key].user_permissions.add(create_permission())
 
     if existing is None:
         partnership = _build(p, municipality, police, others, users)

@@ -8,5 +8,8 @@ unless the whole file is valid. Importing the same file twice adds nothing.
 
 from samverkan.mapping.importers.base import ImportResult, Issue, run_import
 from samverkan.mapping.importers.kinds import IMPORTERS, importer_for
+from samverkan.mapping.importers.polisen import PolisenEventsImporter
+
+IMPORTERS[PolisenEventsImporter.kind] = PolisenEventsImporter
 
 __all__ = ["IMPORTERS", "ImportResult", "Issue", "importer_for", "run_import"]

@@ -8,193 +8,565 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_users_and_organisations'),
+        ("accounts", "0001_users_and_organisations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('kind', models.CharField(choices=[('steering', 'Styrgrupp'), ('preparation', 'Beredningsgrupp'), ('working', 'Arbetsgrupp')], max_length=20, verbose_name='typ av grupp')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('mandate', models.TextField(blank=True, help_text='Vad gruppen får besluta om och vad den ska leverera.', verbose_name='mandat och uppdrag')),
-                ('meeting_frequency', models.CharField(blank=True, help_text='T.ex. fyra gånger per år.', max_length=100, verbose_name='mötesfrekvens')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("steering", "Styrgrupp"),
+                            ("preparation", "Beredningsgrupp"),
+                            ("working", "Arbetsgrupp"),
+                        ],
+                        max_length=20,
+                        verbose_name="typ av grupp",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                (
+                    "mandate",
+                    models.TextField(
+                        blank=True,
+                        help_text="Vad gruppen får besluta om och vad den ska leverera.",
+                        verbose_name="mandat och uppdrag",
+                    ),
+                ),
+                (
+                    "meeting_frequency",
+                    models.CharField(
+                        blank=True,
+                        help_text="T.ex. fyra gånger per år.",
+                        max_length=100,
+                        verbose_name="mötesfrekvens",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grupp',
-                'verbose_name_plural': 'grupper',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "grupp",
+                "verbose_name_plural": "grupper",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='GroupMember',
+            name="GroupMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='befattning')),
-                ('is_chair', models.BooleanField(default=False, verbose_name='ordförande')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='partnerships.group', verbose_name='grupp')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='group_seats', to=settings.AUTH_USER_MODEL, verbose_name='användarkonto')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="befattning")),
+                ("is_chair", models.BooleanField(default=False, verbose_name="ordförande")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="partnerships.group",
+                        verbose_name="grupp",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="group_seats",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="användarkonto",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gruppmedlem',
-                'verbose_name_plural': 'gruppmedlemmar',
-                'ordering': ['-is_chair', 'name'],
+                "verbose_name": "gruppmedlem",
+                "verbose_name_plural": "gruppmedlemmar",
+                "ordering": ["-is_chair", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('area', models.CharField(blank=True, help_text='Hela kommunen eller en del av den, t.ex. centrum.', max_length=200, verbose_name='geografiskt område')),
-                ('forum', models.CharField(blank=True, help_text='Befintligt forum som samverkan utgår från, t.ex. brottsförebyggande rådet.', max_length=200, verbose_name='forum')),
-                ('purpose', models.TextField(blank=True, verbose_name='syfte')),
-                ('started_on', models.DateField(default=datetime.date.today, verbose_name='startdatum')),
-                ('valid_until', models.DateField(blank=True, help_text='Överenskommelsens giltighetstid, ofta ett till tre år.', null=True, verbose_name='gäller till')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='created_partnerships', to=settings.AUTH_USER_MODEL, verbose_name='skapad av')),
-                ('municipality', models.ForeignKey(limit_choices_to={'kind': 'municipality'}, on_delete=django.db.models.deletion.PROTECT, related_name='municipal_partnerships', to='accounts.organisation', verbose_name='kommun')),
-                ('police_area', models.ForeignKey(limit_choices_to={'kind': 'police_area'}, on_delete=django.db.models.deletion.PROTECT, related_name='police_partnerships', to='accounts.organisation', verbose_name='lokalpolisområde')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True,
+                        help_text="Hela kommunen eller en del av den, t.ex. centrum.",
+                        max_length=200,
+                        verbose_name="geografiskt område",
+                    ),
+                ),
+                (
+                    "forum",
+                    models.CharField(
+                        blank=True,
+                        help_text="Befintligt forum som samverkan utgår från, t.ex. brottsförebyggande rådet.",
+                        max_length=200,
+                        verbose_name="forum",
+                    ),
+                ),
+                ("purpose", models.TextField(blank=True, verbose_name="syfte")),
+                (
+                    "started_on",
+                    models.DateField(default=datetime.date.today, verbose_name="startdatum"),
+                ),
+                (
+                    "valid_until",
+                    models.DateField(
+                        blank=True,
+                        help_text="Överenskommelsens giltighetstid, ofta ett till tre år.",
+                        null=True,
+                        verbose_name="gäller till",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="skapad")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="created_partnerships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="skapad av",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "municipality"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="municipal_partnerships",
+                        to="accounts.organisation",
+                        verbose_name="kommun",
+                    ),
+                ),
+                (
+                    "police_area",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "police_area"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="police_partnerships",
+                        to="accounts.organisation",
+                        verbose_name="lokalpolisområde",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'samverkan',
-                'verbose_name_plural': 'samverkan',
-                'ordering': ['name'],
+                "verbose_name": "samverkan",
+                "verbose_name_plural": "samverkan",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('date', models.DateField(verbose_name='datum')),
-                ('title', models.CharField(max_length=200, verbose_name='rubrik')),
-                ('kind', models.CharField(choices=[('budget', 'Kommunens budgetprocess'), ('step', 'Steg i samverkansprocessen'), ('meeting', 'Möte'), ('other', 'Övrigt')], default='other', max_length=20, verbose_name='typ')),
-                ('step', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5')], help_text='Vilket av de fem stegen datumet hör till, om något.', null=True, verbose_name='steg')),
-                ('note', models.TextField(blank=True, verbose_name='anteckning')),
-                ('done', models.BooleanField(default=False, verbose_name='klart')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='partnerships.partnership', verbose_name='samverkan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("date", models.DateField(verbose_name="datum")),
+                ("title", models.CharField(max_length=200, verbose_name="rubrik")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("budget", "Kommunens budgetprocess"),
+                            ("step", "Steg i samverkansprocessen"),
+                            ("meeting", "Möte"),
+                            ("other", "Övrigt"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="typ",
+                    ),
+                ),
+                (
+                    "step",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")],
+                        help_text="Vilket av de fem stegen datumet hör till, om något.",
+                        null=True,
+                        verbose_name="steg",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="anteckning")),
+                ("done", models.BooleanField(default=False, verbose_name="klart")),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="partnerships.partnership",
+                        verbose_name="samverkan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milstolpe',
-                'verbose_name_plural': 'milstolpar',
-                'ordering': ['date', 'id'],
+                "verbose_name": "milstolpe",
+                "verbose_name_plural": "milstolpar",
+                "ordering": ["date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('title', models.CharField(max_length=200, verbose_name='rubrik')),
-                ('starts_at', models.DateTimeField(verbose_name='tid')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='plats')),
-                ('agenda', models.TextField(blank=True, verbose_name='dagordning')),
-                ('minutes', models.TextField(blank=True, help_text='Vad som togs upp och vad som bestämdes.', verbose_name='protokoll')),
-                ('other_attendees', models.CharField(blank=True, help_text='Namn, åtskilda med komma.', max_length=500, verbose_name='övriga närvarande')),
-                ('attendees', models.ManyToManyField(blank=True, related_name='meetings_attended', to='partnerships.groupmember', verbose_name='närvarande')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='partnerships.group', verbose_name='grupp')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='partnerships.partnership', verbose_name='samverkan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="rubrik")),
+                ("starts_at", models.DateTimeField(verbose_name="tid")),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="plats")),
+                ("agenda", models.TextField(blank=True, verbose_name="dagordning")),
+                (
+                    "minutes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Vad som togs upp och vad som bestämdes.",
+                        verbose_name="protokoll",
+                    ),
+                ),
+                (
+                    "other_attendees",
+                    models.CharField(
+                        blank=True,
+                        help_text="Namn, åtskilda med komma.",
+                        max_length=500,
+                        verbose_name="övriga närvarande",
+                    ),
+                ),
+                (
+                    "attendees",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="meetings_attended",
+                        to="partnerships.groupmember",
+                        verbose_name="närvarande",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="partnerships.group",
+                        verbose_name="grupp",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="partnerships.partnership",
+                        verbose_name="samverkan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'möte',
-                'verbose_name_plural': 'möten',
-                'ordering': ['-starts_at'],
+                "verbose_name": "möte",
+                "verbose_name_plural": "möten",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='group',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='partnerships.partnership', verbose_name='samverkan'),
+            model_name="group",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="groups",
+                to="partnerships.partnership",
+                verbose_name="samverkan",
+            ),
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('kind', models.CharField(choices=[('collaborate', 'Beslut om samverkan (överenskommelsens del 1)'), ('other', 'Övrigt beslut')], default='other', max_length=20, verbose_name='typ av beslut')),
-                ('title', models.CharField(max_length=200, verbose_name='rubrik')),
-                ('body', models.CharField(help_text='T.ex. kommunstyrelsen, lokalpolisområdets ledning eller styrgruppen.', max_length=200, verbose_name='beslutande organ')),
-                ('decided_on', models.DateField(verbose_name='beslutsdatum')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='diarienummer')),
-                ('text', models.TextField(verbose_name='beslutstext')),
-                ('attachment', models.FileField(blank=True, max_length=300, upload_to=samverkan.partnerships.models.decision_upload_to, verbose_name='bifogad fil')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='decisions', to='partnerships.meeting', verbose_name='möte')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='partnerships.partnership', verbose_name='samverkan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("collaborate", "Beslut om samverkan (överenskommelsens del 1)"),
+                            ("other", "Övrigt beslut"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="typ av beslut",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="rubrik")),
+                (
+                    "body",
+                    models.CharField(
+                        help_text="T.ex. kommunstyrelsen, lokalpolisområdets ledning eller styrgruppen.",
+                        max_length=200,
+                        verbose_name="beslutande organ",
+                    ),
+                ),
+                ("decided_on", models.DateField(verbose_name="beslutsdatum")),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=100, verbose_name="diarienummer"),
+                ),
+                ("text", models.TextField(verbose_name="beslutstext")),
+                (
+                    "attachment",
+                    models.FileField(
+                        blank=True,
+                        max_length=300,
+                        upload_to=samverkan.partnerships.models.decision_upload_to,
+                        verbose_name="bifogad fil",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="decisions",
+                        to="partnerships.meeting",
+                        verbose_name="möte",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="partnerships.partnership",
+                        verbose_name="samverkan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'beslut',
-                'verbose_name_plural': 'beslut',
-                'ordering': ['-decided_on', '-id'],
+                "verbose_name": "beslut",
+                "verbose_name_plural": "beslut",
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Party',
+            name="Party",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('kind', models.CharField(choices=[('signatory', 'Signerande part'), ('participant', 'Övrig deltagare')], default='participant', max_length=20, verbose_name='typ av part')),
-                ('signatory_title', models.CharField(blank=True, help_text='T.ex. kommunstyrelsens ordförande eller lokalpolisområdeschef.', max_length=200, verbose_name='undertecknare (befattning)')),
-                ('signatory_name', models.CharField(blank=True, max_length=200, verbose_name='undertecknare (namn)')),
-                ('contribution', models.TextField(blank=True, help_text='Vad parten bidrar med: kunskap, data, personal, lokaler.', verbose_name='bidrag till samverkan')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parties', to='accounts.organisation', verbose_name='organisation')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='partnerships.partnership', verbose_name='samverkan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signatory", "Signerande part"),
+                            ("participant", "Övrig deltagare"),
+                        ],
+                        default="participant",
+                        max_length=20,
+                        verbose_name="typ av part",
+                    ),
+                ),
+                (
+                    "signatory_title",
+                    models.CharField(
+                        blank=True,
+                        help_text="T.ex. kommunstyrelsens ordförande eller lokalpolisområdeschef.",
+                        max_length=200,
+                        verbose_name="undertecknare (befattning)",
+                    ),
+                ),
+                (
+                    "signatory_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="undertecknare (namn)"
+                    ),
+                ),
+                (
+                    "contribution",
+                    models.TextField(
+                        blank=True,
+                        help_text="Vad parten bidrar med: kunskap, data, personal, lokaler.",
+                        verbose_name="bidrag till samverkan",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parties",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="partnerships.partnership",
+                        verbose_name="samverkan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'part',
-                'verbose_name_plural': 'parter',
-                'ordering': ['kind', 'organisation__name'],
+                "verbose_name": "part",
+                "verbose_name_plural": "parter",
+                "ordering": ["kind", "organisation__name"],
             },
         ),
         migrations.AddField(
-            model_name='groupmember',
-            name='party',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_seats', to='partnerships.party', verbose_name='part'),
+            model_name="groupmember",
+            name="party",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="group_seats",
+                to="partnerships.party",
+                verbose_name="part",
+            ),
         ),
         migrations.CreateModel(
-            name='Coordinator',
+            name="Coordinator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='befattning')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-post')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='telefon')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coordinator_roles', to=settings.AUTH_USER_MODEL, verbose_name='användarkonto')),
-                ('party', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='coordinator', to='partnerships.party', verbose_name='part')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="befattning")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-post")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="telefon")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coordinator_roles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="användarkonto",
+                    ),
+                ),
+                (
+                    "party",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coordinator",
+                        to="partnerships.party",
+                        verbose_name="part",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'samordnare',
-                'verbose_name_plural': 'samordnare',
+                "verbose_name": "samordnare",
+                "verbose_name_plural": "samordnare",
             },
         ),
         migrations.CreateModel(
-            name='Cycle',
+            name="Cycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(default=1, verbose_name='omgång')),
-                ('starts_on', models.DateField(default=datetime.date.today, verbose_name='startdatum')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='slutdatum')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cycles', to='partnerships.partnership', verbose_name='samverkan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(default=1, verbose_name="omgång")),
+                (
+                    "starts_on",
+                    models.DateField(default=datetime.date.today, verbose_name="startdatum"),
+                ),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="slutdatum")),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cycles",
+                        to="partnerships.partnership",
+                        verbose_name="samverkan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'omgång',
-                'verbose_name_plural': 'omgångar',
-                'ordering': ['number'],
-                'constraints': [models.UniqueConstraint(fields=('partnership', 'number'), name='cycle_unique_number')],
+                "verbose_name": "omgång",
+                "verbose_name_plural": "omgångar",
+                "ordering": ["number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("partnership", "number"), name="cycle_unique_number"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='party',
-            constraint=models.UniqueConstraint(fields=('partnership', 'organisation'), name='party_unique_organisation'),
+            model_name="party",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "organisation"), name="party_unique_organisation"
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0001_partnerships_parties_groups_meetings'),
+        ("partnerships", "0001_partnerships_parties_groups_meetings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cycle',
-            name='summary',
-            field=models.JSONField(blank=True, default=dict, help_text='Mål, åtgärder och resultat när omgången avslutades, för jämförelser.', verbose_name='sammanfattning'),
+            model_name="cycle",
+            name="summary",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Mål, åtgärder och resultat när omgången avslutades, för jämförelser.",
+                verbose_name="sammanfattning",
+            ),
         ),
     ]

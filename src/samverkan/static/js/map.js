@@ -1,8 +1,8 @@
 /* The incident map (mapping/map.html): Leaflet draws the GeoJSON from mapping:map_data.
  *
- * Four layers, each switchable in the "Visa på kartan" box: the area boundary (or the
- * incidents' extent), the Gi* hot-spot cells, the top places and the safety-walk
- * observations. Without a tile URL the map
+ * Five layers, each switchable in the "Visa på kartan" box: the area boundary (or the
+ * incidents' extent), the Gi* hot-spot cells, the top places, the safety-walk
+ * observations and Polisen's events that have a place of their own. Without a tile URL the map
  * has a plain background and fetches nothing but its own data. Place names are put in as
  * text, never as HTML. */
 (function () {
@@ -49,7 +49,7 @@
     var number = new Intl.NumberFormat(document.documentElement.lang || "sv", {
       maximumFractionDigits: 2
     });
-    var byLayer = { boundary: [], hotspot: [], place: [], walk: [] };
+    var byLayer = { boundary: [], hotspot: [], place: [], walk: [], police: [] };
     data.features.forEach(function (feature) {
       var list = byLayer[feature.properties.layer];
       if (list) list.push(feature);
@@ -100,9 +100,26 @@
           marker.bindTooltip(textElement(label), { direction: "top", offset: [0, -9] });
           return marker;
         }
+      }),
+      // Polisen's events with a place of their own (a selection of notices, never hot spots).
+      police: L.geoJSON(byLayer.police, {
+        pointToLayer: function (feature, latlng) {
+          var p = feature.properties;
+          var label = fmt(text.police, { date: p.date, type: p.type, place: p.place });
+          var marker = L.marker(latlng, {
+            icon: L.divIcon({ className: "map-police", html: '<span class="map-police-mark"></span>', iconSize: [16, 16] }),
+            keyboard: true,
+            title: label
+          });
+          marker.on("add", function () {
+            marker.getElement().setAttribute("aria-label", label);
+          });
+          marker.bindTooltip(textElement(label), { direction: "top", offset: [0, -8] });
+          return marker;
+        }
       })
     };
-    ["boundary", "hotspot", "place", "walk"].forEach(function (name) {
+    ["boundary", "hotspot", "place", "walk", "police"].forEach(function (name) {
       layers[name].addTo(map);
     });
 
@@ -130,6 +147,7 @@
     el.setAttribute("data-hotspots", String(byLayer.hotspot.length));
     el.setAttribute("data-places", String(byLayer.place.length));
     el.setAttribute("data-walks", String(byLayer.walk.length));
+    el.setAttribute("data-police", String(byLayer.police.length));
     el.setAttribute("data-state", "ready");
     document.getElementById("map-status").textContent = fmt(text.ready, {
       cells: byLayer.hotspot.length,

@@ -38,6 +38,11 @@ class Command(BaseCommand):
         if record.status == ImportStatus.DUPLICATE:
             self.stdout.write(f"{path.name}: already imported (import {record.pk}); nothing added")
             return
+        if record.status == ImportStatus.FAILED:
+            raise CommandError(
+                f"{path.name}: the import was stopped by an unexpected error (logged above); "
+                f"nothing saved (import {record.pk})"
+            )
         if record.status == ImportStatus.NEEDS_MAPPING:
             raise CommandError(
                 f"{path.name}: the column headers were not recognised "

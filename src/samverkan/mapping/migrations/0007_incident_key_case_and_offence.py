@@ -37,7 +37,7 @@ def key_by_case(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("mapping", "0004_incident_natural_key"),
+        ("mapping", "0006_police_events"),
     ]
 
     operations = [

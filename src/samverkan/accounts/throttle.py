@@ -1,0 +1,184 @@
+"""The login limit: how many tries an account and an address get, counted atomically.
+
+Three counters are kept for every try, each in its own database row so that the count holds
+across processes and web workers:
+
+- the account from this address (``LOGIN_MAX_FAILURES``, default 5): the ordinary lock a
+  person who mistypes or a guesser meets;
+- the account from anywhere (``LOGIN_MAX_FAILURES_PER_ACCOUNT``, default 50): a higher ceiling
+  that stops guessing spread over many addresses without letting one address lock the
+  account for everyone else;
+- the address for any account (``LOGIN_MAX_FAILURES_PER_ADDRESS``, default 50): stops one
+  address from trying one password against many accounts. IPv6 addresses count per /64
+  network, since one machine usually holds a whole /64.
+
+A try is counted *before* the password is checked and given back when the login succeeds, so
+twelve simultaneous wrong tries against a limit of five get five password checks, not twelve.
+The counter row is locked (``select_for_update``) while it is read and raised.
+
+Names are counted the way Django's login form looks them up (Unicode NFKC) and, on top of
+that, without regard to case: ``ｄemo.styrgrupp`` (full-width d) and ``Demo.Styrgrupp``
+draw on the budget of ``demo.styrgrupp``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import math
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from samverkan.accounts.models import LoginThrottle
+
+
+def username_key(raw: Any) -> str:
+    """The name as the login form would look it up, folded to one case (max 150 chars)."""
+    text = unicodedata.normalize("NFKC", str(raw or "")).strip()
+    # casefold() may produce characters that NFKC would compose again; normalise once more.
+    return unicodedata.normalize("NFKC", text.casefold())[:150]
+
+
+def client_address(request: Any) -> str | None:
+    """The client's address, trusting exactly ``TRUSTED_PROXY_COUNT`` proxies in front of us.
+
+    With no trusted proxy, REMOTE_ADDR is the client: an X-Forwarded-For header is then the
+    client's own claim and would let it dodge the limit. With N trusted proxies, each appends
+    the address it received the request from, so the client is the Nth address from the right
+    of X-Forwarded-For; anything further left is what the client chose to send. A header with
+    fewer than N addresses or a malformed one means the proxies are not set up as configured,
+    and REMOTE_ADDR is used.
+    """
+    if request is None:
+        return None
+    remote = _ip_or_none(request.META.get("REMOTE_ADDR"))
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if len(forwarded) < proxies:
+        return remote
+    return _ip_or_none(forwarded[-proxies]) or remote
+
+
+def _ip_or_none(text: str | None) -> str | None:
+    """The address in its canonical spelling, or None for anything that is not one
+    (a UNIX-socket server may leave REMOTE_ADDR empty)."""
+    try:
+        return str(ipaddress.ip_address((text or "").strip()))
+    except ValueError:
+        return None
+
+
+def address_key(address: str | None) -> str:
+    """IPv4 addresses as they are; IPv6 addresses by their /64 network."""
+    if not address:
+        return "-"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:100]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    keys: tuple[str, ...]
+    # When refused: the time the last of the exceeded counters opens again.
+    opens_at: datetime.datetime | None = None
+
+    def minutes_left(self) -> int:
+        if self.opens_at is None:
+            return 0
+        return max(1, math.ceil((self.opens_at - timezone.now()).total_seconds() / 60))
+
+
+def _limits(username: str, address: str | None) -> list[tuple[str, int]]:
+    where = address_key(address)
+    return [
+        (f"pair:{where}:{username}", settings.LOGIN_MAX_FAILURES),
+        (f"account:{username}", settings.LOGIN_MAX_FAILURES_PER_ACCOUNT),
+        (f"address:{where}", settings.LOGIN_MAX_FAILURES_PER_ADDRESS),
+    ]
+
+
+def _window() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def begin_attempt(username: str, address: str | None) -> Verdict:
+    """Count one try against every counter; allowed only if none is over its limit.
+
+    Each counter is raised in one transaction with its row locked, in a fixed order (so two
+    tries never wait on each other's rows the other way round). A counter whose window has
+    passed starts again from zero.
+    """
+    now = timezone.now()
+    opens_at: datetime.datetime | None = None
+    limits = _limits(username, address)
+    keys = tuple(key for key, _limit in limits)
+    with transaction.atomic():
+        for key, limit in sorted(limits):
+            row, _ = LoginThrottle.objects.select_for_update().get_or_create(
+                key=key, defaults={"window_started_at": now, "count": 0}
+            )
+            if row.window_started_at + _window() <= now:
+                row.window_started_at = now
+                row.count = 0
+            row.count += 1
+            row.save(update_fields=["window_started_at", "count"])
+            if row.count > limit:
+                ends = row.window_started_at + _window()
+                opens_at = ends if opens_at is None else max(opens_at, ends)
+    return Verdict(opens_at is None, keys, opens_at)
+
+
+def succeeded(verdict: Verdict) -> None:
+    """A right password: the account's lock from this address ends, and the try is given back.
+
+    The account-wide and address-wide counters only lose this one try, so a login by the real
+    person does not hand a guesser elsewhere a fresh budget.
+    """
+    pair, *others = verdict.keys
+    with transaction.atomic():
+        _decrement(others)  # locks in key order, like begin_attempt: "account", "address"…
+        LoginThrottle.objects.filter(key=pair).delete()  # … then "pair"
+    _purge_expired()
+
+
+def _purge_expired() -> None:
+    """Keep the table small: counters whose window is over say nothing any more.
+
+    Rows another try holds right now are skipped, so the clean-up never waits on a login.
+    """
+    with transaction.atomic():
+        stale = LoginThrottle.objects.select_for_update(skip_locked=True).filter(
+            window_started_at__lt=timezone.now() - _window()
+        )
+        ids = list(stale.values_list("pk", flat=True)[:1000])
+        if ids:
+            LoginThrottle.objects.filter(pk__in=ids).delete()
+
+
+def give_back(verdict: Verdict) -> None:
+    """Undo the count of a try in which no password was checked (a field was empty)."""
+    with transaction.atomic():
+        _decrement(list(verdict.keys))
+
+
+def _decrement(keys: list[str]) -> None:
+    rows = LoginThrottle.objects.select_for_update().filter(key__in=keys, count__gt=0)
+    for row in rows.order_by("key"):
+        row.count -= 1
+        row.save(update_fields=["count"])

@@ -1,0 +1,15 @@
+"""Plain-text hygiene shared by forms and document writers."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab and newline, DEL, C1 controls, lone surrogates and the two
+# non-characters: none is text a person means to write, and XML (Word files, SVG) rejects
+# most of them outright.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_control(text: str) -> str:
+    """Remove control characters, keeping newlines (CR LF and lone CR become LF) and tabs."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -1,0 +1,203 @@
+"""Content walk: every page, preview, download and export a role can reach, searched for what
+that role must not read (issue 11).
+
+The demo partnership holds one confidential cause (10) and one confidential measure (9), both
+readable only by the police party. Before the walk, the ordinary work that spreads text around
+is done through the pages: the police log activity on measure 9, change its status, tie a
+meeting task to it, and issue the internal agreement; the municipality issues the internal
+agreement after them (without the confidential items) and exports the partnership. Then each
+role follows every link it is offered, and no response may contain a confidential text unless
+the role belongs to the police party.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from io import StringIO
+from urllib.parse import urldefrag, urlsplit
+
+import docx
+import pypdf
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from samverkan.accounts.audit import acting_as
+from samverkan.accounts.models import AuditEntry, User
+from samverkan.documents import services as documents
+from samverkan.jobs import registry
+from samverkan.jobs.models import Job
+from samverkan.partnerships.models import Partnership
+from samverkan.problems.models import Cause, Measure
+
+# Written by the police during the setup below, on the confidential measure.
+ACTIVITY = "Samtal med socialtjänsten om hembesök Q7X"
+STATUS_REASON = "Pausad i väntan på utredning Q7Y"
+TASK = "Sammanställ underrättelse Q7Z"
+MAX_PAGES = 600
+
+
+@pytest.fixture
+def spread(client, db):
+    call_command("load_demo", "--quiet", stdout=StringIO())
+    partnership = Partnership.objects.get(name="Samverkan för ett tryggare centrum")
+    police = User.objects.get(username="demo.polis")
+    municipal = User.objects.get(username="demo.kommun")
+    measure = Measure.objects.get(partnership=partnership, confidential=True)
+    cause = Cause.objects.get(partnership=partnership, confidential=True)
+    pk = partnership.pk
+
+    client.force_login(police)
+    ok = (200, 302)
+    url = reverse("implementation:activity", kwargs={"pk": pk, "measure_id": measure.pk})
+    assert client.post(url, {"date": "2026-05-02", "what": ACTIVITY}).status_code in ok
+    progress = measure.progress
+    url = reverse("implementation:progress", kwargs={"pk": pk, "measure_id": measure.pk})
+    response = client.post(
+        url,
+        {"status": "paused", "reason": STATUS_REASON, "version": progress.version},
+    )
+    assert response.status_code in ok, response.content.decode()[:2000]
+    measure.progress.refresh_from_db()
+    assert measure.progress.status == "paused"
+    meeting = partnership.meetings.first()
+    url = reverse("implementation:action_item", kwargs={"pk": pk, "meeting_id": meeting.pk})
+    response = client.post(url, {"text": TASK, "responsible": "Polisen", "measure": measure.pk})
+    assert response.status_code in ok
+    with acting_as(police):
+        documents.issue(partnership, "agreement", "internal", police)
+    with acting_as(municipal):
+        documents.issue(partnership, "agreement", "internal", municipal)
+        export = Job.objects.create(
+            partnership=partnership, kind="partnerships.export", created_by=municipal
+        )
+        registry.run_job(export.pk)
+    client.logout()
+    secrets = [cause.text, measure.title, ACTIVITY, STATUS_REASON, TASK]
+    # The history really holds the derived entries: the walk must have something to find.
+    assert AuditEntry.objects.filter(changes__icontains="Q7X").exists()
+    return partnership, secrets, export
+
+
+def _text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if kind.startswith("application/pdf"):
+        reader = pypdf.PdfReader(io.BytesIO(content))
+        return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    if "wordprocessingml" in kind:
+        document = docx.Document(io.BytesIO(content))
+        parts = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                parts.extend(cell.text for cell in row.cells)
+        return " ".join(" ".join(parts).split())
+    text = content.decode("utf-8", errors="replace")
+    if "json" in kind or text.lstrip().startswith("{"):
+        try:  # JSON escapes non-ASCII text: read it back
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            pass
+    return " ".join(html.unescape(text).split())
+
+
+_LINK = re.compile(r'(?:href|hx-get|action)="([^"]+)"')
+
+
+def walk(client, partnership, extra=(), *, live_pdf=True):
+    """Every URL of the partnership that the pages link to, with each response's text.
+
+    ``live_pdf=False`` leaves out the PDFs built on request: they are built from the same
+    document as the preview page and the Word file, which the walk reads, and cost seconds."""
+    prefix = f"/samverkan/{partnership.pk}/"
+    queue = [prefix, *extra]
+    seen = set(queue)
+    found = {}
+    while queue and len(found) < MAX_PAGES:
+        url = queue.pop(0)
+        response = client.get(url)
+        if response.status_code != 200:
+            found[url] = ""
+            continue
+        text = _text(response)
+        found[url] = text
+        if "html" not in response.get("Content-Type", ""):
+            continue
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        for link in _LINK.findall(raw.decode("utf-8", errors="replace")):
+            link = urldefrag(html.unescape(link))[0]
+            path = urlsplit(link).path
+            if not path.startswith(prefix) or link in seen:
+                continue
+            if not live_pdf and path.endswith("/fil/pdf/") and "/versioner/" not in path:
+                continue
+            seen.add(link)
+            queue.append(link)
+    return found
+
+
+def _leaks(found, secrets):
+    return [(url, s) for url, text in found.items() for s in secrets if s in text]
+
+
+def test_content_walk_as_every_role(client, spread):
+    """One setup (it issues documents and runs an export), then every role's walk."""
+    partnership, secrets, export = spread
+    download = reverse("jobs:download", kwargs={"pk": partnership.pk, "job_id": export.pk})
+    extra = [download]
+    extra += [
+        reverse(
+            "documents:download",
+            kwargs={"pk": partnership.pk, "kind": kind, "edition": edition, "fmt": "docx"},
+        )
+        for kind in ("agreement", "followup")
+        for edition in ("internal", "public")
+    ]
+    for username in ("demo.kyrkan", "demo.styrgrupp", "demo.kommun"):
+        client.force_login(User.objects.get(username=username))
+        # Every PDF for the member with the least access; previews and Word files for all.
+        found = walk(client, partnership, extra, live_pdf=username == "demo.kyrkan")
+        assert len(found) > 60, (username, sorted(found))  # the walk reached the pages
+        assert any("/historik/" in url for url in found), username
+        assert any("/versioner/" in url for url in found), username
+        assert not _leaks(found, secrets), username
+
+    # The police party reads its own confidential items everywhere: the walk can find them.
+    client.force_login(User.objects.get(username="demo.polis"))
+    found = walk(client, partnership, live_pdf=False)
+    assert {s for _url, s in _leaks(found, secrets)} == set(secrets)
+    history = next(text for url, text in found.items() if url.endswith("/historik/"))
+    assert ACTIVITY in history and STATUS_REASON in history
+
+    # Leak 2: the export is its starter's and holds no confidential text.
+    client.force_login(User.objects.get(username="demo.kyrkan"))
+    assert client.get(download).status_code == 404
+    detail = reverse("jobs:detail", kwargs={"pk": partnership.pk, "job_id": export.pk})
+    assert client.get(detail).status_code == 404
+    client.force_login(User.objects.get(username="demo.kommun"))
+    text = _text(client.get(download))
+    assert '"history"' in text
+    assert not [s for s in secrets if s in text]
+    assert "source_lines" not in text  # issued documents are in the history without their text
+
+    # Leak 3: the police issued the internal agreement with the confidential items, the
+    # municipality after them without; the later version's page must not show the removed
+    # confidential lines to a member of a third party.
+    versions = partnership.issued_documents.filter(kind="agreement", format="pdf").order_by(
+        "number"
+    )
+    police_version, municipal_version = list(versions)[-2:]
+    assert police_version.confidential_access and not municipal_version.confidential_access
+    assert any(secrets[0] in line for line in municipal_version.changes)  # stored, full diff
+    url = reverse(
+        "documents:version", kwargs={"pk": partnership.pk, "issued_id": municipal_version.pk}
+    )
+    client.force_login(User.objects.get(username="demo.kyrkan"))
+    page = _text(client.get(url))
+    assert not [s for s in secrets if s in page]
+    assert "behörighet" in page
+    client.force_login(User.objects.get(username="demo.polis"))
+    assert secrets[0] in _text(client.get(url))  # the police may open both: the full diff
