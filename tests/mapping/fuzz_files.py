@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-KINDS = ("crime-stats", "incidents", "population", "survey", "kolada")
+KINDS = ("crime-stats", "incidents", "population", "survey", "kolada", "polisen-events")
 
 HOSTILE: list[Any] = [
     "", " ", "1e20", "9223372036854775808", "2147483648", "-1", "²", "①", "٣", "12²", "inf",
@@ -267,6 +267,37 @@ def _mutate_cube(doc: dict[str, Any], values: list[Any], rng: random.Random) -> 
     return doc
 
 
+def _polisen(rng: random.Random) -> bytes:
+    """Polisen's events feed: a list of notices, some fields made hostile."""
+    tag = rng.randrange(10**6)
+    places = [("Norrköping", "58.587745,16.192421"), ("Skåne län", "55.990936,13.595769"),
+              ("Stockholm", "59.329324,18.068581"), ("Malmö", "55.604981,13.003822")]  # fmt: skip
+    events: list[Any] = []
+    for i in range(rng.randrange(1, 6)):
+        place, gps = rng.choice(places)
+        day = rng.randrange(1, 28)
+        kind = rng.choice(["Rån", "Misshandel", "Trafikolycka", "Brand", "Inbrott",
+                           "Sammanfattning natt"])  # fmt: skip
+        events.append({
+            "id": tag * 10 + i, "datetime": f"2026-01-{day:02d} 23:33:32 +01:00",
+            "name": f"{day} januari 19.12, {kind}, {place}", "summary": "Text.",
+            "url": f"/aktuellt/handelser/2026/januari/{tag}", "type": kind,
+            "location": {"name": place, "gps": gps},
+        })  # fmt: skip
+    for _ in range(rng.choice([0, 1, 1, 2])):
+        event = rng.choice(events)
+        field = rng.choice(["id", "datetime", "name", "type", "location", "url", "summary"])
+        event[field] = rng.choice(
+            [None, 5, -1, 10**30, "", "x", [], {}, "\x00", "9999-12-31 23:59:59 +01:00",
+             "31 december 23.59, Rån, Norrköping", "²", {"name": "Ödeshög", "gps": "91,181"},
+             {"name": 5, "gps": "nan,inf"}, "x" * 6000, rng.choice(HOSTILE)]
+        )  # fmt: skip
+    document: Any = events
+    if rng.random() < 0.05:
+        document = rng.choice([{}, [], "x", None, [5]])
+    return json.dumps(document).encode()
+
+
 def _damage(data: bytes, rng: random.Random) -> bytes:
     what = rng.randrange(6)
     if not data:
@@ -300,15 +331,17 @@ class BadFile:
 def bad_file(rng: random.Random) -> BadFile:
     kind = rng.choice(KINDS)
     fmt = rng.choices(["csv", "xlsx", "json"], [6, 2, 2])[0]
-    if kind == "kolada" and fmt != "json" and rng.random() < 0.8:
+    if kind in ("kolada", "polisen-events") and fmt != "json" and rng.random() < 0.8:
         fmt = "json"
     if fmt == "json":
-        if kind in ("kolada", "population") or rng.random() < 0.3:
+        if kind == "polisen-events":
+            data = _polisen(rng)
+        elif kind in ("kolada", "population") or rng.random() < 0.3:
             data = _kolada(rng) if kind == "kolada" else _jsonstat(rng)
         else:
             data = _jsonstat(rng) if rng.random() < 0.5 else _kolada(rng)
     else:
-        table_kind = kind if kind != "kolada" else rng.choice(KINDS[:4])
+        table_kind = kind if kind in KINDS[:4] else rng.choice(KINDS[:4])
         rows = _mutate_rows(_table(table_kind, rng), rng, typed=fmt == "xlsx")
         data = _xlsx(rows, rng) if fmt == "xlsx" else _csv(rows, rng)
     damaged = rng.random() < 0.25
@@ -328,6 +361,7 @@ TARGETS = {
     "population": "Population",
     "survey": "SurveyResult",
     "kolada": "KeyFigure",
+    "polisen-events": "PoliceEvent",
 }
 
 
@@ -338,9 +372,17 @@ class Outcome:
 
 
 def table_counts() -> dict[str, int]:
+    """Rows in every table of the mapping app, in one query (it runs twice per file)."""
     from django.apps import apps
+    from django.db import connection
 
-    return {m.__name__: m.objects.count() for m in apps.get_app_config("mapping").get_models()}
+    models = list(apps.get_app_config("mapping").get_models())
+    quote = connection.ops.quote_name
+    parts = ", ".join(f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)})" for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}")
+        counts = cursor.fetchone()
+    return {m.__name__: int(n) for m, n in zip(models, counts, strict=True)}
 
 
 def run_one(party: Any, bad: BadFile, folder: Path, rng: random.Random) -> Outcome:
