@@ -12,7 +12,10 @@ from django.db.models.functions import Concat, Left
 
 def key_by_case_and_offence(apps, schema_editor):
     incident = apps.get_model("mapping", "Incident")
-    incident.objects.exclude(key__startswith="h:").update(
+    # Keys that end with their offence already (a database that ran this step under another
+    # name while it was being written) are left as they are.
+    suffix = Concat(Value("|"), Left(F("offence"), 200))
+    incident.objects.exclude(key__startswith="h:").exclude(key__endswith=suffix).update(
         key=Concat(F("key"), Value("|"), Left(F("offence"), 200))
     )
 
