@@ -44,3 +44,15 @@ def test_command_rejects_bad_file_with_line_numbers(world, tmp_path):
 def test_command_refuses_party_of_another_partnership(world, tmp_path):
     with pytest.raises(CommandError):
         _call(world, write(tmp_path, "b.csv", GOOD), party=world.foreign.kommun)
+
+
+def test_command_says_a_file_refused_as_a_whole_is_not_one_bad_row(world, tmp_path):
+    data = "Kommun;Brott;År;Antal\nUppsala;Rån;2024;17\n".encode() + "Malmö;Rån;2024;5\n".encode(
+        "cp1252"
+    )
+    path = tmp_path / "b.csv"
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as exc:
+        _call(world, path)
+    assert "rejected as a whole" in str(exc.value) and "bad row" not in str(exc.value)
+    assert "line 3" in str(exc.value) and "mixes encodings" in str(exc.value)

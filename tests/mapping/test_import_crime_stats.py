@@ -87,6 +87,14 @@ def test_import_twice_adds_nothing_the_second_time(world, tmp_path):
     )
 
 
-def test_import_rejects_file_without_needed_columns(world, tmp_path):
+def test_import_without_needed_columns_asks_for_the_column_mapping(world, tmp_path):
+    # Issue 10: every tabular kind offers the mapping step when headers are not recognised.
     result = run("crime-stats", world.ours.kommun, write(tmp_path, "b.csv", "A;B\n1;2\n"))
-    assert not result.ok and "rubrikraden saknar" in result.errors[0].sv
+    assert not result.ok and result.needs_mapping and result.headers == ["A", "B"]
+    mapped = run(
+        "crime-stats",
+        world.ours.kommun,
+        write(tmp_path, "b.csv", "A;B\n1;2\n"),
+        column_mapping={"area": "A", "count": "B"},
+    )
+    assert not mapped.ok and "rubrikraden saknar" in mapped.errors[0].sv

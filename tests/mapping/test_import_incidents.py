@@ -19,7 +19,8 @@ def test_import_reads_swedish_dates_times_and_spans(world, tmp_path):
     )
     result = run("incidents", world.ours.kommun, write(tmp_path, "i.csv", text))
     assert result.ok, result.errors
-    got = {i.key: i for i in Incident.objects.filter(party=world.ours.kommun)}
+    # keyed by case number and offence
+    got = {i.key.partition("|")[0]: i for i in Incident.objects.filter(party=world.ours.kommun)}
     assert got["A1"].occurred_from == datetime.datetime(2025, 3, 12, 21, 30, tzinfo=STHLM)
     assert got["A1"].occurred_to is None and got["A1"].x == 674032
     # only the day known: the whole day is the span

@@ -128,7 +128,7 @@ def test_wgs84_and_title_rows_and_windows_1252(world, tmp_path):
     columnar, by_rows = both(world, fixed)
     assert columnar.ok and columnar.rows_imported == 4
     assert_same(world, columnar, by_rows)
-    assert Incident.objects.get(party=world.ours.kommun, key="B1").place == "Östra torget"
+    assert Incident.objects.get(party=world.ours.kommun, key="B1|Rån").place == "Östra torget"
 
 
 def test_common_shapes_never_reach_the_row_parser(world, tmp_path, monkeypatch):

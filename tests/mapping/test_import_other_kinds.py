@@ -82,5 +82,5 @@ def test_a_natural_key_twice_in_one_file_names_the_first_line(world, tmp_path):
              "values": [{"gender": "T", "value": 1.0}]}  # fmt: skip
     kolada = json.dumps({"values": [entry, entry]})
     result = run("kolada", world.ours.kommun, write(tmp_path, "k.json", kolada))
-    assert result.errors[0].sv == "rad 2: samma nyckeltal, kommun, år och kön finns redan i post 1"
+    assert result.errors[0].sv == "post 2: samma nyckeltal, kommun, år och kön finns redan i post 1"
     assert not SurveyResult.objects.filter(question="Otrygg").exists()

@@ -139,6 +139,15 @@ class Import(PartyOwned):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_kind_display()})"
 
+    def refused_as_a_whole(self) -> bool:
+        """True when the file was refused as such (its encoding, its size, no header), not
+        for bad rows: then "n rader är fel" would mislead."""
+        return any(isinstance(e, dict) and e.get("file") for e in self.errors)
+
+    def numbered_by_entry(self) -> bool:
+        """True when the errors count entries of a JSON file ("post"), not lines."""
+        return any(isinstance(e, dict) and e.get("unit") == "post" for e in self.errors)
+
 
 class CrimeStatistic(PartyOwned):
     """Reported offences of one kind in one area and period, e.g. from Brå's database."""
@@ -214,8 +223,11 @@ class Incident(PartyOwned):
     )
     key = models.CharField(
         _("identitet"),
-        max_length=64,
-        help_text=_("Ärendenummer från källan, annars en nyckel av tid, brott och plats."),
+        max_length=300,
+        help_text=_(
+            "Ärendenummer och brott från källan (ett ärende kan ha flera brott), annars en "
+            "nyckel av tid, brott och plats."
+        ),
     )
     occurred_from = models.DateTimeField(_("inträffade (från)"))
     occurred_to = models.DateTimeField(

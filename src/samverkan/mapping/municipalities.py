@@ -82,3 +82,36 @@ def municipality_code(value: str) -> str | None:
     if key.endswith("s") and key[:-1] in _BY_NAME:  # genitive: "Stockholms kommun"
         return _BY_NAME[key[:-1]]
     return None
+
+
+# SCB's county codes (länskoder) and names, for rows that are a county and not a municipality.
+COUNTIES = {
+    "01": "Stockholms län", "03": "Uppsala län", "04": "Södermanlands län",
+    "05": "Östergötlands län", "06": "Jönköpings län", "07": "Kronobergs län",
+    "08": "Kalmar län", "09": "Gotlands län", "10": "Blekinge län", "12": "Skåne län",
+    "13": "Hallands län", "14": "Västra Götalands län", "17": "Värmlands län",
+    "18": "Örebro län", "19": "Västmanlands län", "20": "Dalarnas län", "21": "Gävleborgs län",
+    "22": "Västernorrlands län", "23": "Jämtlands län", "24": "Västerbottens län",
+    "25": "Norrbottens län",
+}  # fmt: skip
+_COUNTY_NAMES = {name.lower().removesuffix(" län"): code for code, name in COUNTIES.items()}
+_COUNTRY = {"riket", "sverige", "hela riket", "hela landet", "sweden", "00 riket", "00 sverige"}
+
+
+def county_of(value: str) -> str | None:
+    """The county a text names ("01 Stockholms län", "01 Stockholm county", "Skåne län",
+    "Region Skåne" is a region, not named here), or "hela riket"; None for anything else."""
+    text = " ".join(str(value).split()).lower()
+    if text in _COUNTRY:
+        return "hela riket"
+    m = re.fullmatch(r"(\d{2})(?:\s+(.*))?", text)
+    if m and m[1] in COUNTIES and (m[2] is None or "län" in m[2] or "county" in m[2]):
+        return f"{m[1]} {COUNTIES[m[1]]}"
+    for suffix in (" län", " county", " lan"):
+        if text.endswith(suffix):
+            name = text.removesuffix(suffix).removesuffix("s")
+            for candidate in (name, name + "s", text.removesuffix(suffix)):
+                if candidate in _COUNTY_NAMES:
+                    code = _COUNTY_NAMES[candidate]
+                    return f"{code} {COUNTIES[code]}"
+    return None

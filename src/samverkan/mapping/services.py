@@ -164,6 +164,11 @@ def _perform_import(record: Import, progress: Any = None) -> ImportResult:
         result = run_import(
             importer, path, column_mapping=record.column_mapping, progress=progress, facts=facts
         )
+        if result.crashed:
+            # The importers' last guard caught an error of ours (logged there): the import
+            # failed, the file was not at fault.
+            fail_import(record)
+            return result
         if result.needs_mapping:
             record.status = ImportStatus.NEEDS_MAPPING
         elif result.ok:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import logging
 import re
 import unicodedata
 from abc import ABC, abstractmethod
@@ -20,8 +21,11 @@ from typing import Any
 from django.db import transaction
 
 from samverkan.mapping.importers.columns import NotColumnar
-from samverkan.mapping.importers.parse import Bad
+from samverkan.mapping.importers.limits import MAX_COLUMNS, MAX_ROWS
+from samverkan.mapping.importers.parse import Bad, printable
 from samverkan.mapping.importers.reader import FileFacts, Row, inspect, rows
+
+logger = logging.getLogger(__name__)
 
 BATCH = 5000
 MAX_REPORTED = 500  # errors kept in detail; the count is always complete
@@ -30,14 +34,35 @@ HEADER_SCAN = 30  # title rows above the table are common in Brå and Excel expo
 
 @dataclass(frozen=True)
 class Issue:
-    """One bad row (line 0: the file as a whole)."""
+    """One bad row (line 0: the file as a whole).
+
+    ``whole_file``: the file was refused as a whole (at ``line`` if known), not row by row.
+    ``unit``: what ``line`` counts, "rad" or "post" (entries of a JSON file).
+    """
 
     line: int
     sv: str
     en: str
+    whole_file: bool = False
+    unit: str = "rad"
+
+    def __post_init__(self) -> None:
+        # Messages quote the file's cells, which may hold anything.
+        object.__setattr__(self, "sv", printable(self.sv))
+        object.__setattr__(self, "en", printable(self.en))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "sv": self.sv, "en": self.en}
+        found: dict[str, Any] = {"line": self.line, "sv": self.sv, "en": self.en}
+        if self.whole_file:
+            found["file"] = True
+        if self.unit != "rad":
+            found["unit"] = self.unit
+        return found
+
+
+def file_issue(exc: Bad) -> Issue:
+    """A Bad that refuses the whole file (its text names the line if there is one)."""
+    return Issue(exc.line, exc.sv, exc.en, whole_file=True)
 
 
 @dataclass
@@ -50,6 +75,7 @@ class ImportResult:
     error_count: int = 0
     headers: list[str] = field(default_factory=list)
     needs_mapping: bool = False
+    crashed: bool = False  # an unforeseen exception, logged; the file is refused
 
     @property
     def ok(self) -> bool:
@@ -66,8 +92,9 @@ class _Rollback(Exception):
 
 
 def normalise_header(text: Any) -> str:
-    """Lower case, punctuation and units dropped: "Antal brott (st)" -> "antal brott"."""
-    value = unicodedata.normalize("NFC", str(text or "")).strip().lower()
+    """Lower case, punctuation and units dropped: "Antal brott (st)" -> "antal brott",
+    "municipality_code" -> "municipality code"."""
+    value = unicodedata.normalize("NFC", str(text or "")).strip().lower().replace("_", " ")
     value = re.sub(r"\(.*?\)", "", value)
     value = re.sub(r"[^\wåäö ]+", " ", value)
     return " ".join(value.split())
@@ -87,6 +114,7 @@ class Importer(ABC):
     """Base of one kind of import. Subclasses define columns, ``parse`` and ``flush``."""
 
     kind = ""
+    unit = "rad"  # what a row number counts in messages: "rad", or "post" for JSON entries
     columns: tuple[Column, ...] = ()
     mappable = False  # offers the column-mapping screen when headers are not recognised
     columnar = False  # has read_columns(), a faster reader of whole CSV batches
@@ -108,7 +136,9 @@ class Importer(ABC):
         return found
 
     def mapping_from_names(self, cells: list[Any], chosen: dict[str, str]) -> dict[str, int]:
-        names = [str(c).strip() if c is not None else "" for c in cells]
+        # The names as stored for the mapping page (_headers), so that they compare equal.
+        names = [printable(str(c), 200).strip() if c is not None else "" for c in cells]
+        chosen = {canon: str(header).strip() for canon, header in chosen.items()}
         return {canon: names.index(header) for canon, header in chosen.items() if header in names}
 
     def missing(self, found: dict[str, int]) -> list[Column]:
@@ -136,10 +166,10 @@ class Importer(ABC):
             if best is None or len(found) > best[0]:
                 best = (len(found), found, cells, line)
         if best is None:
-            result.add(Issue(0, "filen är tom", "the file is empty"))
+            result.add(Issue(0, "filen är tom", "the file is empty", whole_file=True))
             return None
         _, found, cells, line = best
-        result.headers = [str(c) for c in cells if c not in (None, "")]
+        result.headers = _headers(cells)
         if self.mappable and not chosen:
             result.needs_mapping = True
             return None
@@ -150,6 +180,7 @@ class Importer(ABC):
                 line,
                 f"rubrikraden saknar kolumnerna: {names}",
                 f"the header row lacks the columns: {names_en}",
+                whole_file=True,
             )
         )
         return None
@@ -198,34 +229,73 @@ def run_import(
 ) -> ImportResult:
     """Validate and import one file; on any bad row nothing is kept.
 
+    Every file ends as an import or a rejection with reasons: an exception nobody foresaw
+    is logged and the file refused (``result.crashed``), with nothing kept.
+
     ``progress`` is called while the import holds the database connection (inside its
     transaction, on PostgreSQL in the middle of a COPY): it must not use that connection.
     The jobs' progress writer keeps its own (jobs.registry).
     """
-    facts = facts or inspect(path)
-    result = ImportResult(sha256=facts.sha256)
+    result = ImportResult()
     try:
-        stream = iter(importer.table(path, facts))
-        header = importer.find_header(stream, column_mapping or None, result)
-    except Bad as exc:
-        result.add(Issue(0, exc.sv, exc.en))
-        return result
-    except (UnicodeDecodeError, csv.Error) as exc:
+        facts = facts or inspect(path)
+        result.sha256 = facts.sha256
+        _run(importer, path, column_mapping, progress, facts, result)
+    except Exception:  # noqa: BLE001 - the last guard: a file never ends in a traceback
+        logger.exception("import of %s (%s) failed", path.name, importer.kind)
+        result.rows_imported = result.rows_skipped = 0
+        result.needs_mapping = False
+        result.crashed = True
         result.add(
             Issue(
                 0,
-                "filen kan inte läsas som CSV eller Excel (.xlsx)",
-                f"the file cannot be read as CSV or XLSX ({exc})",
+                "filen kunde inte läsas på grund av ett fel i Samverkan; ingenting har sparats. "
+                "Felet är loggat – kontakta förvaltaren om det upprepas",
+                "the file could not be read because of an internal error (logged); nothing "
+                "was saved",
+                whole_file=True,
             )
         )
-        return result
-    if header is None:
-        return result
+    return result
+
+
+_UNREADABLE = (
+    "filen kan inte läsas som CSV eller Excel (.xlsx)",
+    "the file cannot be read as CSV or XLSX",
+)
+
+
+def _run(
+    importer: Importer,
+    path: Path,
+    column_mapping: dict[str, str] | None,
+    progress: Callable[[int, str], None] | None,
+    facts: FileFacts,
+    result: ImportResult,
+) -> None:
+    if facts.problem is not None:
+        result.add(file_issue(facts.problem))
+        return
+    try:
+        stream = _bounded(iter(importer.table(path, facts)), importer.unit)
+        header = importer.find_header(stream, column_mapping or None, result)
+        if header is None:
+            return
+        first = next(stream, None)  # the columnar reader checks that it starts on the same row
+    except Bad as exc:
+        result.needs_mapping = False
+        result.add(file_issue(exc))
+        return
+    except (UnicodeDecodeError, csv.Error) as exc:
+        result.needs_mapping = False
+        result.add(Issue(0, _UNREADABLE[0], f"{_UNREADABLE[1]} ({exc})", whole_file=True))
+        return
     positions, header_cells, header_line = header
-    result.headers = [str(c) for c in header_cells if c not in (None, "")]
-    first = next(stream, None)  # the columnar reader checks that it starts on the same row
+    result.headers = _headers(header_cells)
     stream = itertools.chain([first] if first else [], stream)
-    reading = Reading(path, facts, positions, header_line, len(header_cells), progress, first)
+    reading = Reading(
+        path, facts, positions, header_line, len(header_cells), progress, first, header_cells
+    )
     try:
         with transaction.atomic():
             importer.prepare()
@@ -233,12 +303,13 @@ def run_import(
                 _read_rows(importer, reading, stream, result)
             if not result.error_count:
                 importer.finish(result)
-            if result.rows_total == 0:
+            if result.rows_total == 0 and not result.error_count:
                 result.add(
                     Issue(
                         header_line,
                         "filen har inga rader under rubrikraden",
                         "the file has no rows below the header",
+                        whole_file=True,
                     )
                 )
             if result.error_count:
@@ -246,7 +317,7 @@ def run_import(
     except _Rollback:
         result.rows_imported = result.rows_skipped = 0
     except Bad as exc:  # the file broke off in the middle (e.g. a damaged XLSX)
-        result.add(Issue(0, exc.sv, exc.en))
+        result.add(file_issue(exc))
         result.rows_imported = result.rows_skipped = 0
     except (UnicodeDecodeError, csv.Error) as exc:
         result.add(
@@ -254,10 +325,38 @@ def run_import(
                 0,
                 "filen kan inte läsas till slut; spara den på nytt som CSV (UTF-8)",
                 f"the file cannot be read to the end ({exc})",
+                whole_file=True,
             )
         )
         result.rows_imported = result.rows_skipped = 0
-    return result
+
+
+def _headers(cells: list[Any]) -> list[str]:
+    """The header cells as they are stored and offered on the column-mapping page."""
+    return [printable(str(c), 200) for c in cells if c not in (None, "")]
+
+
+def _bounded(stream: Iterator[Row], unit: str) -> Iterator[Row]:
+    """The rows of a file within the bounds of an import: a row wider than MAX_COLUMNS or
+    more than MAX_ROWS rows refuse the file (at that line), before any page shows them."""
+    count = 0
+    for line, cells in stream:
+        if len(cells) > MAX_COLUMNS and any(c not in (None, "") for c in cells[MAX_COLUMNS:]):
+            raise Bad(
+                f"{unit} {line} har fler än {MAX_COLUMNS} kolumner; en import tar högst "
+                f"{MAX_COLUMNS} – ta bort kolumner som inte behövs",
+                f"{'line' if unit == 'rad' else 'entry'} {line} has more than {MAX_COLUMNS} "
+                "columns",
+                line=line,
+            )
+        count += 1
+        if count > MAX_ROWS:
+            raise Bad(
+                f"filen har fler än {MAX_ROWS:,} rader; dela upp den".replace(",", " "),
+                f"the file has more than {MAX_ROWS} rows; split it",
+                line=line,
+            )
+        yield line, cells
 
 
 @dataclass(frozen=True)
@@ -271,14 +370,34 @@ class Reading:
     width: int
     progress: Callable[[int, str], None] | None
     first_row: Row | None
+    header_cells: list[Any] | None = None
 
     def report(self, line: int) -> None:
-        if self.progress and not self.facts.is_xlsx:
+        if not self.progress:
+            return
+        if self.facts.is_xlsx:
+            # An XLSX has no line count to measure against (its declared size is not
+            # trusted): the rows read are shown, the bar creeps towards 95 %.
+            self.progress(min(95, 5 + line // 2000), f"rad {line}")
+        else:
             self.progress(min(95, int(95 * line / max(self.facts.lines, 1))), f"rad {line}")
 
 
-def row_issue(line: int, exc: Bad) -> Issue:
-    return Issue(line, f"rad {line}: {exc.sv}", f"line {line}: {exc.en}")
+def row_issue(line: int, exc: Bad, unit: str = "rad") -> Issue:
+    en = "line" if unit == "rad" else "entry"
+    return Issue(line, f"{unit} {line}: {exc.sv}", f"{en} {line}: {exc.en}", unit=unit)
+
+
+def _same_cells(cells: list[Any], header: list[Any]) -> bool:
+    """True for a row that repeats the header (a file pasted twice, or a page break)."""
+
+    def norm(values: list[Any]) -> list[str]:
+        out = [str(v).strip().lower() if v is not None else "" for v in values]
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    return norm(cells) == norm(header)
 
 
 def _read_columns(importer: Importer, reading: Reading, result: ImportResult) -> bool:
@@ -310,8 +429,21 @@ def _read_rows(
             result.add(
                 Issue(
                     line,
-                    f"raden har {len(cells)} kolumner men rubrikraden {width}",
-                    f"the row has {len(cells)} columns but the header {width}",
+                    f"{importer.unit} {line}: raden har {len(cells)} kolumner men rubrikraden "
+                    f"{width}",
+                    f"line {line}: the row has {len(cells)} columns but the header {width}",
+                    unit=importer.unit,
+                )
+            )
+            continue
+        if reading.header_cells is not None and _same_cells(cells, reading.header_cells):
+            result.add(
+                Issue(
+                    line,
+                    f"{importer.unit} {line} upprepar rubrikraden; ta bort den (filen kan vara "
+                    "inklistrad två gånger)",
+                    f"line {line} repeats the header row",
+                    unit=importer.unit,
                 )
             )
             continue
@@ -321,7 +453,7 @@ def _read_rows(
         try:
             records = importer.parse(values, line)
         except Bad as exc:
-            result.add(row_issue(line, exc))
+            result.add(row_issue(line, exc, importer.unit))
             continue
         if result.error_count:
             continue  # keep validating, stop writing: it will all be rolled back
@@ -329,6 +461,8 @@ def _read_rows(
         if len(batch) >= BATCH:
             importer.flush(batch, result)
             batch = []
+            reading.report(line)
+        elif reading.facts.is_xlsx and result.rows_total % BATCH == 0:
             reading.report(line)
     if not result.error_count:
         importer.flush(batch, result)

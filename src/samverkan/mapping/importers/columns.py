@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
+from samverkan.mapping.importers.parse import FIRST_YEAR, last_year
 
 BLOCK_BYTES = 2 << 20  # about 25 000 rows of a typical export per batch
 # What _text() would change beyond trimming: runs of spaces and any other whitespace.
@@ -33,6 +34,11 @@ MESSY = "[\t\n\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u
 # U+2000 to U+205F, U+3000): a column without any of them needs no regular expression.
 MESSY_BYTES = np.zeros(256, dtype=bool)
 MESSY_BYTES[[9, 10, 11, 12, 13, 0x1C, 0x1D, 0x1E, 0x1F, 0xC2, 0xE1, 0xE2, 0xE3]] = True
+# Bytes that may start a control character _text() keeps (C0 other than whitespace, DEL, and
+# U+0080 to U+009F, which UTF-8 writes as 0xC2 0x80-0x9F): such cells go to parse().
+CONTROL = "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]"
+CONTROL_BYTES = np.zeros(256, dtype=bool)
+CONTROL_BYTES[[*range(0, 9), *range(0x0E, 0x1C), 0x7F, 0xC2]] = True
 DAY = 86_400
 SECONDS = pa.timestamp("s")  # UTC, naive
 DIGIT, DASH, COLON, SPACE, T = -2, ord("-"), ord(":"), ord(" "), ord("T")
@@ -180,7 +186,9 @@ def _dates(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     last = month_days[np.clip(month, 0, 12)] + ((month == 2) & leap)
-    exists = ok & (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= last)
+    # Years outside FIRST_YEAR to next year go to parse(), which refuses them by name.
+    in_range = (year >= FIRST_YEAR) & (year <= last_year())
+    exists = ok & in_range & (month >= 1) & (month <= 12) & (day >= 1) & (day <= last)
     hours, minutes = _number(digits, 11, 13), _number(digits, 14, 16)
     exists &= ~with_time | ((hours <= 23) & (minutes <= 59))
     days = _days_from_civil(year, np.clip(month, 1, 12), day)
@@ -241,6 +249,14 @@ def _plain_numbers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         plain = pc.filter(pc.replace_substring(values, ",", "."), to_arrow(ok, pa.bool_()))
         numbers[ok] = pc.cast(plain, pa.float64()).to_numpy()
     return ok, numbers
+
+
+def _control(values: pa.Array) -> np.ndarray:
+    """Cells holding a control character parse() refuses; the regex runs only when it might."""
+    data = _bytes(values)[0]
+    if not CONTROL_BYTES[data].any():
+        return np.zeros(len(values), dtype=bool)
+    return _matches(values, CONTROL)
 
 
 def _messy(values: pa.Array) -> np.ndarray:
@@ -305,16 +321,18 @@ class IncidentColumns:
             if raw is None:
                 return _blanks(n)
             trimmed = _trim(raw)
-            slow[:] |= _messy(trimmed)
+            slow[:] |= _messy(trimmed) | _control(trimmed)
             return pc.utf8_slice_codeunits(trimmed, 0, limit)
 
         offence_full = _trim(self._cell(batch, "offence"))
-        slow |= _empty(offence_full) | _messy(offence_full)
+        slow |= _empty(offence_full) | _messy(offence_full) | _control(offence_full)
         offence = pc.utf8_slice_codeunits(offence_full, 0, 200)
         place = text("place", 200)
         area = text("area", 200)
-        key = text("external_id", 64)
-        slow |= _empty(key)  # the derived key of rows without a case number: parse() makes it
+        case = text("external_id", 64)
+        slow |= _empty(case)  # the derived key of rows without a case number: parse() makes it
+        # A case may list several offences: each is its own row (incident_key()).
+        key = pc.binary_join_element_wise(case, offence, "|")
 
         start, start_day, has_time = self._start(batch, slow)
         end, end_day = self._end(batch, slow, start, start_day, has_time)

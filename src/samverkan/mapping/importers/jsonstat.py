@@ -19,7 +19,6 @@ Pure: no Django. Errors are ``Bad`` with a Swedish and an English reason.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from samverkan.mapping.importers.jsonfile import load_json
 from samverkan.mapping.importers.parse import Bad
 
 Number = int | float
@@ -117,19 +117,7 @@ class PopulationTable:
 
 def load(path: Path, encoding: str = "utf-8-sig") -> Any:
     """The JSON document in a file; a BOM (SCB's API sends one) is skipped."""
-    try:
-        with open(path, encoding=encoding) as fh:
-            return json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise Bad(
-            f"filen är inte giltig JSON (rad {exc.lineno}, tecken {exc.colno})",
-            f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise Bad(
-            "filen är inte text i UTF-8 och kan inte läsas som JSON",
-            f"the file is not UTF-8 text and cannot be read as JSON ({exc})",
-        ) from None
+    return load_json(path, encoding)
 
 
 def _not_jsonstat(document: Any) -> Bad:
@@ -156,7 +144,7 @@ def _dataset_object(document: Any) -> dict[str, Any]:
     if document.get("class") in ("collection", "dimension"):
         raise Bad(
             f"filen är JSON-stat av klassen ”{document['class']}”, inte ett dataset med värden",
-            f"the file is JSON-stat of class {document['class']!r}, not a dataset with values",
+            f"the file is JSON-stat of class {document['class']}, not a dataset with values",
         )
     if "dimension" in document and "value" in document:
         return document
@@ -219,7 +207,9 @@ def _number(raw: Any, where: str) -> Number | None:
     """A cell's value: a number, or None for a missing cell (null or a mark such as "..")."""
     if raw is None:
         return None
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < 2**53:
+        return raw
+    if isinstance(raw, float) and math.isfinite(raw):
         return raw
     if isinstance(raw, str):
         text = raw.strip()
@@ -231,10 +221,19 @@ def _number(raw: Any, where: str) -> Number | None:
             number = math.nan
         if math.isfinite(number):
             return int(number) if number.is_integer() else number
+    shown = _short(raw)
     raise Bad(
-        f"värdet {raw!r} ({where}) är inget tal",
-        f"the value {raw!r} ({where}) is not a number",
+        f"värdet {shown} ({where}) är inget tal",
+        f"the value {shown} ({where}) is not a number",
     )
+
+
+def _short(raw: Any) -> str:
+    """A value as a message may quote it: a type name for containers, long text cut."""
+    if isinstance(raw, dict | list):
+        return "en lista" if isinstance(raw, list) else "ett objekt"
+    text = repr(raw) if not isinstance(raw, int) else "ett tal med fler än 15 siffror"
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def parse(document: Any) -> Dataset:
@@ -291,10 +290,10 @@ def parse(document: Any) -> Dataset:
     elif isinstance(raw, dict):
         pairs = []
         for key, item in raw.items():
-            if not (str(key).isdigit() and int(key) < cells):
+            if not (str(key).isascii() and str(key).isdigit() and int(key) < cells):
                 raise Bad(
-                    f"”value” har nyckeln ”{key}”, som inte är en cell 0–{cells - 1}",
-                    f"'value' has the key {key!r}, which is not a cell 0-{cells - 1}",
+                    f"”value” har nyckeln ”{_short(key)}”, som inte är en cell 0–{cells - 1}",
+                    f"'value' has the key {_short(key)}, which is not a cell 0-{cells - 1}",
                 )
             pairs.append((int(key), item))
         items = iter(pairs)
@@ -438,6 +437,13 @@ def population(dataset: Dataset) -> PopulationTable:
         key = (coords[region], coords[time])
         totals[key] = totals.get(key, 0) + value
         present[key] = present.get(key, 0) + 1
+    for (r, t), total in totals.items():
+        if not math.isfinite(total):
+            where = f"{_place(dataset.dimensions[region].codes[r], '')} {years[t]}"
+            raise Bad(
+                f"folkmängden för {where} blir oändligt stor när delarna summeras",
+                f"the population of {where} adds up to infinity",
+            )
     if not totals:
         raise Bad(
             "datasetet har inga värden för folkmängd (alla celler saknas)",
@@ -472,10 +478,10 @@ def population(dataset: Dataset) -> PopulationTable:
 HEADER = ["region", "år", "folkmängd"]
 
 
-def population_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+def population_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[tuple[int, list[Any]]]:
     """The file as the population importer's rows: a header, then one row per region and
     year, numbered from 1 in that order (there are no lines to point at in JSON)."""
-    table = population(parse(load(path)))
+    table = population(parse(load(path, encoding)))
     yield 0, list(HEADER)
     for number, item in enumerate(table.counts, start=1):
         yield number, [item.area(), item.year, item.count]

@@ -320,6 +320,7 @@ class PolisenEventsImporter(Importer):
     ``fetch_statistics polisen``); see the module's docstring for what is read how."""
 
     kind = "polisen-events"
+    unit = "post"  # entries of a JSON list: messages and the import page count them so
     columns = (Column("entry", "Händelse", ("entry",), True),)
     columnar = True  # read_columns reads the entries; errors are numbered by entry
 
@@ -447,7 +448,11 @@ class PolisenEventsImporter(Importer):
             try:
                 event = self.event(entry)
             except Bad as exc:
-                result.add(Issue(number, f"post {number}: {exc.sv}", f"entry {number}: {exc.en}"))
+                result.add(
+                    Issue(
+                        number, f"post {number}: {exc.sv}", f"entry {number}: {exc.en}", unit="post"
+                    )
+                )
                 continue
             if event.event_id in seen or event.event_id in self.existing:
                 result.rows_skipped += 1  # the same notice again (the feed repeats itself)

@@ -55,10 +55,12 @@ class Command(BaseCommand):
             more = result.error_count - len(result.errors)
             if more:
                 lines.append(f"  ... and {more} more")
-            raise CommandError(
-                f"{path.name}: rejected, {result.error_count} bad row(s), nothing saved\n"
-                + "\n".join(lines)
-            )
+            if any(issue.whole_file for issue in result.errors):
+                summary = "rejected as a whole"
+            else:
+                what = "entry" if result.errors and result.errors[0].unit == "post" else "row"
+                summary = f"rejected, {result.error_count} bad {what}(s)"
+            raise CommandError(f"{path.name}: {summary}, nothing saved\n" + "\n".join(lines))
         self.stdout.write(
             f"{path.name}: {result.rows_total} rows read, {result.rows_imported} imported, "
             f"{result.rows_skipped} already present (import {record.pk})"
