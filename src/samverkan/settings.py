@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "samverkan.documents",
     "samverkan.implementation",
     "samverkan.followup",
+    "samverkan.operations",
 ]
 
 MIDDLEWARE = [
