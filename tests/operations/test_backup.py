@@ -200,6 +200,17 @@ def _restore_refused(path: Path, settings, tmp_path) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_check_only_reads_the_archive(archive_bytes, settings, tmp_path):
+    archive = tmp_path / "checked.tar.gz"
+    archive.write_bytes(archive_bytes)
+    settings.MEDIA_ROOT = tmp_path / "empty-media"
+    out = io.StringIO()
+    call_command("restore", "--check", str(archive), stdout=out)
+    assert "Archive is intact" in out.getvalue()
+    assert not (tmp_path / "empty-media").exists()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_truncated_archive_is_refused(archive_bytes, settings, tmp_path):
     truncated = tmp_path / "truncated.tar.gz"
     truncated.write_bytes(archive_bytes[: len(archive_bytes) // 2])
