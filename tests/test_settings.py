@@ -77,7 +77,7 @@ def test_bad_setting_stops_start_with_a_message(tmp_path):
 def test_health_endpoint_reports_database(client, db):
     response = client.get("/halsa/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "worker": "inprocess"}
 
 
 def test_api_addresses_must_be_http_urls_and_lose_a_trailing_slash(monkeypatch):

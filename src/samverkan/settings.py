@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "samverkan.implementation",
     "samverkan.followup",
     "samverkan.api",
+    "samverkan.operations",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 JOBS_BACKEND = env_choice("JOBS_BACKEND", "inprocess", ("inprocess", "celery"))
 # A queued or running job older than this is failed (its process is gone or it hangs).
 JOBS_TIMEOUT_MINUTES = env_int("JOBS_TIMEOUT_MINUTES", 120, minimum=1)
+# /halsa/ asks the Celery workers at most this often per web process (seconds).
+HEALTH_WORKER_CACHE_SECONDS = env_int("HEALTH_WORKER_CACHE_SECONDS", 10, minimum=0)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

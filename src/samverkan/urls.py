@@ -1,27 +1,13 @@
 """URL configuration. Every view declares its access (see accounts.decorators)."""
 
 from django.contrib import admin
-from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from samverkan.api.api import api
-
-
-def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers: the app is up and can reach its database."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
-
-
-health.access = "public"  # type: ignore[attr-defined]
+from samverkan.operations.health import health
 
 
 def home(request: HttpRequest):  # type: ignore[no-untyped-def]

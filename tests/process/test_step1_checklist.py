@@ -51,3 +51,20 @@ def test_dashboard_shows_checklist_and_guidance_with_handbook_pages(client, worl
     assert "Klart när (7 av 7)" in text
     assert "Nu: steg 2, Egna förberedelser" in text
     assert "s. 29–37" in text
+
+
+def test_dashboard_reads_the_measures_once(client, world):
+    """Step 4's checklist and the dashboard's measure flags share one query of the measures."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/samverkan/{world.ours.partnership.pk}/")
+    assert response.status_code == 200
+    measure_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "problems_measure"' in q["sql"] and "implementation_activityentry" in q["sql"]
+    ]
+    assert len(measure_reads) == 1, measure_reads

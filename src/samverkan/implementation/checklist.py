@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.implementation.models import Status
-from samverkan.implementation.services import measure_states
+from samverkan.implementation.services import measure_states, summary
 from samverkan.partnerships.models import Partnership
 from samverkan.process.checklists import Checklist, ChecklistItem, register
 
@@ -40,4 +40,4 @@ def step4(partnership: Partnership) -> Checklist:
             bool(states) and all(s.progress.status in closed for s in states),
         ),
     )
-    return Checklist(4, items)
+    return Checklist(4, items, facts={"measure_summary": summary(states)})

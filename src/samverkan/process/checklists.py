@@ -7,7 +7,8 @@ registered step. Step 1's items follow the handbook's list on p. 36, restated fo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,8 @@ class ChecklistItem:
 class Checklist:
     step: int
     items: tuple[ChecklistItem, ...]
+    # What the step computed on the way, for the dashboard to reuse instead of asking again.
+    facts: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def done(self) -> bool:
