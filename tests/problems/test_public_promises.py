@@ -31,7 +31,10 @@ def test_published_promises_are_shown_without_login_with_progress_in_plain_words
     promise = CitizenPromise.objects.filter(partnership=demo).first()
     measure = promise.measures.first()
     ActivityEntry.objects.create(
-        measure=measure, date=datetime.date(2010, 5, 7), what="Samtal med Kalle Svensson", by_whom="Per Holm"
+        measure=measure,
+        date=datetime.date(2010, 5, 7),
+        what="Samtal med Kalle Svensson",
+        by_whom="Per Holm",
     )
     page = client.get(reverse("public:promises", kwargs={"pk": demo.pk})).content.decode()
     for p in CitizenPromise.objects.filter(partnership=demo, published=True):
