@@ -1,6 +1,7 @@
 """A real job through a real Celery worker on the Redis at 127.0.0.1:6379 (production path)."""
 
 import time
+import uuid
 
 import pytest
 import redis
@@ -21,7 +22,16 @@ def celery_worker_on_redis(settings):
     from celery.contrib.testing.worker import start_worker
 
     settings.JOBS_BACKEND = "celery"
-    celery_app.conf.update(broker_url=BROKER, result_backend=None, task_always_eager=False)
+    # A queue of this run's own: another test run on the same Redis (another checkout, a
+    # second CI job) must not take this run's tasks, nor this worker theirs.
+    queue = f"samverkan-test-{uuid.uuid4().hex}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.update(
+        broker_url=BROKER,
+        result_backend=None,
+        task_always_eager=False,
+        task_default_queue=queue,
+    )
     with start_worker(
         celery_app,
         pool="threads",
@@ -29,8 +39,10 @@ def celery_worker_on_redis(settings):
         perform_ping_check=False,
         loglevel="WARNING",
         shutdown_timeout=10,
+        queues=[queue],
     ):
         yield
+    celery_app.conf.task_default_queue = previous
 
 
 @pytest.mark.celery
