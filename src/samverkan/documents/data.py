@@ -24,6 +24,7 @@ from samverkan.documents.structure import (
     Chart,
     Document,
     Paragraph,
+    Section,
     Signatures,
     Signer,
     Table,
@@ -51,11 +52,71 @@ def build(kind: str, partnership: Partnership, edition: str, user: Any = None) -
         raise ValueError(f"unknown document kind {kind!r}; choose one of {', '.join(KINDS)}")
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}; choose internal or public")
-    return BUILDERS[kind](partnership, edition, user)
+    doc = BUILDERS[kind](partnership, edition, user)
+    if edition == INTERNAL and doc.gaps:
+        _gap_section(doc)
+    return doc.number()
 
 
 def _date(value: Any) -> str:
     return date_format(value, "j F Y") if value else "–"
+
+
+MISSING = "uppgift saknas"
+
+
+def _need(doc: Document, value: Any, what: str) -> str:
+    """``value`` as text, or a visible "uppgift saknas" with the gap recorded for the
+    internal edition's "Saknas" page (a silent dash hides that the data is incomplete)."""
+    text = str(value).strip() if value is not None else ""
+    if text:
+        return text
+    if what not in doc.gaps:
+        doc.gaps.append(what)
+    return MISSING
+
+
+def _gap_section(doc: Document) -> None:
+    """The internal edition's list of what the document lacks, first after the contents."""
+    doc.sections.insert(
+        0,
+        Section(
+            "Saknas i underlaget",
+            [
+                Paragraph(
+                    "Det här dokumentet saknar uppgifter som det behöver innan det beslutas "
+                    "eller skickas. Där uppgiften skulle stå, står det ”uppgift saknas”. "
+                    "Listan finns bara i den interna versionen.",
+                    "warning",
+                ),
+                BulletList(tuple(doc.gaps)),
+            ],
+        ),
+    )
+
+
+def _blocks(text: str) -> list[Paragraph | BulletList]:
+    """A typed text as paragraphs and lists, keeping the writer's line breaks.
+
+    Blank lines separate paragraphs; a paragraph whose every line starts "1." ("1)") or "-"
+    ("•", "*") is a list, numbered or not. Other single line breaks stay line breaks.
+    """
+    import re
+
+    numbered = re.compile(r"^\s*\d{1,3}[.)]\s+")
+    bullet = re.compile(r"^\s*[-•*–]\s+")
+    out: list[Paragraph | BulletList] = []
+    for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
+        lines = [line.rstrip() for line in chunk.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if len(lines) > 1 and all(numbered.match(line) for line in lines):
+            out.append(BulletList(tuple(numbered.sub("", line) for line in lines), ordered=True))
+        elif len(lines) > 1 and all(bullet.match(line) for line in lines):
+            out.append(BulletList(tuple(bullet.sub("", line) for line in lines)))
+        else:
+            out.append(Paragraph("\n".join(line.strip() for line in lines)))
+    return out
 
 
 def _may_see(item: Cause | Measure, user: Any, edition: str) -> bool:
@@ -85,19 +146,54 @@ def _withheld(item: Cause | Measure) -> str:
 
 
 def _base(kind: str, partnership: Partnership, edition: str, subtitle: str) -> Document:
-    return Document(
+    """The cover every document shares: sender, logo, decision (or "Utkast") and date.
+
+    Documents that are decided (the agreement through the decision to collaborate, the
+    lägesbild and the åtgardsplan through their DocumentDecision) carry the decision's date,
+    body and diarienummer; until then they are drafts dated today.
+    """
+    body, decided_on, reference = _decision_of(kind, partnership)
+    doc = Document(
         kind=kind,
         title=KINDS[kind],
         subtitle=subtitle,
         edition=edition,
         partnership=partnership.name,
-        date=_date(timezone.localdate()),
+        date=_date(decided_on or timezone.localdate()),
         meta={
             "municipality": str(partnership.municipality),
             "police_area": str(partnership.police_area),
             "edition_label": EDITIONS[edition],
         },
+        sender=f"{partnership.municipality} och {partnership.police_area}",
+        logo=settings.DOCUMENT_LOGO,
     )
+    if decided_on:
+        doc.decided = f"Fastställd av {body} den {_date(decided_on)}"
+        doc.reference = reference
+    elif kind in DECIDED_KINDS:
+        doc.draft = True
+    return doc
+
+
+# The documents a decision fixes; the others (medborgarlöfte, follow-up report) are dated
+# the day they are made.
+DECIDED_KINDS = ("agreement", "lagesbild", "atgardsplan")
+
+
+def _decision_of(kind: str, partnership: Partnership) -> tuple[str, Any, str]:
+    """(body, date, diarienummer) of the decision that fixed the document, or ("", None, "")."""
+    from samverkan.documents.models import DocumentDecision
+
+    if kind == "agreement":
+        decision = partnership.collaboration_decision()
+        if decision:
+            return decision.body, decision.decided_on, decision.reference
+    elif kind in DECIDED_KINDS:
+        record = DocumentDecision.objects.filter(partnership=partnership, kind=kind).first()
+        if record:
+            return record.body, record.decided_on, record.reference
+    return "", None, ""
 
 
 def _prioritised(partnership: Partnership) -> list[Any]:
@@ -179,11 +275,18 @@ MEASURE_HEADERS = ("Nr", "Åtgärd", "Riktad mot orsak", "Ansvarig", "Period")
 FOLLOWUP_HEADERS = ("Mål", "Indikator", "Hur", "Hur ofta", "Vem", "Datakälla")
 
 
-def _signers(partnership: Partnership) -> tuple[Signer, ...]:
-    return tuple(
-        Signer(p.signatory_title or "Behörig företrädare", p.signatory_name, str(p.organisation))
-        for p in partnership.signatories().select_related("organisation")
-    )
+def _signers(partnership: Partnership, doc: Document | None = None) -> tuple[Signer, ...]:
+    """Who signs for each signing party, by name and title (step 1, Parter)."""
+    signers = []
+    for p in partnership.signatories().select_related("organisation"):
+        who = f"den som undertecknar för {p.organisation} (Steg 1, Parter)"
+        if doc is not None and not p.signatory_name:
+            _need(doc, "", f"Namn på {who}")
+        if doc is not None and not p.signatory_title:
+            _need(doc, "", f"Befattning för {who}")
+        title = p.signatory_title or "Behörig företrädare"
+        signers.append(Signer(title, p.signatory_name, str(p.organisation)))
+    return tuple(signers)
 
 
 # ---- samverkansöverenskommelse -------------------------------------------------------------
@@ -209,6 +312,7 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
         )
     else:
         part1.add(Paragraph("Beslutet om samverkan är ännu inte registrerat.", "note"))
+        _need(doc, "", "Beslutet om samverkan (Steg 1, Beslut)")
     if partnership.purpose:
         part1.sub("Syfte", Paragraph(partnership.purpose))
     parties = partnership.parties.select_related("organisation")
@@ -221,9 +325,13 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
                 (
                     str(p),
                     p.get_kind_display(),
-                    p.signatory_title or "–",
+                    ", ".join(x for x in (p.signatory_name, p.signatory_title) if x)
+                    if p.is_signatory()
+                    else "Undertecknar inte",
                     (c.name + (f", {c.title}" if c.title else ""))
                     if (c := p.coordinator_or_none())
+                    else _need(doc, "", f"Samordnare för {p.organisation} (Steg 1, Samordnare)")
+                    if p.is_signatory()
                     else "–",
                 )
                 for p in parties
@@ -266,16 +374,33 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
             "Så följs målen upp", FOLLOWUP_HEADERS, _followup_rows(partnership), SOURCE_PARTNERSHIP
         ),
     )
-    part2.sub(
-        "Giltighetstid",
-        Paragraph(
-            f"Överenskommelsen gäller från {_date(partnership.started_on)} till "
-            f"{_date(partnership.valid_until)}."
-        ),
+    validity = part2.sub("Giltighetstid")
+    starts = partnership.started_on
+    if decision and starts and starts < decision.decided_on:
+        # An agreement cannot apply before the decision to collaborate that is its part 1.
+        if edition == INTERNAL:
+            validity.add(
+                Paragraph(
+                    f"Observera: samverkans startdatum ({_date(starts)}) ligger före beslutet "
+                    f"om samverkan ({_date(decision.decided_on)}). Överenskommelsen anges "
+                    "därför gälla från beslutsdatumet. Rätta startdatumet under Steg 1.",
+                    "warning",
+                )
+            )
+        starts = decision.decided_on
+    until = (
+        _date(partnership.valid_until)
+        if partnership.valid_until
+        else _need(doc, "", "Slutdatum för överenskommelsens giltighet (Steg 1, Samverkan)")
     )
+    validity.add(Paragraph(f"Överenskommelsen gäller från {_date(starts)} till {until}."))
     part2.sub(
         "Underskrifter",
-        Signatures(_signers(partnership), "Ort och datum: ____________________"),
+        Paragraph(
+            "Överenskommelsen är upprättad i lika många exemplar som det finns undertecknande "
+            "parter, och parterna har tagit var sitt."
+        ),
+        Signatures(_signers(partnership, doc)),
     )
 
     appendix1 = doc.section("Bilaga 1. Gemensam problembild och orsaksanalys", page_break=True)
