@@ -513,51 +513,10 @@ def _money(value: Decimal | None) -> str:
 
 
 def lagesbild(partnership: Partnership, edition: str, user: Any) -> Document:
-    from samverkan.mapping.services import shared_situation_reports
+    """See documents/lagesbild.py (one module per document; imported here when built)."""
+    from samverkan.documents.lagesbild import lagesbild as build_lagesbild
 
-    doc = _base(
-        "lagesbild", partnership, edition, f"över brottsligheten i {partnership.municipality}"
-    )
-    _decision_block(doc, partnership, "lagesbild")
-    part1 = doc.section("1. Kartläggning av brottsligheten, dess omfattning och konsekvenser")
-    reports = shared_situation_reports(partnership)
-    for report in reports:
-        part1.sub(f"Från {report.party_name}", *[Paragraph(t) for t in report.text.split("\n\n")])
-    picture = ProblemPicture.objects.filter(partnership=partnership).first()
-    if picture and picture.text:
-        part1.sub("Gemensam problembild", *[Paragraph(t) for t in picture.text.split("\n\n")])
-    if not reports and not (picture and picture.text):
-        part1.add(Paragraph("Ingen kartläggning är delad ännu.", "note"))
-    part2 = doc.section("2. Annan information av betydelse")
-    if picture and picture.conditions:
-        part2.add(Paragraph(picture.conditions))
-    part2.add(
-        Paragraph(
-            f"Samverkan sker mellan {partnership.municipality} och {partnership.police_area}"
-            + (f" inom ramen för {partnership.forum}" if partnership.forum else "")
-            + "."
-        )
-    )
-    part3 = doc.section("3. Analys")
-    ranking = sorted(
-        partnership.problems.all(), key=lambda p: p.status != ProblemStatus.PRIORITISED
-    )
-    part3.sub(
-        "Prioriterade problem",
-        BulletList(
-            tuple(f"{p.title} ({p.get_status_display().lower()})" for p in ranking) or ("–",)
-        ),
-    )
-    part3.sub(
-        "Orsaker",
-        Table(
-            "Orsaker",
-            ("Nr", "Orsak", "Perspektiv", "Närhet", "Problem"),
-            _cause_rows(partnership, edition, user),
-            SOURCE_PARTNERSHIP,
-        ),
-    )
-    return doc
+    return build_lagesbild(partnership, edition, user)
 
 
 # ---- åtgärdsplan (Lag 2023:196, 5 §) ----------------------------------------------------------
@@ -603,19 +562,20 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
 
 
 def _decision_block(doc: Document, partnership: Partnership, kind: str) -> None:
+    """The decision and the next review, last in the document (the cover names the decision;
+    until there is one, the cover marks the document as a draft)."""
     from samverkan.documents.models import DocumentDecision
 
     record = DocumentDecision.objects.filter(partnership=partnership, kind=kind).first()
     if record is None:
-        doc.section("Beslut", Paragraph("Dokumentet är ännu inte beslutat.", "note"))
         return
     lines = [
-        f"Beslutat av {record.body} den {_date(record.decided_on)}"
+        f"{KINDS[kind]} fastställdes av {record.body} den {_date(record.decided_on)}"
         + (f", diarienummer {record.reference}." if record.reference else ".")
     ]
     if record.next_update_due:
         lines.append(f"Nästa uppdatering senast {_date(record.next_update_due)}.")
-    doc.section("Beslut", *[Paragraph(line, "note") for line in lines])
+    doc.section("Beslut och uppdatering", *[Paragraph(line, "note") for line in lines])
 
 
 # ---- medborgarlöfte ---------------------------------------------------------------------------
