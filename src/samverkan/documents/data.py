@@ -223,7 +223,7 @@ def _measures(partnership: Partnership) -> list[Measure]:
     return list(
         Measure.objects.filter(partnership=partnership)
         .select_related("responsible_party__organisation", "problem")
-        .prefetch_related("causes", "allowed_parties", "co_parties")
+        .prefetch_related("causes", "allowed_parties", "co_parties", "goals")
     )
 
 
@@ -303,7 +303,7 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
     part1 = doc.section("Del 1. Beslut om samverkan och organisation")
     if decision:
         part1.add(
-            Paragraph(decision.text),
+            *_blocks(decision.text),
             Paragraph(
                 f"Beslutat av {decision.body} den {_date(decision.decided_on)}"
                 + (f", diarienummer {decision.reference}." if decision.reference else "."),
@@ -405,17 +405,13 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
 
     appendix1 = doc.section("Bilaga 1. Gemensam problembild och orsaksanalys", page_break=True)
     picture = ProblemPicture.objects.filter(partnership=partnership).first()
-    appendix1.sub(
-        "Problembild",
-        *(
-            [
-                Paragraph(t)
-                for t in (picture.text.split("\n\n") if picture and picture.text else ["–"])
-            ]
-        ),
-    )
+    if picture and picture.text:
+        appendix1.sub("Problembild", *_blocks(picture.text))
+    else:
+        appendix1.sub("Problembild", Paragraph(MISSING, "note"))
+        _need(doc, "", "Gemensam problembild (Steg 3, Problembild)")
     if picture and picture.conditions:
-        appendix1.sub("Förutsättningar", Paragraph(picture.conditions))
+        appendix1.sub("Förutsättningar", *_blocks(picture.conditions))
     appendix1.sub(
         "Orsaker",
         Table(
@@ -523,42 +519,10 @@ def lagesbild(partnership: Partnership, edition: str, user: Any) -> Document:
 
 
 def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
-    doc = _base("atgardsplan", partnership, edition, f"för {partnership.municipality}")
-    _decision_block(doc, partnership, "atgardsplan")
-    doc.section(
-        "Bakgrund",
-        Paragraph(
-            "Åtgärdsplanen bygger på lägesbilden och på den gemensamma problembilden i samverkan "
-            f"mellan {partnership.municipality} och {partnership.police_area}."
-        ),
-    )
-    doc.section(
-        "Prioriterade problem",
-        BulletList(tuple(p.title for p in _prioritised(partnership)) or ("–",)),
-    )
-    doc.section(
-        "Åtgärder, ansvar och tidsplan",
-        Table(
-            "Åtgärder",
-            MEASURE_HEADERS,
-            _measure_rows(partnership, edition, user),
-            SOURCE_PARTNERSHIP,
-        ),
-    )
-    doc.section(
-        "Mål",
-        Table("Mål och indikatorer", GOAL_HEADERS, _goal_rows(partnership), SOURCE_PARTNERSHIP),
-    )
-    doc.section(
-        "Uppföljning",
-        Table(
-            "Så följs åtgärdsplanen upp",
-            FOLLOWUP_HEADERS,
-            _followup_rows(partnership),
-            SOURCE_PARTNERSHIP,
-        ),
-    )
-    return doc
+    """See documents/atgardsplan.py."""
+    from samverkan.documents.atgardsplan import atgardsplan as build_atgardsplan
+
+    return build_atgardsplan(partnership, edition, user)
 
 
 def _decision_block(doc: Document, partnership: Partnership, kind: str) -> None:
@@ -625,7 +589,7 @@ def medborgarlofte(partnership: Partnership, edition: str, user: Any) -> Documen
         behind = _and_list([str(p) for p in promise.parties.all()])
         section.sub(
             f"Löfte {number}",
-            *[Paragraph(t) for t in promise.wording.split("\n\n") if t.strip()],
+            *_blocks(promise.wording),
             Paragraph(
                 f"Gäller {_date(promise.starts_on)} – {_date(promise.ends_on)}. "
                 f"Bakom löftet står {behind}.",
