@@ -115,3 +115,25 @@ def test_only_parties_that_shared_their_lagesbild_contribute(demo):
     assert "Trygghetsvandringar" not in text
     assert "Kommunens bedömning" not in text
     assert "Polisens bedömning" in text
+
+
+def test_charts_have_unique_ids_and_no_inline_styles_the_pdf_printer_warns_about():
+    from samverkan.documents import charts
+
+    first = charts.bar_chart(["A", "B"], [10, 20], caption="a", source="s", axis_label="x")
+    second = charts.line_chart(
+        (2008, 2009), (("A", (1, 2)), ("B", (3, None))), caption="b", source="s", axis_label="y"
+    )
+    for chart in (first, second):
+        assert 'style="' not in chart.svg and "<style" not in chart.svg
+    ids = [set(re.findall(r'id="([^"]+)"', c.svg)) for c in (first, second)]
+    assert ids[0] and ids[1] and not ids[0] & ids[1]
+    assert "B: 2008 3, 2009 –" in second.alt  # a withheld value is a gap, said so
+    assert charts.bar_chart(["A", "B"], [10, 20], caption="a", source="s", axis_label="x") is first
+
+
+def test_the_lagesbild_pdf_is_printed_without_warnings(demo, caplog):
+    doc = data.build("lagesbild", demo, data.PUBLIC)
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        services.render_as(doc, "pdf")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []

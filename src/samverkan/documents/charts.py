@@ -57,12 +57,34 @@ def _cached(draw: Callable[..., Chart]) -> Callable[..., Chart]:
 def _finish(fig: Any, caption: str, source: str, alt: str) -> Chart:
     """Save the figure as SVG (with ids unique to this chart) and PNG, and close it."""
     svg, png = io.StringIO(), io.BytesIO()
-    fig.savefig(svg, format="svg")
+    fig.savefig(svg, format="svg", metadata={"Date": None})  # the same chart, the same bytes
     fig.savefig(png, format="png")
     plt.close(fig)
     text = svg.getvalue()
-    text = _unique_ids(text[text.index("<svg") :])
+    text = _unique_ids(_attributes(text[text.index("<svg") :]))
     return Chart(caption, source, text, png.getvalue(), alt)
+
+
+def _attributes(svg: str) -> str:
+    """The SVG with its inline styles as presentation attributes.
+
+    Inline in an HTML page, an SVG's ``style`` attributes are read by the PDF printer as HTML
+    CSS, where ``stroke`` or ``text-anchor`` are unknown: every element gave a warning (a
+    hundred lines per document). As attributes they mean the same to every SVG reader.
+    The stylesheet matplotlib adds (line joins) would apply to the whole page; it goes.
+    """
+    svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.DOTALL)
+
+    def convert(match: re.Match[str]) -> str:
+        pairs = []
+        for declaration in match.group(1).split(";"):
+            name, _sep, value = declaration.partition(":")
+            if name.strip() and value.strip():
+                value = value.strip().replace('"', "'")
+                pairs.append(f'{name.strip()}="{value}"')
+        return " ".join(pairs)
+
+    return re.sub(r'style="([^"]*)"', convert, svg)
 
 
 def _unique_ids(svg: str) -> str:

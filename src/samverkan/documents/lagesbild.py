@@ -590,13 +590,13 @@ def _surveys(
                 source,
             )
         )
-        # One figure per party, for the question asked in most areas and years: each area's
+        # One figure per party, for the question whose answers changed most: each area's
         # share year by year, so the change is visible at a glance.
         questions: dict[str, list[Any]] = defaultdict(list)
         for r in shown_rows:
             questions[r.question].append(r)
         if questions:
-            question, asked = max(questions.items(), key=lambda item: (len(item[1]), item[0]))
+            question, asked = max(questions.items(), key=lambda item: (_spread(item[1]), item[0]))
             asked.sort(key=lambda r: (r.area, r.year))
             section.add(
                 charts.bar_chart(
@@ -608,6 +608,14 @@ def _surveys(
                     unit="%",
                 )
             )
+
+
+def _spread(results: list[Any]) -> float:
+    """The largest change in share between a question's first and last year in one area."""
+    by_area: dict[str, dict[int, float]] = defaultdict(dict)
+    for r in results:
+        by_area[r.area][r.year] = r.share
+    return max((abs(v[max(v)] - v[min(v)]) for v in by_area.values() if len(v) > 1), default=0.0)
 
 
 def _safety_walks(part: Any, parties: list[Party], sources: list[str]) -> None:
