@@ -151,3 +151,18 @@ def test_logo_setting_refuses_what_is_not_an_image(monkeypatch, tmp_path):
         env_image("DOCUMENT_LOGO")
     monkeypatch.delenv("DOCUMENT_LOGO")
     assert env_image("DOCUMENT_LOGO") == ""
+
+
+def test_every_document_builds_for_a_partnership_with_no_data_and_lists_the_gaps(db):
+    from tests import factories
+
+    world = factories.make_partnership(complete=False)
+    for kind in data.KINDS:
+        for edition in (data.INTERNAL, data.PUBLIC):
+            doc = data.build(kind, world.partnership, edition)
+            assert services.render_as(doc, "docx")  # Word files build: no render errors
+            text = "\n".join(doc.text_lines())
+            assert "None" not in text, (kind, edition)
+    lagesbild = data.build("lagesbild", world.partnership, data.INTERNAL)
+    assert "Delade lägesbilder från parterna (Steg 2, Lägesbild: Dela)" in lagesbild.gaps
+    assert "Ingen part har delat brottsstatistik för hela år." in "\n".join(lagesbild.text_lines())
