@@ -154,7 +154,9 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
 
     doc.section(
         "Uppföljning",
-        Table("Så följs åtgärdsplanen upp", FOLLOWUP_HEADERS, _followup_rows(partnership), SOURCE),
+        Table(
+            "Så följs åtgärdsplanen upp", FOLLOWUP_HEADERS, _followup_rows(partnership, doc), SOURCE
+        ),
     )
     _decision_block(doc, partnership, "atgardsplan")
     return doc

@@ -256,18 +256,28 @@ def _goal_rows(partnership: Partnership) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def _followup_rows(partnership: Partnership) -> tuple[tuple[str, ...], ...]:
-    return tuple(
-        (
-            g.text,
-            g.indicator or "–",
-            g.followup_method or "–",
-            g.followup_frequency or "–",
-            g.followup_responsible or "–",
-            g.data_source or "–",
+def _followup_rows(
+    partnership: Partnership, doc: Document | None = None
+) -> tuple[tuple[str, ...], ...]:
+    """The follow-up plan per goal. A goal without a plan (how and by whom, the model's own
+    test) says so in the row and, given ``doc``, on the internal edition's "Saknas" page."""
+    rows = []
+    for g in partnership.goals.order_by("kind", "id"):
+        planned = g.has_followup_plan()
+        if not planned and doc is not None:
+            short = g.text if len(g.text) <= 60 else g.text[:57] + "…"
+            _need(doc, "", f"Uppföljning av målet ”{short}”: hur och av vem (Steg 3, Mål)")
+        rows.append(
+            (
+                g.text,
+                g.indicator or "–",
+                g.followup_method or ("–" if planned else MISSING),
+                g.followup_frequency or "–",
+                g.followup_responsible or ("–" if planned else MISSING),
+                g.data_source or "–",
+            )
         )
-        for g in partnership.goals.order_by("kind", "id")
-    )
+    return tuple(rows)
 
 
 GOAL_HEADERS = ("Typ", "Mål", "Indikator", "Utgångsvärde", "Målvärde", "Klart senast")
@@ -371,7 +381,10 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
     part2.sub(
         "Uppföljningsplan",
         Table(
-            "Så följs målen upp", FOLLOWUP_HEADERS, _followup_rows(partnership), SOURCE_PARTNERSHIP
+            "Så följs målen upp",
+            FOLLOWUP_HEADERS,
+            _followup_rows(partnership, doc),
+            SOURCE_PARTNERSHIP,
         ),
     )
     validity = part2.sub("Giltighetstid")

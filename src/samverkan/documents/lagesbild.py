@@ -94,6 +94,23 @@ class CrimeTable:
     parties: list[str]
 
 
+def hidden_years(table: CrimeTable, edition: str, threshold: int) -> set[int]:
+    """Years in which the public edition withholds a category's count.
+
+    In those years every other total of the same offences (all offences, an interpretation
+    category, a rate from the total) would give the withheld count back by subtraction, so
+    it is withheld too (secondary suppression).
+    """
+    if edition != PUBLIC:
+        return set()
+    return {
+        y
+        for by_year in table.by_category.values()
+        for y in table.years
+        if disclosive(by_year.get(y, 0), threshold=threshold)
+    }
+
+
 def crime_table(parties: list[Party], municipality: str) -> CrimeTable:
     """The parties' statistics for their own municipality, each row counted once.
 
@@ -190,7 +207,9 @@ def lagesbild(partnership: Partnership, edition: str, user: Any) -> Document:
     # -- 1. kartläggning --
     part1 = doc.section("1. Kartläggning av brottsligheten, dess omfattning och konsekvenser")
     _mapping_of_crime(part1, table, edition, threshold, sources)
-    _comparison(part1, parties, edition, threshold, sources)
+    _comparison(
+        part1, parties, edition, threshold, sources, hidden_years(table, edition, threshold)
+    )
     _interpretation(part1, table, edition, threshold)
     _places_and_times(part1, parties, edition, threshold, sources)
     _costs(part1, parties, sources)
@@ -306,7 +325,12 @@ def _mapping_of_crime(
 
 
 def _comparison(
-    part: Any, parties: list[Party], edition: str, threshold: int, sources: list[str]
+    part: Any,
+    parties: list[Party],
+    edition: str,
+    threshold: int,
+    sources: list[str],
+    hidden: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     from samverkan.mapping import stats
 
@@ -317,8 +341,10 @@ def _comparison(
         rows = []
         for rc in comparison.by_year:
             own = rc.own
-            if own.rate is None or (
-                edition == PUBLIC and disclosive(own.count, threshold=threshold)
+            if (
+                own.rate is None
+                or rc.year in hidden
+                or (edition == PUBLIC and disclosive(own.count, threshold=threshold))
             ):
                 continue
             mean = rc.deviation.comparison_mean if rc.deviation else None
@@ -391,10 +417,16 @@ def _interpretation(part: Any, table: CrimeTable, edition: str, threshold: int) 
         counts = [table.by_interpretation.get(code, {}).get(y, 0) for y in years]
         if not any(counts):
             continue
+        hidden = hidden_years(table, edition, threshold)
         small = edition == PUBLIC and disclosive(*counts, threshold=threshold)
-        change = "–" if small or not counts[0] else _pct(100 * (counts[-1] - counts[0]) / counts[0])
+        cut = small or years[0] in hidden or years[-1] in hidden
+        change = "–" if cut or not counts[0] else _pct(100 * (counts[-1] - counts[0]) / counts[0])
         label = INTERPRETATION_LABELS_SV.get(code, UNKNOWN_INTERPRETATION)
-        rows.append((label, *[_cell(c, edition, threshold) for c in counts], change))
+        cells = [
+            "..." if y in hidden else _cell(c, edition, threshold)
+            for y, c in zip(years, counts, strict=True)
+        ]
+        rows.append((label, *cells, change))
     section.add(
         Table(
             f"Anmälda brott per tolkningskategori, {years[0]}–{years[-1]}",
@@ -725,13 +757,12 @@ def _analysis(
 
     section = part.sub("Vad siffrorna visar")
     paragraphs: list[str] = []
+    hidden = hidden_years(table, edition, threshold)
     if table.years and len(table.years) >= 2:
         first, last = table.years[0], table.years[-1]
         total_first = sum(t.get(first, 0) for t in table.by_category.values())
         total_last = sum(t.get(last, 0) for t in table.by_category.values())
-        if total_first and not (
-            edition == PUBLIC and disclosive(total_first, total_last, threshold=threshold)
-        ):
+        if total_first and first not in hidden and last not in hidden:
             change = 100 * (total_last - total_first) / total_first
             paragraphs.append(
                 f"De anmälda brotten i {table.area} gick från {_num(total_first)} år {first} "
@@ -780,7 +811,7 @@ def _analysis(
         for code in (VICTIM_WITH_INTERACTION, VICTIM_WITHOUT_INTERACTION):
             by_year = table.by_interpretation.get(code, {})
             a, b = by_year.get(first, 0), by_year.get(last, 0)
-            if a >= threshold and b >= threshold:
+            if a >= threshold and b >= threshold and not {first, last} & hidden:
                 interp_change.append(
                     f"{INTERPRETATION_LABELS_SV[code].lower()} {_pct(100 * (b - a) / a)}"
                 )
@@ -794,7 +825,9 @@ def _analysis(
         comparison = stats.comparison(party)
         latest = comparison.latest
         if latest and latest.deviation and latest.deviation.percent_difference is not None:
-            if edition == PUBLIC and disclosive(latest.own.count, threshold=threshold):
+            if latest.year in hidden or (
+                edition == PUBLIC and disclosive(latest.own.count, threshold=threshold)
+            ):
                 break
             pct = latest.deviation.percent_difference
             paragraphs.append(
