@@ -143,3 +143,21 @@ def test_the_lagesbild_pdf_is_printed_without_warnings(demo, caplog):
     with caplog.at_level("WARNING", logger="weasyprint"):
         services.render_as(doc, "pdf")
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_a_withheld_place_takes_the_shares_and_the_total_with_it_in_public(demo):
+    from samverkan.mapping.models import Incident
+
+    kommun = demo.parties.get(organisation__name="Exempelkommun")
+    keep = list(
+        Incident.objects.filter(party=kommun, place="Kommunhuset").values_list("key", flat=True)
+    )[:3]
+    Incident.objects.filter(party=kommun, place="Kommunhuset").exclude(key__in=keep).delete()
+    public = _lines(data.build("lagesbild", demo, data.PUBLIC))
+    internal = _lines(data.build("lagesbild", demo, data.INTERNAL))
+    table = public[public.index("Platser med flest händelser enligt Exempelkommun") :]
+    table = table[: table.index("Källa:") + 200]
+    assert "Kommunhuset | färre än 5 | –" in table
+    assert "Busstorget | 148 | –" in table and "händelser med plats" not in table
+    assert "enligt Exempelkommun skedde" not in public  # the concentration share
+    assert "Kommunhuset | 3 |" in internal and "enligt Exempelkommun skedde" in internal

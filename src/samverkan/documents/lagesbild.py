@@ -459,13 +459,16 @@ def _places_and_times(
         label = incident_source or f"händelser registrerade av {party}"
         source = f"Källa: {label} ({party}), {places.first}–{places.last}"
         sources.append(f"{label}, {places.first}–{places.last}")
+        # With a place withheld, a total or a share (count ÷ share = total) would let a
+        # reader subtract their way to it: the public edition then shows counts only.
+        withheld = edition == PUBLIC and any(
+            disclosive(p.count, threshold=threshold) for p in places.places
+        )
         rows = tuple(
             (
                 p.place,
                 _cell(p.count, edition, threshold),
-                "–"
-                if edition == PUBLIC and disclosive(p.count, threshold=threshold)
-                else f"{_num(round(100 * p.count / places.total, 1))} %",
+                "–" if withheld else f"{_num(round(100 * p.count / places.total, 1))} %",
             )
             for p in places.places
         )
@@ -474,7 +477,7 @@ def _places_and_times(
                 f"Platser med flest händelser enligt {party}",
                 ("Plats", "Händelser", "Andel av alla med plats"),
                 rows,
-                source + f"; {_num(places.total)} händelser med plats.",
+                source + ("." if withheld else f"; {_num(places.total)} händelser med plats."),
             )
         )
         peak = stats.peak_times(party, 3)
@@ -843,6 +846,9 @@ def _analysis(
             break
     for party in parties:
         places = stats.top_places(party, 5)
+        listed = stats.top_places(party, 8).places  # the places table in part 1
+        if edition == PUBLIC and any(disclosive(p.count, threshold=threshold) for p in listed):
+            continue  # a share beside the listed counts would give a withheld one back
         if places.total >= threshold and places.share is not None:
             named = [p.place for p in places.places[:3] if p.count >= threshold]
             if named:
