@@ -1,4 +1,9 @@
-"""One data function per document. Each returns a plain ``Document`` (see structure.py).
+"""Shared helpers for the documents, and ``build``, the one entry point.
+
+Each document has its own module (agreement.py, lagesbild.py, atgardsplan.py,
+medborgarlofte.py, followup.py) with one function that returns a plain ``Document`` (see
+structure.py). This module holds what they share: the cover (sender, decision or draft mark),
+the visibility of confidential items, the "Saknas" page and the common tables.
 
 Editions: INTERNAL holds everything the viewer may see; PUBLIC holds no confidential cause
 or measure (each is replaced by a neutral note naming the party that holds it) and no small
@@ -7,6 +12,7 @@ counts. The same function serves the page, the PDF and the Word file.
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
@@ -25,14 +31,11 @@ from samverkan.documents.structure import (
     Document,
     Paragraph,
     Section,
-    Signatures,
     Signer,
-    Table,
 )
-from samverkan.partnerships.choices import GroupKind
 from samverkan.partnerships.models import Partnership, Party
 from samverkan.problems.choices import ProblemStatus
-from samverkan.problems.models import Cause, Measure, ProblemPicture
+from samverkan.problems.models import Cause, Measure
 
 INTERNAL, PUBLIC = "internal", "public"
 EDITIONS = {INTERNAL: "Intern version", PUBLIC: "Offentlig version"}
@@ -299,245 +302,6 @@ def _signers(partnership: Partnership, doc: Document | None = None) -> tuple[Sig
     return tuple(signers)
 
 
-# ---- samverkansöverenskommelse -------------------------------------------------------------
-
-
-def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
-    doc = _base(
-        "agreement",
-        partnership,
-        edition,
-        f"mellan {partnership.municipality} och {partnership.police_area}",
-    )
-    decision = partnership.collaboration_decision()
-    part1 = doc.section("Del 1. Beslut om samverkan och organisation")
-    if decision:
-        part1.add(
-            *_blocks(decision.text),
-            Paragraph(
-                f"Beslutat av {decision.body} den {_date(decision.decided_on)}"
-                + (f", diarienummer {decision.reference}." if decision.reference else "."),
-                "note",
-            ),
-        )
-    else:
-        part1.add(Paragraph("Beslutet om samverkan är ännu inte registrerat.", "note"))
-        _need(doc, "", "Beslutet om samverkan (Steg 1, Beslut)")
-    if partnership.purpose:
-        part1.sub("Syfte", Paragraph(partnership.purpose))
-    parties = partnership.parties.select_related("organisation")
-    part1.sub(
-        "Parter och samordnare",
-        Table(
-            "Parter i samverkan",
-            ("Part", "Roll", "Undertecknare", "Samordnare"),
-            tuple(
-                (
-                    str(p),
-                    p.get_kind_display(),
-                    ", ".join(x for x in (p.signatory_name, p.signatory_title) if x)
-                    if p.is_signatory()
-                    else "Undertecknar inte",
-                    (c.name + (f", {c.title}" if c.title else ""))
-                    if (c := p.coordinator_or_none())
-                    else _need(doc, "", f"Samordnare för {p.organisation} (Steg 1, Samordnare)")
-                    if p.is_signatory()
-                    else "–",
-                )
-                for p in parties
-            ),
-            SOURCE_PARTNERSHIP,
-        ),
-    )
-    organisation = part1.sub("Organisation")
-    for group in partnership.groups.prefetch_related("members__party__organisation"):
-        members = "; ".join(
-            f"{m.name}{', ' + m.title if m.title and m.title != m.name else ''} ({m.party})"
-            for m in group.members.all()
-        )
-        organisation.add(
-            Paragraph(
-                f"{group.name} ({group.get_kind_display().lower()}). {group.mandate or ''}".strip()
-            ),
-            Paragraph(f"Ledamöter: {members or '–'}.", "note"),
-        )
-
-    part2 = doc.section("Del 2. Problem, mål, åtgärder och uppföljning", page_break=True)
-    problems = _prioritised(partnership)
-    part2.sub("Prioriterade problem", BulletList(tuple(p.title for p in problems) or ("–",)))
-    part2.sub(
-        "Mål",
-        Table("Mål och indikatorer", GOAL_HEADERS, _goal_rows(partnership), SOURCE_PARTNERSHIP),
-    )
-    part2.sub(
-        "Åtgärder och ansvar",
-        Table(
-            "Åtgärder",
-            MEASURE_HEADERS,
-            _measure_rows(partnership, edition, user),
-            SOURCE_PARTNERSHIP,
-        ),
-    )
-    part2.sub(
-        "Uppföljningsplan",
-        Table(
-            "Så följs målen upp",
-            FOLLOWUP_HEADERS,
-            _followup_rows(partnership, doc),
-            SOURCE_PARTNERSHIP,
-        ),
-    )
-    validity = part2.sub("Giltighetstid")
-    starts = partnership.started_on
-    if decision and starts and starts < decision.decided_on:
-        # An agreement cannot apply before the decision to collaborate that is its part 1.
-        if edition == INTERNAL:
-            validity.add(
-                Paragraph(
-                    f"Observera: samverkans startdatum ({_date(starts)}) ligger före beslutet "
-                    f"om samverkan ({_date(decision.decided_on)}). Överenskommelsen anges "
-                    "därför gälla från beslutsdatumet. Rätta startdatumet under Steg 1.",
-                    "warning",
-                )
-            )
-        starts = decision.decided_on
-    until = (
-        _date(partnership.valid_until)
-        if partnership.valid_until
-        else _need(doc, "", "Slutdatum för överenskommelsens giltighet (Steg 1, Samverkan)")
-    )
-    validity.add(Paragraph(f"Överenskommelsen gäller från {_date(starts)} till {until}."))
-    part2.sub(
-        "Underskrifter",
-        Paragraph(
-            "Överenskommelsen är upprättad i lika många exemplar som det finns undertecknande "
-            "parter, och parterna har tagit var sitt."
-        ),
-        Signatures(_signers(partnership, doc)),
-    )
-
-    appendix1 = doc.section("Bilaga 1. Gemensam problembild och orsaksanalys", page_break=True)
-    picture = ProblemPicture.objects.filter(partnership=partnership).first()
-    if picture and picture.text:
-        appendix1.sub("Problembild", *_blocks(picture.text))
-    else:
-        appendix1.sub("Problembild", Paragraph(MISSING, "note"))
-        _need(doc, "", "Gemensam problembild (Steg 3, Problembild)")
-    if picture and picture.conditions:
-        appendix1.sub("Förutsättningar", *_blocks(picture.conditions))
-    appendix1.sub(
-        "Orsaker",
-        Table(
-            "Orsaksanalys",
-            ("Nr", "Orsak", "Perspektiv", "Närhet", "Problem"),
-            _cause_rows(partnership, edition, user),
-            SOURCE_PARTNERSHIP,
-        ),
-    )
-    perspectives = Counter(
-        c.get_perspective_display() for c in Cause.objects.filter(partnership=partnership)
-    )
-    appendix1.sub(
-        "Orsakernas perspektiv",
-        _count_chart(
-            perspectives,
-            edition,
-            caption="Antal orsaker per perspektiv "
-            "(situationen, den brottsutsatte, gärningspersonen)",
-            source=f"{SOURCE_PARTNERSHIP}, orsaksanalysen per {doc.date}",
-            axis_label="Antal orsaker",
-        ),
-    )
-    for problem in problems:
-        appendix1.sub(
-            f"Problemanalystriangeln: {problem.title}",
-            Table(
-                "Problemanalystriangeln",
-                ("Del", "Beskrivning", "Vem som påverkar"),
-                (
-                    ("Gärningsperson", problem.pat_offender or "–", problem.pat_handler or "–"),
-                    (
-                        "Mål eller brottsutsatt",
-                        problem.pat_target or "–",
-                        problem.pat_guardian or "–",
-                    ),
-                    ("Plats", problem.pat_place or "–", problem.pat_manager or "–"),
-                ),
-                SOURCE_PARTNERSHIP,
-            ),
-        )
-
-    appendix2 = doc.section("Bilaga 2. Parternas åtagandeplaner", page_break=True)
-    measures = _measures(partnership)
-    for party in parties:
-        own = [m for m in measures if m.responsible_party_id == party.pk]
-        if not own:
-            continue
-        rows = []
-        for m in own:
-            if _may_see(m, user, edition):
-                rows.append(
-                    (
-                        str(m.number),
-                        m.title,
-                        m.how_when or m.how_often or "–",
-                        _hours(m.hours),
-                        _money(m.money),
-                        _date(m.ends_on),
-                    )
-                )
-            else:
-                rows.append((str(m.number), _withheld(m), "–", "–", "–", "–"))
-        appendix2.sub(
-            str(party),
-            Table(
-                f"Åtaganden för {party}",
-                ("Nr", "Åtgärd", "När", "Timmar", "Kostnad", "Klart"),
-                tuple(rows),
-                SOURCE_PARTNERSHIP,
-            ),
-        )
-    per_party = Counter(str(m.responsible_party) for m in measures)
-    appendix2.add(
-        _count_chart(
-            per_party,
-            edition,
-            caption="Antal åtgärder per ansvarig part",
-            source=f"{SOURCE_PARTNERSHIP}, åtgärderna per {doc.date}",
-            axis_label="Antal åtgärder",
-        )
-    )
-    return doc
-
-
-def _hours(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value.normalize():f}"
-
-
-def _money(value: Decimal | None) -> str:
-    return "–" if value is None else f"{int(value):,} kr".replace(",", " ")
-
-
-# ---- lägesbild (Lag 2023:196, 4 §) ------------------------------------------------------------
-
-
-def lagesbild(partnership: Partnership, edition: str, user: Any) -> Document:
-    """See documents/lagesbild.py (one module per document; imported here when built)."""
-    from samverkan.documents.lagesbild import lagesbild as build_lagesbild
-
-    return build_lagesbild(partnership, edition, user)
-
-
-# ---- åtgärdsplan (Lag 2023:196, 5 §) ----------------------------------------------------------
-
-
-def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
-    """See documents/atgardsplan.py."""
-    from samverkan.documents.atgardsplan import atgardsplan as build_atgardsplan
-
-    return build_atgardsplan(partnership, edition, user)
-
-
 def _decision_block(doc: Document, partnership: Partnership, kind: str) -> None:
     """The decision and the next review, last in the document (the cover names the decision;
     until there is one, the cover marks the document as a draft)."""
@@ -553,206 +317,6 @@ def _decision_block(doc: Document, partnership: Partnership, kind: str) -> None:
     if record.next_update_due:
         lines.append(f"Nästa uppdatering senast {_date(record.next_update_due)}.")
     doc.section("Beslut och uppdatering", *[Paragraph(line, "note") for line in lines])
-
-
-# ---- medborgarlöfte ---------------------------------------------------------------------------
-
-
-def medborgarlofte(partnership: Partnership, edition: str, user: Any) -> Document:
-    """The promises to residents, in the public wording the partnership chose for them.
-
-    Nothing here is generated from the measures: a measure's title is working language and may
-    describe police operations. Each promise gives its period, who stands behind it, how
-    residents can follow it and where they can give feedback. Both editions read the same.
-    """
-    from samverkan.problems.models import CitizenPromise
-
-    doc = _base(
-        "medborgarlofte",
-        partnership,
-        edition,
-        f"från {partnership.police_area} och {partnership.municipality}",
-    )
-    doc.toc = False
-    promises = list(
-        CitizenPromise.objects.filter(partnership=partnership).prefetch_related(
-            "parties__organisation"
-        )
-    )
-    problems = _prioritised(partnership)
-    topic = ", ".join(p.title.lower() for p in problems) or "tryggheten i kommunen"
-    doc.section(
-        "Det här har vi sett",
-        Paragraph(
-            "Polisen och kommunen har tillsammans gått igenom läget och kommit fram till att "
-            f"vi ska arbeta särskilt med {topic}."
-        ),
-    )
-    if not promises:
-        doc.section(
-            "Det här lovar vi",
-            Paragraph(
-                "Inga löften är formulerade ännu. Skriv dem under Steg 3, Medborgarlöften.",
-                "note",
-            ),
-        )
-        return doc
-    section = doc.section("Det här lovar vi")
-    for number, promise in enumerate(promises, start=1):
-        behind = _and_list([str(p) for p in promise.parties.all()])
-        section.sub(
-            f"Löfte {number}",
-            *_blocks(promise.wording),
-            Paragraph(
-                f"Gäller {_date(promise.starts_on)} – {_date(promise.ends_on)}. "
-                f"Bakom löftet står {behind}.",
-                "note",
-            ),
-            Paragraph(f"Så får du veta hur det går: {promise.follow_up}"),
-            Paragraph(f"Synpunkter: {promise.feedback}"),
-        )
-    doc.section("Underskrifter", Signatures(_signers(partnership)))
-    return doc
-
-
-def _and_list(names: list[str]) -> str:
-    """ "A", "A och B", "A, B och C"."""
-    if len(names) <= 1:
-        return "".join(names) or "–"
-    return f"{', '.join(names[:-1])} och {names[-1]}"
-
-
-# ---- uppföljningsrapport ----------------------------------------------------------------------
-
-
-def followup(partnership: Partnership, edition: str, user: Any) -> Document:
-    """The report to the steering group: process and effect follow-up with their readings."""
-    from samverkan.followup import services as follow
-    from samverkan.followup.models import EffectEvaluation, SteeringResponse
-
-    doc = _base("followup", partnership, edition, "till styrgruppen")
-    steering = partnership.groups.filter(kind=GroupKind.STEERING).first()
-    cycle = partnership.current_cycle()
-    doc.section(
-        "Om rapporten",
-        Paragraph(
-            f"Rapporten följer upp omgång {cycle.number if cycle else 1} av samverkan för "
-            f"{steering or 'styrgruppen'}: om åtgärderna blev gjorda som planerat "
-            "(processuppföljning) och om problemet förändrades (effektuppföljning)."
-        ),
-    )
-    process = follow.process_followup(partnership)
-    rows = []
-    for state in process.states:
-        m = state.measure
-        planned = f"{_date(m.starts_on)} – {_date(m.ends_on)}" if m.starts_on else "–"
-        if _may_see(m, user, edition):
-            status = state.progress.get_status_display()
-            if state.progress.reason:
-                status += f": {state.progress.reason}"
-            rows.append((str(m.number), m.title, planned, status, str(state.entries)))
-        else:
-            rows.append(
-                (str(m.number), _withheld(m), planned, state.progress.get_status_display(), "–")
-            )
-    section = doc.section(
-        "Processuppföljning",
-        Paragraph(
-            f"{process.carried_out} åtgärder är genomförda, {process.other} pågår eller väntar och "
-            f"{process.dropped} är avbrutna; {process.late} är försenade."
-        ),
-    )
-    section.add(
-        Table(
-            "Åtgärder: planerat mot genomfört",
-            ("Nr", "Åtgärd", "Planerat", "Status", "Loggposter"),
-            tuple(rows),
-            "Källa: åtgärdernas aktivitetslogg i Samverkan",
-        )
-    )
-    if process.production:
-        section.sub(
-            "Produktionsmål",
-            Table(
-                "Produktion mot mål",
-                ("Mål", "Utfört", "Målvärde"),
-                tuple(
-                    (
-                        p.goal.text,
-                        f"{p.done} {p.goal.unit}".strip(),
-                        "–" if p.target is None else f"{p.target:g} {p.goal.unit}".strip(),
-                    )
-                    for p in process.production
-                ),
-                "Källa: antal registrerade i aktivitetsloggen",
-            ),
-        )
-    effect = doc.section("Effektuppföljning")
-    evaluations = EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
-    threshold = settings.SMALL_COUNT_THRESHOLD
-    for ev in evaluations:
-        result = follow.evaluate(ev)
-        sub = effect.sub(f"{ev.indicator}, {ev.treated_area}")
-        sub.add(
-            Paragraph(
-                f"Mål: {ev.goal.text}. Jämförelse {ev.period_before} → "
-                f"{ev.period_after}. {ev.source}".strip(),
-                "note",
-            )
-        )
-        if edition == PUBLIC and disclosive(*follow.counts_of(ev), threshold=threshold):
-            # Every figure here (the counts, the change, the estimates and their readings)
-            # would give a small count back: the public edition says only that.
-            sub.add(
-                Paragraph(
-                    f"Antalen i jämförelsen är så små (under {threshold}) att de inte redovisas "
-                    "i den offentliga versionen, och inte heller förändringen eller de "
-                    "statistiska skattningarna, eftersom antalen kan räknas fram ur dem. "
-                    "Resultatet finns i den interna versionen.",
-                    "note",
-                )
-            )
-            continue
-        labels = [f"{ev.treated_area} {ev.period_before}", f"{ev.treated_area} {ev.period_after}"]
-        values = [ev.treated_before, ev.treated_after]
-        if ev.has_control():
-            labels += [
-                f"{ev.control_area} {ev.period_before}",
-                f"{ev.control_area} {ev.period_after}",
-            ]
-            values += [ev.control_before, ev.control_after]
-        sub.add(
-            _count_chart(
-                Counter(dict(zip(labels, values, strict=True))),
-                edition,
-                sensitive=True,
-                caption=f"{ev.indicator} före och efter",
-                source=ev.source or "Källa: effektuppföljningen i Samverkan",
-                axis_label="Antal",
-            )
-        )
-        for finding in result.findings:
-            sub.add(
-                Table(
-                    finding.method,
-                    ("Mått", "Värde"),
-                    tuple(finding.figures),
-                    f"Metod: {finding.source}",
-                ),
-                BulletList(tuple(finding.reading)),
-            )
-    if not evaluations:
-        effect.add(Paragraph("Ingen effektuppföljning är registrerad ännu.", "note"))
-    responses = SteeringResponse.objects.filter(partnership=partnership, cycle=cycle)
-    answer = doc.section("Styrgruppens svar")
-    for r in responses:
-        answer.add(
-            Paragraph(f"{_date(r.date)}: {r.response}"),
-            Paragraph(f"Beslut: {r.decisions or '–'}", "note"),
-        )
-    if not responses:
-        answer.add(Paragraph("Styrgruppen har ännu inte svarat på uppföljningen.", "note"))
-    return doc
 
 
 def _count_chart(
@@ -773,12 +337,15 @@ def _count_chart(
     return charts.bar_chart(list(counts), list(counts.values()), **chart)
 
 
+def _builder(kind: str) -> Callable[[Partnership, str, Any], Document]:
+    """The document's own module (documents/<kind>.py) builds it; imported when first used,
+    since each module reads the shared helpers here."""
+    module = importlib.import_module(f"samverkan.documents.{kind}")
+    return getattr(module, kind)  # type: ignore[no-any-return]
+
+
 BUILDERS: dict[str, Callable[[Partnership, str, Any], Document]] = {
-    "agreement": agreement,
-    "lagesbild": lagesbild,
-    "atgardsplan": atgardsplan,
-    "medborgarlofte": medborgarlofte,
-    "followup": followup,
+    kind: (lambda k: lambda p, e, u: _builder(k)(p, e, u))(kind) for kind in KINDS
 }
 
 __all__ = ["BUILDERS", "EDITIONS", "INTERNAL", "KINDS", "PUBLIC", "Party", "build"]
