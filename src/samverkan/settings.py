@@ -17,6 +17,7 @@ from samverkan.lib.env import (
     SettingError,
     env_bool,
     env_choice,
+    env_image,
     env_int,
     env_list,
     env_str,
@@ -236,6 +237,10 @@ STATISTICS_API_TIMEOUT = env_int("STATISTICS_API_TIMEOUT", 30, minimum=1)
 
 # Counts below this are suppressed in anything shared (statistical disclosure control).
 SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 5, minimum=1)
+
+# The sender's logo on the cover of every document (PDF and Word): a PNG or JPEG file, or
+# unset for none. The sender's name is always printed; the logo is the municipality's own.
+DOCUMENT_LOGO = env_image("DOCUMENT_LOGO")
 
 # Background map for the incident map: a tile URL template, or empty for none. Without tiles
 # the map still draws the area boundary, hot spots and places on a plain background, so a

@@ -114,6 +114,22 @@ def may_see_private(user: Any, party: Party) -> bool:
     return party.memberships.filter(user=user).exists()
 
 
+def released_mapping_parties(partnership: Partnership) -> models.QuerySet[Party]:
+    """The parties whose own mapping the joint lägesbild (Lag 2023:196, 4 §) may draw on.
+
+    A party's mapping is private until the party shares its lägesbild; sharing it is the act
+    that releases the mapping behind it to the partnership. The joint documents then use it
+    only as aggregates (counts per category, place and year; survey shares; costs; safety
+    walk observations; the inventory of resources), never row by row, with small counts
+    suppressed in public editions. Notes of experience stay with the party.
+    """
+    from samverkan.mapping.choices import ReportStatus
+
+    return partnership.parties.filter(situation_report__status=ReportStatus.SHARED).order_by(
+        "organisation__name"
+    )
+
+
 # ---- confidential items and everything derived from them --------------------------------------
 #
 # A confidential item (a cause or measure that points out people) is readable only by members of

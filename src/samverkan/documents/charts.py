@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Sequence
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.transforms import offset_copy  # noqa: E402
 
 from samverkan.documents.structure import Chart  # noqa: E402
 from samverkan.lib.text import strip_control  # noqa: E402
@@ -16,9 +21,165 @@ from samverkan.lib.text import strip_control  # noqa: E402
 # The same family the documents use, shipped with matplotlib itself.
 matplotlib.rcParams.update({"font.family": "DejaVu Sans", "svg.fonttype": "none"})
 _COLOUR = "#0b4f7c"
+# Lines told apart by marker and dash as well as colour (readable in grey print).
+_STYLES = (
+    ("#0b4f7c", "o", "-"),
+    ("#b3541e", "s", "--"),
+    ("#2f7d32", "^", "-."),
+    ("#6a3d9a", "D", ":"),
+    ("#4a5360", "v", "-"),
+    ("#a4262c", "P", "--"),
+)
+
+# Charts drawn recently, by their inputs: a page, its PDF and its Word file (and the public
+# and internal editions) draw the same chart once. Chart objects are immutable.
+_CACHE: OrderedDict[str, Chart] = OrderedDict()
+_CACHE_SIZE = 64
 
 
+def _cached(draw: Callable[..., Chart]) -> Callable[..., Chart]:
+    def wrapper(*args: Any, **kwargs: Any) -> Chart:
+        key = repr((draw.__name__, args, sorted(kwargs.items())))
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+        chart = draw(*args, **kwargs)
+        _CACHE[key] = chart
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        return chart
+
+    wrapper.__name__ = draw.__name__
+    wrapper.__doc__ = draw.__doc__
+    return wrapper
+
+
+def _finish(fig: Any, caption: str, source: str, alt: str) -> Chart:
+    """Save the figure as SVG (with ids unique to this chart) and PNG, and close it."""
+    svg, png = io.StringIO(), io.BytesIO()
+    fig.savefig(svg, format="svg", metadata={"Date": None})  # the same chart, the same bytes
+    fig.savefig(png, format="png")
+    plt.close(fig)
+    text = svg.getvalue()
+    text = _unique_ids(_attributes(text[text.index("<svg") :]))
+    return Chart(caption, source, text, png.getvalue(), alt)
+
+
+def _attributes(svg: str) -> str:
+    """The SVG with its inline styles as presentation attributes.
+
+    Inline in an HTML page, an SVG's ``style`` attributes are read by the PDF printer as HTML
+    CSS, where ``stroke`` or ``text-anchor`` are unknown: every element gave a warning (a
+    hundred lines per document). As attributes they mean the same to every SVG reader.
+    The stylesheet matplotlib adds (line joins) would apply to the whole page; it goes.
+    """
+    svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.DOTALL)
+
+    def convert(match: re.Match[str]) -> str:
+        pairs = []
+        for declaration in match.group(1).split(";"):
+            name, _sep, value = declaration.partition(":")
+            if name.strip() and value.strip():
+                value = value.strip().replace('"', "'")
+                pairs.append(f'{name.strip()}="{value}"')
+        return " ".join(pairs)
+
+    return re.sub(r'style="([^"]*)"', convert, svg)
+
+
+def _unique_ids(svg: str) -> str:
+    """Prefix every id in the SVG (and the references to it) with a hash of the chart.
+
+    matplotlib numbers its ids from 1 in every file, so two charts in one document would
+    define "patch_1" twice: the PDF printer warns, and a link may land in the wrong chart.
+    """
+    prefix = "c" + hashlib.sha1(svg.encode()).hexdigest()[:8] + "-"
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
+
+
+@_cached
+def line_chart(
+    x: Sequence[int],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    caption: str,
+    source: str,
+    axis_label: str,
+    unit: str = "",
+) -> Chart:
+    """Lines over years, one per series, each named at its end (no legend to look up).
+
+    A missing value (None, e.g. a count withheld in a public edition) leaves a gap.
+    """
+    fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=150)
+    xs = list(x)
+    ends: list[tuple[float, int, float, str]] = []  # (y, index, x, label) of each line's end
+    for number, (label, values) in enumerate(series):
+        colour, marker, dash = _STYLES[number % len(_STYLES)]
+        ys = [float("nan") if v is None else v for v in values]
+        ax.plot(xs, ys, color=colour, marker=marker, linestyle=dash, linewidth=1.5, markersize=4)
+        last = next((i for i in range(len(ys) - 1, -1, -1) if ys[i] == ys[i]), None)
+        if last is not None:
+            ends.append((ys[last], number, xs[last], label))
+    ax.set_ylim(bottom=0)
+    top = ax.get_ylim()[1]
+    placed: list[float] = []
+    for y, number, x_end, label in sorted(ends):
+        # Labels of lines that end close together are moved apart so none hides another.
+        y_text = max([y, *[p + top * 0.07 for p in placed[-1:]]])
+        placed.append(y_text)
+        ax.text(
+            x_end,
+            y_text,
+            _plain(_wrap(label, 24)),
+            transform=offset_copy(ax.transData, fig=fig, x=6, units="points"),
+            fontsize=7,
+            color=_STYLES[number % len(_STYLES)][0],
+            va="center",
+            clip_on=False,
+        )
+    ax.set_xticks(xs, [str(v) for v in xs])
+    ax.set_ylabel(_plain(axis_label))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=8)
+    fig.tight_layout()
+    fig.subplots_adjust(right=0.68)
+    alt = "; ".join(
+        f"{label}: "
+        + ", ".join(
+            f"{x_} {'–' if v is None else _number(v, unit)}"
+            for x_, v in zip(xs, values, strict=True)
+        )
+        for label, values in series
+    )
+    return _finish(fig, caption, source, alt)
+
+
+@_cached
 def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    caption: str,
+    source: str,
+    axis_label: str,
+    unit: str = "",
+    horizontal: bool = True,
+) -> Chart:
+    return _bar_chart(
+        tuple(labels),
+        tuple(values),
+        caption=caption,
+        source=source,
+        axis_label=axis_label,
+        unit=unit,
+        horizontal=horizontal,
+    )
+
+
+def _bar_chart(
     labels: Sequence[str],
     values: Sequence[float],
     *,
@@ -50,15 +211,10 @@ def bar_chart(
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()
-    svg, png = io.StringIO(), io.BytesIO()
-    fig.savefig(svg, format="svg")
-    fig.savefig(png, format="png")
-    plt.close(fig)
     alt = "; ".join(
         f"{label}: {_number(value, unit)}" for label, value in zip(labels, values, strict=True)
     )
-    text = svg.getvalue()
-    return Chart(caption, source, text[text.index("<svg") :], png.getvalue(), alt)
+    return _finish(fig, caption, source, alt)
 
 
 def _plain(text: str) -> str:

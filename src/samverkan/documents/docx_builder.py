@@ -8,6 +8,7 @@ on every page, charts as PNG pictures with alternative text, page numbers in the
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import io
 from typing import Any
 
@@ -16,7 +17,7 @@ from docx.enum.section import WD_ORIENT  # noqa: F401 - kept for landscape appen
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 
 from samverkan.documents.structure import (
     BulletList,
@@ -101,6 +102,12 @@ def _runs(paragraph, **attrs: Any) -> None:  # type: ignore[no-untyped-def]
                 setattr(run, name, value)
 
 
+# A4 in twentieths of a point, as Word stores it (python-docx's template is US Letter).
+A4_WIDTH, A4_HEIGHT = Twips(11906), Twips(16838)
+RED = RGBColor(0xA4, 0x26, 0x2C)
+GREY = RGBColor(0x4A, 0x53, 0x60)
+
+
 def to_docx(doc: Document) -> bytes:
     doc = _clean(doc)
     word = WordDocument()
@@ -108,24 +115,53 @@ def to_docx(doc: Document) -> bytes:
     normal = word.styles["Normal"]
     normal.font.name = "DejaVu Sans"
     normal.font.size = Pt(10)
-    word.core_properties.title = f"{doc.title} – {doc.partnership}"
-    word.core_properties.subject = doc.subtitle
-    word.core_properties.language = "sv-SE"
-    word.core_properties.keywords = doc.meta.get("edition_label", "")
+    props = word.core_properties
+    props.title = f"{doc.title} – {doc.partnership}"
+    props.subject = doc.subtitle
+    props.author = doc.partnership
+    props.last_modified_by = doc.sender or doc.partnership
+    props.comments = f"Skapad i Samverkan. Avsändare: {doc.sender}." if doc.sender else ""
+    props.category = doc.title
+    props.language = "sv-SE"
+    props.keywords = doc.meta.get("edition_label", "")
+    props.revision = 1
+    props.created = props.modified = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     for section in word.sections:
+        section.page_width, section.page_height = A4_WIDTH, A4_HEIGHT
         section.left_margin = section.right_margin = Cm(2.2)
+        section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.4)
         footer = section.footer.paragraphs[0]
-        footer.text = f"{doc.title} · {doc.meta.get('edition_label', '')} · sida "
+        footer.text = f"{doc.title} · {doc.meta.get('edition_label', '')} · Sida "
         _field(footer, "PAGE", "1")
         footer.add_run(" av ")
         _field(footer, "NUMPAGES", "1")
+        if doc.draft:
+            header = section.header.paragraphs[0]
+            _runs(header, bold=True)
+            header.add_run("UTKAST – inte beslutat")
+            _runs(header, bold=True, colour=RED)
 
+    if doc.logo:
+        word.add_picture(doc.logo, height=Cm(2))
+        word.inline_shapes[-1]._inline.docPr.set("descr", doc.sender)
+    if doc.sender:
+        _runs(word.add_paragraph(doc.sender), bold=True)
     word.add_heading(doc.title, level=0)
     _runs(word.add_paragraph(doc.subtitle), italic=True)
     meta = word.add_paragraph(
         f"{doc.partnership} · {doc.meta.get('edition_label', '')} · {doc.date}"
     )
-    _runs(meta, colour=RGBColor(0x4A, 0x53, 0x60))
+    _runs(meta, colour=GREY)
+    if doc.decided:
+        word.add_paragraph(doc.decided)
+        if doc.reference:
+            word.add_paragraph(f"Diarienummer: {doc.reference}")
+    elif doc.draft:
+        _runs(
+            word.add_paragraph("UTKAST. Dokumentet är inte beslutat. Datumet är dagens."),
+            bold=True,
+            colour=RED,
+        )
     if doc.toc:
         word.add_heading("Innehåll", level=1)
         _field(
@@ -152,14 +188,22 @@ def _section(word, section: Section, level: int) -> None:  # type: ignore[no-unt
 
 def _block(word, block) -> None:  # type: ignore[no-untyped-def]
     if isinstance(block, Paragraph):
-        paragraph = word.add_paragraph(block.text)
+        paragraph = word.add_paragraph()
+        for number, line in enumerate(block.lines()):
+            if number:
+                paragraph.add_run().add_break(WD_BREAK.LINE)
+            paragraph.add_run(line)
         if block.style in ("note", "confidential"):
             _runs(paragraph, italic=True)
+        elif block.style == "warning":
+            _runs(paragraph, bold=True, colour=RED)
     elif isinstance(block, BulletList):
+        style = "List Number" if block.ordered else "List Bullet"
         for item in block.items:
-            word.add_paragraph(item, style="List Bullet")
+            word.add_paragraph(item, style=style)
     elif isinstance(block, Table):
-        _runs(word.add_paragraph(block.caption), bold=True)
+        label = f"{block.label}. " if block.label else ""
+        _runs(word.add_paragraph(label + block.caption), bold=True)
         table = word.add_table(rows=1, cols=len(block.headers))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
@@ -176,12 +220,16 @@ def _block(word, block) -> None:  # type: ignore[no-untyped-def]
         word.add_picture(io.BytesIO(block.png), width=Cm(15))
         picture = word.inline_shapes[-1]
         picture._inline.docPr.set("descr", block.alt)
-        _runs(word.add_paragraph(block.caption), bold=True)
+        label = f"{block.label}. " if block.label else ""
+        _runs(word.add_paragraph(label + block.caption), bold=True)
         _runs(word.add_paragraph(block.source), size=Pt(8))
     elif isinstance(block, Signatures):
-        table = word.add_table(rows=3, cols=len(block.signers) or 1)
+        # Place and date first, as they are written before the signature.
+        table = word.add_table(rows=5, cols=len(block.signers) or 1)
         for column, signer in enumerate(block.signers):
-            table.cell(0, column).text = "\n\n______________________________"
-            table.cell(1, column).text = signer.name or " "
-            table.cell(2, column).text = f"{signer.title}, {signer.organisation}"
-        word.add_paragraph(block.place_date)
+            table.cell(0, column).text = "\n______________________________"
+            table.cell(1, column).text = block.place_date
+            _runs(table.cell(1, column).paragraphs[0], size=Pt(8), colour=GREY)
+            table.cell(2, column).text = "\n\n______________________________"
+            table.cell(3, column).text = signer.name or "Namn saknas"
+            table.cell(4, column).text = f"{signer.title}, {signer.organisation}"

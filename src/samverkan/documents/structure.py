@@ -13,24 +13,33 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph; a single newline inside ``text`` is a line break the writer meant."""
+
     text: str
-    style: str = ""  # "", "lead", "note" or "confidential"
+    style: str = ""  # "", "lead", "note", "warning" or "confidential"
     kind: str = "paragraph"
+
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
 
 
 @dataclass(frozen=True)
 class BulletList:
     items: tuple[str, ...]
+    ordered: bool = False  # a numbered list (the writer's own "1.", "2.")
     kind: str = "list"
 
 
 @dataclass(frozen=True)
 class Table:
+    """A numbered table ("Tabell 3. …" once numbered by ``Document.number``)."""
+
     caption: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     source: str = ""
     kind: str = "table"
+    label: str = ""  # "Tabell 3", set by Document.number()
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Chart:
     png: bytes
     alt: str
     kind: str = "chart"
+    label: str = ""  # "Figur 2", set by Document.number()
 
 
 @dataclass(frozen=True)
@@ -54,8 +64,11 @@ class Signer:
 
 @dataclass(frozen=True)
 class Signatures:
+    """Signature lines; "Ort och datum" is printed above each line, as it is filled in
+    before signing."""
+
     signers: tuple[Signer, ...]
-    place_date: str
+    place_date: str = "Ort och datum"
     kind: str = "signatures"
 
 
@@ -90,6 +103,36 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     toc: bool = True
     meta: dict[str, Any] = field(default_factory=dict)
+    # The sender as a kommun document names it ("Exempelkommun och Lokalpolisområde Exempel")
+    sender: str = ""
+    logo: str = ""  # path of the sender's logo (settings.DOCUMENT_LOGO), "" for none
+    # The decision that fixed the document: "Fastställd av Kommunstyrelsen den 1 mars 2026"
+    decided: str = ""
+    reference: str = ""  # diarienummer
+    draft: bool = False  # printed as "Utkast" until the decision is recorded
+    # Data the document needs but does not have (listed on the internal edition's
+    # "Saknas" page rather than printed as silent dashes)
+    gaps: list[str] = field(default_factory=list)
+
+    def number(self) -> Document:
+        """Number the tables and figures in reading order ("Tabell 1", "Figur 1")."""
+        import dataclasses
+
+        counters = {"table": 0, "chart": 0}
+        names = {"table": "Tabell", "chart": "Figur"}
+
+        def walk(section: Section) -> None:
+            for i, block in enumerate(section.blocks):
+                if isinstance(block, Table | Chart):
+                    counters[block.kind] += 1
+                    label = f"{names[block.kind]} {counters[block.kind]}"
+                    section.blocks[i] = dataclasses.replace(block, label=label)
+            for child in section.subsections:
+                walk(child)
+
+        for section in self.sections:
+            walk(section)
+        return self
 
     def section(self, heading: str, *blocks: Block, page_break: bool = False) -> Section:
         created = Section(heading, list(blocks), page_break=page_break)
@@ -98,7 +141,13 @@ class Document:
 
     def text_lines(self) -> list[str]:
         """Every line of text in reading order: for content hashes, diffs and tests."""
-        lines = [self.title, self.subtitle]
+        lines = [self.title, self.subtitle, self.sender]
+        if self.decided:
+            lines.append(
+                self.decided + (f", diarienummer {self.reference}" if self.reference else "")
+            )
+        if self.draft:
+            lines.append("Utkast")
 
         def walk(section: Section, depth: int) -> None:
             lines.append("#" * depth + " " + section.heading)
@@ -106,15 +155,26 @@ class Document:
                 if isinstance(block, Paragraph):
                     lines.append(block.text)
                 elif isinstance(block, BulletList):
-                    lines.extend(f"- {item}" for item in block.items)
+                    lines.extend(
+                        f"{f'{n}.' if block.ordered else '-'} {item}"
+                        for n, item in enumerate(block.items, start=1)
+                    )
                 elif isinstance(block, Table):
-                    lines.append(block.caption)
+                    lines.append(
+                        f"{block.label}. {block.caption}" if block.label else block.caption
+                    )
                     lines.append(" | ".join(block.headers))
                     lines.extend(" | ".join(row) for row in block.rows)
+                    if block.source:
+                        lines.append(block.source)
                 elif isinstance(block, Chart):
-                    lines.append(f"[{block.caption}]")
+                    lines.append(f"[{block.label + '. ' if block.label else ''}{block.caption}]")
+                    lines.append(block.alt)
                 elif isinstance(block, Signatures):
-                    lines.extend(f"{s.title}, {s.organisation}" for s in block.signers)
+                    lines.extend(
+                        f"{s.name + ', ' if s.name else ''}{s.title}, {s.organisation}"
+                        for s in block.signers
+                    )
             for child in section.subsections:
                 walk(child, depth + 1)
 

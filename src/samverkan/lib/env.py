@@ -115,3 +115,26 @@ def env_url(name: str, default: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingError(f"{name}={value!r} is not an http:// or https:// address")
     return value.rstrip("/")
+
+
+_IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
+
+
+def env_image(name: str) -> str:
+    """The path of a PNG or JPEG file (e.g. a logo), or "" when unset.
+
+    Checked at start-up: a missing file or a file of another kind would otherwise break
+    every document build later, far from the setting that caused it.
+    """
+    value = env_str(name, "").strip()
+    if value == "":
+        return ""
+    path = Path(value)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise SettingError(f"{name}={value!r} cannot be read: {exc}") from exc
+    if not any(head.startswith(magic) for magic in _IMAGE_MAGIC):
+        raise SettingError(f"{name}={value!r} is not a PNG or JPEG image")
+    return str(path.resolve())

@@ -169,6 +169,7 @@ def load(partnership: Partnership, data: dict[str, Any], year: int) -> None:
             kind=MeasureKind.SOCIAL if m["kind"] == "social" else MeasureKind.SITUATIONAL,
             responsible_party=responsible,
             how_what=m["text"],
+            **_PLAN.get(number, {}),
             evidence=_EVIDENCE.get(m.get("evidence", ""), Evidence.UNTESTED),
             confidential=bool(m.get("confidential")),
             # What may be named in public: not the confidential measure, and of the police's
@@ -194,6 +195,35 @@ def load(partnership: Partnership, data: dict[str, Any], year: int) -> None:
     measures = {m.number: m for m in Measure.objects.filter(partnership=partnership)}
     _promises(partnership, measures, kommun, polis, year)
 
+
+# How each measure is carried out. The example names what and who; where, when, how often,
+# the responsible role and the resources are demo data, made to agree with the example.
+_PLAN: dict[int, dict[str, Any]] = {
+    1: dict(how_where="Krogarna F, G och H på gatorna D och E",
+            how_when="Utbildning i maj; gemensamma krogkontroller fredag och lördag kl. 23–02",
+            how_often="Kontroll varannan helg", responsible_person="Alkoholhandläggare",
+            hours=160, money=45000),
+    2: dict(how_where="Busstorget", how_when="Maj; planen klar senast 25 maj",
+            how_often="En gång", responsible_person="Trafikplanerare", hours=80),
+    3: dict(how_where="Centrum vid krogarnas stängning", how_when="Maj och juni",
+            how_often="Arbetsgruppen möts varannan vecka",
+            responsible_person="Brottsförebyggande samordnare", hours=40),
+    4: dict(how_where="Busstorget och snabbmatstället I", how_when="Fredagsnätter kl. 02.00–03.30",
+            how_often="Varje fredag", responsible_person="Närpolischef", hours=54),
+    5: dict(how_where="Parkeringsplats N", how_when="Kvällar och nätter",
+            how_often="Efter underrättelser", responsible_person="Närpolischef", hours=40),
+    6: dict(how_where="Fritidsgården J", how_when="Torsdagar kl. 20.00–01.00 i maj",
+            how_often="Varje torsdag i maj", responsible_person="Gruppchef, ungdomsgruppen",
+            hours=40),
+    7: dict(how_where="Hela kommunen", how_when="Maj och juni",
+            how_often="Varje gång en ungdom påträffas med alkohol",
+            responsible_person="Närpolischef", hours=30),
+    8: dict(how_where="Fritidsgården J", how_when="Torsdagskvällar vid discot",
+            how_often="Varje disco", responsible_person="Föreståndare för fritidsgården J",
+            hours=160, money=48000),
+    9: dict(how_where="Gatorna L och M", how_when="Maj och juni", how_often="Löpande",
+            responsible_person="Närpolischef", hours=60),
+}  # fmt: skip
 
 # Measures of the worked example that may be named in public (see ``load``).
 _PUBLISHABLE = {1, 2, 3, 4, 6, 8}

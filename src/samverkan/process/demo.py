@@ -149,7 +149,15 @@ def _build(
     others: list[Organisation],
     users: dict[str, User],
 ) -> Partnership:
-    start = datetime.date(DEMO_YEAR, 1, 11)
+    start = datetime.date(DEMO_YEAR, 1, 11)  # the first meeting; work starts here
+    # The agreement is valid from the decision to collaborate (del 1), never before it.
+    decided = datetime.date(DEMO_YEAR, 2, 1)
+    # Names are not in the example; the demo supplies plausible ones (see the module note).
+    names = {
+        "Kommunstyrelsens ordförande": "Lars Ek",
+        "Länspolismästare": "Eva Nord",
+        "Kommundirektör": "Jonas Åberg",
+    }
     partnership = Partnership.objects.create(
         name=p["name"],
         municipality=municipality,
@@ -157,7 +165,7 @@ def _build(
         area="Centrum (kommundel A och B)",
         forum=p["forum"],
         purpose="Minska våldet och öka tryggheten i centrum genom gemensamt arbete.",
-        started_on=start,
+        started_on=decided,
         valid_until=datetime.date(DEMO_YEAR + 1, 12, 31),
         created_by=users["kommun"],
     )
@@ -167,12 +175,14 @@ def _build(
         organisation=municipality,
         kind=PartyKind.SIGNATORY,
         signatory_title=p["signatories"][0]["role"],
+        signatory_name=names[p["signatories"][0]["role"]],
     )
     polis = Party.objects.create(
         partnership=partnership,
         organisation=police,
         kind=PartyKind.SIGNATORY,
         signatory_title=p["signatories"][1]["role"],
+        signatory_name=names[p["signatories"][1]["role"]],
     )
     participants = [
         Party.objects.create(partnership=partnership, organisation=org, kind=PartyKind.PARTICIPANT)
@@ -196,11 +206,6 @@ def _build(
         "Kommunstyrelsens ordförande": kommun,
         "Länspolismästare": polis,
         "Kommundirektör": kommun,
-    }
-    names = {
-        "Kommunstyrelsens ordförande": "Lars Ek",
-        "Länspolismästare": "Eva Nord",
-        "Kommundirektör": "Jonas Åberg",
     }
     seats = []
     for title in p["steering_group"]:
@@ -269,7 +274,7 @@ def _build(
         kind=DecisionKind.COLLABORATE,
         title="Beslut om samverkan för ett tryggare centrum",
         body="Kommunstyrelsen och polisledningen",
-        decided_on=datetime.date(DEMO_YEAR, 2, 1),
+        decided_on=decided,
         reference="KS 2010/0042",
         text=(
             "Kommunen och polisen inleder samverkan i lokalt brottsförebyggande arbete enligt "

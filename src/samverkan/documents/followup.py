@@ -1,0 +1,151 @@
+"""The follow-up report to the steering group: process and effect follow-up."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+
+from samverkan.analysis.suppression import disclosive
+from samverkan.documents.data import (
+    PUBLIC,
+    _base,
+    _count_chart,
+    _date,
+    _may_see,
+    _withheld,
+)
+from samverkan.documents.structure import BulletList, Document, Paragraph, Table
+from samverkan.partnerships.choices import GroupKind
+from samverkan.partnerships.models import Partnership
+
+
+def followup(partnership: Partnership, edition: str, user: Any) -> Document:
+    """The report to the steering group: process and effect follow-up with their readings."""
+    from samverkan.followup import services as follow
+    from samverkan.followup.models import EffectEvaluation, SteeringResponse
+
+    doc = _base("followup", partnership, edition, "till styrgruppen")
+    steering = partnership.groups.filter(kind=GroupKind.STEERING).first()
+    cycle = partnership.current_cycle()
+    doc.section(
+        "Om rapporten",
+        Paragraph(
+            f"Rapporten följer upp omgång {cycle.number if cycle else 1} av samverkan för "
+            f"{steering or 'styrgruppen'}: om åtgärderna blev gjorda som planerat "
+            "(processuppföljning) och om problemet förändrades (effektuppföljning)."
+        ),
+    )
+    process = follow.process_followup(partnership)
+    rows = []
+    for state in process.states:
+        m = state.measure
+        planned = f"{_date(m.starts_on)} – {_date(m.ends_on)}" if m.starts_on else "–"
+        if _may_see(m, user, edition):
+            status = state.progress.get_status_display()
+            if state.progress.reason:
+                status += f": {state.progress.reason}"
+            rows.append((str(m.number), m.title, planned, status, str(state.entries)))
+        else:
+            rows.append(
+                (str(m.number), _withheld(m), planned, state.progress.get_status_display(), "–")
+            )
+    section = doc.section(
+        "Processuppföljning",
+        Paragraph(
+            f"{process.carried_out} åtgärder är genomförda, {process.other} pågår eller väntar och "
+            f"{process.dropped} är avbrutna; {process.late} är försenade."
+        ),
+    )
+    section.add(
+        Table(
+            "Åtgärder: planerat mot genomfört",
+            ("Nr", "Åtgärd", "Planerat", "Status", "Loggposter"),
+            tuple(rows),
+            "Källa: åtgärdernas aktivitetslogg i Samverkan",
+        )
+    )
+    if process.production:
+        section.sub(
+            "Produktionsmål",
+            Table(
+                "Produktion mot mål",
+                ("Mål", "Utfört", "Målvärde"),
+                tuple(
+                    (
+                        p.goal.text,
+                        f"{p.done} {p.goal.unit}".strip(),
+                        "–" if p.target is None else f"{p.target:g} {p.goal.unit}".strip(),
+                    )
+                    for p in process.production
+                ),
+                "Källa: antal registrerade i aktivitetsloggen",
+            ),
+        )
+    effect = doc.section("Effektuppföljning")
+    evaluations = EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
+    threshold = settings.SMALL_COUNT_THRESHOLD
+    for ev in evaluations:
+        result = follow.evaluate(ev)
+        sub = effect.sub(f"{ev.indicator}, {ev.treated_area}")
+        sub.add(
+            Paragraph(
+                f"Mål: {ev.goal.text}. Jämförelse {ev.period_before} → "
+                f"{ev.period_after}. {ev.source}".strip(),
+                "note",
+            )
+        )
+        if edition == PUBLIC and disclosive(*follow.counts_of(ev), threshold=threshold):
+            # Every figure here (the counts, the change, the estimates and their readings)
+            # would give a small count back: the public edition says only that.
+            sub.add(
+                Paragraph(
+                    f"Antalen i jämförelsen är så små (under {threshold}) att de inte redovisas "
+                    "i den offentliga versionen, och inte heller förändringen eller de "
+                    "statistiska skattningarna, eftersom antalen kan räknas fram ur dem. "
+                    "Resultatet finns i den interna versionen.",
+                    "note",
+                )
+            )
+            continue
+        labels = [f"{ev.treated_area} {ev.period_before}", f"{ev.treated_area} {ev.period_after}"]
+        values = [ev.treated_before, ev.treated_after]
+        if ev.has_control():
+            labels += [
+                f"{ev.control_area} {ev.period_before}",
+                f"{ev.control_area} {ev.period_after}",
+            ]
+            values += [ev.control_before, ev.control_after]
+        sub.add(
+            _count_chart(
+                Counter(dict(zip(labels, values, strict=True))),
+                edition,
+                sensitive=True,
+                caption=f"{ev.indicator} före och efter",
+                source=ev.source or "Källa: effektuppföljningen i Samverkan",
+                axis_label="Antal",
+            )
+        )
+        for finding in result.findings:
+            sub.add(
+                Table(
+                    finding.method,
+                    ("Mått", "Värde"),
+                    tuple(finding.figures),
+                    f"Metod: {finding.source}",
+                ),
+                BulletList(tuple(finding.reading)),
+            )
+    if not evaluations:
+        effect.add(Paragraph("Ingen effektuppföljning är registrerad ännu.", "note"))
+    responses = SteeringResponse.objects.filter(partnership=partnership, cycle=cycle)
+    answer = doc.section("Styrgruppens svar")
+    for r in responses:
+        answer.add(
+            Paragraph(f"{_date(r.date)}: {r.response}"),
+            Paragraph(f"Beslut: {r.decisions or '–'}", "note"),
+        )
+    if not responses:
+        answer.add(Paragraph("Styrgruppen har ännu inte svarat på uppföljningen.", "note"))
+    return doc
