@@ -71,3 +71,21 @@ class InvitationSignupForm(CleanTextMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "first_name", "last_name", "email")
+
+
+class TwoFactorCodeForm(CleanTextMixin, forms.Form):
+    """The six digits an authenticator app shows (spaces allowed, as apps group them)."""
+
+    code = forms.CharField(
+        label=_("Kod från appen"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(str(self.cleaned_data["code"]).split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("Ange de sex siffrorna som appen visar, t.ex. 123456."))
+        return code
