@@ -251,3 +251,57 @@ def test_provider_that_asserts_mfa_counts_as_second_factor(client, world, idp):
 def test_provider_without_mfa_is_first_factor_only(client, world, idp):
     sign_in(client, idp, sub="idp-alice", preferred_username="alice", amr=["pwd"])
     assert IDP_MFA_SESSION_KEY not in client.session
+
+
+# ---- settings ----------------------------------------------------------------------------
+
+FULL_SETTINGS = {
+    "OIDC_ENABLED": "true",
+    "OIDC_RP_CLIENT_ID": CLIENT_ID,
+    "OIDC_RP_CLIENT_SECRET": "hemlig",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{IDP}/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": f"{IDP}/token",
+    "OIDC_OP_USER_ENDPOINT": f"{IDP}/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": f"{IDP}/jwks",
+}
+
+
+def _check(tmp_path, **env):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"} and not k.startswith("OIDC_")
+    }
+    return subprocess.run(
+        [sys.executable, str(root / "manage.py"), "check"],
+        env={**base, "DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_enabled_without_the_provider_addresses_stops_start_with_a_message(tmp_path):
+    result = _check(tmp_path, OIDC_ENABLED="true", OIDC_RP_CLIENT_ID=CLIENT_ID)
+    assert result.returncode != 0
+    assert "OIDC_ENABLED=true needs OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATION_ENDPOINT" in (
+        result.stderr
+    )
+
+
+def test_enabled_with_a_non_http_endpoint_stops_start(tmp_path):
+    env = {**FULL_SETTINGS, "OIDC_OP_TOKEN_ENDPOINT": "idp.kommun.test/token"}
+    result = _check(tmp_path, **env)
+    assert result.returncode != 0
+    assert "OIDC_OP_TOKEN_ENDPOINT='idp.kommun.test/token' is not an http" in result.stderr
+
+
+def test_enabled_with_every_setting_starts(tmp_path):
+    result = _check(tmp_path, **FULL_SETTINGS, OIDC_RP_SIGN_ALGO="RS256")
+    assert result.returncode == 0, result.stderr
