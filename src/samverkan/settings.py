@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "samverkan.accounts",
     "samverkan.jobs",
     "samverkan.partnerships",

@@ -3,9 +3,12 @@ and partnerships that require it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samverkan.accounts.models import LoginAttempt
@@ -61,10 +64,41 @@ def test_enrolment_with_the_right_code_activates_and_verifies(client, world):
     client.get(reverse("accounts:two_factor"))
     device = TOTPDevice.objects.get(user=world.carol)
     response = client.post(reverse("accounts:two_factor"), {"code": code_for(device)})
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Spara dina reservkoder" in response.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     assert client.session["otp_device_id"] == device.persistent_id
+
+
+def test_backup_code_works_once_in_place_of_the_app(client, world):
+    client.force_login(world.carol)
+    client.get(reverse("accounts:two_factor"))
+    device = TOTPDevice.objects.get(user=world.carol)
+    page = client.post(reverse("accounts:two_factor"), {"code": code_for(device)})
+    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", page.content.decode())
+    assert len(codes) == 10
+    client.post(reverse("accounts:logout"))
+    log_in(client, "carol")
+    # Typed as a person might: upper case, in two groups.
+    shouted = f"{codes[0][:4].upper()} {codes[0][4:].upper()}"
+    response = client.post(reverse("accounts:two_factor_verify"), {"code": shouted})
+    assert response.status_code == 302
+    assert "otp_device_id" in client.session
+    client.post(reverse("accounts:logout"))
+    log_in(client, "carol")
+    again = client.post(reverse("accounts:two_factor_verify"), {"code": codes[0]})
+    assert "Koden stämmer inte" in again.content.decode()
+    assert "otp_device_id" not in client.session
+
+
+def test_new_enrolment_replaces_the_backup_codes(world):
+    from samverkan.accounts.two_factor import new_backup_codes
+
+    new_backup_codes(world.carol)
+    second = new_backup_codes(world.carol)
+    kept = StaticToken.objects.filter(device__user=world.carol).values_list("token", flat=True)
+    assert sorted(kept) == sorted(second)
 
 
 def test_enrolment_with_a_wrong_code_changes_nothing(client, world):

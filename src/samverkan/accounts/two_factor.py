@@ -26,8 +26,9 @@ import qrcode
 import qrcode.image.svg
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samverkan.accounts import throttle
@@ -53,7 +54,9 @@ def is_verified(user: Any) -> bool:
 
 
 def has_device(user: Any) -> bool:
-    return any(True for _device in devices_for_user(user, confirmed=True))
+    """Whether the user has an authenticator app (backup codes alone do not count: when an
+    operator removes a lost phone's device, the user enrols a new one)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def must_have_device(user: Any) -> bool:
@@ -123,6 +126,21 @@ def confirm_device(request: Any, device: TOTPDevice, code: str) -> bool:
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
     otp_login(request, device)
     return True
+
+
+BACKUP_CODE_COUNT = 10
+
+
+def new_backup_codes(user: Any) -> list[str]:
+    """Ten single-use codes for the day the phone is lost; earlier ones stop working.
+
+    Shown once; only django-otp's static tokens keep them (as the code step needs them).
+    """
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Reservkoder", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
 
 
 # ---- the code step of sign-in -----------------------------------------------------------------

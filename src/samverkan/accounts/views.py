@@ -20,6 +20,7 @@ from samverkan.accounts.decorators import user_view
 from samverkan.accounts.forms import (
     InvitationSignupForm,
     RateLimitedAuthenticationForm,
+    SignInCodeForm,
     TwoFactorCodeForm,
 )
 
@@ -175,7 +176,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Tvåstegsverifiering är påslagen. Du anger en kod från appen när du loggar in."),
             )
-            return redirect(_next_url(request))
+            return render(
+                request,
+                "accounts/two_factor_backup_codes.html",
+                {"codes": two_factor.new_backup_codes(user), "next": _next_url(request)},
+            )
         form.add_error(
             "code",
             _(
@@ -205,7 +210,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     if not two_factor.has_device(request.user):
         return redirect("accounts:two_factor")
-    form = TwoFactorCodeForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             two_factor.check_code(request, form.cleaned_data["code"])
