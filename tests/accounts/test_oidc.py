@@ -151,6 +151,20 @@ def test_known_account_signs_in_and_is_tied_to_the_provider_id(client, world, id
     assert idp.token_requests[0]["code_verifier"]
 
 
+def test_sign_in_returns_to_the_page_the_person_was_going_to(client, world, idp):
+    target = f"/samverkan/{world.ours.partnership.pk}/"
+    page = client.get(reverse("accounts:login"), {"next": target}).content.decode()
+    assert f"{reverse('accounts:oidc_start')}?next=/samverkan/" in page
+    start = client.get(reverse("accounts:oidc_start"), {"next": target})
+    sent = parse_qs(urlsplit(start.url).query)
+    idp.nonce = sent["nonce"][0]
+    idp.claims = {"sub": "idp-alice", "preferred_username": "alice"}
+    response = client.get(
+        reverse("accounts:oidc_callback"), {"code": "code-1", "state": sent["state"][0]}
+    )
+    assert response.url == target
+
+
 def test_later_sign_in_finds_the_account_by_id_not_by_name(client, world, idp):
     world.alice.oidc_subject = "idp-alice"
     world.alice.save()
