@@ -31,6 +31,19 @@ from samverkan.partnerships.models import (
 PASSWORD = "correct-horse-battery-9"
 
 
+def login_with_second_factor(client, user: User) -> None:
+    """Log ``user`` in with a session verified by a TOTP device, as site administrators
+    (staff, superusers) must be before any page opens (accounts.two_factor)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="telefon", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def make_user(username: str, org: Organisation | None = None) -> User:
     user = User.objects.create_user(
         username=username, password=PASSWORD, first_name=username.title(), organisation=org

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "samverkan.accounts",
     "samverkan.jobs",
     "samverkan.partnerships",
@@ -87,9 +90,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Unverified sessions of users who need a second factor reach only the code and
+    # enrolment pages (accounts.two_factor).
+    "samverkan.accounts.middleware.TwoFactorMiddleware",
     "samverkan.accounts.middleware.AuditUserMiddleware",
 ]
 
@@ -140,6 +147,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Answers only on the single sign-on callback, and only when OIDC_ENABLED (accounts.oidc).
+    "samverkan.accounts.oidc.SamverkanOIDCBackend",
+]
 LOGIN_REDIRECT_URL = "partnerships:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
@@ -161,6 +173,62 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, mini
 # How many reverse proxies (load balancer, nginx) stand in front of the app and append to
 # X-Forwarded-For. 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# Single sign-on with OpenID Connect (accounts/oidc.py; README "Enkel inloggning"). Off unless
+# OIDC_ENABLED=true; then the client and the provider's endpoints must be given.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "kommunens inloggning").strip()
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID").strip()
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET").strip()
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT").strip()
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT").strip()
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT").strip()
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT").strip()
+# The ID token's issuer ("iss"), checked when given.
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER").strip()
+OIDC_RP_SIGN_ALGO = env_choice(
+    "OIDC_RP_SIGN_ALGO", "RS256", ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
+)
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile").strip()
+# The claim that names the account (matched to the user name on first sign-in) and the
+# claim that identifies the person for good (stored on the account after the first sign-in).
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username").strip()
+OIDC_SUBJECT_CLAIM = env_str("OIDC_SUBJECT_CLAIM", "sub").strip()
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", False)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False  # mozilla-django-oidc's own rule; ours is OIDC_CREATE_USERS
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_ID",
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise SettingError(f"OIDC_ENABLED=true needs {', '.join(_missing)}")
+    for _name in (
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+    ):
+        env_url(_name, "")
+    if not OIDC_USERNAME_CLAIM or not OIDC_SUBJECT_CLAIM:
+        raise SettingError("OIDC_USERNAME_CLAIM and OIDC_SUBJECT_CLAIM must not be empty")
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise SettingError(f"OIDC_RP_SCOPES={OIDC_RP_SCOPES!r} must include openid")
+
+# Two-factor codes (django-otp, TOTP): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Samverkan").strip()
 
 # Sessions end after a working day, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from samverkan.accounts.models import Membership, Organisation, User
 from samverkan.partnerships.models import Partnership
 from samverkan.partnerships.services import create_permission
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, login_with_second_factor, make_user
 
 
 def _founder(username: str = "anna") -> User:
@@ -92,7 +92,7 @@ def test_list_offers_new_partnership_only_to_those_who_may(client, db):
 
 
 def test_superuser_may_start_a_partnership(client, db):
-    client.force_login(User.objects.create_superuser("root", password=PASSWORD))
+    login_with_second_factor(client, User.objects.create_superuser("root", password=PASSWORD))
     assert _post(client).status_code == 302
     assert Partnership.objects.count() == 1
 

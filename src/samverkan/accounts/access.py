@@ -75,11 +75,17 @@ def can_confirm(user: Any, partnership: Partnership) -> bool:
 def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partnership:
     """Fetch a partnership for ``action`` ("view", "edit", "manage", "approve" or "confirm").
 
-    Raises Http404 for outsiders and PermissionDenied for members who lack the right.
+    Raises Http404 for outsiders and PermissionDenied for members who lack the right. A
+    partnership that requires two-factor sign-in raises ``two_factor.TwoFactorRequired`` (a
+    PermissionDenied) for a member whose session has no second factor; the middleware sends
+    a browser on to the code or enrolment page.
     """
+    from samverkan.accounts import two_factor
+
     partnership = partnerships_for(user).filter(pk=pk).first()
     if partnership is None:
         raise Http404("Ingen sådan samverkan")
+    two_factor.require_for_partnership(user, partnership)
     allowed = {
         "view": lambda: True,
         "edit": lambda: can_edit(user, partnership),

@@ -17,7 +17,10 @@ admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 @admin.register(User)
 class SamverkanUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Samverkan", {"fields": ("organisation", "title")}))
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("Samverkan", {"fields": ("organisation", "title", "oidc_subject")}),
+    )
     list_display = ("username", "first_name", "last_name", "organisation", "is_active")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -71,3 +72,44 @@ class InvitationSignupForm(CleanTextMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "first_name", "last_name", "email")
+
+
+class TwoFactorCodeForm(CleanTextMixin, forms.Form):
+    """The six digits an authenticator app shows (spaces allowed, as apps group them)."""
+
+    code = forms.CharField(
+        label=_("Kod från appen"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(str(self.cleaned_data["code"]).split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("Ange de sex siffrorna som appen visar, t.ex. 123456."))
+        return code
+
+
+class SignInCodeForm(TwoFactorCodeForm):
+    """The code step of signing in: six digits from the app, or one of the backup codes."""
+
+    code = forms.CharField(
+        label=_("Kod från appen eller en reservkod"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(str(self.cleaned_data["code"]).split()).replace("-", "").lower()
+        if len(code) == 6 and code.isascii() and code.isdigit():
+            return code
+        if re.fullmatch(r"[a-z2-7]{8}", code):
+            return code
+        raise forms.ValidationError(
+            _(
+                "Ange de sex siffrorna som appen visar, t.ex. 123456, eller en av dina "
+                "reservkoder (åtta tecken)."
+            )
+        )

@@ -122,7 +122,12 @@ def invitations_for(user: Any) -> models.QuerySet[Invitation]:
     """Open invitations addressed to the user's account name."""
     if not getattr(user, "is_authenticated", False):
         return Invitation.objects.none()
-    return _open().filter(username__iexact=user.username)
+    return invitations_for_name(user.username)
+
+
+def invitations_for_name(username: str) -> models.QuerySet[Invitation]:
+    """Open invitations addressed to ``username`` (whether or not such an account exists)."""
+    return _open().filter(username__iexact=normalise_username(username))
 
 
 def open_invitations(partnership: Partnership) -> models.QuerySet[Invitation]:

@@ -47,6 +47,17 @@ class User(AbstractUser):
         blank=True,
     )
     title = models.CharField(_("befattning"), max_length=200, blank=True)
+    oidc_subject = models.CharField(
+        _("id hos inloggningstjänsten"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Personens bestående id hos kommunens inloggningstjänst (OIDC). Sparas vid första "
+            "inloggningen; därefter känns kontot igen på detta id och inte på namnet."
+        ),
+    )
 
     class Meta:
         verbose_name = _("användare")

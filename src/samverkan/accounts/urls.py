@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.accounts import views
+from samverkan.accounts import oidc, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
         name="invitation_answer",
     ),
     path("inbjudan/<str:token>/", views.invitation_link, name="invitation_link"),
+    path("konto/sso/", oidc.start, name="oidc_start"),
+    path("konto/sso/svar/", oidc.callback, name="oidc_callback"),
+    path("konto/tvastegsverifiering/", views.two_factor_setup, name="two_factor"),
+    path("konto/tvastegsverifiering/kod/", views.two_factor_verify, name="two_factor_verify"),
 ]

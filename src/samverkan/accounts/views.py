@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -11,17 +12,32 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from samverkan.accounts import membership
+from samverkan.accounts import membership, two_factor
 from samverkan.accounts.decorators import user_view
-from samverkan.accounts.forms import InvitationSignupForm, RateLimitedAuthenticationForm
-
-login = auth_views.LoginView.as_view(
-    template_name="accounts/login.html",
-    authentication_form=RateLimitedAuthenticationForm,
-    redirect_authenticated_user=True,
+from samverkan.accounts.forms import (
+    InvitationSignupForm,
+    RateLimitedAuthenticationForm,
+    SignInCodeForm,
+    TwoFactorCodeForm,
 )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = RateLimitedAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["oidc_provider_name"] = settings.OIDC_PROVIDER_NAME
+        return context
+
+
+login = LoginView.as_view()
 login.access = "public"  # type: ignore[attr-defined]
 
 logout = auth_views.LogoutView.as_view()
@@ -127,3 +143,84 @@ def _answer(request: HttpRequest, invitation: Any, back: str) -> HttpResponse:
         _("Du är nu medlem i %(name)s.") % {"name": invitation.party.partnership},
     )
     return redirect("process:dashboard", pk=invitation.party.partnership_id)
+
+
+# ---- two-factor sign-in -----------------------------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after the code: the page the user was on its way to, if it is ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+@user_view(methods=("GET", "POST"))
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Add an authenticator app: scan the QR code (or type the secret), confirm with a code."""
+    user = request.user
+    if two_factor.has_device(user):
+        return render(
+            request,
+            "accounts/two_factor.html",
+            {"active": True, "required": two_factor.must_have_device(user)},
+        )
+    device = two_factor.pending_device(user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.confirm_device(request, device, form.cleaned_data["code"]):
+            messages.success(
+                request,
+                _("Tvåstegsverifiering är påslagen. Du anger en kod från appen när du loggar in."),
+            )
+            return render(
+                request,
+                "accounts/two_factor_backup_codes.html",
+                {"codes": two_factor.new_backup_codes(user), "next": _next_url(request)},
+            )
+        form.add_error(
+            "code",
+            _(
+                "Koden stämmer inte. Kontrollera att appen visar koden för Samverkan "
+                "och försök igen."
+            ),
+        )
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "active": False,
+            "required": two_factor.must_have_device(user),
+            "form": form,
+            "qr_svg": two_factor.qr_svg(device),
+            "secret": two_factor.secret_text(device),
+            "next": _next_url(request),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@user_view(methods=("GET", "POST"))
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: the six-digit code from the user's app."""
+    if two_factor.is_verified(request.user):
+        return redirect(_next_url(request))
+    if not two_factor.has_device(request.user):
+        return redirect("accounts:two_factor")
+    form = SignInCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.check_code(request, form.cleaned_data["code"])
+        except two_factor.CodeRefused as exc:
+            form.add_error("code", str(exc))
+        else:
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if request.method == "POST" else 200,
+    )

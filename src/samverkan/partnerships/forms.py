@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts import membership
+from samverkan.accounts import access, membership, two_factor
 from samverkan.accounts.choices import OrganisationKind, Role
 from samverkan.accounts.models import Invitation, Membership, Organisation, User
 from samverkan.lib.forms import (
@@ -99,10 +99,43 @@ def _check_period(form: forms.Form, data: dict[str, Any]) -> None:
 
 
 class PartnershipForm(VersionedModelForm):
+    """The partnership's own details; whether it requires two-factor sign-in is up to its
+    administrators (manage role) alone, and only one who uses it can turn it on."""
+
     class Meta:
         model = Partnership
-        fields = ["name", "area", "forum", "purpose", "started_on", "valid_until"]
+        fields = [
+            "name",
+            "area",
+            "forum",
+            "purpose",
+            "started_on",
+            "valid_until",
+            "require_two_factor",
+        ]
         widgets = {"started_on": DateInput(), "valid_until": DateInput()}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is None or not access.can_manage(user, self.instance):
+            del self.fields["require_two_factor"]
+
+    def clean_require_two_factor(self) -> bool:
+        required = bool(self.cleaned_data.get("require_two_factor"))
+        if (
+            required
+            and not self.instance.require_two_factor
+            and not two_factor.is_verified(self.user)
+        ):
+            # Otherwise the administrator would shut themselves out on saving.
+            raise forms.ValidationError(
+                _(
+                    "Slå på tvåstegsverifiering för ditt eget konto först (Tvåstegsverifiering "
+                    "i menyn) och logga in med kod; sedan kan du kräva det av alla medlemmar."
+                )
+            )
+        return required
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -67,6 +67,14 @@ class Partnership(Versioned):
         blank=True,
         help_text=_("Överenskommelsens giltighetstid, ofta ett till tre år."),
     )
+    require_two_factor = models.BooleanField(
+        _("kräv tvåstegsverifiering"),
+        default=False,
+        help_text=_(
+            "Medlemmar måste ange en engångskod från en app (eller ha loggat in med "
+            "tvåstegsverifiering hos kommunens inloggningstjänst) för att öppna samverkans sidor."
+        ),
+    )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -97,7 +97,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 
 @partnership_view("edit", methods=("GET", "POST"))
 def partnership_edit(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    form = forms.PartnershipForm(request.POST or None, instance=partnership)
+    form = forms.PartnershipForm(request.POST or None, instance=partnership, user=request.user)
     return form_page(
         request,
         form,

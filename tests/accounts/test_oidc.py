@@ -1,0 +1,321 @@
+"""Single sign-on against a faked identity provider: its token, user info and key endpoints are
+answered in-process, and its ID tokens are signed with a test RSA key (no network)."""
+
+from __future__ import annotations
+
+import json
+import time
+from unittest import mock
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
+import pytest
+import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from samverkan.accounts import membership
+from samverkan.accounts.choices import Role
+from samverkan.accounts.models import User
+from samverkan.accounts.two_factor import IDP_MFA_SESSION_KEY
+
+IDP = "https://idp.kommun.test"
+CLIENT_ID = "samverkan-test-client"
+
+
+def _key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+PROVIDER_KEY = _key()
+OTHER_KEY = _key()
+
+
+def _response(url: str, body: dict, content_type: str = "application/json"):
+    response = requests.Response()
+    response.status_code = 200
+    response.url = url
+    response._content = json.dumps(body).encode()
+    response.headers["content-type"] = content_type
+    return response
+
+
+class FakeProvider:
+    """The identity provider's three back-channel endpoints, and what it will say next."""
+
+    def __init__(self) -> None:
+        self.claims: dict = {}
+        self.userinfo: dict = {}
+        self.signing_key = PROVIDER_KEY
+        self.nonce: str | None = None
+        self.token_requests: list[dict] = []
+
+    def id_token(self) -> str:
+        now = int(time.time())
+        payload = {
+            "iss": IDP,
+            "aud": CLIENT_ID,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": self.nonce,
+            **self.claims,
+        }
+        return jwt.encode(payload, self.signing_key, algorithm="RS256", headers={"kid": "k1"})
+
+    def post(self, url, data=None, **kwargs):
+        assert url == f"{IDP}/token"
+        self.token_requests.append(dict(data))
+        return _response(url, {"id_token": self.id_token(), "access_token": "access-1"})
+
+    def get(self, url, headers=None, **kwargs):
+        if url == f"{IDP}/jwks":
+            jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(PROVIDER_KEY.public_key()))
+            return _response(url, {"keys": [{**jwk, "kid": "k1", "alg": "RS256", "use": "sig"}]})
+        assert url == f"{IDP}/userinfo"
+        assert headers == {"Authorization": "Bearer access-1"}
+        return _response(url, self.userinfo or {"sub": self.claims.get("sub")})
+
+
+@pytest.fixture
+def idp(settings, db):
+    settings.OIDC_ENABLED = True
+    settings.OIDC_PROVIDER_NAME = "Kommunens konto"
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = "hemlig"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{IDP}/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{IDP}/token"
+    settings.OIDC_OP_USER_ENDPOINT = f"{IDP}/userinfo"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{IDP}/jwks"
+    settings.OIDC_OP_ISSUER = IDP
+    settings.OIDC_USERNAME_CLAIM = "preferred_username"
+    settings.OIDC_SUBJECT_CLAIM = "sub"
+    settings.OIDC_CREATE_USERS = False
+    provider = FakeProvider()
+    with (
+        mock.patch("mozilla_django_oidc.auth.requests.post", provider.post),
+        mock.patch("mozilla_django_oidc.auth.requests.get", provider.get),
+    ):
+        yield provider
+
+
+def sign_in(client, provider, **claims) -> object:
+    """Go to the provider and come back with a code; returns the callback's response."""
+    start = client.get(reverse("accounts:oidc_start"))
+    assert start.status_code == 302
+    sent = parse_qs(urlsplit(start.url).query)
+    provider.nonce = sent["nonce"][0]
+    provider.claims = claims
+    return client.get(
+        reverse("accounts:oidc_callback"), {"code": "code-1", "state": sent["state"][0]}
+    )
+
+
+def _messages(response) -> str:
+    return " ".join(str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_login_page_offers_the_provider_when_enabled(client, idp):
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert "Logga in med Kommunens konto" in page
+
+
+def test_single_sign_on_is_off_by_default(client, db, settings):
+    assert settings.OIDC_ENABLED is False
+    assert "Logga in med" not in client.get(reverse("accounts:login")).content.decode()
+    assert client.get(reverse("accounts:oidc_start")).status_code == 404
+    assert (
+        client.get(reverse("accounts:oidc_callback"), {"code": "c", "state": "s"}).status_code
+        == 404
+    )
+
+
+def test_start_sends_state_nonce_and_pkce_to_the_provider(client, idp):
+    response = client.get(reverse("accounts:oidc_start"))
+    assert response.url.startswith(f"{IDP}/authorize?")
+    sent = parse_qs(urlsplit(response.url).query)
+    assert sent["client_id"] == [CLIENT_ID]
+    assert sent["code_challenge_method"] == ["S256"]
+    assert sent["state"][0] and sent["nonce"][0]
+
+
+def test_known_account_signs_in_and_is_tied_to_the_provider_id(client, world, idp):
+    response = sign_in(client, idp, sub="idp-alice", preferred_username="Alice")
+    assert response.status_code == 302
+    assert response.url == reverse("partnerships:list")
+    assert client.session["_auth_user_id"] == str(world.alice.pk)
+    world.alice.refresh_from_db()
+    assert world.alice.oidc_subject == "idp-alice"
+    # The client secret went to the token endpoint with the PKCE verifier.
+    assert idp.token_requests[0]["client_secret"] == "hemlig"
+    assert idp.token_requests[0]["code_verifier"]
+
+
+def test_sign_in_returns_to_the_page_the_person_was_going_to(client, world, idp):
+    target = f"/samverkan/{world.ours.partnership.pk}/"
+    page = client.get(reverse("accounts:login"), {"next": target}).content.decode()
+    assert f"{reverse('accounts:oidc_start')}?next=/samverkan/" in page
+    start = client.get(reverse("accounts:oidc_start"), {"next": target})
+    sent = parse_qs(urlsplit(start.url).query)
+    idp.nonce = sent["nonce"][0]
+    idp.claims = {"sub": "idp-alice", "preferred_username": "alice"}
+    response = client.get(
+        reverse("accounts:oidc_callback"), {"code": "code-1", "state": sent["state"][0]}
+    )
+    assert response.url == target
+
+
+def test_later_sign_in_finds_the_account_by_id_not_by_name(client, world, idp):
+    world.alice.oidc_subject = "idp-alice"
+    world.alice.save()
+    sign_in(client, idp, sub="idp-alice", preferred_username="anna.renamed@kommun.se")
+    assert client.session["_auth_user_id"] == str(world.alice.pk)
+
+
+def test_name_of_an_account_tied_to_another_id_is_not_taken_over(client, world, idp):
+    world.alice.oidc_subject = "idp-alice"
+    world.alice.save()
+    response = sign_in(client, idp, sub="idp-someone-else", preferred_username="alice")
+    assert "_auth_user_id" not in client.session
+    assert response.url == reverse("accounts:login")
+    assert "kan inte kopplas" in _messages(response)
+
+
+def test_site_administrator_is_never_tied_by_name(client, world, idp):
+    world.alice.is_staff = True
+    world.alice.save()
+    sign_in(client, idp, sub="idp-x", preferred_username="alice")
+    assert "_auth_user_id" not in client.session
+    world.alice.refresh_from_db()
+    assert world.alice.oidc_subject is None
+
+
+def test_unknown_person_is_refused_with_a_swedish_message(client, world, idp):
+    users = User.objects.count()
+    response = sign_in(client, idp, sub="idp-new", preferred_username="ny.person@kommun.se")
+    assert "_auth_user_id" not in client.session
+    assert User.objects.count() == users
+    assert response.url == reverse("accounts:login")
+    assert "En administratör i din samverkan måste bjuda in dig först" in _messages(response)
+
+
+def test_invited_person_gets_an_account_and_sees_the_invitation(client, world, idp):
+    membership.invite(world.alice, world.ours.kommun, "Ny.Person@kommun.se", Role.MEMBER)
+    idp.userinfo = {"sub": "idp-new", "given_name": "Ny", "family_name": "Person"}
+    sign_in(client, idp, sub="idp-new", preferred_username="ny.person@kommun.se")
+    user = User.objects.get(oidc_subject="idp-new")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert (user.first_name, user.last_name) == ("Ny", "Person")
+    assert not user.has_usable_password()
+    assert membership.invitations_for(user).count() == 1
+
+
+def test_unknown_person_gets_an_account_when_creation_is_allowed(client, world, idp, settings):
+    settings.OIDC_CREATE_USERS = True
+    sign_in(client, idp, sub="idp-new", preferred_username="ny.person@kommun.se")
+    assert User.objects.filter(username="ny.person@kommun.se", oidc_subject="idp-new").exists()
+    assert "_auth_user_id" in client.session
+
+
+def test_token_signed_with_another_key_is_refused(client, world, idp):
+    idp.signing_key = OTHER_KEY
+    response = sign_in(client, idp, sub="idp-alice", preferred_username="alice")
+    assert "_auth_user_id" not in client.session
+    assert response.url == reverse("accounts:login")
+    assert "misslyckades" in _messages(response)
+    world.alice.refresh_from_db()
+    assert world.alice.oidc_subject is None
+
+
+def test_token_for_another_client_is_refused(client, world, idp, settings):
+    settings.OIDC_RP_CLIENT_ID = "another-client"
+    sign_in(client, idp, sub="idp-alice", preferred_username="alice")
+    assert "_auth_user_id" not in client.session
+
+
+def test_state_this_browser_was_not_given_is_refused(client, world, idp):
+    start = client.get(reverse("accounts:oidc_start"))
+    idp.nonce = parse_qs(urlsplit(start.url).query)["nonce"][0]
+    idp.claims = {"sub": "idp-alice", "preferred_username": "alice"}
+    response = client.get(reverse("accounts:oidc_callback"), {"code": "c", "state": "forged"})
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login")
+    assert "_auth_user_id" not in client.session
+    assert idp.token_requests == []
+
+
+def test_callback_without_a_started_sign_in_is_refused(client, world, idp):
+    response = client.get(reverse("accounts:oidc_callback"), {"code": "c", "state": "s"})
+    assert response.url == reverse("accounts:login")
+    assert "_auth_user_id" not in client.session
+
+
+def test_provider_error_is_reported_in_swedish(client, world, idp):
+    client.get(reverse("accounts:oidc_start"))
+    response = client.get(reverse("accounts:oidc_callback"), {"error": "access_denied"})
+    assert response.url == reverse("accounts:login")
+    assert "Inloggningen via Kommunens konto misslyckades" in _messages(response)
+
+
+def test_provider_that_asserts_mfa_counts_as_second_factor(client, world, idp):
+    sign_in(client, idp, sub="idp-alice", preferred_username="alice", amr=["pwd", "mfa"])
+    assert client.session[IDP_MFA_SESSION_KEY] == world.alice.pk
+
+
+def test_provider_without_mfa_is_first_factor_only(client, world, idp):
+    sign_in(client, idp, sub="idp-alice", preferred_username="alice", amr=["pwd"])
+    assert IDP_MFA_SESSION_KEY not in client.session
+
+
+# ---- settings ----------------------------------------------------------------------------
+
+FULL_SETTINGS = {
+    "OIDC_ENABLED": "true",
+    "OIDC_RP_CLIENT_ID": CLIENT_ID,
+    "OIDC_RP_CLIENT_SECRET": "hemlig",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{IDP}/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": f"{IDP}/token",
+    "OIDC_OP_USER_ENDPOINT": f"{IDP}/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": f"{IDP}/jwks",
+}
+
+
+def _check(tmp_path, **env):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"} and not k.startswith("OIDC_")
+    }
+    return subprocess.run(
+        [sys.executable, str(root / "manage.py"), "check"],
+        env={**base, "DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_enabled_without_the_provider_addresses_stops_start_with_a_message(tmp_path):
+    result = _check(tmp_path, OIDC_ENABLED="true", OIDC_RP_CLIENT_ID=CLIENT_ID)
+    assert result.returncode != 0
+    assert "OIDC_ENABLED=true needs OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATION_ENDPOINT" in (
+        result.stderr
+    )
+
+
+def test_enabled_with_a_non_http_endpoint_stops_start(tmp_path):
+    env = {**FULL_SETTINGS, "OIDC_OP_TOKEN_ENDPOINT": "idp.kommun.test/token"}
+    result = _check(tmp_path, **env)
+    assert result.returncode != 0
+    assert "OIDC_OP_TOKEN_ENDPOINT='idp.kommun.test/token' is not an http" in result.stderr
+
+
+def test_enabled_with_every_setting_starts(tmp_path):
+    result = _check(tmp_path, **FULL_SETTINGS, OIDC_RP_SIGN_ALGO="RS256")
+    assert result.returncode == 0, result.stderr
