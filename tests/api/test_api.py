@@ -200,3 +200,12 @@ def test_every_partnership_operation_answers_an_outsider_with_404(client, demo, 
             assert response.status_code in (404, 422), (method, url, response.status_code)
             checked += 1
     assert checked >= 20
+
+
+def test_a_partnership_that_requires_two_factor_is_closed_to_tokens(client, demo):
+    """A token carries no second factor: such a partnership answers 403, never its data."""
+    Partnership.objects.filter(pk=demo.pk).update(require_two_factor=True)
+    headers = bearer("demo.kommun")
+    response = client.get(f"{BASE}/partnerships/{demo.pk}/measures", headers=headers)
+    assert response.status_code == 403 and "detail" in response.json()
+    assert client.get(f"{BASE}/partnerships", headers=headers).status_code == 200
