@@ -424,6 +424,10 @@ class Cycle(models.Model):
             models.UniqueConstraint(fields=["partnership", "number"], name="cycle_unique_number")
         ]
 
+    # The summary holds what each goal had before the closing (for undo) and the measures of
+    # the cycle; their history is the goals' and measures' own, so it is kept out of the trail.
+    audit_exclude = ("summary",)
+
     def __str__(self) -> str:
         return f"{self.partnership} – omgång {self.number}"
 
