@@ -41,6 +41,22 @@ class CleanTextMixin:
             ):
                 field.to_python = _without_control(field.to_python)  # type: ignore[method-assign]
 
+    def files_to_choose_again(self) -> dict[str, str]:
+        """Uploads that a form with errors cannot keep: field name → the chosen file's name.
+
+        A browser never fills in a file field again when a page is shown anew, so a form that
+        comes back with an error says which file must be chosen again rather than losing it
+        without a word.
+        """
+        if not getattr(self, "is_bound", False) or not self.errors:  # type: ignore[attr-defined]
+            return {}
+        files = getattr(self, "files", None) or {}
+        return {
+            name: files[name].name
+            for name, field in self.fields.items()
+            if isinstance(field, forms.FileField) and files.get(name) and name not in self.errors
+        }
+
 
 class ModelForm(CleanTextMixin, forms.ModelForm):
     """The project's model form: Django's, with clean text."""

@@ -20,7 +20,7 @@ from samverkan.lib.forms import (
     VersionedModelForm,
     check_upload,
 )
-from samverkan.partnerships.choices import GroupKind, PartyKind
+from samverkan.partnerships.choices import DecisionKind, GroupKind, PartyKind
 from samverkan.partnerships.models import (
     Coordinator,
     Decision,
@@ -228,6 +228,10 @@ class DecisionForm(PartnershipOwnedForm):
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, partnership=partnership, **kwargs)
         self.fields["meeting"].queryset = partnership.meetings.all()
+        # The first decision of a partnership is the decision to collaborate (part 1 of the
+        # agreement); offering "other" there files it where step 1 does not look for it.
+        if self.instance.pk is None and partnership.collaboration_decision() is None:
+            self.fields["kind"].initial = DecisionKind.COLLABORATE
 
     def clean_attachment(self) -> Any:
         return check_upload(self.cleaned_data.get("attachment"))
