@@ -335,6 +335,14 @@ class Meeting(Versioned):
     minutes = models.TextField(
         _("protokoll"), blank=True, help_text=_("Vad som togs upp och vad som bestämdes.")
     )
+    minutes_draft = models.TextField(
+        _("utkast till protokoll"),
+        blank=True,
+        help_text=_(
+            "Anteckningar som skrivs före mötet. De blir protokollets början när mötet har ägt "
+            "rum, men räknas inte som protokoll."
+        ),
+    )
     attendees = models.ManyToManyField(
         GroupMember, verbose_name=_("närvarande"), related_name="meetings_attended", blank=True
     )
@@ -352,6 +360,13 @@ class Meeting(Versioned):
 
     def audit_partnership_id(self) -> int:
         return self.partnership_id
+
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    def minutes_start_text(self) -> str:
+        """Where new minutes begin: the draft written before the meeting, else the agenda."""
+        return self.minutes or self.minutes_draft or self.agenda
 
     def is_held(self) -> bool:
         """A meeting counts as held once its time has passed and minutes are recorded."""

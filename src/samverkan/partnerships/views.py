@@ -382,6 +382,16 @@ def meeting_minutes(
 ) -> HttpResponse:
     meeting = access.scoped(Meeting.objects.select_related("group"), partnership, meeting_id)
     form = forms.MinutesForm(request.POST or None, instance=meeting)
+    if form.is_draft():
+        return form_page(
+            request,
+            form,
+            title=_("Utkast till protokoll: %(meeting)s") % {"meeting": meeting},
+            save=lambda f: f.save_draft(),
+            success_url=_url("meeting_detail", partnership, meeting_id=meeting.pk),
+            success_message=form.too_early_message(),
+            context=_ctx(request, partnership, "meetings"),
+        )
     return form_page(
         request,
         form,
