@@ -21,10 +21,18 @@ def test_admin_confirms_closing_with_a_reason_and_undoes_it(page, axe, shots):
     goal = partnership.goals.get(kind="effect")
     goal.baseline, goal.target, goal.baseline_period = Decimal(110), Decimal(88), "2025"
     goal.save()
-    goal.evaluations.update(treated_after=92)
+    goal.evaluations.update(treated_before=110, treated_after=92)
 
     login(page, axe, "anna")
     page.goto(f"/samverkan/{partnership.pk}/steg5/")
+    # The effect follow-up leads with the verdict; the methods are folded away until asked for.
+    verdict = page.locator(".verdict").first
+    assert verdict.inner_text().startswith("Målet är inte nått: 92 (2026) mot målvärdet 88")
+    assert not page.get_by_text("E-test för två Poissontal", exact=False).first.is_visible()
+    shots(page, "followup-verdict")
+    page.get_by_text("Hur det är beräknat").first.click()
+    assert page.get_by_text("E-test för två Poissontal", exact=False).first.is_visible()
+    axe(page)
     page.get_by_role("link", name="Avsluta omgången och starta nästa …").click()
     page.wait_for_url("**/omgangar/ny/")
     content = page.content()

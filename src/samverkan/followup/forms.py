@@ -18,12 +18,34 @@ class EvaluationForm(PartnershipOwnedForm):
         exclude = ["partnership", "version"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, partnership: Any, goal_id: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, partnership=partnership, **kwargs)
-        self.fields["goal"].queryset = partnership.goals.filter(
-            kind__in=[GoalKind.EFFECT, GoalKind.SUB]
-        )
+        goals = partnership.goals.filter(kind__in=[GoalKind.EFFECT, GoalKind.SUB])
+        self.fields["goal"].queryset = goals
         self.fields["goal"].empty_label = None
+        if not self.is_bound and self.instance.pk is None:
+            self._prefill(goals, goal_id)
+
+    def _prefill(self, goals: Any, goal_id: str | None) -> None:
+        """Start from the goal: its indicator, and its baseline as the "before" figure."""
+        goal = None
+        if goal_id and str(goal_id).isdigit():
+            goal = goals.filter(pk=int(goal_id)).first()
+        if goal is None:  # the first goal not yet followed up, else the first goal
+            goal = goals.filter(evaluations__isnull=True).first() or goals.first()
+        if goal is None:
+            return
+        self.initial.setdefault("goal", goal.pk)
+        self.initial.setdefault("indicator", goal.indicator)
+        self.initial.setdefault("period_before", goal.baseline_period)
+        if goal.baseline is not None and goal.baseline == int(goal.baseline):
+            self.initial.setdefault("treated_before", int(goal.baseline))
+        self.fields["goal"].help_text = _(
+            "Indikator, period och värde före är hämtade från målet. Välj ett annat mål via "
+            "länkarna på uppföljningssidan för att få dess värden."
+        )
 
 
 class SteeringResponseForm(ModelForm):

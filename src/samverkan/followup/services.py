@@ -41,11 +41,31 @@ class Finding:
 _COUNT_TESTS = frozenset({"e_test", "wdd"})
 
 
+class VerdictKind:
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Verdict:
+    """The answer to "did we reach the goal?" in one sentence, and how sure it is."""
+
+    kind: str
+    sentence: str
+    certainty: str
+
+
 @dataclass
 class EvaluationResult:
     evaluation: EffectEvaluation
     change_percent: float | None
     findings: list[Finding] = field(default_factory=list)
+    verdict: Verdict | None = None
+
+    @property
+    def change_text(self) -> str:
+        return "" if self.change_percent is None else f"{_n(self.change_percent, 0)} %"
 
 
 _n = reading.swedish_number
@@ -146,6 +166,7 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                         counts,
                         interpretation=interpretation,
                         selected_for_high_level=ev.selected_for_high_level,
+                        displacement_checked=bool(disp),
                     ),
                 )
             )
@@ -160,7 +181,7 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                         ("Mått för omgivande område", _n(wdq.buffer_measure, 3)),
                         ("WDQ", _n(wdq.wdq, 2) if wdq.wdq is not None else "–"),
                     ],
-                    _wdq_reading(wdq),
+                    _wdq_reading(wdq, ev),
                 )
             )
     if ev.survey_before is not None and ev.survey_after is not None:
@@ -168,7 +189,75 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
     for finding in result.findings:
         if REPORTING_CAVEAT not in finding.reading and finding.key in _COUNT_TESTS:
             finding.reading.append(REPORTING_CAVEAT)
+    result.verdict = verdict(ev, alpha)
     return result
+
+
+def _certainty(ev: EffectEvaluation, alpha: float) -> str:
+    """How sure the change is: from the comparison with a control area when there is one
+    (the stronger design), else from the before/after test alone."""
+    before, after = ev.treated_before, ev.treated_after
+    if before + after == 0:
+        return "Det finns inga brott att jämföra, så ingenting kan sägas om förändringen."
+    small = min(before, after) <= reading.SMALL_NUMBER_THRESHOLD
+    if ev.has_control():
+        wdd = evaluation.wdd((ev.control_before, ev.control_after), (before, after), alpha=alpha)
+        sure = not (wdd.ci_low <= 0 <= wdd.ci_high)
+        text = (
+            "Jämfört med kontrollområdet är förändringen tydlig – större än vad slumpen brukar ge."
+            if sure
+            else "Jämfört med kontrollområdet är förändringen så liten att den kan bero på slumpen."
+        )
+    else:
+        sure = evaluation.poisson_e_test(after, before) < alpha
+        text = (
+            "Förändringen sedan före-perioden är större än vad slumpen brukar ge, men utan "
+            "kontrollområde går det inte att säga att det var insatsen som gjorde det."
+            if sure
+            else "Förändringen sedan före-perioden är så liten att den kan bero på slumpen."
+        )
+    if small:
+        text += " Talen är små, så slutsatsen är osäker."
+    return text
+
+
+def verdict(ev: EffectEvaluation, alpha: float = 0.05) -> Verdict:
+    """Was the goal's target reached? One sentence, then how sure (handbook p. 90–92)."""
+    goal = ev.goal
+    certainty = _certainty(ev, alpha)
+    after = Decimal(ev.treated_after)
+    result = f"{_n(ev.treated_after, 0)} ({ev.period_after})"
+    if goal.target is None:
+        return Verdict(
+            VerdictKind.UNKNOWN,
+            f"Det går inte att säga om målet är nått: målet har inget målvärde. "
+            f"Resultatet är {result}.",
+            certainty,
+        )
+    baseline = goal.baseline if goal.baseline is not None else Decimal(ev.treated_before)
+    target = plain_number(goal.target)
+    decrease = goal.target <= baseline
+    met = after <= goal.target if decrease else after >= goal.target
+    if met:
+        return Verdict(
+            VerdictKind.MET,
+            f"Målet är nått: {result} mot målvärdet {target}.",
+            certainty,
+        )
+    if goal.deadline is not None and goal.deadline > timezone.localdate():
+        return Verdict(
+            VerdictKind.UNKNOWN,
+            f"Det går inte att säga än: målet ska vara nått senast "
+            f"{goal.deadline:%Y-%m-%d}. Hittills {result} mot målvärdet {target} "
+            f"(utgångsvärde {plain_number(baseline)}).",
+            certainty,
+        )
+    return Verdict(
+        VerdictKind.NOT_MET,
+        f"Målet är inte nått: {result} mot målvärdet {target} "
+        f"(utgångsvärde {plain_number(baseline)}).",
+        certainty,
+    )
 
 
 def _regression_note(ev: EffectEvaluation) -> list[str]:
@@ -180,21 +269,38 @@ def _regression_note(ev: EffectEvaluation) -> list[str]:
     ]
 
 
-def _wdq_reading(wdq: evaluation.WdqResult) -> list[str]:
+def _wdq_reading(wdq: evaluation.WdqResult, ev: EffectEvaluation) -> list[str]:
     if wdq.wdq is None:
         return ["Ingen förändring i insatsområdet, så kvoten går inte att beräkna."]
     if wdq.success_measure >= 0:
         return ["Insatsområdet utvecklades inte bättre än kontrollområdet, så kvoten säger lite."]
+    # Every reading is relative to the control area: a surrounding area that went from 30 to
+    # 31 may still have done better than a control area that rose more.
+    counts = (
+        f"(omgivande området {_n(ev.buffer_before, 0)} → {_n(ev.buffer_after, 0)}, "
+        f"kontrollområdet {_n(ev.control_before, 0)} → {_n(ev.control_after, 0)})"
+    )
     if wdq.wdq > 0:
-        return ["Även det omgivande området fick det bättre: nyttan tycks ha spridit sig."]
+        return [
+            f"Det omgivande området utvecklades bättre än kontrollområdet {counts}: nyttan "
+            "tycks ha spridit sig dit."
+        ]
     if wdq.wdq < -1:
-        return ["Brotten i det omgivande området ökade mer än de minskade i insatsområdet."]
+        return [
+            f"Brotten i det omgivande området ökade mer, jämfört med kontrollområdet {counts}, "
+            "än de minskade i insatsområdet."
+        ]
     if wdq.wdq < 0:
         return [
             "En del av brotten kan ha flyttat till det omgivande området, men mindre än "
-            "vad insatsområdet vann."
+            f"vad insatsområdet vann {counts}."
         ]
-    return ["Inga tecken på att brotten flyttade till det omgivande området."]
+    return [f"Inga tecken på att brotten flyttade till det omgivande området {counts}."]
+
+
+def _share(value: float) -> str:
+    """A survey share with the decimals it was given ("23,5 %", "30 %")."""
+    return f"{_n(value, 0 if value == int(value) else 1)} %"
 
 
 def _survey(ev: EffectEvaluation, alpha: float) -> Finding:
@@ -208,8 +314,8 @@ def _survey(ev: EffectEvaluation, alpha: float) -> Finding:
     low, high = 100 * (diff - z * se), 100 * (diff + z * se)
     sure = low > 0 or high < 0
     text = [
-        f"Andelen som svarade ”{ev.survey_question}” gick från {_n(ev.survey_before, 0)} % "
-        f"(n = {n1}) till {_n(ev.survey_after, 0)} % (n = {n2}); skillnaden är "
+        f"Andelen som svarade ”{ev.survey_question}” gick från {_share(ev.survey_before)} "
+        f"(n = {n1}) till {_share(ev.survey_after)} (n = {n2}); skillnaden är "
         f"{_n(100 * diff)} procentenheter ({_n(low)} till {_n(high)}).",
         "Skillnaden är större än vad slumpen i urvalet brukar ge."
         if sure
@@ -219,8 +325,8 @@ def _survey(ev: EffectEvaluation, alpha: float) -> Finding:
         "Trygghetsmätning före och efter (skillnad mellan två andelar)",
         "Normalapproximation för två oberoende andelar",
         [
-            ("Före", f"{_n(ev.survey_before, 0)} %"),
-            ("Efter", f"{_n(ev.survey_after, 0)} %"),
+            ("Före", _share(ev.survey_before)),
+            ("Efter", _share(ev.survey_after)),
             ("Skillnad", f"{_n(100 * diff)} procentenheter"),
         ],
         text,

@@ -49,6 +49,9 @@ def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             process=process,
             hidden=_hidden_measures(request, partnership),
             evaluations=evaluations,
+            unevaluated=[
+                g for g in services.effect_goals(partnership) if not g.evaluations.exists()
+            ],
             responses=SteeringResponse.objects.filter(partnership=partnership).select_related(
                 "cycle"
             ),
@@ -59,7 +62,9 @@ def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 @partnership_view("edit", methods=("GET", "POST"))
 def evaluation_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    form = forms.EvaluationForm(request.POST or None, partnership=partnership)
+    form = forms.EvaluationForm(
+        request.POST or None, partnership=partnership, goal_id=request.GET.get("mal")
+    )
     return form_page(
         request,
         form,
