@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.implementation.models import ActionItem, ActivityEntry, Progress, Status
@@ -32,6 +33,9 @@ class ProgressForm(VersionedModelForm):
         status = data.get("status")
         if status in (Status.PAUSED, Status.CANCELLED) and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Ange varför åtgärden pausas eller avbryts."))
+        if status in (Status.STARTED, Status.DONE) and not data.get("started_on"):
+            # Started today unless told otherwise (a done measure started no later than that).
+            data["started_on"] = data.get("finished_on") or timezone.localdate()
         if status == Status.DONE and not data.get("finished_on"):
             self.add_error("finished_on", _("Ange när åtgärden avslutades."))
         start, end = data.get("started_on"), data.get("finished_on")

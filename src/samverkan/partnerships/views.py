@@ -19,6 +19,7 @@ from samverkan.jobs.registry import enqueue
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
 from samverkan.partnerships import forms, services
+from samverkan.partnerships import history as history_words
 from samverkan.partnerships.models import (
     Coordinator,
     Decision,
@@ -565,6 +566,7 @@ def history(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         entries = entries.filter(model_label=model, object_id=object_id)
     # A confidential item, or anything derived from one: say that it changed, not what it says.
     shown = access.mask_history(request.user, partnership, entries.select_related("user")[:300])
+    shown = history_words.readable(request.user, partnership, shown)
     return render(
         request,
         "partnerships/history.html",
