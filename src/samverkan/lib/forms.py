@@ -22,6 +22,28 @@ def _without_control(to_python: Any) -> Any:
     return clean
 
 
+# Spaces people put between thousands: plain, no-break and narrow no-break (Word, Excel).
+_GROUP_SPACES = (" ", "\u00a0", "\u202f", "\u2009")
+_NUMBER_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
+
+
+def swedish_number_input(value: Any) -> Any:
+    """Read a number as Swedes write it: "1 250 000", "0,30", "−5" (true minus)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    for space in _GROUP_SPACES:
+        text = text.replace(space, "")
+    return text.replace("\u2212", "-").replace(",", ".")
+
+
+def _as_swedish_number(to_python: Any) -> Any:
+    def clean(value: Any) -> Any:
+        return to_python(swedish_number_input(value))
+
+    return clean
+
+
 class CleanTextMixin:
     """Strip control characters (all but newline and tab) from every text field's input.
 
@@ -40,6 +62,26 @@ class CleanTextMixin:
                 field.widget, forms.PasswordInput
             ):
                 field.to_python = _without_control(field.to_python)  # type: ignore[method-assign]
+            elif isinstance(field, _NUMBER_FIELDS) and not isinstance(
+                field.widget, forms.HiddenInput
+            ):
+                # A browser's number input refuses "1 250 000" and "0,30" before we see them;
+                # a text input with a numeric keyboard takes what people type, and the value
+                # is shown back with a decimal comma.
+                field.to_python = _as_swedish_number(field.to_python)  # type: ignore[method-assign]
+                if isinstance(field.widget, forms.NumberInput):
+                    decimal = isinstance(field, forms.FloatField | forms.DecimalField)
+                    field.widget = forms.TextInput(
+                        attrs={
+                            **{
+                                k: v
+                                for k, v in field.widget.attrs.items()
+                                if k not in ("step", "min", "max")
+                            },
+                            "inputmode": "decimal" if decimal else "numeric",
+                        }
+                    )
+                    field.widget.is_localized = True
 
     def files_to_choose_again(self) -> dict[str, str]:
         """Uploads that a form with errors cannot keep: field name → the chosen file's name.

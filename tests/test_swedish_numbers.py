@@ -1,0 +1,73 @@
+"""Number fields take numbers as Swedes write them: "1 250 000", "0,30", "−5"."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from samverkan.followup.forms import EvaluationForm
+from samverkan.lib.forms import swedish_number_input
+from samverkan.mapping.forms import CrimeCostForm
+
+
+@pytest.mark.parametrize(
+    "typed,read",
+    [
+        ("1 250 000", "1250000"),
+        ("1\u00a0250\u202f000", "1250000"),
+        ("0,30", "0.30"),
+        ("−5", "-5"),
+        (" 12 ", "12"),
+    ],
+)
+def test_swedish_input_is_read(typed, read):
+    assert swedish_number_input(typed) == read
+
+
+def test_amount_with_spaces_and_decimal_comma_is_accepted(db):
+    form = CrimeCostForm(
+        {"item": "Skadegörelse", "amount": "1 250 000,50", "year": "2 025", "source": "Brå"}
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == Decimal("1250000.50")
+    assert form.cleaned_data["year"] == 2025
+
+
+def test_nonsense_still_gets_a_swedish_message(db):
+    form = CrimeCostForm({"item": "X", "amount": "mycket", "year": "2025", "source": ""})
+    assert not form.is_valid()
+    assert form.errors["amount"] == ["Fyll i ett tal."]
+
+
+def test_number_fields_are_text_inputs_with_a_numeric_keyboard(world):
+    form = EvaluationForm(partnership=world.ours.partnership)
+    html = str(form["treated_before"])
+    assert 'type="text"' in html and 'inputmode="numeric"' in html
+    assert 'inputmode="decimal"' in str(form["survey_before"])
+
+
+def test_evaluation_page_accepts_grouped_counts(client, world):
+    client.force_login(world.alice)
+    partnership = world.ours.partnership
+    goal = partnership.goals.get(kind="effect")
+    response = client.post(
+        reverse("followup:evaluation_create", kwargs={"pk": partnership.pk}),
+        {
+            "goal": goal.pk,
+            "indicator": "Anmälda brott",
+            "interpretation": "victim_interaction",
+            "period_before": "2024",
+            "period_after": "2025",
+            "treated_area": "Hela kommunen",
+            "treated_before": "1 250",
+            "treated_after": "1 100",
+            "survey_question": "Trygg",
+            "survey_before": "23,5",
+            "survey_before_n": "1 000",
+            "survey_after": "30,0",
+            "survey_after_n": "1 000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    evaluation = partnership.evaluations.latest("id")
+    assert (evaluation.treated_before, evaluation.survey_before) == (1250, 23.5)
