@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,10 +50,19 @@ def _ctx(request: HttpRequest, partnership: Partnership, section: str) -> dict:
 
 @user_view()
 def partnership_list(request: HttpRequest) -> HttpResponse:
+    # Counted in a subquery: a count over the membership-filtered join would see only the
+    # user's own party.
+    all_parties = (
+        Party.objects.filter(partnership=OuterRef("pk"))
+        .order_by()
+        .values("partnership")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     partnerships = (
         access.partnerships_for(request.user)
         .select_related("municipality", "police_area")
-        .annotate(party_count=Count("parties", distinct=True))
+        .annotate(party_count=Subquery(all_parties, output_field=IntegerField()))
     )
     return render(
         request,
@@ -155,7 +164,12 @@ def party_edit(request: HttpRequest, partnership: Partnership, party_id: int) ->
 def coordinator_edit(request: HttpRequest, partnership: Partnership, party_id: int) -> HttpResponse:
     party = access.scoped(Party.objects.select_related("organisation"), partnership, party_id)
     coordinator = party.coordinator_or_none() or Coordinator(party=party)
-    form = forms.CoordinatorForm(request.POST or None, instance=coordinator)
+    initial = {}
+    if coordinator.pk is None and access.may_see_private(request.user, party):
+        # A new coordinator is most often the person filling in the form, for their own party.
+        user = request.user
+        initial = {"name": user.get_full_name(), "email": user.email}
+    form = forms.CoordinatorForm(request.POST or None, instance=coordinator, initial=initial)
     return form_page(
         request,
         form,

@@ -1,0 +1,50 @@
+"""Small stumbles of a new coordinator: the party count, a prefilled coordinator, and a
+confirmation button that goes away once the party has confirmed."""
+
+from django.urls import reverse
+
+from samverkan.partnerships.models import Coordinator, Party
+from samverkan.problems.models import ProblemPicture
+from tests.factories import organisation
+
+
+def test_my_partnerships_counts_every_party(client, world):
+    Party.objects.create(
+        partnership=world.ours.partnership,
+        organisation=organisation("Svenska kyrkan", "other"),
+        kind="participant",
+    )
+    client.force_login(world.carol)
+    page = client.get(reverse("partnerships:list")).content.decode()
+    assert "3 parter" in page and "1 part<" not in page
+
+
+def test_new_coordinator_starts_from_the_signed_in_user(client, world):
+    Coordinator.objects.filter(party=world.ours.kommun).delete()
+    world.alice.email = "alice@example.se"
+    world.alice.save()
+    client.force_login(world.alice)
+    url = reverse(
+        "partnerships:coordinator_edit",
+        kwargs={"pk": world.ours.partnership.pk, "party_id": world.ours.kommun.pk},
+    )
+    page = client.get(url).content.decode()
+    assert 'value="Alice"' in page and 'value="alice@example.se"' in page
+    # Another party's coordinator is not prefilled with the user's name.
+    Coordinator.objects.filter(party=world.ours.polis).delete()
+    other = client.get(
+        reverse(
+            "partnerships:coordinator_edit",
+            kwargs={"pk": world.ours.partnership.pk, "party_id": world.ours.polis.pk},
+        )
+    ).content.decode()
+    assert 'value="Alice"' not in other
+
+
+def test_confirm_button_goes_away_after_the_party_confirmed(client, world):
+    ProblemPicture.objects.get_or_create(partnership=world.ours.partnership, defaults={"text": "X"})
+    client.force_login(world.alice)
+    url = reverse("problems:picture", kwargs={"pk": world.ours.partnership.pk})
+    assert "Bekräfta för min part" in client.get(url).content.decode()
+    client.post(reverse("problems:picture_confirm", kwargs={"pk": world.ours.partnership.pk}))
+    assert "Bekräfta för min part" not in client.get(url).content.decode()
