@@ -48,3 +48,20 @@ def test_confirm_button_goes_away_after_the_party_confirmed(client, world):
     assert "Bekräfta för min part" in client.get(url).content.decode()
     client.post(reverse("problems:picture_confirm", kwargs={"pk": world.ours.partnership.pk}))
     assert "Bekräfta för min part" not in client.get(url).content.decode()
+
+
+def test_traceability_links_each_gap_to_where_it_is_fixed_and_lists_prioritised_first(
+    client, world
+):
+    from samverkan.problems.models import Goal, Problem
+
+    partnership = world.ours.partnership
+    Problem.objects.create(partnership=partnership, title="Aaa bortprioriterat", status="set_aside")
+    goal = Goal.objects.get(partnership=partnership, kind="effect")
+    client.force_login(world.alice)
+    page = client.get(
+        reverse("problems:traceability", kwargs={"pk": partnership.pk})
+    ).content.decode()
+    edit = reverse("problems:goal_edit", kwargs={"pk": partnership.pk, "goal_id": goal.pk})
+    assert f'href="{edit}#id_followup_method"' in page
+    assert page.index("Våld i centrum") < page.index("Aaa bortprioriterat")
