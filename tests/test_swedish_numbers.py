@@ -71,3 +71,21 @@ def test_evaluation_page_accepts_grouped_counts(client, world):
     assert response.status_code == 302, response.content.decode()
     evaluation = partnership.evaluations.latest("id")
     assert (evaluation.treated_before, evaluation.survey_before) == (1250, 23.5)
+
+
+def test_problem_scores_say_what_0_and_5_mean(world):
+    from samverkan.problems.forms import ProblemForm
+
+    form = ProblemForm(partnership=world.ours.partnership)
+    assert form.fields["trend"].help_text.startswith("0 = minskar tydligt")
+    assert all(form.fields[n].help_text for n in ("frequency", "harm", "concern"))
+
+
+def test_downloads_have_swedish_names(world):
+    from samverkan.documents.services import file_name
+
+    name = file_name(world.ours.partnership, "agreement", "internal", "pdf", 3)
+    assert name.startswith("samverkansoverenskommelse-intern-") and "-v3-" in name
+    assert file_name(world.ours.partnership, "followup", "public", "docx").startswith(
+        "uppfoljningsrapport-offentlig-"
+    )

@@ -60,9 +60,18 @@ class ActivityForm(ModelForm):
         self.fields["production_goal"].queryset = measure.partnership.goals.filter(
             kind=GoalKind.PRODUCTION
         )
+        # A measure with one production goal logs against that goal: start from it.
+        own = list(measure.goals.filter(kind=GoalKind.PRODUCTION).values_list("pk", flat=True))
+        self.default_goal = own[0] if len(own) == 1 else None
+        if self.default_goal is not None:
+            self.fields["production_goal"].initial = self.default_goal
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        goal = data.get("production_goal")
+        if goal is not None and goal.pk == self.default_goal and not data.get("count"):
+            # The preselected goal, left without a count: nothing is counted.
+            data["production_goal"] = None
         if data.get("count") and not data.get("production_goal"):
             self.add_error("production_goal", _("Välj vilket produktionsmål antalet räknas mot."))
         if data.get("production_goal") and not data.get("count"):

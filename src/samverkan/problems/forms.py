@@ -66,6 +66,20 @@ class ProblemForm(PartnershipOwnedForm):
             "pat_manager",
         ):
             self.fields[name].widget.attrs["rows"] = 2
+        for name, scale in SCORE_SCALES.items():
+            self.fields[name].help_text = scale
+
+
+# What the ends of each 0–5 score mean, so that two parties score alike.
+SCORE_SCALES = {
+    "frequency": _("0 = förekommer knappt, 5 = bland det vanligaste i området."),
+    "trend": _("0 = minskar tydligt, 3 = ungefär oförändrat, 5 = ökar kraftigt."),
+    "deviation": _("0 = lägre än i jämförbara kommuner, 5 = mycket högre."),
+    "concentration": _("0 = spritt över platser och tider, 5 = samlat till några få."),
+    "cost": _("0 = små kostnader för samhället, 5 = mycket stora kostnader."),
+    "harm": _("0 = liten skada för de drabbade, 5 = allvarlig skada, t.ex. våld."),
+    "concern": _("0 = väcker ingen oro, 5 = det som oroar invånarna mest."),
+}
 
 
 class WeightsForm(VersionedModelForm):
