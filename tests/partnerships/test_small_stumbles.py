@@ -65,3 +65,18 @@ def test_traceability_links_each_gap_to_where_it_is_fixed_and_lists_prioritised_
     edit = reverse("problems:goal_edit", kwargs={"pk": partnership.pk, "goal_id": goal.pk})
     assert f'href="{edit}#id_followup_method"' in page
     assert page.index("Våld i centrum") < page.index("Aaa bortprioriterat")
+
+
+def test_a_stored_file_is_named_without_its_storage_path(client, world):
+    from django.core.files.base import ContentFile
+
+    decision = world.ours.decision
+    decision.attachment.save("protokoll.pdf", ContentFile(b"%PDF-1.4"))
+    client.force_login(world.alice)
+    page = client.get(
+        reverse(
+            "partnerships:decision_edit",
+            kwargs={"pk": world.ours.partnership.pk, "decision_id": decision.pk},
+        )
+    ).content.decode()
+    assert "protokoll.pdf" in page and decision.attachment.name not in page

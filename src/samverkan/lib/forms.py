@@ -44,6 +44,23 @@ def _as_swedish_number(to_python: Any) -> Any:
     return clean
 
 
+class NamedFileInput(forms.ClearableFileInput):
+    """A file field that names a stored file by its name, not by its storage path (and does
+    not link to it: files are downloaded through pages that check who may have them)."""
+
+    template_name = "forms/named_file_input.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        stored = context["widget"]["value"]
+        context["widget"]["file_name"] = (
+            Path(str(getattr(stored, "name", "") or "")).name
+            if context["widget"]["is_initial"]
+            else ""
+        )
+        return context
+
+
 class CleanTextMixin:
     """Strip control characters (all but newline and tab) from every text field's input.
 
@@ -62,6 +79,11 @@ class CleanTextMixin:
                 field.widget, forms.PasswordInput
             ):
                 field.to_python = _without_control(field.to_python)  # type: ignore[method-assign]
+            elif (
+                isinstance(field, forms.FileField)
+                and type(field.widget) is forms.ClearableFileInput
+            ):
+                field.widget = NamedFileInput(attrs=field.widget.attrs)
             elif isinstance(field, _NUMBER_FIELDS) and not isinstance(
                 field.widget, forms.HiddenInput
             ):
