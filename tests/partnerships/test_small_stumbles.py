@@ -80,3 +80,25 @@ def test_a_stored_file_is_named_without_its_storage_path(client, world):
         )
     ).content.decode()
     assert "protokoll.pdf" in page and decision.attachment.name not in page
+
+
+def test_group_member_title_is_edited_in_place(client, world):
+    member = world.ours.member
+    url = reverse(
+        "partnerships:group_member_edit",
+        kwargs={
+            "pk": world.ours.partnership.pk,
+            "group_id": world.ours.steering.pk,
+            "group_member_id": member.pk,
+        },
+    )
+    client.force_login(world.carol)
+    assert client.get(url).status_code == 403
+    client.force_login(world.bob)
+    response = client.post(
+        url,
+        {"party": world.ours.kommun.pk, "name": member.name, "title": "Ordförande i KS"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.title == "Ordförande i KS" and member.group == world.ours.steering

@@ -253,6 +253,26 @@ def group_member_add(request: HttpRequest, partnership: Partnership, group_id: i
     )
 
 
+@partnership_view("edit", methods=("GET", "POST"))
+def group_member_edit(
+    request: HttpRequest, partnership: Partnership, group_id: int, group_member_id: int
+) -> HttpResponse:
+    """Change a member's title, party or chair without removing and adding them again."""
+    group = access.scoped(Group.objects.all(), partnership, group_id)
+    member = group.members.filter(pk=group_member_id).first()
+    if member is None:
+        raise Http404
+    form = forms.GroupMemberForm(request.POST or None, instance=member, group=group)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra ledamot i %(name)s") % {"name": group},
+        success_url=_url("group_detail", partnership, group_id=group.pk),
+        success_message=_("Ledamoten är sparad."),
+        context=_ctx(request, partnership, "groups"),
+    )
+
+
 @partnership_view("edit", methods=("POST",))
 def group_member_remove(
     request: HttpRequest, partnership: Partnership, group_id: int, group_member_id: int
