@@ -102,3 +102,16 @@ def test_group_member_title_is_edited_in_place(client, world):
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.title == "Ordförande i KS" and member.group == world.ours.steering
+
+
+def test_party_lists_start_with_a_signing_party(world):
+    from samverkan.partnerships.forms import GroupMemberForm
+
+    Party.objects.create(
+        partnership=world.ours.partnership,
+        organisation=organisation("Aaa föreningen", "other"),
+        kind="participant",
+    )
+    form = GroupMemberForm(group=world.ours.steering)
+    first = form.fields["party"].queryset.first()
+    assert first.kind == "signatory"

@@ -381,6 +381,7 @@ class GoalChange:
     target: Decimal | None
     scaled_target: Decimal | None
     evaluation_indicator: str
+    evaluation_period: str = ""
 
     @property
     def changes(self) -> bool:
@@ -467,6 +468,7 @@ def close_preview(partnership: Partnership) -> ClosePreview:
                 target=goal.target,
                 scaled_target=scaled_target(goal.baseline, goal.target, new),
                 evaluation_indicator="" if last is None else last.indicator,
+                evaluation_period="" if last is None else last.period_after,
             )
         )
     states = measure_states(partnership, timezone.localdate())

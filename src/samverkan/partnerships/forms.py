@@ -200,7 +200,10 @@ class GroupMemberForm(ModelForm):
     def __init__(self, *args: Any, group: Group, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.group = group
-        self.fields["party"].queryset = group.partnership.parties.select_related("organisation")
+        # Signing parties first, so the preselected party is not a participant's.
+        self.fields["party"].queryset = group.partnership.parties.select_related(
+            "organisation"
+        ).order_by("-kind", "organisation__name")
         self.fields["party"].empty_label = None
 
     def save(self, commit: bool = True) -> GroupMember:

@@ -122,9 +122,13 @@ def _scope_choices(form: forms.ModelForm, partnership: Partnership, user: Any) -
         fields["causes"].queryset = Cause.objects.visible_to(user).filter(partnership=partnership)
     if "goals" in fields:
         fields["goals"].queryset = partnership.goals.all()
+    # Signing parties first ("signatory" sorts after "participant"): they carry most measures.
+    parties = partnership.parties.select_related("organisation").order_by(
+        "-kind", "organisation__name"
+    )
     for name in ("allowed_parties", "co_parties", "responsible_party"):
         if name in fields:
-            fields[name].queryset = partnership.parties.select_related("organisation")
+            fields[name].queryset = parties
     if "parent" in fields:
         fields["parent"].queryset = partnership.goals.filter(kind=GoalKind.EFFECT)
 
