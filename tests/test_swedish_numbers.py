@@ -89,3 +89,14 @@ def test_downloads_have_swedish_names(world):
     assert file_name(world.ours.partnership, "followup", "public", "docx").startswith(
         "uppfoljningsrapport-offentlig-"
     )
+
+
+def test_charts_count_in_whole_swedish_numbers():
+    from samverkan.documents import charts
+
+    assert charts._number(80000, "kr") == "80\u202f000 kr"
+    assert charts._number(0.3, "") == "0,3"
+    chart = charts.bar_chart(
+        ["Rån", "Stöld"], [1, 2], caption="Händelser", source="Test", axis_label="Antal"
+    )
+    assert "0,25" not in chart.svg and "0.25" not in chart.svg
