@@ -1,6 +1,7 @@
 """Hot spots are judged only on enough incidents, and each hot cell is told in words."""
 
 import datetime
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -45,3 +46,18 @@ def test_hot_cells_name_the_nearest_place_and_explain_empty_ones(client, world):
     assert "Busstorget (ca" in page
     assert "Grannar (queen)" in page and "z-värde" in page
     assert "rutan räknas som het för att grannrutorna har många" in page
+
+
+def test_top_places_share_is_told_in_percent(client, world):
+    party = world.ours.kommun
+    _incidents(party, [(674_050, 6_580_050, f"Plats {i}") for i in range(14)])
+    client.force_login(world.alice)
+    page = client.get(
+        reverse(
+            "mapping:statistics", kwargs={"pk": world.ours.partnership.pk, "party_id": party.pk}
+        )
+    ).content.decode()
+    sentence = re.search(r"De 10 mest utsatta platserna har (\d+) % av alla (\d+) händelser", page)
+    assert sentence is not None
+    total = int(sentence.group(2))
+    assert total >= 14 and int(sentence.group(1)) == round(100 * 10 / total)

@@ -710,6 +710,10 @@ class Places:
     first: int | None
     last: int | None
 
+    @property
+    def share_percent(self) -> float | None:
+        return None if self.share is None else 100 * self.share
+
 
 def top_places(party: Party, n: int = 10) -> Places:
     """The n places with most incidents and their share of all incidents with a place."""
