@@ -100,3 +100,20 @@ def test_charts_count_in_whole_swedish_numbers():
         ["Rån", "Stöld"], [1, 2], caption="Händelser", source="Test", axis_label="Antal"
     )
     assert "0,25" not in chart.svg and "0.25" not in chart.svg
+
+
+def test_problem_form_is_grouped_with_the_triangle_visible_from_the_start(client, world):
+    client.force_login(world.alice)
+    page = client.get(
+        reverse("problems:problem_create", kwargs={"pk": world.ours.partnership.pk})
+    ).content.decode()
+    groups = [
+        "Problemet",
+        "Underlag för prioriteringen",
+        "Händelsekedjan",
+        "Problemanalystriangeln",
+    ]
+    positions = [page.index(f"<legend>{g}</legend>") for g in groups]
+    assert positions == sorted(positions)
+    assert page.index("Problemanalystriangeln") < page.index('name="pat_manager"')
+    assert page.count('name="version"') == 1

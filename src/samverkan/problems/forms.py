@@ -69,6 +69,58 @@ class ProblemForm(PartnershipOwnedForm):
         for name, scale in SCORE_SCALES.items():
             self.fields[name].help_text = scale
 
+    # About twenty fields in four groups, so the analysis frame is visible from the start.
+    fieldsets = (
+        (_("Problemet"), "", ("title", "description", "crime_type")),
+        (
+            _("Underlag för prioriteringen"),
+            _("Bedöm varje del från 0 till 5. Skriv siffrorna bakom bedömningen under Underlag."),
+            (
+                "frequency",
+                "trend",
+                "deviation",
+                "concentration",
+                "cost",
+                "harm",
+                "concern",
+                "evidence_note",
+            ),
+        ),
+        (
+            _("Händelsekedjan"),
+            _("Vad händer före, under och efter ett typiskt brott?"),
+            ("chain_before", "chain_during", "chain_after"),
+        ),
+        (
+            _("Problemanalystriangeln"),
+            _("Gärningsperson, mål och plats – och vem som kan påverka var och en av dem."),
+            (
+                "pat_offender",
+                "pat_handler",
+                "pat_target",
+                "pat_guardian",
+                "pat_place",
+                "pat_manager",
+            ),
+        ),
+    )
+
+    def groups(self) -> list[tuple[Any, Any, list[Any]]]:
+        """The form's fields in their groups (hidden fields go with the first group)."""
+        hidden = [self[name] for name in self.fields if self[name].is_hidden]
+        listed = {name for _legend, _help, names in self.fieldsets for name in names}
+        # A field added to the model later is shown in the last group rather than lost.
+        extra = [
+            self[name] for name in self.fields if name not in listed and not self[name].is_hidden
+        ]
+        out = []
+        last = len(self.fieldsets) - 1
+        for index, (legend, help_text, names) in enumerate(self.fieldsets):
+            fields = [self[name] for name in names if name in self.fields]
+            fields = (hidden if index == 0 else []) + fields + (extra if index == last else [])
+            out.append((legend, help_text, fields))
+        return out
+
 
 # What the ends of each 0–5 score mean, so that two parties score alike.
 SCORE_SCALES = {
