@@ -112,3 +112,16 @@ def test_setting_started_fills_the_start_date(client, world):
     assert response.status_code == 302
     progress = Progress.objects.get(measure=measure)
     assert progress.started_on is not None
+
+
+def test_lists_years_and_amounts_are_written_plainly(world):
+    from samverkan.mapping.models import Import
+    from samverkan.partnerships.history import HistoryReader
+
+    reader = HistoryReader(world.alice, world.ours.partnership)
+    headers = Import._meta.get_field("headers")
+    assert reader.value(headers, "['Kommun', 'Brott', 'År']") == "Kommun, Brott, År"
+    assert reader.value(headers, "{}") == "–"
+    year = Measure._meta.get_field("number")
+    assert reader.value(year, 2024) == "2024"
+    assert reader.value(year, 1250000) == "1 250 000"

@@ -66,6 +66,11 @@ class HistoryReader:
         return text if len(text) <= LIMIT else text[: LIMIT - 1] + "…"
 
     def _words(self, field: models.Field | None, raw: Any) -> str:
+        if isinstance(field, models.JSONField) and isinstance(raw, str):
+            # The trail keeps a JSON field as Python's text of it ("['Kommun', 'År']").
+            raw = _literal(raw)
+            if raw in ([], {}, ""):
+                return "–"
         if field is not None and field.choices:
             return str(dict(field.flatchoices).get(raw, raw))
         if field is not None and field.is_relation and field.many_to_one:
@@ -157,9 +162,12 @@ def _number(raw: Any) -> str:
         value = decimal.Decimal(str(raw))
     except decimal.InvalidOperation:
         return str(raw)
-    decimals = 0 if value == value.to_integral_value() else 2
-    text = swedish_number(float(value), decimals)
-    return text.rstrip("0").rstrip(",") if decimals else text
+    whole = value == value.to_integral_value()
+    if whole and abs(value) < 10_000:
+        # Four digits stand without a space (a year, a count): "2024", not "2 024".
+        return str(int(value)).replace("-", "−")
+    text = swedish_number(float(value), 0 if whole else 2)
+    return text if whole else text.rstrip("0").rstrip(",")
 
 
 def _list(raw: list[Any]) -> str:
@@ -171,3 +179,12 @@ def _list(raw: list[Any]) -> str:
         else:
             parts.append(str(item))
     return ", ".join(parts)
+
+
+def _literal(text: str) -> Any:
+    import ast
+
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text
