@@ -125,3 +125,8 @@ def test_lists_years_and_amounts_are_written_plainly(world):
     year = Measure._meta.get_field("number")
     assert reader.value(year, 2024) == "2024"
     assert reader.value(year, 1250000) == "1 250 000"
+
+
+def test_the_partnership_itself_is_not_repeated_in_every_entry(client, world):
+    page = _history(client, world, world.carol)
+    assert "Samverkan: Samverkan Centrum" not in page

@@ -50,6 +50,8 @@ class HistoryReader:
         shown = []
         for key, change in (entry.changes or {}).items():
             field = _field(model, key)
+            if field is not None and field.is_relation and field.related_model is Partnership:
+                continue  # the page is the partnership's own history
             shown.append(
                 Change(
                     str(change.get("label") or key),
