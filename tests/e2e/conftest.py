@@ -99,3 +99,22 @@ def axe():
     yield checker
     assert checker.checked, "no page was checked with axe"
     assert not checker.problems, "axe found WCAG 2.1 AA problems:\n" + "\n".join(checker.problems)
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Take a full-page screenshot at desktop (1280 px) and phone (390 px) width.
+
+    The pictures go to ``E2E_SCREENSHOTS`` when set (for a person to look at), otherwise to
+    the test's temporary folder; either way taking them proves the page lays out at both sizes.
+    """
+    folder = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> None:
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+    return take

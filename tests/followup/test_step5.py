@@ -87,7 +87,16 @@ def test_steering_response_and_next_cycle_carry_results_forward(client, demo):
     assert SteeringResponse.objects.filter(partnership=demo).exists()
     assert [str(i.label) for i in checklists.checklist_for(demo, 5).items if not i.done] == []
     client.force_login(User.objects.get(username="demo.kommun"))
-    client.post(reverse("followup:cycle_start", kwargs={"pk": demo.pk}))
+    page = client.get(reverse("followup:cycle_start", kwargs={"pk": demo.pk})).content.decode()
+    assert "Styrgruppen har svarat på uppföljningen för omgång 1." in page
+    choices = {
+        f"goal_{g.pk}": "new_baseline"
+        for g in demo.goals.filter(kind__in=["effect", "sub"], evaluations__isnull=False)
+    }
+    assert (
+        client.post(reverse("followup:cycle_start", kwargs={"pk": demo.pk}), choices).status_code
+        == 302
+    )
     assert demo.cycles.count() == 2
     first = demo.cycles.get(number=1)
     assert first.summary["carried_out"] == 6

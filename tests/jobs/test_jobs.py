@@ -104,3 +104,68 @@ def test_progress_page_shows_live_progress_of_a_running_job(client, world):
     finally:
         registry._live.pop(job.pk, None)
     assert 'value="63"' in page and "rad 630 000" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issued_document_job_speaks_plainly_and_leads_to_the_version(client, world):
+    client.force_login(world.alice)
+    p = world.ours.partnership
+    client.post(
+        reverse("documents:issue", kwargs={"pk": p.pk, "kind": "agreement", "edition": "internal"})
+    )
+    registry.wait_for_inprocess_jobs()
+    job = Job.objects.get(kind="documents.issue")
+    assert job.status == JobStatus.DONE, job.error
+    url = reverse("jobs:detail", kwargs={"pk": p.pk, "job_id": job.pk})
+    version = reverse(
+        "documents:version", kwargs={"pk": p.pk, "issued_id": job.result["versions"][0]}
+    )
+    response = client.get(url)
+    assert response.status_code == 302 and response.url == version
+    # The page that polls the job is taken to the version when the job is done.
+    partial = client.get(url, headers={"HX-Request": "true"})
+    assert partial["HX-Redirect"] == version
+    landed = client.get(version).content.decode()
+    assert "Överenskommelsen är utfärdad – version 1 (intern version)" in landed
+    assert "documents.issue" not in landed
+
+
+def test_running_job_headline_names_the_work(client, world):
+    job = Job.objects.create(
+        partnership=world.ours.partnership,
+        kind="documents.issue",
+        params={"kind": "followup", "edition": "public"},
+        status=JobStatus.RUNNING,
+        created_by=world.alice,
+    )
+    client.force_login(world.alice)
+    page = client.get(
+        reverse("jobs:detail", kwargs={"pk": world.ours.partnership.pk, "job_id": job.pk})
+    ).content.decode()
+    assert "Uppföljningsrapporten utfärdas … (offentlig version)" in page
+    assert "<progress" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_page_says_what_came_in_without_internals(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.alice)
+    p, party = world.ours.partnership, world.ours.kommun
+    text = "Datum;Tid;Brott;Plats\n2025-03-12;21:30;Rån;Torget\n2025-03-13;22:30;Rån;Torget\n"
+    response = client.post(
+        reverse("mapping:import_upload", kwargs={"pk": p.pk, "party_id": party.pk}),
+        {"kind": "incidents", "file": SimpleUploadedFile("brott.csv", text.encode())},
+    )
+    registry.wait_for_inprocess_jobs()
+    page = client.get(response.url).content.decode()
+    assert "Importen av brott.csv är klar: 2 nya rader" in page
+    assert "mapping.import" not in page
+    # The checksum is folded away under the technical details.
+    assert page.index("<details>") < page.index("SHA-256")
+    job = Job.objects.get(kind="mapping.import")
+    partial = client.get(
+        reverse("jobs:detail", kwargs={"pk": p.pk, "job_id": job.pk}),
+        headers={"HX-Request": "true"},
+    )
+    assert partial["HX-Redirect"] == response.url

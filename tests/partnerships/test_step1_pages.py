@@ -201,10 +201,14 @@ def test_minutes_before_the_meeting_are_refused(client, world):
     response = client.post(
         url(world, "meeting_minutes", meeting_id=meeting.pk),
         {"minutes": "För tidigt", "version": meeting.version},
+        follow=True,
     )
     assert "Protokoll kan föras först när mötet har ägt rum" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.minutes == ""
+    # What was typed is kept as a draft, shown on the meeting page, and is not minutes.
+    assert meeting.minutes_draft == "För tidigt" and not meeting.is_held()
+    assert "För tidigt" in response.content.decode()
 
 
 def test_budget_process_dates_are_added_once(client, world):

@@ -122,8 +122,13 @@ def read_rate_ratio(
     small_threshold: int = SMALL_NUMBER_THRESHOLD,
     interpretation: str | None = None,
     selected_for_high_level: bool = False,
+    displacement_checked: bool = False,
 ) -> list[str]:
-    """Plain-Swedish reading of an incidence rate ratio."""
+    """Plain-Swedish reading of an incidence rate ratio.
+
+    ``displacement_checked`` says whether the same evaluation looks at a surrounding area (so
+    the reading does not claim that displacement went unexamined when it was examined).
+    """
     level = round(100 * (1 - result.alpha))
     percent = (result.ratio - 1) * 100
     direction = "lägre" if percent < 0 else "högre"
@@ -143,7 +148,7 @@ def read_rate_ratio(
         small_threshold=small_threshold,
         interpretation=interpretation,
         selected_for_high_level=selected_for_high_level,
-        displacement_checked=False,
+        displacement_checked=displacement_checked,
     )
 
 

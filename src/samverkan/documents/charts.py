@@ -13,6 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from matplotlib.transforms import offset_copy  # noqa: E402
 
 from samverkan.documents.structure import Chart  # noqa: E402
@@ -208,6 +209,11 @@ def _bar_chart(
         ax.set_xticks(list(positions), [_plain(_wrap(label)) for label in labels])
         ax.set_ylabel(_plain(axis_label))
     ax.bar_label(bars, labels=[_plain(_number(v, unit)) for v in values], padding=3, fontsize=8)
+    value_axis = ax.xaxis if horizontal else ax.yaxis
+    if all(float(v).is_integer() for v in values):
+        # Counts get whole-number ticks: "0,25 händelser" is no tick anyone can read.
+        value_axis.set_major_locator(MaxNLocator(integer=True))
+    value_axis.set_major_formatter(FuncFormatter(lambda v, _pos: _number(v, "")))
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()
@@ -227,7 +233,12 @@ def _plain(text: str) -> str:
 
 
 def _number(value: float, unit: str) -> str:
-    text = f"{value:g}".replace(".", ",").replace("-", "−")
+    """Swedish: decimal comma, a narrow space between thousands, a true minus."""
+    if float(value).is_integer():
+        text = f"{int(value):,}".replace(",", "\u202f")
+    else:
+        text = f"{value:,.2f}".rstrip("0").replace(",", "\u202f").replace(".", ",")
+    text = text.replace("-", "−")
     return f"{text} {unit}".strip()
 
 

@@ -31,10 +31,24 @@ def render_as(doc: Document, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}; choose pdf or docx")
 
 
+# File names in Swedish (ASCII, so that every mail client and file share keeps them).
+_FILE_KINDS = {
+    "agreement": "samverkansoverenskommelse",
+    "lagesbild": "lagesbild",
+    "atgardsplan": "atgardsplan",
+    "medborgarlofte": "medborgarlofte",
+    "followup": "uppfoljningsrapport",
+}
+_FILE_EDITIONS = {"internal": "intern", "public": "offentlig"}
+
+
 def file_name(partnership: Partnership, kind: str, edition: str, fmt: str, number: int = 0) -> str:
+    """E.g. "samverkansoverenskommelse-intern-7-v3-2026-12-01.pdf"."""
     stamp = timezone.localdate().isoformat()
     version = f"-v{number}" if number else ""
-    return f"{kind}-{edition}-{partnership.pk}{version}-{stamp}.{fmt}"
+    name = _FILE_KINDS.get(kind, kind)
+    edition_name = _FILE_EDITIONS.get(edition, edition)
+    return f"{name}-{edition_name}-{partnership.pk}{version}-{stamp}.{fmt}"
 
 
 def confidential_access(partnership: Partnership, edition: str, user: Any) -> list[list[int]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from samverkan.followup.models import EffectEvaluation, SteeringResponse
-from samverkan.lib.forms import DateInput, ModelForm, PartnershipOwnedForm
+from samverkan.lib.forms import DateInput, Form, ModelForm, PartnershipOwnedForm
 from samverkan.problems.choices import GoalKind
 
 
@@ -17,12 +18,34 @@ class EvaluationForm(PartnershipOwnedForm):
         exclude = ["partnership", "version"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, partnership: Any, goal_id: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, partnership=partnership, **kwargs)
-        self.fields["goal"].queryset = partnership.goals.filter(
-            kind__in=[GoalKind.EFFECT, GoalKind.SUB]
-        )
+        goals = partnership.goals.filter(kind__in=[GoalKind.EFFECT, GoalKind.SUB])
+        self.fields["goal"].queryset = goals
         self.fields["goal"].empty_label = None
+        if not self.is_bound and self.instance.pk is None:
+            self._prefill(goals, goal_id)
+
+    def _prefill(self, goals: Any, goal_id: str | None) -> None:
+        """Start from the goal: its indicator, and its baseline as the "before" figure."""
+        goal = None
+        if goal_id and str(goal_id).isdigit():
+            goal = goals.filter(pk=int(goal_id)).first()
+        if goal is None:  # the first goal not yet followed up, else the first goal
+            goal = goals.filter(evaluations__isnull=True).first() or goals.first()
+        if goal is None:
+            return
+        self.initial.setdefault("goal", goal.pk)
+        self.initial.setdefault("indicator", goal.indicator)
+        self.initial.setdefault("period_before", goal.baseline_period)
+        if goal.baseline is not None and goal.baseline == int(goal.baseline):
+            self.initial.setdefault("treated_before", int(goal.baseline))
+        self.fields["goal"].help_text = _(
+            "Indikator, period och värde före är hämtade från målet. Välj ett annat mål via "
+            "länkarna på uppföljningssidan för att få dess värden."
+        )
 
 
 class SteeringResponseForm(ModelForm):
@@ -30,3 +53,71 @@ class SteeringResponseForm(ModelForm):
         model = SteeringResponse
         fields = ["date", "response", "decisions", "continue_next_cycle"]
         widgets = {"date": DateInput()}
+
+
+class CycleCloseForm(Form):
+    """Confirm the closing of a cycle: one choice per goal that gets a new baseline, and the
+    reason when the steering group has not answered (only administrators reach this form)."""
+
+    override_reason = forms.CharField(
+        label=_("Varför omgången avslutas utan styrgruppens svar"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Skälet sparas i omgångens sammanfattning och visas för alla i samverkan."),
+    )
+
+    def __init__(self, *args: Any, preview: Any, **kwargs: Any) -> None:
+        from samverkan.followup.services import TargetChoice
+        from samverkan.followup.services import plain_number as _num
+
+        super().__init__(*args, **kwargs)
+        self.preview = preview
+        self.goal_fields = []
+        for change in preview.goals:
+            if not change.changes:
+                continue
+            options = [
+                (
+                    TargetChoice.NEW_BASELINE,
+                    _("Nytt utgångsvärde %(new)s, målvärdet %(target)s behålls")
+                    % {"new": _num(change.new_baseline), "target": _num(change.target)},
+                ),
+            ]
+            if change.can_scale:
+                options.append(
+                    (
+                        TargetChoice.SCALE_TARGET,
+                        _(
+                            "Nytt utgångsvärde %(new)s, målvärdet räknas om till %(scaled)s "
+                            "(samma relativa förändring som förut)"
+                        )
+                        % {"new": _num(change.new_baseline), "scaled": _num(change.scaled_target)},
+                    )
+                )
+            options.append(
+                (
+                    TargetChoice.KEEP_ALL,
+                    _("Behåll utgångsvärdet %(old)s och målvärdet %(target)s")
+                    % {"old": _num(change.old_baseline), "target": _num(change.target)},
+                )
+            )
+            name = f"goal_{change.goal.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=change.goal.text,
+                choices=options,
+                initial=TargetChoice.NEW_BASELINE,
+                widget=forms.RadioSelect,
+            )
+            self.goal_fields.append((change, self[name]))
+        if not preview.steering_answered:
+            self.fields["override_reason"].required = True
+            self.fields["override_reason"].error_messages["required"] = _(
+                "Styrgruppen har inte svarat. Skriv varför omgången ändå ska avslutas."
+            )
+
+    def choices(self) -> dict[int, str]:
+        return {
+            change.goal.pk: self.cleaned_data[f"goal_{change.goal.pk}"]
+            for change, _bound in self.goal_fields
+        }

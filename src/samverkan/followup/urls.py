@@ -11,4 +11,5 @@ urlpatterns = [
     path(P + "styrgruppen/", v.response_create, name="response"),
     path(P + "omgangar/", v.cycles, name="cycles"),
     path(P + "omgangar/ny/", v.cycle_start, name="cycle_start"),
+    path(P + "omgangar/oppna-igen/", v.cycle_reopen, name="cycle_reopen"),
 ]

@@ -36,12 +36,6 @@ def _home(partnership: Partnership) -> str:
 @partnership_view()
 def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     process = services.process_followup(partnership)
-    all_ids = set(partnership.measures.values_list("pk", flat=True))
-    seen = set(
-        Measure.objects.visible_to(request.user)
-        .filter(partnership=partnership)
-        .values_list("pk", flat=True)
-    )
     evaluations = [
         services.evaluate(ev)
         for ev in EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
@@ -53,8 +47,11 @@ def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             request,
             partnership,
             process=process,
-            hidden=all_ids - seen,
+            hidden=_hidden_measures(request, partnership),
             evaluations=evaluations,
+            unevaluated=[
+                g for g in services.effect_goals(partnership) if not g.evaluations.exists()
+            ],
             responses=SteeringResponse.objects.filter(partnership=partnership).select_related(
                 "cycle"
             ),
@@ -65,7 +62,9 @@ def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 @partnership_view("edit", methods=("GET", "POST"))
 def evaluation_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    form = forms.EvaluationForm(request.POST or None, partnership=partnership)
+    form = forms.EvaluationForm(
+        request.POST or None, partnership=partnership, goal_id=request.GET.get("mal")
+    )
     return form_page(
         request,
         form,
@@ -114,22 +113,77 @@ def response_create(request: HttpRequest, partnership: Partnership) -> HttpRespo
     )
 
 
-@partnership_view("manage", methods=("POST",))
+@partnership_view("manage", methods=("GET", "POST"))
 def cycle_start(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    cycle = services.start_next_cycle(partnership)
-    messages.success(
+    """Confirm the closing of the cycle on a page that shows what it will change."""
+    preview = services.close_preview(partnership)
+    form = forms.CycleCloseForm(request.POST or None, preview=preview)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.start_next_cycle(
+                partnership,
+                choices=form.choices(),
+                override_reason=form.cleaned_data["override_reason"],
+                user=request.user,
+            )
+        except services.CycleRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("Omgång %(old)s är avslutad och omgång %(n)s är startad.")
+                % {"old": cycle.number - 1, "n": cycle.number},
+            )
+            return htmx.redirect(request, reverse("followup:cycles", kwargs={"pk": partnership.pk}))
+    status = 400 if request.method == "POST" else 200
+    hidden = _hidden_measures(request, partnership)
+    return render(
         request,
-        _(
-            "Omgång %(n)s är startad. Målens utgångsvärden är uppdaterade "
-            "med resultaten från förra omgången."
-        )
-        % {"n": cycle.number},
+        "followup/cycle_close.html",
+        _ctx(request, partnership, preview=preview, form=form, hidden=hidden),
+        status=status,
     )
+
+
+@partnership_view("manage", methods=("POST",))
+def cycle_reopen(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """Undo the last closing: the goals' values come back and the closed cycle is open again."""
+    try:
+        cycle = services.reopen_last_cycle(partnership)
+    except services.CycleRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _(
+                "Omgång %(n)s är öppen igen. Målens utgångsvärden, perioder och målvärden är "
+                "återställda."
+            )
+            % {"n": cycle.number},
+        )
     return htmx.redirect(request, reverse("followup:cycles", kwargs={"pk": partnership.pk}))
+
+
+def _hidden_measures(request: HttpRequest, partnership: Partnership) -> set[int]:
+    """Measures of the partnership that this user may not see (shown as a neutral note)."""
+    all_ids = set(partnership.measures.values_list("pk", flat=True))
+    seen = set(
+        Measure.objects.visible_to(request.user)
+        .filter(partnership=partnership)
+        .values_list("pk", flat=True)
+    )
+    return all_ids - seen
 
 
 @partnership_view()
 def cycles(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     return render(
-        request, "followup/cycles.html", _ctx(request, partnership, cycles=partnership.cycles.all())
+        request,
+        "followup/cycles.html",
+        _ctx(
+            request,
+            partnership,
+            cycles=partnership.cycles.all(),
+            may_reopen=services.may_reopen(partnership),
+        ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.implementation.models import ActionItem, ActivityEntry, Progress, Status
@@ -32,6 +33,9 @@ class ProgressForm(VersionedModelForm):
         status = data.get("status")
         if status in (Status.PAUSED, Status.CANCELLED) and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Ange varför åtgärden pausas eller avbryts."))
+        if status in (Status.STARTED, Status.DONE) and not data.get("started_on"):
+            # Started today unless told otherwise (a done measure started no later than that).
+            data["started_on"] = data.get("finished_on") or timezone.localdate()
         if status == Status.DONE and not data.get("finished_on"):
             self.add_error("finished_on", _("Ange när åtgärden avslutades."))
         start, end = data.get("started_on"), data.get("finished_on")
@@ -56,9 +60,18 @@ class ActivityForm(ModelForm):
         self.fields["production_goal"].queryset = measure.partnership.goals.filter(
             kind=GoalKind.PRODUCTION
         )
+        # A measure with one production goal logs against that goal: start from it.
+        own = list(measure.goals.filter(kind=GoalKind.PRODUCTION).values_list("pk", flat=True))
+        self.default_goal = own[0] if len(own) == 1 else None
+        if self.default_goal is not None:
+            self.fields["production_goal"].initial = self.default_goal
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        goal = data.get("production_goal")
+        if goal is not None and goal.pk == self.default_goal and not data.get("count"):
+            # The preselected goal, left without a count: nothing is counted.
+            data["production_goal"] = None
         if data.get("count") and not data.get("production_goal"):
             self.add_error("production_goal", _("Välj vilket produktionsmål antalet räknas mot."))
         if data.get("production_goal") and not data.get("count"):

@@ -183,6 +183,22 @@ class ActionItem(models.Model):
         return self.meeting.partnership_id
 
 
+def current_progress(measure: Measure) -> Progress:
+    """The measure's progress, or an unsaved "planned" one: reading a page writes nothing."""
+    try:
+        return Progress.objects.get(measure=measure)
+    except Progress.DoesNotExist:
+        return Progress(measure=measure)
+
+
 def progress_for(measure: Measure) -> Progress:
-    progress, _created = Progress.objects.get_or_create(measure=measure)
+    """The measure's saved progress, created when a change needs a row to change.
+
+    Every measure starts as planned, so creating that row is no news for the history: only
+    what changes it afterwards is recorded.
+    """
+    from samverkan.accounts import audit
+
+    with audit.suppressed():
+        progress, _created = Progress.objects.get_or_create(measure=measure)
     return progress

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from samverkan.accounts import access
 from samverkan.accounts.decorators import partnership_view
 from samverkan.implementation import forms, services
-from samverkan.implementation.models import ActionItem, progress_for
+from samverkan.implementation.models import ActionItem, current_progress
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
 from samverkan.partnerships.models import Meeting, Partnership
@@ -63,7 +63,7 @@ def measure_log(request: HttpRequest, partnership: Partnership, measure_id: int)
             request,
             partnership,
             measure=measure,
-            progress=progress_for(measure),
+            progress=current_progress(measure),
             entries=measure.activities.select_related("production_goal", "created_by"),
             form=forms.ActivityForm(measure=measure, initial={"date": timezone.localdate()}),
         ),
@@ -73,7 +73,7 @@ def measure_log(request: HttpRequest, partnership: Partnership, measure_id: int)
 @partnership_view("edit", methods=("GET", "POST"))
 def progress_edit(request: HttpRequest, partnership: Partnership, measure_id: int) -> HttpResponse:
     measure = _measure(request, partnership, measure_id)
-    form = forms.ProgressForm(request.POST or None, instance=progress_for(measure))
+    form = forms.ProgressForm(request.POST or None, instance=current_progress(measure))
     return form_page(
         request,
         form,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +65,12 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    def describe(self) -> Any:
+        """The job's headline in plain Swedish and where what it made can be found."""
+        from samverkan.jobs.registry import description_for
+
+        return description_for(self)
 
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)

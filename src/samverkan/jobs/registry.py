@@ -28,6 +28,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +63,49 @@ ABANDONED = (
     "Försök igen."
 )
 TIMED_OUT = "Jobbet avbröts eftersom det inte blev klart inom %(minutes)s minuter. Försök igen."
+
+
+@dataclass(frozen=True)
+class JobText:
+    """What a job's page says to its reader: a headline in plain Swedish and, once the job is
+    done, where to find what it made."""
+
+    headline: str
+    url: str = ""
+    link_text: str = ""
+
+
+Describer = Callable[[Job], JobText]
+_DESCRIBERS: dict[str, Describer] = {}
+
+
+def describes(name: str) -> Callable[[Describer], Describer]:
+    """Register the function that words a job of kind ``name`` for its page."""
+
+    def register(func: Describer) -> Describer:
+        _DESCRIBERS[name] = func
+        return func
+
+    return register
+
+
+def description_for(record: Job) -> JobText:
+    """The job's headline and destination; a neutral sentence for kinds that have none."""
+    if record.kind not in _DESCRIBERS:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("jobs")
+    describer = _DESCRIBERS.get(record.kind)
+    if describer is not None:
+        return describer(record)
+    return JobText(
+        {
+            JobStatus.QUEUED: "Arbetet väntar på att starta.",
+            JobStatus.RUNNING: "Arbetet pågår.",
+            JobStatus.DONE: "Arbetet är klart.",
+            JobStatus.FAILED: "Arbetet kunde inte slutföras.",
+        }.get(record.status, "")
+    )
 
 
 class JobFailed(Exception):

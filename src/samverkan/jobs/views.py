@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -19,7 +20,17 @@ def job_detail(request: HttpRequest, partnership: Partnership, job: Job) -> Http
     live = registry.live_progress(job.pk) if job.status == JobStatus.RUNNING else None
     if live and live[0] > job.progress:  # the job's row waits for its transaction to end
         job.progress, job.message = live
-    context = {"partnership": partnership, "job": job, "section": "history"}
+    text = job.describe()
+    context = {
+        "partnership": partnership,
+        "job": job,
+        "own_page": "inline" not in request.GET,
+        "section": "history",
+    }
+    if job.status == JobStatus.DONE and text.url:
+        # Done: take the reader to what the job made (the page polling it, too).
+        messages.success(request, text.headline)
+        return htmx.redirect(request, text.url)
     if htmx.is_partial(request):
         return render(request, "jobs/_progress.html", context)
     return render(request, "jobs/detail.html", context)

@@ -22,6 +22,45 @@ def _without_control(to_python: Any) -> Any:
     return clean
 
 
+# Spaces people put between thousands: plain, no-break and narrow no-break (Word, Excel).
+_GROUP_SPACES = (" ", "\u00a0", "\u202f", "\u2009")
+_NUMBER_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
+
+
+def swedish_number_input(value: Any) -> Any:
+    """Read a number as Swedes write it: "1 250 000", "0,30", "−5" (true minus)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    for space in _GROUP_SPACES:
+        text = text.replace(space, "")
+    return text.replace("\u2212", "-").replace(",", ".")
+
+
+def _as_swedish_number(to_python: Any) -> Any:
+    def clean(value: Any) -> Any:
+        return to_python(swedish_number_input(value))
+
+    return clean
+
+
+class NamedFileInput(forms.ClearableFileInput):
+    """A file field that names a stored file by its name, not by its storage path (and does
+    not link to it: files are downloaded through pages that check who may have them)."""
+
+    template_name = "forms/named_file_input.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        stored = context["widget"]["value"]
+        context["widget"]["file_name"] = (
+            Path(str(getattr(stored, "name", "") or "")).name
+            if context["widget"]["is_initial"]
+            else ""
+        )
+        return context
+
+
 class CleanTextMixin:
     """Strip control characters (all but newline and tab) from every text field's input.
 
@@ -40,6 +79,47 @@ class CleanTextMixin:
                 field.widget, forms.PasswordInput
             ):
                 field.to_python = _without_control(field.to_python)  # type: ignore[method-assign]
+            elif (
+                isinstance(field, forms.FileField)
+                and type(field.widget) is forms.ClearableFileInput
+            ):
+                field.widget = NamedFileInput(attrs=field.widget.attrs)
+            elif isinstance(field, _NUMBER_FIELDS) and not isinstance(
+                field.widget, forms.HiddenInput
+            ):
+                # A browser's number input refuses "1 250 000" and "0,30" before we see them;
+                # a text input with a numeric keyboard takes what people type, and the value
+                # is shown back with a decimal comma.
+                field.to_python = _as_swedish_number(field.to_python)  # type: ignore[method-assign]
+                if isinstance(field.widget, forms.NumberInput):
+                    decimal = isinstance(field, forms.FloatField | forms.DecimalField)
+                    field.widget = forms.TextInput(
+                        attrs={
+                            **{
+                                k: v
+                                for k, v in field.widget.attrs.items()
+                                if k not in ("step", "min", "max")
+                            },
+                            "inputmode": "decimal" if decimal else "numeric",
+                        }
+                    )
+                    field.widget.is_localized = True
+
+    def files_to_choose_again(self) -> dict[str, str]:
+        """Uploads that a form with errors cannot keep: field name → the chosen file's name.
+
+        A browser never fills in a file field again when a page is shown anew, so a form that
+        comes back with an error says which file must be chosen again rather than losing it
+        without a word.
+        """
+        if not getattr(self, "is_bound", False) or not self.errors:  # type: ignore[attr-defined]
+            return {}
+        files = getattr(self, "files", None) or {}
+        return {
+            name: files[name].name
+            for name, field in self.fields.items()
+            if isinstance(field, forms.FileField) and files.get(name) and name not in self.errors
+        }
 
 
 class ModelForm(CleanTextMixin, forms.ModelForm):

@@ -682,6 +682,10 @@ class Places:
     first: int | None
     last: int | None
 
+    @property
+    def share_percent(self) -> float | None:
+        return None if self.share is None else 100 * self.share
+
 
 def top_places(party: Party, n: int = 10) -> Places:
     """The n places with most incidents and their share of all incidents with a place."""
@@ -817,6 +821,14 @@ class HotCell:
     count: int
     z: float
     p_value: float
+    # The nearest place named in the incidents, and how far its incident lies from the cell.
+    place: str = ""
+    place_metres: float | None = None
+
+    @property
+    def hot_by_neighbours(self) -> bool:
+        """No incident of its own: the cell is hot because its neighbours have many."""
+        return self.count == 0
 
 
 @dataclass(frozen=True)
@@ -829,6 +841,13 @@ class Hotspots:
 
 HOTSPOT_CELL_METRES = 200.0
 HOTSPOT_MAX_CELLS = 250_000  # a grid larger than this says the coordinates are spread too far
+# Below this many located incidents Gi* mostly flags cells by chance: each cell's expected
+# count is a fraction of one, the normal approximation behind z and p does not hold, and one
+# or two incidents make a whole neighbourhood "significant". A rule of thumb of ours, not a
+# published threshold: six incidents gave eleven "significant" cells, several of them empty.
+HOTSPOT_MIN_EVENTS = 30
+# A place named this far from a cell is not offered as the cell's place.
+HOTSPOT_PLACE_METRES = 500.0
 
 
 def hotspots(party: Party, cell_size: float = HOTSPOT_CELL_METRES) -> Hotspots:
@@ -841,8 +860,15 @@ def hotspots(party: Party, cell_size: float = HOTSPOT_CELL_METRES) -> Hotspots:
         ),
         dtype=float,
     )
-    if len(xy) < 3:
-        return Hotspots([], None, len(xy), "För få händelser med koordinater.")
+    if len(xy) < HOTSPOT_MIN_EVENTS:
+        return Hotspots(
+            [],
+            None,
+            len(xy),
+            f"Med {len(xy)} händelser med koordinater går det inte att bedöma hot spots: "
+            f"det behövs minst {HOTSPOT_MIN_EVENTS}. Med så få händelser blir rutor "
+            "”signifikanta” av en slump. Se i stället listan över platser ovan.",
+        )
     spread = (np.ptp(xy[:, 0]) / cell_size + 1) * (np.ptp(xy[:, 1]) / cell_size + 1)
     if spread > HOTSPOT_MAX_CELLS:
         return Hotspots([], None, len(xy), "Koordinaterna är för utspridda för ett rutnät.")
@@ -863,5 +889,31 @@ def hotspots(party: Party, cell_size: float = HOTSPOT_CELL_METRES) -> Hotspots:
         )
         for r, c in hot
     ]
-    cells.sort(key=lambda h: -h.z)
-    return Hotspots(cells[:20], result.settings, len(xy))
+    # Cells with incidents of their own first: an empty cell next to a dense one often has the
+    # highest z (its neighbours count fully) but is not where anything happens.
+    cells.sort(key=lambda h: (h.hot_by_neighbours, -h.z))
+    return Hotspots(_with_places(party, cells[:20]), result.settings, len(xy))
+
+
+def _with_places(party: Party, cells: list[HotCell]) -> list[HotCell]:
+    """Name each cell by the nearest incident that has a place name (within 500 m)."""
+    import dataclasses
+
+    named = list(
+        Incident.objects.filter(party=party, x__isnull=False, y__isnull=False)
+        .exclude(place="")
+        .values_list("x", "y", "place")[:200_000]
+    )
+    if not named or not cells:
+        return cells
+    xy = np.array([(x, y) for x, y, _p in named], dtype=float)
+    out = []
+    for cell in cells:
+        distances = np.hypot(xy[:, 0] - cell.x, xy[:, 1] - cell.y)
+        nearest = int(np.argmin(distances))
+        if distances[nearest] <= HOTSPOT_PLACE_METRES:
+            cell = dataclasses.replace(
+                cell, place=named[nearest][2], place_metres=float(distances[nearest])
+            )
+        out.append(cell)
+    return out

@@ -20,7 +20,8 @@ from samverkan.lib.forms import (
     VersionedModelForm,
     check_upload,
 )
-from samverkan.partnerships.choices import GroupKind, PartyKind
+from samverkan.lib.versioning import EditConflict, save_versioned
+from samverkan.partnerships.choices import DecisionKind, GroupKind, PartyKind
 from samverkan.partnerships.models import (
     Coordinator,
     Decision,
@@ -232,7 +233,10 @@ class GroupMemberForm(ModelForm):
     def __init__(self, *args: Any, group: Group, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.group = group
-        self.fields["party"].queryset = group.partnership.parties.select_related("organisation")
+        # Signing parties first, so the preselected party is not a participant's.
+        self.fields["party"].queryset = group.partnership.parties.select_related(
+            "organisation"
+        ).order_by("-kind", "organisation__name")
         self.fields["party"].empty_label = None
 
     def save(self, commit: bool = True) -> GroupMember:
@@ -261,6 +265,10 @@ class DecisionForm(PartnershipOwnedForm):
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, partnership=partnership, **kwargs)
         self.fields["meeting"].queryset = partnership.meetings.all()
+        # The first decision of a partnership is the decision to collaborate (part 1 of the
+        # agreement); offering "other" there files it where step 1 does not look for it.
+        if self.instance.pk is None and partnership.collaboration_decision() is None:
+            self.fields["kind"].initial = DecisionKind.COLLABORATE
 
     def clean_attachment(self) -> Any:
         return check_upload(self.cleaned_data.get("attachment"))
@@ -280,6 +288,8 @@ class MeetingForm(PartnershipOwnedForm):
 
 
 class MinutesForm(VersionedModelForm):
+    """The minutes of a meeting; before the meeting the same text is kept as a draft."""
+
     class Meta:
         model = Meeting
         fields = ["minutes", "attendees", "other_attendees"]
@@ -289,19 +299,42 @@ class MinutesForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = self.instance.group.members.select_related("party")
         self.fields["minutes"].required = True
+        if not self.is_bound and not self.instance.minutes:
+            self.initial["minutes"] = self.instance.minutes_start_text()
+        if self.is_draft():
+            self.fields["minutes"].label = _("Utkast till protokoll")
+            self.fields["minutes"].help_text = self.too_early_message()
+            # Who attended is known only afterwards.
+            del self.fields["attendees"]
+            del self.fields["other_attendees"]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
+    def is_draft(self) -> bool:
+        return not self.instance.has_started()
+
+    def too_early_message(self) -> str:
         from django.utils import timezone
 
-        if self.instance.starts_at > timezone.now():
-            raise forms.ValidationError(
-                _("Protokoll kan föras först när mötet har ägt rum (%(when)s)."),
-                params={
-                    "when": timezone.localtime(self.instance.starts_at).strftime("%Y-%m-%d %H:%M")
-                },
+        when = timezone.localtime(self.instance.starts_at).strftime("%Y-%m-%d %H:%M")
+        return _(
+            "Protokoll kan föras först när mötet har ägt rum (%(when)s). Det du skriver nu "
+            "sparas som utkast och blir protokollets början efter mötet."
+        ) % {"when": when}
+
+    def save_draft(self) -> Meeting | None:
+        """Keep what was typed before the meeting, without making it the minutes."""
+        # The form has put the text in the instance's minutes; only the draft is written.
+        meeting = Meeting.objects.get(pk=self.instance.pk)
+        meeting.minutes_draft = self.cleaned_data["minutes"]
+        try:
+            save_versioned(
+                meeting,
+                self.cleaned_data.get("version"),
+                update_fields=["minutes_draft", "version"],
             )
-        return data
+        except EditConflict:
+            self.add_error(None, EditConflict.message)
+            return None
+        return meeting
 
 
 class MilestoneForm(PartnershipOwnedForm):

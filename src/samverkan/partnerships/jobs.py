@@ -7,10 +7,11 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samverkan.accounts import access, audit
-from samverkan.jobs.models import Job
-from samverkan.jobs.registry import Progress, job
+from samverkan.jobs.models import Job, JobStatus
+from samverkan.jobs.registry import JobText, Progress, describes, job
 from samverkan.partnerships.models import Partnership
 
 
@@ -56,3 +57,12 @@ def export_partnership(record: Job, progress: Progress) -> dict[str, Any]:
         "bytes": len(payload),
         "sections": {k: len(v) for k, v in sections.items() if isinstance(v, list)},
     }
+
+
+@describes("partnerships.export")
+def describe_export(record: Job) -> JobText:
+    if record.status == JobStatus.DONE:
+        return JobText(_("Exporten av samverkans uppgifter är klar. Ladda ned filen nedan."))
+    if record.status == JobStatus.FAILED:
+        return JobText(_("Exporten av samverkans uppgifter kunde inte göras"))
+    return JobText(_("Samverkans uppgifter exporteras …"))

@@ -343,6 +343,14 @@ class Meeting(Versioned):
     minutes = models.TextField(
         _("protokoll"), blank=True, help_text=_("Vad som togs upp och vad som bestämdes.")
     )
+    minutes_draft = models.TextField(
+        _("utkast till protokoll"),
+        blank=True,
+        help_text=_(
+            "Anteckningar som skrivs före mötet. De blir protokollets början när mötet har ägt "
+            "rum, men räknas inte som protokoll."
+        ),
+    )
     attendees = models.ManyToManyField(
         GroupMember, verbose_name=_("närvarande"), related_name="meetings_attended", blank=True
     )
@@ -360,6 +368,13 @@ class Meeting(Versioned):
 
     def audit_partnership_id(self) -> int:
         return self.partnership_id
+
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    def minutes_start_text(self) -> str:
+        """Where new minutes begin: the draft written before the meeting, else the agenda."""
+        return self.minutes or self.minutes_draft or self.agenda
 
     def is_held(self) -> bool:
         """A meeting counts as held once its time has passed and minutes are recorded."""
@@ -431,6 +446,10 @@ class Cycle(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["partnership", "number"], name="cycle_unique_number")
         ]
+
+    # The summary holds what each goal had before the closing (for undo) and the measures of
+    # the cycle; their history is the goals' and measures' own, so it is kept out of the trail.
+    audit_exclude = ("summary",)
 
     def __str__(self) -> str:
         return f"{self.partnership} – omgång {self.number}"

@@ -18,6 +18,11 @@ urlpatterns = [
     path(P + "grupper/<int:group_id>/andra/", v.group_edit, name="group_edit"),
     path(P + "grupper/<int:group_id>/ledamoter/ny/", v.group_member_add, name="group_member_add"),
     path(
+        P + "grupper/<int:group_id>/ledamoter/<int:group_member_id>/andra/",
+        v.group_member_edit,
+        name="group_member_edit",
+    ),
+    path(
         P + "grupper/<int:group_id>/ledamoter/<int:group_member_id>/ta-bort/",
         v.group_member_remove,
         name="group_member_remove",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from samverkan.jobs.registry import enqueue
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
 from samverkan.partnerships import forms, services
+from samverkan.partnerships import history as history_words
 from samverkan.partnerships.models import (
     Coordinator,
     Decision,
@@ -49,10 +50,19 @@ def _ctx(request: HttpRequest, partnership: Partnership, section: str) -> dict:
 
 @user_view()
 def partnership_list(request: HttpRequest) -> HttpResponse:
+    # Counted in a subquery: a count over the membership-filtered join would see only the
+    # user's own party.
+    all_parties = (
+        Party.objects.filter(partnership=OuterRef("pk"))
+        .order_by()
+        .values("partnership")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     partnerships = (
         access.partnerships_for(request.user)
         .select_related("municipality", "police_area")
-        .annotate(party_count=Count("parties", distinct=True))
+        .annotate(party_count=Subquery(all_parties, output_field=IntegerField()))
     )
     return render(
         request,
@@ -154,7 +164,12 @@ def party_edit(request: HttpRequest, partnership: Partnership, party_id: int) ->
 def coordinator_edit(request: HttpRequest, partnership: Partnership, party_id: int) -> HttpResponse:
     party = access.scoped(Party.objects.select_related("organisation"), partnership, party_id)
     coordinator = party.coordinator_or_none() or Coordinator(party=party)
-    form = forms.CoordinatorForm(request.POST or None, instance=coordinator)
+    initial = {}
+    if coordinator.pk is None and access.may_see_private(request.user, party):
+        # A new coordinator is most often the person filling in the form, for their own party.
+        user = request.user
+        initial = {"name": user.get_full_name(), "email": user.email}
+    form = forms.CoordinatorForm(request.POST or None, instance=coordinator, initial=initial)
     return form_page(
         request,
         form,
@@ -234,6 +249,26 @@ def group_member_add(request: HttpRequest, partnership: Partnership, group_id: i
         title=_("Ny ledamot i %(name)s") % {"name": group},
         success_url=_url("group_detail", partnership, group_id=group.pk),
         success_message=_("Ledamoten är tillagd."),
+        context=_ctx(request, partnership, "groups"),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def group_member_edit(
+    request: HttpRequest, partnership: Partnership, group_id: int, group_member_id: int
+) -> HttpResponse:
+    """Change a member's title, party or chair without removing and adding them again."""
+    group = access.scoped(Group.objects.all(), partnership, group_id)
+    member = group.members.filter(pk=group_member_id).first()
+    if member is None:
+        raise Http404
+    form = forms.GroupMemberForm(request.POST or None, instance=member, group=group)
+    return form_page(
+        request,
+        form,
+        title=_("Ändra ledamot i %(name)s") % {"name": group},
+        success_url=_url("group_detail", partnership, group_id=group.pk),
+        success_message=_("Ledamoten är sparad."),
         context=_ctx(request, partnership, "groups"),
     )
 
@@ -382,6 +417,16 @@ def meeting_minutes(
 ) -> HttpResponse:
     meeting = access.scoped(Meeting.objects.select_related("group"), partnership, meeting_id)
     form = forms.MinutesForm(request.POST or None, instance=meeting)
+    if form.is_draft():
+        return form_page(
+            request,
+            form,
+            title=_("Utkast till protokoll: %(meeting)s") % {"meeting": meeting},
+            save=lambda f: f.save_draft(),
+            success_url=_url("meeting_detail", partnership, meeting_id=meeting.pk),
+            success_message=form.too_early_message(),
+            context=_ctx(request, partnership, "meetings"),
+        )
     return form_page(
         request,
         form,
@@ -555,6 +600,7 @@ def history(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         entries = entries.filter(model_label=model, object_id=object_id)
     # A confidential item, or anything derived from one: say that it changed, not what it says.
     shown = access.mask_history(request.user, partnership, entries.select_related("user")[:300])
+    shown = history_words.readable(request.user, partnership, shown)
     return render(
         request,
         "partnerships/history.html",

@@ -66,6 +66,72 @@ class ProblemForm(PartnershipOwnedForm):
             "pat_manager",
         ):
             self.fields[name].widget.attrs["rows"] = 2
+        for name, scale in SCORE_SCALES.items():
+            self.fields[name].help_text = scale
+
+    # About twenty fields in four groups, so the analysis frame is visible from the start.
+    fieldsets = (
+        (_("Problemet"), "", ("title", "description", "crime_type")),
+        (
+            _("Underlag för prioriteringen"),
+            _("Bedöm varje del från 0 till 5. Skriv siffrorna bakom bedömningen under Underlag."),
+            (
+                "frequency",
+                "trend",
+                "deviation",
+                "concentration",
+                "cost",
+                "harm",
+                "concern",
+                "evidence_note",
+            ),
+        ),
+        (
+            _("Händelsekedjan"),
+            _("Vad händer före, under och efter ett typiskt brott?"),
+            ("chain_before", "chain_during", "chain_after"),
+        ),
+        (
+            _("Problemanalystriangeln"),
+            _("Gärningsperson, mål och plats – och vem som kan påverka var och en av dem."),
+            (
+                "pat_offender",
+                "pat_handler",
+                "pat_target",
+                "pat_guardian",
+                "pat_place",
+                "pat_manager",
+            ),
+        ),
+    )
+
+    def groups(self) -> list[tuple[Any, Any, list[Any]]]:
+        """The form's fields in their groups (hidden fields go with the first group)."""
+        hidden = [self[name] for name in self.fields if self[name].is_hidden]
+        listed = {name for _legend, _help, names in self.fieldsets for name in names}
+        # A field added to the model later is shown in the last group rather than lost.
+        extra = [
+            self[name] for name in self.fields if name not in listed and not self[name].is_hidden
+        ]
+        out = []
+        last = len(self.fieldsets) - 1
+        for index, (legend, help_text, names) in enumerate(self.fieldsets):
+            fields = [self[name] for name in names if name in self.fields]
+            fields = (hidden if index == 0 else []) + fields + (extra if index == last else [])
+            out.append((legend, help_text, fields))
+        return out
+
+
+# What the ends of each 0–5 score mean, so that two parties score alike.
+SCORE_SCALES = {
+    "frequency": _("0 = förekommer knappt, 5 = bland det vanligaste i området."),
+    "trend": _("0 = minskar tydligt, 3 = ungefär oförändrat, 5 = ökar kraftigt."),
+    "deviation": _("0 = lägre än i jämförbara kommuner, 5 = mycket högre."),
+    "concentration": _("0 = spritt över platser och tider, 5 = samlat till några få."),
+    "cost": _("0 = små kostnader för samhället, 5 = mycket stora kostnader."),
+    "harm": _("0 = liten skada för de drabbade, 5 = allvarlig skada, t.ex. våld."),
+    "concern": _("0 = väcker ingen oro, 5 = det som oroar invånarna mest."),
+}
 
 
 class WeightsForm(VersionedModelForm):
@@ -108,9 +174,13 @@ def _scope_choices(form: forms.ModelForm, partnership: Partnership, user: Any) -
         fields["causes"].queryset = Cause.objects.visible_to(user).filter(partnership=partnership)
     if "goals" in fields:
         fields["goals"].queryset = partnership.goals.all()
+    # Signing parties first ("signatory" sorts after "participant"): they carry most measures.
+    parties = partnership.parties.select_related("organisation").order_by(
+        "-kind", "organisation__name"
+    )
     for name in ("allowed_parties", "co_parties", "responsible_party"):
         if name in fields:
-            fields[name].queryset = partnership.parties.select_related("organisation")
+            fields[name].queryset = parties
     if "parent" in fields:
         fields["parent"].queryset = partnership.goals.filter(kind=GoalKind.EFFECT)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from samverkan.partnerships.models import Partnership, Party
@@ -216,7 +217,14 @@ def traceability(partnership: Partnership, user: Any) -> Traceability:
     )
     goals = list(partnership.goals.prefetch_related("causes", "measures"))
     problems = []
-    for problem in partnership.problems.order_by("-status", "title"):
+    # Prioritised problems first, then candidates; those set aside last.
+    rank = Case(
+        When(status=ProblemStatus.PRIORITISED, then=Value(0)),
+        When(status=ProblemStatus.CANDIDATE, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    for problem in partnership.problems.order_by(rank, "title"):
         problems.append(
             {
                 "problem": problem,

@@ -87,8 +87,11 @@ def picture(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         {"party": party, "confirmed": party.pk in confirmed}
         for party in partnership.signatories().select_related("organisation")
     ]
+    # Offered only while one of the user's own signing parties has not confirmed yet.
     own_signing = [
-        s["party"] for s in signatories if access.may_see_private(request.user, s["party"])
+        s["party"]
+        for s in signatories
+        if not s["confirmed"] and access.may_see_private(request.user, s["party"])
     ]
     return render(
         request,

@@ -1,0 +1,192 @@
+"""The change history in words: choice labels, names, Swedish dates and numbers.
+
+The audit trail stores raw field values (``victim_interaction``, ``True``, a foreign key's id, a
+storage path, an ISO timestamp). This module turns an entry that ``accounts.access`` has
+already masked into what a reader understands. A foreign key that points at a confidential
+item is named only for those who may see the item.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from samverkan.accounts import access
+from samverkan.partnerships.models import Partnership
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LIMIT = 160
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+class HistoryReader:
+    """Words for the values of one user's history page (caches the names it looks up)."""
+
+    def __init__(self, user: Any, partnership: Partnership) -> None:
+        self.user = user
+        self.partnership = partnership
+        self._names: dict[tuple[type, Any], str] = {}
+
+    def changes(self, entry: Any) -> list[Change]:
+        model = _model(entry.model_label)
+        shown = []
+        for key, change in (entry.changes or {}).items():
+            field = _field(model, key)
+            if field is not None and field.is_relation and field.related_model is Partnership:
+                continue  # the page is the partnership's own history
+            shown.append(
+                Change(
+                    str(change.get("label") or key),
+                    self.value(field, change.get("old")),
+                    self.value(field, change.get("new")),
+                )
+            )
+        return shown
+
+    def value(self, field: models.Field | None, raw: Any) -> str:
+        if raw is None or raw == "" or raw == [] or raw == {}:
+            return "–"
+        text = self._words(field, raw)
+        return text if len(text) <= LIMIT else text[: LIMIT - 1] + "…"
+
+    def _words(self, field: models.Field | None, raw: Any) -> str:
+        if isinstance(field, models.JSONField) and isinstance(raw, str):
+            # The trail keeps a JSON field as Python's text of it ("['Kommun', 'År']").
+            raw = _literal(raw)
+            if raw in ([], {}, ""):
+                return "–"
+        if field is not None and field.choices:
+            return str(dict(field.flatchoices).get(raw, raw))
+        if field is not None and field.is_relation and field.many_to_one:
+            return self._name(field.related_model, raw)
+        if isinstance(field, models.FileField):
+            return PurePosixPath(str(raw)).name
+        if isinstance(field, models.DateTimeField) or (
+            isinstance(raw, str) and _ISO_DATETIME.match(raw)
+        ):
+            return _datetime(raw)
+        if isinstance(field, models.DateField) or (isinstance(raw, str) and _ISO_DATE.match(raw)):
+            return _date(raw)
+        if isinstance(raw, bool):
+            return _("Ja") if raw else _("Nej")
+        if isinstance(field, models.DecimalField | models.FloatField | models.IntegerField):
+            return _number(raw)
+        if isinstance(raw, list):
+            return _list(raw)
+        if isinstance(raw, dict):
+            return "; ".join(f"{k}: {v}" for k, v in raw.items())
+        return str(raw)
+
+    def _name(self, model: type | None, pk: Any) -> str:
+        if model is None:
+            return str(pk)
+        key = (model, pk)
+        if key not in self._names:
+            obj = model._default_manager.filter(pk=pk).first()
+            if obj is None:
+                name = _("(borttagen)")
+            elif model is get_user_model():
+                name = obj.get_full_name() or obj.get_username()
+            elif hasattr(obj, "confidential") and not access.may_see_item(
+                self.user, obj, self.partnership
+            ):
+                name = _(access.WITHHELD_LABEL)
+            else:
+                name = str(obj)
+            self._names[key] = name
+        return self._names[key]
+
+
+def readable(user: Any, partnership: Partnership, entries: list[Any]) -> list[Any]:
+    """Attach ``shown_changes`` (a list of ``Change``) to each already masked entry."""
+    reader = HistoryReader(user, partnership)
+    for entry in entries:
+        entry.shown_changes = reader.changes(entry)
+    return entries
+
+
+def _model(label: str) -> type | None:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model: type | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _datetime(raw: Any) -> str:
+    try:
+        value = datetime.datetime.fromisoformat(str(raw))
+    except ValueError:
+        return str(raw)
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "j F Y H:i")
+
+
+def _date(raw: Any) -> str:
+    try:
+        value = datetime.date.fromisoformat(str(raw)[:10])
+    except ValueError:
+        return str(raw)
+    return formats.date_format(value, "j F Y")
+
+
+def _number(raw: Any) -> str:
+    from samverkan.analysis.reading import swedish_number
+
+    try:
+        value = decimal.Decimal(str(raw))
+    except decimal.InvalidOperation:
+        return str(raw)
+    whole = value == value.to_integral_value()
+    if whole and abs(value) < 10_000:
+        # Four digits stand without a space (a year, a count): "2024", not "2 024".
+        return str(int(value)).replace("-", "−")
+    text = swedish_number(float(value), 0 if whole else 2)
+    return text if whole else text.rstrip("0").rstrip(",")
+
+
+def _list(raw: list[Any]) -> str:
+    # Import errors keep a Swedish and an English text: the reader gets the Swedish one.
+    parts = []
+    for item in raw:
+        if isinstance(item, dict):
+            parts.append(str(item.get("sv") or item.get("text") or item.get("name") or "…"))
+        else:
+            parts.append(str(item))
+    return ", ".join(parts)
+
+
+def _literal(text: str) -> Any:
+    import ast
+
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text

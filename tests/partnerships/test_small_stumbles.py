@@ -1,0 +1,117 @@
+"""Small stumbles of a new coordinator: the party count, a prefilled coordinator, and a
+confirmation button that goes away once the party has confirmed."""
+
+from django.urls import reverse
+
+from samverkan.partnerships.models import Coordinator, Party
+from samverkan.problems.models import ProblemPicture
+from tests.factories import organisation
+
+
+def test_my_partnerships_counts_every_party(client, world):
+    Party.objects.create(
+        partnership=world.ours.partnership,
+        organisation=organisation("Svenska kyrkan", "other"),
+        kind="participant",
+    )
+    client.force_login(world.carol)
+    page = client.get(reverse("partnerships:list")).content.decode()
+    assert "3 parter" in page and "1 part<" not in page
+
+
+def test_new_coordinator_starts_from_the_signed_in_user(client, world):
+    Coordinator.objects.filter(party=world.ours.kommun).delete()
+    world.alice.email = "alice@example.se"
+    world.alice.save()
+    client.force_login(world.alice)
+    url = reverse(
+        "partnerships:coordinator_edit",
+        kwargs={"pk": world.ours.partnership.pk, "party_id": world.ours.kommun.pk},
+    )
+    page = client.get(url).content.decode()
+    assert 'value="Alice"' in page and 'value="alice@example.se"' in page
+    # Another party's coordinator is not prefilled with the user's name.
+    Coordinator.objects.filter(party=world.ours.polis).delete()
+    other = client.get(
+        reverse(
+            "partnerships:coordinator_edit",
+            kwargs={"pk": world.ours.partnership.pk, "party_id": world.ours.polis.pk},
+        )
+    ).content.decode()
+    assert 'value="Alice"' not in other
+
+
+def test_confirm_button_goes_away_after_the_party_confirmed(client, world):
+    ProblemPicture.objects.get_or_create(partnership=world.ours.partnership, defaults={"text": "X"})
+    client.force_login(world.alice)
+    url = reverse("problems:picture", kwargs={"pk": world.ours.partnership.pk})
+    assert "Bekräfta för min part" in client.get(url).content.decode()
+    client.post(reverse("problems:picture_confirm", kwargs={"pk": world.ours.partnership.pk}))
+    assert "Bekräfta för min part" not in client.get(url).content.decode()
+
+
+def test_traceability_links_each_gap_to_where_it_is_fixed_and_lists_prioritised_first(
+    client, world
+):
+    from samverkan.problems.models import Goal, Problem
+
+    partnership = world.ours.partnership
+    Problem.objects.create(partnership=partnership, title="Aaa bortprioriterat", status="set_aside")
+    goal = Goal.objects.get(partnership=partnership, kind="effect")
+    client.force_login(world.alice)
+    page = client.get(
+        reverse("problems:traceability", kwargs={"pk": partnership.pk})
+    ).content.decode()
+    edit = reverse("problems:goal_edit", kwargs={"pk": partnership.pk, "goal_id": goal.pk})
+    assert f'href="{edit}#id_followup_method"' in page
+    assert page.index("Våld i centrum") < page.index("Aaa bortprioriterat")
+
+
+def test_a_stored_file_is_named_without_its_storage_path(client, world):
+    from django.core.files.base import ContentFile
+
+    decision = world.ours.decision
+    decision.attachment.save("protokoll.pdf", ContentFile(b"%PDF-1.4"))
+    client.force_login(world.alice)
+    page = client.get(
+        reverse(
+            "partnerships:decision_edit",
+            kwargs={"pk": world.ours.partnership.pk, "decision_id": decision.pk},
+        )
+    ).content.decode()
+    assert "protokoll.pdf" in page and decision.attachment.name not in page
+
+
+def test_group_member_title_is_edited_in_place(client, world):
+    member = world.ours.member
+    url = reverse(
+        "partnerships:group_member_edit",
+        kwargs={
+            "pk": world.ours.partnership.pk,
+            "group_id": world.ours.steering.pk,
+            "group_member_id": member.pk,
+        },
+    )
+    client.force_login(world.carol)
+    assert client.get(url).status_code == 403
+    client.force_login(world.bob)
+    response = client.post(
+        url,
+        {"party": world.ours.kommun.pk, "name": member.name, "title": "Ordförande i KS"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.title == "Ordförande i KS" and member.group == world.ours.steering
+
+
+def test_party_lists_start_with_a_signing_party(world):
+    from samverkan.partnerships.forms import GroupMemberForm
+
+    Party.objects.create(
+        partnership=world.ours.partnership,
+        organisation=organisation("Aaa föreningen", "other"),
+        kind="participant",
+    )
+    form = GroupMemberForm(group=world.ours.steering)
+    first = form.fields["party"].queryset.first()
+    assert first.kind == "signatory"
