@@ -108,6 +108,7 @@ class PartnershipForm(VersionedModelForm):
         fields = [
             "name",
             "area",
+            "covers_whole_municipality",
             "forum",
             "purpose",
             "started_on",

@@ -53,6 +53,14 @@ class Partnership(Versioned):
         blank=True,
         help_text=_("Hela kommunen eller en del av den, t.ex. centrum."),
     )
+    covers_whole_municipality = models.BooleanField(
+        _("omfattar hela kommunen"),
+        default=False,
+        help_text=_(
+            "Lag (2023:196) gäller hela kommunen: markera om samverkans lägesbild och "
+            "åtgärdsplan täcker hela kommunen och inte bara en del av den."
+        ),
+    )
     forum = models.CharField(
         _("forum"),
         max_length=200,

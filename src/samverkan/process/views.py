@@ -9,7 +9,7 @@ from django.utils import timezone
 from samverkan.accounts import access
 from samverkan.accounts.decorators import partnership_view
 from samverkan.partnerships.models import Partnership
-from samverkan.process import checklists, guidance
+from samverkan.process import checklists, compliance, guidance
 
 
 @partnership_view()
@@ -56,5 +56,21 @@ def dashboard(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "next_meeting": next_meeting.select_related("group").first(),
             "measure_flags": measure_flags,
             "parties": partnership.parties.select_related("organisation", "coordinator"),
+            "law": compliance.compliance(partnership, today),
+        },
+    )
+
+
+@partnership_view()
+def law(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """What Lag (2023:196) asks of the municipality, and where the partnership stands."""
+    return render(
+        request,
+        "process/law.html",
+        {
+            "partnership": partnership,
+            "section": "overview",
+            "can_edit": access.can_edit(request.user, partnership),
+            "law": compliance.compliance(partnership, timezone.localdate()),
         },
     )
