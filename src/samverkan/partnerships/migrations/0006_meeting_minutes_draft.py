@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0003_decision_kind_prioritisation'),
+        ('partnerships', '0005_partnership_covers_whole_municipality'),
     ]
 
     operations = [
