@@ -165,7 +165,7 @@ def _check_valid(polygons: list) -> None:
             % {
                 "n": number,
                 "what": words or _("geometrin är ogiltig"),
-                "where": f" (vid {where.strip('[]')})" if where else "",
+                "where": _(" (vid %(point)s)") % {"point": where.strip("[]")} if where else "",
             }
         )
 
