@@ -26,13 +26,21 @@ import secrets
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 
 from samverkan.jobs.models import Job, JobStatus
@@ -215,12 +223,24 @@ def _run_in_thread(job_id: int) -> None:
         close_old_connections()
 
 
-def claim(job_id: int) -> bool:
-    """Take a queued job for this process; False if another worker (or run) has it."""
-    taken = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now(), worker=worker_id()
-    )
-    return taken == 1
+def claim(job_id: int, attempts: int = 100) -> bool:
+    """Take a queued job for this process; False if another worker (or run) has it.
+
+    On SQLite a writer can find the table locked for a moment by another connection (at once,
+    without the busy timeout, when the database is in memory with a shared cache): the claim
+    waits and tries again rather than leaving the job queued for ever.
+    """
+    for attempt in range(attempts):
+        try:
+            taken = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+                status=JobStatus.RUNNING, started_at=timezone.now(), worker=worker_id()
+            )
+            return taken == 1
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+    return False
 
 
 def run_job(job_id: int) -> Job:
