@@ -9,7 +9,9 @@ from django.db import OperationalError
 from samverkan.celery import app as celery_app
 from samverkan.operations import health
 
-BROKER = "redis://127.0.0.1:6379/15"  # the same as tests/jobs: the app keeps its first broker connection
+BROKER = (
+    "redis://127.0.0.1:6379/15"  # the same as tests/jobs: the app keeps its first broker connection
+)
 
 
 @pytest.fixture(autouse=True)
