@@ -223,24 +223,31 @@ def _run_in_thread(job_id: int) -> None:
         close_old_connections()
 
 
-def claim(job_id: int, attempts: int = 100) -> bool:
-    """Take a queued job for this process; False if another worker (or run) has it.
+def _retrying(write: Callable[[], Any], attempts: int = 100) -> Any:
+    """Run a short write, waiting out a momentarily locked SQLite table.
 
-    On SQLite a writer can find the table locked for a moment by another connection (at once,
-    without the busy timeout, when the database is in memory with a shared cache): the claim
-    waits and tries again rather than leaving the job queued for ever.
+    On SQLite a writer can find a table locked for a moment by another connection (at once,
+    without the busy timeout, when the database is in memory with a shared cache). A job's
+    bookkeeping must not be lost to that: the write waits and tries again.
     """
     for attempt in range(attempts):
         try:
-            taken = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-                status=JobStatus.RUNNING, started_at=timezone.now(), worker=worker_id()
-            )
-            return taken == 1
+            return write()
         except OperationalError as exc:
             if "locked" not in str(exc) or attempt == attempts - 1:
                 raise
             time.sleep(0.05)
-    return False
+    raise AssertionError("unreachable")
+
+
+def claim(job_id: int) -> bool:
+    """Take a queued job for this process; False if another worker (or run) has it."""
+    taken = _retrying(
+        lambda: Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=timezone.now(), worker=worker_id()
+        )
+    )
+    return taken == 1
 
 
 def run_job(job_id: int) -> Job:
@@ -257,8 +264,10 @@ def run_job(job_id: int) -> Job:
     try:
         with audit.acting_as(record.created_by):
             result = _function(record.kind)(record, progress, **record.params) or {}
-        Job.objects.filter(pk=job_id).update(
-            status=JobStatus.DONE, progress=100, result=result, finished_at=timezone.now()
+        _retrying(
+            lambda: Job.objects.filter(pk=job_id).update(
+                status=JobStatus.DONE, progress=100, result=result, finished_at=timezone.now()
+            )
         )
     except JobFailed as exc:
         log.warning("job %s (%s) failed: %s", job_id, record.kind, exc.message)
@@ -292,7 +301,10 @@ def _fail(record: Job, message: str, *, only_if: str | None = None) -> bool:
     rows = Job.objects.filter(pk=record.pk)
     if only_if is not None:
         rows = rows.filter(status=only_if)
-    if not rows.update(status=JobStatus.FAILED, error=message, finished_at=timezone.now()):
+    changed = _retrying(
+        lambda: rows.update(status=JobStatus.FAILED, error=message, finished_at=timezone.now())
+    )
+    if not changed:
         return False
     record.status, record.error = JobStatus.FAILED, message
     hook = _ON_FAILURE.get(record.kind)
