@@ -87,3 +87,25 @@ def test_private_party_entries_are_shown_only_to_that_party(client, world):
     assert "Kommunens egna anteckning" not in client.get(url).content.decode()
     client.force_login(world.carol)
     assert "Kommunens egna anteckning" in client.get(url).content.decode()
+
+
+def test_an_incident_with_a_long_composite_key_is_recorded_whole(world):
+    """Incidents are keyed by party and a key of up to 300 characters: the history names the
+    object by both, and PostgreSQL must not refuse the entry (it did, at 40 characters)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from samverkan.accounts.audit import acting_as
+    from samverkan.mapping.models import Incident
+
+    key = "2024-0000123 " + "Skadegörelse genom klotter på offentlig plats " * 6
+    key = key[:300]
+    with acting_as(world.carol):
+        incident = Incident.objects.create(
+            party=world.ours.kommun, key=key, offence="Skadegörelse", place="Torget",
+            occurred_from=timezone.make_aware(datetime.datetime(2024, 5, 3, 22, 15)),
+        )  # fmt: skip
+        Incident.objects.filter(pk=incident.pk).delete()
+    deleted = AuditEntry.objects.get(model_label="mapping.incident", action="delete")
+    assert deleted.object_id == f"{world.ours.kommun.pk}/{key}"

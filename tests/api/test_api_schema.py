@@ -3,6 +3,8 @@ a token, must never meet a server error or an answer outside the OpenAPI descrip
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -18,7 +20,15 @@ def api_schema(world):
     # reach the handlers (an outsider's would stop at the gate with 404).
     _token, secret = ApiToken.issue(world.alice, "schemathesis")
     AUTH["Authorization"] = f"Bearer {secret}"
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # Calls go through the WSGI app itself, not Django's test client: keep the test's
+    # database connection (and its transaction) open across requests, as the client does.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

@@ -160,8 +160,11 @@ def test_production_stack(stack, tmp_path):
     assert files, "no issued document"
     for (name,) in files:
         assert (Path(stack.env["MEDIA_ROOT"]) / name).stat().st_size > 1000
-    status, _headers, _body = municipality.request(headers["Location"])
-    assert status == 200
+    # The finished job's page takes the reader on to the issued document.
+    status, done_headers, _body = municipality.request(headers["Location"])
+    assert status == 302, _body[:1000]
+    status, _headers, body = municipality.request(done_headers["Location"])
+    assert status == 200 and "Samverkansöverenskommelse" in body.decode()
 
     # 3. The worker is killed in the middle of a large import.
     before = _incidents(stack)

@@ -144,6 +144,14 @@ def refresh_restrictions(partnership_id: int) -> int:
     return changed
 
 
+def object_id_of(instance: models.Model) -> str:
+    """The object's key as text; a composite key (an incident's party and key) joined by "/"."""
+    pk = instance.pk
+    if isinstance(pk, tuple):
+        return "/".join(str(part) for part in pk)
+    return str(pk)
+
+
 def _record(instance: models.Model, action: str, changes: dict[str, Any]) -> None:
     from samverkan.accounts.models import AuditEntry
 
@@ -157,7 +165,7 @@ def _record(instance: models.Model, action: str, changes: dict[str, Any]) -> Non
         user_name=str(user) if user else "system",
         action=action,
         model_label=instance._meta.label_lower,
-        object_id=str(instance.pk),
+        object_id=object_id_of(instance),
         object_repr=str(instance)[:300],
         changes=changes,
     )

@@ -222,7 +222,7 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
     action = models.CharField(_("händelse"), max_length=10, choices=AuditAction.choices)
     model_label = models.CharField(_("objekttyp"), max_length=100)
-    object_id = models.CharField(_("objekt-id"), max_length=40)
+    object_id = models.CharField(_("objekt-id"), max_length=400)
     object_repr = models.CharField(_("objekt"), max_length=300)
     changes = models.JSONField(_("ändringar"), default=dict, blank=True)
     party = models.ForeignKey(
