@@ -33,6 +33,8 @@ __all__ = [
     "VICTIM_WITHOUT_INTERACTION",
     "POLICE_INITIATED",
     "INTERPRETATION_LABELS_SV",
+    "INTERPRETATION_MEANING_SV",
+    "UNKNOWN_INTERPRETATION_SV",
     "OffenceCategory",
     "PatternRule",
     "CategoryTable",
@@ -47,11 +49,38 @@ VICTIM_WITH_INTERACTION = "victim_with_interaction"
 VICTIM_WITHOUT_INTERACTION = "victim_without_interaction"
 POLICE_INITIATED = "police_initiated"
 
+
+def _(text: str) -> str:
+    """Mark a Swedish original for the translation catalogue; pages translate it when shown."""
+    return text
+
+
 INTERPRETATION_LABELS_SV: dict[str, str] = {
-    VICTIM_WITH_INTERACTION: "Offerbrott med interaktion",
-    VICTIM_WITHOUT_INTERACTION: "Offerbrott utan interaktion",
-    POLICE_INITIATED: "Spanings- och ingripandebrott (initiativbrott)",
+    VICTIM_WITH_INTERACTION: _("Offerbrott med interaktion"),
+    VICTIM_WITHOUT_INTERACTION: _("Offerbrott utan interaktion"),
+    POLICE_INITIATED: _("Spanings- och ingripandebrott (initiativbrott)"),
 }
+
+# What a change in each interpretation category means for reading a trend (the handbook,
+# Brå m.fl. 2010, s. 48–49), in the project's own words.
+INTERPRETATION_MEANING_SV: dict[str, str] = {
+    VICTIM_WITH_INTERACTION: _(
+        "brott där offret möter gärningspersonen, till exempel misshandel, hot och rån. De "
+        "anmäls oftast av den som utsatts och speglar brottsligheten ganska väl, men "
+        "mörkertalet är stort för våld mellan närstående och bland unga."
+    ),
+    VICTIM_WITHOUT_INTERACTION: _(
+        "brott där offret inte möter gärningspersonen, till exempel stöld, inbrott och "
+        "skadegörelse. Anmälningarna styrs mycket av om det lönar sig att anmäla (försäkring) "
+        "och om någon upptäcker brottet."
+    ),
+    POLICE_INITIATED: _(
+        "brott som upptäcks först när polisen eller någon annan myndighet letar efter dem, "
+        "till exempel narkotikabrott och rattfylleri. Antalet följer hur mycket polisen "
+        "arbetar med dem: en ökning kan betyda mer polisarbete, inte fler brott."
+    ),
+}
+UNKNOWN_INTERPRETATION_SV = _("Ej klassificerat")
 
 LIV_HALSA = "Brott mot liv och hälsa"
 FRIHET_FRID = "Brott mot frihet och frid"

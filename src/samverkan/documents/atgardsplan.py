@@ -46,7 +46,8 @@ def _money(value: Decimal) -> str:
 
 def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
     from samverkan.accounts import access
-    from samverkan.documents.lagesbild import crime_table, scope_of
+    from samverkan.documents.lagesbild import scope_of
+    from samverkan.mapping.stats import crime_table
 
     doc = _base(
         "atgardsplan",

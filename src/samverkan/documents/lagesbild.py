@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +22,9 @@ from django.conf import settings
 from samverkan.accounts import access
 from samverkan.analysis.categories import (
     INTERPRETATION_LABELS_SV,
+    INTERPRETATION_MEANING_SV,
     POLICE_INITIATED,
+    UNKNOWN_INTERPRETATION_SV,
     VICTIM_WITH_INTERACTION,
     VICTIM_WITHOUT_INTERACTION,
 )
@@ -40,28 +41,10 @@ from samverkan.documents.data import (
     _decision_block,
 )
 from samverkan.documents.structure import BulletList, Document, Paragraph, Table
+from samverkan.mapping.stats import CrimeTable, crime_table
 from samverkan.partnerships.models import Partnership, Party
 from samverkan.problems.choices import ProblemStatus
 from samverkan.problems.models import ProblemPicture
-
-INTERPRETATION_MEANING = {
-    VICTIM_WITH_INTERACTION: (
-        "brott där offret möter gärningspersonen, till exempel misshandel, hot och rån. De "
-        "anmäls oftast av den som utsatts och speglar brottsligheten ganska väl, men "
-        "mörkertalet är stort för våld mellan närstående och bland unga."
-    ),
-    VICTIM_WITHOUT_INTERACTION: (
-        "brott där offret inte möter gärningspersonen, till exempel stöld, inbrott och "
-        "skadegörelse. Anmälningarna styrs mycket av om det lönar sig att anmäla (försäkring) "
-        "och om någon upptäcker brottet."
-    ),
-    POLICE_INITIATED: (
-        "brott som upptäcks först när polisen eller någon annan myndighet letar efter dem, "
-        "till exempel narkotikabrott och rattfylleri. Antalet följer hur mycket polisen "
-        "arbetar med dem: en ökning kan betyda mer polisarbete, inte fler brott."
-    ),
-}
-UNKNOWN_INTERPRETATION = "Ej klassificerat"
 
 
 def _num(value: float) -> str:
@@ -81,19 +64,6 @@ def _money(value: Decimal | float) -> str:
 # ---- the numbers, from the released mapping ---------------------------------------------------
 
 
-@dataclass
-class CrimeTable:
-    """Reported offences per handbook category (and per interpretation category) and year."""
-
-    years: list[int]
-    by_category: dict[str, dict[int, int]]
-    by_interpretation: dict[str, dict[int, int]]
-    by_offence: dict[str, dict[int, int]]
-    interpretation_of: dict[str, str]  # offence → interpretation code
-    area: str
-    parties: list[str]
-
-
 def hidden_years(table: CrimeTable, edition: str, threshold: int) -> set[int]:
     """Years in which the public edition withholds a category's count.
 
@@ -109,52 +79,6 @@ def hidden_years(table: CrimeTable, edition: str, threshold: int) -> set[int]:
         for y in table.years
         if disclosive(by_year.get(y, 0), threshold=threshold)
     }
-
-
-def crime_table(parties: list[Party], municipality: str) -> CrimeTable:
-    """The parties' statistics for their own municipality, each row counted once.
-
-    Two parties often import the same Brå export: a row with the same area, offence and
-    period is one row, whichever party holds it (the first party's count is kept).
-    """
-    from samverkan.mapping.stats import own_statistics
-
-    seen: dict[tuple, tuple[str, str, int]] = {}
-    holders: list[str] = []
-    areas: set[str] = set()
-    for party in parties:
-        rows = own_statistics(party).values_list(
-            "area", "offence", "year", "quarter", "month", "category", "interpretation", "count"
-        )
-        found = False
-        for area, offence, year, quarter, month, category, interp, count in rows:
-            key = (area, offence, year, quarter, month)
-            found = True
-            if key not in seen:
-                seen[key] = (category or "Okategoriserat", interp or "", count)
-                areas.add(area)
-        if found:
-            holders.append(str(party))
-    # Only whole years are compared: a year with only some months would look like a fall.
-    months: dict[int, set[tuple]] = defaultdict(set)
-    for _area, _offence, year, quarter, month in seen:
-        months[year].add((quarter, month))
-    whole = {y for y, parts in months.items() if (None, None) in parts}
-    by_category: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    by_interp: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    by_offence: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    interpretation_of: dict[str, str] = {}
-    for (_area, offence, year, quarter, month), (category, interp, count) in seen.items():
-        if year not in whole or quarter or month:
-            continue
-        by_category[category][year] += count
-        by_interp[interp or ""][year] += count
-        by_offence[offence][year] += count
-        interpretation_of[offence] = interp
-    area = ", ".join(sorted(areas)) if areas else municipality
-    return CrimeTable(
-        sorted(whole), by_category, by_interp, by_offence, interpretation_of, area, holders
-    )
 
 
 # ---- the document -----------------------------------------------------------------------------
@@ -407,13 +331,13 @@ def _interpretation(part: Any, table: CrimeTable, edition: str, threshold: int) 
         ),
         BulletList(
             tuple(
-                f"{INTERPRETATION_LABELS_SV[code]}: {INTERPRETATION_MEANING[code]}"
-                for code in INTERPRETATION_MEANING
+                f"{INTERPRETATION_LABELS_SV[code]}: {INTERPRETATION_MEANING_SV[code]}"
+                for code in INTERPRETATION_MEANING_SV
             )
         ),
     )
     rows = []
-    for code in (*INTERPRETATION_MEANING, ""):
+    for code in (*INTERPRETATION_MEANING_SV, ""):
         counts = [table.by_interpretation.get(code, {}).get(y, 0) for y in years]
         if not any(counts):
             continue
@@ -421,7 +345,7 @@ def _interpretation(part: Any, table: CrimeTable, edition: str, threshold: int) 
         small = edition == PUBLIC and disclosive(*counts, threshold=threshold)
         cut = small or years[0] in hidden or years[-1] in hidden
         change = "–" if cut or not counts[0] else _pct(100 * (counts[-1] - counts[0]) / counts[0])
-        label = INTERPRETATION_LABELS_SV.get(code, UNKNOWN_INTERPRETATION)
+        label = INTERPRETATION_LABELS_SV.get(code, UNKNOWN_INTERPRETATION_SV)
         cells = [
             "..." if y in hidden else _cell(c, edition, threshold)
             for y, c in zip(years, counts, strict=True)

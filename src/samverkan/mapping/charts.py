@@ -44,8 +44,17 @@ def _spread(ys: list[float], gap: float, low: float, high: float) -> list[float]
     return result
 
 
-def trend_chart(title: str, years: list[int], series: list[tuple[str, list[int]]]) -> SafeString:
-    """A line chart of counts per year, one line per series (at most five shown)."""
+def trend_chart(
+    title: str,
+    years: list[int],
+    series: list[tuple[str, list[int]]] | list[tuple[str, list[float]]],
+    ident: str = "trend",
+    unit: str = "",
+) -> SafeString:
+    """A line chart of values per year, one line per series (at most five shown).
+
+    ``ident`` names the chart's title element (several charts on one page); ``unit`` is put
+    after the axis values (" %" for shares)."""
     if not years or not series:
         return mark_safe("")
     series = series[:5]
@@ -60,8 +69,8 @@ def trend_chart(title: str, years: list[int], series: list[tuple[str, list[int]]
         return top + (height - top - bottom) * (1 - v / peak)
 
     out = [
-        f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="trend-title" '
-        f'class="chart" xmlns="http://www.w3.org/2000/svg"><title id="trend-title">'
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{ident}-title" '
+        f'class="chart" xmlns="http://www.w3.org/2000/svg"><title id="{ident}-title">'
         f"{escape(title)}</title>"
     ]
     for frac in (0, 0.5, 1):
@@ -70,7 +79,7 @@ def trend_chart(title: str, years: list[int], series: list[tuple[str, list[int]]
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc"/>'
         )
         out.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12">{round(peak * frac)}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12">{round(peak * frac)}{unit}</text>'
         )
     for i, year in enumerate(years):
         out.append(

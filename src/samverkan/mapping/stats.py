@@ -111,6 +111,66 @@ class CategoryTrend:
         return (years[0], years[-1]) if len(years) >= MIN_TREND_YEARS else None
 
 
+# ---- statistics by handbook category and interpretation category, whole years ------------
+
+
+@dataclass
+class CrimeTable:
+    """Reported offences per handbook category (and per interpretation category) and year."""
+
+    years: list[int]
+    by_category: dict[str, dict[int, int]]
+    by_interpretation: dict[str, dict[int, int]]
+    by_offence: dict[str, dict[int, int]]
+    interpretation_of: dict[str, str]  # offence → interpretation code
+    area: str
+    parties: list[str]
+
+
+def crime_table(parties: list[Party], municipality: str) -> CrimeTable:
+    """The parties' statistics for their own municipality, each row counted once.
+
+    Two parties often import the same Brå export: a row with the same area, offence and
+    period is one row, whichever party holds it (the first party's count is kept).
+    """
+    seen: dict[tuple, tuple[str, str, int]] = {}
+    holders: list[str] = []
+    areas: set[str] = set()
+    for party in parties:
+        rows = own_statistics(party).values_list(
+            "area", "offence", "year", "quarter", "month", "category", "interpretation", "count"
+        )
+        found = False
+        for area, offence, year, quarter, month, category, interp, count in rows:
+            key = (area, offence, year, quarter, month)
+            found = True
+            if key not in seen:
+                seen[key] = (category or "Okategoriserat", interp or "", count)
+                areas.add(area)
+        if found:
+            holders.append(str(party))
+    # Only whole years are compared: a year with only some months would look like a fall.
+    months: dict[int, set[tuple]] = defaultdict(set)
+    for _area, _offence, year, quarter, month in seen:
+        months[year].add((quarter, month))
+    whole = {y for y, parts in months.items() if (None, None) in parts}
+    by_category: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    by_interp: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    by_offence: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    interpretation_of: dict[str, str] = {}
+    for (_area, offence, year, quarter, month), (category, interp, count) in seen.items():
+        if year not in whole or quarter or month:
+            continue
+        by_category[category][year] += count
+        by_interp[interp or ""][year] += count
+        by_offence[offence][year] += count
+        interpretation_of[offence] = interp
+    area = ", ".join(sorted(areas)) if areas else municipality
+    return CrimeTable(
+        sorted(whole), by_category, by_interp, by_offence, interpretation_of, area, holders
+    )
+
+
 def _zone() -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
@@ -917,3 +977,183 @@ def _with_places(party: Party, cells: list[HotCell]) -> list[HotCell]:
             )
         out.append(cell)
     return out
+
+
+# ---- interpretation categories, surveys and costs for the party's statistics page ----------
+
+# A change this large (per cent, first to last whole year) in initiative crimes gets a reading.
+INITIATIVE_CHANGE_PERCENT = 20
+
+
+@dataclass
+class InterpretationRow:
+    code: str
+    label: str
+    meaning: str
+    counts: list[int]
+    change_percent: float | None  # first to last whole year; None when the first is 0
+
+
+@dataclass
+class InterpretationTrend:
+    """Reported offences per interpretation category and whole year, with what a change in
+    each means, and the readings the figures call for (initiative crimes above all)."""
+
+    years: list[int]
+    rows: list[InterpretationRow]
+    notes: list[str]
+
+
+def interpretation_trend(party: Party) -> InterpretationTrend:
+    from samverkan.analysis.categories import (
+        INTERPRETATION_LABELS_SV,
+        INTERPRETATION_MEANING_SV,
+        POLICE_INITIATED,
+        UNKNOWN_INTERPRETATION_SV,
+    )
+
+    table = crime_table([party], "")
+    years = table.years
+    rows: list[InterpretationRow] = []
+    if not years:
+        return InterpretationTrend([], [], [])
+    for code in (*INTERPRETATION_MEANING_SV, ""):
+        counts = [table.by_interpretation.get(code, {}).get(y, 0) for y in years]
+        if not any(counts):
+            continue
+        first, last = counts[0], counts[-1]
+        change = round(100 * (last - first) / first, 1) if first and len(years) > 1 else None
+        rows.append(
+            InterpretationRow(
+                code,
+                _(INTERPRETATION_LABELS_SV.get(code, UNKNOWN_INTERPRETATION_SV)),
+                _(INTERPRETATION_MEANING_SV[code]) if code else "",
+                counts,
+                change,
+            )
+        )
+    notes: list[str] = []
+    initiative = next((r for r in rows if r.code == POLICE_INITIATED), None)
+    if initiative and initiative.change_percent is not None:
+        if abs(initiative.change_percent) >= INITIATIVE_CHANGE_PERCENT:
+            # Name the offence that moved most, so the reader knows what to ask the police.
+            moved = sorted(
+                (
+                    (by_year.get(years[-1], 0) - by_year.get(years[0], 0), offence)
+                    for offence, by_year in table.by_offence.items()
+                    if table.interpretation_of.get(offence) == POLICE_INITIATED
+                ),
+                key=lambda item: -abs(item[0]),
+            )
+            values = {
+                "percent": f"{initiative.change_percent:+.1f}".replace(".", ","),
+                "a": years[0],
+                "b": years[-1],
+            }
+            if initiative.change_percent > 0:
+                text = _(
+                    "Initiativbrotten ändrades med %(percent)s %% %(a)s–%(b)s. De kommer till "
+                    "polisens kännedom när polisen letar efter dem: fråga först om polisen har "
+                    "arbetat mer med dem innan ökningen läses som fler brott."
+                )
+            else:
+                text = _(
+                    "Initiativbrotten ändrades med %(percent)s %% %(a)s–%(b)s. Det kan betyda "
+                    "att polisen har arbetat mindre med dem, inte att brotten har blivit färre."
+                )
+            note = text % values
+            if moved and moved[0][0]:
+                note += " " + _("Mest ändrades %(offence)s (%(diff)s).") % {
+                    "offence": moved[0][1],
+                    "diff": f"{moved[0][0]:+d}",
+                }
+            notes.append(note)
+    unknown = next((r for r in rows if r.code == ""), None)
+    total_last = sum(r.counts[-1] for r in rows)
+    if unknown and total_last and unknown.counts[-1] / total_last >= 0.1:
+        notes.append(
+            _(
+                "%(share)s %% av brotten %(year)s har ingen tolkningskategori: lägg till deras "
+                "brottskoder i kategoritabellen för att kunna läsa trenden."
+            )
+            % {"share": round(100 * unknown.counts[-1] / total_last), "year": years[-1]}
+        )
+    return InterpretationTrend(years, rows, notes)
+
+
+@dataclass
+class SurveySeries:
+    """One survey question over the years, one line per area."""
+
+    question: str
+    years: list[int]
+    areas: list[tuple[str, list[float | None], list[int | None]]]  # area, shares, respondents
+
+    def chart_series(self) -> list[tuple[str, list[float]]]:
+        """The areas with a share for every year (a line needs every point)."""
+        return [
+            (area, [s for s in shares if s is not None])
+            for area, shares, _n in self.areas
+            if all(s is not None for s in shares)
+        ]
+
+
+def survey_series(party: Party) -> list[SurveySeries]:
+    from samverkan.mapping.models import SurveyResult
+
+    found: dict[str, dict[str, dict[int, tuple[float, int]]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for question, area, year, share, n in SurveyResult.objects.filter(party=party).values_list(
+        "question", "area", "year", "share", "n"
+    ):
+        found[question][area][year] = (share, n)
+    result = []
+    for question in sorted(found):
+        by_area = found[question]
+        years = sorted({y for values in by_area.values() for y in values})
+        areas = [
+            (
+                area,
+                [by_area[area][y][0] if y in by_area[area] else None for y in years],
+                [by_area[area][y][1] if y in by_area[area] else None for y in years],
+            )
+            for area in sorted(by_area)
+        ]
+        result.append(SurveySeries(question, years, areas))
+    return result
+
+
+@dataclass
+class CostTotals:
+    """What the party's recorded costs of crime add up to per year, item by item."""
+
+    years: list[int]
+    items: list[tuple[str, list[float | None]]]
+    totals: list[float]
+    sources: list[str]
+
+    def change_percent(self) -> float | None:
+        if len(self.totals) < 2 or not self.totals[-2]:
+            return None
+        return round(100 * (self.totals[-1] - self.totals[-2]) / self.totals[-2], 1)
+
+
+def cost_totals(party: Party) -> CostTotals:
+    from samverkan.mapping.models import CrimeCost
+
+    by_item: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    sources: set[str] = set()
+    for item, year, amount, source in CrimeCost.objects.filter(party=party).values_list(
+        "item", "year", "amount", "source"
+    ):
+        by_item[item][year] += float(amount)
+        if source:
+            sources.add(source)
+    years = sorted({y for values in by_item.values() for y in values})
+    items = [
+        (item, [by_item[item][y] if y in by_item[item] else None for y in years])
+        for item in sorted(by_item)
+    ]
+    totals = [sum(by_item[item].get(y, 0.0) for item in by_item) for y in years]
+    return CostTotals(years, items, totals, sorted(sources))

@@ -202,7 +202,15 @@ def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> 
             "heat_svg": charts.heatmap(_("Händelser per veckodag och timme"), matrix.tolist())
             if matrix.sum()
             else "",
-            "weekdays": ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"],
+            "weekdays": [
+                _("måndag"),
+                _("tisdag"),
+                _("onsdag"),
+                _("torsdag"),
+                _("fredag"),
+                _("lördag"),
+                _("söndag"),
+            ],
             "places": places,
             "rates": rates,
             "rate_trend": stats.rate_trend(rates),
@@ -212,6 +220,21 @@ def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> 
             "comparison_sentence": services.comparison_sentence(latest) if latest else "",
             "comparison_svg": _comparison_chart(latest),
             "police_events": police_events.summary(party),
+            "interpretation": stats.interpretation_trend(party),
+            "surveys": [
+                (
+                    series,
+                    charts.trend_chart(
+                        series.question,
+                        series.years,
+                        series.chart_series(),
+                        ident=f"survey-{i}",
+                        unit=" %",
+                    ),
+                )
+                for i, series in enumerate(stats.survey_series(party), start=1)
+            ],
+            "costs": stats.cost_totals(party),
         },
     )
 
