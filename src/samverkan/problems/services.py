@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -355,3 +356,77 @@ def mapping_differences(partnership: Partnership) -> dict[str, list[str]]:
         for name, cats in seen.items()
         if len(seen) > 1
     }
+
+
+@dataclass
+class ProblemEvidence:
+    """What the shared mapping says about one problem's crime type, beside the hand scores:
+    the latest whole year's reported count, the same count weighted by harm
+    (``analysis.harm``), and the costs the parties recorded for it that year."""
+
+    year: int | None
+    count: int
+    harm_weighted: int
+    cost: float | None
+    cost_year: int | None
+    parties: list[str]
+
+
+def problem_evidence(partnership: Partnership) -> dict[int, ProblemEvidence]:
+    """Evidence per problem with a crime type, from the statistics and costs of the parties
+    that have shared their lägesbild (a party's mapping stays its own until then).
+
+    Statistics: whole years only, and a row several parties imported (same area, offence
+    and year) counts once. Costs: the cost items whose name contains the crime type.
+    """
+    from django.db.models import Q
+
+    from samverkan.analysis.harm import harm_weighted_count
+    from samverkan.mapping.models import CrimeCost, CrimeStatistic, SituationReport
+
+    shared = list(
+        SituationReport.objects.filter(party__partnership=partnership, status="shared")
+        .values_list("party_id", flat=True)
+        .distinct()
+    )
+    result: dict[int, ProblemEvidence] = {}
+    if not shared:
+        return result
+    for problem in partnership.problems.exclude(crime_type=""):
+        words = problem.crime_type.strip()
+        rows = (
+            CrimeStatistic.objects.filter(
+                party_id__in=shared, quarter__isnull=True, month__isnull=True
+            )
+            .filter(Q(offence__icontains=words) | Q(category__icontains=words))
+            .values_list(
+                "party__organisation__name", "area", "offence", "year", "category", "count"
+            )
+            .order_by("party_id")
+        )
+        seen: dict[tuple[str, str, int], tuple[str, int]] = {}
+        holders: dict[int, set[str]] = defaultdict(set)
+        for party, area, offence, year, category, count in rows:
+            seen.setdefault((area, offence, year), (category, count))
+            holders[year].add(party)
+        years = sorted({year for _area, _offence, year in seen})
+        latest = years[-1] if years else None
+        pairs = [v for (_a, _o, y), v in seen.items() if y == latest]
+        costs = list(
+            CrimeCost.objects.filter(party_id__in=shared, item__icontains=words).values_list(
+                "year", "amount"
+            )
+        )
+        cost_year = max((y for y, _amount in costs), default=None)
+        cost = float(sum(amount for y, amount in costs if y == cost_year)) if cost_year else None
+        if latest is None and cost is None:
+            continue
+        result[problem.pk] = ProblemEvidence(
+            latest,
+            sum(c for _cat, c in pairs),
+            harm_weighted_count(pairs),
+            cost,
+            cost_year,
+            sorted(holders.get(latest, set())) if latest else [],
+        )
+    return result

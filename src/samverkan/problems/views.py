@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts import access
 from samverkan.accounts.decorators import partnership_view
+from samverkan.analysis.harm import HARM_WEIGHTS
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
 from samverkan.partnerships.choices import DecisionKind
@@ -225,13 +226,17 @@ def glossary_seed(request: HttpRequest, partnership: Partnership) -> HttpRespons
 def prioritisation(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     weights = services.weights_for(partnership)
     decisions = partnership.decisions.filter(kind=DecisionKind.PRIORITISATION)
+    ranking = services.ranking(partnership)
+    evidence = services.problem_evidence(partnership)
     return render(
         request,
         "problems/prioritisation.html",
         _ctx(
             request,
             partnership,
-            ranking=services.ranking(partnership),
+            ranking=ranking,
+            evidence=[(problem, evidence.get(problem.pk)) for problem, _score in ranking],
+            harm_weights=sorted(HARM_WEIGHTS.items(), key=lambda item: (-item[1], item[0])),
             weights=weights,
             criteria=[
                 (name, Problem._meta.get_field(name).verbose_name, getattr(weights, name))
