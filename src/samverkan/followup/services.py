@@ -638,3 +638,75 @@ __all__ = [
     "reopen_last_cycle",
     "start_next_cycle",
 ]
+
+
+# ---- counts for the effect follow-up from a party's imported incidents -----------------------
+
+
+@dataclass
+class IncidentCounts:
+    """Before/after counts of a party's imported incidents in the treated area and, where
+    named, a control and a surrounding area; with the text that says where they come from."""
+
+    treated: tuple[int, int]
+    control: tuple[int, int] | None
+    buffer: tuple[int, int] | None
+    source: str
+
+
+def _local_range(start: Any, end: Any) -> tuple[Any, Any]:
+    """Aware datetimes for local midnight at ``start`` up to (not including) the day after
+    ``end``: a period given in dates covers both whole days."""
+    import datetime
+
+    zone = timezone.get_current_timezone()
+    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    return low, high.replace(tzinfo=zone)
+
+
+def count_incidents(
+    party: Any, places: list[str], categories: list[str], start: Any, end: Any
+) -> int:
+    """Incidents of ``party`` at any of ``places`` (names compared without regard to case),
+    of the given handbook categories (all when empty), that began within ``start``–``end``."""
+    from django.db.models import Q
+
+    from samverkan.mapping.models import Incident
+
+    if not places:
+        return 0
+    low, high = _local_range(start, end)
+    where = Q()
+    for place in places:
+        where |= Q(place__iexact=place)
+    rows = Incident.objects.filter(party=party, occurred_from__gte=low, occurred_from__lt=high)
+    if categories:
+        rows = rows.filter(category__in=categories)
+    return rows.filter(where).count()
+
+
+def incident_counts(
+    party: Any,
+    *,
+    treated: list[str],
+    control: list[str],
+    buffer: list[str],
+    categories: list[str],
+    before: tuple[Any, Any],
+    after: tuple[Any, Any],
+) -> IncidentCounts:
+    def both(places: list[str]) -> tuple[int, int]:
+        return (
+            count_incidents(party, places, categories, *before),
+            count_incidents(party, places, categories, *after),
+        )
+
+    what = ", ".join(categories) if categories else "alla brott"
+    source = (
+        f"Händelser importerade av {party}, räknade {timezone.localdate():%Y-%m-%d} "
+        f"({what}; efter händelsens starttid)"
+    )
+    return IncidentCounts(
+        both(treated), both(control) if control else None, both(buffer) if buffer else None, source
+    )

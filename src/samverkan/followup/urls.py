@@ -7,6 +7,7 @@ P = "samverkan/<int:pk>/steg5/"
 urlpatterns = [
     path(P, v.home, name="home"),
     path(P + "effekt/ny/", v.evaluation_create, name="evaluation_create"),
+    path(P + "effekt/ny/fran-handelser/", v.evaluation_from_incidents, name="evaluation_count"),
     path(P + "effekt/<int:evaluation_id>/andra/", v.evaluation_edit, name="evaluation_edit"),
     path(P + "styrgruppen/", v.response_create, name="response"),
     path(P + "omgangar/", v.cycles, name="cycles"),

@@ -60,10 +60,18 @@ def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     )
 
 
+def _prefill_key(partnership: Partnership) -> str:
+    return f"followup-counts-{partnership.pk}"
+
+
 @partnership_view("edit", methods=("GET", "POST"))
 def evaluation_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    counted = request.session.pop(_prefill_key(partnership), None) if not request.POST else None
     form = forms.EvaluationForm(
-        request.POST or None, partnership=partnership, goal_id=request.GET.get("mal")
+        request.POST or None,
+        partnership=partnership,
+        goal_id=request.GET.get("mal"),
+        initial=counted or None,
     )
     return form_page(
         request,
@@ -186,4 +194,97 @@ def cycles(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             cycles=partnership.cycles.all(),
             may_reopen=services.may_reopen(partnership),
         ),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def evaluation_from_incidents(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """Count before and after in a party's imported incidents and start an effect follow-up
+    from the counts. Only a member of the party may count its incidents (its mapping is its
+    own); the counts then go into the shared follow-up with their source named."""
+    from django.db.models import Count
+    from django.utils.formats import date_format
+
+    from samverkan.mapping.models import Incident
+    from samverkan.partnerships.models import Party
+
+    own = access.party_ids(request.user, partnership)
+    parties = [
+        p
+        for p in Party.objects.filter(pk__in=own).select_related("organisation")
+        if Incident.objects.filter(party=p).exists()
+    ]
+    places = {
+        p.pk: [
+            row["place"]
+            for row in Incident.objects.filter(party=p)
+            .exclude(place="")
+            .values("place")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "place")[:500]
+        ]
+        for p in parties
+    }
+    categories = sorted(
+        Incident.objects.filter(party__in=parties)
+        .exclude(category="")
+        .values_list("category", flat=True)
+        .distinct()
+    )
+    form = forms.IncidentCountForm(
+        request.POST or None, parties=parties, places=places, categories=categories
+    )
+    goal_id = request.GET.get("mal", "")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        party = next(p for p in parties if p.pk == data["party"])
+        counts = services.incident_counts(
+            party,
+            treated=data["treated"],
+            control=data["control"],
+            buffer=data["buffer"],
+            categories=data["categories"],
+            before=(data["before_from"], data["before_to"]),
+            after=(data["after_from"], data["after_to"]),
+        )
+
+        def period(a: object, b: object) -> str:
+            return f"{date_format(a, 'j F Y')} – {date_format(b, 'j F Y')}"
+
+        prefill = {
+            "period_before": period(data["before_from"], data["before_to"]),
+            "period_after": period(data["after_from"], data["after_to"]),
+            "treated_area": ", ".join(data["treated"])[:200],
+            "treated_before": counts.treated[0],
+            "treated_after": counts.treated[1],
+            "source": counts.source[:300],
+        }
+        if counts.control:
+            prefill |= {
+                "control_area": ", ".join(data["control"])[:200],
+                "control_before": counts.control[0],
+                "control_after": counts.control[1],
+            }
+        if counts.buffer:
+            prefill |= {
+                "buffer_area": ", ".join(data["buffer"])[:200],
+                "buffer_before": counts.buffer[0],
+                "buffer_after": counts.buffer[1],
+            }
+        request.session[_prefill_key(partnership)] = prefill
+        messages.info(
+            request,
+            _(
+                "Räknat i %(party)s händelser: insatsområdet %(before)s före och %(after)s "
+                "efter. Kontrollera och spara uppföljningen."
+            )
+            % {"party": party, "before": counts.treated[0], "after": counts.treated[1]},
+        )
+        url = reverse("followup:evaluation_create", kwargs={"pk": partnership.pk})
+        return htmx.redirect(request, f"{url}?mal={goal_id}" if goal_id.isdigit() else url)
+    return render(
+        request,
+        "followup/count_incidents.html",
+        _ctx(request, partnership, form=form, parties=parties, places=places),
+        status=400 if request.method == "POST" else 200,
     )
