@@ -16,10 +16,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from samverkan.partnerships.models import Partnership
-from tests.e2e.helpers import field, go_to, login, logout
 from samverkan.accounts.choices import Role
 from samverkan.accounts.models import User
+from samverkan.partnerships.models import Partnership
+from tests.e2e.helpers import field, go_to, login, logout
 from tests.factories import join, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
