@@ -57,3 +57,28 @@ def go_to(page, name: str) -> None:
     if not link.is_visible():
         nav.get_by_role("link", name=step).click()
     link.click()
+
+
+def start_and_log(page, what: str) -> None:
+    """On a measure's step 4 page: set it started, then log what was done."""
+    page.get_by_role("link", name="Ändra status").click()
+    field(page, "Status").select_option("started")
+    page.get_by_role("button", name="Spara").click()
+    assert "Statusen är sparad." in page.content()
+    log_activity(page, what)
+
+
+def log_activity(page, what: str) -> None:
+    """On a measure's step 4 page: register an activity."""
+    field(page, "Vad som gjordes").fill(what)
+    page.get_by_role("button", name="Registrera").click()
+    assert "Aktiviteten är registrerad." in page.content()
+
+
+def steering_group_answers(page, date: str, assessment: str) -> None:
+    """On the step 5 page: register the steering group's response."""
+    page.get_by_role("link", name="Registrera svar").click()
+    field(page, "Datum").fill(date)
+    field(page, "Styrgruppens bedömning").fill(assessment)
+    page.get_by_role("button", name="Spara").click()
+    assert "Styrgruppens svar är registrerat." in page.content()

@@ -15,11 +15,19 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from samverkan.accounts.choices import Role
 from samverkan.accounts.models import User
 from samverkan.partnerships.models import Partnership
-from tests.e2e.helpers import field, go_to, login, logout
+from tests.e2e.helpers import (
+    field,
+    go_to,
+    login,
+    logout,
+    start_and_log,
+    steering_group_answers,
+)
 from tests.factories import join, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,12 +60,8 @@ def import_file(page, kind: str, name: str) -> None:
     field(page, "Fil").set_input_files(str(EXAMPLES / name))
     page.get_by_role("button", name="Ladda upp och importera").click()
     status = page.locator("dt:text-is('Status') + dd")
-    for _ in range(30):  # the import runs as a job: the page tells when it is done
-        if status.inner_text() not in ("I kö", "Pågår"):
-            break
-        # Unhurried: on the test server's SQLite a reload competes with the job for the tables.
-        page.wait_for_timeout(1000)
-        page.reload()
+    # The import runs as a job; the page follows it by itself until it is done.
+    expect(status).not_to_have_text(re.compile(r"^\s*(I kö|Pågår)\s*$"), timeout=60_000)
     assert status.inner_text() == "Importerad", page.locator("main").inner_text()
 
 
@@ -280,12 +284,7 @@ def test_two_coordinators_carry_a_blank_partnership_through_all_five_steps(
     # ---- Step 4, the police log their measure ----
     go_to(page, "Åtgärder och aktivitetslogg")
     page.get_by_role("link", name="Riktade kontroller vid stängning").click()
-    page.get_by_role("link", name="Ändra status").click()
-    field(page, "Status").select_option("started")
-    page.get_by_role("button", name="Spara").click()
-    field(page, "Vad som gjordes").fill("Kontroller vid tre krogar på fredagskvällen.")
-    page.get_by_role("button", name="Registrera").click()
-    assert "Aktiviteten är registrerad." in page.content()
+    start_and_log(page, "Kontroller vid tre krogar på fredagskvällen.")
     axe(page)
     shots(page, "exempelby-4-police")
     logout(page, "Per")
@@ -294,12 +293,7 @@ def test_two_coordinators_carry_a_blank_partnership_through_all_five_steps(
     login(page, axe, "anna")
     page.goto(reverse("implementation:home", kwargs={"pk": pk}))
     page.get_by_role("link", name="Fler nattbussar").click()
-    page.get_by_role("link", name="Ändra status").click()
-    field(page, "Status").select_option("started")
-    page.get_by_role("button", name="Spara").click()
-    field(page, "Vad som gjordes").fill("Nattbussar varje fredag och lördag.")
-    page.get_by_role("button", name="Registrera").click()
-    assert "Aktiviteten är registrerad." in page.content()
+    start_and_log(page, "Nattbussar varje fredag och lördag.")
     assert "(2 av 4)" in checklist(page, 4) or "(3 av 4)" in checklist(page, 4)
     shots(page, "exempelby-4-done")
 
@@ -313,11 +307,7 @@ def test_two_coordinators_carry_a_blank_partnership_through_all_five_steps(
     assert "Målet är inte nått" in page.content()
     axe(page)
     shots(page, "exempelby-5-effect")
-    page.get_by_role("link", name="Registrera svar").click()
-    field(page, "Datum").fill("2026-12-01")
-    field(page, "Styrgruppens bedömning").fill("Fortsätt, men förstärk kvällarna.")
-    page.get_by_role("button", name="Spara").click()
-    assert "Styrgruppens svar är registrerat." in page.content()
+    steering_group_answers(page, "2026-12-01", "Fortsätt, men förstärk kvällarna.")
     issue(page, "Uppföljningsrapport")
     shots(page, "exempelby-5-report-issued")
 
