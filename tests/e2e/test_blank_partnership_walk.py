@@ -63,6 +63,7 @@ def import_file(page, kind: str, name: str) -> None:
     # The import runs as a job; the page follows it by itself until it is done.
     expect(status).not_to_have_text(re.compile(r"^\s*(I kö|Pågår)\s*$"), timeout=60_000)
     assert status.inner_text() == "Importerad", page.locator("main").inner_text()
+    assert page.locator("dt:text-is('Nya rader') + dd").inner_text() != "0"
 
 
 def own_mapping(page, party_name: str, import_kind: str, example: str, shots, tag: str) -> None:

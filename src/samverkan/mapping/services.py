@@ -141,7 +141,19 @@ def settle_imports(records: list[Import]) -> None:
             continue
         if record.job_id in ended and fresh.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
             fail_import(fresh)
-        for name in ("status", "errors", "error_count", "finished_at", "file", "job"):
+        # Everything the job wrote, the counts included: a page shown as the job ended
+        # would otherwise report "klar: 9 nya rader" beside "Nya rader 0".
+        for name in (
+            "status",
+            "errors",
+            "error_count",
+            "finished_at",
+            "file",
+            "job",
+            "rows_total",
+            "rows_imported",
+            "rows_skipped",
+        ):
             setattr(record, name, getattr(fresh, name))
 
 
@@ -237,8 +249,9 @@ def _draft_text(party: Party) -> str:
     if trend.years:
         first, last = trend.years[0], trend.years[-1]
         total_last = sum(trend.totals_by_year[last].values()) if trend.totals_by_year else 0
+        years = str(first) if first == last else f"{first}–{last}"
         parts.append(
-            f"Underlaget omfattar anmälda brott {first}–{last}. År {last} anmäldes "
+            f"Underlaget omfattar anmälda brott {years}. År {last} anmäldes "
             f"{_shown(total_last, threshold)} brott i det kartlagda området."
         )
         changes = stats.category_changes(party)
