@@ -117,4 +117,5 @@ def shots(tmp_path):
             page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
 
+    take.folder = folder  # for a test's own pictures (a given viewport, an open menu)
     return take

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
 
 from samverkan.partnerships.models import Decision, Partnership
-from tests.factories import PASSWORD, make_user
+from tests.e2e.helpers import field, go_to, login
+from tests.factories import make_user
+
+__all__ = ["field", "login"]  # other tests import these from here
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def field(page, label: str):
-    """The form control with this label, whether or not it is marked required."""
-    # Escape by hand: re.escape() also escapes spaces, which JavaScript's regex rejects.
-    escaped = re.sub(r"([.*+?^${}()|\[\]\\])", r"\\\1", label)
-    return page.get_by_label(re.compile(rf"^{escaped}( \(obligatoriskt\))?$"))
-
-
-def login(page, axe, username: str) -> None:
-    page.goto("/konto/logga-in/")
-    axe(page)
-    field(page, "Användarnamn").fill(username)
-    field(page, "Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/samverkan/")
 
 
 def checklist_count(page) -> str:
@@ -54,8 +40,7 @@ def test_coordinator_builds_step_1_and_checklist_turns_green(page, axe, tmp_path
     partnership = Partnership.objects.get(name="Tryggare centrum")
 
     # A participant that does not sign.
-    nav = page.get_by_role("navigation", name="Samverkan")
-    nav.get_by_role("link", name="Parter").click()
+    go_to(page, "Parter")
     axe(page)
     page.get_by_role("link", name="Lägg till part").click()
     field(page, "Organisation").fill("Svenska kyrkan")
@@ -78,7 +63,7 @@ def test_coordinator_builds_step_1_and_checklist_turns_green(page, axe, tmp_path
         assert "Samordnaren är sparad." in page.content()
 
     # Steering group with a member from each signing party, and a preparation group.
-    nav.get_by_role("link", name="Grupper").click()
+    go_to(page, "Grupper")
     page.get_by_role("link", name="Ny grupp").click()
     field(page, "Typ av grupp").select_option("steering")
     field(page, "Namn").fill("Styrgruppen")
@@ -92,7 +77,7 @@ def test_coordinator_builds_step_1_and_checklist_turns_green(page, axe, tmp_path
         field(page, "Namn").fill(person)
         page.get_by_role("button", name="Lägg till").click()
         assert "Ledamoten är tillagd." in page.content()
-    nav.get_by_role("link", name="Grupper").click()
+    go_to(page, "Grupper")
     page.get_by_role("link", name="Ny grupp").click()
     field(page, "Typ av grupp").select_option("preparation")
     field(page, "Namn").fill("Brottsförebyggande rådet")
@@ -101,7 +86,7 @@ def test_coordinator_builds_step_1_and_checklist_turns_green(page, axe, tmp_path
     # The decision to collaborate, with the signed minutes attached.
     signed = tmp_path / "beslut.pdf"
     signed.write_bytes(b"%PDF-1.4 signed decision")
-    nav.get_by_role("link", name="Beslut").click()
+    go_to(page, "Beslut")
     page.get_by_role("link", name="Nytt beslut").click()
     axe(page)
     field(page, "Typ av beslut").select_option("collaborate")
@@ -116,7 +101,7 @@ def test_coordinator_builds_step_1_and_checklist_turns_green(page, axe, tmp_path
     assert Decision.objects.get(partnership=partnership).attachment.read() == signed.read_bytes()
 
     # The first meeting, held yesterday, with minutes.
-    nav.get_by_role("link", name="Möten").click()
+    go_to(page, "Möten")
     page.get_by_role("link", name="Nytt möte").click()
     yesterday = timezone.localtime() - datetime.timedelta(days=1)
     field(page, "Grupp").select_option(label="Styrgruppen")
@@ -131,20 +116,20 @@ def test_coordinator_builds_step_1_and_checklist_turns_green(page, axe, tmp_path
     assert "Protokollet är sparat." in page.content()
 
     # The dashboard: step 1 is done, step 2 is next.
-    nav.get_by_role("link", name="Översikt").click()
+    go_to(page, "Översikt")
     assert "Klart när (7 av 7)" in page.content()
     assert "Nu: steg 2, Egna förberedelser" in page.content()
     axe(page)
 
     # History and calendar pages are accessible too.
-    nav.get_by_role("link", name="Historik").click()
+    go_to(page, "Historik")
     assert "Beslut om samverkan" in page.content()
     axe(page)
-    nav.get_by_role("link", name="Planering").click()
+    go_to(page, "Milstolpar och budgetprocess")
     page.get_by_role("button", name="Lägg in datum").click()
     assert "datum från budgetprocessen lades till" in page.content()
     axe(page)
-    nav.get_by_role("link", name="Medlemmar").click()
+    go_to(page, "Medlemmar")
     axe(page)
 
 

@@ -11,13 +11,16 @@ import pytest
 from samverkan.accounts.choices import Role
 from samverkan.problems.models import Measure
 from tests import factories
-from tests.e2e.test_coordinator_flow import field, login
+from tests.e2e.helpers import (
+    field,
+    log_activity,
+    login,
+    logout,
+    start_and_log,
+    steering_group_answers,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _logout(page, name: str) -> None:
-    page.get_by_role("button", name=f"Logga ut {name}").click()
 
 
 def test_both_parties_carry_a_round_through_steps_4_and_5(page, axe, shots):
@@ -50,26 +53,18 @@ def test_both_parties_carry_a_round_through_steps_4_and_5(page, axe, shots):
     nav = page.get_by_role("navigation", name="Samverkan")
     nav.get_by_role("link", name="Genomförande").click()
     page.get_by_role("link", name="Riktade kontroller vid stängning").click()
-    page.get_by_role("link", name="Ändra status").click()
-    field(page, "Status").select_option("started")
-    page.get_by_role("button", name="Spara").click()
-    assert "Statusen är sparad." in page.content()
+    start_and_log(page, "Kontroller vid tre krogar på fredagskvällen.")
     police.progress.refresh_from_db()
     assert police.progress.started_on is not None
-    field(page, "Vad som gjordes").fill("Kontroller vid tre krogar på fredagskvällen.")
-    page.get_by_role("button", name="Registrera").click()
-    assert "Aktiviteten är registrerad." in page.content()
     axe(page)
     shots(page, "walk-step4-police")
-    _logout(page, "Per")
+    logout(page, "Per")
 
     # Step 4 and 5, the municipality: log work, then follow up the effect from the goal.
     login(page, axe, "anna")
     page.goto(f"/samverkan/{partnership.pk}/steg4/")
     page.get_by_role("link", name="Fler nattbussar").click()
-    field(page, "Vad som gjordes").fill("Nattbussar varje fredag och lördag.")
-    page.get_by_role("button", name="Registrera").click()
-    assert "Aktiviteten är registrerad." in page.content()
+    log_activity(page, "Nattbussar varje fredag och lördag.")
     page.goto(f"/samverkan/{partnership.pk}/steg5/")
     page.get_by_role("link", name="Färre våldsbrott").click()
     assert field(page, "Indikator").input_value() == "Anmälda våldsbrott"
@@ -84,17 +79,13 @@ def test_both_parties_carry_a_round_through_steps_4_and_5(page, axe, shots):
     assert "Målet är inte nått: 92 (2026) mot målvärdet 88" in page.content()
     axe(page)
     shots(page, "walk-step5-followup")
-    _logout(page, "Anna")
+    logout(page, "Anna")
 
     # The steering group answers.
     login(page, axe, "sara")
     page.goto(f"/samverkan/{partnership.pk}/steg5/")
-    page.get_by_role("link", name="Registrera svar").click()
-    field(page, "Datum").fill("2026-12-01")
-    field(page, "Styrgruppens bedömning").fill("Fortsätt, men förstärk kvällarna.")
-    page.get_by_role("button", name="Spara").click()
-    assert "Styrgruppens svar är registrerat." in page.content()
-    _logout(page, "Sara")
+    steering_group_answers(page, "2026-12-01", "Fortsätt, men förstärk kvällarna.")
+    logout(page, "Sara")
 
     # The administrator closes the round after seeing what changes.
     login(page, axe, "anna")

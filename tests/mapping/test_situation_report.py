@@ -51,6 +51,15 @@ def test_draft_names_rise_place_and_time_from_known_numbers(world):
     assert services.draft_text(party) == text  # deterministic
 
 
+def test_draft_names_a_single_year_once(world):
+    party = world.ours.kommun
+    _data(party)
+    CrimeStatistic.objects.filter(party=party, year=2023).delete()
+    text = services.draft_text(party)
+    assert "Underlaget omfattar anmälda brott 2024. År 2024" in text
+    assert "2024–2024" not in text
+
+
 def test_other_party_reads_report_only_after_sharing(client, world):
     party = world.ours.kommun
     _data(party)

@@ -141,7 +141,19 @@ def settle_imports(records: list[Import]) -> None:
             continue
         if record.job_id in ended and fresh.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
             fail_import(fresh)
-        for name in ("status", "errors", "error_count", "finished_at", "file", "job"):
+        # Everything the job wrote, the counts included: a page shown as the job ended
+        # would otherwise report "klar: 9 nya rader" beside "Nya rader 0".
+        for name in (
+            "status",
+            "errors",
+            "error_count",
+            "finished_at",
+            "file",
+            "job",
+            "rows_total",
+            "rows_imported",
+            "rows_skipped",
+        ):
             setattr(record, name, getattr(fresh, name))
 
 
@@ -230,6 +242,11 @@ def draft_text(party: Party) -> str:
         return _draft_text(party)
 
 
+def _years(first: object, last: object) -> str:
+    """A span of years, or the one year when it starts and ends in the same."""
+    return str(first) if first == last else f"{first}–{last}"
+
+
 def _draft_text(party: Party) -> str:
     threshold = settings.SMALL_COUNT_THRESHOLD
     parts: list[str] = []
@@ -237,8 +254,9 @@ def _draft_text(party: Party) -> str:
     if trend.years:
         first, last = trend.years[0], trend.years[-1]
         total_last = sum(trend.totals_by_year[last].values()) if trend.totals_by_year else 0
+        years = _years(first, last)
         parts.append(
-            f"Underlaget omfattar anmälda brott {first}–{last}. År {last} anmäldes "
+            f"Underlaget omfattar anmälda brott {years}. År {last} anmäldes "
             f"{_shown(total_last, threshold)} brott i det kartlagda området."
         )
         changes = stats.category_changes(party)
@@ -286,9 +304,10 @@ def _draft_text(party: Party) -> str:
         shown = [p for p in places.places if p.count >= threshold][:3]
         if shown:
             names = ", ".join(f"{p.place} ({_num(p.count)})" for p in shown)
+            span = _years(places.first, places.last)
             parts.append(
                 f"Av {_num(places.total)} registrerade händelser med plats "
-                f"({places.first}–{places.last}) skedde {_pct_plain(places.share)} på de "
+                f"({span}) skedde {_pct_plain(places.share)} på de "
                 f"{places.n} mest utsatta platserna. Flest händelser: {names}."
             )
     peak = stats.peak_times(party)

@@ -204,6 +204,12 @@ class CoordinatorForm(VersionedModelForm):
     class Meta:
         model = Coordinator
         fields = ["name", "title", "email", "phone"]
+        # A phone's keyboard for the number and the address; the browser may fill them in.
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
 
 
 class GroupForm(PartnershipOwnedForm):
