@@ -32,8 +32,10 @@ def catalogue() -> tuple[dict[str, list[str]], set[str]]:
         lines = [line for line in block.splitlines() if not line.startswith("#~")]
         key, parts, current = None, {}, None
         for line in lines:
-            if line.startswith("msgid ") or line.startswith("msgid_plural ") or line.startswith(
-                "msgstr"
+            if (
+                line.startswith("msgid ")
+                or line.startswith("msgid_plural ")
+                or line.startswith("msgstr")
             ):
                 key, _space, rest = line.partition(" ")
                 parts[key] = [rest]
@@ -72,7 +74,9 @@ def _python_strings() -> set[str]:
 
 
 TRANSLATE = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.*?)\1""", re.S)
-BLOCK = re.compile(r"{%\s*blocktrans(?:late)?\b([^%]*)%}(.*?){%\s*endblocktrans(?:late)?\s*%}", re.S)
+BLOCK = re.compile(
+    r"{%\s*blocktrans(?:late)?\b([^%]*)%}(.*?){%\s*endblocktrans(?:late)?\s*%}", re.S
+)
 VARIABLE = re.compile(r"{{\s*([\w.]+)\s*}}")
 
 

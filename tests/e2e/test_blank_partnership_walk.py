@@ -162,14 +162,16 @@ def test_two_coordinators_carry_a_blank_partnership_through_all_five_steps(
     page.get_by_role("button", name="Spara").click()
     assert "Protokollet är sparat." in page.content()
 
-    # The police's coordinator joins the police's party. Not through the pages: an administrator
-    # can only invite into a party they lead, and nobody leads the police's party yet (the
-    # lead is told of this gap when merging).
-    join(
-        User.objects.get(username="per"),
-        partnership.parties.get(organisation__name=POLIS),
-        Role.COORDINATOR,
-    )
+    # The police's coordinator is invited into the police's party: nobody leads it yet, so
+    # the partnership's administrator may invite its first leader.
+    go_to(page, "Medlemmar")
+    page.get_by_role("link", name="Bjud in medlem").click()
+    field(page, "Användarnamn").fill("per")
+    field(page, "Part").select_option(label=POLIS)
+    field(page, "Roll").select_option("coordinator")
+    page.get_by_role("button", name="Spara").click()
+    assert "Inbjudan är skapad" in page.content()
+    shots(page, "exempelby-1-invitation")
     assert "(7 av 7)" in checklist(page, 1)
     axe(page)
     shots(page, "exempelby-1-done")
@@ -181,7 +183,14 @@ def test_two_coordinators_carry_a_blank_partnership_through_all_five_steps(
 
     # ---- Step 2, the police: accepts the invitation, maps, shares ----
     login(page, axe, "per")
-    page.get_by_role("link", name="Trygg i Exempelby").first.click()
+    page.get_by_role("link", name="Svara på inbjudningar").click()
+    page.get_by_role("button", name="Tacka ja").click()
+    page.wait_for_url(f"**/samverkan/{pk}/")
+    assert (
+        partnership.parties.get(organisation__name=POLIS)
+        .memberships.filter(user__username="per", role=Role.COORDINATOR)
+        .exists()
+    )
     own_mapping(page, POLIS, "incidents", "handelser.csv", shots, "polis")
     axe(page)
     assert "(4 av 4)" in checklist(page, 2)

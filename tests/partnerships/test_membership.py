@@ -389,3 +389,48 @@ def test_member_page_refuses_removing_the_last_administrator(client, world):
     response = client.post(url(world, "member_remove", membership_id=own.pk), follow=True)
     assert "Den sista administratören kan inte tas bort." in response.content.decode()
     assert Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_the_partnership_admin_invites_the_first_leader_of_a_party_no_one_leads(client, world):
+    """A new partnership's police party has no members: its first leader is invited by the
+    partnership's administrator; after that, only the party's own leaders bring people in."""
+    Membership.objects.filter(user=world.bob).delete()  # the police party now has no leader
+    client.force_login(world.alice)
+    choices = client.get(url(world, "member_add")).context["form"].fields["party"].queryset
+    assert set(choices) == {world.ours.kommun, world.ours.polis}
+    # Only a leading role: the party's own leader then invites its other members.
+    response = _invite(client, world, "pia", party=world.ours.polis)
+    assert response.status_code == 400
+    assert "har ingen administratör eller samordnare ännu" in response.content.decode()
+    assert (
+        _invite(client, world, "per", party=world.ours.polis, role="coordinator").status_code == 200
+    )
+    invitation = Invitation.objects.get(username="per")
+    assert (invitation.party, invitation.role) == (world.ours.polis, Role.COORDINATOR)
+    per = make_user("per")
+    membership.accept(invitation, per)
+    assert Membership.objects.get(user=per).party == world.ours.polis
+    # The police party is led now: the municipality's administrator cannot invite into it.
+    choices = client.get(url(world, "member_add")).context["form"].fields["party"].queryset
+    assert list(choices) == [world.ours.kommun]
+    assert _invite(client, world, "olle", party=world.ours.polis, role="admin").status_code == 400
+
+
+def test_an_open_invitation_to_lead_lapses_once_the_party_has_a_leader(world):
+    Membership.objects.filter(user=world.bob).delete()
+    first, _token = membership.invite(world.alice, world.ours.polis, "per", Role.COORDINATOR)
+    second, _token = membership.invite(world.alice, world.ours.polis, "pia", Role.ADMIN)
+    membership.accept(first, make_user("per"))
+    with pytest.raises(membership.MembershipError, match="Inbjudan gäller inte längre"):
+        membership.accept(second, make_user("pia"))
+
+
+def test_coordinators_and_readers_cannot_invite_into_a_party_no_one_leads(world):
+    Membership.objects.filter(user=world.bob).delete()
+    coordinator = make_user("kalle")
+    Membership.objects.create(user=coordinator, party=world.ours.kommun, role=Role.COORDINATOR)
+    for user in (coordinator, world.carol, world.steve):
+        assert membership.grantable_roles(user, world.ours.polis) == []
+        assert world.ours.polis not in membership.inviting_parties(user, world.ours.partnership)
+    # Nor does an administrator of another partnership.
+    assert membership.grantable_roles(world.mallory, world.ours.polis) == []

@@ -50,21 +50,41 @@ def normalise_username(raw: Any) -> str:
     return unicodedata.normalize("NFKC", str(raw or "")).strip()
 
 
+def _leaderless(party: Party) -> bool:
+    """A party no one leads yet: no administrator or coordinator among its members."""
+    return not Membership.objects.filter(party=party, role__in=INVITING_ROLES).exists()
+
+
+def _partnership_admin(user: Any, partnership_id: int) -> bool:
+    return Membership.objects.filter(
+        user=user, party__partnership_id=partnership_id, role=Role.ADMIN
+    ).exists()
+
+
 def inviting_parties(user: Any, partnership: Partnership) -> models.QuerySet[Party]:
     """The parties of ``partnership`` into which ``user`` may bring people: their own, where
-    they are an administrator or coordinator."""
-    return partnership.parties.filter(
-        memberships__user=user, memberships__role__in=INVITING_ROLES
-    ).distinct()
+    they are an administrator or coordinator; and, for an administrator of the partnership,
+    a party no one leads yet (a new partnership's other parties), so that its first leader
+    can be invited. Once a party has a leader, only its own leaders bring people in."""
+    own = models.Q(memberships__user=user, memberships__role__in=INVITING_ROLES)
+    if _partnership_admin(user, partnership.pk):
+        led = Membership.objects.filter(
+            party__partnership=partnership, role__in=INVITING_ROLES
+        ).values("party_id")
+        own |= ~models.Q(pk__in=led)
+    return partnership.parties.filter(own).distinct()
 
 
 def grantable_roles(user: Any, party: Party) -> list[str]:
-    """The roles ``user`` may offer in ``party`` (none unless they lead that party)."""
+    """The roles ``user`` may offer in ``party``: none unless they lead that party, or the
+    leading roles when the party has no leader and ``user`` administers the partnership."""
     roles = set(Membership.objects.filter(user=user, party=party).values_list("role", flat=True))
     if Role.ADMIN in roles:
         return [choice.value for choice in Role]
     if Role.COORDINATOR in roles:
         return [choice.value for choice in Role if choice != Role.ADMIN]
+    if _leaderless(party) and _partnership_admin(user, party.partnership_id):
+        return [Role.ADMIN.value, Role.COORDINATOR.value]
     return []
 
 

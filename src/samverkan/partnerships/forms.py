@@ -406,14 +406,20 @@ class InvitationForm(Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         party, role, username = data.get("party"), data.get("role"), data.get("username")
-        if party and role and role not in membership.grantable_roles(self.inviter, party):
-            self.add_error(
-                "role",
-                _(
+        grantable = membership.grantable_roles(self.inviter, party) if party else []
+        if party and role and role not in grantable:
+            if Role.MEMBER not in grantable:  # a party no one leads yet: its leader first
+                message = _(
+                    "%(party)s har ingen administratör eller samordnare ännu. Bjud först in den "
+                    "som ska leda parten (administratör eller samordnare); sedan bjuder hen in "
+                    "partens övriga medlemmar."
+                ) % {"party": party}
+            else:
+                message = _(
                     "Som samordnare kan du inte utse administratörer; be en administratör för "
                     "parten."
-                ),
-            )
+                )
+            self.add_error("role", message)
         if username:
             # Only names already on this partnership's member list are named here, so the
             # answer says nothing about accounts elsewhere on the site.
