@@ -18,7 +18,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from samverkan.accounts.choices import Role
-from samverkan.accounts.models import User
 from samverkan.partnerships.models import Partnership
 from tests.e2e.helpers import (
     field,
@@ -28,7 +27,7 @@ from tests.e2e.helpers import (
     start_and_log,
     steering_group_answers,
 )
-from tests.factories import join, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
