@@ -149,3 +149,15 @@ def test_statistics_page_without_data_invites_entry(client, demo):
     assert "Inga resultat från trygghetsmätningar ännu" in text
     assert "Inga kostnader för brott registrerade ännu" in text
     assert "Brotten efter tolkningskategori" not in text
+
+
+def test_the_mapping_header_says_what_sharing_the_lagesbild_shared(client, demo):
+    from samverkan.mapping.models import SituationReport
+
+    kommun = demo.municipality_party()
+    SituationReport.objects.filter(party=kommun).update(status="shared")
+    text = _text(_page(client, demo, kommun))
+    assert "Lägesbilden är delad med samverkans parter; underlaget här" in text
+    SituationReport.objects.filter(party=kommun).update(status="draft")
+    text = _text(_page(client, demo, kommun))
+    assert "Den visas bara för partens medlemmar tills parten delar sin lägesbild" in text

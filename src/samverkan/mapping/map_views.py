@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from samverkan.accounts import access
 from samverkan.accounts.decorators import party_view
 from samverkan.lib import htmx
-from samverkan.mapping import mapdata
+from samverkan.mapping import mapdata, services
 from samverkan.mapping.boundary import delete_boundary, save_boundary
 from samverkan.mapping.map_forms import BoundaryUploadForm, MapFilterForm
 from samverkan.mapping.models import AreaBoundary, PoliceEvent, SafetyWalkObservation
@@ -80,6 +80,7 @@ def map_page(request: HttpRequest, partnership: Partnership, party: Party) -> Ht
             "section": "mapping",
             "tab": "map",
             "can_edit": access.can_edit(request.user, partnership),
+            "report_shared": services.report_shared(party),
             "form": form,
             "data": data,
             "boundary": _boundary(party),
@@ -135,6 +136,7 @@ def boundary_upload(request: HttpRequest, partnership: Partnership, party: Party
             "section": "mapping",
             "tab": "map",
             "can_edit": True,
+            "report_shared": services.report_shared(party),
             "form": form,
             "boundary": _boundary(party),
         },

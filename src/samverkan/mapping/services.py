@@ -493,6 +493,11 @@ def report_for(party: Party) -> SituationReport:
     return report
 
 
+def report_shared(party: Party) -> bool:
+    """Whether the party has shared its lägesbild with the partnership."""
+    return SituationReport.objects.filter(party=party, status="shared").exists()
+
+
 @transaction.atomic
 def regenerate_draft(party: Party) -> SituationReport:
     """Replace the text with a fresh draft from the numbers; a shared report goes back to draft."""

@@ -51,6 +51,7 @@ def _ctx(request: HttpRequest, partnership: Partnership, party: Party, tab: str)
         "section": "mapping",
         "tab": tab,
         "can_edit": access.can_edit(request.user, partnership),
+        "report_shared": services.report_shared(party),
     }
 
 
