@@ -1,9 +1,10 @@
 """Shared helpers for the documents, and ``build``, the one entry point.
 
 Each document has its own module (agreement.py, lagesbild.py, atgardsplan.py,
-medborgarlofte.py, followup.py, fem_i.py for the kind "fem-i") with one function that returns a plain ``Document`` (see
-structure.py). This module holds what they share: the cover (sender, decision or draft mark),
-the visibility of confidential items, the "Saknas" page and the common tables.
+medborgarlofte.py, followup.py, fem_i.py for the kind "fem-i") with one function that
+returns a plain ``Document`` (see structure.py). This module holds what they share: the cover
+(sender, decision or draft mark), the visibility of confidential items, the "Saknas" page and
+the common tables.
 
 Editions: INTERNAL holds everything the viewer may see; PUBLIC holds no confidential cause
 or measure (each is replaced by a neutral note naming the party that holds it) and no small

@@ -143,7 +143,9 @@ def _narrative(doc: Document, section: Section, state: Any, public: bool) -> Non
     section.add(*(blocks or [Paragraph("Texten är tom.", "note")]))
 
 
-def _intelligence_tables(section: Section, partnership: Partnership, edition: str, user: Any) -> None:
+def _intelligence_tables(
+    section: Section, partnership: Partnership, edition: str, user: Any
+) -> None:
     rows = _cause_rows(partnership, edition, user)
     if rows:
         section.sub(
@@ -157,7 +159,9 @@ def _intelligence_tables(section: Section, partnership: Partnership, edition: st
         )
 
 
-def _intervention_tables(section: Section, partnership: Partnership, edition: str, user: Any) -> None:
+def _intervention_tables(
+    section: Section, partnership: Partnership, edition: str, user: Any
+) -> None:
     rows = []
     for m in _measures(partnership):
         if _may_see(m, user, edition):
@@ -248,15 +252,15 @@ def _implementation_tables(
         )
 
 
-def _involvement_tables(section: Section, partnership: Partnership, edition: str, user: Any) -> None:
+def _involvement_tables(
+    section: Section, partnership: Partnership, edition: str, user: Any
+) -> None:
     from samverkan.partnerships.choices import PartyKind
 
     measures = _measures(partnership)
     rows = []
     parties = sorted(
-        partnership.parties.select_related("organisation").prefetch_related(
-            "group_seats__group"
-        ),
+        partnership.parties.select_related("organisation").prefetch_related("group_seats__group"),
         key=lambda p: (p.kind != PartyKind.SIGNATORY, p.pk),
     )
     for party in parties:
@@ -288,7 +292,8 @@ def _involvement_tables(section: Section, partnership: Partnership, edition: str
         headers += ("Samordnare",)
     if rows:
         section.sub(
-            "Parter och roller", Table("Parterna och deras roller", headers, tuple(rows), SOURCE_STEP1)
+            "Parter och roller",
+            Table("Parterna och deras roller", headers, tuple(rows), SOURCE_STEP1),
         )
 
 

@@ -254,9 +254,10 @@ def _implementation(partnership: Partnership) -> str:
             )
         )
     if process.production:
+        out.append("Produktionen mot målen:")
         out.append(
             "\n".join(
-                f"- Produktionsmål ”{_one_line(p.goal.text)}”: {p.done}"
+                f"- {_one_line(p.goal.text)}: {p.done}"
                 + (f" av {p.target:g}" if p.target is not None else "")
                 + (f" {p.goal.unit}" if p.goal.unit else "")
                 + "."
@@ -305,6 +306,7 @@ def _involvement(partnership: Partnership) -> str:
         out.append("\n".join(lines))
     groups = list(partnership.groups.all())
     if groups:
+        out.append("Grupperna:")
         out.append(
             "\n".join(
                 f"- {g.name} ({g.get_kind_display().lower()})"
@@ -386,30 +388,33 @@ def _caveats(ev: EffectEvaluation) -> list[str]:
 
 # ---- confidential items quoted in a text --------------------------------------------------------
 
-_MIN_FRAGMENT = 20  # shorter phrases ("Gatorna L och M") name places, not secrets
+# Five words in a row from a confidential item are telling ("uppsökande samtal med de tre");
+# four are often a place ("på gatorna L och M") that the shared problem picture names too.
+_WINDOW = 5
+_MIN_CHARS = 20
 
 
-def _normal(text: str) -> str:
-    return " ".join((text or "").casefold().split())
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", (text or "").casefold())
 
 
-def _fragments(item: Any) -> list[str]:
-    """The phrases of a confidential item that a text must not repeat: its whole text and
-    each clause of it long enough to be telling."""
+def _fragments(item: Any) -> set[str]:
+    """The phrases of a confidential item that a shared text must not repeat: every run of
+    five words in its wording (its text, or its title, what is done and its mechanism)."""
     fields = (
         [item.text, item.risk_factors, item.protective_factors]
         if hasattr(item, "risk_factors")
         else [item.title, item.how_what, item.mechanism, item.evidence_note]
     )
-    out = []
+    out = set()
     for value in fields:
-        whole = _normal(value)
-        if len(whole) >= _MIN_FRAGMENT:
-            out.append(whole)
-        for clause in re.split(r"[.;:!?\n]", value or ""):
-            clause = _normal(clause)
-            if len(clause) >= _MIN_FRAGMENT and clause not in out:
-                out.append(clause)
+        words = _words(value)
+        if len(words) < _WINDOW and len(" ".join(words)) >= _MIN_CHARS:
+            out.add(" ".join(words))
+        for i in range(len(words) - _WINDOW + 1):
+            phrase = " ".join(words[i : i + _WINDOW])
+            if len(phrase) >= _MIN_CHARS:
+                out.add(phrase)
     return out
 
 
@@ -417,13 +422,13 @@ def quoted_items(partnership: Partnership, text: str) -> list[Any]:
     """The confidential causes and measures whose wording ``text`` repeats."""
     from samverkan.problems.models import Cause, Measure
 
-    haystack = _normal(text)
-    if not haystack:
+    haystack = f" {' '.join(_words(text))} "
+    if not haystack.strip():
         return []
     found = []
     for model in (Cause, Measure):
         for item in model.objects.filter(partnership=partnership, confidential=True):
-            if any(fragment in haystack for fragment in _fragments(item)):
+            if any(f" {phrase} " in haystack for phrase in _fragments(item)):
                 found.append(item)
     return found
 
@@ -449,17 +454,28 @@ def small_counts_quoted(partnership: Partnership, text: str) -> list[EffectEvalu
     from samverkan.followup import services
 
     threshold = settings.SMALL_COUNT_THRESHOLD
-    haystack = _normal(text)
+    haystack = " ".join((text or "").casefold().split())
     numbers = set(re.findall(r"(?<![\d,])\d+(?![\d,])", haystack))
     found = []
     for ev in EffectEvaluation.objects.filter(partnership=partnership):
         counts = [c for c in services.counts_of(ev) if c is not None]
         if not disclosive(*counts, threshold=threshold):
             continue
-        named = _normal(ev.indicator) in haystack or _normal(ev.treated_area) in haystack
+        named = any(
+            " ".join(name.casefold().split()) in haystack
+            for name in (ev.indicator, ev.treated_area)
+            if name.strip()
+        )
         if named and any(str(c) in numbers for c in counts if c):
             found.append(ev)
     return found
+
+
+def blocks(text: str) -> list[Any]:
+    """A stored text as paragraphs and lists, the way the documents print it."""
+    from samverkan.documents.data import _blocks
+
+    return _blocks(text) if text.strip() else []
 
 
 # ---- the stored sections ------------------------------------------------------------------------
@@ -480,6 +496,7 @@ class SectionState:
     fresh: str  # the draft from the data as they are now
     visible: bool = True  # False: the text quotes something the reader may not see
     small_counts: list[Any] = field(default_factory=list)
+    blocks: list[Any] = field(default_factory=list)  # the text as paragraphs, for a page
 
     @property
     def reviewed(self) -> bool:
@@ -505,7 +522,9 @@ def line_changes(before: list[str], after: list[str]) -> list[str]:
     return out
 
 
-def sections(partnership: Partnership, user: Any = None, public: bool = False) -> list[SectionState]:
+def sections(
+    partnership: Partnership, user: Any = None, public: bool = False
+) -> list[SectionState]:
     """The five parts in order, each with its stored text or, until reviewed, the draft."""
     stored = {s.part: s for s in partnership.write_up_sections.all()}
     fresh = draft(partnership)
