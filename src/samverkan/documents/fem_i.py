@@ -120,6 +120,16 @@ def _narrative(doc: Document, section: Section, state: Any, public: bool) -> Non
         if not public:
             _need(doc, "", f"Avsnitt {where}: texten nämner en uppgift under sekretess ({WHERE})")
         return
+    if not state.public_ok:
+        # Shown here to a reader allowed to see what it quotes; never in public.
+        section.add(
+            Paragraph(
+                "Texten nämner en uppgift under sekretess och visas därför inte i den "
+                "offentliga versionen. Skriv om avsnittet utan uppgiften.",
+                "warning",
+            )
+        )
+        _need(doc, "", f"Avsnitt {where}: texten nämner en uppgift under sekretess ({WHERE})")
     if state.small_counts and public:
         section.add(
             Paragraph(

@@ -436,9 +436,13 @@ def quoted_items(partnership: Partnership, text: str) -> list[Any]:
 def may_show(partnership: Partnership, text: str, user: Any, public: bool) -> bool:
     """Whether a stored text may be shown: in public, only if it quotes no confidential item;
     to a member, only if it quotes none that the member may not see."""
+    return _may_read(partnership, quoted_items(partnership, text), user, public)
+
+
+def _may_read(partnership: Partnership, quoted: list[Any], user: Any, public: bool) -> bool:
     from samverkan.accounts import access
 
-    for item in quoted_items(partnership, text):
+    for item in quoted:
         if public or (user is not None and not access.may_see_item(user, item, partnership)):
             return False
     return True
@@ -495,6 +499,7 @@ class SectionState:
     text: str  # what is shown and printed: the stored text, else the fresh draft
     fresh: str  # the draft from the data as they are now
     visible: bool = True  # False: the text quotes something the reader may not see
+    public_ok: bool = True  # False: the text quotes a confidential item (withheld in public)
     small_counts: list[Any] = field(default_factory=list)
     blocks: list[Any] = field(default_factory=list)  # the text as paragraphs, for a page
 
@@ -543,7 +548,9 @@ def sections(
             text=text,
             fresh=fresh[part],
         )
-        state.visible = may_show(partnership, text, user, public)
+        quoted = quoted_items(partnership, text)
+        state.public_ok = not quoted
+        state.visible = _may_read(partnership, quoted, user, public)
         if part == WriteUpPart.IMPACT:
             state.small_counts = small_counts_quoted(partnership, text)
         out.append(state)
