@@ -449,37 +449,32 @@ def _may_read(partnership: Partnership, quoted: list[Any], user: Any, public: bo
 
 
 def small_counts_quoted(partnership: Partnership, text: str) -> list[EffectEvaluation]:
-    """Effect follow-ups whose small counts the (impact) text seems to repeat.
+    """Effect follow-ups with a small count that a hand-written (impact) text seems to give.
 
-    A text drafted while the counts were large may print them; when the counts later fall
-    under the threshold, the public edition must not. Telling: the text names the
-    evaluation's indicator or area and holds one of its counts as a number.
+    Telling: the text names the evaluation's indicator or area, and holds a number under the
+    threshold or a percentage (which can give a small count back). Whether an evaluation has a
+    small count is no secret (its table says so); the test never looks at the counts' values,
+    so withholding a text tells nothing about them.
     """
     from samverkan.followup import services
 
     threshold = settings.SMALL_COUNT_THRESHOLD
     haystack = " ".join((text or "").casefold().split())
-    numbers = set(re.findall(r"(?<![\d,])\d+(?![\d,])", haystack))
+    numbers = {int(n) for n in re.findall(r"(?<![\d,.])\d{1,6}(?![\d,.])", haystack)}
+    telling = "%" in haystack or any(0 < n < threshold for n in numbers)
+    if not telling:
+        return []
     found = []
     for ev in EffectEvaluation.objects.filter(partnership=partnership):
-        counts = [c for c in services.counts_of(ev) if c is not None]
-        if not disclosive(*counts, threshold=threshold):
+        if not disclosive(*services.counts_of(ev), threshold=threshold):
             continue
-        named = any(
+        if any(
             " ".join(name.casefold().split()) in haystack
             for name in (ev.indicator, ev.treated_area)
             if name.strip()
-        )
-        if named and any(str(c) in numbers for c in counts if c):
+        ):
             found.append(ev)
     return found
-
-
-def blocks(text: str) -> list[Any]:
-    """A stored text as paragraphs and lists, the way the documents print it."""
-    from samverkan.documents.data import _blocks
-
-    return _blocks(text) if text.strip() else []
 
 
 # ---- the stored sections ------------------------------------------------------------------------
@@ -551,7 +546,12 @@ def sections(
         quoted = quoted_items(partnership, text)
         state.public_ok = not quoted
         state.visible = _may_read(partnership, quoted, user, public)
-        if part == WriteUpPart.IMPACT:
+        if (
+            part == WriteUpPart.IMPACT
+            and record is not None
+            and text.strip() != fresh[part].strip()
+        ):
+            # A draft is written without small counts; a text changed since may hold some.
             state.small_counts = small_counts_quoted(partnership, text)
         out.append(state)
     return out
