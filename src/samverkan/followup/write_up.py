@@ -477,6 +477,13 @@ def small_counts_quoted(partnership: Partnership, text: str) -> list[EffectEvalu
     return found
 
 
+def blocks(text: str) -> list[Any]:
+    """A stored text as paragraphs and lists, the way the documents print it."""
+    from samverkan.documents.data import _blocks
+
+    return _blocks(text) if text.strip() else []
+
+
 # ---- the stored sections ------------------------------------------------------------------------
 
 
