@@ -271,3 +271,23 @@ def test_redraft_without_a_choice_says_so(client, world):
 def test_every_part_has_its_edit_page(client, world, slug):
     client.force_login(world.alice)
     assert client.get(_url(world, "write_up_edit", part=slug)).status_code == 200
+
+
+def test_a_hand_written_impact_text_with_a_small_count_is_flagged(world):
+    partnership = world.ours.partnership
+    WriteUpSection.objects.create(
+        partnership=partnership,
+        part=WriteUpPart.IMPACT,
+        text="Anmälda våldsbrott i Centrum gick från 40 till 30 (−25 %).",
+    )
+    impact = write_up.sections(partnership)[-1]
+    assert impact.small_counts == []  # nothing small yet
+    evaluation = partnership.evaluations.get()
+    evaluation.treated_after = 3
+    evaluation.save()
+    impact = write_up.sections(partnership)[-1]
+    assert impact.small_counts == [evaluation]  # the percentage could give the 3 back
+    section = WriteUpSection.objects.get(part=WriteUpPart.IMPACT)
+    section.text = "Våldet i Centrum minskade enligt polisens statistik."
+    section.save()
+    assert write_up.sections(partnership)[-1].small_counts == []  # no number, nothing to hide
