@@ -3,7 +3,7 @@
 from samverkan.followup.models import EffectEvaluation
 
 
-def build(world) -> dict[str, int]:
+def build(world) -> dict:
     goal = world.partnership.goals.first()
     evaluation = EffectEvaluation.objects.create(
         partnership=world.partnership,
@@ -15,4 +15,5 @@ def build(world) -> dict[str, int]:
         treated_before=40,
         treated_after=30,
     )
-    return {"evaluation_id": evaluation.pk}
+    # A part of the 5I write-up, by its address (the page and form work without a stored row).
+    return {"evaluation_id": evaluation.pk, "part": "insats"}

@@ -1,9 +1,10 @@
 """Shared helpers for the documents, and ``build``, the one entry point.
 
 Each document has its own module (agreement.py, lagesbild.py, atgardsplan.py,
-medborgarlofte.py, followup.py) with one function that returns a plain ``Document`` (see
-structure.py). This module holds what they share: the cover (sender, decision or draft mark),
-the visibility of confidential items, the "Saknas" page and the common tables.
+medborgarlofte.py, followup.py, fem_i.py for the kind "fem-i") with one function that
+returns a plain ``Document`` (see structure.py). This module holds what they share: the cover
+(sender, decision or draft mark), the visibility of confidential items, the "Saknas" page and
+the common tables.
 
 Editions: INTERNAL holds everything the viewer may see; PUBLIC holds no confidential cause
 or measure (each is replaced by a neutral note naming the party that holds it) and no small
@@ -45,6 +46,7 @@ KINDS = {
     "atgardsplan": "Åtgärdsplan",
     "medborgarlofte": "Medborgarlöfte",
     "followup": "Uppföljningsrapport",
+    "fem-i": "5I-beskrivning",
 }
 SOURCE_PARTNERSHIP = "Källa: Samverkans egna uppgifter i Samverkan"
 
@@ -340,8 +342,9 @@ def _count_chart(
 def _builder(kind: str) -> Callable[[Partnership, str, Any], Document]:
     """The document's own module (documents/<kind>.py) builds it; imported when first used,
     since each module reads the shared helpers here."""
-    module = importlib.import_module(f"samverkan.documents.{kind}")
-    return getattr(module, kind)  # type: ignore[no-any-return]
+    name = kind.replace("-", "_")  # "fem-i" (its name on the command line) is fem_i.py
+    module = importlib.import_module(f"samverkan.documents.{name}")
+    return getattr(module, name)  # type: ignore[no-any-return]
 
 
 BUILDERS: dict[str, Callable[[Partnership, str, Any], Document]] = {

@@ -16,7 +16,7 @@ from samverkan.documents.data import (
     _may_see,
     _withheld,
 )
-from samverkan.documents.structure import BulletList, Document, Paragraph, Table
+from samverkan.documents.structure import Block, BulletList, Document, Paragraph, Table
 from samverkan.partnerships.choices import GroupKind
 from samverkan.partnerships.models import Partnership
 
@@ -85,58 +85,9 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
         )
     effect = doc.section("Effektuppföljning")
     evaluations = EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
-    threshold = settings.SMALL_COUNT_THRESHOLD
     for ev in evaluations:
-        result = follow.evaluate(ev)
         sub = effect.sub(f"{ev.indicator}, {ev.treated_area}")
-        sub.add(
-            Paragraph(
-                f"Mål: {ev.goal.text}. Jämförelse {ev.period_before} → "
-                f"{ev.period_after}. {ev.source}".strip(),
-                "note",
-            )
-        )
-        if edition == PUBLIC and disclosive(*follow.counts_of(ev), threshold=threshold):
-            # Every figure here (the counts, the change, the estimates and their readings)
-            # would give a small count back: the public edition says only that.
-            sub.add(
-                Paragraph(
-                    f"Antalen i jämförelsen är så små (under {threshold}) att de inte redovisas "
-                    "i den offentliga versionen, och inte heller förändringen eller de "
-                    "statistiska skattningarna, eftersom antalen kan räknas fram ur dem. "
-                    "Resultatet finns i den interna versionen.",
-                    "note",
-                )
-            )
-            continue
-        labels = [f"{ev.treated_area} {ev.period_before}", f"{ev.treated_area} {ev.period_after}"]
-        values = [ev.treated_before, ev.treated_after]
-        if ev.has_control():
-            labels += [
-                f"{ev.control_area} {ev.period_before}",
-                f"{ev.control_area} {ev.period_after}",
-            ]
-            values += [ev.control_before, ev.control_after]
-        sub.add(
-            _count_chart(
-                Counter(dict(zip(labels, values, strict=True))),
-                edition,
-                sensitive=True,
-                caption=f"{ev.indicator} före och efter",
-                source=ev.source or "Källa: effektuppföljningen i Samverkan",
-                axis_label="Antal",
-            )
-        )
-        for finding in result.findings:
-            sub.add(
-                Table(
-                    finding.method,
-                    ("Mått", "Värde"),
-                    tuple(finding.figures),
-                    f"Metod: {finding.source}",
-                ),
-                BulletList(tuple(finding.reading)),
-            )
+        sub.add(*evaluation_blocks(ev, edition))
     if not evaluations:
         effect.add(Paragraph("Ingen effektuppföljning är registrerad ännu.", "note"))
     responses = SteeringResponse.objects.filter(partnership=partnership, cycle=cycle)
@@ -149,3 +100,62 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
     if not responses:
         answer.add(Paragraph("Styrgruppen har ännu inte svarat på uppföljningen.", "note"))
     return doc
+
+
+def evaluation_blocks(ev: Any, edition: str) -> list[Block]:
+    """One effect follow-up as blocks: what was compared, the counts as a chart and each
+    method's figures with its reading. In the public edition, an evaluation with a small count
+    says only that (every figure here could give the count back)."""
+    from samverkan.followup import services as follow
+
+    threshold = settings.SMALL_COUNT_THRESHOLD
+    result = follow.evaluate(ev)
+    blocks: list[Block] = [
+        Paragraph(
+            f"Mål: {ev.goal.text}. Jämförelse {ev.period_before} → "
+            f"{ev.period_after}. {ev.source}".strip(),
+            "note",
+        )
+    ]
+    if edition == PUBLIC and disclosive(*follow.counts_of(ev), threshold=threshold):
+        # Every figure here (the counts, the change, the estimates and their readings)
+        # would give a small count back: the public edition says only that.
+        blocks.append(
+            Paragraph(
+                f"Antalen i jämförelsen är så små (under {threshold}) att de inte redovisas "
+                "i den offentliga versionen, och inte heller förändringen eller de "
+                "statistiska skattningarna, eftersom antalen kan räknas fram ur dem. "
+                "Resultatet finns i den interna versionen.",
+                "note",
+            )
+        )
+        return blocks
+    labels = [f"{ev.treated_area} {ev.period_before}", f"{ev.treated_area} {ev.period_after}"]
+    values = [ev.treated_before, ev.treated_after]
+    if ev.has_control():
+        labels += [
+            f"{ev.control_area} {ev.period_before}",
+            f"{ev.control_area} {ev.period_after}",
+        ]
+        values += [ev.control_before, ev.control_after]
+    blocks.append(
+        _count_chart(
+            Counter(dict(zip(labels, values, strict=True))),
+            edition,
+            sensitive=True,
+            caption=f"{ev.indicator} före och efter",
+            source=ev.source or "Källa: effektuppföljningen i Samverkan",
+            axis_label="Antal",
+        )
+    )
+    for finding in result.findings:
+        blocks.append(
+            Table(
+                finding.method,
+                ("Mått", "Värde"),
+                tuple(finding.figures),
+                f"Metod: {finding.source}",
+            )
+        )
+        blocks.append(BulletList(tuple(finding.reading)))
+    return blocks

@@ -28,6 +28,7 @@ _NAMES = {
     "atgardsplan": (gettext_noop("Åtgärdsplanen"), gettext_noop("utfärdad")),
     "medborgarlofte": (gettext_noop("Medborgarlöftet"), gettext_noop("utfärdat")),
     "followup": (gettext_noop("Uppföljningsrapporten"), gettext_noop("utfärdad")),
+    "fem-i": (gettext_noop("5I-beskrivningen"), gettext_noop("utfärdad")),
 }
 _EDITIONS = {"internal": gettext_noop("intern"), "public": gettext_noop("offentlig")}
 

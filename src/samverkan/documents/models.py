@@ -18,6 +18,7 @@ KIND_CHOICES = [
     ("atgardsplan", _("Åtgärdsplan")),
     ("medborgarlofte", _("Medborgarlöfte")),
     ("followup", _("Uppföljningsrapport")),
+    ("fem-i", _("5I-beskrivning")),
 ]
 EDITION_CHOICES = [("internal", _("Intern version")), ("public", _("Offentlig version"))]
 FORMAT_CHOICES = [("pdf", "PDF"), ("docx", "Word")]

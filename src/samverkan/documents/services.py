@@ -38,6 +38,7 @@ _FILE_KINDS = {
     "atgardsplan": "atgardsplan",
     "medborgarlofte": "medborgarlofte",
     "followup": "uppfoljningsrapport",
+    "fem-i": "5i-beskrivning",
 }
 _FILE_EDITIONS = {"internal": "intern", "public": "offentlig"}
 

@@ -7,8 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.followup.models import EffectEvaluation, SteeringResponse
-from samverkan.lib.forms import DateInput, Form, ModelForm, PartnershipOwnedForm
+from samverkan.followup.models import EffectEvaluation, SteeringResponse, WriteUpSection
+from samverkan.lib.forms import (
+    DateInput,
+    Form,
+    ModelForm,
+    PartnershipOwnedForm,
+    VersionedModelForm,
+)
 from samverkan.problems.choices import GoalKind
 
 
@@ -211,3 +217,45 @@ class IncidentCountForm(Form):
             if treated & set(data.get(field) or []):
                 self.add_error(field, _("En plats kan inte höra till insatsområdet också."))
         return data
+
+
+class WriteUpSectionForm(VersionedModelForm):
+    """One part of the 5I write-up. The text is shared with every member and printed in the
+    public edition, so it may not repeat a confidential cause or measure."""
+
+    class Meta:
+        model = WriteUpSection
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 18})}
+
+    def __init__(self, *args: Any, partnership: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership, self.user = partnership, user
+        self.fields["text"].label = _("Text")
+
+    def clean_text(self) -> str:
+        from samverkan.accounts import access
+        from samverkan.followup import write_up
+
+        text = self.cleaned_data.get("text", "")
+        # Only items the editor may see are named; a quote of one the editor may not see
+        # is withheld from other readers when the text is shown (write_up.may_show).
+        quoted = [
+            item
+            for item in write_up.quoted_items(self.partnership, text)
+            if access.may_see_item(self.user, item, self.partnership)
+        ]
+        if quoted:
+            names = ", ".join(
+                (_("orsak %(n)s") if hasattr(item, "risk_factors") else _("åtgärd %(n)s"))
+                % {"n": item.number}
+                for item in quoted
+            )
+            raise forms.ValidationError(
+                _(
+                    "Texten citerar uppgifter under sekretess (%(items)s). Texten visas för alla "
+                    "medlemmar och i den offentliga versionen: skriv om den utan dem."
+                )
+                % {"items": names}
+            )
+        return text

@@ -146,3 +146,78 @@ class SteeringResponse(Versioned):
 
     def audit_partnership_id(self) -> int:
         return self.partnership_id
+
+
+class WriteUpPart(models.TextChoices):
+    """The five parts of a 5I write-up (Ekblom 2011), in their order."""
+
+    INTELLIGENCE = "intelligence", _("Underrättelser")
+    INTERVENTION = "intervention", _("Insats")
+    IMPLEMENTATION = "implementation", _("Införande")
+    INVOLVEMENT = "involvement", _("Involvering")
+    IMPACT = "impact", _("Effekt")
+
+
+# The parts' addresses in the URLs (Swedish, ASCII).
+WRITE_UP_SLUGS = {
+    WriteUpPart.INTELLIGENCE: "underrattelser",
+    WriteUpPart.INTERVENTION: "insats",
+    WriteUpPart.IMPLEMENTATION: "inforande",
+    WriteUpPart.INVOLVEMENT: "involvering",
+    WriteUpPart.IMPACT: "effekt",
+}
+
+
+class WriteUpSection(Versioned):
+    """One part of the partnership's 5I write-up: the text drafted from the partnership's own
+    data, as the coordinator has reviewed and edited it.
+
+    The text is shared material: every member reads it and the public edition of the write-up
+    prints it, so it holds nothing confidential and no small counts (the draft is written that
+    way, the form refuses a quoted confidential item, and the document withholds a text that
+    quotes one anyway). The tables beside it are built per edition and reader.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="write_up_sections",
+        on_delete=models.CASCADE,
+    )
+    part = models.CharField(_("avsnitt"), max_length=20, choices=WriteUpPart.choices)
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_(
+            "Tom rad mellan stycken; rader som börjar med ”- ” blir en punktlista. Texten "
+            "visas för alla medlemmar och i den offentliga versionen: skriv inget som är under "
+            "sekretess och inga antal under fem."
+        ),
+    )
+    drafted_at = models.DateTimeField(_("senaste utkast ur data"), null=True, blank=True)
+    edited = models.BooleanField(
+        _("ändrad för hand"),
+        default=False,
+        help_text=_("Texten har ändrats efter att den skrevs ur data."),
+    )
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("avsnitt i 5I-beskrivningen")
+        verbose_name_plural = _("avsnitt i 5I-beskrivningen")
+        ordering = ["partnership_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "part"], name="write_up_section_once_per_part"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"5I: {self.get_part_display()}"
+
+    def audit_partnership_id(self) -> int:
+        return self.partnership_id
+
+    @property
+    def slug(self) -> str:
+        return WRITE_UP_SLUGS[WriteUpPart(self.part)]

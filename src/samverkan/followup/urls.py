@@ -13,4 +13,7 @@ urlpatterns = [
     path(P + "omgangar/", v.cycles, name="cycles"),
     path(P + "omgangar/ny/", v.cycle_start, name="cycle_start"),
     path(P + "omgangar/oppna-igen/", v.cycle_reopen, name="cycle_reopen"),
+    path(P + "fem-i/", v.write_up_page, name="write_up"),
+    path(P + "fem-i/nytt-utkast/", v.write_up_redraft, name="write_up_redraft"),
+    path(P + "fem-i/<slug:part>/andra/", v.write_up_edit, name="write_up_edit"),
 ]

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samverkan.accounts import access
 from samverkan.accounts.decorators import partnership_view
-from samverkan.followup import forms, services
-from samverkan.followup.models import EffectEvaluation, SteeringResponse
+from samverkan.followup import forms, services, write_up
+from samverkan.followup.models import (
+    EffectEvaluation,
+    SteeringResponse,
+    WriteUpPart,
+    WriteUpSection,
+)
 from samverkan.lib import htmx
+from samverkan.lib.versioning import EditConflict, save_versioned
 from samverkan.lib.views import form_page
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Measure
@@ -287,4 +296,120 @@ def evaluation_from_incidents(request: HttpRequest, partnership: Partnership) ->
         "followup/count_incidents.html",
         _ctx(request, partnership, form=form, parties=parties, places=places),
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# ---- the 5I write-up ----------------------------------------------------------------------------
+
+
+def _write_up_url(partnership: Partnership) -> str:
+    return reverse("followup:write_up", kwargs={"pk": partnership.pk})
+
+
+def _part_of(slug: str) -> str:
+    part = write_up.SLUG_PARTS.get(slug)
+    if part is None:
+        raise Http404("Okänt avsnitt")
+    return part
+
+
+@partnership_view()
+def write_up_page(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """The five parts as the reader may see them, with the documents built from them."""
+    states = write_up.sections(partnership, user=request.user)
+    for state in states:
+        state.blocks = write_up.blocks(state.text) if state.visible else []
+    return render(
+        request,
+        "followup/write_up.html",
+        _ctx(
+            request,
+            partnership,
+            states=states,
+            unreviewed=sum(not s.reviewed for s in states),
+            editions=[("internal", _("Intern version")), ("public", _("Offentlig version"))],
+        ),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def write_up_edit(request: HttpRequest, partnership: Partnership, part: str) -> HttpResponse:
+    part = _part_of(part)
+    record = WriteUpSection.objects.filter(partnership=partnership, part=part).first()
+    if record is None:
+        # Not stored yet: the editor starts from the draft; saving stores it.
+        record = WriteUpSection(
+            partnership=partnership,
+            part=part,
+            text=write_up.draft(partnership)[part],
+            drafted_at=timezone.now(),
+        )
+    form = forms.WriteUpSectionForm(
+        request.POST or None, instance=record, partnership=partnership, user=request.user
+    )
+
+    def save(form: forms.WriteUpSectionForm) -> WriteUpSection | None:
+        section = form.save(commit=False)
+        section.edited = True
+        try:
+            save_versioned(section, form.cleaned_data.get("version"))
+        except (EditConflict, IntegrityError):
+            # IntegrityError: someone stored this part first, while this form was open.
+            form.add_error(None, EditConflict.message)
+            return None
+        return section
+
+    number = write_up.PARTS.index(part) + 1
+    return form_page(
+        request,
+        form,
+        title=_("5I-beskrivningen, avsnitt %(n)s: %(part)s")
+        % {"n": number, "part": WriteUpPart(part).label},
+        save=save,
+        success_url=_write_up_url(partnership) + f"#del-{write_up.WRITE_UP_SLUGS[part]}",
+        success_message=_("Avsnittet är sparat."),
+        template="followup/write_up_edit.html",
+        context=_ctx(
+            request,
+            partnership,
+            question=write_up.QUESTIONS[part],
+            stored=record.pk is not None,
+        ),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def write_up_redraft(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """Draft again from the data: show what would change per part, replace the chosen."""
+    error = ""
+    if request.method == "POST":
+        chosen = {
+            part: request.POST.get(f"version-{write_up.WRITE_UP_SLUGS[part]}", "")
+            for part in write_up.PARTS
+            if write_up.WRITE_UP_SLUGS[part] in request.POST.getlist("avsnitt")
+        }
+        if not chosen:
+            error = _("Välj minst ett avsnitt att ersätta med det nya utkastet.")
+        else:
+            try:
+                write_up.redraft(partnership, chosen)
+            except EditConflict:
+                error = str(EditConflict.message)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)s avsnitt är ersatt med ett nytt utkast ur uppgifterna.",
+                        "%(n)s avsnitt är ersatta med ett nytt utkast ur uppgifterna.",
+                        len(chosen),
+                    )
+                    % {"n": len(chosen)},
+                )
+                return htmx.redirect(request, _write_up_url(partnership))
+    states = write_up.sections(partnership, user=request.user)
+    return render(
+        request,
+        "followup/write_up_redraft.html",
+        _ctx(request, partnership, states=states, error=error),
+        status=400 if error else 200,
     )

@@ -1,15 +1,17 @@
-"""The partnership dashboard: the five steps as a cycle, where we stand, what is left."""
+"""The partnership dashboard: the five steps as a cycle, where we stand, what is left; and
+the help pages with the user guide for each role."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from samverkan.accounts import access
-from samverkan.accounts.decorators import partnership_view
+from samverkan.accounts.decorators import partnership_view, user_view
 from samverkan.partnerships.models import Partnership
-from samverkan.process import checklists, compliance, guidance
+from samverkan.process import checklists, compliance, guidance, help
 
 
 @partnership_view()
@@ -74,3 +76,44 @@ def law(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "law": compliance.compliance(partnership, timezone.localdate()),
         },
     )
+
+
+# ---- help: the user guides in docs/guide ------------------------------------------------------
+
+
+@user_view()
+def help_index(request: HttpRequest) -> HttpResponse:
+    """The guide for the user's role, with the others a click away."""
+    return _help_page(request, help.guide_for(request.user), own=True)
+
+
+@user_view()
+def help_guide(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = help.BY_SLUG.get(slug)
+    if guide is None:
+        raise Http404("Ingen sådan guide")
+    return _help_page(request, guide, own=guide == help.guide_for(request.user))
+
+
+def _help_page(request: HttpRequest, guide: help.Guide, own: bool) -> HttpResponse:
+    return render(
+        request,
+        "process/help.html",
+        {
+            "guide": guide,
+            "own": own,
+            "guides": help.GUIDES,
+            # Safe: CommonMark with raw HTML off, every text escaped by markdown-it.
+            "body": mark_safe(help.render(guide.slug)),
+        },
+    )
+
+
+@user_view()
+def help_image(request: HttpRequest, name: str) -> FileResponse:
+    path = help.image_path(name)
+    if path is None:
+        raise Http404("Ingen sådan bild")
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

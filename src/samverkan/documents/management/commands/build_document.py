@@ -14,9 +14,9 @@ from samverkan.partnerships.models import Partnership
 
 class Command(BaseCommand):
     help = (
-        "Build one document (agreement, lagesbild, atgardsplan, medborgarlofte, followup) as PDF "
-        "or DOCX in the internal or public edition. Without --user the internal edition holds "
-        "every confidential item: give --user to build it as that person may see it."
+        "Build one document (agreement, lagesbild, atgardsplan, medborgarlofte, followup, fem-i) "
+        "as PDF or DOCX in the internal or public edition. Without --user the internal edition "
+        "holds every confidential item: give --user to build it as that person may see it."
     )
 
     def add_arguments(self, parser: Any) -> None:
