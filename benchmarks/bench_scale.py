@@ -23,8 +23,9 @@ each larger factor up to ``--factor`` (1 → 4 → 16) and measures again. At ea
 - pages: the demo police party's pages through Django's test client, logged in as its
   coordinator: dashboard, step 2 workspace, statistics, map data, step 3, history;
   ``--requests`` each after one warm-up; p95 over all of them and per page.
-- EXPLAIN of every query those pages run (captured with CaptureQueriesContext): any
-  sequential scan of a table that grows with the country is printed as a warning.
+- EXPLAIN ANALYZE of every query those pages run (captured with CaptureQueriesContext): a
+  sequential scan of a large table, or any scan that reads and discards more than 10 000
+  rows, is printed as a warning (the page would be reading other municipalities' rows).
 
 Prints, for each factor F > 1, against factor 1:
 
@@ -343,7 +344,9 @@ def measure_pages(
 
 
 def explain(queries: dict[str, list[str]]) -> list[str]:
-    """Sequential scans of growing tables in the pages' queries (EXPLAIN, not ANALYZE)."""
+    """Plans of the pages' queries (EXPLAIN ANALYZE: they are SELECTs) that read rows of other
+    municipalities: a sequential scan of a large table, or a scan that reads and throws away
+    more than LARGE rows (an index on the wrong column)."""
     from django.db import connection
 
     found = []
@@ -354,14 +357,17 @@ def explain(queries: dict[str, list[str]]) -> list[str]:
                 continue
             seen.add(sql)
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
                 plan = cursor.fetchone()[0]
             for node in _nodes(plan[0]["Plan"]):
                 table = node.get("Relation Name")
-                if node.get("Node Type") == "Seq Scan" and _rows(table) > LARGE:
+                removed = node.get("Rows Removed by Filter", 0) * node.get("Actual Loops", 1)
+                if (node.get("Node Type") == "Seq Scan" and _rows(table) > LARGE) or (
+                    removed > LARGE
+                ):
                     found.append(
-                        f"{name}: Seq Scan on {node['Relation Name']} "
-                        f"(estimated {node.get('Plan Rows')} rows) in: {sql[:300]}"
+                        f"{name}: {node['Node Type']} on {table}, {removed} rows read and "
+                        f"discarded, in: {sql[:300]}"
                     )
     return found
 
