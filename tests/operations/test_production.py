@@ -228,7 +228,12 @@ def test_production_stack(stack, tmp_path):
     _wait("the reaper", lambda: _job_of_import(stack, import_id)[1] == "failed", timeout=60)
     _job, status, _progress, error = _job_of_import(stack, import_id)
     assert error == ABANDONED
-    assert str(worker_pid) in stack.log("worker2") or "marked failed" in stack.log("worker2")
+    # The worker logs the reaping after writing it: the line may trail the row by a moment.
+    _wait(
+        "the reaper's log line",
+        lambda: str(worker_pid) in stack.log("worker2") or "marked failed" in stack.log("worker2"),
+        timeout=30,
+    )
     assert _incidents(stack) == before
     with stack.db() as db:
         import_status, errors = db.execute(
