@@ -404,9 +404,10 @@ class BoundedCopyWriter(QueuedLibpqWriter):
 
     The writer thread lets the server store one batch while this process parses the next,
     but psycopg's queue holds up to 1024 pieces of 128 KB: when the server is the slower side
-    (a busy disk, a shared machine) the parsed file piled up in it, some 190 MB more at peak
-    for a million rows (issue 14). With 32 pieces (4 MB, more than a batch of about 2 MB in
-    COPY format) parsing waits for the server instead, and memory stays flat as files grow.
+    (a busy disk, a shared machine) up to 128 MB of parsed rows could wait in it. With 32
+    pieces (4 MB, more than a batch of about 2–3 MB in COPY format) parsing waits for the
+    server instead. (On the 2-core test machine the measured peak did not change: there the
+    queue did not fill; issue 14.)
     """
 
     QUEUE_PIECES = 32
