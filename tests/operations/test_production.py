@@ -2,9 +2,11 @@
 and Celery beat as separate processes, on a new PostgreSQL database and Redis.
 
 Over HTTP: log in as the demo users, import the example incidents and issue a document, both
-through the worker. Then kill the worker (SIGKILL) in the middle of a large import: not one row
-of it is left, and once a new worker starts (its start runs the stale-job reaper) the job and
-the import end as failed with a Swedish message. Everything stops cleanly at the end.
+through the worker; an upload declared over MAX_UPLOAD_MB is refused before its body is
+sent, and a backup taken while everything runs passes restore's check. Then kill the worker
+(SIGKILL) in the middle of a large import: not one row of it is left, and once a new worker
+starts (its start runs the stale-job reaper) the job and the import end as failed with a
+Swedish message. Everything stops cleanly at the end.
 
 Runs in the PostgreSQL run of `make test` (marker "production"); a missing PostgreSQL or Redis
 is a failure, never a skip, and scripts/check-test-reports checks that it ran and passed.
@@ -72,6 +74,29 @@ def _upload_incidents(client, content: bytes, filename: str) -> int:  # type: ig
     found = re.search(r"/import/(\d+)/$", headers["Location"])
     assert found, headers["Location"]
     return int(found.group(1))
+
+
+def _declared_upload(stack: Stack, client, length: int) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """POST an upload whose headers declare ``length`` bytes, sending none of them: a server
+    that waited for the body would hang here instead of answering."""
+    import socket
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(stack.base)
+    cookies = "; ".join(f"{c.name}={c.value}" for c in client.jar)
+    path = f"/samverkan/{PARTNERSHIP}/kartlaggning/parter/{POLICE_PARTY}/import/"
+    request = (
+        f"POST {path} HTTP/1.1\r\nHost: {parts.hostname}\r\nCookie: {cookies}\r\n"
+        f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {length}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as conn:
+        conn.sendall(request.encode())
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _sep, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode("utf-8", "replace")
 
 
 @pytest.fixture
@@ -166,6 +191,17 @@ def test_production_stack(stack, tmp_path):
     status, _headers, body = municipality.request(done_headers["Location"])
     assert status == 200 and "Samverkansöverenskommelse" in body.decode()
 
+    # 2b. The upload limit holds in front of the app: a body declared larger than
+    # MAX_UPLOAD_MB (+1 MB for the form) is refused by gunicorn's worker before it is sent.
+    status, body = _declared_upload(stack, police, (100 + 2) * 1024 * 1024)
+    assert status == 413 and "Filen är för stor" in body and "100 MB" in body
+
+    # 2c. A backup while the service runs, checked as a restore would check it.
+    archive = tmp_path / "live-backup.tar.gz"
+    stack.manage("backup", "--output", str(archive))
+    assert archive.stat().st_size > 10_000
+    stack.manage("restore", "--check", str(archive))
+
     # 3. The worker is killed in the middle of a large import.
     before = _incidents(stack)
     big = (tmp_path / "big.csv").read_bytes()
@@ -192,7 +228,12 @@ def test_production_stack(stack, tmp_path):
     _wait("the reaper", lambda: _job_of_import(stack, import_id)[1] == "failed", timeout=60)
     _job, status, _progress, error = _job_of_import(stack, import_id)
     assert error == ABANDONED
-    assert str(worker_pid) in stack.log("worker2") or "marked failed" in stack.log("worker2")
+    # The worker logs the reaping after writing it: the line may trail the row by a moment.
+    _wait(
+        "the reaper's log line",
+        lambda: str(worker_pid) in stack.log("worker2") or "marked failed" in stack.log("worker2"),
+        timeout=30,
+    )
     assert _incidents(stack) == before
     with stack.db() as db:
         import_status, errors = db.execute(

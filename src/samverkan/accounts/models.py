@@ -245,7 +245,12 @@ class AuditEntry(models.Model):
         verbose_name = _("historikpost")
         verbose_name_plural = _("historik")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["model_label", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["model_label", "object_id"], name="audit_object_idx"),
+            # The history page: one partnership's newest entries, without reading the other
+            # partnerships' (a national deployment holds hundreds of them).
+            models.Index(fields=["partnership", "-at", "-id"], name="audit_partnership_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name}: {self.object_repr}"

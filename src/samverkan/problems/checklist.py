@@ -15,8 +15,20 @@ def step3(partnership: Partnership) -> Checklist:
     picture = ProblemPicture.objects.filter(partnership=partnership).first()
     prioritised = list(partnership.problems.filter(status=ProblemStatus.PRIORITISED))
     # The checklist counts every item, confidential ones included: it shows no content.
-    causes = list(Cause.objects.filter(partnership=partnership).prefetch_related("measures"))
-    measures = list(Measure.objects.filter(partnership=partnership).prefetch_related("causes"))
+    causes = list(Cause.objects.filter(partnership=partnership).values_list("pk", "problem_id"))
+    measures = list(
+        Measure.objects.filter(partnership=partnership).values_list(
+            "pk", "responsible_party_id", "how_what"
+        )
+    )
+    # Which measure answers which cause: the link table once, for both directions.
+    links = list(
+        Measure.causes.through.objects.filter(measure__partnership=partnership).values_list(
+            "measure_id", "cause_id"
+        )
+    )
+    linked_causes = {cause for _measure, cause in links}
+    linked_measures = {measure for measure, _cause in links}
     goals = list(partnership.goals.all())
 
     def goal_ok(problem_id: int) -> bool:
@@ -38,7 +50,7 @@ def step3(partnership: Partnership) -> Checklist:
         ChecklistItem(
             _("Varje prioriterat problem har en orsaksanalys"),
             bool(prioritised)
-            and all(any(c.problem_id == p.pk for c in causes) for p in prioritised),
+            and all(any(problem == p.pk for _c, problem in causes) for p in prioritised),
         ),
         ChecklistItem(
             _("Varje prioriterat problem har ett effektmål med indikator"),
@@ -47,12 +59,12 @@ def step3(partnership: Partnership) -> Checklist:
         ChecklistItem(
             _("Varje orsak har en åtgärd och varje åtgärd svarar mot en orsak"),
             bool(causes)
-            and all(c.measures.all() for c in causes)
-            and all(m.causes.all() for m in measures),
+            and all(cause in linked_causes for cause, _problem in causes)
+            and all(measure in linked_measures for measure, _party, _how in measures),
         ),
         ChecklistItem(
             _("Varje åtgärd har ansvarig och en beskrivning av hur den genomförs"),
-            bool(measures) and all(m.responsible_party_id and m.how_what.strip() for m in measures),
+            bool(measures) and all(party and how.strip() for _m, party, how in measures),
         ),
         ChecklistItem(
             _("Uppföljningen är planerad för varje mål"),

@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import hashlib
 import heapq
+import queue
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -292,7 +293,7 @@ class IncidentImporter(Importer):
                 # batch while this process parses the next, one core each.
                 raw = stack.enter_context(connection.cursor()).cursor
                 self.stream = stack.enter_context(
-                    raw.copy(self.copy_sql, writer=QueuedLibpqWriter(raw))
+                    raw.copy(self.copy_sql, writer=BoundedCopyWriter(raw))
                 )
                 self.stream.write(pgcopy.SIGNATURE)
             try:
@@ -396,6 +397,24 @@ class IncidentImporter(Importer):
             "occurred_from": pc.cast(columns["occurred_from"], stamp),
             "occurred_to": pc.cast(columns["occurred_to"], stamp),
         } | {name: columns[name] for name in INCIDENT_COLUMNS[5:]}
+
+
+class BoundedCopyWriter(QueuedLibpqWriter):
+    """psycopg's queued COPY writer with a short queue.
+
+    The writer thread lets the server store one batch while this process parses the next,
+    but psycopg's queue holds up to 1024 pieces of 128 KB: when the server is the slower side
+    (a busy disk, a shared machine) up to 128 MB of parsed rows could wait in it. With 32
+    pieces (4 MB, more than a batch of about 2–3 MB in COPY format) parsing waits for the
+    server instead. (On the 2-core test machine the measured peak did not change: there the
+    queue did not fill; issue 14.)
+    """
+
+    QUEUE_PIECES = 32
+
+    def __init__(self, cursor: Any) -> None:
+        super().__init__(cursor)
+        self._queue = queue.Queue(maxsize=self.QUEUE_PIECES)
 
 
 INCIDENT_COLUMNS = [
