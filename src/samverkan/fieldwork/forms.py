@@ -137,7 +137,10 @@ class FieldReportForm(Form):
             return None
         if not bounds[0] <= value <= bounds[1]:
             raise forms.ValidationError(
-                _("Punkten på kartan ligger utanför Sverige. Välj punkten igen eller skriv platsen.")
+                _(
+                    "Punkten på kartan ligger utanför Sverige. Välj punkten igen eller skriv "
+                    "platsen."
+                )
             )
         return round(value, 6)
 

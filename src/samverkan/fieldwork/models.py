@@ -34,7 +34,9 @@ class FieldCategory(models.Model):
     name = models.CharField(_("namn"), max_length=100)
     position = models.PositiveIntegerField(_("ordning"), default=0)
     active = models.BooleanField(
-        _("används"), default=True, help_text=_("Kategorier som inte används visas inte i formuläret.")
+        _("används"),
+        default=True,
+        help_text=_("Kategorier som inte används visas inte i formuläret."),
     )
 
     class Meta:
@@ -173,7 +175,8 @@ class FieldReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{timezone.localtime(self.observed_at):%Y-%m-%d %H:%M} {self.category} – {self.where()}"
+        when = timezone.localtime(self.observed_at)
+        return f"{when:%Y-%m-%d %H:%M} {self.category} – {self.where()}"
 
     def audit_partnership_id(self) -> int:
         return self.partnership_id
@@ -214,7 +217,9 @@ class WeeklySubscription(models.Model):
         verbose_name = _("prenumeration på veckolägesbilden")
         verbose_name_plural = _("prenumerationer på veckolägesbilden")
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "user"], name="weekly_subscription_unique")
+            models.UniqueConstraint(
+                fields=["partnership", "user"], name="weekly_subscription_unique"
+            )
         ]
 
     def __str__(self) -> str:

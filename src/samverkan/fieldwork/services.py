@@ -48,7 +48,7 @@ def ensure_categories(partnership: Partnership) -> None:
 
 
 def parse_week(text: str) -> tuple[int, int]:
-    """"2026-W48" → (2026, 48); ValueError for anything that is not a real ISO week."""
+    """ "2026-W48" → (2026, 48); ValueError for anything that is not a real ISO week."""
     match = WEEK_RE.match(text or "")
     if not match:
         raise ValueError(f"not an ISO week (YYYY-Www): {text!r}")
@@ -201,9 +201,7 @@ def weekly_picture(partnership: Partnership, year: int, week: int, *, full: bool
     categories = rows(lambda r: r.category.name)
     places = rows(_place_key)
     # A total beside one suppressed cell gives that cell away: no total then.
-    any_hidden = any(
-        MARKER in (row.this_week,) for row in categories + places
-    )
+    any_hidden = any(MARKER in (row.this_week,) for row in categories + places)
     total = MARKER if (small(len(this)) or any_hidden) else str(len(this))
 
     monday = start.date()
@@ -284,11 +282,12 @@ def _points(this: list[FieldReport], *, full: bool, shown: Any) -> list[dict[str
             per_place[r.place_id] += 1
             places[r.place_id] = r.place
         elif r.latitude is not None and r.longitude is not None and full:
+            when = date_format(timezone.localtime(r.observed_at), "D j/n H:i")
             loose.append(
                 {
                     "lat": r.latitude,
                     "lon": r.longitude,
-                    "label": f"{r.category.name}, {date_format(timezone.localtime(r.observed_at), 'D j/n H:i')}",
+                    "label": f"{r.category.name}, {when}",
                     "count": "1",
                 }
             )

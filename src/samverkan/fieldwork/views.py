@@ -60,9 +60,9 @@ def report_new(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             messages.info(request, _("Rapporten var redan sparad; den sparades inte två gånger."))
         url = reverse("fieldwork:new", kwargs={"pk": partnership.pk}) + f"?sparad={report.pk}"
         return htmx.redirect(request, url)
-    mine = FieldReport.objects.filter(partnership=partnership, reported_by=request.user).select_related(
-        "place", "category"
-    )[:5]
+    mine = FieldReport.objects.filter(
+        partnership=partnership, reported_by=request.user
+    ).select_related("place", "category")[:5]
     year, week = services.current_week()
     return render(
         request,
@@ -207,4 +207,6 @@ def week_subscribe(request: HttpRequest, partnership: Partnership, week: str) ->
     else:
         existing.delete()
         messages.success(request, _("Du får inte längre veckolägesbilden med e-post."))
-    return htmx.redirect(request, reverse("fieldwork:week", kwargs={"pk": partnership.pk, "week": week}))
+    return htmx.redirect(
+        request, reverse("fieldwork:week", kwargs={"pk": partnership.pk, "week": week})
+    )
