@@ -67,8 +67,16 @@ class FieldReportForm(Form):
             "max_length": _("Skriv platsen med högst %(limit_value)d tecken (nu %(show_value)d).")
         },
     )
-    latitude = forms.FloatField(required=False, widget=forms.HiddenInput)
-    longitude = forms.FloatField(required=False, widget=forms.HiddenInput)
+    latitude = forms.FloatField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Punkten på kartan kunde inte läsas. Välj punkten igen.")},
+    )
+    longitude = forms.FloatField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Punkten på kartan kunde inte läsas. Välj punkten igen.")},
+    )
     people = forms.IntegerField(
         label=_("Antal personer"),
         required=False,
