@@ -46,7 +46,7 @@ def busy(world):
             category=drugs,
             text=f"Försäljning bakom kiosken nr {n}",
         )
-    for n in range(2):
+    for _n in range(2):
         FieldReport.objects.create(
             partnership=p, observed_at=_at("2026-W48", 2), place=torget, category=klotter
         )

@@ -53,11 +53,9 @@ def report_new(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     services.ensure_categories(partnership)
     form = forms.FieldReportForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        report, created = form.save(request.user, _reporting_party(request, partnership))
-        if created:
-            messages.success(request, _("Tack! Rapporten är sparad."))
-        else:
-            messages.info(request, _("Rapporten var redan sparad; den sparades inte två gånger."))
+        # The confirmation is shown from the URL, not as a message: the form's script sends
+        # the report with fetch, which would use up a message on the redirect it follows.
+        report, _created = form.save(request.user, _reporting_party(request, partnership))
         url = reverse("fieldwork:new", kwargs={"pk": partnership.pk}) + f"?sparad={report.pk}"
         return htmx.redirect(request, url)
     mine = FieldReport.objects.filter(

@@ -88,7 +88,7 @@
       say(form.dataset.textRestored);
     }
     if (!token.value) token.value = newToken();
-    save();
+    // Nothing is stored until something is typed: an untouched form leaves no draft behind.
     form.addEventListener("input", save);
     form.addEventListener("change", save);
 
