@@ -239,3 +239,21 @@ def test_send_weekly_reports_once_per_week_to_subscribers(busy):
 def test_send_weekly_reports_refuses_a_bad_week(db):
     with pytest.raises(CommandError):
         call_command("send_weekly_reports", "--week", "2026-48", stdout=StringIO())
+
+
+def test_mapping_workspace_shows_field_reports_as_a_source(client, world):
+    p = world.ours.partnership
+    category = FieldCategory.objects.get(partnership=p, name="Klotter")
+    FieldReport.objects.filter(partnership=p).delete()
+    for _n in range(3):
+        FieldReport.objects.create(
+            partnership=p,
+            observed_at=timezone.now() - datetime.timedelta(days=3),
+            category=category,
+            place_text="Torget",
+        )
+    client.force_login(world.alice)
+    url = reverse("mapping:workspace", kwargs={"pk": p.pk, "party_id": world.ours.kommun.pk})
+    text = client.get(url).content.decode()
+    assert "Fältrapporter (samverkans gemensamma, senaste 12 veckorna)</th><td>3 " in text
+    assert reverse("fieldwork:week_latest", kwargs={"pk": p.pk}) in text

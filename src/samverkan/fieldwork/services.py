@@ -326,3 +326,14 @@ def week_links(partnership: Partnership) -> list[str]:
         if len(seen) >= 53:
             break
     return seen
+
+
+RECENT_WEEKS = 12
+
+
+def recent_report_count(partnership: Partnership, weeks: int = RECENT_WEEKS) -> int:
+    """Field reports of the last ``weeks`` weeks: the source "Fältrapporter" in step 2."""
+    since = timezone.now() - datetime.timedelta(weeks=weeks)
+    return FieldReport.objects.filter(
+        partnership=partnership, observed_at__gte=since, observed_at__lte=timezone.now()
+    ).count()
