@@ -168,7 +168,14 @@ def test_content_walk_as_every_role(client, spread):
     # The field reporter reaches the report form and the weekly picture, and nothing else: no
     # page of hers links further into the partnership, and none holds a confidential text.
     client.force_login(User.objects.get(username="demo.falt"))
-    found = walk(client, partnership, [f"/samverkan/{partnership.pk}/faltrapporter/ny/"])
+    from samverkan.fieldwork.services import latest_week_with_reports, week_label
+
+    week = week_label(*latest_week_with_reports(partnership))
+    start = [
+        f"/samverkan/{partnership.pk}/faltrapporter/ny/",
+        f"/samverkan/{partnership.pk}/vecka/{week}/",
+    ]
+    found = walk(client, partnership, start)
     reached = sorted(url for url, text in found.items() if text)
     assert any("/faltrapporter/ny/" in url for url in reached), reached
     assert any("/vecka/" in url for url in reached), reached

@@ -41,6 +41,8 @@ def test_reporter_files_a_report_on_a_phone_and_the_week_shows_it(page, axe, sho
     elapsed = time.monotonic() - started
     assert elapsed < 30, f"filing a report took {elapsed:.0f} s"
     axe(page)
+    shots(page, "field-report-form")
+    page.set_viewport_size({"width": 390, "height": 844})
     report = FieldReport.objects.filter(partnership=world.partnership).latest("pk")
     assert report.people == 6 and report.place.name == "Busstorget"
     # The draft kept in the phone is cleared once the server has the report.
