@@ -35,6 +35,7 @@ def test_reporter_files_a_report_on_a_phone_and_the_week_shows_it(page, axe, sho
     field(page, "Var: plats i listan").select_option(label="Busstorget")
     field(page, "Antal personer").fill("6")
     field(page, "Beskrivning").fill("Högljudd grupp vid busskuren, lugnade sig efter samtal.")
+    assert not page.get_by_role("button", name="Skicka igen").is_visible()
     page.get_by_role("button", name="Skicka rapporten").click()
     page.wait_for_url("**/faltrapporter/ny/?sparad=*")
     assert "Tack! Rapporten är sparad" in page.locator(".fw-saved").inner_text()
