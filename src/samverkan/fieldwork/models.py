@@ -113,7 +113,7 @@ class FieldReport(models.Model):
         FieldPlace,
         verbose_name=_("plats"),
         related_name="reports",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
     )
@@ -124,7 +124,7 @@ class FieldReport(models.Model):
         FieldCategory,
         verbose_name=_("vad"),
         related_name="reports",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
     )
     people = models.PositiveIntegerField(
         _("antal personer"),
