@@ -12,13 +12,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
 
 app = Celery("samverkan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["samverkan.jobs", "samverkan.implementation", "samverkan.mapping"])
+app.autodiscover_tasks(
+    ["samverkan.jobs", "samverkan.implementation", "samverkan.mapping", "samverkan.fieldwork"]
+)
 
 # Scheduled work (run `celery -A samverkan beat` beside the worker).
 app.conf.beat_schedule = {
     "daily-digest": {
         "task": "samverkan.send_digests",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Last week's field-report picture to its subscribers (fieldwork), Monday mornings.
+    "weekly-field-reports": {
+        "task": "samverkan.send_weekly_reports",
+        "schedule": crontab(day_of_week=1, hour=7, minute=15),
     },
     # Polisen's latest events for the parties that use that source (fetch_statistics polisen).
     "polisen-events-daily": {

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "samverkan.documents",
     "samverkan.implementation",
     "samverkan.followup",
+    "samverkan.fieldwork",
     "samverkan.api",
     "samverkan.operations",
 ]

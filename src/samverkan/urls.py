@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("samverkan.documents.urls")),
     path("", include("samverkan.implementation.urls")),
     path("", include("samverkan.followup.urls")),
+    path("", include("samverkan.fieldwork.urls")),
     path("", include("samverkan.api.urls")),
     path("", include("samverkan.problems.public_urls")),
     path("api/v1/", api.urls),

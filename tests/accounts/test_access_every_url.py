@@ -23,6 +23,8 @@ ACCESS_LEVELS = {
     "party_view",
     "party_edit",
     "job",
+    "report",
+    "weekly",
 }
 SKIPPED_NAMESPACES = {
     "admin",  # Django's admin has its own staff-only permission system
@@ -141,13 +143,35 @@ def test_foreign_object_ids_in_own_partnership_url_get_404(client, files, name, 
 
 
 @pytest.mark.parametrize("name,pattern", partnership_patterns(), ids=lambda v: str(v))
-@pytest.mark.parametrize("role_user", ["alice", "bob", "carol", "steve"])
+@pytest.mark.parametrize("role_user", ["alice", "bob", "carol", "steve", "rita"])
 def test_each_role_gets_what_its_role_allows(client, files, name, pattern, role_user):
-    user = getattr(files, role_user)
+    if role_user == "rita":
+        # rita is a field reporter in the municipality's party: she files field reports and
+        # reads the weekly picture, and is refused everything else (accounts.access).
+        from samverkan.accounts.choices import Role
+        from tests.factories import join, make_user
+
+        join(make_user("rita", files.ours.kommun.organisation), files.ours.kommun, Role.REPORTER)
+    user = getattr(files, role_user, None) or Membership.objects.get(user__username="rita").user
     client.force_login(user)
     url = reverse(name, kwargs=_kwargs(pattern, files.ours))
     level = pattern.callback.access
+    if role_user == "rita":
+        before = Membership.objects.count()
+        get = client.get(url)
+        if level in ("report", "weekly"):
+            assert get.status_code in (200, 302, 405), f"rita GET {url}: {get.status_code}"
+            post = client.post(url, {})
+            assert post.status_code in (200, 302, 400, 405), f"rita POST {url}: {post.status_code}"
+        else:
+            assert get.status_code in (403, 404), f"rita GET {url}: {get.status_code}"
+            post = client.post(url, {"username": "x", "role": "admin"})
+            assert post.status_code in (403, 404), f"rita POST {url}: {post.status_code}"
+            assert Membership.objects.count() == before
+        return
     allowed = {
+        "report": role_user in ("alice", "bob"),
+        "weekly": True,
         "view": True,
         "edit": role_user in ("alice", "bob"),
         "manage": role_user == "alice",

@@ -165,6 +165,28 @@ def test_content_walk_as_every_role(client, spread):
         assert any("/versioner/" in url for url in found), username
         assert not _leaks(found, secrets), username
 
+    # The field reporter reaches the report form and the weekly picture, and nothing else: no
+    # page of hers links further into the partnership, and none holds a confidential text.
+    client.force_login(User.objects.get(username="demo.falt"))
+    from samverkan.fieldwork.services import latest_week_with_reports, week_label
+
+    week = week_label(*latest_week_with_reports(partnership))
+    start = [
+        f"/samverkan/{partnership.pk}/faltrapporter/ny/",
+        f"/samverkan/{partnership.pk}/vecka/{week}/",
+    ]
+    found = walk(client, partnership, start)
+    reached = sorted(url for url, text in found.items() if text)
+    assert any("/faltrapporter/ny/" in url for url in reached), reached
+    assert any("/vecka/" in url for url in reached), reached
+    allowed = (
+        f"/samverkan/{partnership.pk}/faltrapporter/ny/",
+        f"/samverkan/{partnership.pk}/vecka/",
+    )
+    assert all(urlsplit(url).path.startswith(allowed) for url in reached), reached
+    assert not _leaks(found, secrets)
+    assert client.get(f"/samverkan/{partnership.pk}/").status_code == 403
+
     # The police party reads its own confidential items everywhere: the walk can find them.
     client.force_login(User.objects.get(username="demo.polis"))
     found = walk(client, partnership, live_pdf=False)

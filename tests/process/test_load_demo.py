@@ -64,7 +64,7 @@ def test_loading_the_demo_twice_changes_nothing(db):
     assert list(mapping.SituationReport.objects.values_list("text", "version", "shared_at")) == (
         reports
     )
-    assert output.strip().endswith("ready with 4 users.")
+    assert output.strip().endswith("ready with 5 users.")
 
 
 def test_reset_rebuilds_the_same_demo(db):
@@ -77,11 +77,11 @@ def test_reset_rebuilds_the_same_demo(db):
     del after["AuditEntry"]
     assert after == counts
     assert sorted(mapping.Incident.objects.values_list("key", "offence", "x", "y")) == incidents
-    assert output.strip().endswith("ready with 4 users.")
+    assert output.strip().endswith("ready with 5 users.")
 
 
 def test_every_demo_user_can_log_in_with_the_printed_password(client, db):
     output = _load()
     password = output.split("password: ")[1].split(")")[0]
-    for username in ("demo.kommun", "demo.polis", "demo.styrgrupp", "demo.kyrkan"):
+    for username in ("demo.kommun", "demo.polis", "demo.styrgrupp", "demo.kyrkan", "demo.falt"):
         assert client.login(username=username, password=password), username

@@ -6,6 +6,8 @@ Rules (issue 2, DESIGN.md):
 - A member without an editing role who tries to change anything gets 403.
 - A party's private material (its own mapping, step 2) is visible only to that party's members
   until the party shares it.
+- A field reporter (Role.REPORTER) and nothing else in a partnership may file field reports
+  and read the weekly picture (actions "report" and "weekly"); every other page answers 403.
 
 Views never query partnership data directly: they call ``get_partnership_for`` and then
 ``scoped`` for child objects, so every lookup is tied to a partnership the user may see.
@@ -31,6 +33,10 @@ MANAGE_ROLES = frozenset({Role.ADMIN})
 APPROVE_ROLES = frozenset({Role.ADMIN, Role.STEERING})
 # Confirming the joint problem picture speaks for a party: coordinators and the steering group.
 CONFIRM_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.STEERING})
+# Filing a field report: field staff and those who edit (fieldwork).
+REPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.REPORTER})
+# What a member holding only these roles may do: nothing but the field-work actions.
+REPORTER_ACTIONS = frozenset({"report", "weekly"})
 
 
 def partnerships_for(user: Any) -> models.QuerySet[Partnership]:
@@ -72,8 +78,33 @@ def can_confirm(user: Any, partnership: Partnership) -> bool:
     return bool(roles_in(user, partnership) & CONFIRM_ROLES)
 
 
+def is_reporter_only(user: Any, partnership: Partnership) -> bool:
+    """Whether the user's only role in the partnership is field reporter."""
+    roles = roles_in(user, partnership)
+    return bool(roles) and roles <= {Role.REPORTER}
+
+
+def can_report(user: Any, partnership: Partnership) -> bool:
+    return bool(roles_in(user, partnership) & REPORT_ROLES)
+
+
+def reporter_only_partnership_ids(user: Any) -> frozenset[int]:
+    """The partnerships in which ``user`` is a field reporter and nothing else."""
+    from samverkan.accounts.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    roles: dict[int, set[str]] = {}
+    for partnership_id, role in Membership.objects.filter(user=user).values_list(
+        "party__partnership_id", "role"
+    ):
+        roles.setdefault(partnership_id, set()).add(role)
+    return frozenset(pk for pk, held in roles.items() if held <= {Role.REPORTER})
+
+
 def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partnership:
-    """Fetch a partnership for ``action`` ("view", "edit", "manage", "approve" or "confirm").
+    """Fetch a partnership for ``action`` ("view", "edit", "manage", "approve", "confirm",
+    "report" or "weekly").
 
     Raises Http404 for outsiders and PermissionDenied for members who lack the right. A
     partnership that requires two-factor sign-in raises ``two_factor.TwoFactorRequired`` (a
@@ -86,7 +117,12 @@ def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partners
     if partnership is None:
         raise Http404("Ingen sådan samverkan")
     two_factor.require_for_partnership(user, partnership)
+    if action not in REPORTER_ACTIONS and is_reporter_only(user, partnership):
+        # A field reporter files reports and reads the weekly picture; nothing else.
+        raise PermissionDenied("En fältrapportör kan bara rapportera och läsa veckolägesbilden.")
     allowed = {
+        "report": lambda: can_report(user, partnership),
+        "weekly": lambda: True,
         "view": lambda: True,
         "edit": lambda: can_edit(user, partnership),
         "manage": lambda: can_manage(user, partnership),

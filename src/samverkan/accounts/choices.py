@@ -15,13 +15,16 @@ class Role(models.TextChoices):
     """What a member may do in a partnership.
 
     ADMIN manages members and everything else; COORDINATOR edits; MEMBER reads and
-    comments; STEERING reads and approves (steering-group members).
+    comments; STEERING reads and approves (steering-group members); REPORTER (field staff:
+    fältassistenter, security guards, housing hosts) only files field reports and reads the
+    weekly picture (fieldwork), nothing else in the partnership.
     """
 
     ADMIN = "admin", _("Administratör")
     COORDINATOR = "coordinator", _("Samordnare")
     MEMBER = "member", _("Medlem")
     STEERING = "steering", _("Styrgruppsledamot")
+    REPORTER = "reporter", _("Fältrapportör")
 
 
 class AuditAction(models.TextChoices):

@@ -314,6 +314,8 @@ def _partnership_out(p: Any) -> dict:
 )
 def partnerships(request: HttpRequest) -> list[dict]:
     chosen = access.partnerships_for(request.user).select_related("municipality", "police_area")
+    # A field reporter's partnership is not theirs to read through the API (access.py).
+    chosen = chosen.exclude(pk__in=access.reporter_only_partnership_ids(request.user))
     return [_partnership_out(p) for p in chosen.order_by("pk")]
 
 

@@ -43,6 +43,7 @@ EDITIONS = {INTERNAL: "Intern version", PUBLIC: "Offentlig version"}
 KINDS = {
     "agreement": "Samverkansöverenskommelse",
     "lagesbild": "Lägesbild",
+    "vecka": "Veckolägesbild",
     "atgardsplan": "Åtgärdsplan",
     "medborgarlofte": "Medborgarlöfte",
     "followup": "Uppföljningsrapport",
@@ -51,13 +52,16 @@ KINDS = {
 SOURCE_PARTNERSHIP = "Källa: Samverkans egna uppgifter i Samverkan"
 
 
-def build(kind: str, partnership: Partnership, edition: str, user: Any = None) -> Document:
-    """Build document ``kind`` for the viewer ``user`` (None: an operator at the command line)."""
+def build(
+    kind: str, partnership: Partnership, edition: str, user: Any = None, **options: Any
+) -> Document:
+    """Build document ``kind`` for the viewer ``user`` (None: an operator at the command line).
+    ``options`` go to the document's own builder (e.g. ``week`` for "vecka")."""
     if kind not in BUILDERS:
         raise ValueError(f"unknown document kind {kind!r}; choose one of {', '.join(KINDS)}")
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}; choose internal or public")
-    doc = BUILDERS[kind](partnership, edition, user)
+    doc = BUILDERS[kind](partnership, edition, user, **options)
     if edition == INTERNAL and doc.gaps:
         _gap_section(doc)
     return doc.number()
@@ -347,8 +351,8 @@ def _builder(kind: str) -> Callable[[Partnership, str, Any], Document]:
     return getattr(module, name)  # type: ignore[no-any-return]
 
 
-BUILDERS: dict[str, Callable[[Partnership, str, Any], Document]] = {
-    kind: (lambda k: lambda p, e, u: _builder(k)(p, e, u))(kind) for kind in KINDS
+BUILDERS: dict[str, Callable[..., Document]] = {
+    kind: (lambda k: lambda p, e, u, **o: _builder(k)(p, e, u, **o))(kind) for kind in KINDS
 }
 
 __all__ = ["BUILDERS", "EDITIONS", "INTERNAL", "KINDS", "PUBLIC", "Party", "build"]

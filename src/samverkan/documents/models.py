@@ -15,6 +15,7 @@ from samverkan.partnerships.models import Partnership
 KIND_CHOICES = [
     ("agreement", _("Samverkansöverenskommelse")),
     ("lagesbild", _("Lägesbild")),
+    ("vecka", _("Veckolägesbild")),
     ("atgardsplan", _("Åtgärdsplan")),
     ("medborgarlofte", _("Medborgarlöfte")),
     ("followup", _("Uppföljningsrapport")),

@@ -35,6 +35,7 @@ def render_as(doc: Document, fmt: str) -> bytes:
 _FILE_KINDS = {
     "agreement": "samverkansoverenskommelse",
     "lagesbild": "lagesbild",
+    "vecka": "veckolagesbild",
     "atgardsplan": "atgardsplan",
     "medborgarlofte": "medborgarlofte",
     "followup": "uppfoljningsrapport",

@@ -90,6 +90,11 @@ def workspace(request: HttpRequest, partnership: Partnership, party: Party) -> H
         "resources": Resource.objects.filter(party=party).count(),
         "activities": Activity.objects.filter(party=party).count(),
     }
+    from samverkan.fieldwork.services import recent_report_count
+
+    # Field reports are the partnership's shared material, a source of their own beside the
+    # party's mapping (fieldwork).
+    counts["field_reports"] = recent_report_count(partnership)
     imports = list(Import.objects.filter(party=party).select_related("source")[:20])
     services.settle_imports(imports)
     return render(

@@ -69,6 +69,8 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         "partnerships/list.html",
         {
             "partnerships": partnerships,
+            # A field reporter's way into a partnership is the report form (fieldwork).
+            "reporter_only": access.reporter_only_partnership_ids(request.user),
             "may_create": services.may_create_partnership(request.user),
             "invitations": membership_rules.invitations_for(request.user),
         },

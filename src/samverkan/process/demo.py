@@ -91,6 +91,8 @@ def load_demo(password: str, *, reset: bool = False) -> tuple[Partnership, list[
         ("polis", "Peter", "Holm", police, p["coordinators"][1]["role"], Role.COORDINATOR),
         ("styrgrupp", "Lars", "Ek", municipality, p["signatories"][0]["role"], Role.STEERING),
         ("kyrkan", "Sara", "Berg", others[0], "Diakon", Role.MEMBER),
+        # Field staff: files field reports and reads the weekly picture, nothing else.
+        ("falt", "Amir", "Sand", municipality, "Fältassistent", Role.REPORTER),
     ]
     users = {u[0]: _user(f"demo.{u[0]}", u[1], u[2], u[3], u[4], password) for u in people}
     # The two coordinators (the municipality's is also the administrator) may start partnerships.
@@ -114,6 +116,9 @@ def load_demo(password: str, *, reset: bool = False) -> tuple[Partnership, list[
     # Outside _build, so that a demo made before step 2 had data gets it on the next load;
     # a party that already has a mapping is left as it is.
     step2.load(partnership, MAPPING, {"kommun": users["kommun"], "polis": users["polis"]})
+    from samverkan.fieldwork import demo as fieldwork
+
+    fieldwork.load(partnership, users["falt"], parties[municipality.pk])
     return partnership, logins
 
 

@@ -26,6 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--edition", choices=list(data.EDITIONS), required=True)
         parser.add_argument("--output", required=True)
         parser.add_argument("--user", help="username whose view the internal edition shows")
+        parser.add_argument(
+            "--week",
+            help="ISO week for 'vecka', e.g. 2026-W48 (default: the latest week with reports)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         partnership = Partnership.objects.filter(pk=options["partnership"]).first()
@@ -36,7 +40,15 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"no user {options['user']!r}")
-        doc = data.build(options["kind"], partnership, options["edition"], user)
+        extra = {}
+        if options["week"]:
+            if options["kind"] != "vecka":
+                raise CommandError("--week applies only to the document 'vecka'")
+            extra["week"] = options["week"]
+        try:
+            doc = data.build(options["kind"], partnership, options["edition"], user, **extra)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         content = services.render_as(doc, options["format"])
         output = Path(options["output"])
         try:

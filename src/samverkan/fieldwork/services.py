@@ -1,0 +1,339 @@
+"""The weekly picture (veckolägesbild) computed from the field reports, and the rules around
+reports that the views, the document, the e-mail and the demo share.
+
+This week is set against the four weeks before it and the same ISO week a year earlier, by
+category and by place. Counts below SMALL_COUNT_THRESHOLD are suppressed (analysis.suppression)
+wherever the picture is shown to anyone beyond the coordinators: members, reporters, the
+weekly e-mail and the public edition of the document.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from samverkan.analysis.suppression import MARKER, is_suppressed
+from samverkan.fieldwork.choices import DEFAULT_CATEGORIES, POSITIVE_CATEGORY, SERIOUS_CATEGORIES
+from samverkan.fieldwork.models import FieldCategory, FieldReport, week_bounds
+from samverkan.partnerships.models import Partnership
+
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+FOCUS_PLACES = 5
+NOTABLE_REPORTS = 10
+CROWD = 10  # reports of this many people or more are notable
+POINT_LABEL = "Punkt på kartan"
+
+
+# ---- categories and weeks ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_categories(partnership: Partnership) -> None:
+    """Give a partnership without categories the default list (once)."""
+    if FieldCategory.objects.filter(partnership=partnership).exists():
+        return
+    for position, name in enumerate(DEFAULT_CATEGORIES, start=1):
+        FieldCategory.objects.get_or_create(
+            partnership=partnership, name=str(name), defaults={"position": position}
+        )
+
+
+def parse_week(text: str) -> tuple[int, int]:
+    """ "2026-W48" → (2026, 48); ValueError for anything that is not a real ISO week."""
+    match = WEEK_RE.match(text or "")
+    if not match:
+        raise ValueError(f"not an ISO week (YYYY-Www): {text!r}")
+    year, week = int(match.group(1)), int(match.group(2))
+    if not 2000 <= year <= 2100:
+        raise ValueError(f"year out of range: {year}")
+    datetime.date.fromisocalendar(year, week, 1)  # raises ValueError for week 0, 54, …
+    return year, week
+
+
+def week_label(year: int, week: int) -> str:
+    return f"{year}-W{week:02d}"
+
+
+def current_week() -> tuple[int, int]:
+    year, week, _day = timezone.localdate().isocalendar()
+    return year, week
+
+
+def shift_week(year: int, week: int, weeks: int) -> tuple[int, int]:
+    monday = datetime.date.fromisocalendar(year, week, 1) + datetime.timedelta(weeks=weeks)
+    y, w, _d = monday.isocalendar()
+    return y, w
+
+
+def same_week_last_year(year: int, week: int) -> tuple[int, int]:
+    """ISO week ``week`` of the year before (week 53 becomes 52 where there is no 53)."""
+    try:
+        datetime.date.fromisocalendar(year - 1, week, 1)
+    except ValueError:
+        return year - 1, 52
+    return year - 1, week
+
+
+def latest_week_with_reports(partnership: Partnership) -> tuple[int, int] | None:
+    latest = (
+        FieldReport.objects.filter(partnership=partnership)
+        .filter(observed_at__lte=timezone.now())
+        .order_by("-observed_at")
+        .first()
+    )
+    return latest.iso_week() if latest else None
+
+
+# ---- the weekly picture ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a comparison table: this week, mean of the four weeks before, a year ago."""
+
+    label: str
+    this_week: str
+    previous_mean: str
+    last_year: str
+    change: str  # "+3", "−1", "±0"; "" where a number behind it is suppressed
+
+
+@dataclass(frozen=True)
+class Focus:
+    place: str
+    reason: str
+
+
+@dataclass
+class WeeklyPicture:
+    year: int
+    week: int
+    label: str  # "2026-W48"
+    title: str  # "Vecka 48, 2026"
+    period: str  # "23–29 november 2026"
+    full: bool  # counts shown in full (coordinators); otherwise small counts suppressed
+    threshold: int
+    total: str
+    categories: list[Row] = field(default_factory=list)
+    places: list[Row] = field(default_factory=list)
+    notable: list[FieldReport] = field(default_factory=list)
+    focus: list[Focus] = field(default_factory=list)
+    points: list[dict[str, Any]] = field(default_factory=list)
+    previous_weeks: list[str] = field(default_factory=list)  # labels of the four weeks
+    last_year_label: str = ""
+    reports: int = 0  # the real count: used only to say "no reports" (0 is never suppressed)
+
+    @property
+    def empty(self) -> bool:
+        return self.reports == 0
+
+
+def _place_key(report: FieldReport) -> str:
+    if report.place_id:
+        return report.place.name
+    if report.place_text:
+        return report.place_text.strip()
+    return POINT_LABEL
+
+
+def _change(now: int, mean: float) -> str:
+    diff = now - mean
+    if abs(diff) < 0.05:
+        return "±0"
+    sign = "+" if diff > 0 else "−"
+    return f"{sign}{_number(abs(diff))}"
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.1f}".replace(".", ",")
+
+
+def weekly_picture(partnership: Partnership, year: int, week: int, *, full: bool) -> WeeklyPicture:
+    """The picture of ISO week ``year``-W``week``; ``full`` shows small counts (coordinators)."""
+    threshold = settings.SMALL_COUNT_THRESHOLD
+    start, end = week_bounds(year, week)
+    earlier = [shift_week(year, week, -n) for n in range(1, 5)]
+    last_year = same_week_last_year(year, week)
+    reports = FieldReport.objects.filter(partnership=partnership).select_related(
+        "place", "category"
+    )
+    this = list(reports.in_week(year, week))
+    first_start = week_bounds(*earlier[-1])[0]
+    before = list(reports.filter(observed_at__gte=first_start, observed_at__lt=start))
+    year_ago = list(reports.in_week(*last_year))
+
+    def small(n: float) -> bool:
+        return not full and is_suppressed(n, threshold)
+
+    def shown(n: int) -> str:
+        return MARKER if small(n) else str(n)
+
+    def rows(key: Any) -> list[Row]:
+        now, prev, ago = (Counter(key(r) for r in group) for group in (this, before, year_ago))
+        labels = sorted(set(now) | set(prev) | set(ago), key=lambda k: (-now[k], -prev[k], k))
+        out = []
+        for label in labels:
+            mean = prev[label] / 4
+            hidden = small(now[label]) or small(prev[label])
+            out.append(
+                Row(
+                    label=label,
+                    this_week=shown(now[label]),
+                    # A mean of small counts gives them away: suppressed with its base.
+                    previous_mean=MARKER if small(prev[label]) else _number(mean),
+                    last_year=shown(ago[label]),
+                    change="" if hidden else _change(now[label], mean),
+                )
+            )
+        return out
+
+    categories = rows(lambda r: r.category.name)
+    places = rows(_place_key)
+    # A total beside one suppressed cell gives that cell away: no total then.
+    any_hidden = any(MARKER in (row.this_week,) for row in categories + places)
+    total = MARKER if (small(len(this)) or any_hidden) else str(len(this))
+
+    monday = start.date()
+    sunday = monday + datetime.timedelta(days=6)
+    picture = WeeklyPicture(
+        year=year,
+        week=week,
+        label=week_label(year, week),
+        title=_("Vecka %(week)s, %(year)s") % {"week": week, "year": year},
+        period=f"{date_format(monday, 'j F')} – {date_format(sunday, 'j F Y')}",
+        full=full,
+        threshold=threshold,
+        total=total,
+        categories=categories,
+        places=places,
+        previous_weeks=[week_label(*w) for w in earlier],
+        last_year_label=week_label(*last_year),
+        reports=len(this),
+    )
+    picture.notable = [
+        r
+        for r in sorted(this, key=lambda r: r.observed_at)
+        if r.category.name in SERIOUS_CATEGORIES
+        or r.category.name == POSITIVE_CATEGORY
+        or (r.people or 0) >= CROWD
+    ][:NOTABLE_REPORTS]
+    picture.focus = _focus(this, before, full=full, small=small)
+    picture.points = _points(this, full=full, shown=shown)
+    return picture
+
+
+def _focus(
+    this: list[FieldReport], before: list[FieldReport], *, full: bool, small: Any
+) -> list[Focus]:
+    """Places to send people next week: more reports than usual, or serious ones.
+
+    A plain rule a coordinator can check by hand: a place qualifies with at least two reports
+    this week and more than its mean of the four weeks before, or with any report of threats,
+    violence or drug dealing; places are ranked by the rise plus two per serious report.
+    Positive observations do not count towards a focus.
+    """
+    counted = [r for r in this if r.category.name != POSITIVE_CATEGORY]
+    now = Counter(_place_key(r) for r in counted)
+    prev = Counter(_place_key(r) for r in before if r.category.name != POSITIVE_CATEGORY)
+    serious = Counter(_place_key(r) for r in counted if r.category.name in SERIOUS_CATEGORIES)
+    scored = []
+    for place, count in now.items():
+        if place == POINT_LABEL:
+            continue
+        mean = prev[place] / 4
+        rising = count >= 2 and count > mean
+        if not (rising or serious[place]):
+            continue
+        score = (count - mean) + 2 * serious[place]
+        parts = []
+        if rising:
+            if small(count) or small(prev[place]):
+                parts.append(_("fler rapporter än veckorna innan"))
+            else:
+                parts.append(
+                    _("%(n)s rapporter mot i snitt %(mean)s veckorna innan")
+                    % {"n": count, "mean": _number(mean)}
+                )
+        if serious[place]:
+            parts.append(_("rapporter om hot, våld eller narkotikaförsäljning"))
+        scored.append((-score, place, Focus(place, "; ".join(parts))))
+    return [focus for _s, _p, focus in sorted(scored)[:FOCUS_PLACES]]
+
+
+def _points(this: list[FieldReport], *, full: bool, shown: Any) -> list[dict[str, Any]]:
+    """Map points: one per listed place (with its count), and in full view each report's own
+    point. A lone report's point is a count of one, so only coordinators see those."""
+    per_place: Counter[int] = Counter()
+    places = {}
+    loose = []
+    for r in this:
+        if r.place_id and r.place.latitude is not None and r.place.longitude is not None:
+            per_place[r.place_id] += 1
+            places[r.place_id] = r.place
+        elif r.latitude is not None and r.longitude is not None and full:
+            when = date_format(timezone.localtime(r.observed_at), "D j/n H:i")
+            loose.append(
+                {
+                    "lat": r.latitude,
+                    "lon": r.longitude,
+                    "label": f"{r.category.name}, {when}",
+                    "count": "1",
+                }
+            )
+    points = [
+        {
+            "lat": places[pk].latitude,
+            "lon": places[pk].longitude,
+            "label": places[pk].name,
+            "count": shown(n),
+        }
+        for pk, n in per_place.most_common()
+    ]
+    return points + loose
+
+
+def may_see_full_counts(user: Any, partnership: Partnership) -> bool:
+    """Coordinators (the editing roles) see every count; everyone else sees small counts
+    suppressed."""
+    from samverkan.accounts import access
+
+    return user is None or access.can_edit(user, partnership)
+
+
+def week_links(partnership: Partnership) -> list[str]:
+    """The ISO weeks that have reports, newest first (at most a year's worth)."""
+    seen: list[str] = []
+    for observed in (
+        FieldReport.objects.filter(partnership=partnership)
+        .order_by("-observed_at")
+        .values_list("observed_at", flat=True)[:5000]
+    ):
+        year, week, _d = timezone.localtime(observed).isocalendar()
+        label = week_label(year, week)
+        if label not in seen:
+            seen.append(label)
+        if len(seen) >= 53:
+            break
+    return seen
+
+
+RECENT_WEEKS = 12
+
+
+def recent_report_count(partnership: Partnership, weeks: int = RECENT_WEEKS) -> int:
+    """Field reports of the last ``weeks`` weeks: the source "Fältrapporter" in step 2."""
+    since = timezone.now() - datetime.timedelta(weeks=weeks)
+    return FieldReport.objects.filter(
+        partnership=partnership, observed_at__gte=since, observed_at__lte=timezone.now()
+    ).count()

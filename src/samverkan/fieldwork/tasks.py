@@ -1,0 +1,11 @@
+"""Scheduled tasks for Celery beat (production)."""
+
+from celery import shared_task
+
+from samverkan.fieldwork.weekly_mail import previous_week, send_weekly_reports
+
+
+@shared_task(name="samverkan.send_weekly_reports")
+def send_weekly_reports_task() -> str:
+    partnerships, sent = send_weekly_reports(*previous_week())
+    return f"{sent} e-mails in {partnerships} partnerships"

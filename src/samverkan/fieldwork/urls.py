@@ -1,0 +1,15 @@
+from django.urls import path
+
+from samverkan.fieldwork import views as v
+
+app_name = "fieldwork"
+P = "samverkan/<int:pk>/"
+urlpatterns = [
+    path(P + "faltrapporter/", v.report_list, name="list"),
+    path(P + "faltrapporter/ny/", v.report_new, name="new"),
+    path(P + "faltrapporter/installningar/", v.report_settings, name="settings"),
+    path(P + "faltrapporter/<int:report_id>/ta-bort/", v.report_delete, name="delete"),
+    path(P + "vecka/", v.week_latest, name="week_latest"),
+    path(P + "vecka/<str:week>/", v.week_detail, name="week"),
+    path(P + "vecka/<str:week>/prenumeration/", v.week_subscribe, name="subscribe"),
+]

@@ -1,0 +1,89 @@
+"""A field reporter on a phone (390 × 844) files a report and finds it in the weekly picture."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from samverkan.accounts.choices import Role
+from samverkan.fieldwork.models import FieldPlace, FieldReport
+from samverkan.fieldwork.services import current_week, week_label
+from tests.e2e.test_coordinator_flow import field, login
+from tests.factories import join, make_partnership, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_reporter_files_a_report_on_a_phone_and_the_week_shows_it(page, axe, shots):
+    world = make_partnership()
+    FieldPlace.objects.create(
+        partnership=world.partnership, name="Busstorget", latitude=59.33, longitude=18.06
+    )
+    join(make_user("rita", world.kommun.organisation), world.kommun, Role.REPORTER)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    started = time.monotonic()
+    login(page, axe, "rita")
+    page.get_by_role("link", name=world.partnership.name).click()
+    page.wait_for_url("**/faltrapporter/ny/")
+    axe(page)
+    # No navigation of the partnership: every link in it would answer 403 for a reporter.
+    assert page.locator("nav.partnership-nav").count() == 0
+    page.get_by_label("Klotter").check()
+    field(page, "Var: plats i listan").select_option(label="Busstorget")
+    field(page, "Antal personer").fill("6")
+    field(page, "Beskrivning").fill("Högljudd grupp vid busskuren, lugnade sig efter samtal.")
+    assert not page.get_by_role("button", name="Skicka igen").is_visible()
+    page.get_by_role("button", name="Skicka rapporten").click()
+    page.wait_for_url("**/faltrapporter/ny/?sparad=*")
+    assert "Tack! Rapporten är sparad" in page.locator(".fw-saved").inner_text()
+    elapsed = time.monotonic() - started
+    assert elapsed < 30, f"filing a report took {elapsed:.0f} s"
+    axe(page)
+    shots(page, "field-report-form")
+    page.set_viewport_size({"width": 390, "height": 844})
+    report = FieldReport.objects.filter(partnership=world.partnership).latest("pk")
+    assert report.people == 6 and report.place.name == "Busstorget"
+    # The draft kept in the phone is cleared once the server has the report.
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+
+    page.get_by_role("link", name="Se veckans lägesbild").click()
+    page.wait_for_url(f"**/vecka/{week_label(*current_week())}/")
+    body = page.locator("main").inner_text()
+    assert "Busstorget" in body
+    assert "Klotter" in body
+    assert "Totalt denna vecka: .." in body  # one report: suppressed beyond the coordinators
+    page.wait_for_selector("#fw-week-map[data-state=ready]")
+    axe(page)
+    shots(page, "field-week")
+    assert report.observed_at <= timezone.now()
+
+
+def test_a_failed_submit_keeps_the_text_and_sends_it_again(page, axe, live_server):
+    world = make_partnership()
+    FieldPlace.objects.create(partnership=world.partnership, name="Busstorget")
+    join(make_user("rita", world.kommun.organisation), world.kommun, Role.REPORTER)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, axe, "rita")
+    before = FieldReport.objects.count()
+    page.goto(f"/samverkan/{world.partnership.pk}/faltrapporter/ny/")
+    page.get_by_label("Klotter").check()
+    field(page, "… eller skriv platsen").fill("Porten vid Storgatan")
+    field(page, "Beskrivning").fill("Nytt klotter i porten.")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Skicka rapporten").click()
+    page.wait_for_selector("#fw-retry:not([hidden])")
+    assert "Ingen uppkoppling" in page.locator("#fw-offline").inner_text()
+    assert FieldReport.objects.count() == before
+    # A reload (or a closed tab) while offline loses nothing: the draft is in the phone.
+    page.context.set_offline(False)
+    page.reload()
+    assert field(page, "Beskrivning").input_value() == "Nytt klotter i porten."
+    assert "återställt" in page.locator("#fw-offline").inner_text()
+    page.get_by_role("button", name="Skicka rapporten").click()
+    page.wait_for_url("**/faltrapporter/ny/?sparad=*")
+    assert FieldReport.objects.count() == before + 1
+    assert FieldReport.objects.latest("pk").text == "Nytt klotter i porten."
+    axe(page)
