@@ -38,6 +38,7 @@ class PopulationImporter(Importer):
 
     kind = "population"
     mappable = True
+    asks_for_areas = True
     columns = (
         Column("area", "Region/område", ("region", "område", "kommun", "kommunkod", "kommunnamn",
                                          "area", "municipality code", "municipality",
@@ -73,6 +74,8 @@ class PopulationImporter(Importer):
 
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         code, area = _area(cells["area"])
+        if not self.note_area(code, area):
+            return ()  # another municipality, left out at the user's choice
         part = tuple(_text(cells[name]).lower() for name in cells if name.startswith("part:"))
         if self.year_columns:
             for year, _index in self.year_columns.items():
