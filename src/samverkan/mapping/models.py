@@ -192,7 +192,7 @@ class Import(PartyOwned):
     }
 
     def looks_like_text(self) -> str:
-        """"en händelsefil (…)": the kind the file's columns fit, in words."""
+        """ "en händelsefil (…)": the kind the file's columns fit, in words."""
         return str(self.LOOKS_LIKE.get(self.looks_like, self.get_looks_like_display()))
 
     def area_rows(self) -> list[dict[str, Any]]:

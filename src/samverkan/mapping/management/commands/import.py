@@ -42,9 +42,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"party {options['party']} is not part of partnership {options['partnership']}"
             )
-        record, result = import_file(
-            party, options["kind"], path, area_choice=options["areas"]
-        )
+        record, result = import_file(party, options["kind"], path, area_choice=options["areas"])
         if record.status == ImportStatus.DUPLICATE:
             self.stdout.write(f"{path.name}: already imported (import {record.pk}); nothing added")
             return
@@ -78,9 +76,11 @@ class Command(BaseCommand):
                 what = "entry" if result.errors and result.errors[0].unit == "post" else "row"
                 summary = f"rejected, {result.error_count} bad {what}(s)"
             raise CommandError(f"{path.name}: {summary}, nothing saved\n" + "\n".join(lines))
-        left_out = f", {result.rows_left_out} of other municipalities left out" if (
-            result.rows_left_out
-        ) else ""
+        left_out = (
+            f", {result.rows_left_out} of other municipalities left out"
+            if (result.rows_left_out)
+            else ""
+        )
         self.stdout.write(
             f"{path.name}: {result.rows_total} rows read, {result.rows_imported} imported, "
             f"{result.rows_skipped} already present{left_out} (import {record.pk})"
