@@ -187,3 +187,26 @@ def test_import_command_asks_for_areas(lund, tmp_path):
     call_command(*args, "--areas", "own")
     assert CrimeStatistic.objects.count() == before + 2
     assert not CrimeStatistic.objects.filter(area="Stockholm").exists()
+
+
+def test_statistics_page_says_why_a_rate_cannot_be_computed(client, lund):
+    party = lund.ours.kommun
+    CrimeStatistic.objects.filter(party=party).delete()
+    Population.objects.filter(party=party).delete()
+    for year, count in ((2023, 400), (2024, 410)):
+        CrimeStatistic.objects.create(
+            party=party, municipality_code="1281", area="Lund", offence="Misshandel",
+            year=year, count=count,
+        )  # fmt: skip
+    Population.objects.create(
+        party=party, municipality_code="1281", area="Lund", year=2024, count=127_000
+    )
+    Population.objects.create(
+        party=party, municipality_code="0180", area="Stockholm", year=2023, count=988_943
+    )
+    client.force_login(lund.alice)
+    page = client.get(url("statistics", lund)).content.decode()
+    assert "För 1 år går det inte att räkna fram anmälda brott per 100 000 invånare" in page
+    assert "2023: befolkning saknas för 2023 i Lund." in page
+    assert "Befolkningen som är importerad gäller andra kommuner (Stockholm (0180))" in page
+    assert "322,8" in page  # 2024's rate is still shown: 410 / 127 000 × 100 000

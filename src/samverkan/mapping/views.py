@@ -235,6 +235,7 @@ def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> 
     places = stats.top_places(party, 10)
     source = _("anmälda brott (statistik)") if trend.source == "statistics" else _("händelser")
     rates = stats.rates_by_year(party)
+    rate_gaps = stats.rate_gaps(party)
     comparison = stats.comparison(party)
     latest = comparison.latest
     return render(
@@ -260,6 +261,8 @@ def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> 
             "weekdays": ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"],
             "places": places,
             "rates": rates,
+            "rate_gaps": rate_gaps,
+            "population_elsewhere": stats.population_elsewhere(party) if rate_gaps else [],
             "rate_trend": stats.rate_trend(rates),
             "hotspots": stats.hotspots(party),
             "comparison": comparison,
