@@ -62,8 +62,8 @@ def test_traceability_links_each_gap_to_where_it_is_fixed_and_lists_prioritised_
     page = client.get(
         reverse("problems:traceability", kwargs={"pk": partnership.pk})
     ).content.decode()
-    edit = reverse("problems:goal_edit", kwargs={"pk": partnership.pk, "goal_id": goal.pk})
-    assert f'href="{edit}#id_followup_method"' in page
+    plan = reverse("problems:goal_followup", kwargs={"pk": partnership.pk, "goal_id": goal.pk})
+    assert f'href="{plan}"' in page
     assert page.index("Våld i centrum") < page.index("Aaa bortprioriterat")
 
 

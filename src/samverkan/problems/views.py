@@ -406,6 +406,24 @@ def goal_edit(request: HttpRequest, partnership: Partnership, goal_id: int) -> H
     )
 
 
+@partnership_view("edit", methods=("GET", "POST"))
+def goal_followup_plan(
+    request: HttpRequest, partnership: Partnership, goal_id: int
+) -> HttpResponse:
+    """A goal's follow-up plan on a page of its own (the traceability check links here)."""
+    goal = access.scoped(Goal.objects.select_related("problem"), partnership, goal_id)
+    form = forms.FollowupPlanForm(request.POST or None, instance=goal)
+    return form_page(
+        request,
+        form,
+        title=_("Uppföljningsplan för målet"),
+        success_url=_url("problem_detail", partnership, problem_id=goal.problem_id) + "#goals",
+        success_message=_("Uppföljningsplanen är sparad."),
+        context=_ctx(request, partnership, goal=goal),
+        template="problems/followup_plan.html",
+    )
+
+
 # ---- measures ---------------------------------------------------------------------------------
 
 
