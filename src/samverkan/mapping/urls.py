@@ -30,7 +30,7 @@ urlpatterns = [
 
 for _reg in v.REGISTERS:
     _views = _reg.views()
-    _base = Q + _reg.slug + "/"
+    _base = Q + _reg.path_part + "/"
     _item = f"{_base}<int:{_reg.id_name}>/"
     urlpatterns += [
         path(_base, _views["list"], name=f"{_reg.slug}_list"),

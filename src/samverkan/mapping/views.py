@@ -365,6 +365,17 @@ def report_unshare(request: HttpRequest, partnership: Partnership, party: Party)
 # ---- simple registers: sources, inventory, surveys, costs, notes, safety walks ------------
 
 
+PATH_PARTS = {
+    "sources": "kallor",
+    "resources": "resurser",
+    "activities": "aktiviteter",
+    "surveys": "trygghetsmatningar",
+    "costs": "kostnader",
+    "notes": "erfarenheter",
+    "walks": "trygghetsvandringar",
+}
+
+
 class Register:
     """One party-owned list with create, edit and delete pages (ten alike screens, one code)."""
 
@@ -381,6 +392,8 @@ class Register:
     ) -> None:
         self.slug, self.model, self.form, self.id_name = slug, model, form, id_name
         self.title, self.new_title, self.columns, self.lead = title, new_title, columns, lead
+        # The address is Swedish; the slug stays the name of the views and tabs in the code.
+        self.path_part = PATH_PARTS[slug]
 
     def views(self) -> dict[str, Callable]:
         reg = self
