@@ -168,7 +168,12 @@ class PrioritisationDecisionForm(Form):
 def _scope_choices(form: forms.ModelForm, partnership: Partnership, user: Any) -> None:
     fields = form.fields
     if "problem" in fields:
-        fields["problem"].queryset = partnership.problems.exclude(status=ProblemStatus.SET_ASIDE)
+        from samverkan.problems.services import by_status
+
+        # The prioritised problem first: new goals and measures are nearly always for it.
+        fields["problem"].queryset = by_status(
+            partnership.problems.exclude(status=ProblemStatus.SET_ASIDE)
+        )
         fields["problem"].empty_label = None
     if "causes" in fields:
         fields["causes"].queryset = Cause.objects.visible_to(user).filter(partnership=partnership)

@@ -65,7 +65,7 @@ def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             request,
             partnership,
             picture=picture,
-            ranking=services.ranking(partnership),
+            ranking=services.ranking_by_status(partnership),
             checklist=checklists.checklist_for(partnership, 3),
             cause_count=_causes(request, partnership).count(),
             measure_count=_measures(request, partnership).count(),
