@@ -141,7 +141,24 @@ def settle_imports(records: list[Import]) -> None:
             continue
         if record.job_id in ended and fresh.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
             fail_import(fresh)
-        for name in ("status", "errors", "error_count", "finished_at", "file", "job"):
+        # Everything the job writes, so a page loaded while it ran shows its outcome whole.
+        for name in (
+            "status",
+            "errors",
+            "error_count",
+            "finished_at",
+            "file",
+            "job",
+            "rows_total",
+            "rows_imported",
+            "rows_skipped",
+            "rows_left_out",
+            "headers",
+            "areas",
+            "area_choice",
+            "looks_like",
+            "sha256",
+        ):
             setattr(record, name, getattr(fresh, name))
 
 
