@@ -210,3 +210,16 @@ def test_statistics_page_says_why_a_rate_cannot_be_computed(client, lund):
     assert "2023: befolkning saknas för 2023 i Lund." in page
     assert "Befolkningen som är importerad gäller andra kommuner (Stockholm (0180))" in page
     assert "322,8" in page  # 2024's rate is still shown: 410 / 127 000 × 100 000
+
+
+def test_crime_statistics_uploaded_as_population_is_refused_and_says_so(client, lund):
+    client.force_login(lund.alice)
+    before = Population.objects.count()
+    record = upload(
+        client, lund, "Kommun;Brott;År;Antal\nLund;Rån;2024;9\nLund;Stöld;2024;30\n", "population"
+    )
+    assert record.status == ImportStatus.REJECTED and record.looks_like == "crime-stats"
+    assert Population.objects.count() == before
+    page = client.get(url("import_detail", lund, import_id=record.pk)).content.decode()
+    assert "Det här ser ut som en fil med brottsstatistik" in page
+    assert "Filen avvisades som helhet" in page

@@ -203,6 +203,17 @@ class Importer(ABC):
         ):
             result.needs_areas = True
 
+    # Headers that mark a file as another kind even when this kind's columns are all there
+    # (a crime-statistics table has area, year and a count, like a population table).
+    marks_of_other_kinds: dict[str, tuple[str, ...]] = {}
+
+    def other_kind(self, cells: list[Any]) -> str:
+        names = {normalise_header(c) for c in cells}
+        for kind, marks in self.marks_of_other_kinds.items():
+            if names & set(marks):
+                return kind
+        return ""
+
     def looks_like(self, cells: list[Any]) -> str:
         """The kind of file whose columns a header row has, when it is not this kind's."""
         from samverkan.mapping.importers.kinds import IMPORTERS
@@ -255,6 +266,22 @@ class Importer(ABC):
                 found = self.match_header(cells)
             found = self.adjust_header(cells, found)
             if not self.missing(found):
+                other = "" if chosen else self.other_kind(cells)
+                if other:
+                    # Every column this kind needs is there, and one that marks another kind
+                    # too: read as this kind the file would give wrong numbers.
+                    result.looks_like = other
+                    result.headers = _headers(cells)
+                    result.add(
+                        Issue(
+                            line,
+                            "filen ser ut att vara en annan typ av data än den valda; ladda upp "
+                            "den igen med rätt typ",
+                            f"the file looks like another kind of data ({other})",
+                            whole_file=True,
+                        )
+                    )
+                    return None
                 return found, cells, line
             if best is None or len(found) > best[0]:
                 best = (len(found), found, cells, line)

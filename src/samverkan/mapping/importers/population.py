@@ -39,6 +39,11 @@ class PopulationImporter(Importer):
     kind = "population"
     mappable = True
     asks_for_areas = True
+    # An offence column: the counts are reported offences, not inhabitants.
+    marks_of_other_kinds = {
+        "crime-stats": ("brott", "brottstyp", "brottskategori", "brottskod", "offence",
+                        "offence type", "crime type", "crime", "offense"),
+    }  # fmt: skip
     columns = (
         Column("area", "Region/område", ("region", "område", "kommun", "kommunkod", "kommunnamn",
                                          "area", "municipality code", "municipality",
