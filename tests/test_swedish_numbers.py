@@ -84,10 +84,21 @@ def test_problem_scores_say_what_0_and_5_mean(world):
 def test_downloads_have_swedish_names(world):
     from samverkan.documents.services import file_name
 
-    name = file_name(world.ours.partnership, "agreement", "internal", "pdf", 3)
-    assert name.startswith("samverkansoverenskommelse-intern-") and "-v3-" in name
-    assert file_name(world.ours.partnership, "followup", "public", "docx").startswith(
-        "uppfoljningsrapport-offentlig-"
+    partnership = world.ours.partnership
+    partnership.name = "Trygg i Åby–Östra Ärla"
+    assert file_name(partnership, "agreement", "internal", "pdf", 3) == (
+        "overenskommelse-intern-trygg-i-aby-ostra-arla-v3.pdf"
+    )
+    name = file_name(partnership, "followup", "public", "docx")
+    assert name.startswith("uppfoljningsrapport-offentlig-trygg-i-") and name.endswith(".docx")
+    assert name.isascii()
+    partnership.name = "Ååå!"
+    assert file_name(partnership, "lagesbild", "internal", "pdf", 1) == (
+        "lagesbild-intern-aaa-v1.pdf"
+    )
+    partnership.name = "!!!"
+    assert file_name(partnership, "lagesbild", "internal", "pdf", 1) == (
+        f"lagesbild-intern-samverkan-{partnership.pk}-v1.pdf"
     )
 
 

@@ -191,7 +191,8 @@ def test_too_few_located_incidents_give_a_note_not_an_error(client, world):
     client.force_login(world.alice)
     collection = client.get(data_url(world)).json()
     assert layer(collection, "hotspot") == [] and collection["hotspot_settings"] is None
-    assert "För få händelser med koordinater" in collection["summary"]["note"]
+    assert "urvalet har 1 händelse med koordinater" in collection["summary"]["note"]
+    assert collection["summary"]["hotspots_judged"] is False
     assert len(layer(collection, "place")) == 1
 
 

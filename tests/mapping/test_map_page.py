@@ -142,7 +142,7 @@ def test_party_without_incidents_gets_a_calm_page(client, world):
     world.ours.kommun.incidents.all().delete()
     page = client.get(url("map", world)).content.decode()
     assert "Ingen områdesgräns är uppladdad och inga händelser har koordinater." in page
-    assert "För få händelser med koordinater" in page
+    assert "Hot spots kan inte bedömas: urvalet har 0 händelser med koordinater" in page
     collection = client.get(url("map_data", world)).json()
     assert collection["features"] == [] and "bbox" not in collection
 

@@ -62,8 +62,8 @@ def test_traceability_links_each_gap_to_where_it_is_fixed_and_lists_prioritised_
     page = client.get(
         reverse("problems:traceability", kwargs={"pk": partnership.pk})
     ).content.decode()
-    edit = reverse("problems:goal_edit", kwargs={"pk": partnership.pk, "goal_id": goal.pk})
-    assert f'href="{edit}#id_followup_method"' in page
+    plan = reverse("problems:goal_followup", kwargs={"pk": partnership.pk, "goal_id": goal.pk})
+    assert f'href="{plan}"' in page
     assert page.index("Våld i centrum") < page.index("Aaa bortprioriterat")
 
 
@@ -115,3 +115,29 @@ def test_party_lists_start_with_a_signing_party(world):
     form = GroupMemberForm(group=world.ours.steering)
     first = form.fields["party"].queryset.first()
     assert first.kind == "signatory"
+
+
+def test_step3_overview_and_problem_choices_list_the_prioritised_problem_first(client, world):
+    from samverkan.problems.forms import GoalForm
+    from samverkan.problems.models import Problem
+
+    partnership = world.ours.partnership
+    # A candidate and a problem set aside, both scoring higher than the prioritised one.
+    high = {"frequency": 5, "harm": 5, "concern": 5, "trend": 5}
+    Problem.objects.create(
+        partnership=partnership, title="Aaa kandidat", status="candidate", **high
+    )
+    Problem.objects.create(
+        partnership=partnership, title="Aab bortprioriterat", status="set_aside", **high
+    )
+    prioritised = Problem.objects.get(partnership=partnership, status="prioritised")
+    client.force_login(world.alice)
+    page = client.get(reverse("problems:home", kwargs={"pk": partnership.pk})).content.decode()
+    assert (
+        page.index(prioritised.title)
+        < page.index("Aaa kandidat")
+        < page.index("Aab bortprioriterat")
+    )
+    form = GoalForm(partnership=partnership, user=world.alice)
+    choices = list(form.fields["problem"].queryset)
+    assert choices[0] == prioritised and all(p.status != "set_aside" for p in choices)

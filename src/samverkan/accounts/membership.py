@@ -247,3 +247,36 @@ def remove_member(partnership: Partnership, membership_id: int) -> Membership:
         raise MembershipError(_("Den sista administratören kan inte tas bort."))
     membership.delete()
     return membership
+
+
+@transaction.atomic
+def change_role(partnership: Partnership, membership_id: int, role: str) -> Membership:
+    """Give a member another role, unless that leaves the partnership without administrator.
+
+    Locks as ``remove_member`` does, so two changes at once cannot both take away the last
+    administrator. Raises Membership.DoesNotExist for an id outside the partnership.
+    """
+    admins = list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(party__partnership=partnership, role=Role.ADMIN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "party__organisation")
+        .get(pk=membership_id, party__partnership=partnership)
+    )
+    if role not in Role.values:
+        raise MembershipError(_("Välj en av rollerna i listan."))
+    if membership.role == Role.ADMIN and role != Role.ADMIN and admins == [membership.pk]:
+        raise MembershipError(
+            _(
+                "Den sista administratören kan inte få en annan roll. Ge först någon annan "
+                "rollen administratör."
+            )
+        )
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership

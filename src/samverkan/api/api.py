@@ -553,14 +553,17 @@ def document_issue(request: HttpRequest, pk: int, kind: str, edition: str) -> St
 )
 def document_file(request: HttpRequest, pk: int, issued_id: int) -> FileResponse:
     from samverkan.documents.models import IssuedDocument
-    from samverkan.documents.services import CONTENT_TYPES
+    from samverkan.documents.services import CONTENT_TYPES, file_name
 
     p = _partnership(request, pk)
     version = access.scoped(IssuedDocument.objects.all(), p, issued_id)
     if not access.may_download_issued(request.user, version):
         raise Http404
     return FileResponse(
-        version.file.open("rb"), as_attachment=True, content_type=CONTENT_TYPES[version.format]
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=file_name(p, version.kind, version.edition, version.format, version.number),
+        content_type=CONTENT_TYPES[version.format],
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
+from samverkan.analysis.reading import swedish_number as number
 from samverkan.analysis.suppression import disclosive
 from samverkan.documents.data import (
     PUBLIC,
@@ -29,6 +30,40 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
     doc = _base("followup", partnership, edition, "till styrgruppen")
     steering = partnership.groups.filter(kind=GroupKind.STEERING).first()
     cycle = partnership.current_cycle()
+    evaluations = list(
+        EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
+    )
+    threshold = settings.SMALL_COUNT_THRESHOLD
+    # Counts under the threshold are withheld from the public edition, the verdict included:
+    # it quotes the result.
+    withheld = {
+        ev.pk
+        for ev in evaluations
+        if edition == PUBLIC and disclosive(*follow.counts_of(ev), threshold=threshold)
+    }
+    results = {ev.pk: follow.evaluate(ev) for ev in evaluations if ev.pk not in withheld}
+    # The answer first, as on the follow-up page: is each goal met, and how sure is it?
+    summary = doc.section("Sammanfattning: är målen nådda?")
+    for ev in evaluations:
+        if ev.pk in withheld:
+            summary.add(
+                Paragraph(
+                    f"{ev.goal.text}: antalen är så små att resultatet bara redovisas i den "
+                    "interna versionen.",
+                    "lead",
+                )
+            )
+            continue
+        found = results[ev.pk].verdict
+        summary.add(Paragraph(f"{ev.goal.text}: {found.sentence} {found.certainty}", "lead"))
+    if not evaluations:
+        summary.add(
+            Paragraph(
+                "Ingen effektuppföljning är registrerad ännu, så det går inte att säga om "
+                "målen är nådda.",
+                "lead",
+            )
+        )
     doc.section(
         "Om rapporten",
         Paragraph(
@@ -84,12 +119,64 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
             ),
         )
     effect = doc.section("Effektuppföljning")
-    evaluations = EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
+    methods: list[tuple[EffectEvaluation, Any]] = []
     for ev in evaluations:
         sub = effect.sub(f"{ev.indicator}, {ev.treated_area}")
-        sub.add(*evaluation_blocks(ev, edition))
+        sub.add(
+            Paragraph(
+                f"Mål: {ev.goal.text}. Jämförelse {ev.period_before} → "
+                f"{ev.period_after}. {ev.source}".strip(),
+                "note",
+            )
+        )
+        if ev.pk in withheld:
+            # Every figure here (the counts, the change, the estimates and their readings)
+            # would give a small count back: the public edition says only that.
+            sub.add(_withheld_note(threshold))
+            continue
+        result = results[ev.pk]
+        sub.add(Paragraph(f"{result.verdict.sentence} {result.verdict.certainty}", "lead"))
+        if result.change_percent is not None:
+            sub.add(
+                Paragraph(
+                    f"I {ev.treated_area} från {number(ev.treated_before, 0)} till "
+                    f"{number(ev.treated_after, 0)} "
+                    f"({result.change_text})."
+                )
+            )
+        sub.add(_evaluation_chart(ev, edition))
+        if result.findings:
+            sub.add(
+                Paragraph(
+                    "Hur resultatet är beräknat, med metodernas namn och siffror, står i "
+                    "avsnittet ”Metoder och beräkningar”.",
+                    "note",
+                )
+            )
+            methods.append((ev, result))
     if not evaluations:
         effect.add(Paragraph("Ingen effektuppföljning är registrerad ännu.", "note"))
+    if methods:
+        # The technical names (E-test, WDD, z, p) belong here, after the answer in words.
+        technical = doc.section(
+            "Metoder och beräkningar",
+            Paragraph(
+                "Här står de statistiska metoder som resultaten ovan bygger på, med "
+                "siffrorna och hur de ska läsas. Förbehållen gäller också sammanfattningen."
+            ),
+        )
+        for ev, result in methods:
+            sub = technical.sub(f"{ev.indicator}, {ev.treated_area}")
+            for finding in result.findings:
+                sub.add(
+                    Table(
+                        finding.method,
+                        ("Mått", "Värde"),
+                        tuple(finding.figures),
+                        f"Metod: {finding.source}",
+                    ),
+                    BulletList(tuple(finding.reading)),
+                )
     responses = SteeringResponse.objects.filter(partnership=partnership, cycle=cycle)
     answer = doc.section("Styrgruppens svar")
     for r in responses:
@@ -100,6 +187,38 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
     if not responses:
         answer.add(Paragraph("Styrgruppen har ännu inte svarat på uppföljningen.", "note"))
     return doc
+
+
+def _withheld_note(threshold: int) -> Paragraph:
+    # Every figure of the evaluation (the counts, the change, the estimates and their
+    # readings) would give a small count back: the public edition says only that.
+    return Paragraph(
+        f"Antalen i jämförelsen är så små (under {threshold}) att de inte redovisas "
+        "i den offentliga versionen, och inte heller förändringen eller de "
+        "statistiska skattningarna, eftersom antalen kan räknas fram ur dem. "
+        "Resultatet finns i den interna versionen.",
+        "note",
+    )
+
+
+def _evaluation_chart(ev: Any, edition: str) -> Block:
+    """The evaluation's counts before and after, the treated area's and the control's."""
+    labels = [f"{ev.treated_area} {ev.period_before}", f"{ev.treated_area} {ev.period_after}"]
+    values = [ev.treated_before, ev.treated_after]
+    if ev.has_control():
+        labels += [
+            f"{ev.control_area} {ev.period_before}",
+            f"{ev.control_area} {ev.period_after}",
+        ]
+        values += [ev.control_before, ev.control_after]
+    return _count_chart(
+        Counter(dict(zip(labels, values, strict=True))),
+        edition,
+        sensitive=True,
+        caption=f"{ev.indicator} före och efter",
+        source=ev.source or "Källa: effektuppföljningen i Samverkan",
+        axis_label="Antal",
+    )
 
 
 def evaluation_blocks(ev: Any, edition: str) -> list[Block]:
@@ -120,34 +239,10 @@ def evaluation_blocks(ev: Any, edition: str) -> list[Block]:
     if edition == PUBLIC and disclosive(*follow.counts_of(ev), threshold=threshold):
         # Every figure here (the counts, the change, the estimates and their readings)
         # would give a small count back: the public edition says only that.
-        blocks.append(
-            Paragraph(
-                f"Antalen i jämförelsen är så små (under {threshold}) att de inte redovisas "
-                "i den offentliga versionen, och inte heller förändringen eller de "
-                "statistiska skattningarna, eftersom antalen kan räknas fram ur dem. "
-                "Resultatet finns i den interna versionen.",
-                "note",
-            )
-        )
+        blocks.append(_withheld_note(threshold))
         return blocks
-    labels = [f"{ev.treated_area} {ev.period_before}", f"{ev.treated_area} {ev.period_after}"]
-    values = [ev.treated_before, ev.treated_after]
-    if ev.has_control():
-        labels += [
-            f"{ev.control_area} {ev.period_before}",
-            f"{ev.control_area} {ev.period_after}",
-        ]
-        values += [ev.control_before, ev.control_after]
-    blocks.append(
-        _count_chart(
-            Counter(dict(zip(labels, values, strict=True))),
-            edition,
-            sensitive=True,
-            caption=f"{ev.indicator} före och efter",
-            source=ev.source or "Källa: effektuppföljningen i Samverkan",
-            axis_label="Antal",
-        )
-    )
+    blocks.append(Paragraph(f"{result.verdict.sentence} {result.verdict.certainty}", "lead"))
+    blocks.append(_evaluation_chart(ev, edition))
     for finding in result.findings:
         blocks.append(
             Table(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
+from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 
 from samverkan.documents import data, render
 from samverkan.documents.docx_builder import to_docx
@@ -31,9 +34,10 @@ def render_as(doc: Document, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}; choose pdf or docx")
 
 
-# File names in Swedish (ASCII, so that every mail client and file share keeps them).
+# File names in Swedish, in ASCII (å, ä and ö become a, a and o) so that every mail client,
+# file share and Content-Disposition header keeps them as they are.
 _FILE_KINDS = {
-    "agreement": "samverkansoverenskommelse",
+    "agreement": "overenskommelse",
     "lagesbild": "lagesbild",
     "vecka": "veckolagesbild",
     "atgardsplan": "atgardsplan",
@@ -44,13 +48,31 @@ _FILE_KINDS = {
 _FILE_EDITIONS = {"internal": "intern", "public": "offentlig"}
 
 
+def name_part(text: str, fallback: str, limit: int = 60) -> str:
+    """Text as part of a file name: "Trygg i Exempelby" -> "trygg-i-exempelby"."""
+    # Punctuation between words ("Åby–Östra") separates them rather than joining them.
+    part = slugify(re.sub(r"[^\w\s-]", " ", text))[:limit].strip("-")
+    return part or fallback
+
+
 def file_name(partnership: Partnership, kind: str, edition: str, fmt: str, number: int = 0) -> str:
-    """E.g. "samverkansoverenskommelse-intern-7-v3-2026-12-01.pdf"."""
-    stamp = timezone.localdate().isoformat()
-    version = f"-v{number}" if number else ""
+    """ "overenskommelse-intern-trygg-i-exempelby-v3.pdf" for an issued version; a document
+    built on the spot carries the day instead ("…-exempelby-2026-12-01.pdf")."""
     name = _FILE_KINDS.get(kind, kind)
     edition_name = _FILE_EDITIONS.get(edition, edition)
-    return f"{name}-{edition_name}-{partnership.pk}{version}-{stamp}.{fmt}"
+    who = name_part(partnership.name, f"samverkan-{partnership.pk}")
+    when = f"v{number}" if number else timezone.localdate().isoformat()
+    return f"{name}-{edition_name}-{who}-{when}.{fmt}"
+
+
+def signed_file_name(signed: Any) -> str:
+    """ "overenskommelse-undertecknad-trygg-i-exempelby-2026-11-30.pdf"."""
+    partnership = signed.partnership
+    who = name_part(partnership.name, f"samverkan-{partnership.pk}")
+    suffix = Path(signed.file.name).suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,5}", suffix):
+        suffix = ""
+    return f"overenskommelse-undertecknad-{who}-{signed.signed_on.isoformat()}{suffix}"
 
 
 def confidential_access(partnership: Partnership, edition: str, user: Any) -> list[list[int]]:

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from samverkan.accounts import access
@@ -86,7 +87,7 @@ def download(
     doc = data.build(kind, partnership, edition, request.user)
     response = HttpResponse(services.render_as(doc, fmt), content_type=services.CONTENT_TYPES[fmt])
     name = services.file_name(partnership, kind, edition, fmt)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
@@ -125,6 +126,9 @@ def version_download(
     return FileResponse(
         version.file.open("rb"),
         as_attachment=True,
+        filename=services.file_name(
+            partnership, version.kind, version.edition, version.format, version.number
+        ),
         content_type=services.CONTENT_TYPES[version.format],
     )
 
@@ -175,4 +179,6 @@ def signed_download(request: HttpRequest, partnership: Partnership, signed_id: i
     signed = access.scoped(SignedAgreement.objects.all(), partnership, signed_id)
     if not signed.file:
         raise PermissionDenied
-    return FileResponse(signed.file.open("rb"), as_attachment=True)
+    return FileResponse(
+        signed.file.open("rb"), as_attachment=True, filename=services.signed_file_name(signed)
+    )

@@ -17,10 +17,18 @@ class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("I kö")
     RUNNING = "running", _("Pågår")
     NEEDS_MAPPING = "needs_mapping", _("Kolumner behöver kopplas")
+    NEEDS_AREAS = "needs_areas", _("Väntar på val av områden")
     DONE = "done", _("Importerad")
     REJECTED = "rejected", _("Avvisad")
     DUPLICATE = "duplicate", _("Redan importerad")
     FAILED = "failed", _("Avbruten")
+
+
+class AreaChoice(models.TextChoices):
+    """What to import from a file that holds other municipalities (importers.base)."""
+
+    OWN = "own", _("Bara samverkans kommun, dess delområden och jämförelsekommunerna")
+    ALL = "all", _("Alla områden i filen, också de andra kommunerna")
 
 
 class ReportStatus(models.TextChoices):

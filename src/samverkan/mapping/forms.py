@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.forms import DateInput, Form, VersionedModelForm, check_upload
-from samverkan.mapping.choices import ImportKind
+from samverkan.mapping.choices import AreaChoice, ImportKind
 from samverkan.mapping.importers.base import Importer
 from samverkan.mapping.models import (
     Activity,
@@ -92,6 +92,23 @@ class ImportForm(Form):
                     ),
                 )
         return data
+
+
+class AreaChoiceForm(Form):
+    """For a file with other municipalities: import only the partnership's areas, or all."""
+
+    choice = forms.ChoiceField(
+        label=_("Vad ska importeras?"),
+        choices=AreaChoice.choices,
+        initial=AreaChoice.OWN,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Andra kommuners siffror räknas aldrig in i era egna, men de sparas hos er part "
+            "och syns i listorna. Vill ni jämföra er med en av dem, välj den som "
+            "jämförelsekommun."
+        ),
+        error_messages={"required": _("Välj vilka områden som ska importeras.")},
+    )
 
 
 class ColumnMappingForm(Form):

@@ -58,6 +58,34 @@ def describe_import(record: Job) -> JobText:
     target = _import_of(record)
     name = target.file_name if target is not None else _("filen")
     if record.status == JobStatus.DONE and target is not None:
+        url = reverse(
+            "mapping:import_detail",
+            kwargs={
+                "pk": record.partnership_id,
+                "party_id": target.party_id,
+                "import_id": target.pk,
+            },
+        )
+        if target.status == ImportStatus.NEEDS_AREAS:
+            return JobText(
+                _("%(file)s innehåller andra kommuner: välj vad som ska importeras")
+                % {"file": name},
+                url,
+                _("Välj områden"),
+            )
+        if target.status == ImportStatus.NEEDS_MAPPING:
+            return JobText(
+                _("Kolumnerna i %(file)s behöver kopplas innan filen kan importeras")
+                % {"file": name},
+                url,
+                _("Visa importen"),
+            )
+        if target.status == ImportStatus.REJECTED:
+            return JobText(
+                _("%(file)s avvisades: ingenting har sparats") % {"file": name},
+                url,
+                _("Se vad som är fel"),
+            )
         added = record.result.get("imported", target.rows_imported) or 0
         url = reverse(
             "mapping:import_detail",

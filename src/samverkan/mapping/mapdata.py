@@ -35,10 +35,16 @@ from django.db.models import (
     Value,
 )
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samverkan.analysis.hotspots import Grid, HotspotSettings, gi_star, sweref99tm_to_wgs84
 from samverkan.mapping.models import AreaBoundary, Incident, PoliceEvent, SafetyWalkObservation
-from samverkan.mapping.stats import HOTSPOT_CELL_METRES, HOTSPOT_MAX_CELLS, UNCATEGORISED
+from samverkan.mapping.stats import (
+    HOTSPOT_CELL_METRES,
+    HOTSPOT_MAX_CELLS,
+    HOTSPOT_MIN_EVENTS,
+    UNCATEGORISED,
+)
 from samverkan.partnerships.models import Party
 
 log = logging.getLogger(__name__)
@@ -100,6 +106,7 @@ class MapData:
     extent: tuple[float, float, float, float] | None  # all the party's located incidents
     filter: MapFilter = field(default_factory=MapFilter)
     period: tuple[int, int] | None = None  # first and last local year in the selection
+    too_few: bool = False  # fewer located incidents than HOTSPOT_MIN_EVENTS: not judged
 
     @property
     def table_cells(self) -> list[MapCell]:
@@ -194,6 +201,7 @@ def map_data(party: Party, chosen: MapFilter, cell_size: float = HOTSPOT_CELL_ME
         settings=hot["settings"],
         grid_shape=hot["grid_shape"],
         note=hot["note"],
+        too_few=hot.get("too_few", False),
         places=places,
         places_total=qs.exclude(place="").count(),
         extent=None
@@ -222,9 +230,25 @@ def _hot_cells(located: QuerySet[Incident], cell_size: float) -> dict[str, Any]:
         "settings": None,
         "grid_shape": None,
         "note": "",
+        "too_few": False,
     }
-    if n < 3:
-        return {**empty, "note": _("För få händelser med koordinater (minst tre behövs).")}
+    if n < HOTSPOT_MIN_EVENTS:
+        # As on the statistics page (stats.hotspots): below the minimum Gi* flags cells by
+        # chance, so no cell is shown and the note says why.
+        return {
+            **empty,
+            "too_few": True,
+            "note": ngettext(
+                "Hot spots kan inte bedömas: urvalet har %(n)s händelse med koordinater och "
+                "det behövs minst %(min)s. Med så få händelser blir rutor ”signifikanta” av en "
+                "slump. Se i stället platserna med flest händelser.",
+                "Hot spots kan inte bedömas: urvalet har %(n)s händelser med koordinater och "
+                "det behövs minst %(min)s. Med så få händelser blir rutor ”signifikanta” av en "
+                "slump. Se i stället platserna med flest händelser.",
+                n,
+            )
+            % {"n": n, "min": HOTSPOT_MIN_EVENTS},
+        }
     spread = ((agg["x1"] - agg["x0"]) / cell_size + 1) * ((agg["y1"] - agg["y0"]) / cell_size + 1)
     if spread > HOTSPOT_MAX_CELLS:
         return {
@@ -479,6 +503,9 @@ def as_geojson(
         "walks": len(walks or []),
         "police_events": len(police or []),
         "note": data.note,
+        # False when too few incidents are located for hot spots to be judged at all.
+        "hotspots_judged": not data.too_few,
+        "min_events": HOTSPOT_MIN_EVENTS,
         "year": data.filter.year,
         "category": data.filter.category,
         "period": list(data.period) if data.period else None,

@@ -9,6 +9,8 @@ lägesbild with the partnership.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.versioning import Versioned
 from samverkan.mapping.choices import (
+    AreaChoice,
     BoundaryCrs,
     ImportKind,
     ImportStatus,
@@ -112,6 +115,29 @@ class Import(PartyOwned):
         blank=True,
         help_text=_("Vilken kolumn i filen som motsvarar vilket fält."),
     )
+    areas = models.JSONField(
+        _("områden i filen"),
+        default=list,
+        blank=True,
+        help_text=_("Kommunerna och områdena filen innehåller, med antal rader för varje."),
+    )
+    area_choice = models.CharField(
+        _("vilka områden som importeras"),
+        max_length=10,
+        choices=AreaChoice.choices,
+        blank=True,
+        help_text=_("Tomt tills användaren har valt (bara när filen har andra kommuner)."),
+    )
+    rows_left_out = models.PositiveIntegerField(
+        _("rader för andra kommuner som inte importerades"), default=0
+    )
+    looks_like = models.CharField(
+        _("filen ser ut som"),
+        max_length=20,
+        choices=ImportKind.choices,
+        blank=True,
+        help_text=_("Den typ av data filens kolumner passar, när de inte passar den valda."),
+    )
     job = models.ForeignKey(
         "jobs.Job",
         verbose_name=_("bakgrundsjobb"),
@@ -147,6 +173,67 @@ class Import(PartyOwned):
     def numbered_by_entry(self) -> bool:
         """True when the errors count entries of a JSON file ("post"), not lines."""
         return any(isinstance(e, dict) and e.get("unit") == "post" for e in self.errors)
+
+    AREA_ROLES = {
+        "own": _("samverkans kommun"),
+        "part": _("område utan kommunkod (räknas som en del av er kommun)"),
+        "comparison": _("jämförelsekommun"),
+        "other": _("annan kommun"),
+        "unknown": _("kommun (samverkans egen kommunkod är okänd, så det går inte att avgöra)"),
+    }
+
+    LOOKS_LIKE = {
+        "crime-stats": _("en fil med brottsstatistik (antal anmälda brott per område och år)"),
+        "incidents": _("en händelsefil (ett brott per rad med datum och plats)"),
+        "kolada": _("en fil med nyckeltal från Kolada"),
+        "population": _("en befolkningsfil (folkmängd per område och år)"),
+        "survey": _("en fil från en trygghetsmätning"),
+        "polisen-events": _("en fil med Polisens händelser"),
+    }
+
+    def looks_like_text(self) -> str:
+        """ "en händelsefil (…)": the kind the file's columns fit, in words."""
+        return str(self.LOOKS_LIKE.get(self.looks_like, self.get_looks_like_display()))
+
+    def area_rows(self) -> list[dict[str, Any]]:
+        """The areas of the file for the page: name, code, what it is, and its rows."""
+        return [
+            {**a, "label": self.AREA_ROLES.get(a.get("role", ""), "")}
+            for a in self.areas
+            if isinstance(a, dict)
+        ]
+
+    def other_areas(self) -> list[dict[str, Any]]:
+        """The municipalities of the file that are neither the own nor a comparison one."""
+        return [a for a in self.area_rows() if a.get("role") == "other"]
+
+    def rows_note(self) -> str:
+        """Why "Rader i filen" and "Nya rader" differ, in words ("" when they do not)."""
+        stored = self.rows_imported + self.rows_skipped
+        used = self.rows_total - self.rows_left_out
+        if self.status != "done" or stored == used:
+            return ""
+        if stored > used:
+            return str(
+                _(
+                    "Filen har en kolumn per år (en bred tabell). Varje rad i filen blir en "
+                    "uppgift per år i Samverkan, så det blir fler nya rader än rader i filen."
+                )
+            )
+        if self.kind == "population":
+            return str(
+                _(
+                    "Rader för samma område och år, till exempel kvinnor och män i var sin rad, "
+                    "läggs ihop till en folkmängd. Därför blir det färre rader i Samverkan än i "
+                    "filen."
+                )
+            )
+        return str(
+            _(
+                "Tomma värden (till exempel ”..” där Brå inte redovisar någon siffra) blir "
+                "ingen uppgift, så det blir färre rader i Samverkan än i filen."
+            )
+        )
 
 
 class CrimeStatistic(PartyOwned):

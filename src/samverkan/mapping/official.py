@@ -350,7 +350,8 @@ def import_answer(party: Party, answer: Answer) -> tuple[Any, Any, DataSource]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / answer.file_name
         path.write_bytes(answer.content)
-        record, result = import_file(party, answer.kind, path, source=source)
+        # The municipalities were named on the command line: they are all wanted.
+        record, result = import_file(party, answer.kind, path, source=source, area_choice="all")
     return record, result, source
 
 

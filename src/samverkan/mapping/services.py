@@ -141,8 +141,7 @@ def settle_imports(records: list[Import]) -> None:
             continue
         if record.job_id in ended and fresh.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
             fail_import(fresh)
-        # Everything the job wrote, the counts included: a page shown as the job ended
-        # would otherwise report "klar: 9 nya rader" beside "Nya rader 0".
+        # Everything the job writes, so a page loaded while it ran shows its outcome whole.
         for name in (
             "status",
             "errors",
@@ -153,6 +152,12 @@ def settle_imports(records: list[Import]) -> None:
             "rows_total",
             "rows_imported",
             "rows_skipped",
+            "rows_left_out",
+            "headers",
+            "areas",
+            "area_choice",
+            "looks_like",
+            "sha256",
         ):
             setattr(record, name, getattr(fresh, name))
 
@@ -165,6 +170,8 @@ def _perform_import(record: Import, progress: Any = None) -> ImportResult:
             party=record.party_id, kind=record.kind, sha256=facts.sha256, status=ImportStatus.DONE
         )
         .exclude(pk=record.pk)
+        # A file imported without its other municipalities may be imported again with them.
+        .exclude(rows_left_out__gt=0)
         .first()
     )
     if already is not None:
@@ -183,6 +190,8 @@ def _perform_import(record: Import, progress: Any = None) -> ImportResult:
             return result
         if result.needs_mapping:
             record.status = ImportStatus.NEEDS_MAPPING
+        elif result.needs_areas:
+            record.status = ImportStatus.NEEDS_AREAS
         elif result.ok:
             record.status = ImportStatus.DONE
         else:
@@ -194,8 +203,11 @@ def _perform_import(record: Import, progress: Any = None) -> ImportResult:
     record.errors = [issue.as_dict() for issue in result.errors]
     record.error_count = result.error_count
     record.headers = result.headers
+    record.areas = result.areas
+    record.rows_left_out = result.rows_left_out
+    record.looks_like = result.looks_like
     record.finished_at = timezone.now()
-    if record.status != ImportStatus.NEEDS_MAPPING:
+    if record.status not in (ImportStatus.NEEDS_MAPPING, ImportStatus.NEEDS_AREAS):
         # The rows are in the database (or nowhere, if rejected); the raw file may hold
         # personal data and is not kept beyond its use. Name, checksum and errors remain.
         record.file.delete(save=False)
@@ -209,14 +221,36 @@ def party_for_command(partnership_id: int, party_id: int) -> Party | None:
 
 
 def import_file(
-    party: Party, kind: str, path: Path, user: Any = None, source: Any = None
+    party: Party,
+    kind: str,
+    path: Path,
+    user: Any = None,
+    source: Any = None,
+    area_choice: str = "",
 ) -> tuple[Import, ImportResult]:
-    """Import a file from disk (the management commands): same rules as an upload."""
+    """Import a file from disk (the management commands): same rules as an upload.
+
+    ``area_choice`` ("own" or "all") answers beforehand what an upload asks when the file
+    holds other municipalities; left blank, such a file waits as NEEDS_AREAS.
+    """
     from django.core.files import File
 
     with open(path, "rb") as fh:
         record = create_import(party, kind, File(fh, name=path.name), user, source)
+    if area_choice:
+        record.area_choice = area_choice
+        record.save(update_fields=["area_choice"])
     return record, perform_import(record)
+
+
+def choose_areas(record: Import, choice: str) -> None:
+    """The user's answer for a file with other municipalities: read it again with it.
+
+    The caller enqueues the import job again (in the same transaction)."""
+    record.area_choice = choice
+    record.status = ImportStatus.QUEUED
+    record.errors, record.error_count = [], 0
+    record.rows_imported = record.rows_skipped = record.rows_left_out = 0
 
 
 # ---- lägesbild --------------------------------------------------------------------------

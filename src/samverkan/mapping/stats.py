@@ -327,15 +327,51 @@ def rates_by_year(party: Party) -> list[Rate]:
     year counts only when it is complete, and every area needs its population, so a year
     with a missing population gets no rate rather than a wrong one.
     """
+    return _own_rates(party)[0]
+
+
+@dataclass(frozen=True)
+class RateGap:
+    """A year of the own statistics without a rate per 100 000, and why in words."""
+
+    year: int
+    reason: str
+
+
+def rate_gaps(party: Party) -> list[RateGap]:
+    """The years of the party's own statistics without a rate per 100 000, each with why:
+    no population for that area and year, only part of the year, …"""
+    return _own_rates(party)[1]
+
+
+def population_elsewhere(party: Party) -> list[str]:
+    """Municipalities the party has population for that are neither its own nor one it
+    compares itself with ("Stockholm (0180)"): population there gives the own area no rate."""
+    own = own_municipality_code(party)
+    wanted = {own, *comparison_codes(party)}
+    codes = (
+        Population.objects.filter(party=party)
+        .exclude(municipality_code="")
+        .exclude(municipality_code__in=wanted)
+        .order_by("municipality_code")
+        .values_list("municipality_code", flat=True)
+        .distinct()
+    )
+    return [f"{NAMES.get(c, c)} ({c})" for c in codes]
+
+
+def _own_rates(party: Party) -> tuple[list[Rate], list[RateGap]]:
     own_code = own_municipality_code(party)
     units = _load_units(party, own_code, [])
     pops = _load_populations(party, [own_code], units)
-    rates = []
+    rates, gaps = [], []
     for year in sorted(units.get(OWN, {})):
         unit = _unit_rate(OWN, own_code, "", units, year, None, pops)
         if unit.rate is not None and unit.count is not None and unit.population is not None:
             rates.append(Rate(year, unit.count, unit.population, unit.rate))
-    return rates
+        else:
+            gaps.append(RateGap(year, unit.missing))
+    return rates, gaps
 
 
 def latest_rate(party: Party) -> Rate | None:

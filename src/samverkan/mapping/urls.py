@@ -14,6 +14,7 @@ urlpatterns = [
     path(Q + "import/", v.import_upload, name="import_upload"),
     path(Q + "import/<int:import_id>/", v.import_detail, name="import_detail"),
     path(Q + "import/<int:import_id>/kolumner/", v.import_mapping, name="import_mapping"),
+    path(Q + "import/<int:import_id>/omraden/", v.import_areas, name="import_areas"),
     path(Q + "statistik/", v.statistics, name="statistics"),
     path(Q + "statistik/jamforelsekommuner/", v.comparison_edit, name="comparison_edit"),
     path(Q + "karta/", m.map_page, name="map"),
@@ -29,7 +30,7 @@ urlpatterns = [
 
 for _reg in v.REGISTERS:
     _views = _reg.views()
-    _base = Q + _reg.slug + "/"
+    _base = Q + _reg.path_part + "/"
     _item = f"{_base}<int:{_reg.id_name}>/"
     urlpatterns += [
         path(_base, _views["list"], name=f"{_reg.slug}_list"),

@@ -18,7 +18,7 @@ from samverkan.jobs.registry import enqueue
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
 from samverkan.mapping import charts, forms, police_events, services, stats
-from samverkan.mapping.choices import ImportStatus
+from samverkan.mapping.choices import ImportKind, ImportStatus
 from samverkan.mapping.importers import importer_for
 from samverkan.mapping.models import (
     Activity,
@@ -114,7 +114,12 @@ def workspace(request: HttpRequest, partnership: Partnership, party: Party) -> H
 
 @party_view("edit", methods=("GET", "POST"))
 def import_upload(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
-    form = forms.ImportForm(request.POST or None, request.FILES or None, party=party)
+    # "?typ=incidents": the kind an earlier upload looked like (import_detail links here).
+    wanted = request.GET.get("typ", "")
+    initial = {"kind": wanted} if wanted in ImportKind.values else {}
+    form = forms.ImportForm(
+        request.POST or None, request.FILES or None, party=party, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             record = services.create_import(
@@ -147,8 +152,58 @@ def import_detail(
     return render(
         request,
         "mapping/import_detail.html",
-        {**_ctx(request, partnership, party, "overview"), "record": record, "job": record.job},
+        {
+            **_ctx(request, partnership, party, "overview"),
+            "record": record,
+            "job": record.job,
+            "area_form": forms.AreaChoiceForm()
+            if record.status == ImportStatus.NEEDS_AREAS
+            else None,
+            "own_name": _own_name(party),
+        },
     )
+
+
+def _own_name(party: Party) -> str:
+    from samverkan.mapping.municipalities import NAMES
+
+    code = stats.own_municipality_code(party)
+    name = NAMES.get(code) or party.partnership.municipality.name
+    return f"{name} ({code})" if code else name
+
+
+@party_view("edit", methods=("POST",))
+def import_areas(
+    request: HttpRequest, partnership: Partnership, party: Party, import_id: int
+) -> HttpResponse:
+    """The answer for a file with other municipalities: only the partnership's, or all."""
+    record = _own(Import.objects.select_related("job", "source"), partnership, party, import_id)
+    detail = _url("import_detail", party, import_id=record.pk)
+    if record.status != ImportStatus.NEEDS_AREAS:
+        messages.info(request, _("Importen väntar inte längre på ett val av områden."))
+        return htmx.redirect(request, detail)
+    form = forms.AreaChoiceForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "mapping/import_detail.html",
+            {
+                **_ctx(request, partnership, party, "overview"),
+                "record": record,
+                "job": record.job,
+                "area_form": form,
+                "own_name": _own_name(party),
+            },
+            status=400,
+        )
+    with transaction.atomic():
+        services.choose_areas(record, form.cleaned_data["choice"])
+        record.job = enqueue(
+            "mapping.import", partnership=partnership, user=request.user, import_id=record.pk
+        )
+        record.save()
+    messages.success(request, _("Valet är sparat och filen läses in."))
+    return htmx.redirect(request, detail)
 
 
 @party_view("edit", methods=("GET", "POST"))
@@ -186,6 +241,7 @@ def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> 
     places = stats.top_places(party, 10)
     source = _("anmälda brott (statistik)") if trend.source == "statistics" else _("händelser")
     rates = stats.rates_by_year(party)
+    rate_gaps = stats.rate_gaps(party)
     comparison = stats.comparison(party)
     latest = comparison.latest
     return render(
@@ -219,6 +275,8 @@ def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> 
             ],
             "places": places,
             "rates": rates,
+            "rate_gaps": rate_gaps,
+            "population_elsewhere": stats.population_elsewhere(party) if rate_gaps else [],
             "rate_trend": stats.rate_trend(rates),
             "hotspots": stats.hotspots(party),
             "comparison": comparison,
@@ -336,6 +394,17 @@ def report_unshare(request: HttpRequest, partnership: Partnership, party: Party)
 # ---- simple registers: sources, inventory, surveys, costs, notes, safety walks ------------
 
 
+PATH_PARTS = {
+    "sources": "kallor",
+    "resources": "resurser",
+    "activities": "aktiviteter",
+    "surveys": "trygghetsmatningar",
+    "costs": "kostnader",
+    "notes": "erfarenheter",
+    "walks": "trygghetsvandringar",
+}
+
+
 class Register:
     """One party-owned list with create, edit and delete pages (ten alike screens, one code)."""
 
@@ -352,6 +421,8 @@ class Register:
     ) -> None:
         self.slug, self.model, self.form, self.id_name = slug, model, form, id_name
         self.title, self.new_title, self.columns, self.lead = title, new_title, columns, lead
+        # The address is Swedish; the slug stays the name of the views and tabs in the code.
+        self.path_part = PATH_PARTS[slug]
 
     def views(self) -> dict[str, Callable]:
         reg = self

@@ -358,6 +358,20 @@ class BudgetYearForm(Form):
     year = forms.IntegerField(label=_("Budgetår"), min_value=2000, max_value=2100)
 
 
+class MembershipRoleForm(Form):
+    """A member's role in their party (accounts.membership.change_role keeps an admin)."""
+
+    role = forms.ChoiceField(
+        label=_("Roll"),
+        choices=Role.choices,
+        help_text=_(
+            "Administratörer hanterar medlemmar, samordnare ändrar innehållet, medlemmar läser "
+            "och kommenterar, styrgruppsledamöter läser och godkänner."
+        ),
+        error_messages={"invalid_choice": _("Välj en av rollerna i listan.")},
+    )
+
+
 class InvitationForm(Form):
     """Invite a person into one of the inviter's own parties (accounts.membership).
 

@@ -51,7 +51,10 @@ def export_partnership(record: Job, progress: Progress) -> dict[str, Any]:
     }
     payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    record.output.save(f"samverkan-{partnership.pk}-{stamp}.json", ContentFile(payload), save=False)
+    from samverkan.documents.services import name_part
+
+    who = name_part(partnership.name, str(partnership.pk))
+    record.output.save(f"export-{who}-{stamp}.json", ContentFile(payload), save=False)
     Job.objects.filter(pk=record.pk).update(output=record.output.name)
     return {
         "bytes": len(payload),

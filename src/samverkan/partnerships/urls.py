@@ -43,6 +43,7 @@ urlpatterns = [
     path(P + "planering/budgetprocess/", v.budget_process_add, name="budget_process_add"),
     path(P + "medlemmar/", v.member_list, name="members"),
     path(P + "medlemmar/ny/", v.member_add, name="member_add"),
+    path(P + "medlemmar/<int:membership_id>/andra/", v.member_edit, name="member_edit"),
     path(P + "medlemmar/<int:membership_id>/ta-bort/", v.member_remove, name="member_remove"),
     path(
         P + "inbjudningar/<int:invitation_id>/aterkalla/",

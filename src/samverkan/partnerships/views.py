@@ -255,15 +255,23 @@ def group_member_add(request: HttpRequest, partnership: Partnership, group_id: i
     )
 
 
+def _group_member(
+    partnership: Partnership, group_id: int, group_member_id: int
+) -> tuple[Group, GroupMember]:
+    """A group of the partnership and one of its members, or 404."""
+    group = access.scoped(Group.objects.all(), partnership, group_id)
+    member = group.members.filter(pk=group_member_id).first()
+    if member is None:
+        raise Http404
+    return group, member
+
+
 @partnership_view("edit", methods=("GET", "POST"))
 def group_member_edit(
     request: HttpRequest, partnership: Partnership, group_id: int, group_member_id: int
 ) -> HttpResponse:
     """Change a member's title, party or chair without removing and adding them again."""
-    group = access.scoped(Group.objects.all(), partnership, group_id)
-    member = group.members.filter(pk=group_member_id).first()
-    if member is None:
-        raise Http404
+    group, member = _group_member(partnership, group_id, group_member_id)
     form = forms.GroupMemberForm(request.POST or None, instance=member, group=group)
     return form_page(
         request,
@@ -279,10 +287,7 @@ def group_member_edit(
 def group_member_remove(
     request: HttpRequest, partnership: Partnership, group_id: int, group_member_id: int
 ) -> HttpResponse:
-    group = access.scoped(Group.objects.all(), partnership, group_id)
-    member = group.members.filter(pk=group_member_id).first()
-    if member is None:
-        raise Http404
+    group, member = _group_member(partnership, group_id, group_member_id)
     member.delete()
     messages.success(request, _("%(name)s är borttagen ur gruppen.") % {"name": member.name})
     return htmx.redirect(request, _url("group_detail", partnership, group_id=group.pk))
@@ -573,6 +578,49 @@ def invitation_revoke(
             request, _("Inbjudan till %(name)s är återkallad.") % {"name": invitation.username}
         )
     return htmx.redirect(request, _url("members", partnership))
+
+
+@partnership_view("manage", methods=("GET", "POST"))
+def member_edit(request: HttpRequest, partnership: Partnership, membership_id: int) -> HttpResponse:
+    """Change a member's role in place (the last administrator keeps theirs)."""
+    membership = access.scoped(
+        Membership.objects.select_related("user", "party__organisation"),
+        partnership,
+        membership_id,
+    )
+    form = forms.MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = membership_rules.change_role(
+                partnership, membership.pk, form.cleaned_data["role"]
+            )
+        except membership_rules.MembershipError as exc:
+            form.add_error("role", str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(user)s är nu %(role)s i %(party)s.")
+                % {
+                    "user": changed.user,
+                    "role": changed.get_role_display().lower(),
+                    "party": changed.party,
+                },
+            )
+            return htmx.redirect(request, _url("members", partnership))
+    return render(
+        request,
+        "form.html",
+        {
+            **_ctx(request, partnership, "members"),
+            "form": form,
+            "title": _("Ändra roll för %(user)s i %(party)s")
+            % {
+                "user": membership.user.get_full_name() or membership.user.username,
+                "party": membership.party,
+            },
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @partnership_view("manage", methods=("POST",))

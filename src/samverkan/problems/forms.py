@@ -168,7 +168,12 @@ class PrioritisationDecisionForm(Form):
 def _scope_choices(form: forms.ModelForm, partnership: Partnership, user: Any) -> None:
     fields = form.fields
     if "problem" in fields:
-        fields["problem"].queryset = partnership.problems.exclude(status=ProblemStatus.SET_ASIDE)
+        from samverkan.problems.services import by_status
+
+        # The prioritised problem first: new goals and measures are nearly always for it.
+        fields["problem"].queryset = by_status(
+            partnership.problems.exclude(status=ProblemStatus.SET_ASIDE)
+        )
         fields["problem"].empty_label = None
     if "causes" in fields:
         fields["causes"].queryset = Cause.objects.visible_to(user).filter(partnership=partnership)
@@ -222,6 +227,33 @@ class CauseForm(ConfidentialFormMixin, PartnershipOwnedForm):
             cause.number = next_number(Cause.objects.filter(partnership=self.partnership))
         self.default_allowed(cause, self.user)
         return cause
+
+
+class FollowupPlanForm(VersionedModelForm):
+    """A goal's follow-up plan on its own (handbook p. 63): how, how often, and by whom."""
+
+    class Meta:
+        model = Goal
+        fields = ["followup_method", "followup_frequency", "followup_responsible"]
+        widgets = {"followup_method": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "followup_method": _(
+                "Vilka uppgifter som samlas in och hur, t.ex. ”antal anmälda rån på torget "
+                "ur Polisens statistik, jämfört med samma månader året innan”."
+            ),
+            "followup_frequency": _("T.ex. varje kvartal, varje halvår eller en gång om året."),
+            "followup_responsible": _("En person eller funktion, t.ex. kommunens samordnare."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The two parts a plan cannot do without (Goal.has_followup_plan).
+        self.fields["followup_method"].required = True
+        self.fields["followup_method"].error_messages["required"] = _("Skriv hur målet följs upp.")
+        self.fields["followup_responsible"].required = True
+        self.fields["followup_responsible"].error_messages["required"] = _(
+            "Skriv vem som följer upp målet."
+        )
 
 
 class GoalForm(PartnershipOwnedForm):

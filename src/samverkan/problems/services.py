@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from samverkan.partnerships.models import Partnership, Party
@@ -185,6 +185,26 @@ def ranking(partnership: Partnership) -> list[tuple[Problem, Decimal]]:
     return sorted(scored, key=lambda item: (-item[1], item[0].title))
 
 
+_STATUS_ORDER = {ProblemStatus.PRIORITISED: 0, ProblemStatus.CANDIDATE: 1}
+
+
+def ranking_by_status(partnership: Partnership) -> list[tuple[Problem, Decimal]]:
+    """The ranking with the prioritised problems first, then the candidates, and those set
+    aside last (each group by score): the overview lists what the partnership works on."""
+    return sorted(ranking(partnership), key=lambda item: _STATUS_ORDER.get(item[0].status, 2))
+
+
+def by_status(problems: QuerySet[Problem]) -> QuerySet[Problem]:
+    """Prioritised problems first, then candidates; those set aside last; by title within."""
+    rank = Case(
+        When(status=ProblemStatus.PRIORITISED, then=Value(0)),
+        When(status=ProblemStatus.CANDIDATE, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return problems.order_by(rank, "title")
+
+
 @dataclass
 class TraceIssue:
     code: str
@@ -218,14 +238,7 @@ def traceability(partnership: Partnership, user: Any) -> Traceability:
     )
     goals = list(partnership.goals.prefetch_related("causes", "measures"))
     problems = []
-    # Prioritised problems first, then candidates; those set aside last.
-    rank = Case(
-        When(status=ProblemStatus.PRIORITISED, then=Value(0)),
-        When(status=ProblemStatus.CANDIDATE, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    for problem in partnership.problems.order_by(rank, "title"):
+    for problem in by_status(partnership.problems.all()):
         problems.append(
             {
                 "problem": problem,

@@ -24,6 +24,7 @@ urlpatterns = [
     path(P + "orsaker/<int:cause_id>/andra/", v.cause_edit, name="cause_edit"),
     path(P + "mal/nytt/", v.goal_create, name="goal_create"),
     path(P + "mal/<int:goal_id>/andra/", v.goal_edit, name="goal_edit"),
+    path(P + "mal/<int:goal_id>/uppfoljningsplan/", v.goal_followup_plan, name="goal_followup"),
     path(P + "atgarder/", v.measure_list, name="measures"),
     path(P + "atgarder/ny/", v.measure_create, name="measure_create"),
     path(P + "atgarder/bibliotek/", v.measure_library, name="library"),

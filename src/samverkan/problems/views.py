@@ -66,7 +66,7 @@ def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             request,
             partnership,
             picture=picture,
-            ranking=services.ranking(partnership),
+            ranking=services.ranking_by_status(partnership),
             checklist=checklists.checklist_for(partnership, 3),
             cause_count=_causes(request, partnership).count(),
             measure_count=_measures(request, partnership).count(),
@@ -408,6 +408,24 @@ def goal_edit(request: HttpRequest, partnership: Partnership, goal_id: int) -> H
         success_url=_url("problem_detail", partnership, problem_id=goal.problem_id),
         success_message=_("Målet är sparat."),
         context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def goal_followup_plan(
+    request: HttpRequest, partnership: Partnership, goal_id: int
+) -> HttpResponse:
+    """A goal's follow-up plan on a page of its own (the traceability check links here)."""
+    goal = access.scoped(Goal.objects.select_related("problem"), partnership, goal_id)
+    form = forms.FollowupPlanForm(request.POST or None, instance=goal)
+    return form_page(
+        request,
+        form,
+        title=_("Uppföljningsplan för målet"),
+        success_url=_url("problem_detail", partnership, problem_id=goal.problem_id) + "#goals",
+        success_message=_("Uppföljningsplanen är sparad."),
+        context=_ctx(request, partnership, goal=goal),
+        template="problems/followup_plan.html",
     )
 
 

@@ -76,10 +76,16 @@ class ImportResult:
     headers: list[str] = field(default_factory=list)
     needs_mapping: bool = False
     crashed: bool = False  # an unforeseen exception, logged; the file is refused
+    # The areas the file holds (see Importer.note_area), and whether the user must first say
+    # if areas outside the partnership's own and comparison municipalities are imported.
+    areas: list[dict[str, Any]] = field(default_factory=list)
+    needs_areas: bool = False
+    rows_left_out: int = 0  # rows of other municipalities left out at the user's choice
+    looks_like: str = ""  # the kind the file looks like when its headers did not fit
 
     @property
     def ok(self) -> bool:
-        return self.error_count == 0 and not self.needs_mapping
+        return self.error_count == 0 and not self.needs_mapping and not self.needs_areas
 
     def add(self, issue: Issue) -> None:
         self.error_count += 1
@@ -110,6 +116,23 @@ class Column:
     required: bool = False
 
 
+class AreaRole:
+    """What an area of a file is to the partnership importing it."""
+
+    OWN = "own"  # the partnership's own municipality
+    PART = "part"  # an area without a municipality code: a part of the municipality
+    COMPARISON = "comparison"  # one of the party's comparison municipalities
+    OTHER = "other"  # another municipality: imported only if the user says so
+    UNKNOWN = "unknown"  # a municipality, when the partnership's own code is not known
+
+
+class AreaChoice:
+    """The user's answer when a file holds other municipalities ("" when not asked yet)."""
+
+    OWN = "own"  # only the own municipality, its parts and the comparison municipalities
+    ALL = "all"  # every area in the file
+
+
 class Importer(ABC):
     """Base of one kind of import. Subclasses define columns, ``parse`` and ``flush``."""
 
@@ -118,10 +141,91 @@ class Importer(ABC):
     columns: tuple[Column, ...] = ()
     mappable = False  # offers the column-mapping screen when headers are not recognised
     columnar = False  # has read_columns(), a faster reader of whole CSV batches
+    # Kinds whose rows name municipalities: a file with others than the partnership's own and
+    # its comparison municipalities stops before anything is kept, and the user chooses.
+    asks_for_areas = False
 
     def __init__(self, party: Any, source_import: Any = None) -> None:
         self.party = party
         self.source_import = source_import
+        # An upload (an Import record) asks before other municipalities are imported; a run
+        # without one (scripts, tests of the readers) takes every area, as it always did.
+        self.area_choice = (
+            AreaChoice.ALL if source_import is None else (source_import.area_choice or "")
+        )
+        self.areas_seen: dict[tuple[str, str], int] = {}
+        self.rows_left_out = 0
+        self._area_codes: tuple[str, set[str]] | None = None
+
+    # -- areas ---------------------------------------------------------------------------
+
+    def area_role(self, code: str) -> str:
+        if not code:
+            return AreaRole.PART
+        if self._area_codes is None:
+            from samverkan.mapping import stats
+
+            self._area_codes = (
+                stats.own_municipality_code(self.party),
+                set(stats.comparison_codes(self.party)),
+            )
+        own, comparison = self._area_codes
+        if code == own:
+            return AreaRole.OWN
+        if code in comparison:
+            return AreaRole.COMPARISON
+        # Without the partnership's own code nobody can tell which municipality is foreign.
+        return AreaRole.OTHER if own else AreaRole.UNKNOWN
+
+    def note_area(self, code: str, name: str) -> bool:
+        """Count one row of an area; False when the row is left out at the user's choice."""
+        key = (code, name)
+        self.areas_seen[key] = self.areas_seen.get(key, 0) + 1
+        if self.area_choice == AreaChoice.OWN and self.area_role(code) == AreaRole.OTHER:
+            self.rows_left_out += 1
+            return False
+        return True
+
+    def review_areas(self, result: ImportResult) -> None:
+        """Put the areas seen on the result; ask first when another municipality is among
+        them and the user has not yet chosen."""
+        result.areas = [
+            {"code": code, "name": name, "rows": rows, "role": self.area_role(code)}
+            for (code, name), rows in sorted(
+                self.areas_seen.items(), key=lambda item: (item[0][0] == "", item[0])
+            )
+        ]
+        result.rows_left_out = self.rows_left_out
+        if (
+            self.asks_for_areas
+            and not self.area_choice
+            and any(a["role"] == AreaRole.OTHER for a in result.areas)
+        ):
+            result.needs_areas = True
+
+    # Headers that mark a file as another kind even when this kind's columns are all there
+    # (a crime-statistics table has area, year and a count, like a population table).
+    marks_of_other_kinds: dict[str, tuple[str, ...]] = {}
+
+    def other_kind(self, cells: list[Any]) -> str:
+        names = {normalise_header(c) for c in cells}
+        for kind, marks in self.marks_of_other_kinds.items():
+            if names & set(marks):
+                return kind
+        return ""
+
+    def looks_like(self, cells: list[Any]) -> str:
+        """The kind of file whose columns a header row has, when it is not this kind's."""
+        from samverkan.mapping.importers.kinds import IMPORTERS
+
+        for kind, cls in IMPORTERS.items():
+            if kind == self.kind or not any(c.required for c in cls.columns):
+                continue
+            other = cls(self.party)
+            found = other.adjust_header(cells, other.match_header(cells))
+            if not other.missing(found):
+                return kind
+        return ""
 
     # -- header --------------------------------------------------------------------------
 
@@ -162,6 +266,22 @@ class Importer(ABC):
                 found = self.match_header(cells)
             found = self.adjust_header(cells, found)
             if not self.missing(found):
+                other = "" if chosen else self.other_kind(cells)
+                if other:
+                    # Every column this kind needs is there, and one that marks another kind
+                    # too: read as this kind the file would give wrong numbers.
+                    result.looks_like = other
+                    result.headers = _headers(cells)
+                    result.add(
+                        Issue(
+                            line,
+                            "filen ser ut att vara en annan typ av data än den valda; ladda upp "
+                            "den igen med rätt typ",
+                            f"the file looks like another kind of data ({other})",
+                            whole_file=True,
+                        )
+                    )
+                    return None
                 return found, cells, line
             if best is None or len(found) > best[0]:
                 best = (len(found), found, cells, line)
@@ -170,6 +290,8 @@ class Importer(ABC):
             return None
         _, found, cells, line = best
         result.headers = _headers(cells)
+        if not chosen:
+            result.looks_like = self.looks_like(cells)
         if self.mappable and not chosen:
             result.needs_mapping = True
             return None
@@ -302,6 +424,9 @@ def _run(
             if not _read_columns(importer, reading, result):
                 _read_rows(importer, reading, stream, result)
             if not result.error_count:
+                importer.review_areas(result)
+                if result.needs_areas:
+                    raise _Rollback  # nothing is kept until the user has chosen
                 importer.finish(result)
             if result.rows_total == 0 and not result.error_count:
                 result.add(

@@ -33,6 +33,7 @@ class CrimeStatsImporter(KeyedImporter):
 
     kind = "crime-stats"
     mappable = True
+    asks_for_areas = True
     model = CrimeStatistic
     key_fields = ("area", "offence", "year", "quarter", "month")
     what, what_en = "område, brott och period", "area, offence and period"
@@ -74,6 +75,8 @@ class CrimeStatsImporter(KeyedImporter):
 
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         code, area = _area(cells["area"])
+        if not self.note_area(code, area):
+            return []  # another municipality, left out at the user's choice
         # Re-shared tables write "alla_brott": the words are the offence.
         offence = check_text(_text(str(cells["offence"] or "").replace("_", " ")), "brottet",
                              "the offence", 200)  # fmt: skip

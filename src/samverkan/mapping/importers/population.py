@@ -38,6 +38,12 @@ class PopulationImporter(Importer):
 
     kind = "population"
     mappable = True
+    asks_for_areas = True
+    # An offence column: the counts are reported offences, not inhabitants.
+    marks_of_other_kinds = {
+        "crime-stats": ("brott", "brottstyp", "brottskategori", "brottskod", "offence",
+                        "offence type", "crime type", "crime", "offense"),
+    }  # fmt: skip
     columns = (
         Column("area", "Region/område", ("region", "område", "kommun", "kommunkod", "kommunnamn",
                                          "area", "municipality code", "municipality",
@@ -73,6 +79,8 @@ class PopulationImporter(Importer):
 
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         code, area = _area(cells["area"])
+        if not self.note_area(code, area):
+            return ()  # another municipality, left out at the user's choice
         part = tuple(_text(cells[name]).lower() for name in cells if name.startswith("part:"))
         if self.year_columns:
             for year, _index in self.year_columns.items():

@@ -24,6 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--partnership", type=int, required=True)
         parser.add_argument("--party", type=int, required=True)
+        parser.add_argument(
+            "--areas",
+            choices=("own", "all"),
+            default="",
+            help="for a file with other municipalities than the partnership's own and its "
+            "comparison municipalities: import only those ('own') or every area ('all'); "
+            "without it such a file is not imported",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -34,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"party {options['party']} is not part of partnership {options['partnership']}"
             )
-        record, result = import_file(party, options["kind"], path)
+        record, result = import_file(party, options["kind"], path, area_choice=options["areas"])
         if record.status == ImportStatus.DUPLICATE:
             self.stdout.write(f"{path.name}: already imported (import {record.pk}); nothing added")
             return
@@ -47,6 +55,13 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path.name}: the column headers were not recognised "
                 f"({', '.join(result.headers)}); rename them or map them in the web interface"
+            )
+        if record.status == ImportStatus.NEEDS_AREAS:
+            others = ", ".join(f"{a['name']} ({a['code']})" for a in record.other_areas())
+            raise CommandError(
+                f"{path.name}: the file holds other municipalities than the partnership's own "
+                f"and its comparison municipalities ({others}); nothing saved. Run again with "
+                "--areas own (leave them out) or --areas all (import them too)"
             )
         if not result.ok:
             lines = [
@@ -61,7 +76,12 @@ class Command(BaseCommand):
                 what = "entry" if result.errors and result.errors[0].unit == "post" else "row"
                 summary = f"rejected, {result.error_count} bad {what}(s)"
             raise CommandError(f"{path.name}: {summary}, nothing saved\n" + "\n".join(lines))
+        left_out = (
+            f", {result.rows_left_out} of other municipalities left out"
+            if (result.rows_left_out)
+            else ""
+        )
         self.stdout.write(
             f"{path.name}: {result.rows_total} rows read, {result.rows_imported} imported, "
-            f"{result.rows_skipped} already present (import {record.pk})"
+            f"{result.rows_skipped} already present{left_out} (import {record.pk})"
         )
