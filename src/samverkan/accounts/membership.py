@@ -223,6 +223,17 @@ def _answer(invitation: Invitation, user: Any, status: str) -> None:
     invitation.save(update_fields=["status", "answered_at", "answered_by"])
 
 
+def _locked_admins(partnership: Partnership) -> list[int]:
+    """The ids of the partnership's administrators, their rows locked (in id order, so two
+    changes queue rather than deadlock) until the transaction ends."""
+    return list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(party__partnership=partnership, role=Role.ADMIN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
 def remove_member(partnership: Partnership, membership_id: int) -> Membership:
     """Remove a membership unless it is the partnership's last administrator.
@@ -232,12 +243,7 @@ def remove_member(partnership: Partnership, membership_id: int) -> Membership:
     left. On SQLite the write transaction itself is exclusive (transaction_mode IMMEDIATE).
     Raises Membership.DoesNotExist for an id outside the partnership.
     """
-    admins = list(
-        Membership.objects.select_for_update(of=("self",))
-        .filter(party__partnership=partnership, role=Role.ADMIN)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    admins = _locked_admins(partnership)
     membership = (
         Membership.objects.select_for_update(of=("self",))
         .select_related("user")
@@ -256,12 +262,7 @@ def change_role(partnership: Partnership, membership_id: int, role: str) -> Memb
     Locks as ``remove_member`` does, so two changes at once cannot both take away the last
     administrator. Raises Membership.DoesNotExist for an id outside the partnership.
     """
-    admins = list(
-        Membership.objects.select_for_update(of=("self",))
-        .filter(party__partnership=partnership, role=Role.ADMIN)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    admins = _locked_admins(partnership)
     membership = (
         Membership.objects.select_for_update(of=("self",))
         .select_related("user", "party__organisation")

@@ -215,11 +215,12 @@ class FieldReportForm(Form):
         return report, True
 
 
-class CategoryForm(ModelForm):
-    class Meta:
-        model = FieldCategory
-        fields = ["name"]
-        labels = {"name": _("Ny kategori")}
+class _NamedInPartnership(ModelForm):
+    """A partnership's named list item: the name is tidied and unique in the partnership,
+    without regard to case."""
+
+    empty_message: Any
+    taken_message: Any
 
     def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -228,10 +229,21 @@ class CategoryForm(ModelForm):
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
-            raise forms.ValidationError(_("Skriv kategorins namn."))
-        if FieldCategory.objects.filter(partnership=self.partnership, name__iexact=name).exists():
-            raise forms.ValidationError(_("Kategorin finns redan."))
+            raise forms.ValidationError(self.empty_message)
+        model = self._meta.model
+        if model.objects.filter(partnership=self.partnership, name__iexact=name).exists():
+            raise forms.ValidationError(self.taken_message)
         return name
+
+
+class CategoryForm(_NamedInPartnership):
+    class Meta:
+        model = FieldCategory
+        fields = ["name"]
+        labels = {"name": _("Ny kategori")}
+
+    empty_message = _("Skriv kategorins namn.")
+    taken_message = _("Kategorin finns redan.")
 
     def save(self, commit: bool = True) -> FieldCategory:
         obj = super().save(commit=False)
@@ -243,7 +255,7 @@ class CategoryForm(ModelForm):
         return obj
 
 
-class PlaceForm(ModelForm):
+class PlaceForm(_NamedInPartnership):
     class Meta:
         model = FieldPlace
         fields = ["name", "latitude", "longitude"]
@@ -253,17 +265,8 @@ class PlaceForm(ModelForm):
             "longitude": _("Valfritt, t.ex. 18,0686."),
         }
 
-    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership = partnership
-
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("Skriv platsens namn."))
-        if FieldPlace.objects.filter(partnership=self.partnership, name__iexact=name).exists():
-            raise forms.ValidationError(_("Platsen finns redan."))
-        return name
+    empty_message = _("Skriv platsens namn.")
+    taken_message = _("Platsen finns redan.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
