@@ -146,6 +146,11 @@ def test_another_partys_incidents_cannot_be_counted(client, demo):
     only_kommun = set(Incident.objects.filter(party=kommun).values_list("place", flat=True)) - set(
         Incident.objects.filter(party=police).values_list("place", flat=True)
     )
+    from samverkan.fieldwork.models import FieldPlace, FieldReport
+
+    shared = set(FieldPlace.objects.filter(partnership=demo).values_list("name", flat=True))
+    shared |= set(FieldReport.objects.filter(partnership=demo).values_list("place_text", flat=True))
+    only_kommun -= shared
     assert only_kommun and not any(p in page for p in only_kommun if len(p) > 6)
 
 
@@ -157,9 +162,47 @@ def test_readers_and_outsiders_cannot_count(client, demo, django_user_model):
     assert client.get(_url(demo)).status_code == 404
 
 
-def test_without_imported_incidents_the_page_leads_to_manual_entry(client, demo):
+def test_without_incidents_or_field_reports_the_page_leads_to_manual_entry(client, demo):
+    from samverkan.fieldwork.models import FieldReport
+
     Incident.objects.filter(party=demo.police_party()).delete()
+    FieldReport.objects.filter(partnership=demo).delete()
     _login(client, "demo.polis")
     html = client.get(_url(demo) + "?mal=1").content.decode()
     assert "Skriv in antalen för hand" in html
     assert reverse("followup:evaluation_create", kwargs={"pk": demo.pk}) + "?mal=1" in html
+
+
+def test_field_reports_are_a_source_any_editor_may_count(client, demo):
+    """Field reports are the partnership's shared material: counted by place (listed or typed)
+    and by the partnership's own categories."""
+    from samverkan.fieldwork.models import FieldCategory, FieldPlace, FieldReport
+
+    FieldReport.objects.filter(partnership=demo).delete()
+    zone = timezone.get_current_timezone()
+    place = FieldPlace.objects.filter(partnership=demo).first()
+    litter, graffiti = FieldCategory.objects.filter(partnership=demo)[:2]
+    for day, category, typed in ((3, litter, ""), (4, graffiti, ""), (5, litter, "Bakgården"),
+                                 (40, litter, "")):  # fmt: skip
+        FieldReport.objects.create(
+            partnership=demo, category=category,
+            place=None if typed else place, place_text=typed,
+            observed_at=datetime.datetime(2030, 1, 1, 12, tzinfo=zone)
+            + datetime.timedelta(days=day),
+        )  # fmt: skip
+    jan = (datetime.date(2030, 1, 1), datetime.date(2030, 1, 31))
+    assert services.count_field_reports(demo, [place.name.upper()], [], *jan) == 2
+    assert services.count_field_reports(demo, [place.name], [litter.name], *jan) == 1
+    assert services.count_field_reports(demo, ["bakgården", place.name], [], *jan) == 3
+    _login(client, "demo.kommun")
+    page = client.get(_url(demo)).content.decode()
+    assert "Fältrapporter (samverkans gemensamma)" in page and "Bakgården" in page
+    response = client.post(_url(demo), {
+        "party": 0, "treated": place.name, "categories": [litter.name],
+        "before_from": "2029-12-01", "before_to": "2029-12-31",
+        "after_from": "2030-01-01", "after_to": "2030-01-31",
+    })  # fmt: skip
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert (_value(html, "treated_before"), _value(html, "treated_after")) == ("0", "1")
+    assert "Samverkans fältrapporter, räknade" in html

@@ -137,7 +137,11 @@ class IncidentCountForm(Form):
     """Where, what and when to count in one party's imported incidents for an effect
     follow-up. Places are the names the party's incident file uses."""
 
-    party = forms.TypedChoiceField(label=_("Vems händelser"), coerce=int)
+    party = forms.TypedChoiceField(
+        label=_("Källa"),
+        coerce=int,
+        help_text=_("En av dina parters importerade händelser, eller samverkans fältrapporter."),
+    )
     treated = forms.CharField(
         label=_("Insatsområdets platser"),
         max_length=1000,
@@ -159,21 +163,24 @@ class IncidentCountForm(Form):
         label=_("Brottskategorier"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Inga valda: alla brott räknas."),
+        help_text=_(
+            "Inga valda: allt räknas. Händelser har handbokens brottskategorier, "
+            "fältrapporter samverkans egna kategorier."
+        ),
     )
     before_from = forms.DateField(label=_("Före: från"), widget=DateInput())
     before_to = forms.DateField(label=_("Före: till och med"), widget=DateInput())
     after_from = forms.DateField(label=_("Efter: från"), widget=DateInput())
     after_to = forms.DateField(label=_("Efter: till och med"), widget=DateInput())
 
-    def __init__(self, *args: Any, parties: list[Any], places: dict[int, list[str]],
+    def __init__(self, *args: Any, sources: list[tuple[int, str]], places: dict[int, list[str]],
                  categories: list[str], **kwargs: Any) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.places = places
-        self.fields["party"].choices = [(p.pk, str(p)) for p in parties]
+        self.fields["party"].choices = sources
         self.fields["categories"].choices = [(c, c) for c in categories]
-        if len(parties) == 1:
-            self.initial.setdefault("party", parties[0].pk)
+        if len(sources) == 1:
+            self.initial.setdefault("party", sources[0][0])
 
     def _known(self, field: str) -> list[str]:
         names = _place_list(self.cleaned_data.get(field, ""))

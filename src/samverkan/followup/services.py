@@ -686,6 +686,30 @@ def count_incidents(
     return rows.filter(where).count()
 
 
+def count_field_reports(
+    partnership: Any, places: list[str], categories: list[str], start: Any, end: Any
+) -> int:
+    """The partnership's field reports at any of ``places`` (a place in its list or the text
+    a reporter typed, without regard to case), of the given categories (all when empty),
+    observed within ``start``–``end``."""
+    from django.db.models import Q
+
+    from samverkan.fieldwork.models import FieldReport
+
+    if not places:
+        return 0
+    low, high = _local_range(start, end)
+    where = Q()
+    for place in places:
+        where |= Q(place__name__iexact=place) | Q(place__isnull=True, place_text__iexact=place)
+    rows = FieldReport.objects.filter(
+        partnership=partnership, observed_at__gte=low, observed_at__lt=high
+    )
+    if categories:
+        rows = rows.filter(category__name__in=categories)
+    return rows.filter(where).count()
+
+
 def incident_counts(
     party: Any,
     *,
@@ -695,18 +719,27 @@ def incident_counts(
     categories: list[str],
     before: tuple[Any, Any],
     after: tuple[Any, Any],
+    field_reports_of: Any = None,
 ) -> IncidentCounts:
-    def both(places: list[str]) -> tuple[int, int]:
-        return (
-            count_incidents(party, places, categories, *before),
-            count_incidents(party, places, categories, *after),
-        )
+    """Counts before and after in ``party``'s imported incidents, or, with
+    ``field_reports_of`` (a partnership), in its field reports."""
 
-    what = ", ".join(categories) if categories else "alla brott"
-    source = (
-        f"Händelser importerade av {party}, räknade {timezone.localdate():%Y-%m-%d} "
-        f"({what}; efter händelsens starttid)"
-    )
+    def count(places: list[str], period: tuple[Any, Any]) -> int:
+        if field_reports_of is not None:
+            return count_field_reports(field_reports_of, places, categories, *period)
+        return count_incidents(party, places, categories, *period)
+
+    def both(places: list[str]) -> tuple[int, int]:
+        return count(places, before), count(places, after)
+
+    what = ", ".join(categories) if categories else "alla kategorier"
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    if field_reports_of is not None:
+        source = f"Samverkans fältrapporter, räknade {today} ({what}; efter rapportens tid)"
+    else:
+        source = (
+            f"Händelser importerade av {party}, räknade {today} ({what}; efter händelsens starttid)"
+        )
     return IncidentCounts(
         both(treated), both(control) if control else None, both(buffer) if buffer else None, source
     )

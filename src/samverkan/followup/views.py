@@ -206,14 +206,20 @@ def cycles(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     )
 
 
+FIELD_REPORTS = 0  # the source "field reports" among the parties whose incidents are counted
+
+
 @partnership_view("edit", methods=("GET", "POST"))
 def evaluation_from_incidents(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     """Count before and after in a party's imported incidents and start an effect follow-up
     from the counts. Only a member of the party may count its incidents (its mapping is its
     own); the counts then go into the shared follow-up with their source named."""
+    from collections import Counter
+
     from django.db.models import Count
     from django.utils.formats import date_format
 
+    from samverkan.fieldwork.models import FieldReport
     from samverkan.mapping.models import Incident
     from samverkan.partnerships.models import Party
 
@@ -234,19 +240,30 @@ def evaluation_from_incidents(request: HttpRequest, partnership: Partnership) ->
         ]
         for p in parties
     }
-    categories = sorted(
+    categories = set(
         Incident.objects.filter(party__in=parties)
         .exclude(category="")
         .values_list("category", flat=True)
         .distinct()
     )
+    sources = [(p.pk, str(p)) for p in parties]
+    # The partnership's field reports are shared material: any editor may count them.
+    reports = FieldReport.objects.filter(partnership=partnership)
+    if reports.exists():
+        named = reports.filter(place__isnull=False).values("place__name").annotate(n=Count("pk"))
+        typed = reports.filter(place__isnull=True).exclude(place_text="")
+        counted = Counter({row["place__name"]: row["n"] for row in named})
+        counted.update(typed.values_list("place_text", flat=True))
+        places[FIELD_REPORTS] = [name for name, _n in counted.most_common(500)]
+        sources.append((FIELD_REPORTS, _("Fältrapporter (samverkans gemensamma)")))
+        categories |= set(reports.values_list("category__name", flat=True).distinct())
     form = forms.IncidentCountForm(
-        request.POST or None, parties=parties, places=places, categories=categories
+        request.POST or None, sources=sources, places=places, categories=sorted(categories)
     )
     goal_id = request.GET.get("mal", "")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        party = next(p for p in parties if p.pk == data["party"])
+        party = next((p for p in parties if p.pk == data["party"]), None)
         counts = services.incident_counts(
             party,
             treated=data["treated"],
@@ -255,6 +272,7 @@ def evaluation_from_incidents(request: HttpRequest, partnership: Partnership) ->
             categories=data["categories"],
             before=(data["before_from"], data["before_to"]),
             after=(data["after_from"], data["after_to"]),
+            field_reports_of=partnership if data["party"] == FIELD_REPORTS else None,
         )
 
         def period(a: object, b: object) -> str:
@@ -284,17 +302,21 @@ def evaluation_from_incidents(request: HttpRequest, partnership: Partnership) ->
         messages.info(
             request,
             _(
-                "Räknat i %(party)s händelser: insatsområdet %(before)s före och %(after)s "
-                "efter. Kontrollera och spara uppföljningen."
+                "Räknat i %(source)s: insatsområdet %(before)s före och %(after)s efter. "
+                "Kontrollera och spara uppföljningen."
             )
-            % {"party": party, "before": counts.treated[0], "after": counts.treated[1]},
+            % {
+                "source": dict(sources)[data["party"]],
+                "before": counts.treated[0],
+                "after": counts.treated[1],
+            },
         )
         url = reverse("followup:evaluation_create", kwargs={"pk": partnership.pk})
         return htmx.redirect(request, f"{url}?mal={goal_id}" if goal_id.isdigit() else url)
     return render(
         request,
         "followup/count_incidents.html",
-        _ctx(request, partnership, form=form, parties=parties, places=places),
+        _ctx(request, partnership, form=form, sources=sources, places=places),
         status=400 if request.method == "POST" else 200,
     )
 
