@@ -92,7 +92,8 @@ def _template_strings() -> set[str]:
     found: set[str] = set()
     for path in SRC.rglob("*.html"):
         source = path.read_text(encoding="utf-8")
-        found.update(m.group(2) for m in TRANSLATE.finditer(source))
+        # Like makemessages (and the tag at render time), {% translate %} doubles every %.
+        found.update(m.group(2).replace("%", "%%") for m in TRANSLATE.finditer(source))
         for options, body in BLOCK.findall(source):
             for part in re.split(r"{%\s*plural\s*%}", body):
                 found.add(_block_msgid(options, part))
@@ -134,6 +135,25 @@ def _swedish_originals() -> list[str]:
     ]
 
 
+# Swedish text an English page rightly shows, because it is data or a name, not the interface.
+# Each is removed from the page before the check; the same words elsewhere are still checked.
+NOT_INTERFACE = (
+    # The Swedish title of Brå's handbook, cited as a name before its English translation.
+    "Samverkan i lokalt brottsförebyggande arbete",
+    # The test party's signatory title, typed in Swedish by a user (tests/factories.py).
+    "Kommunstyrelsens ordförande",
+)
+
+
+def _not_interface() -> list[str]:
+    """The fixed names above, and the names the change history stored when each change was made
+    (a snapshot in the language of that moment, like any other stored value)."""
+    from samverkan.accounts.models import AuditEntry
+
+    stored = AuditEntry.objects.exclude(object_repr="").values_list("object_repr", flat=True)
+    return sorted({*NOT_INTERFACE, *stored}, key=len, reverse=True)
+
+
 @pytest.fixture
 def english(client, world):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -144,6 +164,10 @@ def english(client, world):
 def test_every_partnership_page_in_english_shows_no_swedish_original(english, world):
     originals = _swedish_originals()
     assert len(originals) > 300
+    # Whole phrases only: a Swedish word that merely contains a msgid (a draft text's
+    # "Samverkansöverenskommelsen" holds "Samverkansöverenskommelse") is not that msgid.
+    patterns = [(m, re.compile(rf"(?<!\w){re.escape(m)}(?!\w)")) for m in originals]
+    not_interface = _not_interface()
     shown: dict[str, list[str]] = {}
     pages = 0
     for name, pattern in partnership_patterns():
@@ -152,8 +176,10 @@ def test_every_partnership_page_in_english_shows_no_swedish_original(english, wo
             continue
         pages += 1
         text = _visible_text(response.content.decode())
-        for original in originals:
-            if original in text:
+        for data in not_interface:
+            text = text.replace(data, " ")
+        for original, pattern in patterns:
+            if original in text and pattern.search(text):
                 shown.setdefault(name, []).append(original)
     assert pages > 60
     assert not shown, shown

@@ -186,7 +186,7 @@ class SignedAgreement(models.Model):
         ordering = ["-signed_on"]
 
     def __str__(self) -> str:
-        return f"{_('Undertecknad')} {self.signed_on:%Y-%m-%d}"
+        return _("Undertecknad %(d)s") % {"d": f"{self.signed_on:%Y-%m-%d}"}
 
     def audit_partnership_id(self) -> int:
         return self.partnership_id

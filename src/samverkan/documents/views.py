@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from samverkan.accounts import access
 from samverkan.accounts.decorators import partnership_view
 from samverkan.documents import data, forms, services
-from samverkan.documents.models import DocumentDecision, IssuedDocument, SignedAgreement
+from samverkan.documents.models import (
+    EDITION_CHOICES,
+    KIND_CHOICES,
+    DocumentDecision,
+    IssuedDocument,
+    SignedAgreement,
+)
 from samverkan.documents.render import to_html
 from samverkan.jobs.registry import enqueue
 from samverkan.lib import htmx
@@ -61,9 +67,9 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
                     "decision": decisions.get(k),
                     "due": decisions.get(k) and decisions[k].is_update_due(today),
                 }
-                for k, label in data.KINDS.items()
+                for k, label in KIND_CHOICES
             ],
-            editions=data.EDITIONS,
+            editions=dict(EDITION_CHOICES),
             versions=versions,
             signed=partnership.signed_agreements.all(),
         ),
@@ -143,7 +149,7 @@ def decision_edit(request: HttpRequest, partnership: Partnership, kind: str) -> 
     return form_page(
         request,
         form,
-        title=_("Beslut om %(doc)s") % {"doc": data.KINDS[kind].lower()},
+        title=_("Beslut om %(doc)s") % {"doc": str(dict(KIND_CHOICES)[kind]).lower()},
         success_url=reverse("documents:list", kwargs={"pk": partnership.pk}),
         success_message=_("Beslutet är registrerat."),
         context=_ctx(request, partnership),

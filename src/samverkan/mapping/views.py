@@ -10,7 +10,9 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samverkan.accounts import access
 from samverkan.accounts.decorators import partnership_view, party_view
@@ -405,6 +407,9 @@ PATH_PARTS = {
 }
 
 
+StrOrPromise = str | Promise
+
+
 class Register:
     """One party-owned list with create, edit and delete pages (ten alike screens, one code)."""
 
@@ -414,10 +419,10 @@ class Register:
         model: Any,
         form: Any,
         id_name: str,
-        title: str,
-        new_title: str,
-        columns: list[tuple[str, str]],
-        lead: str,
+        title: StrOrPromise,
+        new_title: StrOrPromise,
+        columns: list[tuple[str, StrOrPromise]],
+        lead: StrOrPromise,
     ) -> None:
         self.slug, self.model, self.form, self.id_name = slug, model, form, id_name
         self.title, self.new_title, self.columns, self.lead = title, new_title, columns, lead
@@ -478,37 +483,61 @@ class Register:
         return {"list": listing, "create": create, "edit": edit, "delete": delete}
 
 
+# The names, column headings and leads are translated when a page is rendered (gettext_lazy).
 REGISTERS = [
-    Register("sources", DataSource, forms.DataSourceForm, "source_id", "Datakällor", "Ny datakälla",
-             [("name", "Namn"), ("period", "Period"), ("covers", "Täcker"),
-              ("limitations", "Begränsningar"), ("left_out", "Bortvald")],
-             "Vilka källor kartläggningen bygger på, vad de täcker och inte, och vilka som "
-             "övervägdes men valdes bort."),
-    Register("resources", Resource, forms.ResourceForm, "resource_id", "Resurser", "Ny resurs",
-             [("who", "Vem"), ("what", "Vad"), ("budget", "Budget (kr/år)"),
-              ("staff", "Årsarbetskrafter"), ("target_group", "Målgrupp"), ("area", "Område")],
-             "Vad parten kan lägga in i arbetet: personal, pengar, lokaler, kunskap."),
-    Register("activities", Activity, forms.ActivityForm, "activity_id", "Pågående aktiviteter",
-             "Ny aktivitet",
-             [("who", "Vem"), ("what", "Vad"), ("budget", "Budget (kr/år)"),
-              ("staff", "Årsarbetskrafter"), ("target_group", "Målgrupp"), ("area", "Område")],
-             "Arbete som redan förebygger brott eller skapar trygghet, direkt eller indirekt."),
-    Register("surveys", SurveyResult, forms.SurveyResultForm, "survey_id",
-             "Trygghetsmätningar", "Nytt resultat",
-             [("question", "Fråga"), ("area", "Område"), ("year", "År"), ("share", "Andel (%)"),
-              ("n", "Antal svarande")],
-             "Resultat från trygghetsmätningar; importera hela tabeller under Översikt."),
-    Register("costs", CrimeCost, forms.CrimeCostForm, "cost_id", "Kostnader för brott",
-             "Ny kostnad",
-             [("item", "Kostnadspost"), ("amount", "Belopp (kr)"), ("year", "År"),
-              ("source", "Källa")],
-             "Till exempel reparationer efter skadegörelse och klotter."),
-    Register("notes", ExperienceNote, forms.ExperienceNoteForm, "note_id", "Erfarenheter",
-             "Ny anteckning", [("title", "Rubrik"), ("text", "Text")],
-             "Vad partens medarbetare ser och vet, med egna ord."),
-    Register("walks", SafetyWalkObservation, forms.SafetyWalkForm, "walk_id",
-             "Trygghetsvandringar", "Ny iakttagelse",
-             [("observed_on", "Datum"), ("place", "Plats"), ("category", "Kategori"),
-              ("note", "Beskrivning"), ("reported_by", "Rapporterad av")],
-             "Iakttagelser från trygghetsvandringar, med plats och gärna foto."),
+    Register(
+        "sources", DataSource, forms.DataSourceForm, "source_id",
+        gettext_lazy("Datakällor"), gettext_lazy("Ny datakälla"),
+        [("name", gettext_lazy("Namn")), ("period", gettext_lazy("Period")),
+         ("covers", gettext_lazy("Täcker")), ("limitations", gettext_lazy("Begränsningar")),
+         ("left_out", gettext_lazy("Bortvald"))],
+        gettext_lazy("Vilka källor kartläggningen bygger på, vad de täcker och inte, och vilka "
+                     "som övervägdes men valdes bort."),
+    ),
+    Register(
+        "resources", Resource, forms.ResourceForm, "resource_id",
+        gettext_lazy("Resurser"), gettext_lazy("Ny resurs"),
+        [("who", gettext_lazy("Vem")), ("what", gettext_lazy("Vad")),
+         ("budget", gettext_lazy("Budget (kr/år)")), ("staff", gettext_lazy("Årsarbetskrafter")),
+         ("target_group", gettext_lazy("Målgrupp")), ("area", gettext_lazy("Område"))],
+        gettext_lazy("Vad parten kan lägga in i arbetet: personal, pengar, lokaler, kunskap."),
+    ),
+    Register(
+        "activities", Activity, forms.ActivityForm, "activity_id",
+        gettext_lazy("Pågående aktiviteter"), gettext_lazy("Ny aktivitet"),
+        [("who", gettext_lazy("Vem")), ("what", gettext_lazy("Vad")),
+         ("budget", gettext_lazy("Budget (kr/år)")), ("staff", gettext_lazy("Årsarbetskrafter")),
+         ("target_group", gettext_lazy("Målgrupp")), ("area", gettext_lazy("Område"))],
+        gettext_lazy("Arbete som redan förebygger brott eller skapar trygghet, direkt eller "
+                     "indirekt."),
+    ),
+    Register(
+        "surveys", SurveyResult, forms.SurveyResultForm, "survey_id",
+        gettext_lazy("Trygghetsmätningar"), gettext_lazy("Nytt resultat"),
+        [("question", gettext_lazy("Fråga")), ("area", gettext_lazy("Område")),
+         ("year", gettext_lazy("År")), ("share", gettext_lazy("Andel (%)")),
+         ("n", gettext_lazy("Antal svarande"))],
+        gettext_lazy("Resultat från trygghetsmätningar; importera hela tabeller under Översikt."),
+    ),
+    Register(
+        "costs", CrimeCost, forms.CrimeCostForm, "cost_id",
+        gettext_lazy("Kostnader för brott"), gettext_lazy("Ny kostnad"),
+        [("item", gettext_lazy("Kostnadspost")), ("amount", gettext_lazy("Belopp (kr)")),
+         ("year", gettext_lazy("År")), ("source", gettext_lazy("Källa"))],
+        gettext_lazy("Till exempel reparationer efter skadegörelse och klotter."),
+    ),
+    Register(
+        "notes", ExperienceNote, forms.ExperienceNoteForm, "note_id",
+        gettext_lazy("Erfarenheter"), gettext_lazy("Ny anteckning"),
+        [("title", gettext_lazy("Rubrik")), ("text", gettext_lazy("Text"))],
+        gettext_lazy("Vad partens medarbetare ser och vet, med egna ord."),
+    ),
+    Register(
+        "walks", SafetyWalkObservation, forms.SafetyWalkForm, "walk_id",
+        gettext_lazy("Trygghetsvandringar"), gettext_lazy("Ny iakttagelse"),
+        [("observed_on", gettext_lazy("Datum")), ("place", gettext_lazy("Plats")),
+         ("category", gettext_lazy("Kategori")), ("note", gettext_lazy("Beskrivning")),
+         ("reported_by", gettext_lazy("Rapporterad av"))],
+        gettext_lazy("Iakttagelser från trygghetsvandringar, med plats och gärna foto."),
+    ),
 ]  # fmt: skip

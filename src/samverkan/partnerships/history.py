@@ -56,7 +56,9 @@ class HistoryReader:
                 continue  # the page is the partnership's own history
             shown.append(
                 Change(
-                    str(change.get("label") or key),
+                    # The field's name in the reader's language; the stored label (the
+                    # name when the change was made) only for a field that no longer exists.
+                    str(getattr(field, "verbose_name", None) or change.get("label") or key),
                     self.value(field, change.get("old")),
                     self.value(field, change.get("new")),
                 )
