@@ -128,5 +128,19 @@ def test_each_role_walks_its_pages_for_the_guide(page, axe):
     page.set_viewport_size({"width": 390, "height": 844})
     axe(page)
 
+    # The field reporter, on a phone: signing in leads straight to the report form; the week.
+    page.context.clear_cookies()
+    page.goto("/konto/logga-in/")
+    field(page, "Användarnamn").fill("demo.falt")
+    field(page, "Lösenord").fill("samverkan-demo")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/faltrapporter/ny/")
+    axe(page)
+    taken += [
+        _shoot(page, "faltrapportor-formular", url("fieldwork:new")),
+        _shoot(page, "faltrapportor-vecka", url("fieldwork:week_latest")),
+    ]
+    axe(page)
+
     for path in taken:
         assert path.stat().st_size < 400_000, f"{path.name} is too heavy for the guide"

@@ -231,11 +231,22 @@ def test_coordinator_adds_category_and_place_with_checks(client, world):
     assert client.get(url).status_code == 403
 
 
-def test_reporter_sees_the_report_form_from_the_partnership_list(client, world, rita):
+def test_reporter_of_one_partnership_goes_straight_to_the_report_form(client, world, rita):
+    client.force_login(rita)
+    form = reverse("fieldwork:new", kwargs={"pk": world.ours.partnership.pk})
+    response = client.get(reverse("partnerships:list"))
+    assert (response.status_code, response["Location"]) == (302, form)
+    assert client.get(f"/samverkan/{world.ours.partnership.pk}/").status_code == 403
+
+
+def test_reporter_with_more_to_choose_sees_the_list_with_the_report_form(client, world, rita):
+    from samverkan.accounts import membership
+
+    # An open invitation (or a second partnership) is something to choose: the list shows.
+    membership.invite(world.mallory, world.foreign.kommun, rita.username, "member")
     client.force_login(rita)
     page = client.get(reverse("partnerships:list")).content.decode()
     assert reverse("fieldwork:new", kwargs={"pk": world.ours.partnership.pk}) in page
-    assert client.get(f"/samverkan/{world.ours.partnership.pk}/").status_code == 403
 
 
 def test_a_partnership_without_categories_gets_the_defaults(client, world, rita):

@@ -64,15 +64,22 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         .select_related("municipality", "police_area")
         .annotate(party_count=Subquery(all_parties, output_field=IntegerField()))
     )
+    reporter_only = access.reporter_only_partnership_ids(request.user)
+    invitations = membership_rules.invitations_for(request.user)
+    ids = [p.pk for p in partnerships]
+    if len(ids) == 1 and ids[0] in reporter_only and not invitations:
+        # A field reporter of one partnership has one thing to do here: report (on a phone,
+        # one tap less).
+        return redirect("fieldwork:new", pk=ids[0])
     return render(
         request,
         "partnerships/list.html",
         {
             "partnerships": partnerships,
             # A field reporter's way into a partnership is the report form (fieldwork).
-            "reporter_only": access.reporter_only_partnership_ids(request.user),
+            "reporter_only": reporter_only,
             "may_create": services.may_create_partnership(request.user),
-            "invitations": membership_rules.invitations_for(request.user),
+            "invitations": invitations,
         },
     )
 
