@@ -223,7 +223,7 @@ def _run_in_thread(job_id: int) -> None:
         close_old_connections()
 
 
-def _retrying(write: Callable[[], Any], attempts: int = 100) -> Any:
+def retry_when_locked(write: Callable[[], Any], attempts: int = 100) -> Any:
     """Run a short write, waiting out a momentarily locked SQLite table.
 
     On SQLite a writer can find a table locked for a moment by another connection (at once,
@@ -242,7 +242,7 @@ def _retrying(write: Callable[[], Any], attempts: int = 100) -> Any:
 
 def claim(job_id: int) -> bool:
     """Take a queued job for this process; False if another worker (or run) has it."""
-    taken = _retrying(
+    taken = retry_when_locked(
         lambda: Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
             status=JobStatus.RUNNING, started_at=timezone.now(), worker=worker_id()
         )
@@ -264,7 +264,7 @@ def run_job(job_id: int) -> Job:
     try:
         with audit.acting_as(record.created_by):
             result = _function(record.kind)(record, progress, **record.params) or {}
-        _retrying(
+        retry_when_locked(
             lambda: Job.objects.filter(pk=job_id).update(
                 status=JobStatus.DONE, progress=100, result=result, finished_at=timezone.now()
             )
@@ -301,7 +301,7 @@ def _fail(record: Job, message: str, *, only_if: str | None = None) -> bool:
     rows = Job.objects.filter(pk=record.pk)
     if only_if is not None:
         rows = rows.filter(status=only_if)
-    changed = _retrying(
+    changed = retry_when_locked(
         lambda: rows.update(status=JobStatus.FAILED, error=message, finished_at=timezone.now())
     )
     if not changed:

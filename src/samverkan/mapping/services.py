@@ -211,8 +211,16 @@ def _perform_import(record: Import, progress: Any = None) -> ImportResult:
         # The rows are in the database (or nowhere, if rejected); the raw file may hold
         # personal data and is not kept beyond its use. Name, checksum and errors remain.
         record.file.delete(save=False)
-    record.save()
+    # A page polling the import may hold the table for a moment (SQLite): wait, do not fail.
+    from samverkan.jobs.registry import retry_when_locked
+
+    retry_when_locked(lambda: _save_in_savepoint(record))
     return result
+
+
+def _save_in_savepoint(record: Import) -> None:
+    with transaction.atomic():
+        record.save()
 
 
 def party_for_command(partnership_id: int, party_id: int) -> Party | None:

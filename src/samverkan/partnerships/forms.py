@@ -413,6 +413,13 @@ class InvitationForm(Form):
         self.fields["party"].queryset = membership.inviting_parties(
             inviter, partnership
         ).select_related("organisation")
+        # The inviter's own party first: inviting into a party no one leads yet is the
+        # exception (its first leader), not the default.
+        own = partnership.parties.filter(
+            memberships__user=inviter, memberships__role__in=membership.INVITING_ROLES
+        ).first()
+        if own is not None:
+            self.initial.setdefault("party", own.pk)
 
     def clean_username(self) -> str:
         return membership.normalise_username(self.cleaned_data["username"])
