@@ -19,7 +19,7 @@ from django.utils import timezone
 from samverkan.accounts import membership
 from samverkan.accounts.choices import InvitationStatus, Role
 from samverkan.accounts.models import Invitation, Membership, User
-from samverkan.partnerships.models import Partnership
+from samverkan.partnerships.models import Partnership, Party
 from tests.factories import make_user
 
 NEW_PASSWORD = "ett-bra-losenord-42"
@@ -329,16 +329,16 @@ def test_second_last_administrator_can_go_but_not_the_last(world):
     other = make_user("ada")
     second = Membership.objects.create(user=other, party=world.ours.kommun, role=Role.ADMIN)
     first = Membership.objects.get(user=world.alice)
-    membership.remove_member(partnership, second.pk)
+    membership.remove_member(partnership, second.pk, actor=world.alice)
     with pytest.raises(membership.MembershipError, match="sista administratören"):
-        membership.remove_member(partnership, first.pk)
+        membership.remove_member(partnership, first.pk, actor=world.alice)
     assert Membership.objects.filter(pk=first.pk).exists()
 
 
 def test_removal_of_another_partnerships_membership_is_not_found(world):
     foreign = Membership.objects.get(user=world.mallory)
     with pytest.raises(Membership.DoesNotExist):
-        membership.remove_member(world.ours.partnership, foreign.pk)
+        membership.remove_member(world.ours.partnership, foreign.pk, actor=world.alice)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -360,19 +360,20 @@ def test_two_admins_removing_each_other_at_once_leave_one(monkeypatch):
     barrier = threading.Barrier(2)
     outcomes = []
 
-    def remove(membership_id):
+    def remove(membership_id, actor):
         from django.db import connections
 
         try:
             barrier.wait()
-            membership.remove_member(world.partnership, membership_id)
+            # Each administrator leaves their own party (only a party's own leader may).
+            membership.remove_member(world.partnership, membership_id, actor=actor)
             outcomes.append("removed")
         except membership.MembershipError:
             outcomes.append("refused")
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=remove, args=(m.pk,)) for m in memberships]
+    threads = [threading.Thread(target=remove, args=(m.pk, m.user)) for m in memberships]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -391,10 +392,19 @@ def test_member_page_refuses_removing_the_last_administrator(client, world):
     assert Membership.objects.filter(pk=own.pk).exists()
 
 
+def _police_never_led(world):
+    """The police party as in a new partnership: no members, and nobody has ever led it.
+    (Deleting bob's membership alone would leave a party that *has had* a leader, which the
+    other parties may no longer staff: issue 19, finding 6.)"""
+    Membership.objects.filter(user=world.bob).delete()
+    Party.objects.filter(pk=world.ours.polis.pk).update(has_had_leader=False)
+    world.ours.polis.refresh_from_db()
+
+
 def test_the_partnership_admin_invites_the_first_leader_of_a_party_no_one_leads(client, world):
     """A new partnership's police party has no members: its first leader is invited by the
     partnership's administrator; after that, only the party's own leaders bring people in."""
-    Membership.objects.filter(user=world.bob).delete()  # the police party now has no leader
+    _police_never_led(world)
     client.force_login(world.alice)
     choices = client.get(url(world, "member_add")).context["form"].fields["party"].queryset
     assert set(choices) == {world.ours.kommun, world.ours.polis}
@@ -417,7 +427,7 @@ def test_the_partnership_admin_invites_the_first_leader_of_a_party_no_one_leads(
 
 
 def test_an_open_invitation_to_lead_lapses_once_the_party_has_a_leader(world):
-    Membership.objects.filter(user=world.bob).delete()
+    _police_never_led(world)
     first, _token = membership.invite(world.alice, world.ours.polis, "per", Role.COORDINATOR)
     second, _token = membership.invite(world.alice, world.ours.polis, "pia", Role.ADMIN)
     membership.accept(first, make_user("per"))
@@ -426,7 +436,7 @@ def test_an_open_invitation_to_lead_lapses_once_the_party_has_a_leader(world):
 
 
 def test_coordinators_and_readers_cannot_invite_into_a_party_no_one_leads(world):
-    Membership.objects.filter(user=world.bob).delete()
+    _police_never_led(world)
     coordinator = make_user("kalle")
     Membership.objects.create(user=coordinator, party=world.ours.kommun, role=Role.COORDINATOR)
     for user in (coordinator, world.carol, world.steve):

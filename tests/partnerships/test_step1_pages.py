@@ -55,7 +55,8 @@ def test_same_organisation_cannot_be_added_twice(client, world):
 
 
 def test_coordinator_is_named_for_a_party(client, world):
-    client.force_login(world.alice)
+    # By the party's own leader: the police coordinator names the police's coordinator.
+    client.force_login(world.bob)
     party = world.ours.polis
     response = client.post(
         url(world, "coordinator_edit", party_id=party.pk),
@@ -72,7 +73,7 @@ def test_coordinator_is_named_for_a_party(client, world):
 
 
 def test_bad_email_for_coordinator_is_explained(client, world):
-    client.force_login(world.alice)
+    client.force_login(world.bob)
     response = client.post(
         url(world, "coordinator_edit", party_id=world.ours.polis.pk),
         {"name": "X", "email": "inte-en-adress", "version": 1},

@@ -103,8 +103,8 @@ def reporter_only_partnership_ids(user: Any) -> frozenset[int]:
 
 
 def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partnership:
-    """Fetch a partnership for ``action`` ("view", "edit", "manage", "approve", "confirm",
-    "report" or "weekly").
+    """Fetch a partnership for ``action`` ("view", "edit", "manage", "lead", "approve",
+    "confirm", "report" or "weekly").
 
     Raises Http404 for outsiders and PermissionDenied for members who lack the right. A
     partnership that requires two-factor sign-in raises ``two_factor.TwoFactorRequired`` (a
@@ -126,6 +126,10 @@ def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partners
         "view": lambda: True,
         "edit": lambda: can_edit(user, partnership),
         "manage": lambda: can_manage(user, partnership),
+        # Leads some party (administrator or coordinator): the view then asks the membership
+        # rules whether the user leads the party concerned (accounts.membership). A superuser
+        # gets through to give a reason there.
+        "lead": lambda: can_edit(user, partnership) or bool(getattr(user, "is_superuser", False)),
         "approve": lambda: can_approve(user, partnership),
         "confirm": lambda: can_confirm(user, partnership),
     }[action]
@@ -289,6 +293,7 @@ def mask_history(user: Any, partnership: Partnership, entries: Any) -> list[Any]
         if not may_read(own, entry.restricted_to):
             entry.object_repr = gettext(WITHHELD_LABEL)
             entry.changes = {}
+            entry.reason = ""
         shown.append(entry)
     return shown
 

@@ -1,6 +1,18 @@
+"""The Django admin for accounts: users, organisations, memberships and the records."""
+
+from __future__ import annotations
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
+from samverkan.accounts import audit
+from samverkan.accounts import membership as membership_rules
 from samverkan.accounts.forms import RateLimitedAdminAuthenticationForm
 from samverkan.accounts.models import (
     AuditEntry,
@@ -30,10 +42,105 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
+class MembershipAdminForm(forms.ModelForm):
+    """A membership in the admin: every change carries a reason, kept in the history.
+
+    A role change goes through the membership rules (accounts.membership): a superuser may
+    take away a party's last leader, giving the reason; a staff member who is no superuser
+    may not act for a party at all unless they lead it.
+    """
+
+    reason = forms.CharField(
+        label=_("Motivering"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Varför ändringen görs. Sparas i samverkans historik."),
+        error_messages={"required": _("Ange en motivering: den sparas i historiken.")},
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["user", "party", "role"]
+
+
+class MembershipRemoveForm(forms.Form):
+    reason = MembershipAdminForm.base_fields["reason"]
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Memberships are changed here only by superusers, with a reason (a party governs
+    itself; the admin is the way back for a party that has lost its last leader)."""
+
+    form = MembershipAdminForm
     list_display = ("user", "party", "role")
     list_filter = ("role",)
+    actions = None  # no bulk deletion past the rules
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> tuple:
+        # A membership moves to another person or party by a new invitation, never here.
+        return ("user", "party") if obj is not None else ()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Membership | None = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Membership | None = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def save_model(
+        self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool
+    ) -> None:
+        reason = form.cleaned_data["reason"]
+        if change:
+            try:
+                with audit.reason(reason):
+                    membership_rules.change_role(
+                        obj.party.partnership, obj.pk, obj.role, actor=request.user, reason=reason
+                    )
+            except membership_rules.MembershipError as exc:
+                raise PermissionDenied(str(exc)) from exc
+            return
+        with audit.reason(reason):
+            obj.save()
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """Removal asks for the reason, then goes through the membership rules."""
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_delete_permission(request, obj):
+            raise PermissionDenied
+        form = MembershipRemoveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                membership_rules.remove_member(
+                    obj.party.partnership,
+                    obj.pk,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except membership_rules.MembershipError as exc:
+                form.add_error("reason", str(exc))
+            else:
+                self.message_user(request, _("Medlemskapet %(obj)s är borttaget.") % {"obj": obj})
+                return redirect("admin:accounts_membership_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Ta bort medlemskap"),
+            "object": obj,
+            "form": form,
+            "opts": self.model._meta,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(
+            request,
+            "admin/accounts/membership/remove.html",
+            context,
+            status=400 if request.method == "POST" else 200,
+        )
 
 
 @admin.register(AuditEntry)

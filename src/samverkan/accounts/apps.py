@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Konton och behörighet")
 
     def ready(self) -> None:
-        from samverkan.accounts import audit
+        from samverkan.accounts import audit, membership
 
         audit.connect_signals()
+        membership.connect_signals()

@@ -20,6 +20,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 _current_user: contextvars.ContextVar[Any] = contextvars.ContextVar("audit_user", default=None)
 # Fields whose changes say nothing to a reader of the history.
 _suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_off", default=False)
+# Why the changes in a block were made, when a rule asks for a reason (accounts.membership).
+_reason: contextvars.ContextVar[str] = contextvars.ContextVar("audit_reason", default="")
 _IGNORED_FIELDS = {"version", "updated_at", "created_at", "password", "last_login"}
 
 
@@ -168,6 +170,7 @@ def _record(instance: models.Model, action: str, changes: dict[str, Any]) -> Non
         object_id=object_id_of(instance),
         object_repr=str(instance)[:300],
         changes=changes,
+        reason=_reason.get(),
     )
 
 
@@ -207,6 +210,28 @@ def _after_delete(sender: type, instance: models.Model, **_: Any) -> None:
     if not _is_audited(sender) or _suppressed.get():
         return
     _record(instance, "delete", {})
+
+
+@contextmanager
+def reason(text: str) -> Iterator[None]:
+    """Store ``text`` as the reason of every entry recorded inside the block."""
+    token = _reason.set((text or "").strip())
+    try:
+        yield
+    finally:
+        _reason.reset(token)
+
+
+def current_reason() -> str:
+    return _reason.get()
+
+
+def current_user() -> Any:
+    return _current_user.get()
+
+
+def is_suppressed() -> bool:
+    return _suppressed.get()
 
 
 @contextmanager

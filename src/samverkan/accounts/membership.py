@@ -12,6 +12,20 @@
 - A partnership always keeps at least one administrator. The check and the removal happen in
   one transaction with the administrators' rows locked, so two removals at the same moment
   cannot both pass the check.
+
+A party governs itself (issue 19, finding 6). Its *leaders* are its administrators and
+coordinators (``LEADER_ROLES``):
+
+- Only a leader of a party changes roles in it or removes its members; a coordinator neither
+  gives nor takes the role administrator. Nobody in another party does, whatever their role.
+- The first-leader exception (a partnership's administrator invites a party's first leader)
+  holds only for a party that has *never* had a leader (``Party.has_had_leader``, set for good
+  the moment anyone first takes a leading role). A party whose leaders were demoted or removed
+  is not open to the other parties' administrators.
+- Nobody outside a party removes or demotes its last leader. A superuser may, and must give a
+  reason, which is stored with the history entries of the change.
+- A party that loses its last leader, by whatever path, gets an entry in the history and its
+  members an e-mail.
 """
 
 from __future__ import annotations
@@ -29,6 +43,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.accounts import audit
 from samverkan.accounts.choices import InvitationStatus, Role
 from samverkan.accounts.models import Invitation, Membership
 
@@ -38,11 +53,17 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 INVITING_ROLES = (Role.ADMIN, Role.COORDINATOR)
+# A party's leaders: those who bring people in, change roles and edit the party itself.
+LEADER_ROLES = INVITING_ROLES
 INVITATION_DAYS = 14
 
 
 class MembershipError(Exception):
     """A membership rule says no; the message is for the person who tried (Swedish)."""
+
+
+class NotPartyLeader(MembershipError):
+    """The person trying is not a leader of the party concerned (a view answers 403)."""
 
 
 def normalise_username(raw: Any) -> str:
@@ -51,8 +72,70 @@ def normalise_username(raw: Any) -> str:
 
 
 def _leaderless(party: Party) -> bool:
-    """A party no one leads yet: no administrator or coordinator among its members."""
-    return not Membership.objects.filter(party=party, role__in=INVITING_ROLES).exists()
+    """A party no one has ever led: open to the invitation of its first leader.
+
+    A party whose leaders have been demoted or removed is *not* leaderless in this sense:
+    otherwise another party's administrator could empty it of leaders and then place their own
+    person at its head (issue 19, finding 6).
+    """
+    return (
+        not party.has_had_leader
+        and not Membership.objects.filter(party=party, role__in=LEADER_ROLES).exists()
+    )
+
+
+def leader_roles_in(user: Any, party: Party) -> set[str]:
+    """The leading roles ``user`` holds in ``party`` (empty for everyone else)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Membership.objects.filter(user=user, party=party, role__in=LEADER_ROLES).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def led_party_ids(user: Any, partnership: Partnership) -> set[int]:
+    """The parties of ``partnership`` that ``user`` leads."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Membership.objects.filter(
+            user=user, party__partnership=partnership, role__in=LEADER_ROLES
+        ).values_list("party_id", flat=True)
+    )
+
+
+def may_edit_party(user: Any, party: Party) -> bool:
+    """Whether ``user`` may change the party itself (kind, signatory, contribution, its named
+    coordinator): its own leaders; and, for a party that has never had a leader (a new
+    partnership's other parties), the partnership's editors, who set it up until its first
+    leader takes over."""
+    if leader_roles_in(user, party):
+        return True
+    if party.has_had_leader:
+        return False
+    return Membership.objects.filter(
+        user=user, party__partnership_id=party.partnership_id, role__in=LEADER_ROLES
+    ).exists()
+
+
+def editable_party_ids(user: Any, partnership: Partnership) -> set[int]:
+    """The parties of ``partnership`` whose details ``user`` may change (``may_edit_party``)."""
+    led = led_party_ids(user, partnership)
+    if not led:
+        return set()
+    never_led = partnership.parties.filter(has_had_leader=False).values_list("pk", flat=True)
+    return led | set(never_led)
+
+
+def may_change_membership(user: Any, target: Membership, led_roles: set[str]) -> bool:
+    """Whether a user leading the target's party with ``led_roles`` may change or remove the
+    membership at all (the buttons on the members page): an administrator of the party may;
+    a coordinator may, except for an administrator's membership."""
+    if Role.ADMIN in led_roles:
+        return True
+    return Role.COORDINATOR in led_roles and target.role != Role.ADMIN
 
 
 def _partnership_admin(user: Any, partnership_id: int) -> bool:
@@ -64,14 +147,14 @@ def _partnership_admin(user: Any, partnership_id: int) -> bool:
 def inviting_parties(user: Any, partnership: Partnership) -> models.QuerySet[Party]:
     """The parties of ``partnership`` into which ``user`` may bring people: their own, where
     they are an administrator or coordinator; and, for an administrator of the partnership,
-    a party no one leads yet (a new partnership's other parties), so that its first leader
-    can be invited. Once a party has a leader, only its own leaders bring people in."""
+    a party no one has ever led (a new partnership's other parties), so that its first leader
+    can be invited. Once a party has had a leader, only its own leaders bring people in."""
     own = models.Q(memberships__user=user, memberships__role__in=INVITING_ROLES)
     if _partnership_admin(user, partnership.pk):
         led = Membership.objects.filter(
             party__partnership=partnership, role__in=INVITING_ROLES
         ).values("party_id")
-        own |= ~models.Q(pk__in=led)
+        own |= models.Q(has_had_leader=False) & ~models.Q(pk__in=led)
     return partnership.parties.filter(own).distinct()
 
 
@@ -169,6 +252,15 @@ def accept(invitation: Invitation, user: Any) -> Membership:
     has since left the party, or lost the role, lapses.
     """
     locked = _lock_open(invitation)
+    from samverkan.partnerships.models import Party
+
+    # Two acceptances of first-leader invitations queue here: the second sees the first's
+    # leader (and the flag it sets) and lapses.
+    locked.party = (
+        Party.objects.select_for_update()
+        .select_related("partnership", "organisation")
+        .get(pk=locked.party_id)
+    )
     if locked.invited_by is None or locked.role not in grantable_roles(
         locked.invited_by, locked.party
     ):
@@ -234,9 +326,79 @@ def _locked_admins(partnership: Partnership) -> list[int]:
     )
 
 
+def _locked_leaders(party_id: int) -> list[int]:
+    """The ids of the party's leaders' memberships, locked like ``_locked_admins``."""
+    return list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(party_id=party_id, role__in=LEADER_ROLES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _target(partnership: Partnership, membership_id: int) -> Membership:
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "party__organisation")
+        .get(pk=membership_id, party__partnership=partnership)
+    )
+
+
+def _check_actor(actor: Any, target: Membership, new_role: str | None, reason: str) -> bool:
+    """Refuse unless ``actor`` may change (``new_role``) or remove (None) ``target``.
+
+    Returns True when the actor acts as a superuser from outside the party's leadership (the
+    reason is then required and recorded)."""
+    led = leader_roles_in(actor, target.party)
+    if Role.ADMIN in led:
+        return False
+    if Role.COORDINATOR in led:
+        if target.role == Role.ADMIN or new_role == Role.ADMIN:
+            raise NotPartyLeader(
+                _(
+                    "En samordnare kan inte ge eller ta rollen administratör. Be en "
+                    "administratör i %(party)s."
+                )
+                % {"party": target.party}
+            )
+        return False
+    if getattr(actor, "is_superuser", False) and getattr(actor, "is_active", False):
+        if not (reason or "").strip():
+            raise MembershipError(
+                _(
+                    "Ange en motivering: du ändrar i %(party)s utan att leda parten, och "
+                    "motiveringen sparas i historiken."
+                )
+                % {"party": target.party}
+            )
+        return True
+    raise NotPartyLeader(
+        _(
+            "Bara %(party)s egna administratörer och samordnare kan ändra roller i parten "
+            "eller ta bort dess medlemmar."
+        )
+        % {"party": target.party}
+    )
+
+
+def _check_last_leader(actor: Any, target: Membership, leaders: list[int], override: bool) -> None:
+    """Nobody outside the party takes away its last leader; a superuser with a reason may."""
+    if target.role not in LEADER_ROLES or leaders != [target.pk] or override:
+        return
+    if Membership.objects.filter(user=actor, party=target.party).exists():
+        return  # the party itself (its last leader stepping down) decides
+    raise MembershipError(
+        _("%(user)s är den sista ledaren för %(party)s och kan bara ändras av parten själv.")
+        % {"user": target.user, "party": target.party}
+    )
+
+
 @transaction.atomic
-def remove_member(partnership: Partnership, membership_id: int) -> Membership:
-    """Remove a membership unless it is the partnership's last administrator.
+def remove_member(
+    partnership: Partnership, membership_id: int, *, actor: Any, reason: str = ""
+) -> Membership:
+    """Remove a membership, if ``actor`` leads its party, unless it is the partnership's last
+    administrator or (for anyone outside the party) the party's last leader.
 
     The administrators' rows are locked (in id order, so two removals queue rather than
     deadlock) before they are counted; a concurrent removal waits and then counts what is
@@ -244,32 +406,34 @@ def remove_member(partnership: Partnership, membership_id: int) -> Membership:
     Raises Membership.DoesNotExist for an id outside the partnership.
     """
     admins = _locked_admins(partnership)
-    membership = (
-        Membership.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .get(pk=membership_id, party__partnership=partnership)
-    )
+    membership = _target(partnership, membership_id)
+    leaders = _locked_leaders(membership.party_id)
+    override = _check_actor(actor, membership, None, reason)
     if membership.role == Role.ADMIN and admins == [membership.pk]:
         raise MembershipError(_("Den sista administratören kan inte tas bort."))
-    membership.delete()
+    _check_last_leader(actor, membership, leaders, override)
+    with audit.reason((reason or "").strip() or audit.current_reason()):
+        membership.delete()
     return membership
 
 
 @transaction.atomic
-def change_role(partnership: Partnership, membership_id: int, role: str) -> Membership:
-    """Give a member another role, unless that leaves the partnership without administrator.
+def change_role(
+    partnership: Partnership, membership_id: int, role: str, *, actor: Any, reason: str = ""
+) -> Membership:
+    """Give a member another role, if ``actor`` leads the member's party, unless that leaves
+    the partnership without administrator or (for anyone outside the party) the party without
+    a leader.
 
     Locks as ``remove_member`` does, so two changes at once cannot both take away the last
     administrator. Raises Membership.DoesNotExist for an id outside the partnership.
     """
     admins = _locked_admins(partnership)
-    membership = (
-        Membership.objects.select_for_update(of=("self",))
-        .select_related("user", "party__organisation")
-        .get(pk=membership_id, party__partnership=partnership)
-    )
+    membership = _target(partnership, membership_id)
+    leaders = _locked_leaders(membership.party_id)
     if role not in Role.values:
         raise MembershipError(_("Välj en av rollerna i listan."))
+    override = _check_actor(actor, membership, role, reason)
     if membership.role == Role.ADMIN and role != Role.ADMIN and admins == [membership.pk]:
         raise MembershipError(
             _(
@@ -277,7 +441,130 @@ def change_role(partnership: Partnership, membership_id: int, role: str) -> Memb
                 "rollen administratör."
             )
         )
+    if role not in LEADER_ROLES:
+        _check_last_leader(actor, membership, leaders, override)
     if membership.role != role:
         membership.role = role
-        membership.save(update_fields=["role"])
+        with audit.reason((reason or "").strip() or audit.current_reason()):
+            membership.save(update_fields=["role"])
     return membership
+
+
+# ---- a party's leadership over time ---------------------------------------------------------
+
+
+def _remember_role(sender: type, instance: Membership, raw: bool = False, **_: Any) -> None:
+    if raw or instance.pk is None:
+        instance._role_before = None  # type: ignore[attr-defined]
+        return
+    instance._role_before = (  # type: ignore[attr-defined]
+        Membership.objects.filter(pk=instance.pk).values_list("role", flat=True).first()
+    )
+
+
+def _membership_saved(
+    sender: type, instance: Membership, created: bool, raw: bool = False, **_: Any
+) -> None:
+    from samverkan.partnerships.models import Party
+
+    if raw:
+        return
+    if instance.role in LEADER_ROLES:
+        # Once led, for good: the first-leader exception no longer applies to the party.
+        Party.objects.filter(pk=instance.party_id, has_had_leader=False).update(has_had_leader=True)
+    elif getattr(instance, "_role_before", None) in LEADER_ROLES:
+        _after_leader_left(instance.party_id, instance)
+
+
+def _membership_deleted(sender: type, instance: Membership, origin: Any = None, **_: Any) -> None:
+    from samverkan.partnerships.models import Partnership, Party
+
+    if instance.role not in LEADER_ROLES or audit.is_suppressed():
+        return
+    origin_model = origin.model if isinstance(origin, models.QuerySet) else type(origin)
+    if origin_model in (Party, Partnership):
+        return  # the party itself is going: nobody is left to tell
+    _after_leader_left(instance.party_id, instance)
+
+
+def _after_leader_left(party_id: int, left: Membership) -> None:
+    """When the party has no leader left: a history entry, and an e-mail to its members."""
+    from samverkan.accounts.models import AuditEntry
+    from samverkan.partnerships.models import Party
+
+    if Membership.objects.filter(party_id=party_id, role__in=LEADER_ROLES).exists():
+        return
+    party = Party.objects.select_related("organisation", "partnership").filter(pk=party_id).first()
+    if party is None:
+        return
+    user = audit.current_user()
+    AuditEntry.objects.create(
+        partnership_id=party.partnership_id,
+        user=user,
+        user_name=str(user) if user else "system",
+        action="update",
+        model_label="partnerships.party",
+        object_id=str(party.pk),
+        object_repr=str(party)[:300],
+        changes={
+            "leaders": {
+                "label": "ledare (administratörer och samordnare)",
+                "old": str(left.user),
+                "new": None,
+            }
+        },
+        reason=audit.current_reason(),
+    )
+    logger.warning(
+        "party %s of partnership %s has lost its last leader", party.pk, party.partnership_id
+    )
+    addresses = set(
+        Membership.objects.filter(party=party)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if left.user.email:
+        addresses.add(left.user.email)
+    if addresses:
+        subject, body = _leaderless_mail(party, left)
+        transaction.on_commit(lambda: _send_each(subject, body, sorted(addresses)))
+
+
+def _leaderless_mail(party: Party, left: Membership) -> tuple[str, str]:
+    from django.conf import settings
+
+    subject = _("Samverkan: %(party)s har ingen ledare längre") % {"party": party}
+    body = _(
+        "%(party)s i samverkan %(partnership)s har inte längre någon administratör eller "
+        "samordnare: %(user)s var den sista.\n\n"
+        "Ingen kan nu bjuda in till parten, ändra roller i den eller ändra partens uppgifter. "
+        "Andra parter kan inte utse en ny ledare åt er. Be den som driver Samverkan (en "
+        "superanvändare) att ge någon i parten rollen administratör eller samordnare.\n\n"
+        "Medlemmarna: %(link)s\n"
+    ) % {
+        "party": party,
+        "partnership": party.partnership,
+        "user": left.user,
+        "link": f"{settings.SITE_URL}/samverkan/{party.partnership_id}/medlemmar/",
+    }
+    return subject, body
+
+
+def _send_each(subject: str, body: str, addresses: list[str]) -> None:
+    from django.conf import settings
+
+    for address in addresses:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        except (OSError, smtplib.SMTPException):
+            logger.exception("leaderless-party mail to %s failed", address)
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    pre_save.connect(_remember_role, sender=Membership, dispatch_uid="membership_role_before")
+    post_save.connect(_membership_saved, sender=Membership, dispatch_uid="membership_leaders")
+    post_delete.connect(
+        _membership_deleted, sender=Membership, dispatch_uid="membership_leader_gone"
+    )

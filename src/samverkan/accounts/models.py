@@ -240,6 +240,14 @@ class AuditEntry(models.Model):
         blank=True,
         help_text=_("Ändringar i en sekretessuppgift visas i sin helhet bara för dessa parter."),
     )
+    reason = models.TextField(
+        _("motivering"),
+        blank=True,
+        help_text=_(
+            "Varför ändringen gjordes, när den krävde en motivering: t.ex. en superanvändare "
+            "som tar bort eller ändrar en parts sista ledare."
+        ),
+    )
 
     class Meta:
         verbose_name = _("historikpost")

@@ -370,6 +370,32 @@ class MembershipRoleForm(Form):
         ),
         error_messages={"invalid_choice": _("Välj en av rollerna i listan.")},
     )
+    reason = forms.CharField(
+        label=_("Motivering"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Du leder inte den här parten och ändrar som superanvändare. Motiveringen sparas i "
+            "historiken."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, roles: list[str] | None = None, ask_reason: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            role_field = self.fields["role"]
+            assert isinstance(role_field, forms.ChoiceField)
+            role_field.choices = [(v, label) for v, label in Role.choices if v in roles]
+        if not ask_reason:
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = _(
+                "Ange en motivering: den sparas i historiken."
+            )
 
 
 class InvitationForm(Form):

@@ -160,6 +160,16 @@ class Party(Versioned):
         blank=True,
         help_text=_("Vad parten bidrar med: kunskap, data, personal, lokaler."),
     )
+    has_had_leader = models.BooleanField(
+        _("har haft ledare"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Sätts när någon första gången blir partens administratör eller samordnare. En part "
+            "som aldrig har haft en ledare kan få sin första ledare inbjuden av samverkans "
+            "administratör; en part som har haft en ledare styrs bara av sig själv."
+        ),
+    )
 
     class Meta:
         verbose_name = _("part")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts import access
 from samverkan.accounts import membership as membership_rules
+from samverkan.accounts.choices import Role
 from samverkan.accounts.decorators import partnership_view, user_view
 from samverkan.accounts.models import Invitation, Membership
 from samverkan.implementation.models import ActionItem
@@ -138,8 +139,27 @@ def party_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     return render(
         request,
         "partnerships/parties.html",
-        {**_ctx(request, partnership, "parties"), "parties": parties},
+        {
+            **_ctx(request, partnership, "parties"),
+            "parties": parties,
+            # A party is changed by its own leaders (accounts.membership.may_edit_party).
+            "editable_parties": membership_rules.editable_party_ids(request.user, partnership),
+        },
     )
+
+
+def _party_to_edit(request: HttpRequest, partnership: Partnership, party_id: int) -> Party:
+    """The party, if the user may change it: its own leaders only (a party governs itself)."""
+    party = access.scoped(Party.objects.select_related("organisation"), partnership, party_id)
+    if not membership_rules.may_edit_party(request.user, party):
+        raise PermissionDenied(
+            _(
+                "Bara %(party)s egna administratörer och samordnare kan ändra partens uppgifter "
+                "och samordnare."
+            )
+            % {"party": party}
+        )
+    return party
 
 
 @partnership_view("edit", methods=("GET", "POST"))
@@ -155,9 +175,9 @@ def party_create(request: HttpRequest, partnership: Partnership) -> HttpResponse
     )
 
 
-@partnership_view("edit", methods=("GET", "POST"))
+@partnership_view("lead", methods=("GET", "POST"))
 def party_edit(request: HttpRequest, partnership: Partnership, party_id: int) -> HttpResponse:
-    party = access.scoped(Party.objects.select_related("organisation"), partnership, party_id)
+    party = _party_to_edit(request, partnership, party_id)
     form = forms.PartyForm(request.POST or None, instance=party, partnership=partnership)
     return form_page(
         request,
@@ -169,9 +189,9 @@ def party_edit(request: HttpRequest, partnership: Partnership, party_id: int) ->
     )
 
 
-@partnership_view("edit", methods=("GET", "POST"))
+@partnership_view("lead", methods=("GET", "POST"))
 def coordinator_edit(request: HttpRequest, partnership: Partnership, party_id: int) -> HttpResponse:
-    party = access.scoped(Party.objects.select_related("organisation"), partnership, party_id)
+    party = _party_to_edit(request, partnership, party_id)
     coordinator = party.coordinator_or_none() or Coordinator(party=party)
     initial = {}
     if coordinator.pk is None and access.may_see_private(request.user, party):
@@ -521,12 +541,32 @@ def member_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     )
     inviting = membership_rules.inviting_parties(request.user, partnership)
     invitations = membership_rules.open_invitations(partnership).filter(party__in=inviting)
+    # Each party's members are changed by that party's leaders only: the buttons show where
+    # the user may use them (the rules are enforced again in accounts.membership).
+    led: dict[int, set[str]] = {}
+    for party_id, role in Membership.objects.filter(
+        user=request.user, party__partnership=partnership, role__in=membership_rules.LEADER_ROLES
+    ).values_list("party_id", "role"):
+        led.setdefault(party_id, set()).add(role)
+    memberships = list(memberships)
+    for m in memberships:
+        m.may_change = membership_rules.may_change_membership(
+            request.user, m, led.get(m.party_id, set())
+        )
+    leaders = {m.party_id for m in memberships if m.role in membership_rules.LEADER_ROLES}
+    without_leader = [
+        party
+        for party in partnership.parties.filter(has_had_leader=True).select_related("organisation")
+        if party.pk not in leaders
+    ]
     return render(
         request,
         "partnerships/members.html",
         {
             **_ctx(request, partnership, "members"),
             "memberships": memberships,
+            "may_change_any": any(m.may_change for m in memberships),
+            "without_leader": without_leader,
             "may_invite": inviting.exists(),
             "invitations": invitations,
         },
@@ -587,20 +627,63 @@ def invitation_revoke(
     return htmx.redirect(request, _url("members", partnership))
 
 
-@partnership_view("manage", methods=("GET", "POST"))
-def member_edit(request: HttpRequest, partnership: Partnership, membership_id: int) -> HttpResponse:
-    """Change a member's role in place (the last administrator keeps theirs)."""
+def _membership_to_change(
+    request: HttpRequest, partnership: Partnership, membership_id: int
+) -> tuple[Membership, set[str], bool]:
+    """The membership, the leading roles the user holds in its party, and whether the user
+    acts as a superuser from outside the party (then a reason is asked for). Anyone else who
+    does not lead the member's party gets 403: a party governs itself."""
     membership = access.scoped(
         Membership.objects.select_related("user", "party__organisation"),
         partnership,
         membership_id,
     )
-    form = forms.MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    led = membership_rules.leader_roles_in(request.user, membership.party)
+    if membership_rules.may_change_membership(request.user, membership, led):
+        return membership, led, False
+    if request.user.is_superuser and not led:
+        return membership, led, True
+    if led:
+        raise PermissionDenied(
+            _("En samordnare kan inte ändra en administratörs roll. Be en administratör i parten.")
+        )
+    raise PermissionDenied(
+        _(
+            "Bara %(party)s egna administratörer och samordnare kan ändra roller i parten eller "
+            "ta bort dess medlemmar."
+        )
+        % {"party": membership.party}
+    )
+
+
+@partnership_view("lead", methods=("GET", "POST"))
+def member_edit(request: HttpRequest, partnership: Partnership, membership_id: int) -> HttpResponse:
+    """Change a member's role in place, by a leader of the member's own party (the last
+    administrator keeps theirs; nobody outside the party takes away its last leader)."""
+    membership, led, as_superuser = _membership_to_change(request, partnership, membership_id)
+    # A coordinator offers every role but administrator (as when inviting).
+    roles = (
+        None
+        if (Role.ADMIN in led or as_superuser)
+        else [value for value in Role.values if value != Role.ADMIN]
+    )
+    form = forms.MembershipRoleForm(
+        request.POST or None,
+        initial={"role": membership.role},
+        roles=roles,
+        ask_reason=as_superuser,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             changed = membership_rules.change_role(
-                partnership, membership.pk, form.cleaned_data["role"]
+                partnership,
+                membership.pk,
+                form.cleaned_data["role"],
+                actor=request.user,
+                reason=form.cleaned_data.get("reason", ""),
             )
+        except membership_rules.NotPartyLeader as exc:
+            raise PermissionDenied(str(exc)) from exc
         except membership_rules.MembershipError as exc:
             form.add_error("role", str(exc))
         else:
@@ -630,14 +713,22 @@ def member_edit(request: HttpRequest, partnership: Partnership, membership_id: i
     )
 
 
-@partnership_view("manage", methods=("POST",))
+@partnership_view("lead", methods=("POST",))
 def member_remove(
     request: HttpRequest, partnership: Partnership, membership_id: int
 ) -> HttpResponse:
+    """Remove a member, by a leader of the member's own party. A superuser outside the party
+    sends a reason (``reason``), which the history keeps."""
+    membership, _led, _as_superuser = _membership_to_change(request, partnership, membership_id)
+    reason = str(request.POST.get("reason", ""))[:1000]
     try:
-        removed = membership_rules.remove_member(partnership, membership_id)
+        removed = membership_rules.remove_member(
+            partnership, membership.pk, actor=request.user, reason=reason
+        )
     except Membership.DoesNotExist as exc:
         raise Http404("Medlemskapet finns inte i denna samverkan") from exc
+    except membership_rules.NotPartyLeader as exc:
+        raise PermissionDenied(str(exc)) from exc
     except membership_rules.MembershipError as exc:
         messages.error(request, str(exc))
     else:
