@@ -169,6 +169,55 @@ def test_lock_from_one_address_does_not_lock_the_account_elsewhere(client, styrg
     assert _logged_in(client)
 
 
+def test_fifty_one_tries_from_one_address_do_not_lock_out_the_real_user(
+    client, styrgrupp, settings
+):
+    """Issue 19, finding 8: one address tried 51 times (the defaults: 5 per account and
+    address, 50 per account); the real person at another address still signs in."""
+    assert (settings.LOGIN_MAX_FAILURES, settings.LOGIN_MAX_FAILURES_PER_ACCOUNT) == (5, 50)
+    for _ in range(51):
+        _try(client, "demo.styrgrupp", address="203.0.113.66")
+    # Only the tries the address was allowed count against the account.
+    assert LoginThrottle.objects.get(key="account:demo.styrgrupp").count == 5
+    response = _try(client, "demo.styrgrupp", PASSWORD, address="198.51.100.7")
+    assert "För många misslyckade inloggningar" not in response.content.decode()
+    assert _logged_in(client)
+    # And again after another round, for as long as the guesser keeps at it.
+    client.logout()
+    for _ in range(51):
+        _try(client, "demo.styrgrupp", address="203.0.113.66")
+    _try(client, "demo.styrgrupp", PASSWORD, address="198.51.100.7")
+    assert _logged_in(client)
+
+
+def test_an_address_over_its_limit_for_all_accounts_spends_no_accounts_budget(db, settings):
+    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 3
+    for i in range(3):
+        assert throttle.begin_attempt(f"gissning{i}", "203.0.113.66").allowed
+    refused = throttle.begin_attempt("alice", "203.0.113.66")
+    assert not refused.allowed
+    assert not LoginThrottle.objects.filter(key="account:alice", count__gt=0).exists()
+    # Giving back a try that was never counted on the account leaves the account alone.
+    throttle.begin_attempt("alice", "198.51.100.7")
+    throttle.give_back(refused)
+    assert LoginThrottle.objects.get(key="account:alice").count == 1
+
+
+def test_enough_addresses_together_still_lock_the_account(client, styrgrupp, settings):
+    """The distributed case: ten addresses with five tries each reach the ceiling of 50, and
+    the account is locked everywhere until the window ends (README, Säkerhet)."""
+    addresses = settings.LOGIN_MAX_FAILURES_PER_ACCOUNT // settings.LOGIN_MAX_FAILURES
+    for i in range(addresses):
+        for _ in range(settings.LOGIN_MAX_FAILURES + 2):
+            throttle.begin_attempt("demo.styrgrupp", f"203.0.113.{i}")
+    assert (
+        LoginThrottle.objects.get(key="account:demo.styrgrupp").count
+        == settings.LOGIN_MAX_FAILURES_PER_ACCOUNT
+    )
+    _try(client, "demo.styrgrupp", PASSWORD, address="198.51.100.7")
+    assert not _logged_in(client)
+
+
 def test_tries_from_many_addresses_lock_the_account_at_the_higher_ceiling(
     client, styrgrupp, settings
 ):

@@ -6,8 +6,12 @@ across processes and web workers:
 - the account from this address (``LOGIN_MAX_FAILURES``, default 5): the ordinary lock a
   person who mistypes or a guesser meets;
 - the account from anywhere (``LOGIN_MAX_FAILURES_PER_ACCOUNT``, default 50): a higher ceiling
-  that stops guessing spread over many addresses without letting one address lock the
-  account for everyone else;
+  that stops guessing spread over many addresses. A try refused because its address is over
+  its own limit is not counted here, so one address spends at most ``LOGIN_MAX_FAILURES`` of
+  it per window and can never lock the account for everyone else (issue 19, finding 8). It
+  takes ``LOGIN_MAX_FAILURES_PER_ACCOUNT / LOGIN_MAX_FAILURES`` addresses (10 by default;
+  IPv6 counted per /64) trying within one window to lock the account everywhere; that
+  distributed lock lasts until the window ends and is the price of the ceiling;
 - the address for any account (``LOGIN_MAX_FAILURES_PER_ADDRESS``, default 50): stops one
   address from trying one password against many accounts. IPv6 addresses count per /64
   network, since one machine usually holds a whole /64.
@@ -97,6 +101,12 @@ class Verdict:
     keys: tuple[str, ...]
     # When refused: the time the last of the exceeded counters opens again.
     opens_at: datetime.datetime | None = None
+    # The counters this try was counted on (a try refused by its address's own limit is not
+    # counted against the account); None means all of ``keys``.
+    counted: tuple[str, ...] | None = None
+
+    def counted_keys(self) -> tuple[str, ...]:
+        return self.keys if self.counted is None else self.counted
 
     def minutes_left(self) -> int:
         if self.opens_at is None:
@@ -118,30 +128,46 @@ def _window() -> datetime.timedelta:
 
 
 def begin_attempt(username: str, address: str | None) -> Verdict:
-    """Count one try against every counter; allowed only if none is over its limit.
+    """Count one try; allowed only if no counter is over its limit.
 
-    Each counter is raised in one transaction with its row locked, in a fixed order (so two
+    The three rows are locked first, in a fixed order (key order, as everywhere here, so two
     tries never wait on each other's rows the other way round). A counter whose window has
-    passed starts again from zero.
+    passed starts again from zero. Then:
+
+    - an address already at its own limit (for this account, or for all accounts) is refused,
+      and the try counts only on that address's own counters, *not* on the account's: however
+      often one address tries, it spends at most ``LOGIN_MAX_FAILURES`` of the account's
+      budget per window, so it cannot lock the account for the person at another address;
+    - any other try counts on all three counters, and is refused if one of them is now over.
     """
     now = timezone.now()
-    opens_at: datetime.datetime | None = None
-    limits = _limits(username, address)
-    keys = tuple(key for key, _limit in limits)
+    limits = dict(_limits(username, address))
+    keys = tuple(limits)
+    pair_key, _account_key, address_key_ = keys
     with transaction.atomic():
-        for key, limit in sorted(limits):
+        rows = {}
+        for key in sorted(keys):
             row, _ = LoginThrottle.objects.select_for_update().get_or_create(
                 key=key, defaults={"window_started_at": now, "count": 0}
             )
             if row.window_started_at + _window() <= now:
                 row.window_started_at = now
                 row.count = 0
+            rows[key] = row
+        own = (pair_key, address_key_)
+        address_spent = any(rows[key].count >= limits[key] for key in own)
+        counted = own if address_spent else keys
+        opens_at: datetime.datetime | None = None
+        for key in sorted(counted):
+            row = rows[key]
             row.count += 1
             row.save(update_fields=["window_started_at", "count"])
-            if row.count > limit:
+        for key in counted:
+            row = rows[key]
+            if row.count > limits[key]:
                 ends = row.window_started_at + _window()
                 opens_at = ends if opens_at is None else max(opens_at, ends)
-    return Verdict(opens_at is None, keys, opens_at)
+    return Verdict(opens_at is None, keys, opens_at, counted)
 
 
 def succeeded(verdict: Verdict) -> None:
@@ -150,7 +176,8 @@ def succeeded(verdict: Verdict) -> None:
     The account-wide and address-wide counters only lose this one try, so a login by the real
     person does not hand a guesser elsewhere a fresh budget.
     """
-    pair, *others = verdict.keys
+    pair, *_others = verdict.keys
+    others = [key for key in verdict.counted_keys() if key != pair]
     with transaction.atomic():
         _decrement(others)  # locks in key order, like begin_attempt: "account", "address"…
         LoginThrottle.objects.filter(key=pair).delete()  # … then "pair"
@@ -174,7 +201,7 @@ def _purge_expired() -> None:
 def give_back(verdict: Verdict) -> None:
     """Undo the count of a try in which no password was checked (a field was empty)."""
     with transaction.atomic():
-        _decrement(list(verdict.keys))
+        _decrement(list(verdict.counted_keys()))
 
 
 def _decrement(keys: list[str]) -> None:
