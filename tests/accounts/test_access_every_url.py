@@ -19,6 +19,7 @@ ACCESS_LEVELS = {
     "view",
     "edit",
     "manage",
+    "lead",
     "approve",
     "party_view",
     "party_edit",
@@ -175,6 +176,9 @@ def test_each_role_gets_what_its_role_allows(client, files, name, pattern, role_
         "view": True,
         "edit": role_user in ("alice", "bob"),
         "manage": role_user == "alice",
+        # A party governs itself: the walk's party and membership are the municipality's, so
+        # only its leader alice may change them; bob leads the police party, not this one.
+        "lead": role_user == "alice",
         "approve": role_user in ("alice", "steve"),
         "confirm": role_user in ("alice", "bob", "steve"),
         # party_* URLs in the walk point at the municipality's private material: bob is in

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -713,13 +719,16 @@ def member_edit(request: HttpRequest, partnership: Partnership, membership_id: i
     )
 
 
-@partnership_view("lead", methods=("POST",))
+@partnership_view("lead", methods=("GET", "POST"))
 def member_remove(
     request: HttpRequest, partnership: Partnership, membership_id: int
 ) -> HttpResponse:
     """Remove a member, by a leader of the member's own party. A superuser outside the party
-    sends a reason (``reason``), which the history keeps."""
+    sends a reason (``reason``), which the history keeps. Whoever does not lead the party is
+    refused (403) whatever the method; the party's leaders get 405 for a GET."""
     membership, _led, _as_superuser = _membership_to_change(request, partnership, membership_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     reason = str(request.POST.get("reason", ""))[:1000]
     try:
         removed = membership_rules.remove_member(
