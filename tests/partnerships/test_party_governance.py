@@ -330,3 +330,31 @@ def test_the_migration_marks_parties_that_had_a_leader(world):
     flags = dict(Party.objects.values_list("pk", "has_had_leader"))
     assert flags[world.ours.kommun.pk] and flags[world.ours.polis.pk]
     assert not flags[never.pk]
+
+
+def test_a_superuser_member_gives_a_reason_on_the_role_page(client, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.accounts.test_two_factor import code_for
+
+    root = User.objects.create_superuser("root", "root@example.se", "x")
+    join(root, world.ours.kommun, Role.MEMBER)
+    device = TOTPDevice.objects.create(user=root, name="telefon", confirmed=True)
+    client.force_login(root)
+    client.post(reverse("accounts:two_factor_verify"), {"code": code_for(device)})
+    bob = Membership.objects.get(user=world.bob)
+    edit = _url(world.ours.partnership, "member_edit", membership_id=bob.pk)
+    page = client.get(edit)
+    assert page.status_code == 200 and "Motivering" in page.content.decode()
+    refused = client.post(edit, {"role": Role.MEMBER})
+    assert refused.status_code == 400
+    assert "Ange en motivering" in refused.content.decode()
+    bob.refresh_from_db()
+    assert bob.role == Role.COORDINATOR
+    done = client.post(edit, {"role": Role.MEMBER, "reason": "Bob har bytt tjänst"})
+    assert done.status_code == 302
+    bob.refresh_from_db()
+    assert bob.role == Role.MEMBER
+    assert AuditEntry.objects.filter(
+        model_label="accounts.membership", object_id=str(bob.pk), reason="Bob har bytt tjänst"
+    ).exists()
