@@ -35,7 +35,7 @@ from django.db import connection
 import samverkan
 from samverkan.documents.models import IssuedDocument
 from samverkan.jobs.models import Job
-from samverkan.mapping.models import CrimeCost
+from samverkan.mapping.models import CrimeCost, Incident
 from samverkan.operations.backup import (
     DATABASE_MEMBERS,
     MANIFEST_MEMBER,
@@ -151,19 +151,22 @@ EXACT_TIMES = (
 EXACT_PARAMS = {"share": 0.1, "big": 2**62 + 1, "text": "Rad\u2028två å"}
 EXACT_AMOUNT = decimal.Decimal("123456789012.34")
 # Run in the restored database by `manage.py shell -c`: one line with the values as read back.
+EXACT_X = 674129.123456789
 EXACT_PROBE = (
     "import json; from samverkan.jobs.models import Job; "
-    "from samverkan.mapping.models import CrimeCost; "
+    "from samverkan.mapping.models import CrimeCost, Incident; "
     "job = Job.objects.get(kind='backup-exact'); "
     "cost = CrimeCost.objects.get(item='Klotter (exakt)'); "
+    "incident = Incident.objects.get(key='K-exakt'); "
     "print('exact:', json.dumps([job.created_at.isoformat(), job.started_at.isoformat(), "
-    "job.finished_at.isoformat(), job.params, str(cost.amount)], sort_keys=True))"
+    "job.finished_at.isoformat(), job.params, str(cost.amount), "
+    "incident.occurred_from.isoformat(), incident.x], sort_keys=True))"
 )
 
 
 def _expected_exact_line() -> str:
     values = [moment.isoformat() for moment in EXACT_TIMES]
-    values += [EXACT_PARAMS, str(EXACT_AMOUNT)]
+    values += [EXACT_PARAMS, str(EXACT_AMOUNT), EXACT_TIMES[0].isoformat(), EXACT_X]
     return "exact: " + json.dumps(values, sort_keys=True)
 
 
@@ -201,6 +204,14 @@ def filled(world, settings):
     Job.objects.filter(pk=job.pk).update(created_at=EXACT_TIMES[0])  # not auto_now_add's
     CrimeCost.objects.create(
         party=world.ours.kommun, item="Klotter (exakt)", amount=EXACT_AMOUNT, year=2025
+    )
+    # A composite primary key, a float with all its digits.
+    Incident.objects.create(
+        party=world.ours.polis,
+        key="K-exakt",
+        occurred_from=EXACT_TIMES[0],
+        offence="Skadegörelse",
+        x=EXACT_X,
     )
     return SimpleNamespace(world=world, files=[decision.attachment.name, issued.file.name])
 
