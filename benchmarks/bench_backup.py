@@ -13,20 +13,26 @@ generate_series, the same rows ``bench_scale.py`` writes). Then it runs, in turn
   snapshot, row counts, pg_dump, checksums and the tar archive);
 - floor: ``pg_dump --format=custom --file FILE`` of the same database.
 
-Prints the median wall time and the median peak memory of each, memory being the largest sum
-of resident set sizes over the whole process tree (our Python process and the pg_dump it
-starts; pg_dump alone for the floor), sampled every 10 ms from /proc:
+Prints the medians, memory being the largest sum of resident set sizes over the whole
+process tree (our Python process and the pg_dump it starts; pg_dump alone for the floor),
+sampled every 10 ms from /proc, and CPU the user + system seconds of the whole tree:
 
-    backup_time: ratio R (ours X s, floor Y s)
+    backup_time: ratio R (ours X s, floor Y s)                 the whole command
+    backup_cpu: ratio R (ours X s, floor Y s)
+    backup_time_after_startup: ratio R (ours X s, floor Y s)   create_backup() in a process
+                                                               whose Django is set up
     backup_peak_memory: ratio R (ours X MB, floor Y MB)
 
-and the sizes of the two files. The server's own processes are not counted on either side.
+then Django's start-up alone (``manage.py check``: what every management command pays before
+it does anything) and the sizes of the two files. The server's own processes are not counted
+on either side.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -71,11 +77,18 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak MB of the process tree's summed RSS) of one run."""
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """(wall s, CPU s, peak MB of the process tree's summed RSS, its output) of one run.
+
+    CPU is user + system of the whole tree (a grandchild's time reaches us through the
+    child that waited for it): on a busy machine it moves less than the wall time.
+    """
     peak = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     done = threading.Event()
 
     def sample() -> None:
@@ -86,13 +99,36 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    _out, err = process.communicate()
+    out, err = process.communicate()
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     done.set()
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{command[0]} failed: {err.decode(errors='replace')}")
-    return elapsed, peak / 1024
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu, peak / 1024, out.decode()
+
+
+# The backup alone, timed inside a process whose Django is already set up.
+IN_PROCESS = """
+import sys, time
+import django
+django.setup()
+from samverkan.operations.backup import create_backup
+start = time.perf_counter()
+create_backup(sys.argv[1], report=lambda _text: None)
+print(f"in-process: {time.perf_counter() - start:.3f}")
+"""
+
+
+def line(name: str, ours: float, floor: float, unit: str = "s") -> None:
+    digits = 0 if unit == "MB" else 2
+    print(
+        f"{name}: ratio {ours / floor:.2f} (ours {ours:.{digits}f} {unit}, "
+        f"floor {floor:.{digits}f} {unit})",
+        flush=True,
+    )
 
 
 def fill(env: dict[str, str], incidents: int) -> None:
@@ -198,33 +234,60 @@ def main() -> None:
         libpq["PGPASSWORD"] = params["PASSWORD"]
     try:
         fill(env, args.incidents)
-        ours_times, ours_peaks, floor_times, floor_peaks = [], [], [], []
+        figures: dict[str, list[float]] = {}
+
+        def note(**values: float) -> None:
+            for key, value in values.items():
+                figures.setdefault(key, []).append(value)
+
         sizes = {}
         for run in range(args.runs):
             archive = work / f"backup-{run}.tar"
             dump = work / f"pg_dump-{run}.dump"
-            seconds, peak = measure(
-                [sys.executable, str(ROOT / "manage.py"), "backup", "--output", str(archive)], env
+            wall, cpu, peak, _out = measure(
+                [sys.executable, "manage.py", "backup", "--output", str(archive)], env
             )
-            ours_times.append(seconds)
-            ours_peaks.append(peak)
-            seconds, peak = measure(["pg_dump", "--format=custom", f"--file={dump}"], libpq)
-            floor_times.append(seconds)
-            floor_peaks.append(peak)
+            note(ours_wall=wall, ours_cpu=cpu, ours_peak=peak)
+            wall, cpu, peak, _out = measure(["pg_dump", "--format=custom", f"--file={dump}"], libpq)
+            note(floor_wall=wall, floor_cpu=cpu, floor_peak=peak)
             sizes = {"ours": archive.stat().st_size, "floor": dump.stat().st_size}
+            archive.unlink()
+            wall, _cpu, _peak, out = measure([sys.executable, "-c", IN_PROCESS, str(archive)], env)
+            note(in_process=float(out.split("in-process:")[1]))
+            wall, cpu, peak, _out = measure([sys.executable, "manage.py", "check"], env)
+            note(startup_wall=wall, startup_cpu=cpu, startup_peak=peak)
             archive.unlink()
             dump.unlink()
             print(
-                f"  run {run + 1}: ours {ours_times[-1]:.2f} s {ours_peaks[-1]:.0f} MB, "
-                f"floor {floor_times[-1]:.2f} s {floor_peaks[-1]:.0f} MB",
+                "  run {}: ours {:.2f} s ({:.2f} s CPU, {:.0f} MB), floor {:.2f} s ({:.2f} s "
+                "CPU, {:.0f} MB), backup in a set-up process {:.2f} s, manage.py check {:.2f} s "
+                "({:.0f} MB)".format(
+                    run + 1,
+                    *(
+                        figures[key][-1]
+                        for key in (
+                            "ours_wall",
+                            "ours_cpu",
+                            "ours_peak",
+                            "floor_wall",
+                            "floor_cpu",
+                            "floor_peak",
+                            "in_process",
+                            "startup_wall",
+                            "startup_peak",
+                        )
+                    ),
+                ),
                 flush=True,
             )
-        ours, floor = statistics.median(ours_times), statistics.median(floor_times)
-        print(f"backup_time: ratio {ours / floor:.2f} (ours {ours:.2f} s, floor {floor:.2f} s)")
-        ours, floor = statistics.median(ours_peaks), statistics.median(floor_peaks)
+        median = {key: statistics.median(values) for key, values in figures.items()}
+        line("backup_time", median["ours_wall"], median["floor_wall"])
+        line("backup_cpu", median["ours_cpu"], median["floor_cpu"])
+        line("backup_time_after_startup", median["in_process"], median["floor_wall"])
+        line("backup_peak_memory", median["ours_peak"], median["floor_peak"], "MB")
         print(
-            f"backup_peak_memory: ratio {ours / floor:.2f} "
-            f"(ours {ours:.0f} MB, floor {floor:.0f} MB)"
+            f"  Django's start-up alone (manage.py check): {median['startup_wall']:.2f} s, "
+            f"{median['startup_cpu']:.2f} s CPU, {median['startup_peak']:.0f} MB"
         )
         print(
             f"  sizes: archive {sizes['ours'] / 1e6:.1f} MB, pg_dump {sizes['floor'] / 1e6:.1f} MB"
