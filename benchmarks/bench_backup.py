@@ -13,9 +13,10 @@ generate_series, the same rows ``bench_scale.py`` writes). Then it runs, in turn
   snapshot, row counts, pg_dump, checksums and the tar archive);
 - floor: ``pg_dump --format=custom --file FILE`` of the same database.
 
-Prints the medians, memory being the largest sum of resident set sizes over the whole
-process tree (our Python process and the pg_dump it starts; pg_dump alone for the floor),
-sampled every 10 ms from /proc, and CPU the user + system seconds of the whole tree:
+Prints the medians, memory being the largest sum of proportional set sizes (resident memory,
+shared pages split between their sharers) over the whole process tree (our Python process and
+the pg_dump it starts; pg_dump alone for the floor), sampled every 10 ms from /proc, and CPU
+the user + system seconds of the whole tree:
 
     backup_time: ratio R (ours X s, floor Y s)                 the whole command
     backup_cpu: ratio R (ours X s, floor Y s)
@@ -57,28 +58,33 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _rss_kb(pid: int) -> int:
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: shared pages split between the processes that share them.
+
+    A sum of plain RSS counts a page twice when a process forks (the child shares its
+    parent's memory until it execs pg_dump), which would double our figure for a moment.
+    """
     try:
-        with open(f"/proc/{pid}/status") as handle:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith("Pss:"):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def _tree_rss_kb(root: int) -> int:
+def _tree_pss_kb(root: int) -> int:
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += _rss_kb(pid)
+        total += _pss_kb(pid)
         todo += _children(pid)
     return total
 
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
-    """(wall s, CPU s, peak MB of the process tree's summed RSS, its output) of one run.
+    """(wall s, CPU s, peak MB of the process tree's summed PSS, its output) of one run.
 
     CPU is user + system of the whole tree (a grandchild's time reaches us through the
     child that waited for it): on a busy machine it moves less than the wall time.
@@ -94,7 +100,7 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, floa
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(process.pid))
+            peak = max(peak, _tree_pss_kb(process.pid))
             done.wait(0.01)
 
     sampler = threading.Thread(target=sample)
