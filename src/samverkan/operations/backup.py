@@ -238,11 +238,9 @@ _LIBPQ_OPTIONS = {
 def _libpq_environment(alias: str) -> dict[str, str]:
     """The environment that points pg_dump / pg_restore at ``alias``'s database."""
     params = connections[alias].settings_dict
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("PG") or key == "PGAPPNAME"
-    }
+    # libpq reads the same PG* variables for what the settings leave out, as Django's own
+    # connection does: start from them and override with the settings.
+    env = dict(os.environ)
     for key, variable in (
         ("HOST", "PGHOST"),
         ("PORT", "PGPORT"),
