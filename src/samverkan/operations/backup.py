@@ -1,55 +1,91 @@
 """Back up and restore the whole service: database, uploaded files and issued documents.
 
-An archive is a gzip-compressed tar file holding
+An archive is a tar file holding
 
-    database.jsonl   every row of every model (Django's JSON-lines serialisation, with ids),
-    media/...        every file under MEDIA_ROOT (uploads, issued documents, job results),
-    manifest.json    format version, the migration state, row counts and SHA-256 checksums.
+    the database   in one of three forms (the manifest names which):
+                   database.pgdump       PostgreSQL's own dump (`pg_dump --format=custom`),
+                   database.sqlite3.gz   a copy made by SQLite's online backup API, gzipped,
+                   database.jsonl.gz     the portable form: every row of every model as JSON
+                                         lines (Django's serialisation with ids, but with
+                                         times to the microsecond), gzipped;
+    media/...      every file under MEDIA_ROOT (uploads, issued documents, job results),
+    manifest.json  format version, the database form, the migration state, row counts and
+                   SHA-256 checksums.
 
-The database part is portable: an archive made on SQLite restores on PostgreSQL and back.
-It is consistent while the service runs: every row is read in one read-only transaction, so
-the dump is one snapshot and writers are never blocked. On PostgreSQL that transaction is
-REPEATABLE READ, READ ONLY; on SQLite it is a deferred read transaction, which in WAL mode
-(the service's setting) sees one snapshot while writers go on.
+A restore gives back every value exactly. By default the archive holds the engine's own
+copy, which restores only into the same engine (byte-exact, and as fast as the engine's tools
+are); `portable=True` (`backup --portable`) writes the JSON-lines form instead, which restores
+into either engine (SQLite → PostgreSQL and back). Django's JSON encoder cuts times to the
+millisecond, so the portable form has its own encoder that keeps every microsecond; decimals
+are written as text, binary as base64, floats as their shortest exact repr.
 
-Files are copied after the database snapshot, so every file the snapshot names is there
-(unless it was deleted in between); a file written later is extra and harmless.
+The tar itself is not compressed: the database member is compressed by its own tool, and the
+files under MEDIA_ROOT are mostly PDF, Word and spreadsheet files that are compressed already,
+so a second gzip over everything would cost the time of the dump again for nothing. Archives
+of format version 1 (a tar.gz with an uncompressed database.jsonl) are still read.
 
-A restore reads and checks the whole archive before it writes anything, migrates an empty
-database to the archive's migration state, loads the rows in one transaction, checks the row
-counts, puts the files in place and migrates to the current version.
+Every form is one consistent snapshot, taken while the service runs and without blocking
+writers: on PostgreSQL a REPEATABLE READ, READ ONLY transaction exports its snapshot and
+pg_dump dumps exactly that snapshot, so the row counts and migration state in the manifest
+describe the very rows in the dump; SQLite's backup API copies the database in one step, in
+one read transaction (with WAL, the service's setting, writers go on), and the counts are
+read from the copy. Files are copied after the database snapshot, so every file the snapshot
+names is there (unless it was deleted in between); a file written later is extra and harmless.
+
+A restore reads and checks the whole archive before it writes anything. The portable form is
+loaded into an empty database migrated to the archive's migration state, in one transaction;
+an engine's own copy is restored into a new database without tables (pg_restore in one
+transaction; SQLite's backup API onto the new database). Then the row counts are checked, the
+files put in place and the database migrated to the current version.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import gzip
 import hashlib
 import io
 import json
 import os
 import secrets
 import shutil
+import sqlite3
+import subprocess
 import tarfile
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 FORMAT = "samverkan-backup"
-FORMAT_VERSION = 1
-DATABASE_MEMBER = "database.jsonl"
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MANIFEST_MEMBER = "manifest.json"
 MEDIA_PREFIX = "media/"
+# The three forms of the database part: form name → member name.
+POSTGRESQL_DUMP = "postgresql-custom"
+SQLITE_COPY = "sqlite"
+PORTABLE = "jsonl"
+DATABASE_MEMBERS = {
+    POSTGRESQL_DUMP: "database.pgdump",
+    SQLITE_COPY: "database.sqlite3.gz",
+    PORTABLE: "database.jsonl.gz",
+}
+# Format version 1 held the portable form, uncompressed, under this name.
+DATABASE_MEMBER_V1 = "database.jsonl"
+# The engine (Django's connection.vendor) each native form restores into.
+NATIVE_ENGINE = {POSTGRESQL_DUMP: "postgresql", SQLITE_COPY: "sqlite"}
 # Rows that are not worth keeping: a restored service starts with everybody logged out.
 EXCLUDED_MODELS = {"sessions.session"}
 # Rows that `migrate` creates by itself; a restore replaces them with the archive's own.
@@ -69,13 +105,16 @@ def _label(model: type[models.Model]) -> str:
 
 
 def backed_up_models() -> list[type[models.Model]]:
-    """Every concrete, managed model whose rows the archive holds, parents before children."""
-    chosen = [
+    """Every concrete, managed model whose rows the archive holds."""
+    return [
         model
         for model in apps.get_models()
         if model._meta.managed and not model._meta.proxy and _label(model) not in EXCLUDED_MODELS
     ]
-    return chosen
+
+
+def _excluded_tables() -> list[str]:
+    return [apps.get_model(label)._meta.db_table for label in sorted(EXCLUDED_MODELS)]
 
 
 def _sha256_file(path: Path) -> str:
@@ -93,7 +132,30 @@ def _migration_state(alias: str) -> dict[str, list[str]]:
     return state
 
 
-# -- backup ---------------------------------------------------------------------------------
+def _row_counts(alias: str) -> dict[str, int]:
+    return {_label(model): model._base_manager.using(alias).count() for model in backed_up_models()}
+
+
+# -- the portable form ----------------------------------------------------------------------
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds.
+
+    DjangoJSONEncoder follows ECMA-262 and cuts datetimes and times to milliseconds, so a row
+    stored at 01:10:28.000123 came back as 01:10:28. Django's deserializer reads the full ISO
+    form, so only the writing side needs to change.
+    """
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time):
+            if o.utcoffset() is not None:
+                raise ValueError("JSON can't represent timezone-aware times.")
+            return o.isoformat()
+        return super().default(o)
 
 
 def _dump_rows(alias: str, out: io.TextIOBase) -> dict[str, int]:
@@ -109,7 +171,9 @@ def _dump_rows(alias: str, out: io.TextIOBase) -> dict[str, int]:
                 count += 1
                 yield item
 
-        serializers.serialize("jsonl", counted(rows.iterator(chunk_size=2000)), stream=out)
+        serializers.serialize(
+            "jsonl", counted(rows.iterator(chunk_size=2000)), stream=out, cls=ExactJSONEncoder
+        )
         counts[_label(model)] = count
     return counts
 
@@ -133,20 +197,200 @@ def _sqlite_read_transaction(alias: str) -> Iterator[None]:
             cursor.execute("ROLLBACK")
 
 
-def _dump_database(alias: str, path: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """Row counts and migration state, with the rows written to ``path``: one snapshot."""
+@contextlib.contextmanager
+def _postgresql_snapshot(alias: str) -> Iterator[str]:
+    """A REPEATABLE READ, READ ONLY transaction; yields its exported snapshot's id."""
     connection = connections[alias]
-    with path.open("w", encoding="utf-8") as out:
-        if connection.in_atomic_block:
-            raise BackupError("A backup must run in its own transaction, not inside another one.")
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        yield cursor.fetchone()[0]
+
+
+def _dump_portable(alias: str, path: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
+    connection = connections[alias]
+    # Level 6 (gzip's default): JSON lines shrink some tenfold.
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=6) as out:
         if connection.vendor == "sqlite":
             with _sqlite_read_transaction(alias):
                 return _dump_rows(alias, out), _migration_state(alias)
+        if connection.vendor == "postgresql":
+            with _postgresql_snapshot(alias):
+                return _dump_rows(alias, out), _migration_state(alias)
         with transaction.atomic(using=alias):
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return _dump_rows(alias, out), _migration_state(alias)
+
+
+# -- PostgreSQL's own tools -----------------------------------------------------------------
+
+# libpq's environment variables for the connection options DATABASE_URL may carry.
+_LIBPQ_OPTIONS = {
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "passfile": "PGPASSFILE",
+    "service": "PGSERVICE",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+}
+
+
+def _libpq_environment(alias: str) -> dict[str, str]:
+    """The environment that points pg_dump / pg_restore at ``alias``'s database."""
+    params = connections[alias].settings_dict
+    # libpq reads the same PG* variables for what the settings leave out, as Django's own
+    # connection does: start from them and override with the settings.
+    env = dict(os.environ)
+    for key, variable in (
+        ("HOST", "PGHOST"),
+        ("PORT", "PGPORT"),
+        ("USER", "PGUSER"),
+        ("PASSWORD", "PGPASSWORD"),
+        ("NAME", "PGDATABASE"),
+    ):
+        if params.get(key):
+            env[variable] = str(params[key])
+    for option, variable in _LIBPQ_OPTIONS.items():
+        if params.get("OPTIONS", {}).get(option):
+            env[variable] = str(params["OPTIONS"][option])
+    return env
+
+
+def _postgresql_tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(
+            f"{name} was not found on PATH. Install PostgreSQL's client programs (the same "
+            "major version as the server, or newer), or use `backup --portable`."
+        )
+    return found
+
+
+def _run_tool(command: list[str], env: dict[str, str]) -> None:
+    name = Path(command[0]).name
+    try:
+        finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise BackupError(f"{name} could not be started: {exc}") from None
+    if finished.returncode != 0:
+        detail = finished.stderr.strip() or f"exit status {finished.returncode}"
+        raise BackupError(f"{name} failed: {detail}")
+
+
+def _dump_postgresql(alias: str, path: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """pg_dump of exactly the snapshot whose counts and migrations the manifest records."""
+    command = [
+        _postgresql_tool("pg_dump"),
+        "--format=custom",
+        "--no-owner",
+        "--no-privileges",
+        f"--file={path}",
+    ]
+    command += [f"--exclude-table-data={table}" for table in _excluded_tables()]
+    with _postgresql_snapshot(alias) as snapshot:
+        counts, migrations = _row_counts(alias), _migration_state(alias)
+        # The exporting transaction stays open until pg_dump has imported the snapshot,
+        # which it does at its start; it is held to the end for simplicity.
+        _run_tool([*command, f"--snapshot={snapshot}"], _libpq_environment(alias))
+    return counts, migrations
+
+
+def _restore_postgresql(alias: str, dump: Path) -> None:
+    connection = connections[alias]
+    connection.close()  # pg_restore works alone; Django reconnects afterwards
+    _run_tool(
+        [
+            _postgresql_tool("pg_restore"),
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={connection.settings_dict['NAME']}",
+            str(dump),
+        ],
+        _libpq_environment(alias),
+    )
+
+
+# -- SQLite's online backup API -------------------------------------------------------------
+
+
+def _raw_sqlite(alias: str) -> sqlite3.Connection:
+    connection = connections[alias]
+    connection.ensure_connection()
+    raw = connection.connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
+def _dump_sqlite(alias: str, path: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """A copy by the backup API (one step: one snapshot), counted, then gzipped to ``path``."""
+    copy = path.with_name("database.sqlite3")
+    target = sqlite3.connect(copy)
+    try:
+        # pages=-1 copies everything in one step, inside one read transaction on the
+        # source: a consistent snapshot; in WAL mode writers carry on meanwhile.
+        _raw_sqlite(alias).backup(target, pages=-1)
+        target.execute("PRAGMA secure_delete=ON")  # the deleted sessions leave no trace
+        for table in _excluded_tables():
+            target.execute(f'DELETE FROM "{table}"')
+        target.commit()
+        counts = {
+            _label(model): target.execute(
+                f'SELECT count(*) FROM "{model._meta.db_table}"'
+            ).fetchone()[0]
+            for model in backed_up_models()
+        }
+        migrations: dict[str, list[str]] = {}
+        for app_label, name in target.execute(
+            "SELECT app, name FROM django_migrations ORDER BY app, name"
+        ):
+            migrations.setdefault(app_label, []).append(name)
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite's backup failed: {exc}") from None
+    finally:
+        target.close()
+    # Level 1: a database file shrinks well even so, at a fraction of the time of level 6.
+    with copy.open("rb") as source, gzip.open(path, "wb", compresslevel=1) as out:
+        shutil.copyfileobj(source, out, CHUNK)
+    copy.unlink()
+    return counts, migrations
+
+
+def _restore_sqlite(alias: str, dump: Path) -> None:
+    source = sqlite3.connect(dump)
+    try:
+        source.backup(_raw_sqlite(alias), pages=-1)
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite's backup API could not write the database: {exc}") from None
+    finally:
+        source.close()
+
+
+# -- backup ---------------------------------------------------------------------------------
+
+
+def _dump_database(
+    alias: str, folder: Path, *, portable: bool
+) -> tuple[str, Path, dict[str, int], dict[str, list[str]]]:
+    """(form, file, row counts, migration state) of one snapshot of the database."""
+    connection = connections[alias]
+    if connection.in_atomic_block:
+        raise BackupError("A backup must run in its own transaction, not inside another one.")
+    if portable:
+        form = PORTABLE
+    elif connection.vendor == "postgresql":
+        form = POSTGRESQL_DUMP
+    elif connection.vendor == "sqlite":
+        form = SQLITE_COPY
+    else:
+        raise BackupError(
+            f"No native backup for the {connection.vendor} engine; use `backup --portable`."
+        )
+    path = folder / DATABASE_MEMBERS[form]
+    dump = {PORTABLE: _dump_portable, POSTGRESQL_DUMP: _dump_postgresql, SQLITE_COPY: _dump_sqlite}
+    counts, migrations = dump[form](alias, path)
+    return form, path, counts, migrations
 
 
 def _media_files(root: Path) -> list[tuple[Path, str]]:
@@ -171,8 +415,18 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
-def create_backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS, report: Report = print) -> dict:
-    """Write the archive to ``output`` (refused if it exists); returns the manifest."""
+def create_backup(
+    output: Path,
+    *,
+    alias: str = DEFAULT_DB_ALIAS,
+    portable: bool = False,
+    report: Report = print,
+) -> dict:
+    """Write the archive to ``output`` (refused if it exists); returns the manifest.
+
+    ``portable`` writes the database as JSON lines that restore into either engine; without
+    it the archive holds the engine's own copy, which restores into the same engine only.
+    """
     output = Path(output)
     if output.exists():
         raise BackupError(f"{output} already exists; choose a new file name.")
@@ -181,18 +435,16 @@ def create_backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS, report: Report
     media_root = Path(settings.MEDIA_ROOT)
     partial = output.with_name(f".{output.name}.{secrets.token_hex(4)}.partial")
     try:
-        with tempfile.TemporaryDirectory(prefix="samverkan-backup-") as folder:
-            dump = Path(folder) / DATABASE_MEMBER
-            counts, migrations = _dump_database(alias, dump)
-            report(f"Database: {sum(counts.values())} rows from {len(counts)} tables.")
-            checksums = {DATABASE_MEMBER: _sha256_file(dump)}
+        # Beside the archive: the dump is as large as the archive, and /tmp may be small.
+        with tempfile.TemporaryDirectory(prefix=".samverkan-backup-", dir=output.parent) as tmp:
+            form, dump, counts, migrations = _dump_database(alias, Path(tmp), portable=portable)
+            report(f"Database: {sum(counts.values())} rows from {len(counts)} tables ({form}).")
+            member = DATABASE_MEMBERS[form]
+            checksums = {member: _sha256_file(dump)}
             files = _media_files(media_root)
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with (
-                os.fdopen(fd, "wb") as raw,
-                tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as archive,
-            ):
-                archive.add(dump, arcname=DATABASE_MEMBER, recursive=False)
+            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as archive:
+                archive.add(dump, arcname=member, recursive=False)
                 for path, name in files:
                     checksums[name] = _sha256_file(path)
                     archive.add(path, arcname=name, recursive=False)
@@ -201,6 +453,7 @@ def create_backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS, report: Report
                     "format_version": FORMAT_VERSION,
                     "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
                     "database_engine": connections[alias].vendor,
+                    "database": {"form": form, "member": member},
                     "migrations": migrations,
                     "counts": counts,
                     "files": len(files),
@@ -211,6 +464,7 @@ def create_backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS, report: Report
                     MANIFEST_MEMBER,
                     json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"),
                 )
+                archive.close()
                 raw.flush()
                 os.fsync(raw.fileno())
         os.replace(partial, output)
@@ -235,6 +489,14 @@ def _safe_member_name(name: str) -> bool:
     return not pure.is_absolute() and ".." not in pure.parts and name == pure.as_posix()
 
 
+def database_part(manifest: dict[str, Any]) -> tuple[str, str]:
+    """(form, member name) of the archive's database part; version 1 held JSON lines."""
+    if manifest["format_version"] == 1:
+        return PORTABLE, DATABASE_MEMBER_V1
+    part = manifest["database"]
+    return part["form"], part["member"]
+
+
 def _read_manifest(archive: tarfile.TarFile, path: Path) -> dict[str, Any]:
     try:
         handle = archive.extractfile(MANIFEST_MEMBER)
@@ -248,16 +510,26 @@ def _read_manifest(archive: tarfile.TarFile, path: Path) -> dict[str, Any]:
         raise _damaged(path, f"manifest.json is not valid JSON: {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{path} is not a Samverkan backup archive.")
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") not in READABLE_VERSIONS:
         raise BackupError(
             f"{path} has backup format version {manifest.get('format_version')!r}; this "
-            f"version of Samverkan reads version {FORMAT_VERSION}."
+            f"version of Samverkan reads versions {', '.join(map(str, READABLE_VERSIONS))}. "
+            "Restore it with the version of Samverkan that wrote it."
         )
     for key, kind in (("migrations", dict), ("counts", dict), ("checksums", dict)):
         if not isinstance(manifest.get(key), kind):
             raise _damaged(path, f"the manifest lacks {key!r}")
-    if DATABASE_MEMBER not in manifest["checksums"]:
-        raise _damaged(path, f"the manifest lists no {DATABASE_MEMBER}")
+    if manifest["format_version"] > 1:
+        part = manifest.get("database")
+        if (
+            not isinstance(part, dict)
+            or part.get("form") not in DATABASE_MEMBERS
+            or part.get("member") != DATABASE_MEMBERS[part["form"]]
+        ):
+            raise _damaged(path, "the manifest does not say which form the database is in")
+    _form, member = database_part(manifest)
+    if member not in manifest["checksums"]:
+        raise _damaged(path, f"the manifest lists no {member}")
     return manifest
 
 
@@ -285,8 +557,9 @@ def _verify_members(archive: tarfile.TarFile, manifest: dict, path: Path) -> Non
 
 @contextlib.contextmanager
 def _open_archive(path: Path) -> Iterator[tarfile.TarFile]:
+    # "r:*": version 2 archives are plain tar, version 1 archives tar.gz.
     try:
-        with tarfile.open(path, mode="r:gz") as archive:
+        with tarfile.open(path, mode="r:*") as archive:
             yield archive
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         if isinstance(exc, FileNotFoundError):
@@ -314,6 +587,32 @@ def _rows_present(alias: str) -> dict[str, int]:
     return present
 
 
+def _refuse_unless_empty(alias: str) -> None:
+    present = _rows_present(alias)
+    if present:
+        first = ", ".join(f"{label}: {count}" for label, count in sorted(present.items())[:4])
+        raise BackupError(
+            f"The database is not empty: it holds {sum(present.values())} rows in "
+            f"{len(present)} tables ({first}, ...). Restore only into an empty database "
+            "(create a new one); nothing was restored."
+        )
+
+
+def _require_new_database(alias: str, form: str) -> None:
+    """An engine's own copy replaces the whole database: only a new one without tables."""
+    connection = connections[alias]
+    if MigrationRecorder(connection).has_table():
+        _refuse_unless_empty(alias)
+    tables = connection.introspection.table_names()
+    if tables:
+        what = "pg_dump" if form == POSTGRESQL_DUMP else "SQLite's backup API"
+        raise BackupError(
+            f"The database already has {len(tables)} tables (e.g. {tables[0]}). This archive "
+            f"holds a copy made by {what}, which restores only into a new database without "
+            "tables: create a new one (not migrated) and restore into it; nothing was restored."
+        )
+
+
 def _check_migrations_known(manifest: dict) -> None:
     loader = MigrationLoader(None, ignore_no_migrations=True)
     unknown = [
@@ -335,14 +634,7 @@ def _migrate_to_archive_state(alias: str, manifest: dict, report: Report) -> Non
     applied = MigrationRecorder(connection).applied_migrations()
     wanted = {(app, name) for app, names in manifest["migrations"].items() for name in names}
     if applied:
-        present = _rows_present(alias)
-        if present:
-            first = ", ".join(f"{label}: {count}" for label, count in sorted(present.items())[:4])
-            raise BackupError(
-                f"The database is not empty: it holds {sum(present.values())} rows in "
-                f"{len(present)} tables ({first}, ...). Restore only into an empty database "
-                "(create a new one); nothing was restored."
-            )
+        _refuse_unless_empty(alias)
         if set(applied) != wanted:
             raise BackupError(
                 "The database has already been migrated to another state than the archive's. "
@@ -420,35 +712,88 @@ def _quiet_signals() -> Iterator[None]:
         audit.connect_signals()
 
 
+def _extract_database(
+    archive: tarfile.TarFile, manifest: dict, folder: Path, *, gunzip: bool
+) -> Path:
+    """The database member as a file in ``folder``, checked again as it is written."""
+    _form, member = database_part(manifest)
+    handle = archive.extractfile(member)
+    assert handle is not None
+    digest = hashlib.sha256()
+
+    class Hashing(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            data = handle.read(len(buffer))
+            digest.update(data)
+            buffer[: len(data)] = data
+            return len(data)
+
+    source: BinaryIO = io.BufferedReader(Hashing(), CHUNK)
+    target = folder / (member.removesuffix(".gz") if gunzip else member)
+    with target.open("wb") as out:
+        if gunzip:
+            try:
+                with gzip.open(source, "rb") as unpacked:
+                    shutil.copyfileobj(unpacked, out, CHUNK)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise BackupError(f"{member} could not be unpacked: {exc}") from None
+        else:
+            shutil.copyfileobj(source, out, CHUNK)
+    if digest.hexdigest() != manifest["checksums"][member]:
+        raise BackupError(f"The checksum of {member} changed while restoring.")
+    return target
+
+
+def _wrong_counts(alias: str, manifest: dict) -> str:
+    counts = {
+        label: apps.get_model(label)._base_manager.using(alias).count()
+        for label in manifest["counts"]
+    }
+    return ", ".join(
+        f"{label}: {counts[label]} not {expected}"
+        for label, expected in manifest["counts"].items()
+        if counts[label] != expected
+    )
+
+
 def _load_rows(alias: str, archive: tarfile.TarFile, manifest: dict, report: Report) -> None:
     from django.contrib.contenttypes.models import ContentType
 
     with tempfile.TemporaryDirectory(prefix="samverkan-restore-") as folder:
-        dump = Path(folder) / DATABASE_MEMBER
-        handle = archive.extractfile(DATABASE_MEMBER)
-        assert handle is not None
-        with dump.open("wb") as out:
-            shutil.copyfileobj(handle, out, CHUNK)
-        if _sha256_file(dump) != manifest["checksums"][DATABASE_MEMBER]:
-            raise BackupError(f"The checksum of {DATABASE_MEMBER} changed while restoring.")
+        # loaddata reads database.jsonl.gz as gzipped JSON lines by its name.
+        dump = _extract_database(archive, manifest, Path(folder), gunzip=False)
         with transaction.atomic(using=alias), _quiet_signals():
             # migrate created these with its own ids; the archive's rows refer to its ids.
             ContentType.objects.using(alias).all().delete()
             call_command("loaddata", str(dump), database=alias, verbosity=0)
             ContentType.objects.clear_cache()
-            counts = {
-                label: apps.get_model(label)._base_manager.using(alias).count()
-                for label in manifest["counts"]
-            }
-            wrong = {
-                label: (counts[label], expected)
-                for label, expected in manifest["counts"].items()
-                if counts[label] != expected
-            }
+            wrong = _wrong_counts(alias, manifest)
             if wrong:
-                listed = ", ".join(f"{k}: {have} not {want}" for k, (have, want) in wrong.items())
-                raise BackupError(f"Row counts differ after loading ({listed}); rolled back.")
+                raise BackupError(f"Row counts differ after loading ({wrong}); rolled back.")
     report(f"Database: {sum(manifest['counts'].values())} rows restored.")
+
+
+def _copy_native(alias: str, archive: tarfile.TarFile, manifest: dict, report: Report) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    form, _member = database_part(manifest)
+    with tempfile.TemporaryDirectory(prefix="samverkan-restore-") as folder:
+        dump = _extract_database(archive, manifest, Path(folder), gunzip=form == SQLITE_COPY)
+        if form == POSTGRESQL_DUMP:
+            _restore_postgresql(alias, dump)
+        else:
+            _restore_sqlite(alias, dump)
+    ContentType.objects.clear_cache()
+    wrong = _wrong_counts(alias, manifest)
+    if wrong:
+        raise BackupError(
+            f"Row counts differ after restoring ({wrong}). Drop this database and restore "
+            "into a new one."
+        )
+    report(f"Database: {sum(manifest['counts'].values())} rows restored ({form}).")
 
 
 def restore_backup(path: Path, *, alias: str = DEFAULT_DB_ALIAS, report: Report = print) -> dict:
@@ -462,13 +807,25 @@ def restore_backup(path: Path, *, alias: str = DEFAULT_DB_ALIAS, report: Report 
         except LookupError:
             raise BackupError(f"The archive holds rows of {label}, unknown here.") from None
     _check_migrations_known(manifest)
+    form, _member = database_part(manifest)
+    vendor = connections[alias].vendor
+    native = NATIVE_ENGINE.get(form)
+    if native is not None and native != vendor:
+        raise BackupError(
+            f"This archive holds the {native} engine's own copy of the database, which "
+            f"restores only into {native}, not into {vendor}. To move between engines, make "
+            "the backup with `manage.py backup --portable`. Nothing was restored."
+        )
     media_root = Path(settings.MEDIA_ROOT)
     if media_root.is_dir() and any(media_root.iterdir()):
         raise BackupError(
             f"MEDIA_ROOT ({media_root}) already holds files. Restore only into an empty "
             "folder, beside an empty database."
         )
-    _migrate_to_archive_state(alias, manifest, report)
+    if native is None:
+        _migrate_to_archive_state(alias, manifest, report)
+    else:
+        _require_new_database(alias, form)
     media_root.parent.mkdir(parents=True, exist_ok=True)
     staging = media_root.parent / f".restore-{secrets.token_hex(6)}"
     staging.mkdir()
@@ -476,7 +833,10 @@ def restore_backup(path: Path, *, alias: str = DEFAULT_DB_ALIAS, report: Report 
         with _open_archive(path) as archive:
             files = _stage_media(archive, manifest, staging)
         with _open_archive(path) as archive:
-            _load_rows(alias, archive, manifest, report)
+            if native is None:
+                _load_rows(alias, archive, manifest, report)
+            else:
+                _copy_native(alias, archive, manifest, report)
         media_root.mkdir(parents=True, exist_ok=True)
         for entry in staging.iterdir():
             os.replace(entry, media_root / entry.name)
