@@ -228,6 +228,7 @@ def prioritisation(request: HttpRequest, partnership: Partnership) -> HttpRespon
     decisions = partnership.decisions.filter(kind=DecisionKind.PRIORITISATION)
     ranking = services.ranking(partnership)
     evidence = services.problem_evidence(partnership)
+    labels = {f.name: f.verbose_name for f in Problem._meta.fields}
     return render(
         request,
         "problems/prioritisation.html",
@@ -239,7 +240,7 @@ def prioritisation(request: HttpRequest, partnership: Partnership) -> HttpRespon
             harm_weights=sorted(HARM_WEIGHTS.items(), key=lambda item: (-item[1], item[0])),
             weights=weights,
             criteria=[
-                (name, Problem._meta.get_field(name).verbose_name, getattr(weights, name))
+                (name, labels[name], getattr(weights, name))
                 for name in CRITERIA
             ],
             decisions=decisions,
