@@ -14,7 +14,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("partnerships:list")
 
 
-# The access rule rides on the view for the URL access test (mypy knows no function attributes).
+# The access rule rides on the views for the URL access test (mypy knows no function
+# attributes).
 home.access = "public"  # type: ignore[attr-defined]
 set_language.access = "public"  # type: ignore[attr-defined]
 

@@ -172,9 +172,7 @@ def _record(instance: Any, action: str, changes: dict[str, Any]) -> None:
     )
 
 
-def _before_save(
-    sender: type[models.Model], instance: Any, raw: bool = False, **_: Any
-) -> None:
+def _before_save(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
     if raw or not _is_audited(sender) or instance.pk is None:
         return
     old = sender._default_manager.filter(pk=instance.pk).first()

@@ -84,6 +84,8 @@ class CleanTextMixin(_FormBase):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Each field's to_python is wrapped on this instance (mypy refuses assigning to a
+        # method: method-assign below); the class and other forms keep Django's own.
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and not isinstance(
                 field.widget, forms.PasswordInput

@@ -242,10 +242,7 @@ def prioritisation(request: HttpRequest, partnership: Partnership) -> HttpRespon
             evidence=[(problem, evidence.get(problem.pk)) for problem, _score in ranking],
             harm_weights=sorted(HARM_WEIGHTS.items(), key=lambda item: (-item[1], item[0])),
             weights=weights,
-            criteria=[
-                (name, labels[name], getattr(weights, name))
-                for name in CRITERIA
-            ],
+            criteria=[(name, labels[name], getattr(weights, name)) for name in CRITERIA],
             decisions=decisions,
         ),
     )
