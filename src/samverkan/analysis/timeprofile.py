@@ -156,4 +156,5 @@ def to_local_minutes(utc: np.ndarray, zone: _dt.tzinfo) -> np.ndarray:
     if len(changing):
         distinct, back = np.unique(hours[changing], return_inverse=True)
         offsets[changing] = np.array([offset(h) for h in distinct], dtype="int64")[back]
-    return utc + offsets.astype("timedelta64[m]")
+    local: np.ndarray = utc + offsets.astype("timedelta64[m]")
+    return local

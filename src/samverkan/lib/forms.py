@@ -64,8 +64,11 @@ class NamedFileInput(forms.ClearableFileInput):
 if TYPE_CHECKING:
     # The mixin is only ever mixed into Django forms: the type checker sees it as one.
     _FormBase = forms.BaseForm
+    # Generic in the stubs only (any model here), a plain class at run time.
+    _ModelFormBase = forms.ModelForm[Any]
 else:
     _FormBase = object
+    _ModelFormBase = forms.ModelForm
 
 
 class CleanTextMixin(_FormBase):
@@ -140,7 +143,7 @@ class CleanTextMixin(_FormBase):
         }
 
 
-class ModelForm(CleanTextMixin, forms.ModelForm):
+class ModelForm(CleanTextMixin, _ModelFormBase):
     """The project's model form: Django's, with clean text."""
 
 
@@ -148,7 +151,7 @@ class Form(CleanTextMixin, forms.Form):
     """The project's plain form: Django's, with clean text."""
 
 
-class VersionedModelForm(CleanTextMixin, forms.ModelForm):
+class VersionedModelForm(CleanTextMixin, _ModelFormBase):
     """A model form that refuses to overwrite someone else's newer change."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
