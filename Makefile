@@ -36,6 +36,7 @@ setup-browser:
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 ## worker: a Celery worker for production (JOBS_BACKEND=celery)

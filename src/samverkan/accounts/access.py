@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -147,7 +147,7 @@ def scoped(queryset: models.QuerySet[M], partnership: Partnership, pk: Any) -> M
     lookup = getattr(queryset.model, "partnership_lookup", "partnership")
     try:
         return queryset.get(**{lookup: partnership, "pk": pk})
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("Objektet finns inte i denna samverkan") from exc
 
 

@@ -30,7 +30,7 @@ admin.site.login_form = RateLimitedAdminAuthenticationForm
 @admin.register(User)
 class SamverkanUserAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Samverkan", {"fields": ("organisation", "title", "oidc_subject")}),
     )
     list_display = ("username", "first_name", "last_name", "organisation", "is_active")

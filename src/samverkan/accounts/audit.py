@@ -154,7 +154,8 @@ def object_id_of(instance: models.Model) -> str:
     return str(pk)
 
 
-def _record(instance: models.Model, action: str, changes: dict[str, Any]) -> None:
+def _record(instance: Any, action: str, changes: dict[str, Any]) -> None:
+    """One audit entry for ``instance``, an audited model (it has audit_partnership_id)."""
     from samverkan.accounts.models import AuditEntry
 
     user = _current_user.get()
@@ -174,7 +175,7 @@ def _record(instance: models.Model, action: str, changes: dict[str, Any]) -> Non
     )
 
 
-def _before_save(sender: type, instance: models.Model, raw: bool = False, **_: Any) -> None:
+def _before_save(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
     if raw or not _is_audited(sender) or instance.pk is None:
         return
     old = sender._default_manager.filter(pk=instance.pk).first()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +13,16 @@ from django.views.decorators.http import require_http_methods
 
 from samverkan.accounts.access import get_partnership_for
 
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
+
 View = Callable[..., HttpResponse]
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request a view behind these decorators gets: its user has signed in."""
+
+    user: User
 
 
 def partnership_view(action: str = "view", methods: tuple[str, ...] = ("GET",)) -> Callable:
@@ -33,6 +42,8 @@ def partnership_view(action: str = "view", methods: tuple[str, ...] = ("GET",)) 
             )(request, **kwargs)
 
         guarded = login_required(wrapper)
+        # The access rule rides on the view for the URL access test; mypy knows no
+        # attributes on a function.
         guarded.access = action  # type: ignore[attr-defined]
         return guarded
 
@@ -44,6 +55,8 @@ def user_view(methods: tuple[str, ...] = ("GET",)) -> Callable:
 
     def decorate(func: View) -> View:
         guarded = login_required(require_http_methods(list(methods))(func))
+        # The access rule rides on the view for the URL access test; mypy knows no
+        # attributes on a function.
         guarded.access = "user"  # type: ignore[attr-defined]
         return guarded
 
@@ -75,6 +88,8 @@ def party_view(action: str = "view", methods: tuple[str, ...] = ("GET",)) -> Cal
             )(request, **kwargs)
 
         guarded = login_required(wrapper)
+        # The access rule rides on the view for the URL access test; mypy knows no
+        # attributes on a function.
         guarded.access = f"party_{action}"  # type: ignore[attr-defined]
         return guarded
 
@@ -103,6 +118,8 @@ def job_view(methods: tuple[str, ...] = ("GET",)) -> Callable:
             )(request, **kwargs)
 
         guarded = login_required(wrapper)
+        # The access rule rides on the view for the URL access test; mypy knows no
+        # attributes on a function.
         guarded.access = "job"  # type: ignore[attr-defined]
         return guarded
 

@@ -34,6 +34,7 @@ class RateLimitedLoginMixin:
                 params={"minutes": verdict.minutes_left()},
             )
         try:
+            # A mixin: clean() is that of the Django form after it in the MRO.
             data = super().clean()  # type: ignore[misc]
         except forms.ValidationError:
             LoginAttempt.objects.create(username=username, address=address)

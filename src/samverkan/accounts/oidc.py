@@ -216,6 +216,6 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
 
 start = StartView.as_view()
-start.access = "public"  # type: ignore[attr-defined]
+start.access = "public"
 callback = CallbackView.as_view()
-callback.access = "public"  # type: ignore[attr-defined]
+callback.access = "public"

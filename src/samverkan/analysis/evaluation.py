@@ -176,9 +176,10 @@ def wdd(
     if (disp_control is None) != (disp_treated is None):
         raise ValueError("give both disp_control and disp_treated, or neither")
     has_disp = disp_control is not None
-    dc = v.pair("disp_control", disp_control) if has_disp else (0.0, 0.0)
-    dt = v.pair("disp_treated", disp_treated) if has_disp else (0.0, 0.0)
+    dc = v.pair("disp_control", disp_control) if disp_control is not None else (0.0, 0.0)
+    dt = v.pair("disp_treated", disp_treated) if disp_treated is not None else (0.0, 0.0)
     tw = v.positive_pair("time_weights", time_weights) if time_weights is not None else (1.0, 1.0)
+    aw: tuple[float, ...]
     if area_weights is None:
         aw = (1.0, 1.0, 1.0, 1.0)
     else:

@@ -29,7 +29,9 @@ DEFAULT_THRESHOLD = 5
 # Swedish official statistics print ".." for figures withheld or too uncertain.
 MARKER = ".."
 
-M = TypeVar("M")
+M = TypeVar("M")  # the marker's type
+# mypy cannot check a default value against a type variable: the ``marker: M = MARKER``
+# parameters below carry an assignment ignore (M is str when the default is used).
 K = TypeVar("K", bound=Hashable)
 
 

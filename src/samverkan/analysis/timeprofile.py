@@ -143,7 +143,9 @@ def to_local_minutes(utc: np.ndarray, zone: _dt.tzinfo) -> np.ndarray:
 
     def offset(hour: np.datetime64) -> int:
         moment = _dt.datetime.fromisoformat(str(hour.astype("datetime64[h]")) + ":00+00:00")
-        return moment.astimezone(zone).utcoffset() // _dt.timedelta(minutes=1)
+        delta = moment.astimezone(zone).utcoffset()
+        assert delta is not None  # an aware datetime always has an offset
+        return delta // _dt.timedelta(minutes=1)
 
     hours = utc.astype("datetime64[h]")
     days, inverse = np.unique(hours.astype("datetime64[D]"), return_inverse=True)
@@ -154,4 +156,5 @@ def to_local_minutes(utc: np.ndarray, zone: _dt.tzinfo) -> np.ndarray:
     if len(changing):
         distinct, back = np.unique(hours[changing], return_inverse=True)
         offsets[changing] = np.array([offset(h) for h in distinct], dtype="int64")[back]
-    return utc + offsets.astype("timedelta64[m]")
+    local: np.ndarray = utc + offsets.astype("timedelta64[m]")
+    return local

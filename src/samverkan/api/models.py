@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from samverkan.accounts.models import User
 
 PREFIX = "sv_"
 
@@ -51,7 +55,7 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @classmethod
-    def issue(cls, user: object, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
         """Create a token for ``user``; the secret is returned once and never stored."""
         secret = PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
@@ -60,7 +64,7 @@ class ApiToken(models.Model):
         return token, secret
 
     @classmethod
-    def user_for(cls, secret: str) -> object | None:
+    def user_for(cls, secret: str) -> User | None:
         """The active token's user, or None; marks the token as used (at most once a minute)."""
         if not secret.startswith(PREFIX) or len(secret) > 200:
             return None

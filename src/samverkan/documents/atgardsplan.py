@@ -184,7 +184,7 @@ def _measure_table(doc: Document, m: Any, user: Any, edition: str) -> Table:
     who = ", ".join(x for x in (str(m.responsible_party), m.responsible_person, m.how_by_whom) if x)
     co = ", ".join(str(p) for p in m.co_parties.all())
     period = f"{_date(m.starts_on)} – {_date(m.ends_on)}" if m.starts_on else need("", "period")
-    rows = (
+    rows: tuple[tuple[str, str], ...] = (
         ("Vad görs", need(m.how_what, "vad som görs")),
         ("Var", need(m.how_where, "var")),
         ("Hur och när", need(m.how_when, "när")),

@@ -348,7 +348,7 @@ def _builder(kind: str) -> Callable[[Partnership, str, Any], Document]:
     since each module reads the shared helpers here."""
     name = kind.replace("-", "_")  # "fem-i" (its name on the command line) is fem_i.py
     module = importlib.import_module(f"samverkan.documents.{name}")
-    return getattr(module, name)  # type: ignore[no-any-return]
+    return getattr(module, name)
 
 
 BUILDERS: dict[str, Callable[..., Document]] = {

@@ -31,7 +31,7 @@ from samverkan.documents.structure import (
 from samverkan.lib.text import strip_control
 
 
-def _field(paragraph, instruction: str, placeholder: str = "") -> None:  # type: ignore[no-untyped-def]
+def _field(paragraph, instruction: str, placeholder: str = "") -> None:
     """Insert a Word field (TOC, PAGE, NUMPAGES) that Word computes when the file opens."""
     run = paragraph.add_run()
     for tag, text in (
@@ -54,14 +54,14 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:  # type:
             run._r.append(node)
 
 
-def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+def _repeat_header(row) -> None:
     properties = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
 
 
-def _language(document) -> None:  # type: ignore[no-untyped-def]
+def _language(document) -> None:
     styles = document.styles.element
     rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     lang = OxmlElement("w:lang")
@@ -90,7 +90,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _runs(paragraph, **attrs: Any) -> None:  # type: ignore[no-untyped-def]
+def _runs(paragraph, **attrs: Any) -> None:
     """Set run attributes on every run (a paragraph with no text has none)."""
     for run in paragraph.runs:
         for name, value in attrs.items():
@@ -169,14 +169,14 @@ def to_docx(doc: Document) -> bytes:
             'TOC \\o "1-3" \\h \\z \\u',
             "Högerklicka och välj Uppdatera fält för att visa innehållsförteckningen.",
         )
-    for section in doc.sections:
-        _section(word, section, 1)
+    for part in doc.sections:
+        _section(word, part, 1)
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
 
 
-def _section(word, section: Section, level: int) -> None:  # type: ignore[no-untyped-def]
+def _section(word, section: Section, level: int) -> None:
     if section.page_break:
         word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     word.add_heading(section.heading, level=min(level, 3))
@@ -186,7 +186,7 @@ def _section(word, section: Section, level: int) -> None:  # type: ignore[no-unt
         _section(word, child, level + 1)
 
 
-def _block(word, block) -> None:  # type: ignore[no-untyped-def]
+def _block(word, block) -> None:
     if isinstance(block, Paragraph):
         paragraph = word.add_paragraph()
         for number, line in enumerate(block.lines()):

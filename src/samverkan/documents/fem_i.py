@@ -297,7 +297,13 @@ def _involvement_tables(
                 else "–"
             )
         rows.append(tuple(row))
-    headers = ("Part", "Roll", "Ansvarar för åtgärd", "Medverkar i åtgärd", "Grupper")
+    headers: tuple[str, ...] = (
+        "Part",
+        "Roll",
+        "Ansvarar för åtgärd",
+        "Medverkar i åtgärd",
+        "Grupper",
+    )
     if edition != PUBLIC:
         headers += ("Samordnare",)
     if rows:

@@ -16,6 +16,7 @@ from samverkan.partnerships.models import Partnership
 
 @job("documents.issue")
 def issue_document(record: Job, progress: Progress, kind: str, edition: str) -> dict[str, Any]:
+    assert record.partnership_id is not None  # a document is issued for a partnership
     partnership = Partnership.objects.get(pk=record.partnership_id)
     issued = services.issue(partnership, kind, edition, record.created_by, progress)
     return {"versions": [d.pk for d in issued], "number": issued[0].number}

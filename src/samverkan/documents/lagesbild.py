@@ -254,7 +254,7 @@ def _comparison(
     edition: str,
     threshold: int,
     sources: list[str],
-    hidden: set[int] = frozenset(),  # type: ignore[assignment]
+    hidden: frozenset[int] | set[int] = frozenset(),
 ) -> None:
     from samverkan.mapping import stats
 
@@ -589,7 +589,7 @@ def _safety_walks(part: Any, parties: list[Party], sources: list[str]) -> None:
         return
     dates = sorted({w.observed_on for w in walks})
     sources.append("Trygghetsvandringar " + ", ".join(_date(d) for d in dates))
-    categories = defaultdict(int)
+    categories: defaultdict[str, int] = defaultdict(int)
     for w in walks:
         categories[w.category or "Övrigt"] += 1
     part.sub(
@@ -814,7 +814,7 @@ def _priorities(part: Any, partnership: Partnership) -> None:
     weights = (weights_record or PrioritisationWeights()).as_dict()
     labels = {
         f.name: str(f.verbose_name)
-        for f in PrioritisationWeights._meta.get_fields()
+        for f in PrioritisationWeights._meta.fields
         if f.name in CRITERIA
     }
     problems = sorted(

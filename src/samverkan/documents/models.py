@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -135,7 +136,7 @@ class DocumentDecision(Versioned):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.decided_on:%Y-%m-%d}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.next_update_due is None and self.decided_on:
             self.next_update_due = self.decided_on + datetime.timedelta(days=365)
         super().save(*args, **kwargs)

@@ -53,7 +53,8 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
         if v.may_download(request.user)
     ]
     for v in versions:
-        v.compared, v.reader_changes = services.changes_for_reader(v, request.user)
+        # Read by the template from each version; not fields of the model.
+        v.compared, v.reader_changes = services.changes_for_reader(v, request.user)  # type: ignore[attr-defined]
     return render(
         request,
         "documents/list.html",

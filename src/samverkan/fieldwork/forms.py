@@ -248,8 +248,10 @@ class CategoryForm(_NamedInPartnership):
     def save(self, commit: bool = True) -> FieldCategory:
         obj = super().save(commit=False)
         obj.partnership = self.partnership
-        last = FieldCategory.objects.filter(partnership=self.partnership).order_by("-position")
-        obj.position = (last.first().position + 1) if last.exists() else 1
+        last = (
+            FieldCategory.objects.filter(partnership=self.partnership).order_by("-position").first()
+        )
+        obj.position = (last.position + 1) if last is not None else 1
         if commit:
             obj.save()
         return obj

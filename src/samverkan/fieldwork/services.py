@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.analysis.suppression import MARKER, is_suppressed
 from samverkan.fieldwork.choices import DEFAULT_CATEGORIES, POSITIVE_CATEGORY, SERIOUS_CATEGORIES
-from samverkan.fieldwork.models import FieldCategory, FieldReport, week_bounds
+from samverkan.fieldwork.models import FieldCategory, FieldPlace, FieldReport, week_bounds
 from samverkan.partnerships.models import Partnership
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -138,7 +138,7 @@ class WeeklyPicture:
 
 
 def _place_key(report: FieldReport) -> str:
-    if report.place_id:
+    if report.place is not None:
         return report.place.name
     if report.place_text:
         return report.place_text.strip()
@@ -275,10 +275,15 @@ def _points(this: list[FieldReport], *, full: bool, shown: Any) -> list[dict[str
     """Map points: one per listed place (with its count), and in full view each report's own
     point. A lone report's point is a count of one, so only coordinators see those."""
     per_place: Counter[int] = Counter()
-    places = {}
+    places: dict[int, FieldPlace] = {}
     loose = []
     for r in this:
-        if r.place_id and r.place.latitude is not None and r.place.longitude is not None:
+        if (
+            r.place_id
+            and r.place is not None
+            and r.place.latitude is not None
+            and r.place.longitude is not None
+        ):
             per_place[r.place_id] += 1
             places[r.place_id] = r.place
         elif r.latitude is not None and r.longitude is not None and full:

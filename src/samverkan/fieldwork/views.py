@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts import access
 from samverkan.accounts.choices import Role
-from samverkan.accounts.decorators import partnership_view
+from samverkan.accounts.decorators import AuthenticatedRequest, partnership_view
 from samverkan.fieldwork import forms, services
 from samverkan.fieldwork.models import FieldCategory, FieldPlace, FieldReport, WeeklySubscription
 from samverkan.lib import htmx
@@ -41,15 +41,15 @@ def _ctx(request: HttpRequest, partnership: Partnership, **extra: Any) -> dict[s
     }
 
 
-def _reporting_party(request: HttpRequest, partnership: Partnership) -> Any:
+def _reporting_party(request: AuthenticatedRequest, partnership: Partnership) -> Any:
     """The party the user reports for: their reporter membership's party, else any of theirs."""
-    memberships = request.user.memberships.filter(party__partnership=partnership)  # type: ignore[union-attr]
+    memberships = request.user.memberships.filter(party__partnership=partnership)
     chosen = memberships.filter(role=Role.REPORTER).first() or memberships.first()
     return chosen.party if chosen else None
 
 
 @partnership_view("report", methods=("GET", "POST"))
-def report_new(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def report_new(request: AuthenticatedRequest, partnership: Partnership) -> HttpResponse:
     services.ensure_categories(partnership)
     form = forms.FieldReportForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
@@ -132,8 +132,11 @@ def report_settings(request: HttpRequest, partnership: Partnership) -> HttpRespo
         messages.success(request, _("Platsen är tillagd."))
         return htmx.redirect(request, here)
     if which in ("toggle_category", "toggle_place"):
-        model = FieldCategory if which == "toggle_category" else FieldPlace
-        obj = access.scoped(model.objects.all(), partnership, request.POST.get("id"))
+        obj: FieldCategory | FieldPlace
+        if which == "toggle_category":
+            obj = access.scoped(FieldCategory.objects.all(), partnership, request.POST.get("id"))
+        else:
+            obj = access.scoped(FieldPlace.objects.all(), partnership, request.POST.get("id"))
         obj.active = not obj.active
         obj.save(update_fields=["active"])
         messages.success(request, _("Ändringen är sparad."))
@@ -161,7 +164,7 @@ def week_latest(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view("weekly")
-def week_detail(request: HttpRequest, partnership: Partnership, week: str) -> HttpResponse:
+def week_detail(request: AuthenticatedRequest, partnership: Partnership, week: str) -> HttpResponse:
     try:
         year, number = services.parse_week(week)
     except ValueError as exc:
@@ -188,14 +191,16 @@ def week_detail(request: HttpRequest, partnership: Partnership, week: str) -> Ht
 
 
 @partnership_view("weekly", methods=("POST",))
-def week_subscribe(request: HttpRequest, partnership: Partnership, week: str) -> HttpResponse:
+def week_subscribe(
+    request: AuthenticatedRequest, partnership: Partnership, week: str
+) -> HttpResponse:
     try:
         services.parse_week(week)
     except ValueError as exc:
         raise Http404("Ingen sådan vecka") from exc
     existing = WeeklySubscription.objects.filter(partnership=partnership, user=request.user)
     if request.POST.get("subscribe") == "1":
-        if not request.user.email:  # type: ignore[union-attr]
+        if not request.user.email:
             messages.error(
                 request, _("Ditt konto saknar e-postadress. Be en administratör lägga till den.")
             )

@@ -6,6 +6,8 @@ effect follow-up compares the indicator before and after, ideally against a cont
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.lib.versioning import Versioned
 from samverkan.partnerships.models import Cycle, Partnership
 from samverkan.problems.models import Goal
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Interpretation(models.TextChoices):
@@ -24,7 +29,7 @@ class Interpretation(models.TextChoices):
     POLICE_INITIATED = "police_initiated", _("Upptäcks främst genom polisens insatser")
 
 
-def _count(label: str, required: bool = False) -> models.PositiveIntegerField:
+def _count(label: StrOrPromise, required: bool = False) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, null=not required, blank=not required)
 
 

@@ -60,8 +60,8 @@ class Verdict:
 class EvaluationResult:
     evaluation: EffectEvaluation
     change_percent: float | None
+    verdict: Verdict
     findings: list[Finding] = field(default_factory=list)
-    verdict: Verdict | None = None
 
     @property
     def change_text(self) -> str:
@@ -94,7 +94,7 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
     """Run the tests that the evaluation's data allow, each with its reading and caveats."""
     before, after = ev.treated_before, ev.treated_after
     change = None if before == 0 else 100 * (after - before) / before
-    result = EvaluationResult(ev, change)
+    result = EvaluationResult(ev, change, verdict(ev, alpha))
     interpretation = _interpretation(ev)
     if before + after > 0:
         p_value = evaluation.poisson_e_test(after, before)
@@ -189,7 +189,6 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
     for finding in result.findings:
         if REPORTING_CAVEAT not in finding.reading and finding.key in _COUNT_TESTS:
             finding.reading.append(REPORTING_CAVEAT)
-    result.verdict = verdict(ev, alpha)
     return result
 
 
@@ -306,6 +305,7 @@ def _share(value: float) -> str:
 def _survey(ev: EffectEvaluation, alpha: float) -> Finding:
     from scipy.stats import norm
 
+    assert ev.survey_before is not None and ev.survey_after is not None  # evaluate checks
     p1, p2 = ev.survey_before / 100, ev.survey_after / 100
     n1, n2 = ev.survey_before_n, ev.survey_after_n
     diff = p2 - p1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -275,7 +277,7 @@ def evaluation_from_incidents(request: HttpRequest, partnership: Partnership) ->
             field_reports_of=partnership if data["party"] == FIELD_REPORTS else None,
         )
 
-        def period(a: object, b: object) -> str:
+        def period(a: datetime.date, b: datetime.date) -> str:
             return f"{date_format(a, 'j F Y')} – {date_format(b, 'j F Y')}"
 
         prefill = {
@@ -328,7 +330,7 @@ def _write_up_url(partnership: Partnership) -> str:
     return reverse("followup:write_up", kwargs={"pk": partnership.pk})
 
 
-def _part_of(slug: str) -> str:
+def _part_of(slug: str) -> WriteUpPart:
     part = write_up.SLUG_PARTS.get(slug)
     if part is None:
         raise Http404("Okänt avsnitt")
@@ -405,7 +407,7 @@ def write_up_redraft(request: HttpRequest, partnership: Partnership) -> HttpResp
     """Draft again from the data: show what would change per part, replace the chosen."""
     error = ""
     if request.method == "POST":
-        chosen = {
+        chosen: dict[str, str] = {
             part: request.POST.get(f"version-{write_up.WRITE_UP_SLUGS[part]}", "")
             for part in write_up.PARTS
             if write_up.WRITE_UP_SLUGS[part] in request.POST.getlist("avsnitt")

@@ -304,15 +304,15 @@ def _involvement(partnership: Partnership) -> str:
     if lines:
         out.append("Parternas roller:")
         out.append("\n".join(lines))
-    groups = list(partnership.groups.all())
-    if groups:
+    all_groups = list(partnership.groups.all())
+    if all_groups:
         out.append("Grupperna:")
         out.append(
             "\n".join(
                 f"- {g.name} ({g.get_kind_display().lower()})"
                 + (f": {_one_line(g.mandate)}" if g.mandate.strip() else "")
                 + (f" Möts {_lower_first(g.meeting_frequency)}." if g.meeting_frequency else "")
-                for g in groups
+                for g in all_groups
             )
         )
     return "\n\n".join(out) or "Inga parter är registrerade ännu."

@@ -106,14 +106,13 @@ def description_for(record: Job) -> JobText:
     describer = _DESCRIBERS.get(record.kind)
     if describer is not None:
         return describer(record)
-    return JobText(
-        {
-            JobStatus.QUEUED: "Arbetet väntar på att starta.",
-            JobStatus.RUNNING: "Arbetet pågår.",
-            JobStatus.DONE: "Arbetet är klart.",
-            JobStatus.FAILED: "Arbetet kunde inte slutföras.",
-        }.get(record.status, "")
-    )
+    neutral: dict[str, str] = {
+        JobStatus.QUEUED: "Arbetet väntar på att starta.",
+        JobStatus.RUNNING: "Arbetet pågår.",
+        JobStatus.DONE: "Arbetet är klart.",
+        JobStatus.FAILED: "Arbetet kunde inte slutföras.",
+    }
+    return JobText(neutral.get(record.status, ""))
 
 
 class JobFailed(Exception):

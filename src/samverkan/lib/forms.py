@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -61,7 +61,17 @@ class NamedFileInput(forms.ClearableFileInput):
         return context
 
 
-class CleanTextMixin:
+if TYPE_CHECKING:
+    # The mixin is only ever mixed into Django forms: the type checker sees it as one.
+    _FormBase = forms.BaseForm
+    # Generic in the stubs only (any model here), a plain class at run time.
+    _ModelFormBase = forms.ModelForm[Any]
+else:
+    _FormBase = object
+    _ModelFormBase = forms.ModelForm
+
+
+class CleanTextMixin(_FormBase):
     """Strip control characters (all but newline and tab) from every text field's input.
 
     An editor who pastes a stray control character into a purpose or a label would otherwise
@@ -70,10 +80,15 @@ class CleanTextMixin:
     below; a test walks them all). Password fields are left exactly as typed.
     """
 
-    fields: dict[str, forms.Field]
+    # Forms look their fields up by name and then set what that kind of field has (a
+    # queryset, choices, an empty label); Django's `Field` type has none of these, and a
+    # dict's value type cannot follow the key, so the lookup is left untyped.
+    fields: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
+        # Each field's to_python is wrapped on this instance (mypy refuses assigning to a
+        # method: method-assign below); the class and other forms keep Django's own.
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and not isinstance(
                 field.widget, forms.PasswordInput
@@ -105,6 +120,12 @@ class CleanTextMixin:
                     )
                     field.widget.is_localized = True
 
+    def clean(self) -> dict[str, Any]:
+        # Django's forms return their cleaned data here (the stubs allow None, which a
+        # subclass's clean may return to keep cleaned_data as it is).
+        cleaned = super().clean()
+        return self.cleaned_data if cleaned is None else cleaned
+
     def files_to_choose_again(self) -> dict[str, str]:
         """Uploads that a form with errors cannot keep: field name → the chosen file's name.
 
@@ -112,7 +133,7 @@ class CleanTextMixin:
         comes back with an error says which file must be chosen again rather than losing it
         without a word.
         """
-        if not getattr(self, "is_bound", False) or not self.errors:  # type: ignore[attr-defined]
+        if not getattr(self, "is_bound", False) or not self.errors:
             return {}
         files = getattr(self, "files", None) or {}
         return {
@@ -122,7 +143,7 @@ class CleanTextMixin:
         }
 
 
-class ModelForm(CleanTextMixin, forms.ModelForm):
+class ModelForm(CleanTextMixin, _ModelFormBase):
     """The project's model form: Django's, with clean text."""
 
 
@@ -130,7 +151,7 @@ class Form(CleanTextMixin, forms.Form):
     """The project's plain form: Django's, with clean text."""
 
 
-class VersionedModelForm(CleanTextMixin, forms.ModelForm):
+class VersionedModelForm(CleanTextMixin, _ModelFormBase):
     """A model form that refuses to overwrite someone else's newer change."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 def is_partial(request: HttpRequest) -> bool:
     """True when htmx asks for a fragment (not a boosted full-page navigation)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    if not htmx:
+        return False
+    return not htmx.boosted
 
 
 def redirect(request: HttpRequest, url: str) -> HttpResponse:

@@ -65,7 +65,9 @@ class RequestSizeMiddleware:
         if len(data) > limit:
             return False
         request.META["CONTENT_LENGTH"] = str(len(data))
-        request._stream = LimitedStream(io.BytesIO(data), len(data))  # type: ignore[attr-defined]
+        # Django reads the body from this private attribute; a LimitedStream is what its own
+        # WSGIRequest puts there, though the stubs declare a BinaryIO.
+        request._stream = LimitedStream(io.BytesIO(data), len(data))  # type: ignore[assignment]
         return True
 
     def _refuse(self) -> HttpResponse:

@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.functional import Promise
 
 from samverkan.lib import htmx
 from samverkan.lib.forms import VersionedModelForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def form_page(
     request: HttpRequest,
     form: forms.BaseForm,
     *,
-    title: str | Promise,
+    title: StrOrPromise,
     success_url: str | Callable[[Any], str],
-    success_message: str | Promise,
+    success_message: StrOrPromise,
     context: dict[str, Any] | None = None,
     template: str = "form.html",
     save: Callable[[Any], Any] | None = None,
@@ -36,8 +38,10 @@ def form_page(
             saved = save(form)
         elif isinstance(form, VersionedModelForm):
             saved = form.save_checked()
-        else:
+        elif isinstance(form, forms.BaseModelForm):
             saved = form.save()
+        else:
+            raise TypeError("form_page needs save= for a form that is not a model form")
         if saved is not None:
             messages.success(request, success_message)
             url = success_url(saved) if callable(success_url) else success_url

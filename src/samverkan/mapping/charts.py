@@ -4,6 +4,8 @@ lines are told apart by marker shape and a direct label, not by colour alone."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -47,7 +49,7 @@ def _spread(ys: list[float], gap: float, low: float, high: float) -> list[float]
 def trend_chart(
     title: str,
     years: list[int],
-    series: list[tuple[str, list[int]]] | list[tuple[str, list[float]]],
+    series: Sequence[tuple[str, Sequence[float]]],
     ident: str = "trend",
     unit: str = "",
 ) -> SafeString:

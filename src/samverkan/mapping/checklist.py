@@ -8,6 +8,7 @@ group has been given the inventories – here: each party has shared its lägesb
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.mapping.choices import ReportStatus
@@ -31,10 +32,10 @@ def step2(partnership: Partnership) -> Checklist:
     )
     url = reverse("mapping:home", kwargs={"pk": partnership.pk})
 
-    def item(label: object, done_ids: set[int]) -> ChecklistItem:
+    def item(label: Promise, done_ids: set[int]) -> ChecklistItem:
         missing = [str(p) for p in signatories if p.pk not in done_ids]
         return ChecklistItem(
-            label,  # type: ignore[arg-type]
+            label,
             bool(signatories) and not missing,
             str(_("Saknas för: %(names)s") % {"names": ", ".join(missing)}) if missing else "",
             url=url,

@@ -32,6 +32,9 @@ class PartyOwned(models.Model):
     """Abstract base: a record of one party's private mapping."""
 
     partnership_lookup = "party__partnership"
+    # Every subclass declares its own foreign key to the party (with its own related name).
+    party: Party
+    party_id: int
 
     class Meta:
         abstract = True

@@ -484,15 +484,15 @@ def comparison_sentences(comparison: stats.Comparison, threshold: int) -> list[s
     if latest.own.source:
         sentences.append(_("Källa: %(source)s.") % {"source": latest.own.source})
     groups = [
-        c
+        (c, c.deviation.percent_difference, c.deviation.comparison_mean, c.own.rate)
         for c in comparison.categories
         if c.deviation is not None
         and c.deviation.percent_difference is not None
+        and c.own.rate is not None
         and (c.own.count or 0) >= threshold
     ]
     if groups:
-        c = max(groups, key=lambda c: (abs(c.deviation.percent_difference), c.label))  # type: ignore[union-attr,arg-type]
-        pct = c.deviation.percent_difference  # type: ignore[union-attr]
+        c, pct, mean, rate = max(groups, key=lambda g: (abs(g[1]), g[0].label))
         sentences.append(
             (
                 _(
@@ -508,8 +508,8 @@ def comparison_sentences(comparison: stats.Comparison, threshold: int) -> list[s
             % {
                 "group": c.label.lower(),
                 "pct": _num(round(abs(pct))) + "\u00a0%",
-                "rate": _rate_text(c.own.rate),  # type: ignore[arg-type]
-                "mean": _rate_text(c.deviation.comparison_mean),  # type: ignore[union-attr]
+                "rate": _rate_text(rate),
+                "mean": _rate_text(mean),
                 "year": c.year,
             }
         )

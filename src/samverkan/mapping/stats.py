@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -181,10 +183,11 @@ def category_trend(party: Party) -> CategoryTrend:
     own = own_statistics(party)
     rows = own.values("year", "category").annotate(n=Sum("count"))
     source = "statistics"
+    found: Iterable[Mapping[str, Any]] = rows
     if not rows.exists():
         source = "incidents"
-        rows, first, last = _incident_years(party)
-    for row in rows:
+        found, first, last = _incident_years(party)
+    for row in found:
         cat = row["category"] or UNCATEGORISED
         totals[row["year"]][cat] = totals[row["year"]].get(cat, 0) + row["n"]
     years = sorted(totals)
@@ -764,7 +767,7 @@ def _kolada_rates(party: Party, codes: list[str]) -> dict[tuple[str, int], tuple
         value__isnull=False,
     ).values_list("kpi", "municipality_code", "year", "value")
     for kpi, code, year, value in sorted(rows, key=lambda r: priority.index(r[0])):
-        if value >= 0:
+        if value is not None and value >= 0:  # never None here (filtered above)
             found.setdefault((code, year), (kpi, value * KOLADA_TOTAL_RATE_KPIS[kpi]))
     return found
 

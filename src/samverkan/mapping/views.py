@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db import transaction
@@ -407,7 +407,10 @@ PATH_PARTS = {
 }
 
 
-StrOrPromise = str | Promise
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # what messages and forms accept
+else:
+    StrOrPromise = str | Promise
 
 
 class Register:

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import gzip
 import hashlib
 import io
@@ -546,7 +547,7 @@ def _verify_members(archive: tarfile.TarFile, manifest: dict, path: Path) -> Non
         handle = archive.extractfile(member)
         assert handle is not None
         digest = hashlib.sha256()
-        for block in iter(lambda h=handle: h.read(CHUNK), b""):
+        for block in iter(functools.partial(handle.read, CHUNK), b""):
             digest.update(block)
         if digest.hexdigest() != expected.pop(member.name):
             raise _damaged(path, f"the checksum of {member.name} does not match")
@@ -682,7 +683,7 @@ def _stage_media(archive: tarfile.TarFile, manifest: dict, staging: Path) -> int
         assert handle is not None
         digest = hashlib.sha256()
         with target.open("xb") as out:
-            for block in iter(lambda h=handle: h.read(CHUNK), b""):
+            for block in iter(functools.partial(handle.read, CHUNK), b""):
                 digest.update(block)
                 out.write(block)
         if digest.hexdigest() != manifest["checksums"][member.name]:

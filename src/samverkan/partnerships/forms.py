@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -32,6 +32,9 @@ from samverkan.partnerships.models import (
     Partnership,
     Party,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _organisation(name: str, kind: str, code: str = "") -> Organisation:
@@ -93,7 +96,7 @@ class PartnershipCreateForm(ModelForm):
         return data
 
 
-def _check_period(form: forms.Form, data: dict[str, Any]) -> None:
+def _check_period(form: forms.BaseForm, data: dict[str, Any]) -> None:
     start, end = data.get("started_on"), data.get("valid_until")
     if start and end and end <= start:
         form.add_error("valid_until", _("Slutdatumet måste ligga efter startdatumet."))
@@ -455,6 +458,7 @@ class InvitationForm(Form):
         party, role, username = data.get("party"), data.get("role"), data.get("username")
         grantable = membership.grantable_roles(self.inviter, party) if party else []
         if party and role and role not in grantable:
+            message: StrOrPromise
             if Role.MEMBER not in grantable:  # a party no one leads yet: its leader first
                 message = _(
                     "%(party)s har ingen administratör eller samordnare ännu. Bjud först in den "

@@ -45,7 +45,7 @@ class HistoryReader:
     def __init__(self, user: Any, partnership: Partnership) -> None:
         self.user = user
         self.partnership = partnership
-        self._names: dict[tuple[type, Any], str] = {}
+        self._names: dict[tuple[type[models.Model], Any], str] = {}
 
     def changes(self, entry: Any) -> list[Change]:
         model = _model(entry.model_label)
@@ -102,12 +102,14 @@ class HistoryReader:
     def prime(self, entries: list[Any]) -> None:
         """Look up every object the entries name, one query per model instead of one per
         object (a page of 300 entries names dozens of parties, users and measures)."""
-        wanted: dict[type, set[Any]] = {}
+        wanted: dict[type[models.Model], set[Any]] = {}
         for entry in entries:
             model = _model(entry.model_label)
             for key, change in (entry.changes or {}).items():
                 field = _field(model, key)
                 if field is None or not (field.is_relation and field.many_to_one):
+                    continue
+                if field.related_model is None:
                     continue
                 if isinstance(field, models.JSONField) or field.choices:
                     continue
@@ -135,7 +137,7 @@ class HistoryReader:
             for raw, pk in keys.items():
                 self._names[(model, raw)] = self._name_of(model, found.get(pk))
 
-    def _name(self, model: type | None, pk: Any) -> str:
+    def _name(self, model: type[models.Model] | None, pk: Any) -> str:
         if model is None:
             return str(pk)
         key = (model, pk)
@@ -143,7 +145,7 @@ class HistoryReader:
             self._names[key] = self._name_of(model, model._default_manager.filter(pk=pk).first())
         return self._names[key]
 
-    def _name_of(self, model: type, obj: Any) -> str:
+    def _name_of(self, model: type[models.Model], obj: Any) -> str:
         if obj is None:
             return _("(borttagen)")
         if model is get_user_model():
@@ -164,20 +166,22 @@ def readable(user: Any, partnership: Partnership, entries: list[Any]) -> list[An
     return entries
 
 
-def _model(label: str) -> type | None:
+def _model(label: str) -> type[models.Model] | None:
     try:
         return apps.get_model(label)
     except (LookupError, ValueError):
         return None
 
 
-def _field(model: type | None, name: str) -> models.Field | None:
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        found = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # Audit entries name concrete fields (accounts.audit.snapshot), never a reverse relation.
+    return found if isinstance(found, models.Field) else None
 
 
 def _datetime(raw: Any) -> str:

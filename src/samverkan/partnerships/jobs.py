@@ -18,6 +18,7 @@ from samverkan.partnerships.models import Partnership
 @job("partnerships.export")
 def export_partnership(record: Job, progress: Progress) -> dict[str, Any]:
     """Write the partnership's step-1 records (and its history) to a JSON archive file."""
+    assert record.partnership_id is not None  # an export is started for a partnership
     partnership = Partnership.objects.get(pk=record.partnership_id)
     sections: dict[str, Any] = {"partnership": audit.snapshot(partnership)}
     related = [

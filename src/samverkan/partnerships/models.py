@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -106,7 +107,7 @@ class Partnership(Versioned):
     def audit_partnership_id(self) -> int:
         return self.pk
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         from samverkan.accounts import audit
 
         with audit.suppressed():

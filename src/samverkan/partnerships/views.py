@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from samverkan.accounts import access
 from samverkan.accounts import membership as membership_rules
 from samverkan.accounts.choices import Role
-from samverkan.accounts.decorators import partnership_view, user_view
+from samverkan.accounts.decorators import AuthenticatedRequest, partnership_view, user_view
 from samverkan.accounts.models import Invitation, Membership
 from samverkan.implementation.models import ActionItem
 from samverkan.jobs.registry import enqueue
@@ -92,7 +92,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 
 @user_view(methods=("GET", "POST"))
-def partnership_create(request: HttpRequest) -> HttpResponse:
+def partnership_create(request: AuthenticatedRequest) -> HttpResponse:
     if not services.may_create_partnership(request.user):
         raise PermissionDenied(
             _(
@@ -199,7 +199,7 @@ def party_edit(request: HttpRequest, partnership: Partnership, party_id: int) ->
 def coordinator_edit(request: HttpRequest, partnership: Partnership, party_id: int) -> HttpResponse:
     party = _party_to_edit(request, partnership, party_id)
     coordinator = party.coordinator_or_none() or Coordinator(party=party)
-    initial = {}
+    initial: dict[str, str] = {}
     if coordinator.pk is None and access.may_see_private(request.user, party):
         # A new coordinator is most often the person filling in the form, for their own party.
         user = request.user
@@ -580,7 +580,7 @@ def member_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view("edit", methods=("GET", "POST"))
-def member_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def member_add(request: AuthenticatedRequest, partnership: Partnership) -> HttpResponse:
     """Invite a person into one of the user's own parties (never another party's)."""
     if not membership_rules.inviting_parties(request.user, partnership).exists():
         raise PermissionDenied(

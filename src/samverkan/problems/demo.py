@@ -37,6 +37,7 @@ def load(partnership: Partnership, data: dict[str, Any], year: int) -> None:
     """Create step 3 for the demo partnership (called once, when the demo is first built)."""
     kommun = partnership.municipality_party()
     polis = partnership.police_party()
+    assert kommun is not None and polis is not None  # the demo starts with both parties
     p = data["problem"]
     trend = "; ".join(
         f"{t['change_percent']:+d} % {t['period']}"

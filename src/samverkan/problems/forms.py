@@ -165,7 +165,7 @@ class PrioritisationDecisionForm(Form):
         self.fields["problems"].queryset = partnership.problems.all()
 
 
-def _scope_choices(form: forms.ModelForm, partnership: Partnership, user: Any) -> None:
+def _scope_choices(form: PartnershipOwnedForm, partnership: Partnership, user: Any) -> None:
     fields = form.fields
     if "problem" in fields:
         from samverkan.problems.services import by_status
@@ -192,6 +192,8 @@ def _scope_choices(form: forms.ModelForm, partnership: Partnership, user: Any) -
 
 class ConfidentialFormMixin:
     """Confidential items get at least the editor's own party as allowed reader."""
+
+    cleaned_data: dict[str, Any]  # mixed into forms only
 
     def default_allowed(self, obj: Any, user: Any) -> None:
         if obj.confidential and not self.cleaned_data.get("allowed_parties"):

@@ -47,7 +47,7 @@ def _progress(measure: Measure, activities: int, last: datetime.date | None) -> 
 
     progress = getattr(measure, "progress", None)
     status = progress.status if progress else Status.PLANNED
-    if status == Status.DONE:
+    if progress and status == Status.DONE:
         when = progress.finished_on
         text = "Arbetet är genomfört" + (f" ({_date(when)})." if when else ".")
         return PublicProgress(text, when or last)

@@ -185,7 +185,7 @@ def ranking(partnership: Partnership) -> list[tuple[Problem, Decimal]]:
     return sorted(scored, key=lambda item: (-item[1], item[0].title))
 
 
-_STATUS_ORDER = {ProblemStatus.PRIORITISED: 0, ProblemStatus.CANDIDATE: 1}
+_STATUS_ORDER: dict[str, int] = {ProblemStatus.PRIORITISED: 0, ProblemStatus.CANDIDATE: 1}
 
 
 def ranking_by_status(partnership: Partnership) -> list[tuple[Problem, Decimal]]:

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samverkan.partnerships.models import Partnership
+
+if TYPE_CHECKING:
+    from samverkan.documents.models import DocumentDecision
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def _date(value: datetime.date) -> str:
     return date_format(value, "j F Y")
 
 
-def _decision_detail(record: object) -> str:
+def _decision_detail(record: DocumentDecision) -> str:
     text = _("Beslutad av %(body)s den %(date)s") % {
         "body": record.body,
         "date": _date(record.decided_on),
@@ -58,7 +62,7 @@ def _decision_detail(record: object) -> str:
     return text + "."
 
 
-def _review(record: object, today: datetime.date) -> tuple[str, bool]:
+def _review(record: DocumentDecision, today: datetime.date) -> tuple[str, bool]:
     if record.next_update_due is None:
         return "", False
     if record.next_update_due <= today:

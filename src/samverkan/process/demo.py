@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.db import transaction
@@ -36,13 +36,16 @@ SCENARIO = Path(__file__).with_name("demo") / "torget.yaml"
 MAPPING = Path(__file__).with_name("demo") / "mapping"  # step 2: each party's own mapping
 DEMO_YEAR = 2010  # the example's own year (trend figures for jan–apr 2010)
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
     name: str
     party: str
-    role: str
+    role: StrOrPromise  # the role's label, in the language of whoever reads it
 
 
 def load_scenario(path: Path = SCENARIO) -> dict[str, Any]:
@@ -144,7 +147,13 @@ def _delete(partnership: Partnership) -> None:
                     obj.delete()
         else:
             raise RuntimeError("could not delete the demo partnership: protected links remain")
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+
+    def delete_files() -> None:
+        for f in files:
+            if f.name:
+                f.storage.delete(f.name)
+
+    transaction.on_commit(delete_files)
 
 
 def _build(

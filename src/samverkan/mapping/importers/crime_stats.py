@@ -85,14 +85,15 @@ class CrimeStatsImporter(KeyedImporter):
         population = None
         if _text(cells.get("population")):
             population = parse_count(cells["population"], "befolkningen", "population")
+        entries: list[tuple[int, int | None, int | None, int]]
         if self.year_columns:
             entries = []
-            for year in self.year_columns:
-                value = cells[f"year:{year}"]
+            for column in self.year_columns:
+                value = cells[f"year:{column}"]
                 if _text(value) in ("", "..", "-"):
                     continue  # Brå prints ".." where a figure is withheld
                 count = parse_count(value, "antalet", "count")
-                entries.append((parse_year(year), None, None, count))
+                entries.append((parse_year(column), None, None, count))
         else:
             year, quarter, month = _period(cells["year"])
             if _text(cells.get("quarter")):

@@ -6,7 +6,6 @@ import contextlib
 import datetime
 import hashlib
 import heapq
-import queue
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from psycopg._acompat import Queue
 from psycopg.copy import QueuedLibpqWriter
 
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
@@ -109,11 +109,13 @@ class IncidentImporter(Importer):
         )
         q = connection.ops.quote_name
         self.columns_sql = ", ".join(q(n) for n in INCIDENT_COLUMNS)
-        self.table = q(Incident._meta.db_table)
+        self.table_name = q(Incident._meta.db_table)
         self.stream: Any = None  # the import's COPY on PostgreSQL while read_columns runs
-        self.copy_sql = f"COPY {self.table} ({self.columns_sql}) FROM STDIN WITH (FORMAT binary)"
+        self.copy_sql = (
+            f"COPY {self.table_name} ({self.columns_sql}) FROM STDIN WITH (FORMAT binary)"
+        )
         self.sql = (
-            f"INSERT INTO {self.table} ({self.columns_sql}) "
+            f"INSERT INTO {self.table_name} ({self.columns_sql}) "
             f"VALUES ({', '.join(['%s'] * len(INCIDENT_COLUMNS))}) "
             f"ON CONFLICT ({q('party_id')}, {q('key')}) DO NOTHING"
         )
@@ -414,7 +416,8 @@ class BoundedCopyWriter(QueuedLibpqWriter):
 
     def __init__(self, cursor: Any) -> None:
         super().__init__(cursor)
-        self._queue = queue.Queue(maxsize=self.QUEUE_PIECES)
+        # psycopg's own queue class (its get() stays interruptible), with fewer places.
+        self._queue = Queue(maxsize=self.QUEUE_PIECES)
 
 
 INCIDENT_COLUMNS = [

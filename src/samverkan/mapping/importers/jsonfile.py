@@ -92,19 +92,25 @@ def array_items(text: str, key: str) -> Iterator[Any]:
         raise _too_deep() from None
 
 
+def _skip(text: str, pos: int) -> int:
+    """The position after the JSON whitespace at ``pos``."""
+    # The pattern matches the empty string too: it always matches, never None.
+    return _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+
+
 def _expect(text: str, pos: int, char: str) -> int:
-    pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+    pos = _skip(text, pos)
     if not text.startswith(char, pos):
         raise json.JSONDecodeError(f"Expecting {char!r}", text, pos)
-    return _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+    return _skip(text, pos + 1)
 
 
 def _array_items(text: str, key: str) -> Iterator[Any]:
-    pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+    pos = _skip(text, 0)
     if not text.startswith("{", pos):
         _DECODER.raw_decode(text, pos)  # valid JSON, but no object: NoArray; else the error
         raise NoArray
-    pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+    pos = _skip(text, pos + 1)
     found = False
     while not text.startswith("}", pos):
         name, pos = _DECODER.raw_decode(text, pos)
@@ -113,24 +119,24 @@ def _array_items(text: str, key: str) -> Iterator[Any]:
         pos = _expect(text, pos, ":")
         if name == key and not found and text.startswith("[", pos):
             found = True
-            pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+            pos = _skip(text, pos + 1)
             while not text.startswith("]", pos):
                 item, pos = _DECODER.raw_decode(text, pos)
                 yield item
-                pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _skip(text, pos)
                 if text.startswith(",", pos):
-                    pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+                    pos = _skip(text, pos + 1)
                 elif not text.startswith("]", pos):
                     raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
             pos += 1
         else:
             _value, pos = _DECODER.raw_decode(text, pos)
-        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        pos = _skip(text, pos)
         if text.startswith(",", pos):
-            pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+            pos = _skip(text, pos + 1)
         elif not text.startswith("}", pos):
             raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
-    if _SPACE.match(text, pos + 1).end() != len(text):  # type: ignore[union-attr]
+    if _skip(text, pos + 1) != len(text):
         raise json.JSONDecodeError("Extra data", text, pos + 1)
     if not found:
         raise NoArray

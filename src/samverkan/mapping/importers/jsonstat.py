@@ -286,7 +286,7 @@ def parse(document: Any) -> Dataset:
                 f"'value' has {len(raw)} values but the dimensions "
                 f"({' x '.join(map(str, sizes))}) make {cells} cells",
             )
-        items = enumerate(raw)
+        items: Iterator[tuple[int, Any]] = enumerate(raw)
     elif isinstance(raw, dict):
         pairs = []
         for key, item in raw.items():
@@ -420,8 +420,8 @@ def population(dataset: Dataset) -> PopulationTable:
             continue
         if dim.id in metrics or dim.id.lower() in METRIC_NAMES:
             fixed[i] = _population_category(dim)
-        elif len(dim.codes) > 1 and (total := _total_category(dim)) is not None:
-            fixed[i] = total
+        elif len(dim.codes) > 1 and (whole := _total_category(dim)) is not None:
+            fixed[i] = whole
         elif len(dim.codes) > 1:
             summed.append(dim.name())
             continue

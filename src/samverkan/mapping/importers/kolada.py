@@ -70,7 +70,7 @@ class KoladaImporter(KeyedImporter):
                 "the file lacks the list 'values' that Kolada's API returns",
             ) from None
         yield 0, ["kpi", "municipality", "period", "gender", "value"]
-        entries = itertools.chain([first], values) if first is not _END else iter(())
+        entries: Iterator[Any] = itertools.chain([first], values) if first is not _END else iter(())
         for number, entry in enumerate(entries, start=1):
             if not isinstance(entry, dict):
                 yield number, ["", "", "", "", ""]

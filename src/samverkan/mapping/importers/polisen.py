@@ -375,6 +375,7 @@ class PolisenEventsImporter(Importer):
             for lat, lon in rows.filter(point_note__in=(POINT_COUNTY, POINT_MUNICIPALITY))
             .exclude(gps_lat=None)
             .values_list("gps_lat", "gps_lon")
+            if lat is not None and lon is not None
         }
 
     def event(self, entry: Any) -> PoliceEvent:
@@ -471,8 +472,8 @@ class PolisenEventsImporter(Importer):
         """Put on the map only points that are an event's own place, never an area's."""
         references = set(self.references)
         for event in events:
-            if event.point_note and event.gps_lat is not None:
-                references.add(_reference(event.gps_lat, event.gps_lon))  # type: ignore[arg-type]
+            if event.point_note and event.gps_lat is not None and event.gps_lon is not None:
+                references.add(_reference(event.gps_lat, event.gps_lon))
         for event in events:
             if event.point_note or event.gps_lat is None or event.gps_lon is None:
                 continue

@@ -38,6 +38,7 @@ class PopulationImporter(Importer):
 
     kind = "population"
     mappable = True
+    year_columns: dict[str, int]  # set by adjust_header, as for crime statistics
     asks_for_areas = True
     # An offence column: the counts are reported offences, not inhabitants.
     marks_of_other_kinds = {
@@ -56,6 +57,8 @@ class PopulationImporter(Importer):
     def adjust_header(self, cells: list[Any], found: dict[str, int]) -> dict[str, int]:
         """Year columns as for crime statistics; every other column is kept as a part
         (sex, age), so that rows can be told apart."""
+        # Borrowed from crime statistics: it sets year_columns, which this class has too,
+        # but mypy wants a CrimeStatsImporter as its self.
         found = CrimeStatsImporter.adjust_header(self, cells, found)  # type: ignore[arg-type]
         used = set(found.values())
         found = dict(found)
