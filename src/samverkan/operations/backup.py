@@ -58,7 +58,7 @@ import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from django.apps import apps
 from django.conf import settings
@@ -718,8 +718,9 @@ def _extract_database(
 ) -> Path:
     """The database member as a file in ``folder``, checked again as it is written."""
     _form, member = database_part(manifest)
-    handle = archive.extractfile(member)
-    assert handle is not None
+    extracted = archive.extractfile(member)
+    assert extracted is not None
+    handle: IO[bytes] = extracted
     digest = hashlib.sha256()
 
     class Hashing(io.RawIOBase):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
@@ -541,8 +543,8 @@ def budget_process_add(request: HttpRequest, partnership: Partnership) -> HttpRe
 
 
 @partnership_view()
-def member_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    memberships = Membership.objects.filter(party__partnership=partnership).select_related(
+def member_list(request: AuthenticatedRequest, partnership: Partnership) -> HttpResponse:
+    member_rows = Membership.objects.filter(party__partnership=partnership).select_related(
         "user", "party__organisation"
     )
     inviting = membership_rules.inviting_parties(request.user, partnership)
@@ -554,7 +556,8 @@ def member_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         user=request.user, party__partnership=partnership, role__in=membership_rules.LEADER_ROLES
     ).values_list("party_id", "role"):
         led.setdefault(party_id, set()).add(role)
-    memberships = list(memberships)
+    # Each row carries its own answer for the template (may_change), hence Any.
+    memberships: list[Any] = list(member_rows)
     for m in memberships:
         m.may_change = membership_rules.may_change_membership(
             request.user, m, led.get(m.party_id, set())
