@@ -165,8 +165,10 @@ def test_names_on_the_place_list_are_not_people():
     assert pd.names(text.upper(), ["Gustav Adolfs torg"]) == []
 
 
-@given(st.sampled_from(sorted(pd.FIRST_NAMES)), st.sampled_from(["Svensson", "Lindberg",
-                                                                   "Holmström", "Åkesson"]))
+@given(
+    st.sampled_from(sorted(pd.FIRST_NAMES)),
+    st.sampled_from(["Svensson", "Lindberg", "Holmström", "Åkesson"]),
+)
 def test_a_common_first_name_and_a_surname_are_found_in_every_case(first, last):
     for text in (f"{first} {last}", f"{first} {last}".upper(), f"{first} {last}".lower()):
         found = pd.names(f"Igår sålde {text} vid porten")
@@ -201,7 +203,5 @@ def test_masking_check_refuses_a_rewrite():
 
 @given(st.text(max_size=80), st.lists(st.tuples(st.integers(0, 80), st.integers(1, 10))))
 def test_any_masking_by_spans_passes_the_check(text, cuts):
-    spans = [
-        pd.Finding(pd.NAME, text[s : s + n], s, s + n) for s, n in cuts if s + n <= len(text)
-    ]
+    spans = [pd.Finding(pd.NAME, text[s : s + n], s, s + n) for s, n in cuts if s + n <= len(text)]
     assert pd.is_masking_of(text, pd.mask(text, spans)) or pd.MASK in text

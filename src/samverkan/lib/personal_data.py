@@ -290,7 +290,9 @@ def names(text: str, known: Iterable[str] = ()) -> list[Finding]:
         )
         pair = f"{la} {lb}"
         if likely and not any(pair in phrase for phrase in phrases):
-            found.append(Finding(NAME, source[first.start() : last.end()], first.start(), last.end()))
+            found.append(
+                Finding(NAME, source[first.start() : last.end()], first.start(), last.end())
+            )
             i += 2
             continue
         i += 1
