@@ -276,11 +276,11 @@ def weekly_picture(partnership: Partnership, year: int, week: int, *, full: bool
         # One listed report is a count of one at its place, in its category, at its hour: a
         # cell the tables would show as "..". Beyond the coordinators, the section gives the
         # notable categories with their counts as the table shows them, and nothing more.
-        shown = {row.label: row.this_week for row in categories}
+        category_counts = {row.label: row.this_week for row in categories}
         picture.notable_counts = [
-            (name, shown[name])
+            (name, category_counts[name])
             for name in dict.fromkeys(r.category.name for r in notable)
-            if name in shown
+            if name in category_counts
         ]
     picture.focus = _focus(this, before, full=full, small=small)
     picture.points = _points(this, full=full, shown=shown)
