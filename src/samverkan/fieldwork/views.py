@@ -115,12 +115,13 @@ def _map_config() -> dict[str, Any]:
 
 
 @partnership_view("report")
-def report_sent(request: HttpRequest, partnership: Partnership, token: str) -> HttpResponse:
-    """Whether the server has a report sent with the form's ``token`` by this reporter: the
-    form asks when it restores a draft whose answer never came. Another reporter's token is
-    simply not found."""
+def report_sent(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """Whether the server has a report sent with the form's token (``?token=``) by this
+    reporter: the form asks when it restores a draft whose answer never came. Another
+    reporter's token is simply not found."""
     from django.http import JsonResponse
 
+    token = request.GET.get("token", "")
     saved = (
         forms.TOKEN_RE.match(token) is not None
         and FieldReport.objects.filter(

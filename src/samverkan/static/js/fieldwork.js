@@ -173,7 +173,7 @@
 
     // Was this text sent already? Ask the server for the token it was sent with.
     function checkSent(tokenSent) {
-      var url = form.dataset.sentUrl.replace("TOKEN", encodeURIComponent(tokenSent));
+      var url = form.dataset.sentUrl + "?token=" + encodeURIComponent(tokenSent);
       return fetch(url, { credentials: "same-origin" }).then(function (r) {
         return r.ok ? r.json() : null;
       }).catch(function () { return null; });

@@ -18,6 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         partnerships, erased = erase_expired_text()
-        self.stdout.write(
-            f"Erased the free text of {erased} field reports in {partnerships} partnerships."
-        )
+        if options["verbosity"] > 0:
+            self.stdout.write(
+                f"Erased the free text of {erased} field reports in {partnerships} "
+                "partnerships."
+            )
