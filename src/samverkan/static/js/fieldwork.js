@@ -244,8 +244,7 @@
       if (form.dataset.native || !window.fetch || !window.FormData) return;
       event.preventDefault();
       if (navigator.onLine === false) {
-        sentToken = token.value;
-        save();
+        save();  // not sent: nothing left the phone, so the restored draft is plainly unsent
         say(form.dataset.textOffline);
         retry.hidden = false;
         return;
