@@ -419,3 +419,42 @@ def test_shared_validator_refuses_identity_numbers_whatever_the_writing():
     form = Minutes({"minutes": "Deltog: Kim från kyrkan. Nästa möte 2026-12-14."})
     guard_free_text(form, "minutes")
     assert form.is_valid()
+
+
+def test_migration_holds_back_confirmed_reports_and_scrubs_their_history(people):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "samverkan.fieldwork.migrations.0002_field_report_privacy_and_retention"
+    )
+    p = people.ours.partnership
+    category = FieldCategory.objects.get(partnership=p, name="Klotter")
+    old = FieldReport.objects.create(
+        partnership=p,
+        observed_at=timezone.now(),
+        category=category,
+        place_text=NAMED_PLACE,
+        text=NAMED_TEXT,
+        names_confirmed=True,
+    )
+    FieldReport.objects.filter(pk=old.pk).update(held_back=False)  # as before the migration
+    AuditEntry.objects.create(
+        partnership=p,
+        action="create",
+        model_label="fieldwork.fieldreport",
+        object_id=str(old.pk),
+        object_repr=f"2026-11-25 21:30 Klotter – {NAMED_PLACE}",
+        changes={
+            "text": {"label": "beskrivning", "old": None, "new": NAMED_TEXT},
+            "place_text": {"label": "plats", "old": None, "new": NAMED_PLACE},
+            "people": {"label": "antal personer", "old": None, "new": 3},
+        },
+        user_name="rita",
+    )
+    migration.hold_back_and_scrub_history(apps, None)
+    assert FieldReport.objects.get(pk=old.pk).held_back is True
+    entry = AuditEntry.objects.filter(object_id=str(old.pk)).latest("pk")
+    assert entry.object_repr == "2026-11-25 21:30 Klotter"
+    assert set(entry.changes) == {"people"}
