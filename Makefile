@@ -23,6 +23,7 @@ migrate: $(STAMP)
 ## run: set up, load the demo partnership, print the logins, serve on http://127.0.0.1:8000
 run: migrate
 	$(PY) manage.py reap_jobs -v 0
+	$(PY) manage.py erase_field_report_text -v 0
 	$(PY) manage.py load_demo
 	@echo "Samverkan körs på http://$(HOST):$(PORT)/ (avsluta med Ctrl+C)"
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload

@@ -27,6 +27,11 @@ app.conf.beat_schedule = {
         "task": "samverkan.send_weekly_reports",
         "schedule": crontab(day_of_week=1, hour=7, minute=15),
     },
+    # Free text of field reports past their partnership's retention period (fieldwork).
+    "erase-field-report-text": {
+        "task": "samverkan.erase_field_report_text",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Polisen's latest events for the parties that use that source (fetch_statistics polisen).
     "polisen-events-daily": {
         "task": "samverkan.fetch_polisen_events",

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # enrolment pages (accounts.two_factor).
     "samverkan.accounts.middleware.TwoFactorMiddleware",
     "samverkan.accounts.middleware.AuditUserMiddleware",
+    # Logging out takes field-report drafts and the form's offline copy off the device.
+    "samverkan.fieldwork.middleware.ClearDraftsOnLogoutMiddleware",
 ]
 
 ROOT_URLCONF = "samverkan.urls"

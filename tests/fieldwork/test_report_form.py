@@ -134,20 +134,167 @@ def test_other_partnerships_place_and_category_are_not_choices(client, world, ri
     assert FieldReport.objects.count() == before
 
 
-def test_text_naming_a_person_warns_and_can_be_confirmed(client, world, rita):
+ISSUE_TEXT = "Johan Svensson (född 2008) sålde igen vid porten … Pers. nr 080512-1234"
+ISSUE_PLACE = "Anna Svensson 850101-1234, Storgatan 5 lgh 1102"
+
+
+def test_personnummer_is_refused_and_no_confirmation_passes_it(client, world, rita):
+    """Issue 19, finding 3: the text with a personnummer was saved after one tick."""
     client.force_login(rita)
     before = FieldReport.objects.count()
-    named = "Anna Svensson sålde till ungdomar, personnummer 19900101-1234."
-    response = client.post(_url(world), _valid(world, text=named))
-    assert response.status_code == 400
-    text = response.content.decode()
-    assert "verkar innehålla namn eller personnummer" in text
-    assert "Anna Svensson" in text and "19900101-1234" in text
-    assert 'name="confirm_names"' in text
+    for confirm in ({}, {"confirm_names": "on"}):
+        response = client.post(_url(world), _valid(world, text=ISSUE_TEXT, **confirm))
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "ser ut som ett personnummer" in page
+        assert "får inte skrivas här" in page
     assert FieldReport.objects.count() == before
-    response = client.post(_url(world), _valid(world, text=named, confirm_names="on"))
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "080512-1234",
+        "080512\u20131234",  # en dash
+        "080512\u20141234",  # em dash
+        "0805 12 1234",  # spaces inside
+        "080512 1234",
+        "20080512-1234",
+        "\uff10\uff18\uff10\uff15\uff11\uff12\uff0d\uff11\uff12\uff13\uff14",  # full width
+        "pnr 0805121234",
+        "080572-1234",  # samordningsnummer
+    ],
+)
+def test_every_way_of_writing_the_number_is_refused(client, world, rita, number):
+    client.force_login(rita)
+    before = FieldReport.objects.count()
+    response = client.post(
+        _url(world), _valid(world, text=f"Sålde igen vid porten. {number}", confirm_names="on")
+    )
+    assert response.status_code == 400
+    assert FieldReport.objects.count() == before
+
+
+def test_typed_place_with_a_personnummer_is_refused(client, world, rita):
+    """Issue 19, finding 3: the typed place was not checked at all."""
+    client.force_login(rita)
+    before = FieldReport.objects.count()
+    response = client.post(
+        _url(world),
+        _valid(world, place="", place_text=ISSUE_PLACE, text="", confirm_names="on"),
+    )
+    assert response.status_code == 400
+    assert "ser ut som ett personnummer" in response.content.decode()
+    assert FieldReport.objects.count() == before
+
+
+def test_name_in_the_typed_place_warns(client, world, rita):
+    client.force_login(rita)
+    response = client.post(
+        _url(world), _valid(world, place="", place_text="Anna Svensson, Storgatan 5 lgh 1102")
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Platsen verkar innehålla namn eller en adress" in page
+    assert 'name="confirm_names"' in page
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Johan Svensson (född 2008) sålde igen vid porten",
+        "johan svensson (född 2008) sålde igen vid porten",
+        "JOHAN SVENSSON (FÖDD 2008) SÅLDE IGEN VID PORTEN",
+    ],
+)
+def test_name_warns_in_any_case_and_a_confirmed_report_is_held_back(client, world, rita, text):
+    client.force_login(rita)
+    before = FieldReport.objects.count()
+    response = client.post(_url(world), _valid(world, text=text))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Texten verkar innehålla namn eller en adress" in page
+    assert 'name="confirm_names"' in page
+    assert FieldReport.objects.count() == before
+    response = client.post(_url(world), _valid(world, text=text, confirm_names="on"))
     assert response.status_code == 302
-    assert FieldReport.objects.latest("pk").names_confirmed is True
+    report = FieldReport.objects.latest("pk")
+    assert report.names_confirmed is True
+    assert report.held_back is True
+
+
+def test_a_text_without_names_is_not_held_back(client, world, rita):
+    client.force_login(rita)
+    client.post(_url(world), _valid(world))
+    assert FieldReport.objects.latest("pk").held_back is False
+
+
+def test_same_token_with_another_text_is_saved_as_a_new_report(client, world, rita):
+    """Issue 19, finding 7: a new report written over a restored draft was dropped."""
+    client.force_login(rita)
+    before = FieldReport.objects.count()
+    first = client.post(_url(world), _valid(world, text="Klotter på busskuren."))
+    second = client.post(_url(world), _valid(world, text="Nu är det krossat glas också."))
+    assert first.status_code == second.status_code == 302
+    assert FieldReport.objects.count() == before + 2
+    assert first.url != second.url
+    texts = set(FieldReport.objects.values_list("text", flat=True))
+    assert {"Klotter på busskuren.", "Nu är det krossat glas också."} <= texts
+    # Sending the second again (its answer lost too) does not save it twice.
+    third = client.post(_url(world), _valid(world, text="Nu är det krossat glas också."))
+    assert third.url == second.url
+    assert FieldReport.objects.count() == before + 2
+
+
+def test_a_token_belongs_to_its_reporter(client, world, rita):
+    client.force_login(rita)
+    client.post(_url(world), _valid(world))
+    other = make_user("rune", world.ours.kommun.organisation)
+    join(other, world.ours.kommun, Role.REPORTER)
+    client.force_login(other)
+    before = FieldReport.objects.count()
+    response = client.post(_url(world), _valid(world))
+    assert response.status_code == 302
+    assert FieldReport.objects.count() == before + 1
+    assert FieldReport.objects.latest("pk").reported_by == other
+
+
+def test_the_form_can_ask_whether_its_token_was_saved(client, world, rita):
+    client.force_login(rita)
+    pk = world.ours.partnership.pk
+    url = reverse("fieldwork:sent", kwargs={"pk": pk}) + "?token=abcdef12-3456"
+    assert client.get(url).json() == {"saved": False}
+    client.post(_url(world), _valid(world))
+    assert client.get(url).json() == {"saved": True}
+    # Another reporter cannot learn about rita's token.
+    other = make_user("rune", world.ours.kommun.organisation)
+    join(other, world.ours.kommun, Role.REPORTER)
+    client.force_login(other)
+    assert client.get(url).json() == {"saved": False}
+    client.force_login(world.mallory)
+    assert client.get(url).status_code == 404
+
+
+def test_service_worker_is_served_under_the_form_with_its_scope(client, world, rita):
+    client.force_login(rita)
+    pk = world.ours.partnership.pk
+    response = client.get(reverse("fieldwork:service_worker", kwargs={"pk": pk}))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    scope = reverse("fieldwork:list", kwargs={"pk": pk})
+    assert response["Service-Worker-Allowed"] == scope
+    body = response.content.decode()
+    assert reverse("fieldwork:new", kwargs={"pk": pk}) in body
+    assert "/static/js/fieldwork.js" in body
+    page = client.get(_url(world)).content.decode()
+    assert f'data-sw-scope="{scope}"' in page
+
+
+def test_logout_clears_the_drafts_on_the_device(client, world, rita):
+    client.force_login(rita)
+    response = client.post(reverse("accounts:logout"))
+    assert '"storage"' in response["Clear-Site-Data"]
+    assert '"cache"' in response["Clear-Site-Data"]
 
 
 def test_place_names_do_not_count_as_people(client, world, rita):

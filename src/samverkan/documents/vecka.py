@@ -1,9 +1,13 @@
 """The weekly picture (veckolägesbild) from the field reports, for one ISO week.
 
-The same numbers as the page (fieldwork.services.weekly_picture). The internal edition built
-by a coordinator (or at the command line) shows every count and the notable reports in full;
-built for anyone else, small counts are suppressed. The public edition suppresses small
-counts and holds no free text, no report-level detail and no map points of single reports.
+The same numbers as the page (fieldwork.services.weekly_picture). Neither edition carries free
+text or typed places: an issued internal version is read by members who may not see a
+held-back report, and places are the listed ones or "Annan plats". The internal edition built
+by a coordinator (or at the command line) shows every count and lists the notable reports
+(time, listed place, category, people); built for anyone else, small counts are suppressed and
+the notable reports are given as category counts only. The public edition suppresses small
+counts, names a focus place only when nothing in the suggestion gives a suppressed count away
+(fieldwork.services._focus), and holds no report-level detail and no map points.
 """
 
 from __future__ import annotations
@@ -96,7 +100,10 @@ def vecka(partnership: Partnership, edition: str, user: Any, week: str | None = 
         doc.section(
             "Om rapporterna",
             Paragraph(
-                "Enskilda rapporter och deras fritext redovisas inte i den offentliga versionen.",
+                "Enskilda rapporter, deras fritext och platser som rapportörerna skrivit själva "
+                "redovisas inte i den offentliga versionen. En plats föreslås för fokus bara "
+                "när förslaget inte avslöjar ett antal under "
+                f"{threshold}.",
                 "note",
             ),
         )
@@ -107,13 +114,22 @@ def vecka(partnership: Partnership, edition: str, user: Any, week: str | None = 
         for r in picture.notable:
             when = date_format(timezone.localtime(r.observed_at), "l j F H:i")
             people = f" ({r.people} personer)" if r.people else ""
-            text = f" {r.text[:300]}" if r.text else ""
-            lines.append(f"{when}, {r.where()}: {r.category}{people}.{text}")
+            lines.append(f"{when}, {r.place}: {r.category}{people}.")
         notable.add(BulletList(tuple(lines)))
         notable.add(
             Paragraph(
                 "Rapporter om hot eller våld, narkotikaförsäljning, många personer (tio eller "
-                "fler) och positiva iakttagelser. Fritexten är rapportörens egen.",
+                "fler) och positiva iakttagelser. Platser som rapportören skrev själv står som "
+                "”Annan plats”; rapporternas fritext finns inte i dokumentet.",
+                "note",
+            )
+        )
+    elif picture.notable_counts:
+        notable.add(BulletList(tuple(f"{name}: {count}" for name, count in picture.notable_counts)))
+        notable.add(
+            Paragraph(
+                "Kategorier med rapporter att lägga märke till, med kategorins antal denna "
+                "vecka. Enskilda rapporter redovisas bara för samordnarna.",
                 "note",
             )
         )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import re
 from typing import Any
 
@@ -16,9 +18,11 @@ from samverkan.fieldwork.models import (
     FieldCategory,
     FieldPlace,
     FieldReport,
+    FieldworkPolicy,
 )
 from samverkan.fieldwork.names import seems_to_name_people
 from samverkan.lib.forms import DateTimeInput, Form, ModelForm
+from samverkan.lib.personal_data_forms import guard_free_text
 
 # Sweden with a margin: a point outside is a slip of the finger or a wrong position fix.
 LAT_RANGE = (55.0, 69.5)
@@ -95,8 +99,8 @@ class FieldReportForm(Form):
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "Vad hände, vad gjorde du? Skriv inte namn eller personnummer: rapporten läses av "
-            "hela samverkan."
+            "Vad hände, vad gjorde du? Skriv inte namn, adresser eller personnummer: rapporten "
+            "läses av hela samverkan. Personnummer sparas aldrig."
         ),
         error_messages={
             "max_length": _(
@@ -115,6 +119,8 @@ class FieldReportForm(Form):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.name_warning: list[str] = []
+        # Identity numbers are refused in every typed field; no confirmation passes them.
+        guard_free_text(self, "text", "place_text")
         self.fields["category"].queryset = FieldCategory.objects.filter(
             partnership=partnership, active=True
         )
@@ -170,33 +176,61 @@ class FieldReportForm(Form):
                     "place",
                     _("Ange var: välj en plats i listan, skriv platsen eller välj en punkt."),
                 )
-        text = data.get("text") or ""
         known = set(
             FieldPlace.objects.filter(partnership=self.partnership).values_list("name", flat=True)
         )
-        self.name_warning = seems_to_name_people(text, known)
-        if self.name_warning and not data.get("confirm_names"):
-            self.add_error(
-                "text",
-                _(
-                    "Texten verkar innehålla namn eller personnummer (%(found)s). Rapporten läses "
-                    "av hela samverkan: ta bort uppgifterna, eller kryssa i rutan nedan om det "
-                    "inte är personer (t.ex. ett gatunamn)."
-                )
-                % {"found": ", ".join(self.name_warning[:3])},
-            )
+        # Names and addresses in the text and the typed place alike: a warning the reporter
+        # may pass, after which the report is held back for a coordinator (models.FieldReport).
+        for name in ("text", "place_text"):
+            if self.has_error(name):
+                continue
+            found = seems_to_name_people(data.get(name) or "", known)
+            self.name_warning += found
+            if found and not data.get("confirm_names"):
+                self.add_error(name, _warning(name, found))
         return data
 
+    def fingerprint(self, user: Any) -> str:
+        """What this submission says, and who sends it, as one hash: a resubmission after a
+        lost answer has the same, a changed draft or another reporter never does."""
+        data = self.cleaned_data
+        content = [
+            getattr(user, "pk", None),
+            data["observed_at"].isoformat(),
+            data["category"].pk,
+            data["place"].pk if data.get("place") else None,
+            data.get("place_text") or "",
+            data.get("latitude"),
+            data.get("longitude"),
+            data.get("people"),
+            data.get("text") or "",
+        ]
+        return hashlib.sha256(json.dumps(content).encode()).hexdigest()
+
     def save(self, user: Any, party: Any) -> tuple[FieldReport, bool]:
-        """Save the report (or find the one already saved with this form's token)."""
+        """Save the report, or find the one already saved from this very submission.
+
+        The form's token alone never decides: a report counts as already saved only when the
+        same reporter sent the same content with it. The same token with other content (a
+        draft restored after a lost answer and written over) is saved as a new report under a
+        token derived from the content, so sending that again is not saved twice either.
+        """
         data = self.cleaned_data
         token = data.get("client_token") or ""
+        fingerprint = self.fingerprint(user)
         if token:
-            existing = FieldReport.objects.filter(
-                partnership=self.partnership, client_token=token
-            ).first()
-            if existing is not None:
-                return existing, False
+            derived = f"{token[:47]}-{fingerprint[:16]}"
+            earlier = list(
+                FieldReport.objects.filter(
+                    partnership=self.partnership, client_token__in=[token, derived]
+                )
+            )
+            for report in earlier:
+                if report.fingerprint == fingerprint:
+                    return report, False
+            if earlier:
+                token = derived
+        held = bool(self.name_warning and data.get("confirm_names"))
         report = FieldReport.objects.create(
             partnership=self.partnership,
             observed_at=data["observed_at"],
@@ -207,12 +241,24 @@ class FieldReportForm(Form):
             category=data["category"],
             people=data.get("people"),
             text=data.get("text") or "",
-            names_confirmed=bool(self.name_warning and data.get("confirm_names")),
+            names_confirmed=held,
+            held_back=held,
             reported_by=user,
             party=party,
             client_token=token,
+            fingerprint=fingerprint,
         )
         return report, True
+
+
+def _warning(name: str, found: list[str]) -> str:
+    where = _("Texten") if name == "text" else _("Platsen")
+    return _(
+        "%(where)s verkar innehålla namn eller en adress (%(found)s). Rapporten läses av hela "
+        "samverkan: ta bort uppgifterna, eller kryssa i rutan nedan om det inte är personer "
+        "(t.ex. ett gatunamn). En rapport som sparas trots varningen visas bara för "
+        "samordnarna i din part tills de har granskat den."
+    ) % {"where": where, "found": ", ".join(found[:3])}
 
 
 class _NamedInPartnership(ModelForm):
@@ -287,3 +333,102 @@ class PlaceForm(_NamedInPartnership):
         if commit:
             obj.save()
         return obj
+
+
+class MaskForm(Form):
+    """A coordinator masks a held-back report: the text as it was, with the parts to hide
+    replaced by "[maskerat]". Nothing may be added or reworded."""
+
+    text = forms.CharField(
+        label=_("Beskrivning"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Ersätt namn, adresser och annat som pekar ut en person med [maskerat]. Förslaget "
+            "nedan har redan maskerat det som ser ut som namn; ändra det om det behövs."
+        ),
+    )
+    place_text = forms.CharField(
+        label=_("Skriven plats"),
+        required=False,
+        max_length=200,
+        help_text=_("Samma sak för platsen rapportören skrev."),
+    )
+
+    def __init__(self, *args: Any, report: FieldReport, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.report = report
+        guard_free_text(self, "text", "place_text")
+
+    def _masked(self, name: str, original: str) -> str:
+        from samverkan.lib.personal_data import is_masking_of
+
+        value = (self.cleaned_data.get(name) or "").replace("\r\n", "\n")
+        # The form tidies whitespace; compare with the original tidied the same way.
+        if not is_masking_of(original.replace("\r\n", "\n").strip(), value):
+            raise forms.ValidationError(
+                _(
+                    "Du kan bara ersätta delar av texten med [maskerat], inte skriva om den "
+                    "eller lägga till något. Börja från förslaget igen."
+                )
+            )
+        return value
+
+    def clean_text(self) -> str:
+        return self._masked("text", self.report.text)
+
+    def clean_place_text(self) -> str:
+        return self._masked("place_text", self.report.place_text)
+
+
+class AddPlaceForm(Form):
+    """A typed place goes onto the place list (so shared outputs may name it)."""
+
+    name = forms.CharField(
+        label=_("Namn i platslistan"),
+        max_length=200,
+        help_text=_(
+            "Skriv platsen så som den ska stå i veckolägesbilden, utan namn på personer eller "
+            "lägenhetsnummer."
+        ),
+        error_messages={"required": _("Skriv platsens namn.")},
+    )
+
+    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        guard_free_text(self, "name")
+
+    def clean_name(self) -> str:
+        from samverkan.lib.personal_data import address_hints, names
+
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Skriv platsens namn."))
+        known = FieldPlace.objects.filter(partnership=self.partnership).values_list(
+            "name", flat=True
+        )
+        if names(name, known) or address_hints(name):
+            raise forms.ValidationError(
+                _(
+                    "Namnet verkar innehålla en persons namn eller ett lägenhetsnummer. Platser "
+                    "i listan syns för alla: skriv platsen utan dem."
+                )
+            )
+        return name
+
+
+class PolicyForm(ModelForm):
+    """How long the free text of field reports is kept."""
+
+    class Meta:
+        model = FieldworkPolicy
+        fields = ["retention_months"]
+        error_messages = {
+            "retention_months": {
+                "invalid": _("Skriv antalet månader som ett heltal, t.ex. 12."),
+                "min_value": _("Lagringstiden är minst 1 månad."),
+                "max_value": _("Lagringstiden är högst %(limit_value)s månader."),
+            }
+        }

@@ -4,6 +4,11 @@ picture by e-mail.
 Reports are the partnership's shared material, not a party's private mapping: every member
 reads them through the weekly picture, and a field reporter (Role.REPORTER) may file them
 without seeing anything else in the partnership (accounts.access).
+
+Their free text and typed place are personal data more often than not (lib.personal_data):
+a report saved despite the name warning is held back for the coordinators of the reporter's
+party, shared outputs use the listed places and the categories only, the history keeps no free
+text, and the free text is erased after the partnership's retention period (services).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +25,10 @@ from samverkan.partnerships.models import Partnership, Party
 
 MAX_PEOPLE = 500  # more than this in one observation is a typing error, not a crowd
 MAX_TEXT = 2000
+OTHER_PLACE = "Annan plats"  # a typed place, as shared outputs show it
+POINT_PLACE = "Punkt på kartan"
+DEFAULT_RETENTION_MONTHS = 12
+MAX_RETENTION_MONTHS = 120
 
 
 class FieldCategory(models.Model):
@@ -138,6 +147,35 @@ class FieldReport(models.Model):
         default=False,
         help_text=_("Rapportören såg varningen om att texten kan innehålla namn och sparade ändå."),
     )
+    held_back = models.BooleanField(
+        _("hålls inne"),
+        default=False,
+        help_text=_(
+            "Texten sparades trots varningen om namn: bara rapportören och samordnarna i "
+            "rapportörens part ser fritexten och den skrivna platsen tills en samordnare har "
+            "granskat den."
+        ),
+    )
+    masked = models.BooleanField(
+        _("maskerad"),
+        default=False,
+        help_text=_("En samordnare har ersatt delar av texten med [maskerat]."),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granskad av"),
+        related_name="reviewed_field_reports",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    reviewed_at = models.DateTimeField(_("granskad"), null=True, blank=True)
+    erased_at = models.DateTimeField(
+        _("fritext raderad"),
+        null=True,
+        blank=True,
+        help_text=_("När fritexten och den skrivna platsen raderades efter lagringstiden."),
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("rapportör"),
@@ -158,6 +196,9 @@ class FieldReport(models.Model):
     # Written by the form's script when the report is first typed: a resubmission after a
     # lost connection carries the same token and is not saved twice.
     client_token = models.CharField(_("formulärets nyckel"), max_length=64, blank=True)
+    # What the token was sent with (reporter and content, hashed): the same token with another
+    # reporter or another text is a new report, never a resubmission (forms.FieldReportForm).
+    fingerprint = models.CharField(_("kontrollsumma"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("rapporterad"), auto_now_add=True)
 
     objects = FieldReportQuerySet.as_manager()
@@ -174,12 +215,27 @@ class FieldReport(models.Model):
             )
         ]
 
+    # The history keeps who changed a report and when, never what its free text said.
+    audit_exclude = ("text", "place_text", "fingerprint", "client_token")
+
     def __str__(self) -> str:
+        # Also the history's name for the report: listed place or "Annan plats", never typed text.
         when = timezone.localtime(self.observed_at)
-        return f"{when:%Y-%m-%d %H:%M} {self.category} – {self.where()}"
+        return f"{when:%Y-%m-%d %H:%M} {self.category} – {self.shared_place()}"
 
     def audit_partnership_id(self) -> int:
         return self.partnership_id
+
+    def shared_place(self) -> str:
+        """The place as shared outputs show it: the listed place, else "Annan plats" for a
+        typed one (until a coordinator adds it to the list), else "Punkt på kartan"."""
+        if self.place_id:
+            return str(self.place)
+        if self.place_text:
+            return OTHER_PLACE
+        if self.latitude is not None and self.longitude is not None:
+            return POINT_PLACE
+        return "–"
 
     def where(self) -> str:
         """The place as a reader should see it: the listed place, the typed one, or the point."""
@@ -194,6 +250,41 @@ class FieldReport(models.Model):
     def iso_week(self) -> tuple[int, int]:
         year, week, _day = timezone.localtime(self.observed_at).isocalendar()
         return year, week
+
+
+class FieldworkPolicy(models.Model):
+    """How a partnership keeps its field reports: how long the free text lives."""
+
+    partnership = models.OneToOneField(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="fieldwork_policy",
+        on_delete=models.CASCADE,
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("lagringstid för fritext (månader)"),
+        default=DEFAULT_RETENTION_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RETENTION_MONTHS)],
+        help_text=_(
+            "Fritext och skrivna platser i fältrapporter raderas så här många månader efter "
+            "observationen. Antalen per kategori och listad plats finns kvar."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("lagringsregel för fältrapporter")
+        verbose_name_plural = _("lagringsregler för fältrapporter")
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.retention_months} mån"
+
+    def audit_partnership_id(self) -> int:
+        return self.partnership_id
+
+    @classmethod
+    def months_for(cls, partnership: Partnership) -> int:
+        policy = cls.objects.filter(partnership=partnership).first()
+        return policy.retention_months if policy else DEFAULT_RETENTION_MONTHS
 
 
 class WeeklySubscription(models.Model):

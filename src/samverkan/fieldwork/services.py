@@ -2,9 +2,19 @@
 reports that the views, the document, the e-mail and the demo share.
 
 This week is set against the four weeks before it and the same ISO week a year earlier, by
-category and by place. Counts below SMALL_COUNT_THRESHOLD are suppressed (analysis.suppression)
-wherever the picture is shown to anyone beyond the coordinators: members, reporters, the
-weekly e-mail and the public edition of the document.
+category and by listed place. Counts below SMALL_COUNT_THRESHOLD are suppressed
+(analysis.suppression) wherever the picture is shown to anyone beyond the coordinators:
+members, reporters, the weekly e-mail and the public edition of the document.
+
+The picture is a shared output: it names listed places and categories only. A typed place is
+"Annan plats" until a coordinator adds it to the list, and the free text of a report is never
+part of the picture; the coordinators read it on the list of reports, where a held-back report
+(saved despite the name warning) shows its text only to its reporter and the coordinators of
+the reporter's party (``may_read_text``).
+
+In a picture with suppressed counts (``full=False``) nothing that names a place or a category
+may give a suppressed count away: a focus place is named only when its own count is shown,
+and "Att lägga märke till" lists only categories whose count is shown.
 """
 
 from __future__ import annotations
@@ -23,14 +33,23 @@ from django.utils.translation import gettext as _
 
 from samverkan.analysis.suppression import MARKER, is_suppressed
 from samverkan.fieldwork.choices import DEFAULT_CATEGORIES, POSITIVE_CATEGORY, SERIOUS_CATEGORIES
-from samverkan.fieldwork.models import FieldCategory, FieldPlace, FieldReport, week_bounds
+from samverkan.fieldwork.models import (
+    OTHER_PLACE,
+    POINT_PLACE,
+    FieldCategory,
+    FieldPlace,
+    FieldReport,
+    FieldworkPolicy,
+    week_bounds,
+)
+from samverkan.lib.personal_data import is_masking_of
 from samverkan.partnerships.models import Partnership
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 FOCUS_PLACES = 5
 NOTABLE_REPORTS = 10
 CROWD = 10  # reports of this many people or more are notable
-POINT_LABEL = "Punkt på kartan"
+POINT_LABEL = POINT_PLACE
 
 
 # ---- categories and weeks ----------------------------------------------------------------------
@@ -113,6 +132,18 @@ class Focus:
     reason: str
 
 
+@dataclass(frozen=True)
+class Notable:
+    """A notable report as the picture shows it: when, the listed place (or "Annan plats"),
+    the category and the number of people. No free text, no typed place."""
+
+    observed_at: datetime.datetime
+    place: str
+    category: str
+    people: int | None
+    report_id: int
+
+
 @dataclass
 class WeeklyPicture:
     year: int
@@ -125,7 +156,8 @@ class WeeklyPicture:
     total: str
     categories: list[Row] = field(default_factory=list)
     places: list[Row] = field(default_factory=list)
-    notable: list[FieldReport] = field(default_factory=list)
+    notable: list[Notable] = field(default_factory=list)  # coordinators only (full)
+    notable_counts: list[tuple[str, str]] = field(default_factory=list)  # everyone else
     focus: list[Focus] = field(default_factory=list)
     points: list[dict[str, Any]] = field(default_factory=list)
     previous_weeks: list[str] = field(default_factory=list)  # labels of the four weeks
@@ -138,10 +170,11 @@ class WeeklyPicture:
 
 
 def _place_key(report: FieldReport) -> str:
+    """The listed place, or "Annan plats" / "Punkt på kartan": never the typed text."""
     if report.place is not None:
         return report.place.name
     if report.place_text:
-        return report.place_text.strip()
+        return OTHER_PLACE
     return POINT_LABEL
 
 
@@ -221,13 +254,34 @@ def weekly_picture(partnership: Partnership, year: int, week: int, *, full: bool
         last_year_label=week_label(*last_year),
         reports=len(this),
     )
-    picture.notable = [
+    notable = [
         r
         for r in sorted(this, key=lambda r: r.observed_at)
         if r.category.name in SERIOUS_CATEGORIES
         or r.category.name == POSITIVE_CATEGORY
         or (r.people or 0) >= CROWD
-    ][:NOTABLE_REPORTS]
+    ]
+    if full:
+        picture.notable = [
+            Notable(
+                observed_at=r.observed_at,
+                place=_place_key(r),
+                category=r.category.name,
+                people=r.people,
+                report_id=r.pk,
+            )
+            for r in notable[:NOTABLE_REPORTS]
+        ]
+    else:
+        # One listed report is a count of one at its place, in its category, at its hour: a
+        # cell the tables would show as "..". Beyond the coordinators, the section gives the
+        # notable categories with their counts as the table shows them, and nothing more.
+        category_counts = {row.label: row.this_week for row in categories}
+        picture.notable_counts = [
+            (name, category_counts[name])
+            for name in dict.fromkeys(r.category.name for r in notable)
+            if name in category_counts
+        ]
     picture.focus = _focus(this, before, full=full, small=small)
     picture.points = _points(this, full=full, shown=shown)
     return picture
@@ -241,7 +295,9 @@ def _focus(
     A plain rule a coordinator can check by hand: a place qualifies with at least two reports
     this week and more than its mean of the four weeks before, or with any report of threats,
     violence or drug dealing; places are ranked by the rise plus two per serious report.
-    Positive observations do not count towards a focus.
+    Positive observations do not count towards a focus. With suppressed counts (``small``),
+    a place is named only when its own count, and the serious reports only when their count,
+    is at or above the threshold, so the suggestion never gives a ".." away.
     """
     counted = [r for r in this if r.category.name != POSITIVE_CATEGORY]
     now = Counter(_place_key(r) for r in counted)
@@ -249,13 +305,20 @@ def _focus(
     serious = Counter(_place_key(r) for r in counted if r.category.name in SERIOUS_CATEGORIES)
     scored = []
     for place, count in now.items():
-        if place == POINT_LABEL:
+        if place in (POINT_LABEL, OTHER_PLACE):
+            continue
+        if small(count):
+            # Naming the place beside "threats, violence or drug dealing" would give away a
+            # count the table shows as "..": below the threshold, a place is no focus for
+            # this audience (the coordinators, who see every count, still get it).
             continue
         mean = prev[place] / 4
         rising = count >= 2 and count > mean
         if not (rising or serious[place]):
             continue
-        score = (count - mean) + 2 * serious[place]
+        # The order, too, counts serious reports only where their number may be shown.
+        weighed = serious[place] if not small(serious[place]) else 0
+        score = (count - mean) + 2 * weighed
         parts = []
         if rising:
             if small(count) or small(prev[place]):
@@ -265,8 +328,10 @@ def _focus(
                     _("%(n)s rapporter mot i snitt %(mean)s veckorna innan")
                     % {"n": count, "mean": _number(mean)}
                 )
-        if serious[place]:
+        if serious[place] and not small(serious[place]):
             parts.append(_("rapporter om hot, våld eller narkotikaförsäljning"))
+        if not parts:
+            continue  # what made it a focus would give a suppressed count away
         scored.append((-score, place, Focus(place, "; ".join(parts))))
     return [focus for _s, _p, focus in sorted(scored)[:FOCUS_PLACES]]
 
@@ -342,3 +407,131 @@ def recent_report_count(partnership: Partnership, weeks: int = RECENT_WEEKS) -> 
     return FieldReport.objects.filter(
         partnership=partnership, observed_at__gte=since, observed_at__lte=timezone.now()
     ).count()
+
+
+# ---- personal data in the free text ------------------------------------------------------------
+
+LEADER_ROLES = ("admin", "coordinator")
+
+
+def leader_party_ids(user: Any, partnership: Partnership) -> frozenset[int]:
+    """The parties in which ``user`` is an administrator or coordinator."""
+    from samverkan.accounts.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(
+            user=user, party__partnership=partnership, role__in=LEADER_ROLES
+        ).values_list("party_id", flat=True)
+    )
+
+
+def may_read_text(user: Any, report: FieldReport, leads: frozenset[int] | None = None) -> bool:
+    """Whether ``user`` (already allowed to list the reports) may read this report's free text
+    and typed place. A held-back report: only its reporter and the administrators and
+    coordinators of the reporter's party (of any party, when the report has none)."""
+    if not report.held_back:
+        return True
+    if getattr(user, "pk", None) is not None and report.reported_by_id == user.pk:
+        return True
+    if leads is None:
+        leads = leader_party_ids(user, report.partnership)
+    if report.party_id is None:
+        return bool(leads)
+    return report.party_id in leads
+
+
+def may_review(user: Any, report: FieldReport, leads: frozenset[int] | None = None) -> bool:
+    """Clearing or masking a report: the administrators and coordinators who may read it
+    (not its reporter alone)."""
+    if leads is None:
+        leads = leader_party_ids(user, report.partnership)
+    return bool(leads) and (report.party_id is None or report.party_id in leads)
+
+
+def clear_report(report: FieldReport, user: Any) -> None:
+    """A coordinator has read the held-back text and lets it be read by the members."""
+    report.held_back = False
+    report.reviewed_by = user
+    report.reviewed_at = timezone.now()
+    report.save(update_fields=["held_back", "reviewed_by", "reviewed_at"])
+
+
+def mask_report(report: FieldReport, user: Any, text: str, place_text: str) -> None:
+    """Replace parts of the free text and typed place with "[maskerat]" and release the
+    report. Only masking is allowed (``lib.personal_data.is_masking_of``); the history records
+    that the report was masked, by whom and when, not what it said (FieldReport.audit_exclude).
+    """
+    if not is_masking_of(report.text, text) or not is_masking_of(report.place_text, place_text):
+        raise ValueError("masking may only replace parts of the text with the marker")
+    report.text = text
+    report.place_text = place_text
+    report.masked = True
+    report.held_back = False
+    report.reviewed_by = user
+    report.reviewed_at = timezone.now()
+    report.save(
+        update_fields=["text", "place_text", "masked", "held_back", "reviewed_by", "reviewed_at"]
+    )
+
+
+@transaction.atomic
+def add_typed_place(report: FieldReport, name: str) -> FieldPlace:
+    """Put a report's typed place on the place list (as ``name``, which the coordinator may
+    reword), and move every report of the partnership typed the same way onto it."""
+    place, _created = FieldPlace.objects.get_or_create(partnership=report.partnership, name=name)
+    typed = report.place_text.strip()
+    FieldReport.objects.filter(
+        partnership=report.partnership, place__isnull=True, place_text__iexact=typed
+    ).update(place=place, place_text="")
+    return place
+
+
+# ---- retention ---------------------------------------------------------------------------------
+
+
+def _months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    year, month = divmod(moment.month - 1 - months, 12)
+    year += moment.year
+    month += 1
+    day = min(moment.day, _days_in(year, month))
+    return moment.replace(year=year, month=month, day=day)
+
+
+def _days_in(year: int, month: int) -> int:
+    import calendar
+
+    return calendar.monthrange(year, month)[1]
+
+
+def retention_cutoff(
+    partnership: Partnership, now: datetime.datetime | None = None
+) -> datetime.datetime:
+    """Reports observed before this moment have had their free text erased."""
+    return _months_before(now or timezone.now(), FieldworkPolicy.months_for(partnership))
+
+
+def erase_expired_text(now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Erase the free text, typed place and content hash of every field report older than its
+    partnership's retention period; the report (time, category, listed place, people) stays,
+    so the counts do not change. Returns (partnerships, reports erased)."""
+    now = now or timezone.now()
+    partnerships = erased = 0
+    for partnership in Partnership.objects.filter(field_reports__isnull=False).distinct():
+        expired = FieldReport.objects.filter(
+            partnership=partnership,
+            observed_at__lt=retention_cutoff(partnership, now),
+            erased_at__isnull=True,
+        ).exclude(text="", place_text="", fingerprint="")
+        # Bulk updates: the history records no free text anyway (audit_exclude). A typed place
+        # becomes "Annan plats", as the shared outputs always showed it, so no count moves.
+        ids = list(expired.values_list("pk", flat=True))
+        FieldReport.objects.filter(pk__in=ids).exclude(place_text="").update(place_text=OTHER_PLACE)
+        count = FieldReport.objects.filter(pk__in=ids).update(
+            text="", fingerprint="", erased_at=now
+        )
+        if count:
+            partnerships += 1
+            erased += count
+    return partnerships, erased

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,11 +21,30 @@ from samverkan.accounts import access
 from samverkan.accounts.choices import Role
 from samverkan.accounts.decorators import AuthenticatedRequest, partnership_view
 from samverkan.fieldwork import forms, services
-from samverkan.fieldwork.models import FieldCategory, FieldPlace, FieldReport, WeeklySubscription
+from samverkan.fieldwork import register as register_module
+from samverkan.fieldwork.models import (
+    FieldCategory,
+    FieldPlace,
+    FieldReport,
+    FieldworkPolicy,
+    WeeklySubscription,
+)
+from samverkan.fieldwork.names import suggested_masking
 from samverkan.lib import htmx
 from samverkan.partnerships.models import Partnership
 
 RECENT = 50
+# What the report form needs to open with no network (the service worker keeps them).
+OFFLINE_ASSETS = (
+    "favicon.svg",
+    "css/samverkan.css",
+    "css/fieldwork.css",
+    "vendor/htmx-2.0.11.min.js",
+    "js/menu.js",
+    "js/fieldwork.js",
+    "vendor/leaflet/leaflet.css",
+    "vendor/leaflet/leaflet.js",
+)
 
 
 def _ctx(request: HttpRequest, partnership: Partnership, **extra: Any) -> dict[str, Any]:
@@ -94,13 +114,91 @@ def _map_config() -> dict[str, Any]:
     }
 
 
+@partnership_view("report")
+def report_sent(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """Whether the server has a report sent with the form's token (``?token=``) by this
+    reporter: the form asks when it restores a draft whose answer never came. Another
+    reporter's token is simply not found."""
+    from django.http import JsonResponse
+
+    token = request.GET.get("token", "")
+    saved = (
+        forms.TOKEN_RE.match(token) is not None
+        and FieldReport.objects.filter(
+            partnership=partnership, reported_by=request.user, client_token=token
+        ).exists()
+    )
+    return JsonResponse({"saved": saved})
+
+
 @partnership_view()
 def report_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    reports = FieldReport.objects.filter(partnership=partnership).select_related(
-        "place", "category", "reported_by", "party__organisation"
-    )[:RECENT]
+    reports = list(
+        FieldReport.objects.filter(partnership=partnership).select_related(
+            "place", "category", "reported_by", "party__organisation"
+        )[:RECENT]
+    )
+    leads = services.leader_party_ids(request.user, partnership)
+    for report in reports:
+        # A held-back report's text and typed place reach only its reporter and the
+        # coordinators of the reporter's party (services.may_read_text).
+        report.readable = services.may_read_text(request.user, report, leads)
+        report.reviewable = report.held_back and services.may_review(request.user, report, leads)
     return render(
         request, "fieldwork/report_list.html", _ctx(request, partnership, reports=reports)
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def report_review(request: HttpRequest, partnership: Partnership, report_id: int) -> HttpResponse:
+    """A coordinator of the reporter's party reads a report and clears it, masks parts of it,
+    or puts its typed place on the place list."""
+    report = access.scoped(
+        FieldReport.objects.select_related("place", "category", "party"), partnership, report_id
+    )
+    if not services.may_review(request.user, report):
+        raise PermissionDenied
+    which = request.POST.get("form") if request.method == "POST" else None
+    known = list(FieldPlace.objects.filter(partnership=partnership).values_list("name", flat=True))
+    mask_form = forms.MaskForm(
+        request.POST if which == "mask" else None,
+        report=report,
+        initial={
+            "text": suggested_masking(report.text, known),
+            "place_text": suggested_masking(report.place_text, known),
+        },
+    )
+    place_form = forms.AddPlaceForm(
+        request.POST if which == "place" else None,
+        partnership=partnership,
+        initial={"name": suggested_masking(report.place_text, known)},
+    )
+    here = reverse("fieldwork:review", kwargs={"pk": partnership.pk, "report_id": report.pk})
+    if which == "clear":
+        services.clear_report(report, request.user)
+        messages.success(request, _("Rapporten är granskad och syns nu för samverkans medlemmar."))
+        return htmx.redirect(request, reverse("fieldwork:list", kwargs={"pk": partnership.pk}))
+    if which == "mask" and mask_form.is_valid():
+        services.mask_report(
+            report,
+            request.user,
+            mask_form.cleaned_data["text"],
+            mask_form.cleaned_data["place_text"],
+        )
+        messages.success(request, _("Rapporten är maskerad och syns nu för samverkans medlemmar."))
+        return htmx.redirect(request, reverse("fieldwork:list", kwargs={"pk": partnership.pk}))
+    if which == "place" and report.place_text and report.erased_at is None:
+        if place_form.is_valid():
+            place = services.add_typed_place(report, place_form.cleaned_data["name"])
+            messages.success(
+                request, _("Platsen %(name)s finns nu i platslistan.") % {"name": place.name}
+            )
+            return htmx.redirect(request, here)
+    return render(
+        request,
+        "fieldwork/review.html",
+        _ctx(request, partnership, report=report, mask_form=mask_form, place_form=place_form),
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -116,6 +214,10 @@ def report_delete(request: HttpRequest, partnership: Partnership, report_id: int
 def report_settings(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     services.ensure_categories(partnership)
     which = request.POST.get("form") if request.method == "POST" else None
+    policy, _created = FieldworkPolicy.objects.get_or_create(partnership=partnership)
+    policy_form = forms.PolicyForm(
+        request.POST if which == "policy" else None, instance=policy, prefix="policy"
+    )
     category_form = forms.CategoryForm(
         request.POST if which == "category" else None, partnership=partnership, prefix="category"
     )
@@ -123,6 +225,10 @@ def report_settings(request: HttpRequest, partnership: Partnership) -> HttpRespo
         request.POST if which == "place" else None, partnership=partnership, prefix="place"
     )
     here = reverse("fieldwork:settings", kwargs={"pk": partnership.pk})
+    if which == "policy" and policy_form.is_valid():
+        policy_form.save()
+        messages.success(request, _("Lagringstiden är sparad."))
+        return htmx.redirect(request, here)
     if which == "category" and category_form.is_valid():
         category_form.save()
         messages.success(request, _("Kategorin är tillagd."))
@@ -150,6 +256,7 @@ def report_settings(request: HttpRequest, partnership: Partnership) -> HttpRespo
             partnership,
             category_form=category_form,
             place_form=place_form,
+            policy_form=policy_form,
             categories=FieldCategory.objects.filter(partnership=partnership),
             places=FieldPlace.objects.filter(partnership=partnership),
         ),
@@ -213,3 +320,59 @@ def week_subscribe(
     return htmx.redirect(
         request, reverse("fieldwork:week", kwargs={"pk": partnership.pk, "week": week})
     )
+
+
+@partnership_view("edit")
+def register(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """The register of processing (registerförteckning) for the data protection officer."""
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(
+            "\ufeff" + register_module.as_csv(partnership), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="registerforteckning-samverkan-{partnership.pk}.csv"'
+        )
+        return response
+    return render(
+        request,
+        "fieldwork/register.html",
+        _ctx(
+            request,
+            partnership,
+            rows=register_module.register_for(partnership),
+            headers=register_module.HEADERS,
+            months=FieldworkPolicy.months_for(partnership),
+        ),
+    )
+
+
+@partnership_view("report")
+def service_worker(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """The report form's service worker: keeps the form page and its files so that the form
+    opens in a dead spot. Served under the form's own path, so its scope is the partnership's
+    field-report pages and nothing else."""
+    from django.templatetags.static import static
+
+    scope = reverse("fieldwork:list", kwargs={"pk": partnership.pk})
+    form_page = reverse("fieldwork:new", kwargs={"pk": partnership.pk})
+    assets = [static(path) for path in OFFLINE_ASSETS]
+    response = render(
+        request,
+        "fieldwork/sw.js",
+        {
+            "form_page": form_page,
+            "assets": assets,
+            "cache_prefix": f"faltrapport-{partnership.pk}-",
+            "version": _asset_version([form_page, *assets]),
+        },
+        content_type="application/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = scope
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _asset_version(assets: list[str]) -> str:
+    import hashlib
+
+    return hashlib.sha256("\n".join(assets).encode()).hexdigest()[:12]

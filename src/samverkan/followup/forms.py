@@ -15,6 +15,7 @@ from samverkan.lib.forms import (
     PartnershipOwnedForm,
     VersionedModelForm,
 )
+from samverkan.lib.personal_data_forms import guard_free_text
 from samverkan.problems.choices import GoalKind
 
 
@@ -239,6 +240,7 @@ class WriteUpSectionForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.partnership, self.user = partnership, user
         self.fields["text"].label = _("Text")
+        guard_free_text(self, "text")  # identity numbers refused
 
     def clean_text(self) -> str:
         from samverkan.accounts import access

@@ -253,7 +253,8 @@ def evaluation_from_incidents(request: HttpRequest, partnership: Partnership) ->
     reports = FieldReport.objects.filter(partnership=partnership)
     if reports.exists():
         named = reports.filter(place__isnull=False).values("place__name").annotate(n=Count("pk"))
-        typed = reports.filter(place__isnull=True).exclude(place_text="")
+        # A held-back report's typed place is for its own party's coordinators (fieldwork).
+        typed = reports.filter(place__isnull=True, held_back=False).exclude(place_text="")
         counted = Counter({row["place__name"]: row["n"] for row in named})
         counted.update(typed.values_list("place_text", flat=True))
         places[FIELD_REPORTS] = [name for name, _n in counted.most_common(500)]

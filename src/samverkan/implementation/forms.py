@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.implementation.models import ActionItem, ActivityEntry, Progress, Status
 from samverkan.lib.forms import DateInput, ModelForm, VersionedModelForm
+from samverkan.lib.personal_data_forms import guard_free_text
 from samverkan.problems.choices import GoalKind
 
 
@@ -57,6 +58,7 @@ class ActivityForm(ModelForm):
     def __init__(self, *args: Any, measure: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.measure = measure
+        guard_free_text(self, "what", "by_whom", "deviation")  # identity numbers refused
         self.fields["production_goal"].queryset = measure.partnership.goals.filter(
             kind=GoalKind.PRODUCTION
         )
@@ -96,6 +98,7 @@ class ActionItemForm(ModelForm):
         super().__init__(*args, **kwargs)
         from samverkan.problems.models import Measure
 
+        guard_free_text(self, "text", "responsible")  # identity numbers refused
         self.meeting = meeting
         self.fields["measure"].queryset = Measure.objects.visible_to(user).filter(
             partnership=meeting.partnership

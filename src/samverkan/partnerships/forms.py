@@ -20,6 +20,7 @@ from samverkan.lib.forms import (
     VersionedModelForm,
     check_upload,
 )
+from samverkan.lib.personal_data_forms import guard_free_text
 from samverkan.lib.versioning import EditConflict, save_versioned
 from samverkan.partnerships.choices import DecisionKind, GroupKind, PartyKind
 from samverkan.partnerships.models import (
@@ -307,6 +308,7 @@ class MinutesForm(VersionedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        guard_free_text(self, "minutes", "other_attendees")  # identity numbers refused
         self.fields["attendees"].queryset = self.instance.group.members.select_related("party")
         self.fields["minutes"].required = True
         if not self.is_bound and not self.instance.minutes:

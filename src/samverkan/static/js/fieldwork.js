@@ -1,8 +1,11 @@
 /* Field reports (fieldwork): a draft kept in the phone until the server has the report, a
  * point from the position or the map, and the weekly map. Our own script; Leaflet is
  * vendored. Nothing typed is lost on a failed submit: the draft stays in localStorage and is
- * sent again ("Skicka igen", or by itself when the connection is back). A token written once
- * per draft makes a resubmission harmless: the server saves it only once. */
+ * sent again ("Skicka igen", or by itself when the connection is back). The token sent with a
+ * report is the draft's id and a fingerprint of its content, so a resubmission of the same
+ * text is saved once while a changed text is a new report. The draft leaves the phone once
+ * the server has the report, and every draft on logout. A service worker keeps the form for
+ * dead spots (templates/fieldwork/sw.js). */
 (function () {
   "use strict";
 
@@ -15,11 +18,46 @@
     return template.replace(/%\((\w+)\)s/g, function (m, name) { return String(values[name]); });
   }
 
-  function newToken() {
+  function newId() {
     if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
     var out = "";
     for (var i = 0; i < 32; i++) out += Math.floor(Math.random() * 16).toString(16);
     return out;
+  }
+
+  // FNV-1a, twice with different seeds: 16 hex digits that change whenever the text does.
+  // Not a secret, only a fingerprint: the server checks the content itself as well.
+  function fingerprint(text) {
+    function fnv(seed) {
+      var h = seed >>> 0;
+      for (var i = 0; i < text.length; i++) {
+        h ^= text.charCodeAt(i);
+        h = Math.imul(h, 16777619) >>> 0;
+      }
+      return ("0000000" + h.toString(16)).slice(-8);
+    }
+    return fnv(2166136261) + fnv(3339675911);
+  }
+
+  // Logging out takes every draft and the offline copy of the form off the phone: the next
+  // person on a shared phone finds nothing (the server also sends Clear-Site-Data).
+  function clearEverything() {
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var k = localStorage.key(i);
+        if (k && k.indexOf("faltrapport-") === 0) localStorage.removeItem(k);
+      }
+    } catch (e) { /* storage off */ }
+    if (window.caches && caches.keys) {
+      caches.keys().then(function (keys) {
+        keys.forEach(function (k) { if (k.indexOf("faltrapport-") === 0) caches.delete(k); });
+      });
+    }
+    if (navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
+      navigator.serviceWorker.getRegistrations().then(function (regs) {
+        regs.forEach(function (r) { r.unregister(); });
+      });
+    }
   }
 
   function baseMap(el, config, center, zoom) {
@@ -43,28 +81,50 @@
     var key = form.dataset.draftKey;
     var status = document.getElementById("fw-offline");
     var retry = document.getElementById("fw-retry");
+    var restart = document.getElementById("fw-restart");
+    var submit = document.getElementById("fw-submit");
     var token = form.querySelector("[name=client_token]");
     var fields = ["observed_at", "category", "place", "place_text", "latitude", "longitude",
-                  "people", "text", "client_token"];
+                  "people", "text"];
+    // One draft: an id of its own, and the token it was last sent with (if it was).
+    var draftId = null, sentToken = "";
 
     function say(text) { status.textContent = text; }
 
-    function save() {
+    function values() {
       var draft = {};
       fields.forEach(function (name) {
-        var els = form.querySelectorAll("[name=" + name + "]");
-        els.forEach(function (el) {
+        form.querySelectorAll("[name=" + name + "]").forEach(function (el) {
           if (el.type === "radio") { if (el.checked) draft[name] = el.value; }
           else draft[name] = el.value;
         });
       });
+      return draft;
+    }
+
+    // The token belongs to this draft *and this content*: a draft changed after it was sent
+    // gets another token, so the server can never take it for the report it already has.
+    function currentToken() {
+      if (!draftId) draftId = newId();
+      var v = values();
+      return draftId + "-" + fingerprint(fields.map(function (n) { return v[n] || ""; }).join("\u0001"));
+    }
+
+    function save() {
+      var draft = values();
+      draft.draftId = draftId || (draftId = newId());
+      draft.sentToken = sentToken;
       try { localStorage.setItem(key, JSON.stringify(draft)); } catch (e) { /* full or off */ }
+    }
+
+    function forget() {
+      try { localStorage.removeItem(key); } catch (e) { /* gone already */ }
     }
 
     function restore() {
       var draft;
       try { draft = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { draft = null; }
-      if (!draft) return false;
+      if (!draft) return null;
       var restored = false;
       fields.forEach(function (name) {
         if (draft[name] === undefined || draft[name] === "") return;
@@ -73,26 +133,90 @@
             if (el.value === draft[name] && !form.querySelector("[name=" + name + "]:checked")) {
               el.checked = true; restored = true;
             }
-          } else if (!el.value || name === "client_token" || name === "observed_at") {
+          } else if (!el.value || name === "observed_at") {
             if (name === "observed_at" && el.value && !draft.text) return;
             if (el.value !== draft[name]) { el.value = draft[name]; restored = restored || name === "text"; }
           }
         });
       });
-      return restored;
+      draftId = draft.draftId || null;
+      sentToken = draft.sentToken || "";
+      return restored ? draft : null;
+    }
+
+    function now() {
+      var d = new Date();
+      function two(n) { return (n < 10 ? "0" : "") + n; }
+      return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + "T" +
+        two(d.getHours()) + ":" + two(d.getMinutes());
+    }
+
+    function startOver() {
+      document.getElementById("fw-clear-point").click();
+      form.querySelectorAll("[name=text], [name=place_text], [name=people], [name=latitude], [name=longitude]")
+        .forEach(function (el) { el.value = ""; });
+      form.querySelectorAll("[name=category]").forEach(function (el) { el.checked = false; });
+      var place = form.querySelector("[name=place]");
+      if (place) place.selectedIndex = 0;
+      var when = form.querySelector("[name=observed_at]");
+      if (when) when.value = now();
+      forget();
+      draftId = null;
+      sentToken = "";
+      restart.hidden = true;
+      submit.hidden = false;
+      retry.hidden = true;
+      say("");
+      var text = form.querySelector("[name=text]");
+      if (text) text.focus();
+    }
+
+    // Was this text sent already? Ask the server for the token it was sent with.
+    function checkSent(tokenSent) {
+      var url = form.dataset.sentUrl + "?token=" + encodeURIComponent(tokenSent);
+      return fetch(url, { credentials: "same-origin" }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }).catch(function () { return null; });
+    }
+
+    function showAlreadySent() {
+      say(form.dataset.textAlreadySent);
+      restart.hidden = false;
+      submit.hidden = true;
+      retry.hidden = true;
     }
 
     if (form.dataset.saved) {
-      try { localStorage.removeItem(key); } catch (e) { /* nothing to remove */ }
-    } else if (restore()) {
-      say(form.dataset.textRestored);
+      forget();  // the server has it: nothing of it stays on the phone
+    } else {
+      var draft = restore();
+      if (draft && sentToken) {
+        if (navigator.onLine === false) {
+          say(form.dataset.textMaybeSent);
+          restart.hidden = false;
+        } else {
+          say(form.dataset.textRestored);
+          checkSent(sentToken).then(function (answer) {
+            if (answer && answer.saved && currentToken() === sentToken) showAlreadySent();
+            else if (answer === null) { say(form.dataset.textMaybeSent); restart.hidden = false; }
+          });
+        }
+      } else if (draft) {
+        say(form.dataset.textRestored);
+      }
     }
-    if (!token.value) token.value = newToken();
+    restart.addEventListener("click", startOver);
     // Nothing is stored until something is typed: an untouched form leaves no draft behind.
-    form.addEventListener("input", save);
+    form.addEventListener("input", function () {
+      save();
+      // A changed text is a new report: it may be sent (with its own token).
+      if (!restart.hidden && currentToken() !== sentToken) { submit.hidden = false; }
+    });
     form.addEventListener("change", save);
 
     function send() {
+      token.value = currentToken();
+      sentToken = token.value;
       save();
       var data = new FormData(form);
       retry.hidden = true;
@@ -100,7 +224,7 @@
         method: "POST", body: data, credentials: "same-origin", redirect: "follow"
       }).then(function (response) {
         if (response.ok && response.url.indexOf("sparad=") !== -1) {
-          try { localStorage.removeItem(key); } catch (e) { /* gone already */ }
+          forget();
           window.location.assign(response.url);
         } else if (response.status === 400) {
           // The server found something to correct: let it show the form with its messages.
@@ -116,10 +240,11 @@
     }
 
     form.addEventListener("submit", function (event) {
+      token.value = currentToken();
       if (form.dataset.native || !window.fetch || !window.FormData) return;
       event.preventDefault();
       if (navigator.onLine === false) {
-        save();
+        save();  // not sent: nothing left the phone, so the restored draft is plainly unsent
         say(form.dataset.textOffline);
         retry.hidden = false;
         return;
@@ -128,6 +253,11 @@
     });
     retry.addEventListener("click", send);
     window.addEventListener("online", function () { if (!retry.hidden) send(); });
+
+    if (form.dataset.sw && navigator.serviceWorker) {
+      navigator.serviceWorker.register(form.dataset.sw, { scope: form.dataset.swScope })
+        .catch(function () { /* the form still works online */ });
+    }
 
     pointPicker(form, save);
   }
@@ -209,6 +339,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[action*='logga-ut']").forEach(function (f) {
+      f.addEventListener("submit", clearEverything);
+    });
     var form = document.getElementById("fw-report-form");
     if (form) reportForm(form);
     var week = document.getElementById("fw-week-map");
