@@ -115,7 +115,7 @@ def _map_config() -> dict[str, Any]:
 
 
 @partnership_view("report")
-def report_sent(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def report_sent(request: AuthenticatedRequest, partnership: Partnership) -> HttpResponse:
     """Whether the server has a report sent with the form's token (``?token=``) by this
     reporter: the form asks when it restores a draft whose answer never came. Another
     reporter's token is simply not found."""
@@ -133,7 +133,8 @@ def report_sent(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 @partnership_view()
 def report_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    reports = list(
+    # Each report carries its own answers for the template (readable, reviewable), hence Any.
+    reports: list[Any] = list(
         FieldReport.objects.filter(partnership=partnership).select_related(
             "place", "category", "reported_by", "party__organisation"
         )[:RECENT]
