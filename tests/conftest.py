@@ -155,18 +155,20 @@ def _default_language():
 
 
 @pytest.fixture(scope="session")
-def _warm_process(django_db_setup, django_db_blocker):
+def _warm_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """One request in each language before the first test's: a process's first request imports
     the views, loads the translation catalogues and compiles the base templates, seconds that
     would otherwise count against whichever test happens to come first (the time budget)."""
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.urls import reverse
 
-    with django_db_blocker.unblock():
+    media = tmp_path_factory.mktemp("warm-media")
+    with django_db_blocker.unblock(), override_settings(**_test_settings(media)):
         for language in ("sv", "en"):
             client = Client()
             client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
-            client.get(reverse("accounts:login"))
+            response = client.get(reverse("accounts:login"))
+            assert response.status_code == 200, response
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
