@@ -1,42 +1,236 @@
-"""Shared fixtures: the named users and two partnerships (ours and a foreign one)."""
+"""Shared fixtures (the named users and two partnerships, ours and a foreign one) and the
+suite's rules, enforced here:
+
+* **Engines.** Every test runs on SQLite (the SQLite run of ``make test``). A test that touches
+  engine-specific behaviour (vendor SQL, COPY, row locks, the jobs queue, backup and restore,
+  the production stack, the API, statistics SQL, migrations) is marked ``engine`` by its path
+  in ``ENGINE_SPECIFIC`` below, or by hand with ``@pytest.mark.engine``; the PostgreSQL run
+  of ``make test`` runs exactly those (``-m engine``). A new test file that touches such code
+  belongs in the list.
+* **Slowness stays visible.** A test whose call takes longer than ``SLOW_BUDGET_SECONDS``
+  must carry ``@pytest.mark.slow(reason="...")``; the run fails on an unmarked one
+  (under pytest-xdist the controller decides, from the workers' reports).
+"""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import os
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
-from samverkan.accounts.choices import Role
 from tests import factories
+
+# Paths (relative to the repository, a folder ends with "/") whose tests run on both engines.
+ENGINE_SPECIFIC = (
+    "tests/api/",  # the API: JSON fields, pagination and filters in SQL
+    "tests/jobs/",  # the job queue: row locks, SKIP LOCKED, the Celery worker
+    "tests/operations/",  # backup and restore, health, the production stack
+    "tests/followup/",  # cycle and write-up locks, counts from incidents in SQL
+    "tests/implementation/",  # progress row locks
+    "tests/mapping/test_import_",  # importers: COPY on PostgreSQL, batched inserts on SQLite
+    "tests/mapping/test_pgcopy.py",
+    "tests/mapping/test_boundary_upload.py",  # the boundary row lock
+    "tests/mapping/test_comparison_stats.py",  # statistics SQL (vendor-specific)
+    "tests/mapping/test_statistics_readings.py",
+    "tests/mapping/test_local_time.py",  # time zones in SQL
+    "tests/mapping/test_situation_report.py",
+    "tests/mapping/test_hotspot_reading.py",
+    "tests/mapping/test_mapping_pages.py",  # transactional: jobs commit while pages read
+    "tests/mapping/test_polisen_pages.py",
+    "tests/mapping/test_settle_counts.py",
+    "tests/analysis/test_analysis_timeprofile.py",  # weekday × hour in SQL
+    "tests/accounts/test_login_limit.py",  # throttle rows locked, SKIP LOCKED
+    "tests/accounts/test_oidc.py",
+    "tests/partnerships/test_membership.py",  # membership row locks
+    "tests/partnerships/test_member_role_edit.py",
+    "tests/partnerships/test_edit_conflicts.py",
+    "tests/partnerships/test_history_queries.py",
+    "tests/problems/test_step3_pages.py",  # problem-picture locks
+    "tests/process/test_load_demo.py",  # every model, JSON fields, the import paths
+    "tests/process/test_demo_mapping.py",
+    "tests/process/test_dashboard_queries.py",
+    "tests/test_settings.py",  # DATABASE_URL for both engines
+)
+SLOW_BUDGET_SECONDS = float(os.environ.get("SAMVERKAN_SLOW_BUDGET", "3"))
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pytest_collection_modifyitems(config, items):
+    kept_modules, transactional = set(), []
+    for item in items:
+        path = os.path.relpath(str(item.fspath), _ROOT).replace(os.sep, "/")
+        if path.startswith(ENGINE_SPECIFIC):
+            item.add_marker(pytest.mark.engine)
+        if "kept" in item.fixturenames:
+            kept_modules.add(item.module)
+        if (
+            "transactional_db" in item.fixturenames
+            or "live_server" in item.fixturenames
+            or any(m.kwargs.get("transaction") for m in item.iter_markers("django_db"))
+        ):
+            transactional.append(item)
+        slow = item.get_closest_marker("slow")
+        if slow is not None and not slow.kwargs.get("reason"):
+            raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.slow needs reason='why'")
+    for item in transactional:
+        if item.module in kept_modules:
+            # It would empty the tables under the module's kept rows (or run inside them).
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test in a module that keeps rows (kept, demo); "
+                "move it to a module of its own"
+            )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "setup" and item.get_closest_marker("engine") is not None:
+        report.user_properties.append(("engine", "1"))  # for scripts/check-test-reports
+    if (
+        report.when == "call"
+        and report.duration > SLOW_BUDGET_SECONDS
+        and item.get_closest_marker("slow") is None
+    ):
+        report.user_properties.append(("unmarked_slow", f"{report.duration:.1f}"))
+    return report
+
+
+def pytest_runtest_logreport(report):
+    # Runs in the controller under pytest-xdist too (the workers' reports are replayed there).
+    if any(name == "unmarked_slow" for name, _ in report.user_properties):
+        _slow_reports.append((report.nodeid, report.duration))
+
+
+_slow_reports: list[tuple[str, float]] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _slow_reports:
+        terminalreporter.section("slow tests without @pytest.mark.slow(reason=...)")
+        for nodeid, duration in _slow_reports:
+            terminalreporter.write_line(
+                f"{duration:.1f} s > {SLOW_BUDGET_SECONDS:g} s budget: {nodeid}"
+            )
+
+
+def pytest_sessionfinish(session):
+    if _slow_reports and not hasattr(session.config, "workerinput"):
+        if session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _test_settings(media_root) -> dict:
+    return {
+        "MEDIA_ROOT": media_root,
+        "STORAGES": {
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        "JOBS_BACKEND": "inprocess",
+        # Real hashing costs half a second per user; tests create many users.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    }
 
 
 @pytest.fixture(autouse=True)
-def _media_and_jobs(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.JOBS_BACKEND = "inprocess"
-    # Real hashing costs half a second per user; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _media_and_jobs(request, settings, tmp_path):
+    # A test that uses rows kept for its whole module (``kept``) sees that module's files too.
+    if "shared_media" in request.fixturenames:
+        media = request.getfixturevalue("shared_media")
+    else:
+        media = tmp_path / "media"
+    for name, value in _test_settings(media).items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default interface language, whatever the one before it left
+    active in this thread (a response in English leaves English active)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def _warm_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One request in each language before the first test's: a process's first request imports
+    the views, loads the translation catalogues and compiles the base templates, seconds that
+    would otherwise count against whichever test happens to come first (the time budget)."""
+    from django.test import Client, override_settings
+    from django.urls import reverse
+
+    media = tmp_path_factory.mktemp("warm-media")
+    with django_db_blocker.unblock(), override_settings(**_test_settings(media)):
+        for language in ("sv", "en"):
+            client = Client()
+            client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+            response = client.get(reverse("accounts:login"))
+            assert response.status_code == 200, response
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def client(client, _warm_process):
+    """pytest-django's test client, in a process whose first request is done (_warm_process)."""
+    return client
+
+
+@pytest.fixture(scope="module")
+def shared_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="module")
+def kept(django_db_setup, django_db_blocker, shared_media):
+    """Build rows once for a whole test module: ``kept(build)`` runs ``build()`` and returns its
+    result; every test of the module then sees those rows, and its own changes roll back.
+
+    As Django's ``TestCase.setUpTestData`` does: the module's rows live in an outer transaction
+    (rolled back when the module ends), each test in a savepoint inside it. Only for modules
+    whose tests use ``db`` (not ``transactional_db`` or ``live_server``, which would empty the
+    tables), and whose tests do not change the built objects in memory.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    overrides = override_settings(**_test_settings(shared_media))
+    atomic = transaction.atomic()
+    atomic._from_testcase = True  # a test's own durable=True blocks nest as in a TestCase
+    with django_db_blocker.unblock():
+        overrides.enable()
+        atomic.__enter__()
+
+    def build(function):
+        with django_db_blocker.unblock():
+            return function()
+
+    try:
+        yield build
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            overrides.disable()
+
+
+@pytest.fixture(scope="module")
+def kept_demo(kept):
+    """The demo of ``manage.py load_demo``, loaded once per module (see ``kept``)."""
+    return kept(factories.load_demo).pk
+
+
+@pytest.fixture
+def demo(kept_demo, db):
+    """The demo partnership; the demo is loaded once per module, each test's changes roll back."""
+    from samverkan.partnerships.models import Partnership
+
+    return Partnership.objects.get(pk=kept_demo)
 
 
 @pytest.fixture
 def world(db):
     """Our partnership (step 1 complete), a foreign one, and alice/bob/carol/steve/mallory."""
-    ours = factories.make_partnership()
-    foreign = factories.make_partnership(" Annan")
-    alice = factories.make_user("alice", ours.kommun.organisation)
-    bob = factories.make_user("bob", ours.polis.organisation)
-    carol = factories.make_user("carol", ours.kommun.organisation)
-    steve = factories.make_user("steve", ours.kommun.organisation)
-    mallory = factories.make_user("mallory", foreign.kommun.organisation)
-    factories.join(alice, ours.kommun, Role.ADMIN)
-    factories.join(bob, ours.polis, Role.COORDINATOR)
-    factories.join(carol, ours.kommun, Role.MEMBER)
-    factories.join(steve, ours.kommun, Role.STEERING)
-    factories.join(mallory, foreign.kommun, Role.ADMIN)
-    return SimpleNamespace(
-        ours=ours, foreign=foreign, alice=alice, bob=bob, carol=carol, steve=steve, mallory=mallory
-    )
+    return factories.make_world()

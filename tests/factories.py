@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -163,3 +164,32 @@ def _world_hooks():
 
 def join(user: User, party: Party, role: str) -> Membership:
     return Membership.objects.create(user=user, party=party, role=role)
+
+
+def make_world() -> SimpleNamespace:
+    """The ``world`` fixture's objects (for ``kept``, to build them once per module)."""
+    ours = make_partnership()
+    foreign = make_partnership(" Annan")
+    alice = make_user("alice", ours.kommun.organisation)
+    bob = make_user("bob", ours.polis.organisation)
+    carol = make_user("carol", ours.kommun.organisation)
+    steve = make_user("steve", ours.kommun.organisation)
+    mallory = make_user("mallory", foreign.kommun.organisation)
+    join(alice, ours.kommun, Role.ADMIN)
+    join(bob, ours.polis, Role.COORDINATOR)
+    join(carol, ours.kommun, Role.MEMBER)
+    join(steve, ours.kommun, Role.STEERING)
+    join(mallory, foreign.kommun, Role.ADMIN)
+    return SimpleNamespace(
+        ours=ours, foreign=foreign, alice=alice, bob=bob, carol=carol, steve=steve, mallory=mallory
+    )
+
+
+def load_demo() -> Partnership:
+    """Load the demo of ``manage.py load_demo``; its partnership (for ``kept``)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", "--quiet", stdout=StringIO())
+    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")

@@ -147,7 +147,7 @@ NOT_INTERFACE = (
 
 def _not_interface() -> list[str]:
     """The fixed names above, and the names the change history stored when each change was made
-    (a snapshot in the language of that moment, like any other stored value)."""
+    (stored in Swedish, like any other stored value: tests/test_stored_language.py)."""
     from samverkan.accounts.models import AuditEntry
 
     stored = AuditEntry.objects.exclude(object_repr="").values_list("object_repr", flat=True)

@@ -10,7 +10,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from samverkan.accounts.choices import Role
 from samverkan.accounts.models import Membership
+from tests.factories import join, make_user, make_world
 
 ACCESS_LEVELS = {
     "confirm",
@@ -76,9 +78,10 @@ def _kwargs(pattern, world) -> dict[str, int]:
     return {name: ids[name] for name in pattern.pattern.converters}
 
 
-@pytest.fixture
-def files(world):
-    """Give downloads something to download, so readers get 200 rather than 404."""
+def _world_with_files():
+    """The two-partnership world, and downloads with something to download, so readers get 200
+    rather than 404."""
+    world = make_world()
     for w in (world.ours, world.foreign):
         w.decision.attachment.save("beslut.pdf", ContentFile(b"%PDF-1.4 test"))
         w.job.output.save("export.json", ContentFile(b"{}"))
@@ -86,7 +89,27 @@ def files(world):
     files_job = world.ours.job
     files_job.created_by = world.alice
     files_job.save(update_fields=["created_by"])
+    # rita is a field reporter in the municipality's party: she files field reports and reads
+    # the weekly picture, and is refused everything else (accounts.access).
+    world.rita = make_user("rita", world.ours.kommun.organisation)
+    join(world.rita, world.ours.kommun, Role.REPORTER)
     return world
+
+
+# The world is built once for the module (about 1 100 tests); each test's changes roll back.
+@pytest.fixture(scope="module")
+def shared_world(kept):
+    return kept(_world_with_files)
+
+
+@pytest.fixture
+def files(shared_world, db):
+    return shared_world
+
+
+@pytest.fixture
+def world(files):
+    return files
 
 
 def test_every_view_declares_its_access():
@@ -146,15 +169,7 @@ def test_foreign_object_ids_in_own_partnership_url_get_404(client, files, name, 
 @pytest.mark.parametrize("name,pattern", partnership_patterns(), ids=lambda v: str(v))
 @pytest.mark.parametrize("role_user", ["alice", "bob", "carol", "steve", "rita"])
 def test_each_role_gets_what_its_role_allows(client, files, name, pattern, role_user):
-    if role_user == "rita":
-        # rita is a field reporter in the municipality's party: she files field reports and
-        # reads the weekly picture, and is refused everything else (accounts.access).
-        from samverkan.accounts.choices import Role
-        from tests.factories import join, make_user
-
-        join(make_user("rita", files.ours.kommun.organisation), files.ours.kommun, Role.REPORTER)
-    user = getattr(files, role_user, None) or Membership.objects.get(user__username="rita").user
-    client.force_login(user)
+    client.force_login(getattr(files, role_user))
     url = reverse(name, kwargs=_kwargs(pattern, files.ours))
     level = pattern.callback.access
     if role_user == "rita":

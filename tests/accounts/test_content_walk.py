@@ -16,13 +16,12 @@ import html
 import io
 import json
 import re
-from io import StringIO
 from urllib.parse import urldefrag, urlsplit
 
 import docx
 import pypdf
 import pytest
-from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from samverkan.accounts.audit import acting_as
@@ -32,6 +31,7 @@ from samverkan.jobs import registry
 from samverkan.jobs.models import Job
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Cause, Measure
+from tests.factories import load_demo
 
 # Written by the police during the setup below, on the confidential measure.
 ACTIVITY = "Samtal med socialtjänsten om hembesök Q7X"
@@ -40,10 +40,9 @@ TASK = "Sammanställ underrättelse Q7Z"
 MAX_PAGES = 600
 
 
-@pytest.fixture
-def spread(client, db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    partnership = Partnership.objects.get(name="Samverkan för ett tryggare centrum")
+def _spread():
+    partnership = load_demo()
+    client = Client()
     police = User.objects.get(username="demo.polis")
     municipal = User.objects.get(username="demo.kommun")
     measure = Measure.objects.get(partnership=partnership, confidential=True)
@@ -80,6 +79,19 @@ def spread(client, db):
     # The history really holds the derived entries: the walk must have something to find.
     assert AuditEntry.objects.filter(changes__icontains="Q7X").exists()
     return partnership, secrets, export
+
+
+# One setup for the module (it loads the demo, issues documents and runs an export); each walk
+# is a test of its own, so that the two workers of `make test` share them.
+@pytest.fixture(scope="module")
+def kept_spread(kept):
+    return kept(_spread)
+
+
+@pytest.fixture
+def spread(kept_spread, db):
+    partnership, secrets, export = kept_spread
+    return Partnership.objects.get(pk=partnership.pk), secrets, Job.objects.get(pk=export.pk)
 
 
 def _text(response) -> str:
@@ -143,12 +155,10 @@ def _leaks(found, secrets):
     return [(url, s) for url, text in found.items() for s in secrets if s in text]
 
 
-def test_content_walk_as_every_role(client, spread):
-    """One setup (it issues documents and runs an export), then every role's walk."""
-    partnership, secrets, export = spread
+def _extra(partnership, export):
+    """The export's file and the Word files of documents no page links to by that name."""
     download = reverse("jobs:download", kwargs={"pk": partnership.pk, "job_id": export.pk})
-    extra = [download]
-    extra += [
+    return [download] + [
         reverse(
             "documents:download",
             kwargs={"pk": partnership.pk, "kind": kind, "edition": edition, "fmt": "docx"},
@@ -156,17 +166,28 @@ def test_content_walk_as_every_role(client, spread):
         for kind in ("agreement", "followup")
         for edition in ("internal", "public")
     ]
-    for username in ("demo.kyrkan", "demo.styrgrupp", "demo.kommun"):
-        client.force_login(User.objects.get(username=username))
-        # Every PDF for the member with the least access; previews and Word files for all.
-        found = walk(client, partnership, extra, live_pdf=username == "demo.kyrkan")
-        assert len(found) > 60, (username, sorted(found))  # the walk reached the pages
-        assert any("/historik/" in url for url in found), username
-        assert any("/versioner/" in url for url in found), username
-        assert not _leaks(found, secrets), username
 
-    # The field reporter reaches the report form and the weekly picture, and nothing else: no
-    # page of hers links further into the partnership, and none holds a confidential text.
+
+@pytest.mark.slow(reason="follows every link a role is offered: hundreds of pages and files")
+@pytest.mark.parametrize("username", ["demo.kyrkan", "demo.styrgrupp", "demo.kommun"])
+def test_content_walk_of_a_role_outside_the_police_finds_no_secret(client, spread, username):
+    partnership, secrets, export = spread
+    client.force_login(User.objects.get(username=username))
+    # Every PDF for the member with the least access; previews and Word files for all.
+    found = walk(
+        client, partnership, _extra(partnership, export), live_pdf=username == "demo.kyrkan"
+    )
+    assert len(found) > 60, (username, sorted(found))  # the walk reached the pages
+    assert any("/historik/" in url for url in found), username
+    assert any("/versioner/" in url for url in found), username
+    assert not _leaks(found, secrets), username
+
+
+@pytest.mark.slow(reason="follows every link the field reporter is offered")
+def test_field_reporter_reaches_only_the_form_and_the_weekly_picture(client, spread):
+    """The field reporter reaches the report form and the weekly picture, and nothing else: no
+    page of hers links further into the partnership, and none holds a confidential text."""
+    partnership, secrets, _export = spread
     client.force_login(User.objects.get(username="demo.falt"))
     from samverkan.fieldwork.services import latest_week_with_reports, week_label
 
@@ -187,14 +208,22 @@ def test_content_walk_as_every_role(client, spread):
     assert not _leaks(found, secrets)
     assert client.get(f"/samverkan/{partnership.pk}/").status_code == 403
 
-    # The police party reads its own confidential items everywhere: the walk can find them.
+
+@pytest.mark.slow(reason="follows every link the police are offered: hundreds of pages")
+def test_content_walk_of_the_police_finds_their_own_secrets(client, spread):
+    """The police party reads its own confidential items everywhere: the walk can find them."""
+    partnership, secrets, _export = spread
     client.force_login(User.objects.get(username="demo.polis"))
     found = walk(client, partnership, live_pdf=False)
     assert {s for _url, s in _leaks(found, secrets)} == set(secrets)
     history = next(text for url, text in found.items() if url.endswith("/historik/"))
     assert ACTIVITY in history and STATUS_REASON in history
 
-    # Leak 2: the export is its starter's and holds no confidential text.
+
+def test_the_export_is_its_starters_and_holds_no_secret(client, spread):
+    """Leak 2: the export is its starter's and holds no confidential text."""
+    partnership, secrets, export = spread
+    download = reverse("jobs:download", kwargs={"pk": partnership.pk, "job_id": export.pk})
     client.force_login(User.objects.get(username="demo.kyrkan"))
     assert client.get(download).status_code == 404
     detail = reverse("jobs:detail", kwargs={"pk": partnership.pk, "job_id": export.pk})
@@ -205,9 +234,12 @@ def test_content_walk_as_every_role(client, spread):
     assert not [s for s in secrets if s in text]
     assert "source_lines" not in text  # issued documents are in the history without their text
 
-    # Leak 3: the police issued the internal agreement with the confidential items, the
-    # municipality after them without; the later version's page must not show the removed
-    # confidential lines to a member of a third party.
+
+def test_a_later_version_hides_removed_confidential_lines_from_a_third_party(client, spread):
+    """Leak 3: the police issued the internal agreement with the confidential items, the
+    municipality after them without; the later version's page must not show the removed
+    confidential lines to a member of a third party."""
+    partnership, secrets, _export = spread
     versions = partnership.issued_documents.filter(kind="agreement", format="pdf").order_by(
         "number"
     )

@@ -3,7 +3,6 @@
 import re
 from io import StringIO
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -15,12 +14,6 @@ from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Cause, Measure
 
 BASE = "/api/v1"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def bearer(username: str) -> dict:

@@ -6,27 +6,17 @@ the follow-up report's last page is not a lone sentence."""
 
 import io
 import re
-from io import StringIO
 
 import docx
 import pypdf
-import pytest
-from django.core.management import call_command
 
 from samverkan.accounts.models import User
 from samverkan.documents import data, services
 from samverkan.documents.data import _blocks
 from samverkan.documents.structure import BulletList, Paragraph
 from samverkan.mapping.models import SituationReport
-from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Measure, ProblemPicture
 from tests.documents.test_documents_content import docx_text, pdf_text
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def test_atgardsplan_is_joint_and_gives_every_measure_in_full(demo):

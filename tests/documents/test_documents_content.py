@@ -13,16 +13,9 @@ from django.urls import reverse
 from samverkan.accounts.models import User
 from samverkan.documents import data, services
 from samverkan.documents.models import IssuedDocument
-from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Cause, Measure
 
 CONFIDENTIAL = ("livsstilskriminella", "gatorna L och M; underrättelser", "LVM")
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def pdf_text(content: bytes) -> str:

@@ -20,12 +20,6 @@ from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Cause, Measure
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
-
-
 def pdf_text(content: bytes) -> str:
     reader = pypdf.PdfReader(io.BytesIO(content))
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)

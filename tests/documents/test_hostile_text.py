@@ -7,12 +7,9 @@ import importlib
 import inspect
 import io
 import pkgutil
-from io import StringIO
 
 import docx
-import pytest
 from django import forms
-from django.core.management import call_command
 from django.urls import reverse
 
 import samverkan
@@ -24,12 +21,6 @@ from samverkan.lib.text import strip_control
 from samverkan.partnerships.models import Partnership
 
 FORMULA = "$\\frac{$"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def test_strip_control_keeps_newlines_and_tabs_only():

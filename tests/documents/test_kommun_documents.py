@@ -5,30 +5,21 @@ signature block, its validity against the decision, and the internal "Saknas" pa
 import base64
 import datetime
 import io
-from io import StringIO
 
 import docx
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from samverkan.documents import data, render, services
 from samverkan.documents.models import DocumentDecision
 from samverkan.lib.env import SettingError, env_image
-from samverkan.partnerships.models import Partnership
 from tests.documents.test_documents_content import docx_text, pdf_text
 
 # The smallest valid PNG: one transparent pixel.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def test_decided_agreement_names_sender_decision_and_date_in_pdf_and_word(demo):

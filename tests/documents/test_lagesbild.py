@@ -5,23 +5,13 @@ withheld in the public edition, and only released material used."""
 
 import io
 import re
-from io import StringIO
 
 import docx
-import pytest
-from django.core.management import call_command
 
 from samverkan.documents import data, services
 from samverkan.mapping.choices import ReportStatus
 from samverkan.mapping.models import CrimeStatistic, SituationReport
-from samverkan.partnerships.models import Partnership
 from tests.documents.test_documents_content import docx_text, pdf_text
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def _lines(doc) -> str:

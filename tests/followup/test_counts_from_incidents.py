@@ -4,26 +4,17 @@ Only a member of the party counts in its incidents; readers and outsiders cannot
 
 import datetime
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.accounts.models import User
 from samverkan.followup import services
 from samverkan.mapping.models import Incident
-from samverkan.partnerships.models import Partnership
 
 BEFORE = {"before_from": "2008-01-01", "before_to": "2008-12-31"}
 AFTER = {"after_from": "2009-01-01", "after_to": "2009-12-31"}
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def _url(demo, name="followup:evaluation_count"):

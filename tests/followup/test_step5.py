@@ -1,23 +1,12 @@
 """Step 5: the worked example's follow-up with honest statistics, the response, next cycle."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from samverkan.accounts.models import User
 from samverkan.documents import data
 from samverkan.followup import services
 from samverkan.followup.models import EffectEvaluation, SteeringResponse
-from samverkan.partnerships.models import Partnership
 from samverkan.process import checklists
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def test_worked_example_effect_is_read_honestly(demo):

@@ -4,25 +4,15 @@ a question about police work), survey results over time as a chart, and the cost
 totalled per year."""
 
 import re
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from samverkan.accounts.models import User
 from samverkan.analysis.categories import POLICE_INITIATED, VICTIM_WITHOUT_INTERACTION
 from samverkan.mapping import stats
 from samverkan.mapping.models import CrimeCost, CrimeStatistic, SurveyResult
-from samverkan.partnerships.models import Partnership
 
 NAME = "Samverkan för ett tryggare centrum"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name=NAME)
 
 
 def _text(html: str) -> str:

@@ -1,23 +1,12 @@
 """Citizen promises are chosen and worded for residents, never generated (issue 11, leak 6)."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from samverkan.accounts.models import User
 from samverkan.documents import data
-from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import CitizenPromise, Measure
 
 OPERATION = "Riktad spaning mot försäljning av smuggelsprit vid parkeringsplats N"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def test_the_promise_document_holds_the_chosen_wording_and_no_police_operation(demo):

@@ -3,27 +3,18 @@ crime type: the latest whole year's count, the same count weighted by harm, and 
 costs; a party's unshared mapping never counts."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from samverkan.accounts.models import User
 from samverkan.analysis.categories import LIV_HALSA, SKADEGORELSE
 from samverkan.analysis.harm import HARM_WEIGHTS, harm_weight, harm_weighted_count
 from samverkan.mapping.models import CrimeCost, CrimeStatistic, SituationReport
-from samverkan.partnerships.models import Partnership
 from samverkan.problems import services
 from samverkan.problems.models import Problem
 
 NAME = "Samverkan för ett tryggare centrum"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name=NAME)
 
 
 def _text(html: str) -> str:

@@ -2,21 +2,11 @@
 operational, no names from the activity log; an Atom feed (issue 15)."""
 
 import datetime
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from samverkan.implementation.models import ActivityEntry
-from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import CitizenPromise, Measure
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def test_nothing_is_public_until_a_promise_is_published(client, demo):

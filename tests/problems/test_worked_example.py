@@ -1,23 +1,13 @@
 """Acceptance: the handbook's worked example loads with its chain intact (issue 4)."""
 
-from io import StringIO
-
-from django.core.management import call_command
-
 from samverkan.accounts.models import User
-from samverkan.partnerships.models import Partnership
 from samverkan.problems import services
 from samverkan.problems.models import Cause, Goal, Measure
 from samverkan.process import checklists
 
 
-def _demo():
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
-
-
-def test_worked_example_has_ten_causes_nine_measures_and_the_handbooks_links(db):
-    p = _demo()
+def test_worked_example_has_ten_causes_nine_measures_and_the_handbooks_links(demo):
+    p = demo
     assert Cause.objects.filter(partnership=p).count() == 10
     assert Measure.objects.filter(partnership=p).count() == 9
     links = {m.number: m.causes_answered() for m in Measure.objects.filter(partnership=p)}
@@ -41,8 +31,8 @@ def test_worked_example_has_ten_causes_nine_measures_and_the_handbooks_links(db)
     assert Goal.objects.filter(partnership=p, kind__in=["process", "production"]).count() == 5
 
 
-def test_cause_10_and_measure_9_are_confidential_to_the_police(db):
-    p = _demo()
+def test_cause_10_and_measure_9_are_confidential_to_the_police(demo):
+    p = demo
     police, municipal = (
         User.objects.get(username="demo.polis"),
         User.objects.get(username="demo.kommun"),
@@ -54,10 +44,10 @@ def test_cause_10_and_measure_9_are_confidential_to_the_police(db):
     assert not Measure.objects.visible_to(municipal).filter(partnership=p, number=9).exists()
 
 
-def test_traceability_finds_only_what_the_example_truly_lacks(db):
+def test_traceability_finds_only_what_the_example_truly_lacks(demo):
     """The handbook's example names every cause link, but gives sub-goals and process goals no
     indicators, no baselines (the transcript lost the base figures) and no follow-up plans."""
-    p = _demo()
+    p = demo
     trace = services.traceability(p, User.objects.get(username="demo.polis"))
     found = {issue.code: len(issue.objects) for issue in trace.issues}
     assert found == {
@@ -67,9 +57,9 @@ def test_traceability_finds_only_what_the_example_truly_lacks(db):
     }
 
 
-def test_step_3_checklist_of_the_example_misses_only_plans_and_signed_copy(db):
+def test_step_3_checklist_of_the_example_misses_only_plans_and_signed_copy(demo):
     """The example has no follow-up plan per goal, and no signed copy has been uploaded."""
-    p = _demo()
+    p = demo
     open_items = [str(i.label) for i in checklists.checklist_for(p, 3).items if not i.done]
     assert open_items == [
         "Uppföljningen är planerad för varje mål",

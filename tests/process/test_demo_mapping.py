@@ -2,11 +2,7 @@
 through the real importers, with a shared lägesbild, and nothing of it leaks before sharing."""
 
 import datetime
-import shutil
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,17 +25,10 @@ from samverkan.mapping.models import (
     SituationReport,
     SurveyResult,
 )
-from samverkan.partnerships.models import Partnership
 from samverkan.process import checklists
 from samverkan.process import demo as process_demo
 
 NAME = "Samverkan för ett tryggare centrum"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name=NAME)
 
 
 def _local(year, month, day):
@@ -175,19 +164,3 @@ def test_incident_files_are_the_same_every_time(db):
     assert first == second
     assert len(first) == sum(sum(o["counts"]) for o in spec["offences"])
     assert len({row[0] for row in first}) == len(first), "case numbers are unique"
-
-
-def test_a_demo_file_the_importers_reject_stops_the_demo_and_leaves_nothing(
-    db, tmp_path, monkeypatch
-):
-    broken = tmp_path / "mapping"
-    shutil.copytree(process_demo.MAPPING, broken)
-    survey = broken / "kommun" / "trygghetsmatning_2007_2009.csv"
-    survey.write_text(
-        survey.read_text(encoding="utf-8").replace(";24,0;310", ";240;310"), encoding="utf-8"
-    )
-    monkeypatch.setattr(process_demo, "MAPPING", broken)
-    with pytest.raises(step2.DemoDataError, match="trygghetsmatning_2007_2009.csv"):
-        call_command("load_demo", "--quiet", stdout=StringIO())
-    assert not Partnership.objects.filter(name=NAME).exists()
-    assert not Incident.objects.exists() and not Import.objects.exists()

@@ -1,22 +1,13 @@
 """The Lag (2023:196) view: computed from the records, turning green as items are done."""
 
 import datetime
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from samverkan.accounts.models import User
 from samverkan.documents.models import DocumentDecision
 from samverkan.partnerships.models import Coordinator, Partnership
 from samverkan.process.compliance import compliance
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def _state(partnership, today=datetime.date(2026, 12, 1)):

@@ -1,13 +1,17 @@
 """The worked example loads as the demo partnership, has finished step 1, and reloads safely."""
 
+import shutil
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from samverkan.accounts.models import AuditEntry, Membership, User
+from samverkan.mapping import demo as mapping_demo
 from samverkan.mapping import models as mapping
 from samverkan.partnerships.models import Partnership
 from samverkan.process import checklists
+from samverkan.process import demo as process_demo
 
 MAPPING_MODELS = (
     mapping.DataSource,
@@ -85,3 +89,20 @@ def test_every_demo_user_can_log_in_with_the_printed_password(client, db):
     password = output.split("password: ")[1].split(")")[0]
     for username in ("demo.kommun", "demo.polis", "demo.styrgrupp", "demo.kyrkan", "demo.falt"):
         assert client.login(username=username, password=password), username
+
+
+# In its own module: tests/process/test_demo_mapping.py keeps a loaded demo for its tests.
+def test_a_demo_file_the_importers_reject_stops_the_demo_and_leaves_nothing(
+    db, tmp_path, monkeypatch
+):
+    broken = tmp_path / "mapping"
+    shutil.copytree(process_demo.MAPPING, broken)
+    survey = broken / "kommun" / "trygghetsmatning_2007_2009.csv"
+    survey.write_text(
+        survey.read_text(encoding="utf-8").replace(";24,0;310", ";240;310"), encoding="utf-8"
+    )
+    monkeypatch.setattr(process_demo, "MAPPING", broken)
+    with pytest.raises(mapping_demo.DemoDataError, match="trygghetsmatning_2007_2009.csv"):
+        call_command("load_demo", "--quiet", stdout=StringIO())
+    assert not Partnership.objects.filter(name="Samverkan för ett tryggare centrum").exists()
+    assert not mapping.Incident.objects.exists() and not mapping.Import.objects.exists()

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import translation
 
 _current_user: contextvars.ContextVar[Any] = contextvars.ContextVar("audit_user", default=None)
 # Fields whose changes say nothing to a reader of the history.
@@ -160,6 +161,8 @@ def _record(instance: Any, action: str, changes: dict[str, Any]) -> None:
 
     user = _current_user.get()
     partnership_id = instance.audit_partnership_id()
+    with translation.override("sv"):  # stored: Swedish whatever the user's language
+        name = str(instance)[:300]
     AuditEntry.objects.create(
         partnership_id=partnership_id,
         party_id=_private_party_id(instance),
@@ -169,7 +172,7 @@ def _record(instance: Any, action: str, changes: dict[str, Any]) -> None:
         action=action,
         model_label=instance._meta.label_lower,
         object_id=object_id_of(instance),
-        object_repr=str(instance)[:300],
+        object_repr=name,
         changes=changes,
         reason=_reason.get(),
     )

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -57,12 +57,17 @@ POINT_LABEL = POINT_PLACE
 
 @transaction.atomic
 def ensure_categories(partnership: Partnership) -> None:
-    """Give a partnership without categories the default list (once)."""
+    """Give a partnership without categories the default list (once).
+
+    The names are stored in Swedish whatever the language of the page that asked for them
+    (SERIOUS_CATEGORIES and POSITIVE_CATEGORY find them by their Swedish name)."""
     if FieldCategory.objects.filter(partnership=partnership).exists():
         return
-    for position, name in enumerate(DEFAULT_CATEGORIES, start=1):
+    with translation.override("sv"):
+        names = [str(name) for name in DEFAULT_CATEGORIES]
+    for position, name in enumerate(names, start=1):
         FieldCategory.objects.get_or_create(
-            partnership=partnership, name=str(name), defaults={"position": position}
+            partnership=partnership, name=name, defaults={"position": position}
         )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -39,7 +40,9 @@ def create_partnership(
     creator: User,
     creator_side: str,
 ) -> Partnership:
-    """Save a new partnership with both signing parties, cycle 1 and the creator as admin."""
+    """Save a new partnership with both signing parties, cycle 1 and the creator as admin.
+
+    What it stores is Swedish whatever the creator's language (the signatories' titles)."""
     for org in (municipality, police_area):
         if org.pk is None:
             org.save()
@@ -47,18 +50,20 @@ def create_partnership(
     partnership.police_area = police_area
     partnership.created_by = creator
     partnership.save()
+    with translation.override("sv"):
+        titles = (str(_("Kommunstyrelsens ordförande")), str(_("Lokalpolisområdeschef")))
     parties = {
         "municipality": Party.objects.create(
             partnership=partnership,
             organisation=municipality,
             kind=PartyKind.SIGNATORY,
-            signatory_title=_("Kommunstyrelsens ordförande"),
+            signatory_title=titles[0],
         ),
         "police_area": Party.objects.create(
             partnership=partnership,
             organisation=police_area,
             kind=PartyKind.SIGNATORY,
-            signatory_title=_("Lokalpolisområdeschef"),
+            signatory_title=titles[1],
         ),
     }
     Membership.objects.create(user=creator, party=parties[creator_side], role=Role.ADMIN)
@@ -85,14 +90,15 @@ def add_budget_process(partnership: Partnership, year: int) -> list[Milestone]:
     for month, day, title, step in _BUDGET_STEPS:
         date = datetime.date(year, month, day)
         kind = MilestoneKind.BUDGET if step is None else MilestoneKind.STEP
-        # Known by date, kind and step: never by its title, which is in the user's language.
+        # Known by date, kind and step: never by its title (stored in Swedish, but a user may
+        # have renamed it).
         exists = partnership.milestones.filter(date=date, kind=kind, step=step).exists()
         if not exists:
             created.append(
                 Milestone.objects.create(
                     partnership=partnership,
                     date=date,
-                    title=_(title),
+                    title=title,  # Swedish whatever the user's language
                     kind=kind,
                     step=step,
                 )

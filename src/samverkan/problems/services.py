@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samverkan.partnerships.models import Partnership, Party
@@ -119,10 +120,11 @@ def import_shared_reports(picture: ProblemPicture) -> int:
     added = 0
     text = picture.text
     for report in shared_situation_reports(picture.partnership):
-        heading = _("Från %(party)s lägesbild (%(date)s)") % {
-            "party": report.party_name,
-            "date": report.shared_at.strftime("%Y-%m-%d"),
-        }
+        with translation.override("sv"):  # stored in the joint text: Swedish
+            heading = _("Från %(party)s lägesbild (%(date)s)") % {
+                "party": report.party_name,
+                "date": report.shared_at.strftime("%Y-%m-%d"),
+            }
         if heading in text:
             continue
         text = f"{text.rstrip()}\n\n{heading}\n{report.text.strip()}".strip()
@@ -151,10 +153,12 @@ def decide_prioritisation(
         if problem.status != status:
             problem.status = status
             problem.save(update_fields=["status"])
+    with translation.override("sv"):  # stored: Swedish whatever the user's language
+        title = _("Prioritering: %(problems)s") % {"problems": ", ".join(p.title for p in chosen)}
     return Decision.objects.create(
         partnership=partnership,
         kind=DecisionKind.PRIORITISATION,
-        title=_("Prioritering: %(problems)s") % {"problems": ", ".join(p.title for p in chosen)},
+        title=title,
         body=body,
         decided_on=decided_on,
         text=text,
