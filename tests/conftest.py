@@ -44,6 +44,8 @@ ENGINE_SPECIFIC = (
     "tests/accounts/test_login_limit.py",  # throttle rows locked, SKIP LOCKED
     "tests/accounts/test_oidc.py",
     "tests/partnerships/test_membership.py",  # membership row locks
+    "tests/partnerships/test_party_governance.py",  # last-leader checks under row locks
+    "tests/fieldwork/test_report_form.py",  # one report per token: unique constraint races
     "tests/partnerships/test_member_role_edit.py",
     "tests/partnerships/test_edit_conflicts.py",
     "tests/partnerships/test_history_queries.py",
