@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samverkan.accounts import access
+from samverkan.accounts import access, audience
 from samverkan.accounts.decorators import partnership_view
 from samverkan.analysis.harm import HARM_WEIGHTS
 from samverkan.lib import htmx
@@ -21,7 +21,6 @@ from samverkan.partnerships.models import Decision, Partnership
 from samverkan.problems import forms, library, services
 from samverkan.problems.models import (
     CRITERIA,
-    Cause,
     CitizenPromise,
     GlossaryTerm,
     Goal,
@@ -46,11 +45,11 @@ def _ctx(request: HttpRequest, partnership: Partnership, **extra: object) -> dic
 
 
 def _causes(request: HttpRequest, partnership: Partnership):  # type: ignore[no-untyped-def]
-    return Cause.objects.visible_to(request.user).filter(partnership=partnership)
+    return audience.causes_for(request.user, partnership)
 
 
 def _measures(request: HttpRequest, partnership: Partnership):  # type: ignore[no-untyped-def]
-    return Measure.objects.visible_to(request.user).filter(partnership=partnership)
+    return audience.measures_for(request.user, partnership)
 
 
 # ---- overview ---------------------------------------------------------------------------------
