@@ -452,7 +452,11 @@ _REF = re.compile(r"\b(åtgärd|orsak)(?:erna|en|er)?\s+(?:nr\.?\s*)?(\d{1,4})\b
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", (text or "").casefold()) if len(w) >= 5}
+    """The distinctive words of a text: five letters or more, and acronyms (LVM, LVU)."""
+    words = re.findall(r"\w+", text or "")
+    return {
+        w.casefold() for w in words if len(w) >= 5 or (len(w) >= 3 and w.isupper() and w.isalpha())
+    }
 
 
 def _wording(item: Any) -> str:
@@ -465,8 +469,9 @@ def touched_items(partnership: Partnership, text: str) -> list[Any]:
     """The confidential and not-publishable causes and measures a text touches.
 
     "Touches": the text names the item by number ("åtgärd 5", "orsak 10"), or shares a
-    distinctive word with its wording (five letters or more, not a common word, and not found
-    in the wording of the items a public audience receives, which may be repeated freely).
+    distinctive word with its wording (five letters or more, or an acronym such as LVM; not a
+    common word, and not found in the shared material or in the wording of the items a public
+    audience receives, which may be repeated freely).
     """
     from samverkan.problems.models import Cause, Measure
 

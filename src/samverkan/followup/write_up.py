@@ -569,15 +569,16 @@ def sections(
             fresh=fresh[part],
         )
         quoted = quoted_items(partnership, text)
-        # A retelling in other words (a confidential item's distinctive word, or its number)
-        # counts as quoting it too: accounts/audience.touched_items.
-        quoted += [
+        state.public_ok = not quoted
+        # A retelling in other words (a confidential item's distinctive word, or its number,
+        # accounts/audience.touched_items) is withheld from a member who may not see the item.
+        # For the public, it is what the approval of the holding party's leader is for.
+        retold = [
             item
             for item in audience.touched_items(partnership, text)
             if item.confidential and item not in quoted
         ]
-        state.public_ok = not quoted
-        state.visible = _may_read(partnership, quoted, user, public)
+        state.visible = _may_read(partnership, quoted + ([] if public else retold), user, public)
         if (
             part == WriteUpPart.IMPACT
             and record is not None
