@@ -140,12 +140,12 @@ def for_user(user: Any, partnership: Partnership) -> Audience:
     return Audience(PARTNERSHIP, readers)
 
 
-def for_edition(edition: str, user: Any, partnership: Partnership) -> Audience:
+def for_edition(edition: str, user: Any, partnership: Partnership | None) -> Audience:
     """The audience of a document edition: "public" is the public; an internal edition is for
     its reader (``None``: an operator at the command line, who gets everything)."""
     if edition == PUBLIC:
         return PUBLIC_AUDIENCE
-    if user is None:
+    if user is None or partnership is None:
         return OPERATOR
     return for_user(user, partnership)
 
