@@ -44,7 +44,7 @@ def test_no_confidential_text_reaches_any_public_document_in_either_format(demo)
     agreement_pdf = pdf_text(services.render_as(data.build("agreement", demo, data.PUBLIC), "pdf"))
     for secret in CONFIDENTIAL:
         assert secret not in agreement_pdf
-    assert "omfattas av sekretess" in agreement_pdf
+    assert "Orsak under sekretess" in agreement_pdf  # the neutral line of cause 10
     assert "Lokalpolisområde Exempel" in agreement_pdf
 
 
@@ -70,7 +70,7 @@ def test_internal_edition_hides_what_the_viewer_may_not_see(demo):
     municipal = User.objects.get(username="demo.kommun")
     text = "\n".join(data.build("agreement", demo, data.INTERNAL, municipal).text_lines())
     assert "livsstilskriminella" not in text
-    assert "omfattas av sekretess" in text
+    assert "under sekretess (hos Lokalpolisområde Exempel)" in text
 
 
 def test_issuing_stores_immutable_versions_with_hash_and_changes(demo):

@@ -116,7 +116,7 @@ def test_public_edition_holds_nothing_of_an_item_made_confidential_after_draftin
         for secret in secrets:
             assert secret not in text, secret
         assert "nämner en uppgift under sekretess" in text
-        assert "omfattas av sekretess" in text  # the tables' note naming the holder
+        assert "under sekretess (hos Lokalpolisområde Exempel)" in text  # the neutral line
         assert "Lokalpolisområde Exempel" in text
     # The demo's own confidential items are not there either.
     for secret in ("livsstilskriminella", "gatorna L och M; underrättelser", "LVM"):

@@ -27,6 +27,8 @@ def build(world) -> dict[str, int]:
         number=1,
         title="Fler nattbussar",
         responsible_party=world.kommun,
+        # A measure a citizen promise rests on, so one that may be named in public.
+        publishable=True,
     )
     measure.causes.set([cause])
     term = GlossaryTerm.objects.create(

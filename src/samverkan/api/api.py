@@ -19,7 +19,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
-from samverkan.accounts import access
+from samverkan.accounts import access, audience
 from samverkan.api.models import ApiToken
 
 
@@ -383,7 +383,8 @@ def causes(request: HttpRequest, pk: int) -> list[Any]:
     from samverkan.problems.models import Cause
 
     p = _partnership(request, pk)
-    return list(Cause.objects.visible_to(request.user).filter(partnership=p).order_by("number"))
+    to = audience.for_user(request.user, p)
+    return list(Cause.objects.filter(to.cause_q(), partnership=p).distinct().order_by("number"))
 
 
 @router.get("/partnerships/{pk}/goals", response={200: list[GoalOut], **ERRORS})
@@ -413,9 +414,12 @@ def measures(request: HttpRequest, pk: int) -> list[dict]:
     from samverkan.problems.models import Measure
 
     p = _partnership(request, pk)
+    # A member receives the measures their audience receives in full (accounts/audience.py);
+    # a withheld one is left out of the list, with nothing of it (no status, no period).
+    to = audience.for_user(request.user, p)
     visible = (
-        Measure.objects.visible_to(request.user)
-        .filter(partnership=p)
+        Measure.objects.filter(to.measure_q(), partnership=p)
+        .distinct()
         .prefetch_related("causes")
         .order_by("number")
     )
@@ -426,7 +430,8 @@ def measures(request: HttpRequest, pk: int) -> list[dict]:
 def _measure(request: HttpRequest, partnership: Any, measure_id: int) -> Any:
     from samverkan.problems.models import Measure
 
-    return access.scoped(Measure.objects.visible_to(request.user), partnership, measure_id)
+    to = audience.for_user(request.user, partnership)
+    return access.scoped(Measure.objects.filter(to.measure_q()).distinct(), partnership, measure_id)
 
 
 @router.get(

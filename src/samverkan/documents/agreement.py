@@ -21,13 +21,13 @@ from samverkan.documents.data import (
     _date,
     _followup_rows,
     _goal_rows,
-    _may_see,
+    _measure_listing,
     _measure_rows,
-    _measures,
     _need,
     _prioritised,
     _signers,
-    _withheld,
+    _with_note,
+    audience_of,
 )
 from samverkan.documents.structure import BulletList, Document, Paragraph, Signatures, Table
 from samverkan.partnerships.models import Partnership
@@ -41,6 +41,8 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
         edition,
         f"mellan {partnership.municipality} och {partnership.police_area}",
     )
+    to = audience_of(partnership, edition, user)
+    listing = _measure_listing(partnership, to)
     decision = partnership.collaboration_decision()
     part1 = doc.section("Del 1. Beslut om samverkan och organisation")
     if decision:
@@ -106,8 +108,8 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
         Table(
             "Åtgärder",
             MEASURE_HEADERS,
-            _measure_rows(partnership, edition, user),
-            SOURCE_PARTNERSHIP,
+            _measure_rows(listing),
+            _with_note(SOURCE_PARTNERSHIP, listing),
         ),
     )
     part2.sub(
@@ -162,12 +164,16 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
         Table(
             "Orsaksanalys",
             ("Nr", "Orsak", "Perspektiv", "Närhet", "Problem"),
-            _cause_rows(partnership, edition, user),
+            _cause_rows(partnership, to),
             SOURCE_PARTNERSHIP,
         ),
     )
+    # Only the causes the audience receives: a count over all would give a withheld
+    # cause's perspective away.
     perspectives = Counter(
-        c.get_perspective_display() for c in Cause.objects.filter(partnership=partnership)
+        c.get_perspective_display()
+        for c in Cause.objects.filter(partnership=partnership)
+        if to.receives(c)
     )
     appendix1.sub(
         "Orsakernas perspektiv",
@@ -200,14 +206,14 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
         )
 
     appendix2 = doc.section("Bilaga 2. Parternas åtagandeplaner", page_break=True)
-    measures = _measures(partnership)
     for party in parties:
-        own = [m for m in measures if m.responsible_party_id == party.pk]
+        own = [e for e in listing.entries if e.item.responsible_party_id == party.pk]
         if not own:
             continue
         rows = []
-        for m in own:
-            if _may_see(m, user, edition):
+        for entry in own:
+            m = entry.item
+            if entry.full:
                 rows.append(
                     (
                         str(m.number),
@@ -219,7 +225,7 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
                     )
                 )
             else:
-                rows.append((str(m.number), _withheld(m), "–", "–", "–", "–"))
+                rows.append((str(entry.number), entry.line, "–", "–", "–", "–"))
         appendix2.sub(
             str(party),
             Table(
@@ -229,7 +235,9 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
                 SOURCE_PARTNERSHIP,
             ),
         )
-    per_party = Counter(str(m.responsible_party) for m in measures)
+    if listing.note:
+        appendix2.add(Paragraph(listing.note, "note"))
+    per_party = Counter(str(e.item.responsible_party) for e in listing.entries)
     appendix2.add(
         _count_chart(
             per_party,

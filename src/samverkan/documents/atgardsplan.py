@@ -3,9 +3,10 @@ the lägesbild, each with what, where, how and how often, who carries it out, it
 and cost, its period, the causes it answers and the goals it serves; the follow-up plan; and
 the decision.
 
-A confidential measure is replaced by a note naming the party that holds it, in the public
-edition and for readers outside its allowed parties; its hours and cost are then left out
-of the totals too, and the totals say so.
+What each edition's audience receives is decided in accounts/audience.py: a withheld
+measure is one neutral line naming the party that holds it (its hours and cost are left out
+of the totals too, and the totals say so); a measure that is not publishable is not in the
+public edition at all, only counted in a neutral note.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from samverkan.documents.data import (
     _decision_block,
     _followup_rows,
     _goal_rows,
-    _may_see,
-    _measures,
+    _measure_listing,
     _need,
     _prioritised,
-    _withheld,
+    _with_note,
+    audience_of,
 )
 from samverkan.documents.structure import BulletList, Document, Paragraph, Table
 from samverkan.partnerships.models import Partnership
@@ -58,8 +59,8 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
     scope = scope_of(partnership)
     problems = _prioritised(partnership)
     picture = ProblemPicture.objects.filter(partnership=partnership).first()
-    measures = _measures(partnership)
-    visible = [m for m in measures if _may_see(m, user, edition)]
+    to = audience_of(partnership, edition, user)
+    listing = _measure_listing(partnership, to)
 
     # -- background: from the lägesbild and the joint problem picture --
     background = doc.section("Bakgrund")
@@ -93,7 +94,7 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
     else:
         background.add(Paragraph("Den gemensamma problembilden är inte skriven ännu.", "note"))
         _need(doc, "", "Gemensam problembild (Steg 3, Problembild)")
-    causes = Cause.objects.filter(partnership=partnership).count()
+    causes = sum(to.lists(c) for c in Cause.objects.filter(partnership=partnership))
     background.add(
         Paragraph(
             f"Orsaksanalysen pekar ut {causes} orsaker. Varje åtgärd nedan anger vilka orsaker "
@@ -117,9 +118,10 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
     overview = doc.section("Åtgärder: översikt, resurser och kostnad")
     rows = []
     hours, money = Decimal(0), Decimal(0)
-    for m in measures:
-        if m not in visible:
-            rows.append((str(m.number), _withheld(m), str(m.responsible_party), "–", "–", "–"))
+    for entry in listing.entries:
+        m = entry.item
+        if not entry.full:
+            rows.append((str(entry.number), entry.line, "–", "–", "–", "–"))
             continue
         period = f"{_date(m.starts_on)} – {_date(m.ends_on)}" if m.starts_on else "–"
         hours += m.hours or 0
@@ -136,22 +138,27 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
         )
     rows.append(("", "Summa", "", "", _hours(hours), _money(money)))
     note = ""
-    if len(visible) < len(measures):
+    if listing.withheld:
         note = " Åtgärder under sekretess ingår inte i summan."
+    elif listing.left_out:
+        note = " Åtgärder som inte redovisas här ingår inte i summan."
     overview.add(
         Table(
             "Åtgärderna i sammandrag",
             ("Nr", "Åtgärd", "Ansvarig part", "Period", "Timmar", "Kostnad"),
             tuple(rows),
-            SOURCE + "." + note,
+            _with_note(SOURCE + "." + note, listing),
         )
     )
     details = doc.section("Åtgärderna i detalj")
-    for m in measures:
-        if m not in visible:
-            details.sub(f"Åtgärd {m.number}", Paragraph(_withheld(m), "confidential"))
+    for entry in listing.entries:
+        if not entry.full:
+            details.sub(f"Åtgärd {entry.number}", Paragraph(entry.line, "confidential"))
             continue
-        details.sub(f"Åtgärd {m.number}: {m.title}", _measure_table(doc, m, user, edition))
+        m = entry.item
+        details.sub(f"Åtgärd {m.number}: {m.title}", _measure_table(doc, m, to))
+    if listing.note:
+        details.add(Paragraph(listing.note, "note"))
 
     doc.section(
         "Uppföljning",
@@ -163,7 +170,7 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
     return doc
 
 
-def _measure_table(doc: Document, m: Any, user: Any, edition: str) -> Table:
+def _measure_table(doc: Document, m: Any, to: Any) -> Table:
     missing: list[str] = []
 
     def need(value: Any, field: str) -> str:
@@ -174,7 +181,7 @@ def _measure_table(doc: Document, m: Any, user: Any, edition: str) -> Table:
 
     causes = []
     for cause in m.causes.all():
-        if _may_see(cause, user, edition):
+        if to.receives(cause):
             causes.append(f"{cause.number}. {cause.text}")
         else:
             causes.append(f"{cause.number}. (under sekretess)")

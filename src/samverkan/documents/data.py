@@ -6,9 +6,11 @@ returns a plain ``Document`` (see structure.py). This module holds what they sha
 (sender, decision or draft mark), the visibility of confidential items, the "Saknas" page and
 the common tables.
 
-Editions: INTERNAL holds everything the viewer may see; PUBLIC holds no confidential cause
-or measure (each is replaced by a neutral note naming the party that holds it) and no small
-counts. The same function serves the page, the PDF and the Word file.
+Editions: each edition is made for an audience (accounts/audience.py, which alone decides
+what it receives): INTERNAL for its reader, PUBLIC for the public. A withheld item is one
+neutral line naming the party that holds it; a measure that is not publishable is not in the
+public edition at all (a neutral count says how many are left out); the public edition has no
+small counts. The same function serves the page, the PDF and the Word file.
 """
 
 from __future__ import annotations
@@ -23,8 +25,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from samverkan.accounts import access
-from samverkan.analysis.suppression import disclosive
+from samverkan.accounts import audience
 from samverkan.documents import charts
 from samverkan.documents.structure import (
     BulletList,
@@ -128,30 +129,19 @@ def _blocks(text: str) -> list[Paragraph | BulletList]:
     return out
 
 
-def _may_see(item: Cause | Measure, user: Any, edition: str) -> bool:
-    """Whether a possibly confidential item may be shown in full in this edition."""
-    if not item.confidential:
-        return True
-    if edition == PUBLIC:
-        return False
-    if user is None:
-        return True
-    return access.may_see_item(user, item)
-
-
-def _holder(item: Cause | Measure) -> str:
-    party = item.allowed_parties.select_related("organisation").first()
-    if party is None and isinstance(item, Measure):
-        party = item.responsible_party
-    return str(party) if party else "den ansvariga parten"
+def audience_of(partnership: Partnership, edition: str, user: Any) -> audience.Audience:
+    """The audience an edition is made for (accounts/audience.py decides what it receives)."""
+    return audience.for_edition(edition, user, partnership)
 
 
 def _withheld(item: Cause | Measure) -> str:
-    noun = "Orsaken" if isinstance(item, Cause) else "Åtgärden"
-    return (
-        f"{noun} rör enskilda personer och omfattas av sekretess. Den redovisas inte här; "
-        f"uppgifterna finns hos {_holder(item)}."
-    )
+    """A withheld item's one neutral line (no title, period, status, counts or place)."""
+    return audience.neutral_line(item)
+
+
+def _with_note(source: str, listing: audience.Listing) -> str:
+    """A table's source line, with the neutral count of the items left out for the public."""
+    return f"{source}. {listing.note}" if listing.note else source
 
 
 def _base(kind: str, partnership: Partnership, edition: str, subtitle: str) -> Document:
@@ -209,11 +199,19 @@ def _prioritised(partnership: Partnership) -> list[Any]:
     return list(partnership.problems.filter(status=ProblemStatus.PRIORITISED))
 
 
-def _cause_rows(partnership: Partnership, edition: str, user: Any) -> tuple[tuple[str, ...], ...]:
+def _causes(partnership: Partnership) -> list[Cause]:
+    return list(
+        Cause.objects.filter(partnership=partnership)
+        .select_related("problem")
+        .prefetch_related("allowed_parties")
+    )
+
+
+def _cause_rows(partnership: Partnership, to: audience.Audience) -> tuple[tuple[str, ...], ...]:
     rows = []
-    causes = Cause.objects.filter(partnership=partnership).select_related("problem")
-    for cause in causes.prefetch_related("allowed_parties"):
-        if _may_see(cause, user, edition):
+    for entry in audience.listing(to, _causes(partnership), "orsak").entries:
+        cause = entry.item
+        if entry.full:
             rows.append(
                 (
                     str(cause.number),
@@ -224,7 +222,7 @@ def _cause_rows(partnership: Partnership, edition: str, user: Any) -> tuple[tupl
                 )
             )
         else:
-            rows.append((str(cause.number), _withheld(cause), "–", "–", cause.problem.title))
+            rows.append((str(entry.number), entry.line, "–", "–", "–"))
     return tuple(rows)
 
 
@@ -236,15 +234,20 @@ def _measures(partnership: Partnership) -> list[Measure]:
     )
 
 
-def _measure_rows(partnership: Partnership, edition: str, user: Any) -> tuple[tuple[str, ...], ...]:
+def _measure_listing(partnership: Partnership, to: audience.Audience) -> audience.Listing:
+    return audience.listing(to, _measures(partnership))
+
+
+def _measure_rows(listing: audience.Listing) -> tuple[tuple[str, ...], ...]:
     rows = []
-    for m in _measures(partnership):
-        period = f"{_date(m.starts_on)} – {_date(m.ends_on)}" if m.starts_on else "–"
-        if _may_see(m, user, edition):
+    for entry in listing.entries:
+        m = entry.item
+        if entry.full:
+            period = f"{_date(m.starts_on)} – {_date(m.ends_on)}" if m.starts_on else "–"
             causes = ", ".join(str(n) for n in m.causes_answered())
             rows.append((str(m.number), m.title, causes, str(m.responsible_party), period))
         else:
-            rows.append((str(m.number), _withheld(m), "–", str(m.responsible_party), "–"))
+            rows.append((str(entry.number), entry.line, "–", "–", "–"))
     return tuple(rows)
 
 
@@ -334,7 +337,8 @@ def _count_chart(
     if not counts:
         return Paragraph("Inga uppgifter ännu.", "note")
     threshold = settings.SMALL_COUNT_THRESHOLD
-    if sensitive and edition == PUBLIC and disclosive(*counts.values(), threshold=threshold):
+    to = audience.for_edition(edition, None, None)
+    if sensitive and to.withholds_counts(*counts.values()):
         return Paragraph(
             f"{chart['caption']}: antal under {threshold} redovisas inte i den offentliga "
             "versionen.",

@@ -5,11 +5,16 @@ Insats (intervention), Införande (implementation), Involvering (involvement) an
 
 Each part opens with the text the coordinator reviewed (followup.WriteUpSection; until then
 the draft from the data, listed on the internal edition's "Saknas" page) and goes on with
-tables built now, for this edition and reader: confidential causes and measures are replaced
-by a note naming the party that holds them, the activity log's entries stay in the internal
-edition, and the public edition shows no small count. A stored text that quotes a
-confidential item (written before the item became confidential, say) is withheld wherever
-the reader may not see the item, the public edition included.
+tables built now, for this edition's audience (accounts/audience.py decides what it
+receives): withheld causes and measures are one neutral line naming the party that holds
+them, measures that are not publishable are left out of the public edition, the activity
+log's entries stay in the internal edition, and the public edition shows no small count.
+
+A part's text is typed by people and may retell what is withheld in other words, so the
+public edition prints a part only when a leader of every party whose withheld items it
+touches has approved it as it reads now (audience.approval_of); other parts are one neutral
+line. A stored text that quotes a confidential item is also withheld wherever the reader may
+not see the item.
 """
 
 from __future__ import annotations
@@ -18,16 +23,16 @@ from typing import Any
 
 from django.conf import settings
 
+from samverkan.accounts import audience
 from samverkan.documents.data import (
     PUBLIC,
     _base,
     _blocks,
     _cause_rows,
     _date,
-    _may_see,
-    _measures,
+    _measure_listing,
     _need,
-    _withheld,
+    audience_of,
 )
 from samverkan.documents.followup import evaluation_blocks
 from samverkan.documents.structure import BulletList, Document, Paragraph, Section, Table
@@ -45,6 +50,7 @@ def fem_i(partnership: Partnership, edition: str, user: Any) -> Document:
     from samverkan.followup.models import WriteUpPart
 
     public = edition == PUBLIC
+    to = audience_of(partnership, edition, user)
     doc = _base(
         "fem-i",
         partnership,
@@ -88,18 +94,20 @@ def fem_i(partnership: Partnership, edition: str, user: Any) -> Document:
     for part, state in states.items():
         section = doc.section(f"{state.number}. {state.heading}")
         sections[part] = section
-        _narrative(doc, section, state, public)
+        _narrative(doc, section, state, public, partnership)
 
-    _intelligence_tables(sections[WriteUpPart.INTELLIGENCE], partnership, edition, user)
-    _intervention_tables(sections[WriteUpPart.INTERVENTION], partnership, edition, user)
-    _implementation_tables(sections[WriteUpPart.IMPLEMENTATION], partnership, edition, user)
-    _involvement_tables(sections[WriteUpPart.INVOLVEMENT], partnership, edition, user)
-    _impact_tables(sections[WriteUpPart.IMPACT], partnership, edition)
+    _intelligence_tables(sections[WriteUpPart.INTELLIGENCE], partnership, to)
+    _intervention_tables(sections[WriteUpPart.INTERVENTION], partnership, to)
+    _implementation_tables(sections[WriteUpPart.IMPLEMENTATION], partnership, to)
+    _involvement_tables(sections[WriteUpPart.INVOLVEMENT], partnership, to)
+    _impact_tables(sections[WriteUpPart.IMPACT], partnership, edition, to)
     _sources(doc, partnership)
     return doc
 
 
-def _narrative(doc: Document, section: Section, state: Any, public: bool) -> None:
+def _narrative(
+    doc: Document, section: Section, state: Any, public: bool, partnership: Partnership
+) -> None:
     """The part's reviewed text, or a note where this reader or edition may not have it."""
     where = f"{state.number}. {state.label}"
     if not state.reviewed:
@@ -149,14 +157,16 @@ def _narrative(doc: Document, section: Section, state: Any, public: bool) -> Non
                 "warning",
             )
         )
+    if public and not audience.may_publish_text(partnership, state.part, state.text):
+        # Not approved for the public as it reads now: one neutral line, nothing more.
+        section.add(Paragraph(audience.WITHHELD_TEXT, "note"))
+        return
     blocks = _blocks(state.text) if state.text.strip() else []
     section.add(*(blocks or [Paragraph("Texten är tom.", "note")]))
 
 
-def _intelligence_tables(
-    section: Section, partnership: Partnership, edition: str, user: Any
-) -> None:
-    rows = _cause_rows(partnership, edition, user)
+def _intelligence_tables(section: Section, partnership: Partnership, to: Any) -> None:
+    rows = _cause_rows(partnership, to)
     if rows:
         section.sub(
             "Orsaker",
@@ -169,12 +179,12 @@ def _intelligence_tables(
         )
 
 
-def _intervention_tables(
-    section: Section, partnership: Partnership, edition: str, user: Any
-) -> None:
+def _intervention_tables(section: Section, partnership: Partnership, to: Any) -> None:
+    listing = _measure_listing(partnership, to)
     rows = []
-    for m in _measures(partnership):
-        if _may_see(m, user, edition):
+    for entry in listing.entries:
+        m = entry.item
+        if entry.full:
             rows.append(
                 (
                     str(m.number),
@@ -186,47 +196,46 @@ def _intervention_tables(
                 )
             )
         else:
-            rows.append((str(m.number), _withheld(m), "–", str(m.responsible_party), "–", "–"))
-    if rows:
+            rows.append((str(entry.number), entry.line, "–", "–", "–", "–"))
+    if rows or listing.note:
         section.sub(
             "Åtgärder",
             Table(
                 "Åtgärder, orsaker de riktas mot och hur de ska verka",
                 ("Nr", "Åtgärd", "Orsak", "Ansvarig", "Så ska den verka", "Kunskapsläge"),
                 tuple(rows),
-                SOURCE_STEP3,
+                SOURCE_STEP3 + (f". {listing.note}" if listing.note else ""),
             ),
         )
 
 
-def _implementation_tables(
-    section: Section, partnership: Partnership, edition: str, user: Any
-) -> None:
+def _implementation_tables(section: Section, partnership: Partnership, to: Any) -> None:
     from samverkan.followup import services as follow
     from samverkan.implementation.models import ActivityEntry
 
-    process = follow.process_followup(partnership)
-    if not process.states:
+    process = audience.process_view(to, follow.process_followup(partnership))
+    if not process.rows and not process.left_out:
         return
     rows = []
-    for state in process.states:
-        m = state.measure
-        planned = f"{_date(m.starts_on)} – {_date(m.ends_on)}" if m.starts_on else "–"
-        status = state.progress.get_status_display() + (" (försenad)" if state.overdue else "")
-        if _may_see(m, user, edition):
-            rows.append((str(m.number), m.title, planned, status, str(state.entries)))
+    for row in process.rows:
+        if row.full:
+            planned = f"{_date(row.starts_on)} – {_date(row.ends_on)}" if row.starts_on else "–"
+            status = row.status + (" (försenad)" if row.overdue else "")
+            rows.append((str(row.number), row.title, planned, status, row.entries))
         else:
-            rows.append((str(m.number), _withheld(m), planned, status, "–"))
+            rows.append((str(row.number), row.title, "–", "–", "–"))
     section.sub(
         "Status per åtgärd",
+        Paragraph(process.summary),
         Table(
             "Åtgärder: planerat mot genomfört",
             ("Nr", "Åtgärd", "Planerat", "Status", "Loggposter"),
             tuple(rows),
-            SOURCE_STEP4,
+            SOURCE_STEP4
+            + (f". {audience.left_out_note(process.left_out)}" if process.left_out else ""),
         ),
     )
-    if edition == PUBLIC:
+    if to.is_public:
         # The log's free text is working notes (places, times, who did what): it stays with
         # the partnership; the public edition has the status and the count of entries.
         section.sub(
@@ -240,7 +249,7 @@ def _implementation_tables(
         .select_related("measure")
         .prefetch_related("measure__allowed_parties")
         .order_by("date", "id")
-        if _may_see(e.measure, user, edition)
+        if to.receives(e.measure)
     ]
     if entries:
         section.sub(
@@ -262,23 +271,19 @@ def _implementation_tables(
         )
 
 
-def _involvement_tables(
-    section: Section, partnership: Partnership, edition: str, user: Any
-) -> None:
+def _involvement_tables(section: Section, partnership: Partnership, to: Any) -> None:
     from samverkan.partnerships.choices import PartyKind
 
-    measures = _measures(partnership)
+    listing = _measure_listing(partnership, to)
     rows = []
     parties = sorted(
         partnership.parties.select_related("organisation").prefetch_related("group_seats__group"),
         key=lambda p: (p.kind != PartyKind.SIGNATORY, p.pk),
     )
     for party in parties:
-        own = [str(m.number) for m in measures if m.responsible_party_id == party.pk]
+        own = [str(e.number) for e in listing.entries if e.item.responsible_party_id == party.pk]
         joint = [
-            str(m.number)
-            for m in measures
-            if party in m.co_parties.all() and _may_see(m, user, edition)
+            str(e.number) for e in listing.entries if e.full and party in e.item.co_parties.all()
         ]
         groups = sorted({seat.group.name for seat in party.group_seats.all()})
         row = [
@@ -288,7 +293,7 @@ def _involvement_tables(
             ", ".join(joint) or "–",
             ", ".join(groups) or "–",
         ]
-        if edition != PUBLIC:
+        if not to.is_public:
             # Names of people stay in the internal edition.
             coordinator = party.coordinator_or_none()
             row.append(
@@ -304,7 +309,7 @@ def _involvement_tables(
         "Medverkar i åtgärd",
         "Grupper",
     )
-    if edition != PUBLIC:
+    if not to.is_public:
         headers += ("Samordnare",)
     if rows:
         section.sub(
@@ -313,12 +318,12 @@ def _involvement_tables(
         )
 
 
-def _impact_tables(section: Section, partnership: Partnership, edition: str) -> None:
+def _impact_tables(section: Section, partnership: Partnership, edition: str, to: Any) -> None:
     from samverkan.followup.models import EffectEvaluation
 
     evaluations = EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
     for ev in evaluations:
-        section.sub(f"{ev.indicator}, {ev.treated_area}", *evaluation_blocks(ev, edition))
+        section.sub(f"{ev.indicator}, {ev.treated_area}", *evaluation_blocks(ev, edition, to))
 
 
 def _sources(doc: Document, partnership: Partnership) -> None:

@@ -7,15 +7,13 @@ from typing import Any
 
 from django.conf import settings
 
+from samverkan.accounts import audience
 from samverkan.analysis.reading import swedish_number as number
-from samverkan.analysis.suppression import disclosive
 from samverkan.documents.data import (
-    PUBLIC,
     _base,
     _count_chart,
     _date,
-    _may_see,
-    _withheld,
+    audience_of,
 )
 from samverkan.documents.structure import Block, BulletList, Document, Paragraph, Table
 from samverkan.partnerships.choices import GroupKind
@@ -34,13 +32,10 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
         EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
     )
     threshold = settings.SMALL_COUNT_THRESHOLD
+    to = audience_of(partnership, edition, user)
     # Counts under the threshold are withheld from the public edition, the verdict included:
     # it quotes the result.
-    withheld = {
-        ev.pk
-        for ev in evaluations
-        if edition == PUBLIC and disclosive(*follow.counts_of(ev), threshold=threshold)
-    }
+    withheld = {ev.pk for ev in evaluations if to.withholds_counts(*follow.counts_of(ev))}
     results = {ev.pk: follow.evaluate(ev) for ev in evaluations if ev.pk not in withheld}
     # The answer first, as on the follow-up page: is each goal met, and how sure is it?
     summary = doc.section("Sammanfattning: är målen nådda?")
@@ -72,33 +67,23 @@ def followup(partnership: Partnership, edition: str, user: Any) -> Document:
             "(processuppföljning) och om problemet förändrades (effektuppföljning)."
         ),
     )
-    process = follow.process_followup(partnership)
+    process = audience.process_view(to, follow.process_followup(partnership))
     rows = []
-    for state in process.states:
-        m = state.measure
-        planned = f"{_date(m.starts_on)} – {_date(m.ends_on)}" if m.starts_on else "–"
-        if _may_see(m, user, edition):
-            status = state.progress.get_status_display()
-            if state.progress.reason:
-                status += f": {state.progress.reason}"
-            rows.append((str(m.number), m.title, planned, status, str(state.entries)))
+    for row in process.rows:
+        if row.full:
+            status = row.status + (f": {row.reason}" if row.reason else "")
+            planned = f"{_date(row.starts_on)} – {_date(row.ends_on)}" if row.starts_on else "–"
+            rows.append((str(row.number), row.title, planned, status, row.entries))
         else:
-            rows.append(
-                (str(m.number), _withheld(m), planned, state.progress.get_status_display(), "–")
-            )
-    section = doc.section(
-        "Processuppföljning",
-        Paragraph(
-            f"{process.carried_out} åtgärder är genomförda, {process.other} pågår eller väntar och "
-            f"{process.dropped} är avbrutna; {process.late} är försenade."
-        ),
-    )
+            rows.append((str(row.number), row.title, "–", "–", "–"))
+    section = doc.section("Processuppföljning", Paragraph(process.summary))
     section.add(
         Table(
             "Åtgärder: planerat mot genomfört",
             ("Nr", "Åtgärd", "Planerat", "Status", "Loggposter"),
             tuple(rows),
-            "Källa: åtgärdernas aktivitetslogg i Samverkan",
+            "Källa: åtgärdernas aktivitetslogg i Samverkan"
+            + (f". {audience.left_out_note(process.left_out)}" if process.left_out else ""),
         )
     )
     if process.production:
@@ -221,13 +206,14 @@ def _evaluation_chart(ev: Any, edition: str) -> Block:
     )
 
 
-def evaluation_blocks(ev: Any, edition: str) -> list[Block]:
+def evaluation_blocks(ev: Any, edition: str, to: audience.Audience | None = None) -> list[Block]:
     """One effect follow-up as blocks: what was compared, the counts as a chart and each
     method's figures with its reading. In the public edition, an evaluation with a small count
     says only that (every figure here could give the count back)."""
     from samverkan.followup import services as follow
 
     threshold = settings.SMALL_COUNT_THRESHOLD
+    to = to or audience.for_edition(edition, None, None)
     result = follow.evaluate(ev)
     blocks: list[Block] = [
         Paragraph(
@@ -236,7 +222,7 @@ def evaluation_blocks(ev: Any, edition: str) -> list[Block]:
             "note",
         )
     ]
-    if edition == PUBLIC and disclosive(*follow.counts_of(ev), threshold=threshold):
+    if to.withholds_counts(*follow.counts_of(ev)):
         # Every figure here (the counts, the change, the estimates and their readings)
         # would give a small count back: the public edition says only that.
         blocks.append(_withheld_note(threshold))

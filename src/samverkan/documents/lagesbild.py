@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 
-from samverkan.accounts import access
+from samverkan.accounts import access, audience
 from samverkan.analysis.categories import (
     INTERPRETATION_LABELS_SV,
     INTERPRETATION_MEANING_SV,
@@ -29,7 +29,7 @@ from samverkan.analysis.categories import (
     VICTIM_WITHOUT_INTERACTION,
 )
 from samverkan.analysis.rates import linear_trend
-from samverkan.analysis.suppression import disclosive, shown
+from samverkan.analysis.suppression import shown
 from samverkan.documents import charts
 from samverkan.documents.data import (
     INTERNAL,
@@ -39,12 +39,18 @@ from samverkan.documents.data import (
     _cause_rows,
     _date,
     _decision_block,
+    audience_of,
 )
 from samverkan.documents.structure import BulletList, Document, Paragraph, Table
 from samverkan.mapping.stats import CrimeTable, crime_table
 from samverkan.partnerships.models import Partnership, Party
 from samverkan.problems.choices import ProblemStatus
 from samverkan.problems.models import ProblemPicture
+
+
+def _small(edition: str, *counts: Any) -> bool:
+    """Whether the edition's audience may not receive these counts (accounts/audience.py)."""
+    return audience.for_edition(edition, None, None).withholds_counts(*counts)
 
 
 def _num(value: float) -> str:
@@ -71,13 +77,11 @@ def hidden_years(table: CrimeTable, edition: str, threshold: int) -> set[int]:
     category, a rate from the total) would give the withheld count back by subtraction, so
     it is withheld too (secondary suppression).
     """
-    if edition != PUBLIC:
-        return set()
     return {
         y
         for by_year in table.by_category.values()
         for y in table.years
-        if disclosive(by_year.get(y, 0), threshold=threshold)
+        if _small(edition, by_year.get(y, 0))
     }
 
 
@@ -159,7 +163,7 @@ def lagesbild(partnership: Partnership, edition: str, user: Any) -> Document:
         Table(
             "Orsaker till de prioriterade problemen",
             ("Nr", "Orsak", "Perspektiv", "Närhet", "Problem"),
-            _cause_rows(partnership, edition, user),
+            _cause_rows(partnership, audience_of(partnership, edition, user)),
             "Källa: orsaksanalysen i Samverkan (Steg 3)",
         ),
     )
@@ -199,9 +203,9 @@ def _mapping_of_crime(
     hidden_in_year: set[int] = set()
     for category in categories:
         counts = [table.by_category[category].get(y, 0) for y in years]
-        small = edition == PUBLIC and disclosive(*counts, threshold=threshold)
+        small = _small(edition, *counts)
         for y, c in zip(years, counts, strict=True):
-            if edition == PUBLIC and disclosive(c, threshold=threshold):
+            if _small(edition, c):
                 hidden_in_year.add(y)
         trend = "–"
         if len(years) >= 3 and not small:
@@ -233,7 +237,7 @@ def _mapping_of_crime(
     series = []
     for category in categories[:5]:
         counts = [table.by_category[category].get(y, 0) for y in years]
-        if edition == PUBLIC and disclosive(*counts, threshold=threshold):
+        if _small(edition, *counts):
             continue
         series.append((category, tuple(counts)))
     if series:
@@ -265,11 +269,7 @@ def _comparison(
         rows = []
         for rc in comparison.by_year:
             own = rc.own
-            if (
-                own.rate is None
-                or rc.year in hidden
-                or (edition == PUBLIC and disclosive(own.count, threshold=threshold))
-            ):
+            if own.rate is None or rc.year in hidden or (_small(edition, own.count)):
                 continue
             mean = rc.deviation.comparison_mean if rc.deviation else None
             diff = rc.deviation.percent_difference if rc.deviation else None
@@ -300,11 +300,7 @@ def _comparison(
             )
         )
         latest = comparison.latest
-        if (
-            latest
-            and latest.compared
-            and not (edition == PUBLIC and disclosive(latest.own.count, threshold=threshold))
-        ):
+        if latest and latest.compared and not (_small(edition, latest.own.count)):
             units = [u for u in latest.units if u.rate is not None]
             section.add(
                 charts.bar_chart(
@@ -342,7 +338,7 @@ def _interpretation(part: Any, table: CrimeTable, edition: str, threshold: int) 
         if not any(counts):
             continue
         hidden = hidden_years(table, edition, threshold)
-        small = edition == PUBLIC and disclosive(*counts, threshold=threshold)
+        small = _small(edition, *counts)
         cut = small or years[0] in hidden or years[-1] in hidden
         change = "–" if cut or not counts[0] else _pct(100 * (counts[-1] - counts[0]) / counts[0])
         label = INTERPRETATION_LABELS_SV.get(code, UNKNOWN_INTERPRETATION_SV)
@@ -385,9 +381,7 @@ def _places_and_times(
         sources.append(f"{label}, {places.first}–{places.last}")
         # With a place withheld, a total or a share (count ÷ share = total) would let a
         # reader subtract their way to it: the public edition then shows counts only.
-        withheld = edition == PUBLIC and any(
-            disclosive(p.count, threshold=threshold) for p in places.places
-        )
+        withheld = _small(edition, *(p.count for p in places.places))
         rows = tuple(
             (
                 p.place,
@@ -419,7 +413,7 @@ def _places_and_times(
             from samverkan.analysis.timeprofile import WEEKDAYS_SV
 
             values = [round(float(v)) for v in by_day]
-            if not (edition == PUBLIC and disclosive(*values, threshold=threshold)):
+            if not (_small(edition, *values)):
                 section.add(
                     charts.bar_chart(
                         [d.capitalize() for d in WEEKDAYS_SV],
@@ -532,9 +526,7 @@ def _surveys(
     for r in results:
         by_party[str(r.party)].append(r)
     for party, rows in by_party.items():
-        shown_rows = [
-            r for r in rows if not (edition == PUBLIC and disclosive(r.n, threshold=threshold))
-        ]
+        shown_rows = [r for r in rows if not (_small(edition, r.n))]
         years = sorted({r.year for r in rows})
         sources.append(f"Trygghetsmätning ({party}), {years[0]}–{years[-1]}")
         source = f"Källa: trygghetsmätning, importerad av {party}"
@@ -752,9 +744,7 @@ def _analysis(
         comparison = stats.comparison(party)
         latest = comparison.latest
         if latest and latest.deviation and latest.deviation.percent_difference is not None:
-            if latest.year in hidden or (
-                edition == PUBLIC and disclosive(latest.own.count, threshold=threshold)
-            ):
+            if latest.year in hidden or (_small(edition, latest.own.count)):
                 break
             pct = latest.deviation.percent_difference
             paragraphs.append(
@@ -771,7 +761,7 @@ def _analysis(
     for party in parties:
         places = stats.top_places(party, 5)
         listed = stats.top_places(party, 8).places  # the places table in part 1
-        if edition == PUBLIC and any(disclosive(p.count, threshold=threshold) for p in listed):
+        if _small(edition, *(p.count for p in listed)):
             continue  # a share beside the listed counts would give a withheld one back
         if places.total >= threshold and places.share is not None:
             named = [p.place for p in places.places[:3] if p.count >= threshold]

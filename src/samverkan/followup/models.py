@@ -226,3 +226,56 @@ class WriteUpSection(Versioned):
     @property
     def slug(self) -> str:
         return WRITE_UP_SLUGS[WriteUpPart(self.part)]
+
+
+class WriteUpApproval(models.Model):
+    """A leader's approval of one 5I part for the public edition, on behalf of a party.
+
+    The public edition prints a part only when a leader of every party whose confidential or
+    not-publishable items the part touches has approved the text as it reads now (see
+    accounts/audience.py); the approval is bound to a digest of the text, so a changed part
+    loses it. One approval per party and part: approving again replaces it.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="write_up_approvals",
+        on_delete=models.CASCADE,
+    )
+    part = models.CharField(_("avsnitt"), max_length=20, choices=WriteUpPart.choices)
+    party = models.ForeignKey(
+        "partnerships.Party",
+        verbose_name=_("part"),
+        related_name="write_up_approvals",
+        on_delete=models.CASCADE,
+    )
+    approved_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("godkänd av"),
+        related_name="write_up_approvals",
+        null=True,
+        on_delete=models.SET_NULL,
+    )
+    approved_at = models.DateTimeField(_("godkänd"), auto_now=True)
+    text_digest = models.CharField(
+        _("textens kontrollsumma"),
+        max_length=64,
+        help_text=_("Godkännandet gäller texten som den löd; en ändrad text måste godkännas igen."),
+    )
+
+    class Meta:
+        verbose_name = _("godkännande av 5I-avsnitt")
+        verbose_name_plural = _("godkännanden av 5I-avsnitt")
+        ordering = ["partnership_id", "part", "party_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "part", "party"], name="write_up_approval_once_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"5I: {self.get_part_display()} ({self.party})"
+
+    def audit_partnership_id(self) -> int:
+        return self.partnership_id

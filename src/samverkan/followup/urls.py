@@ -16,4 +16,5 @@ urlpatterns = [
     path(P + "fem-i/", v.write_up_page, name="write_up"),
     path(P + "fem-i/nytt-utkast/", v.write_up_redraft, name="write_up_redraft"),
     path(P + "fem-i/<slug:part>/andra/", v.write_up_edit, name="write_up_edit"),
+    path(P + "fem-i/<slug:part>/godkann/", v.write_up_approve, name="write_up_approve"),
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from samverkan.accounts import access
+from samverkan.accounts import access, audience
 from samverkan.accounts.decorators import partnership_view
 from samverkan.followup import forms, services, write_up
 from samverkan.followup.models import (
@@ -26,7 +26,6 @@ from samverkan.lib import htmx
 from samverkan.lib.versioning import EditConflict, save_versioned
 from samverkan.lib.views import form_page
 from samverkan.partnerships.models import Partnership
-from samverkan.problems.models import Measure
 
 
 def _ctx(request: HttpRequest, partnership: Partnership, **extra: object) -> dict:
@@ -46,7 +45,10 @@ def _home(partnership: Partnership) -> str:
 
 @partnership_view()
 def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    process = services.process_followup(partnership)
+    # What this member receives of each measure's status: accounts/audience.py decides.
+    process = audience.process_view(
+        audience.for_user(request.user, partnership), services.process_followup(partnership)
+    )
     evaluations = [
         services.evaluate(ev)
         for ev in EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
@@ -58,7 +60,6 @@ def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             request,
             partnership,
             process=process,
-            hidden=_hidden_measures(request, partnership),
             evaluations=evaluations,
             unevaluated=[
                 g for g in services.effect_goals(partnership) if not g.evaluations.exists()
@@ -155,11 +156,14 @@ def cycle_start(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             )
             return htmx.redirect(request, reverse("followup:cycles", kwargs={"pk": partnership.pk}))
     status = 400 if request.method == "POST" else 200
-    hidden = _hidden_measures(request, partnership)
+    open_rows = audience.process_view(
+        audience.for_user(request.user, partnership),
+        services.ProcessFollowUp(preview.open_measures, [], 0, 0, 0, 0),
+    ).rows
     return render(
         request,
         "followup/cycle_close.html",
-        _ctx(request, partnership, preview=preview, form=form, hidden=hidden),
+        _ctx(request, partnership, preview=preview, form=form, open_rows=open_rows),
         status=status,
     )
 
@@ -181,17 +185,6 @@ def cycle_reopen(request: HttpRequest, partnership: Partnership) -> HttpResponse
             % {"n": cycle.number},
         )
     return htmx.redirect(request, reverse("followup:cycles", kwargs={"pk": partnership.pk}))
-
-
-def _hidden_measures(request: HttpRequest, partnership: Partnership) -> set[int]:
-    """Measures of the partnership that this user may not see (shown as a neutral note)."""
-    all_ids = set(partnership.measures.values_list("pk", flat=True))
-    seen = set(
-        Measure.objects.visible_to(request.user)
-        .filter(partnership=partnership)
-        .values_list("pk", flat=True)
-    )
-    return all_ids - seen
 
 
 @partnership_view()
@@ -342,8 +335,13 @@ def _part_of(slug: str) -> WriteUpPart:
 def write_up_page(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     """The five parts as the reader may see them, with the documents built from them."""
     states = write_up.sections(partnership, user=request.user)
+    leads = audience.leader_party_ids(request.user, partnership)
     for state in states:
         state.blocks = write_up.blocks(state.text) if state.visible else []
+        state.approval = audience.approval_of(partnership, state.part, state.text)
+        state.digest = audience.digest(state.text)
+        required = {p.pk for p in state.approval.required}
+        state.may_approve = state.visible and bool(leads & required if required else leads)
     return render(
         request,
         "followup/write_up.html",
@@ -438,3 +436,32 @@ def write_up_redraft(request: HttpRequest, partnership: Partnership) -> HttpResp
         _ctx(request, partnership, states=states, error=error),
         status=400 if error else 200,
     )
+
+
+@partnership_view("edit", methods=("POST",))
+def write_up_approve(request: HttpRequest, partnership: Partnership, part: str) -> HttpResponse:
+    """Approve one part, as it reads now, for the public edition (accounts/audience.py)."""
+    part = _part_of(part)
+    state = next(s for s in write_up.sections(partnership, user=request.user) if s.part == part)
+    url = _write_up_url(partnership) + f"#del-{state.slug}"
+    checked = audience.check_text(state.text)
+    if not state.visible:
+        messages.error(request, _("Du kan inte godkänna en text som du inte får läsa."))
+    elif checked and request.POST.get("flags_read") != "on":
+        messages.error(
+            request,
+            _(
+                "Kontrollen har flaggat delar av texten. Läs flaggorna och bekräfta att du har "
+                "gjort det innan du godkänner."
+            ),
+        )
+    else:
+        try:
+            audience.approve(
+                partnership, part, state.text, request.POST.get("digest", ""), request.user
+            )
+        except audience.ApprovalRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Avsnittet är godkänt för den offentliga versionen."))
+    return htmx.redirect(request, url)

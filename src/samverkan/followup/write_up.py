@@ -90,7 +90,10 @@ def draft(partnership: Partnership) -> dict[str, str]:
 
 
 def _open(items: Any) -> list[Any]:
-    return [item for item in items if not item.confidential]
+    """The items a public audience receives (the draft is written for every reader)."""
+    from samverkan.accounts import audience
+
+    return [item for item in items if audience.public().receives(item)]
 
 
 def _intelligence(partnership: Partnership) -> str:
@@ -138,7 +141,9 @@ def _intelligence(partnership: Partnership) -> str:
             out.append(" ".join(facts))
     causes = list(Cause.objects.filter(partnership=partnership).select_related("problem"))
     if causes:
-        by = {key: sum(c.perspective == key for c in causes) for key in Perspective.values}
+        # Per perspective only the causes shown here: a total over all would give the
+        # perspective of a confidential cause away.
+        by = {key: sum(c.perspective == key for c in _open(causes)) for key in Perspective.values}
         out.append(
             f"Orsaksanalysen pekar ut {len(causes)} orsaker: {by[Perspective.SITUATION]} i "
             f"situationen, {by[Perspective.VICTIM]} hos de brottsutsatta och "
@@ -195,32 +200,38 @@ def _intervention(partnership: Partnership) -> str:
     hidden = len(measures) - len(_open(measures))
     if hidden:
         out.append(
-            f"{hidden} {'åtgärd är' if hidden == 1 else 'åtgärder är'} under sekretess och "
-            "beskrivs inte här."
+            f"{hidden} {'åtgärd är' if hidden == 1 else 'åtgärder är'} under sekretess eller "
+            "redovisas inte offentligt och beskrivs inte här."
         )
     return "\n\n".join(out)
 
 
 def _implementation(partnership: Partnership) -> str:
+    from samverkan.accounts import audience
     from samverkan.followup import services
     from samverkan.implementation.models import ActivityEntry
 
     process = services.process_followup(partnership)
     if not process.states:
         return "Inga åtgärder är beslutade ännu, så inget har genomförts."
+    # Written for every reader: only what a public audience receives, also in the totals.
+    public = audience.public()
+    view = audience.process_view(public, process)
     out = [
-        f"Av {len(process.states)} åtgärder är {process.carried_out} genomförda, "
-        f"{process.other} pågår eller väntar och {process.dropped} avbrutna; "
-        f"{process.late} är försenade mot planen."
+        f"Av {len(view.rows) - view.withheld} åtgärder som redovisas här är {view.carried_out} "
+        f"genomförda, {view.other} pågår eller väntar och {view.dropped} avbrutna; "
+        f"{view.late} är försenade mot planen."
     ]
     entries = list(
-        ActivityEntry.objects.filter(measure__partnership=partnership, measure__confidential=False)
+        ActivityEntry.objects.filter(measure__partnership=partnership)
+        .filter(public.measure_q("measure__"))
         .select_related("measure")
         .order_by("date", "id")
+        .distinct()
     )
     if entries:
         out.append(
-            f"Aktivitetsloggen för åtgärderna som inte är under sekretess har {len(entries)} "
+            f"Aktivitetsloggen för åtgärderna som redovisas här har {len(entries)} "
             f"poster från {_date(entries[0].date)} till {_date(entries[-1].date)}."
         )
     else:
@@ -228,7 +239,7 @@ def _implementation(partnership: Partnership) -> str:
     status_lines = []
     for state in process.states:
         m = state.measure
-        if m.confidential:
+        if not public.receives(m):
             continue
         line = f"- Åtgärd {m.number}: {state.progress.get_status_display().lower()}"
         if state.last_entry:
@@ -241,7 +252,7 @@ def _implementation(partnership: Partnership) -> str:
     if status_lines:
         out.append("\n".join(status_lines))
     # A deviation already given as the measure's reason is not repeated.
-    reasons = {_one_line(s.progress.reason) for s in process.states}
+    reasons = {_one_line(s.progress.reason) for s in process.states if public.receives(s.measure)}
     deviations = [
         e for e in entries if e.deviation.strip() and _one_line(e.deviation) not in reasons
     ]
@@ -504,6 +515,11 @@ class SectionState:
     public_ok: bool = True  # False: the text quotes a confidential item (withheld in public)
     small_counts: list[Any] = field(default_factory=list)
     blocks: list[Any] = field(default_factory=list)  # the text as paragraphs, for a page
+    # Publication (accounts/audience.py): approval state, the text's digest, and whether the
+    # reader is a leader who may approve it.
+    approval: Any = None
+    digest: str = ""
+    may_approve: bool = False
 
     @property
     def reviewed(self) -> bool:
@@ -533,6 +549,8 @@ def sections(
     partnership: Partnership, user: Any = None, public: bool = False
 ) -> list[SectionState]:
     """The five parts in order, each with its stored text or, until reviewed, the draft."""
+    from samverkan.accounts import audience
+
     stored = {s.part: s for s in partnership.write_up_sections.all()}
     fresh = draft(partnership)
     out = []
@@ -552,7 +570,15 @@ def sections(
         )
         quoted = quoted_items(partnership, text)
         state.public_ok = not quoted
-        state.visible = _may_read(partnership, quoted, user, public)
+        # A retelling in other words (a confidential item's distinctive word, or its number,
+        # accounts/audience.touched_items) is withheld from a member who may not see the item.
+        # For the public, it is what the approval of the holding party's leader is for.
+        retold = [
+            item
+            for item in audience.touched_items(partnership, text)
+            if item.confidential and item not in quoted
+        ]
+        state.visible = _may_read(partnership, quoted + ([] if public else retold), user, public)
         if (
             part == WriteUpPart.IMPACT
             and record is not None

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.accounts import access
+from samverkan.accounts import access, audience
 from samverkan.accounts.decorators import partnership_view
 from samverkan.implementation import forms, services
 from samverkan.implementation.models import ActionItem, current_progress
@@ -29,12 +29,12 @@ def _ctx(request: HttpRequest, partnership: Partnership, **extra: object) -> dic
 
 
 def _measure(request: HttpRequest, partnership: Partnership, measure_id: int) -> Measure:
-    return access.scoped(Measure.objects.visible_to(request.user), partnership, measure_id)
+    return access.scoped(audience.measures_for(request.user, partnership), partnership, measure_id)
 
 
 @partnership_view()
 def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    visible = Measure.objects.visible_to(request.user).filter(partnership=partnership)
+    visible = audience.measures_for(request.user, partnership)
     states = services.measure_states(partnership, timezone.localdate(), visible)
     open_items = ActionItem.objects.visible_to(request.user).filter(
         meeting__partnership=partnership, done=False

@@ -16,6 +16,7 @@ from django.db.models import Count, Max
 from django.http import Http404
 from django.utils.formats import date_format
 
+from samverkan.accounts import audience
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import CitizenPromise, Measure
 
@@ -87,7 +88,7 @@ def published(partnership_id: int) -> tuple[Partnership, list[PublicPromise]]:
     out = []
     for promise in promises:
         measures = (
-            promise.measures.filter(publishable=True, confidential=False)
+            promise.measures.filter(audience.public().measure_q())
             .select_related("progress")
             .annotate(n=Count("activities"), last=Max("activities__date"))
             .order_by("number")

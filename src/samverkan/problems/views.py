@@ -7,13 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samverkan.accounts import access
+from samverkan.accounts import access, audience
 from samverkan.accounts.decorators import partnership_view
 from samverkan.analysis.harm import HARM_WEIGHTS
 from samverkan.lib import htmx
@@ -25,7 +25,6 @@ from samverkan.problems.models import (
     CRITERIA,
     Cause,
     CitizenPromise,
-    ConfidentialQuerySet,
     GlossaryTerm,
     Goal,
     Measure,
@@ -48,12 +47,12 @@ def _ctx(request: HttpRequest, partnership: Partnership, **extra: object) -> dic
     }
 
 
-def _causes(request: HttpRequest, partnership: Partnership) -> ConfidentialQuerySet:
-    return Cause.objects.visible_to(request.user).filter(partnership=partnership)
+def _causes(request: HttpRequest, partnership: Partnership) -> QuerySet[Cause]:
+    return audience.causes_for(request.user, partnership)
 
 
-def _measures(request: HttpRequest, partnership: Partnership) -> ConfidentialQuerySet:
-    return Measure.objects.visible_to(request.user).filter(partnership=partnership)
+def _measures(request: HttpRequest, partnership: Partnership) -> QuerySet[Measure]:
+    return audience.measures_for(request.user, partnership)
 
 
 # ---- overview ---------------------------------------------------------------------------------
