@@ -8,8 +8,9 @@ suite's rules, enforced here:
   of ``make test`` runs exactly those (``-m engine``). A new test file that touches such code
   belongs in the list.
 * **Slowness stays visible.** A test whose call takes longer than ``SLOW_BUDGET_SECONDS``
-  must carry ``@pytest.mark.slow(reason="...")``; the run fails on an unmarked one
-  (under pytest-xdist the controller decides, from the workers' reports).
+  must carry ``@pytest.mark.slow(reason="...")`` (the browser tests carry it by their
+  folder); every run lists the unmarked ones and fails on one over twice the budget (under
+  pytest-xdist the controller decides, from the workers' reports).
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ ENGINE_SPECIFIC = (
     "tests/test_settings.py",  # DATABASE_URL for both engines
 )
 SLOW_BUDGET_SECONDS = float(os.environ.get("SAMVERKAN_SLOW_BUDGET", "3"))
+# An unmarked test over the budget is listed at the end of every run; one over twice the
+# budget fails the run. The margin keeps a busy machine (a CI neighbour, a second run) from
+# failing a test that takes 2.5 s on an idle one: the rule must never make the suite flaky.
+SLOW_FAIL_FACTOR = 2.0
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -73,6 +78,10 @@ def pytest_collection_modifyitems(config, items):
             or any(m.kwargs.get("transaction") for m in item.iter_markers("django_db"))
         ):
             transactional.append(item)
+        if path.startswith("tests/e2e/") and item.get_closest_marker("slow") is None:
+            item.add_marker(
+                pytest.mark.slow(reason="drives Debian's chromium through real pages (Playwright)")
+            )
         slow = item.get_closest_marker("slow")
         if slow is not None and not slow.kwargs.get("reason"):
             raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.slow needs reason='why'")
@@ -95,30 +104,34 @@ def pytest_runtest_makereport(item, call):
         and report.duration > SLOW_BUDGET_SECONDS
         and item.get_closest_marker("slow") is None
     ):
-        report.user_properties.append(("unmarked_slow", f"{report.duration:.1f}"))
+        over = report.duration > SLOW_BUDGET_SECONDS * SLOW_FAIL_FACTOR
+        name = "unmarked_slow" if over else "over_budget"
+        report.user_properties.append((name, f"{report.duration:.1f}"))
     return report
 
 
 def pytest_runtest_logreport(report):
     # Runs in the controller under pytest-xdist too (the workers' reports are replayed there).
-    if any(name == "unmarked_slow" for name, _ in report.user_properties):
-        _slow_reports.append((report.nodeid, report.duration))
+    for name, _value in report.user_properties:
+        if name in ("unmarked_slow", "over_budget"):
+            _slow_reports.append((report.nodeid, report.duration, name == "unmarked_slow"))
 
 
-_slow_reports: list[tuple[str, float]] = []
+_slow_reports: list[tuple[str, float, bool]] = []
 
 
 def pytest_terminal_summary(terminalreporter):
     if _slow_reports:
         terminalreporter.section("slow tests without @pytest.mark.slow(reason=...)")
-        for nodeid, duration in _slow_reports:
+        for nodeid, duration, fails in _slow_reports:
+            verdict = "FAILS the run" if fails else "mark it slow or make it faster"
             terminalreporter.write_line(
-                f"{duration:.1f} s > {SLOW_BUDGET_SECONDS:g} s budget: {nodeid}"
+                f"{duration:.1f} s > {SLOW_BUDGET_SECONDS:g} s budget ({verdict}): {nodeid}"
             )
 
 
 def pytest_sessionfinish(session):
-    if _slow_reports and not hasattr(session.config, "workerinput"):
+    if any(fails for *_, fails in _slow_reports) and not hasattr(session.config, "workerinput"):
         if session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

@@ -53,6 +53,7 @@ def _manage(*args, **env):
     )
 
 
+@pytest.mark.slow(reason="runs manage.py check --deploy in a process of its own")
 def test_check_deploy_passes_with_production_settings(tmp_path):
     result = _manage(
         "check",

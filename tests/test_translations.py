@@ -161,6 +161,7 @@ def english(client, world):
     return client
 
 
+@pytest.mark.slow(reason="renders every partnership page in English")
 def test_every_partnership_page_in_english_shows_no_swedish_original(english, world):
     originals = _swedish_originals()
     assert len(originals) > 300

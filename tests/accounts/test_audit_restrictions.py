@@ -2,6 +2,7 @@
 
 import importlib
 
+import pytest
 from django.apps import apps
 
 from samverkan.accounts import access
@@ -79,6 +80,7 @@ def test_issued_documents_are_in_the_history_without_their_text(world):
             assert not {"source_lines", "changes", "confidential_access"} & set(audit.changes)
 
 
+@pytest.mark.slow(reason="runs the history backfill migration forwards on a filled database")
 def test_backfill_migration_restricts_old_open_entries_and_drops_document_text(world):
     ours = world.ours
     measure = Measure.objects.get(pk=ours.extra_ids["measure_id"])

@@ -316,6 +316,7 @@ def test_enabled_with_a_non_http_endpoint_stops_start(tmp_path):
     assert "OIDC_OP_TOKEN_ENDPOINT='idp.kommun.test/token' is not an http" in result.stderr
 
 
+@pytest.mark.slow(reason="starts a server process with every sign-in setting")
 def test_enabled_with_every_setting_starts(tmp_path):
     result = _check(tmp_path, **FULL_SETTINGS, OIDC_RP_SIGN_ALGO="RS256")
     assert result.returncode == 0, result.stderr

@@ -41,6 +41,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
+@pytest.mark.slow(reason="schemathesis calls every API operation with generated requests")
 def test_api_conforms_to_its_schema(case):
     excluded = []
     if case.operation.path.endswith("/imports"):

@@ -9,6 +9,7 @@ import re
 
 import docx
 import pypdf
+import pytest
 
 from samverkan.accounts.models import User
 from samverkan.documents import data, services
@@ -74,6 +75,7 @@ def test_typed_lists_and_line_breaks_become_lists_and_breaks():
     ]
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_line_breaks_and_numbered_lists_survive_into_pdf_and_word(demo):
     picture = ProblemPicture.objects.get(partnership=demo)
     picture.text = "Våldet ökar i centrum.\nMest helgnätter.\n\n1. Busstorget\n2. Gata D"
@@ -96,6 +98,7 @@ def test_line_breaks_and_numbered_lists_survive_into_pdf_and_word(demo):
     assert re.search(r"Bättre belysning *\n(\d\. *)?Fler fritidsledare", text)
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_followup_report_ends_with_more_than_the_steering_groups_missing_answer(demo):
     doc = data.build("followup", demo, data.PUBLIC)
     reader = pypdf.PdfReader(io.BytesIO(services.render_as(doc, "pdf")))

@@ -32,6 +32,7 @@ def docx_text(content: bytes) -> str:
     return " ".join(" ".join(parts).split())
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_no_confidential_text_reaches_any_public_document_in_either_format(demo):
     for kind in data.KINDS:
         doc = data.build(kind, demo, data.PUBLIC)
@@ -48,6 +49,7 @@ def test_no_confidential_text_reaches_any_public_document_in_either_format(demo)
     assert "Lokalpolisområde Exempel" in agreement_pdf
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_internal_agreement_pdf_and_docx_hold_the_chain_from_the_data(demo):
     police = User.objects.get(username="demo.polis")
     doc = data.build("agreement", demo, data.INTERNAL, police)
@@ -73,6 +75,7 @@ def test_internal_edition_hides_what_the_viewer_may_not_see(demo):
     assert "under sekretess (hos Lokalpolisområde Exempel)" in text
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_issuing_stores_immutable_versions_with_hash_and_changes(demo):
     first = services.issue(demo, "atgardsplan", data.PUBLIC)
     assert [d.format for d in first] == ["pdf", "docx"]
@@ -150,6 +153,7 @@ def test_download_pages_give_word_files_to_members(client, demo):
     assert "/utfarda/" not in listing.content.decode()  # a member reads, does not issue
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_internal_version_with_secrets_is_not_given_to_others(client, demo):
     police = User.objects.get(username="demo.polis")
     version = services.issue(demo, "agreement", data.INTERNAL, police)[1]

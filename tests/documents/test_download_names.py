@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
@@ -12,6 +13,7 @@ from samverkan.documents import services
 from samverkan.documents.models import IssuedDocument, SignedAgreement
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_issued_version_and_live_download_are_named_in_swedish(client, world):
     partnership = world.ours.partnership
     partnership.name = "Trygg i Exempelby"

@@ -38,6 +38,7 @@ def _store_the_draft(partnership: Partnership) -> None:
     write_up.redraft(partnership, {part: "" for part in write_up.PARTS})
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_command_builds_both_editions_in_both_formats(demo, tmp_path):
     for edition in ("internal", "public"):
         for fmt in ("pdf", "docx"):
@@ -95,6 +96,7 @@ def test_command_refuses_an_unknown_partnership(demo, tmp_path):
         )
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_public_edition_holds_nothing_of_an_item_made_confidential_after_drafting(demo):
     _store_the_draft(demo)
     police = demo.police_party()
@@ -132,6 +134,7 @@ def test_public_edition_holds_nothing_of_an_item_made_confidential_after_draftin
     assert "texten nämner en uppgift under sekretess" in theirs  # on the "Saknas" page
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_public_edition_shows_no_small_count_from_a_stored_text(demo):
     _store_the_draft(demo)
     impact = demo.write_up_sections.get(part=WriteUpPart.IMPACT).text

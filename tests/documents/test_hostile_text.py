@@ -9,6 +9,7 @@ import io
 import pkgutil
 
 import docx
+import pytest
 from django import forms
 from django.urls import reverse
 
@@ -57,6 +58,7 @@ def _hostile_followup(demo):
     )
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_public_followup_with_formula_in_labels_renders_in_every_format(client, demo):
     _hostile_followup(demo)
     client.force_login(User.objects.get(username="demo.kommun"))

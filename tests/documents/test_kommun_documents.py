@@ -22,6 +22,7 @@ PNG = base64.b64decode(
 )
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_decided_agreement_names_sender_decision_and_date_in_pdf_and_word(demo):
     doc = data.build("agreement", demo, data.PUBLIC)
     pdf = pdf_text(services.render_as(doc, "pdf"))
@@ -46,6 +47,7 @@ def test_decided_agreement_names_sender_decision_and_date_in_pdf_and_word(demo):
     assert "Sida " in footer and "NUMPAGES" in footer
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_undecided_lagesbild_is_a_draft_dated_today(demo):
     doc = data.build("lagesbild", demo, data.PUBLIC)
     assert doc.draft and not doc.decided
@@ -72,6 +74,7 @@ def test_recorded_decision_gives_the_document_its_date_and_diarienummer(demo):
     assert "Diarienummer: KS 2010/0117" in word
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_agreement_signature_block_has_names_titles_and_place_and_date_first(demo):
     doc = data.build("agreement", demo, data.INTERNAL)
     pdf = pdf_text(services.render_as(doc, "pdf"))
@@ -144,6 +147,7 @@ def test_logo_setting_refuses_what_is_not_an_image(monkeypatch, tmp_path):
     assert env_image("DOCUMENT_LOGO") == ""
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_every_document_builds_for_a_partnership_with_no_data_and_lists_the_gaps(db):
     from tests import factories
 

@@ -7,6 +7,7 @@ import io
 import re
 
 import docx
+import pytest
 
 from samverkan.documents import data, services
 from samverkan.mapping.choices import ReportStatus
@@ -18,6 +19,7 @@ def _lines(doc) -> str:
     return "\n".join(doc.text_lines())
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_public_lagesbild_has_the_three_parts_numbered_tables_figures_and_sources(demo):
     doc = data.build("lagesbild", demo, data.PUBLIC)
     assert doc.subtitle == ("över brottsligheten i Centrum (kommundel A och B) i Exempelkommun")
@@ -128,6 +130,7 @@ def test_charts_have_unique_ids_and_no_inline_styles_the_pdf_printer_warns_about
     assert charts.bar_chart(["A", "B"], [10, 20], caption="a", source="s", axis_label="x") is first
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_the_lagesbild_pdf_is_printed_without_warnings(demo, caplog):
     doc = data.build("lagesbild", demo, data.PUBLIC)
     with caplog.at_level("WARNING", logger="weasyprint"):

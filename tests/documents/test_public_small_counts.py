@@ -15,6 +15,7 @@ import re
 
 import docx
 import pypdf
+import pytest
 from django.conf import settings
 
 from samverkan.analysis.suppression import disclosive, shown
@@ -86,6 +87,7 @@ def _file_texts(partnership, kind: str) -> tuple[str, str]:
     return pdf, " ".join(" ".join(parts).split())
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_public_editions_read_the_same_whatever_the_small_counts(db):
     world = factories.make_partnership()
     evaluation = EffectEvaluation.objects.get(pk=world.extra_ids["evaluation_id"])
@@ -111,6 +113,7 @@ def test_public_editions_read_the_same_whatever_the_small_counts(db):
     assert small_trials >= 15 and shown_trials >= 5  # both kinds of case were generated
 
 
+@pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_public_files_of_every_document_read_the_same_whatever_the_small_counts(db):
     """The same property on the rendered PDF and Word files (fewer trials: rendering costs)."""
     world = factories.make_partnership()

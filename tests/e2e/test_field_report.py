@@ -83,6 +83,10 @@ def test_a_failed_submit_keeps_the_text_and_sends_it_again(page, axe, live_serve
     field(page, "… eller skriv platsen").fill("Porten vid Storgatan")
     field(page, "Beskrivning").fill("Nytt klotter i porten.")
     page.context.set_offline(True)
+    # The phone knows it is offline before the tap (the browser tells the page a moment after
+    # the network goes): nothing leaves it, so the restored draft below is plainly unsent. A
+    # tap that went out and got no answer is the "may already be sent" case.
+    page.wait_for_function("navigator.onLine === false")
     page.get_by_role("button", name="Skicka rapporten").click()
     page.wait_for_selector("#fw-retry:not([hidden])")
     assert "Ingen uppkoppling" in page.locator("#fw-offline").inner_text()

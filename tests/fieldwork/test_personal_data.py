@@ -295,6 +295,7 @@ def test_weekly_email_carries_no_free_text_and_no_typed_place(filed):
     assert TYPED_ADDRESS not in body and "Hot vid porten" not in body
 
 
+@pytest.mark.slow(reason="walks every weekly page and download as a plain member")
 def test_a_plain_member_walks_the_weekly_pages_and_downloads_and_finds_no_personal_data(
     client, filed
 ):

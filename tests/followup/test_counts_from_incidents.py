@@ -153,6 +153,7 @@ def test_readers_and_outsiders_cannot_count(client, demo, django_user_model):
     assert client.get(_url(demo)).status_code == 404
 
 
+@pytest.mark.slow(reason="reads the effect page for every source of counts")
 def test_without_incidents_or_field_reports_the_page_leads_to_manual_entry(client, demo):
     from samverkan.fieldwork.models import FieldReport
 

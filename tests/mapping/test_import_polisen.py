@@ -244,6 +244,7 @@ ODD_VALUES = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow(reason="imports hundreds of generated hostile event files")
 def test_generated_bad_entries_never_crash_and_never_half_save(world, tmp_path):
     """Seeded mutations of the example: each file is imported whole or rejected, no
     exception escapes, and a rejected file leaves the table as it was."""

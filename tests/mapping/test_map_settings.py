@@ -56,6 +56,7 @@ def test_tile_url_without_attribution_stops_the_start(tmp_path):
     assert "MAP_TILE_ATTRIBUTION must be set when MAP_TILE_URL is" in result.stderr
 
 
+@pytest.mark.slow(reason="starts a server process with the map settings")
 def test_tile_url_with_attribution_starts(tmp_path):
     result = _manage(
         "check",

@@ -216,6 +216,7 @@ def filled(world, settings):
     return SimpleNamespace(world=world, files=[decision.attachment.name, issued.file.name])
 
 
+@pytest.mark.slow(reason="backs up and restores whole databases (pg_dump, migrations)")
 @pytest.mark.django_db(transaction=True)
 def test_backup_then_restore_gives_the_same_data(filled, settings, tmp_path, restore_target):
     archive = tmp_path / "backup.tar"
@@ -371,6 +372,7 @@ def test_archive_without_manifest_or_not_an_archive_is_refused(archive_bytes, se
         call_command("restore", str(tmp_path / "missing.tar"))
 
 
+@pytest.mark.slow(reason="backs up and restores whole databases (pg_dump, migrations)")
 @pytest.mark.django_db(transaction=True)
 def test_portable_backup_restores_exactly_into_the_other_engine(
     filled, tmp_path, other_engine_target

@@ -35,6 +35,7 @@ def _load(*args):
     return out.getvalue()
 
 
+@pytest.mark.slow(reason="loads the whole demo partnership into an empty database")
 def test_demo_loads_the_worked_example_with_step_1_finished(db):
     output = _load()
     partnership = Partnership.objects.get(name="Samverkan för ett tryggare centrum")
@@ -59,6 +60,7 @@ def _counts():
     }
 
 
+@pytest.mark.slow(reason="loads the whole demo partnership into an empty database")
 def test_loading_the_demo_twice_changes_nothing(db):
     _load()
     counts = _counts()
@@ -71,6 +73,7 @@ def test_loading_the_demo_twice_changes_nothing(db):
     assert output.strip().endswith("ready with 5 users.")
 
 
+@pytest.mark.slow(reason="loads the whole demo partnership into an empty database")
 def test_reset_rebuilds_the_same_demo(db):
     _load()
     counts = _counts()

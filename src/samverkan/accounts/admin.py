@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts import audit
+from samverkan.lib import forms as lib_forms
 from samverkan.accounts import membership as membership_rules
 from samverkan.accounts.forms import RateLimitedAdminAuthenticationForm
 from samverkan.accounts.models import (
@@ -42,7 +43,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
-class MembershipAdminForm(forms.ModelForm):
+class MembershipAdminForm(lib_forms.ModelForm):
     """A membership in the admin: every change carries a reason, kept in the history.
 
     A role change goes through the membership rules (accounts.membership): a superuser may
@@ -63,7 +64,7 @@ class MembershipAdminForm(forms.ModelForm):
         fields = ["user", "party", "role"]
 
 
-class MembershipRemoveForm(forms.Form):
+class MembershipRemoveForm(lib_forms.Form):
     reason = MembershipAdminForm.base_fields["reason"]
 
 
