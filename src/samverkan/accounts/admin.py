@@ -12,7 +12,6 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts import audit
-from samverkan.lib import forms as lib_forms
 from samverkan.accounts import membership as membership_rules
 from samverkan.accounts.forms import RateLimitedAdminAuthenticationForm
 from samverkan.accounts.models import (
@@ -23,6 +22,7 @@ from samverkan.accounts.models import (
     Organisation,
     User,
 )
+from samverkan.lib import forms as lib_forms
 
 # The admin's login page is under the same limit as the site's and records its failures.
 admin.site.login_form = RateLimitedAdminAuthenticationForm
