@@ -536,15 +536,9 @@ def digest(text: str) -> str:
 
 def leader_party_ids(user: Any, partnership: Partnership) -> frozenset[int]:
     """The parties in which ``user`` is a leader (administrator or coordinator)."""
-    from samverkan.accounts.models import Membership
+    from samverkan.accounts.membership import led_party_ids
 
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    return frozenset(
-        Membership.objects.filter(
-            user=user, party__partnership=partnership, role__in=access.EDIT_ROLES
-        ).values_list("party_id", flat=True)
-    )
+    return frozenset(led_party_ids(user, partnership))
 
 
 @dataclass

@@ -416,20 +416,12 @@ def recent_report_count(partnership: Partnership, weeks: int = RECENT_WEEKS) -> 
 
 # ---- personal data in the free text ------------------------------------------------------------
 
-LEADER_ROLES = ("admin", "coordinator")
-
 
 def leader_party_ids(user: Any, partnership: Partnership) -> frozenset[int]:
     """The parties in which ``user`` is an administrator or coordinator."""
-    from samverkan.accounts.models import Membership
+    from samverkan.accounts.membership import led_party_ids
 
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    return frozenset(
-        Membership.objects.filter(
-            user=user, party__partnership=partnership, role__in=LEADER_ROLES
-        ).values_list("party_id", flat=True)
-    )
+    return frozenset(led_party_ids(user, partnership))
 
 
 def may_read_text(user: Any, report: FieldReport, leads: frozenset[int] | None = None) -> bool:
