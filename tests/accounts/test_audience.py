@@ -52,6 +52,7 @@ def _files(partnership: Partnership, kind: str, edition: str, user=None) -> dict
 # ---- finding 1: not-publishable measures in public editions -------------------------------------
 
 
+@pytest.mark.slow(reason="prints the public edition as PDF and Word and reads them back")
 @pytest.mark.parametrize("kind", ["agreement", "atgardsplan", "followup", "fem-i"])
 def test_public_editions_never_print_a_measure_that_is_not_publishable(demo, kind):
     hidden = Measure.objects.filter(partnership=demo, publishable=False, confidential=False)
@@ -139,6 +140,7 @@ def _public_5i(demo) -> dict[str, str]:
     return _files(demo, "fem-i", data.PUBLIC)
 
 
+@pytest.mark.slow(reason="prints the public edition as PDF and Word and reads them back")
 def test_reworded_5i_text_is_not_published_without_approval(client, demo):
     _reword(client, demo)
     for fmt, text in _public_5i(demo).items():
@@ -155,6 +157,7 @@ def test_check_flags_the_small_count_and_the_sensitive_words():
     assert "3 av dem" in quotes and "LVM" in quotes and "Spaning" in quotes
 
 
+@pytest.mark.slow(reason="prints the public edition as PDF and Word and reads them back")
 def test_the_reworded_text_needs_the_police_and_the_kommun_cannot_approve_it(client, demo):
     _reword(client, demo)
     police = Partnership.objects.get(pk=demo.pk).parties.get(organisation__kind="police_area")
@@ -167,6 +170,7 @@ def test_the_reworded_text_needs_the_police_and_the_kommun_cannot_approve_it(cli
     assert "inte godkänd för publicering" in _public_5i(demo)["structure"]
 
 
+@pytest.mark.slow(reason="prints the public edition as PDF and Word and reads them back")
 def test_police_approval_publishes_the_part_and_a_change_loses_it(client, demo):
     _reword(client, demo)
     client.force_login(User.objects.get(username="demo.polis"))
@@ -187,6 +191,7 @@ def test_police_approval_publishes_the_part_and_a_change_loses_it(client, demo):
     assert "3 av dem flyttade" not in _public_5i(demo)["structure"]
 
 
+@pytest.mark.slow(reason="prints the public edition as PDF and Word and reads them back")
 def test_the_untouched_parts_need_one_leader_and_are_then_printed(client, demo):
     client.force_login(User.objects.get(username="demo.kommun"))
     from samverkan.followup import write_up
