@@ -97,8 +97,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
+    # JUnit writes the properties of the item (through its teardown report), so they go on
+    # the item for scripts/check-test-reports, and on this report for the controller.
     if report.when == "setup" and item.get_closest_marker("engine") is not None:
-        report.user_properties.append(("engine", "1"))  # for scripts/check-test-reports
+        item.user_properties.append(("engine", "1"))
     if (
         report.when == "call"
         and report.duration > SLOW_BUDGET_SECONDS
@@ -107,12 +109,13 @@ def pytest_runtest_makereport(item, call):
         over = report.duration > SLOW_BUDGET_SECONDS * SLOW_FAIL_FACTOR
         name = "unmarked_slow" if over else "over_budget"
         report.user_properties.append((name, f"{report.duration:.1f}"))
+        item.user_properties.append((name, f"{report.duration:.1f}"))
     return report
 
 
 def pytest_runtest_logreport(report):
     # Runs in the controller under pytest-xdist too (the workers' reports are replayed there).
-    for name, _value in report.user_properties:
+    for name, _value in report.user_properties if report.when == "call" else ():
         if name in ("unmarked_slow", "over_budget"):
             _slow_reports.append((report.nodeid, report.duration, name == "unmarked_slow"))
 

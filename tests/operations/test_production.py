@@ -132,6 +132,7 @@ def stack(tmp_path):
         stack.drop_database()
 
 
+@pytest.mark.slow(reason="starts gunicorn, a Celery worker and beat on PostgreSQL and Redis")
 def test_production_stack(stack, tmp_path):
     from tests.operations.production_stack import Client
 
