@@ -120,6 +120,31 @@ def test_writes_follow_roles_forms_and_versions(client, demo):
     assert measure.progress.status == "done"
 
 
+def test_status_updates_in_a_row_with_the_version_read_never_conflict(client, demo):
+    """Read the list, set the status, set it again with the version the answer gave: no 409
+    (the list once gave the measure's version while the update checked the status row's)."""
+    measure = Measure.objects.get(partnership=demo, number=4)
+    police = bearer("demo.polis")
+    listing = f"{BASE}/partnerships/{demo.pk}/measures"
+    progress_url = f"{BASE}/partnerships/{demo.pk}/measures/{measure.pk}/progress"
+    read = next(m for m in client.get(listing, headers=police).json() if m["id"] == measure.pk)
+    version = read["status_version"]
+    for status, extra in [("paused", {"reason": "Väntar på nya poliser"}),
+                          ("started", {"started_on": "2010-05-01"}),
+                          ("done", {"finished_on": "2010-06-30"})]:  # fmt: skip
+        answer = client.put(progress_url, {"status": status, "version": version, **extra},
+                            content_type="application/json", headers=police)  # fmt: skip
+        assert answer.status_code == 200, answer.json()
+        assert answer.json()["status"] == status
+        version = answer.json()["status_version"]
+    again = next(m for m in client.get(listing, headers=police).json() if m["id"] == measure.pk)
+    assert again["status"] == "done" and again["status_version"] == version
+    # Someone else's change in between: the old version is refused, the new one read works.
+    stale = client.put(progress_url, {"status": "paused", "reason": "x", "version": version - 1},
+                       content_type="application/json", headers=police)  # fmt: skip
+    assert stale.status_code == 409 and "status_version" in stale.json()["detail"]
+
+
 def test_an_import_uploaded_through_the_api_is_followed_as_a_job(client, demo):
     kommun = demo.municipality_party()
     headers = bearer("demo.kommun")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from ninja import File, Form, NinjaAPI, Router, Schema, Status
+from ninja import Field, File, Form, NinjaAPI, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
@@ -197,7 +197,11 @@ class MeasureOut(Schema):
     cause_numbers: list[int]
     status: str
     confidential: bool
-    version: int
+    version: int = Field(description="The measure's own version (its plan in step 3).")
+    status_version: int = Field(
+        description="The version of the measure's status: send it back as `version` when you "
+        "set the status (PUT …/progress)."
+    )
 
 
 class ActivityOut(Schema):
@@ -224,7 +228,10 @@ class ProgressIn(Schema):
     reason: str = ""
     started_on: datetime.date | None = None
     finished_on: datetime.date | None = None
-    version: int
+    version: int = Field(
+        description="The `status_version` you read (GET …/measures or this endpoint's answer); "
+        "409 only if someone else changed the status since."
+    )
 
 
 class FindingOut(Schema):
@@ -392,7 +399,7 @@ def goals(request: HttpRequest, pk: int) -> list[Any]:
     return list(_partnership(request, pk).goals.order_by("pk"))
 
 
-def _measure_out(m: Any, status: str) -> dict:
+def _measure_out(m: Any, status: str, status_version: int) -> dict:
     return {
         "id": m.pk,
         "number": m.number,
@@ -405,6 +412,7 @@ def _measure_out(m: Any, status: str) -> dict:
         "status": status,
         "confidential": m.confidential,
         "version": m.version,
+        "status_version": status_version,
     }
 
 
@@ -423,8 +431,10 @@ def measures(request: HttpRequest, pk: int) -> list[dict]:
         .prefetch_related("causes")
         .order_by("number")
     )
-    status = dict(Progress.objects.filter(measure__in=visible).values_list("measure", "status"))
-    return [_measure_out(m, status.get(m.pk, Status.PLANNED)) for m in visible]
+    rows = Progress.objects.filter(measure__in=visible).values_list("measure", "status", "version")
+    status = {measure: (state, version) for measure, state, version in rows}
+    # A measure with no status row yet is planned; its row will start at version 1.
+    return [_measure_out(m, *status.get(m.pk, (Status.PLANNED, 1))) for m in visible]
 
 
 def _measure(request: HttpRequest, partnership: Any, measure_id: int) -> Any:
@@ -489,9 +499,11 @@ def progress_update(request: HttpRequest, pk: int, measure_id: int, payload: Pro
         raise _form_errors(form)
     saved = form.save_checked()
     if saved is None:
-        raise HttpError(409, "The status was changed by someone else; read it again.")
+        raise HttpError(
+            409, "The status was changed by someone else; read status_version again."
+        )
     measure.refresh_from_db()
-    return _measure_out(measure, saved.status)
+    return _measure_out(measure, saved.status, saved.version)
 
 
 # ---- step 5 -------------------------------------------------------------------------------------
