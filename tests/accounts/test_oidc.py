@@ -50,6 +50,8 @@ class FakeProvider:
         self.signing_key = PROVIDER_KEY
         self.nonce: str | None = None
         self.token_requests: list[dict] = []
+        self.kid: str | None = "k1"  # None: the token's header names no key
+        self.extra_keys: list[dict] = []  # more signing keys in the provider's key set
 
     def id_token(self) -> str:
         now = int(time.time())
@@ -61,7 +63,8 @@ class FakeProvider:
             "nonce": self.nonce,
             **self.claims,
         }
-        return jwt.encode(payload, self.signing_key, algorithm="RS256", headers={"kid": "k1"})
+        headers = {"kid": self.kid} if self.kid else None
+        return jwt.encode(payload, self.signing_key, algorithm="RS256", headers=headers)
 
     def post(self, url, data=None, **kwargs):
         assert url == f"{IDP}/token"
@@ -71,7 +74,8 @@ class FakeProvider:
     def get(self, url, headers=None, **kwargs):
         if url == f"{IDP}/jwks":
             jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(PROVIDER_KEY.public_key()))
-            return _response(url, {"keys": [{**jwk, "kid": "k1", "alg": "RS256", "use": "sig"}]})
+            keys = [{**jwk, "kid": "k1", "alg": "RS256", "use": "sig"}, *self.extra_keys]
+            return _response(url, {"keys": keys})
         assert url == f"{IDP}/userinfo"
         assert headers == {"Authorization": "Bearer access-1"}
         return _response(url, self.userinfo or {"sub": self.claims.get("sub")})
@@ -215,6 +219,35 @@ def test_unknown_person_gets_an_account_when_creation_is_allowed(client, world, 
     sign_in(client, idp, sub="idp-new", preferred_username="ny.person@kommun.se")
     assert User.objects.filter(username="ny.person@kommun.se", oidc_subject="idp-new").exists()
     assert "_auth_user_id" in client.session
+
+
+def test_token_without_kid_is_verified_with_the_providers_only_key(client, world, idp):
+    """OpenID Connect Core allows leaving kid out when the key set holds one key (this ended
+    in a bare 500, KeyError 'kid')."""
+    idp.kid = None
+    response = sign_in(client, idp, sub="idp-alice", preferred_username="alice")
+    assert response.status_code == 302 and response.url != reverse("accounts:login")
+    assert client.session["_auth_user_id"] == str(world.alice.pk)
+
+
+def test_token_without_kid_from_a_provider_with_two_keys_is_refused_not_a_500(
+    client, world, idp
+):
+    other = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(OTHER_KEY.public_key()))
+    idp.extra_keys = [{**other, "kid": "k2", "alg": "RS256", "use": "sig"}]
+    idp.kid = None
+    response = sign_in(client, idp, sub="idp-alice", preferred_username="alice")
+    assert "_auth_user_id" not in client.session
+    assert response.url == reverse("accounts:login")
+    assert "misslyckades" in _messages(response)
+
+
+def test_token_without_kid_signed_with_another_key_is_refused(client, world, idp):
+    idp.kid = None
+    idp.signing_key = OTHER_KEY
+    response = sign_in(client, idp, sub="idp-alice", preferred_username="alice")
+    assert "_auth_user_id" not in client.session
+    assert "misslyckades" in _messages(response)
 
 
 def test_token_signed_with_another_key_is_refused(client, world, idp):

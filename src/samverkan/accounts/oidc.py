@@ -87,6 +87,33 @@ class SamverkanOIDCBackend(OIDCAuthenticationBackend):
             return None
         return super().authenticate(request, **kwargs)
 
+    def retrieve_matching_jwk(self, token: str) -> Any:
+        """The provider's key for ``token``. OpenID Connect Core (10.1) lets a provider leave
+        ``kid`` out of the token's header when its key set holds one signing key; the library
+        looks the key up by ``kid`` only (and failed with a KeyError), so that case is ours."""
+        from mozilla_django_oidc import auth as library
+
+        header = jwt.get_unverified_header(token)
+        if "kid" in header:
+            return super().retrieve_matching_jwk(token)
+        response = library.requests.get(
+            self.OIDC_OP_JWKS_ENDPOINT,
+            verify=self.get_settings("OIDC_VERIFY_SSL", True),
+            timeout=self.get_settings("OIDC_TIMEOUT", None),
+            proxies=self.get_settings("OIDC_PROXY", None),
+        )
+        response.raise_for_status()
+        keys = [k for k in response.json().get("keys", []) if k.get("use", "sig") == "sig"]
+        if len(keys) != 1:
+            raise SuspiciousOperation(
+                f"ID token names no key (kid) and the provider's key set holds {len(keys)} "
+                "signing keys: the provider must name the key when it has more than one"
+            )
+        key = keys[0]
+        if "alg" in key and key["alg"] != header.get("alg"):
+            raise SuspiciousOperation("ID token is signed with another algorithm than its key")
+        return jwt.PyJWK(key)
+
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         payload = super().verify_token(token, **kwargs)
         audience = payload.get("aud")
