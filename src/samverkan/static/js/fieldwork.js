@@ -215,6 +215,7 @@
     form.addEventListener("change", save);
 
     function send() {
+      var sentBefore = sentToken;
       token.value = currentToken();
       sentToken = token.value;
       save();
@@ -234,6 +235,13 @@
           window.location.assign(response.url);  // e.g. the login page; the draft stays
         }
       }).catch(function () {
+        if (navigator.onLine === false) {
+          // The phone had no network: the report did not leave it, so a restored draft is
+          // plainly unsent. (Had it reached the server after all, sending it again is safe:
+          // the same reporter's same text carries the same token, and the server keeps one.)
+          sentToken = sentBefore;
+          save();
+        }
         say(navigator.onLine === false ? form.dataset.textOffline : form.dataset.textFailed);
         retry.hidden = false;
       });
