@@ -85,6 +85,12 @@ def pytest_collection_modifyitems(config, items):
         slow = item.get_closest_marker("slow")
         if slow is not None and not slow.kwargs.get("reason"):
             raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.slow needs reason='why'")
+    for item in items:
+        # Under pytest-xdist (--dist loadgroup) a module that builds rows once (kept, demo) runs
+        # on one worker: split across both, each would build them again. A module whose tests
+        # are long enough to share (SHARE_ACROSS_WORKERS = True) pays the build twice instead.
+        if item.module in kept_modules and not getattr(item.module, "SHARE_ACROSS_WORKERS", False):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     for item in transactional:
         if item.module in kept_modules:
             # It would empty the tables under the module's kept rows (or run inside them).

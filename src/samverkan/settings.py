@@ -317,6 +317,10 @@ SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 5, minimum=1)
 # unset for none. The sender's name is always printed; the logo is the municipality's own.
 DOCUMENT_LOGO = env_image("DOCUMENT_LOGO")
 
+# PDFs kept per process for markup printed again unchanged (documents/render.py); 0 turns the
+# cache off. A lägesbild is a few hundred kilobytes.
+DOCUMENT_PDF_CACHE_SIZE = env_int("DOCUMENT_PDF_CACHE_SIZE", 16, minimum=0)
+
 # Background map for the incident map: a tile URL template, or empty for none. Without tiles
 # the map still draws the area boundary, hot spots and places on a plain background, so a
 # fresh clone contacts no outside server. Tile services require their attribution.

@@ -82,7 +82,9 @@ def _spread():
 
 
 # One setup for the module (it loads the demo, issues documents and runs an export); each walk
-# is a test of its own, so that the two workers of `make test` share them.
+# is a test of its own, so that the two workers of `make test` share them (each worker builds
+# the setup once: the walks take far longer than the setup).
+SHARE_ACROSS_WORKERS = True
 @pytest.fixture(scope="module")
 def kept_spread(kept):
     return kept(_spread)

@@ -10,12 +10,22 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from samverkan.api.models import ApiToken
 from samverkan.wsgi import application
+from tests.factories import make_world
 
 AUTH: dict[str, str] = {}
+# One world for the module, each operation's calls rolled back (tests/conftest.py, kept); the
+# operations are many and each takes a while, so both workers of `make test` share them.
+SHARE_ACROSS_WORKERS = True
+
+
+@pytest.fixture(scope="module")
+def kept_world(kept):
+    return kept(make_world)
 
 
 @pytest.fixture
-def api_schema(world):
+def api_schema(kept_world, db):
+    world = kept_world
     # Alice is her partnership's admin: every operation is open to her, so generated calls
     # reach the handlers (an outsider's would stop at the gate with 404).
     _token, secret = ApiToken.issue(world.alice, "schemathesis")

@@ -9,7 +9,7 @@ import re
 import docx
 import pytest
 
-from samverkan.documents import data, services
+from samverkan.documents import data, render, services
 from samverkan.mapping.choices import ReportStatus
 from samverkan.mapping.models import CrimeStatistic, SituationReport
 from tests.documents.test_documents_content import docx_text, pdf_text
@@ -134,7 +134,7 @@ def test_charts_have_unique_ids_and_no_inline_styles_the_pdf_printer_warns_about
 def test_the_lagesbild_pdf_is_printed_without_warnings(demo, caplog):
     doc = data.build("lagesbild", demo, data.PUBLIC)
     with caplog.at_level("WARNING", logger="weasyprint"):
-        services.render_as(doc, "pdf")
+        render.print_pdf(render.to_html(doc, for_pdf=True))  # laid out now, never from a cache
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
 
 

@@ -13,11 +13,11 @@ import random
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.utils import timezone
 
 from samverkan.fieldwork.models import FieldCategory, FieldPlace, FieldReport
 from samverkan.fieldwork.services import ensure_categories
+from samverkan.lib.yaml_files import read_yaml
 
 PLACES = Path(__file__).resolve().parent.parent / "process" / "demo" / "mapping" / "places.yaml"
 WEEKS = 5
@@ -63,7 +63,7 @@ def load(partnership: Any, reporter: Any, party: Any) -> int:
     ensure_categories(partnership)
     if FieldReport.objects.filter(partnership=partnership).exists():
         return 0
-    geography = yaml.safe_load(PLACES.read_text(encoding="utf-8"))
+    geography = read_yaml(PLACES)
     points = _wgs84(geography["places"], geography["centre"])
     places = {
         name: FieldPlace.objects.get_or_create(

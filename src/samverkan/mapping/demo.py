@@ -26,12 +26,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db.models import Sum
 from django.utils import timezone
 
 from samverkan.accounts import audit
 from samverkan.analysis.rates import period_change
+from samverkan.lib.yaml_files import read_yaml
 from samverkan.mapping import models, services
 from samverkan.partnerships.models import Partnership, Party
 
@@ -80,12 +80,6 @@ class Place:
     y: float
     sx: float
     sy: float
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there: faster
-    with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
 
 
 def places(directory: Path) -> dict[str, Place]:

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
 from samverkan.accounts.choices import OrganisationKind, Role
 from samverkan.accounts.models import Membership, Organisation, User
+from samverkan.lib.yaml_files import read_yaml
 from samverkan.partnerships.choices import DecisionKind, GroupKind, PartyKind
 from samverkan.partnerships.models import (
     Coordinator,
@@ -49,8 +49,7 @@ class DemoLogin:
 
 
 def load_scenario(path: Path = SCENARIO) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_yaml(path)
 
 
 def _aware(day: datetime.date, hour: int) -> datetime.datetime:

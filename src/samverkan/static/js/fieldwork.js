@@ -260,7 +260,18 @@
       send();
     });
     retry.addEventListener("click", send);
-    window.addEventListener("online", function () { if (!retry.hidden) send(); });
+    // Back in coverage, an unsent draft goes by itself, after a moment: a connection that has
+    // just come back often drops again, and a page being left (a reload, a closed tab) must
+    // not start a send it cannot finish. Such a send would mark the draft as possibly sent
+    // when nothing left the phone.
+    var leaving = false;
+    window.addEventListener("beforeunload", function () { leaving = true; });
+    window.addEventListener("pagehide", function () { leaving = true; });
+    window.addEventListener("online", function () {
+      setTimeout(function () {
+        if (!leaving && navigator.onLine !== false && !retry.hidden) send();
+      }, 1000);
+    });
 
     if (form.dataset.sw && navigator.serviceWorker) {
       navigator.serviceWorker.register(form.dataset.sw, { scope: form.dataset.swScope })
