@@ -1,0 +1,344 @@
+"""What the API answers, built in one place per object.
+
+Every output schema reads its object (a model instance) itself through ``resolve_*`` methods,
+so an endpoint returns the object and never builds a dictionary of its own: a field added here
+shows up in every answer that carries the object. Allowed values are enums (from the models'
+choices), so the OpenAPI description lists them and a wrong value gets a 422 that says which
+values are allowed. Numbers are numbers: wording in Swedish belongs to pages and documents.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from typing import TYPE_CHECKING, Annotated, Any, cast
+
+from ninja import Field, Schema
+
+from samverkan.accounts.choices import Role
+from samverkan.implementation.models import Status
+from samverkan.jobs.models import JobStatus
+from samverkan.partnerships.choices import DecisionKind, GroupKind, PartyKind
+from samverkan.problems.choices import GoalKind, Perspective, ProblemStatus, Proximity
+
+
+def str_enum(name: str, values: Any) -> type[enum.Enum]:
+    """A string enum for the schema, built from allowed values known only at run time."""
+    # mypy reads a call of Enum as a lookup of one member, not as the functional API.
+    return cast(
+        "type[enum.Enum]",
+        enum.Enum(name, {str(v).replace("-", "_").upper(): str(v) for v in values}, type=str),
+    )
+
+
+def _document_values() -> tuple[list[str], list[str], list[str]]:
+    from samverkan.documents import models
+
+    return (
+        [k for k, _label in models.KIND_CHOICES],
+        [k for k, _label in models.EDITION_CHOICES],
+        [k for k, _label in models.FORMAT_CHOICES],
+    )
+
+
+def _import_kinds() -> list[str]:
+    from samverkan.mapping.choices import ImportKind
+
+    return list(ImportKind.values)
+
+
+if TYPE_CHECKING:
+    ImportKindIn = enum.Enum
+    DocumentKind = enum.Enum
+    DocumentEdition = enum.Enum
+    DocumentFormat = enum.Enum
+else:
+    ImportKindIn = str_enum("ImportKindIn", _import_kinds())
+    _kinds, _editions, _formats = _document_values()
+    DocumentKind = str_enum("DocumentKind", _kinds)
+    DocumentEdition = str_enum("DocumentEdition", _editions)
+    DocumentFormat = str_enum("DocumentFormat", _formats)
+
+
+class Error(Schema):
+    detail: str
+
+
+class Invalid(Schema):
+    """422: the request did not validate. A list of problems (each with ``loc``, ``msg`` and,
+    for a value outside an enum, ``ctx.expected``: the allowed values), or the form's message."""
+
+    detail: str | list[Any]
+
+
+# ---- partnerships and step 1 --------------------------------------------------------------------
+
+
+class PartnershipOut(Schema):
+    id: int
+    name: str
+    municipality: str
+    police_area: str
+    area: str
+    purpose: str
+    started_on: datetime.date
+    valid_until: datetime.date | None
+    version: int
+
+    @staticmethod
+    def resolve_municipality(obj: Any) -> str:
+        return str(obj.municipality)
+
+    @staticmethod
+    def resolve_police_area(obj: Any) -> str:
+        return str(obj.police_area)
+
+
+class PartyOut(Schema):
+    id: int
+    organisation: str
+    kind: PartyKind
+    signatory_title: str
+    signatory_name: str
+
+    @staticmethod
+    def resolve_organisation(obj: Any) -> str:
+        return str(obj.organisation)
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    party_id: int
+    role: Role
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.user)
+
+
+class GroupOut(Schema):
+    id: int
+    kind: GroupKind
+    name: str
+    mandate: str
+
+
+class DecisionOut(Schema):
+    id: int
+    kind: DecisionKind
+    title: str
+    body: str
+    decided_on: datetime.date
+    reference: str = Field(description="The diarienummer (case number) in the diarium, if any.")
+    text: str
+
+
+class MeetingOut(Schema):
+    id: int
+    group_id: int
+    title: str
+    starts_at: datetime.datetime
+    location: str
+    agenda: str
+    minutes: str
+
+
+# ---- step 3 -------------------------------------------------------------------------------------
+
+
+class ProblemOut(Schema):
+    id: int
+    title: str
+    status: ProblemStatus
+    crime_type: str
+    description: str
+
+
+class CauseOut(Schema):
+    id: int
+    number: int
+    problem_id: int
+    text: str
+    perspective: Perspective
+    proximity: Proximity | None
+    confidential: bool
+
+    @staticmethod
+    def resolve_proximity(obj: Any) -> str | None:
+        return obj.proximity or None
+
+
+class GoalOut(Schema):
+    id: int
+    problem_id: int
+    kind: GoalKind
+    text: str
+    indicator: str
+    unit: str
+    baseline: float | None
+    target: float | None
+    deadline: datetime.date | None
+
+
+class MeasureOut(Schema):
+    id: int
+    number: int
+    problem_id: int
+    title: str
+    responsible_party_id: int
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+    cause_numbers: list[int]
+    status: Status
+    confidential: bool
+    version: int = Field(description="The measure's own version (its plan in step 3).")
+    status_version: int = Field(
+        description="The version of the measure's status: send it back as `version` when you "
+        "set the status (PUT …/progress)."
+    )
+
+    @staticmethod
+    def resolve_cause_numbers(obj: Any) -> list[int]:
+        return sorted(c.number for c in obj.causes.all())
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        progress = _progress(obj)
+        return Status.PLANNED if progress is None else progress.status
+
+    @staticmethod
+    def resolve_status_version(obj: Any) -> int:
+        # A measure with no status row yet is planned; its row will start at version 1.
+        progress = _progress(obj)
+        return 1 if progress is None else progress.version
+
+
+def _progress(measure: Any) -> Any:
+    from samverkan.implementation.models import Progress
+
+    try:
+        return measure.progress
+    except Progress.DoesNotExist:
+        return None
+
+
+class ActivityOut(Schema):
+    id: int
+    measure_id: int
+    date: datetime.date
+    what: str
+    by_whom: str
+    count: int | None
+    deviation: str
+
+
+class ActivityIn(Schema):
+    date: datetime.date
+    what: str
+    by_whom: str = ""
+    count: int | None = None
+    production_goal_id: int | None = None
+    deviation: str = ""
+
+
+class ProgressIn(Schema):
+    status: Status
+    reason: str = ""
+    started_on: datetime.date | None = None
+    finished_on: datetime.date | None = None
+    version: int = Field(
+        description="The `status_version` you read (GET …/measures or this endpoint's answer); "
+        "409 only if someone else changed the status since."
+    )
+
+
+# ---- step 5 -------------------------------------------------------------------------------------
+
+
+class FindingOut(Schema):
+    method: str = Field(description="The statistical method, in words (Swedish).")
+    key: str = Field(description="The kind of test, for code: e_test, wdd, rate_ratio, …")
+    values: dict[str, float | None] = Field(
+        description="The figures as numbers, by name (e.g. before, after, change_percent, "
+        "p_value, z, ci_low, ci_high); a figure that cannot be computed is null."
+    )
+    figures: list[list[str]] = Field(
+        description="The same figures as the page prints them (Swedish labels and numbers); "
+        "for display only, read `values` in code."
+    )
+    reading: list[str]
+
+
+class EvaluationOut(Schema):
+    id: int
+    goal_id: int
+    indicator: str
+    treated_area: str
+    period_before: str
+    period_after: str
+    treated_before: int
+    treated_after: int
+    change_percent: float | None
+    findings: list[FindingOut]
+
+
+# ---- documents and jobs -------------------------------------------------------------------------
+
+
+class IssuedOut(Schema):
+    id: int
+    kind: DocumentKind
+    edition: DocumentEdition
+    format: DocumentFormat
+    number: int
+    sha256: str
+    created_at: datetime.datetime
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: JobStatus
+    progress: int
+    message: str
+    error: str
+    result: dict
+
+
+class ImportOut(Schema):
+    id: int
+    party_id: int
+    kind: ImportKindIn
+    file_name: str
+    status: str
+    rows_total: int
+    rows_imported: int
+    rows_skipped: int
+    error_count: int
+    errors: list[Any]
+    job_id: int | None
+
+    @staticmethod
+    def resolve_errors(obj: Any) -> list[Any]:
+        return list(obj.errors or [])[:500]
+
+
+class PlaceOut(Schema):
+    place: str
+    count: int
+
+
+class IncidentSummaryOut(Schema):
+    total_with_place: int
+    top_places: list[PlaceOut]
+    weekday_hour: list[list[float]]
+
+
+class TrendOut(Schema):
+    source: str
+    years: list[int]
+    rows: list[tuple[str, list[int]]]
+
+
+NonNegative = Annotated[int, Field(ge=0)]
