@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from samverkan.api.api import api
+from samverkan.api.v1 import api
 from samverkan.operations.health import health
 
 

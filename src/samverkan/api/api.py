@@ -200,7 +200,11 @@ def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 
 def _partnership(request: HttpRequest, pk: int, action: str = "view") -> Any:
-    return access.get_partnership_for(request.user, pk, action=action)
+    partnership = access.get_partnership_for(request.user, pk, action=action)
+    if action in access.REPORTER_ACTIONS and access.is_reporter_only(request.user, partnership):
+        # A field reporter files reports on the form; their key opens nothing in the API.
+        raise PermissionDenied("A field reporter's token opens nothing in the API.")
+    return partnership
 
 
 def _party(request: HttpRequest, partnership: Any, party_id: int) -> Any:

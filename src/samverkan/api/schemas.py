@@ -342,3 +342,152 @@ class TrendOut(Schema):
 
 
 NonNegative = Annotated[int, Field(ge=0)]
+
+
+# ---- field work ---------------------------------------------------------------------------------
+
+
+class FieldCategoryOut(Schema):
+    id: int
+    name: str
+    active: bool
+
+
+class FieldPlaceOut(Schema):
+    id: int
+    name: str
+    latitude: float | None
+    longitude: float | None
+    active: bool
+
+
+class FieldReportOut(Schema):
+    """A field report as the reader may see it: a held-back report's free text, typed place
+    and point reach only its reporter and the coordinators of the reporter's party (null for
+    everyone else, with ``readable`` false)."""
+
+    id: int
+    observed_at: datetime.datetime
+    category_id: int
+    category: str
+    place_id: int | None
+    place: str = Field(description="The listed place, or 'Annan plats' / 'Punkt på kartan'.")
+    place_text: str | None
+    latitude: float | None
+    longitude: float | None
+    people: int | None
+    text: str | None
+    party_id: int | None
+    held_back: bool
+    masked: bool
+    text_erased: bool
+    readable: bool
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_category(obj: Any) -> str:
+        return obj.category.name
+
+    @staticmethod
+    def resolve_place(obj: Any) -> str:
+        return obj.shared_place()
+
+    @staticmethod
+    def resolve_readable(obj: Any) -> bool:
+        return bool(getattr(obj, "readable", False))
+
+    @staticmethod
+    def resolve_text_erased(obj: Any) -> bool:
+        return obj.erased_at is not None
+
+    @staticmethod
+    def resolve_text(obj: Any) -> str | None:
+        return obj.text if getattr(obj, "readable", False) else None
+
+    @staticmethod
+    def resolve_place_text(obj: Any) -> str | None:
+        return obj.place_text if getattr(obj, "readable", False) else None
+
+    @staticmethod
+    def resolve_latitude(obj: Any) -> float | None:
+        return obj.latitude if getattr(obj, "readable", False) else None
+
+    @staticmethod
+    def resolve_longitude(obj: Any) -> float | None:
+        return obj.longitude if getattr(obj, "readable", False) else None
+
+
+class FieldReportIn(Schema):
+    observed_at: datetime.datetime
+    category_id: int
+    place_id: int | None = None
+    place_text: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    people: int | None = None
+    text: str = ""
+    confirm_names: bool = Field(
+        False,
+        description="The text seems to name people and you send it anyway: the report is "
+        "then held back until a coordinator of your party has reviewed it. Identity numbers "
+        "are always refused.",
+    )
+    client_token: str = Field(
+        "",
+        description="Your own key for this submission (8–64 of A–Z, a–z, 0–9, -): sending the "
+        "same report again with it is not saved twice.",
+    )
+
+
+class WeekRowOut(Schema):
+    """One line of the weekly tables; a null count is suppressed (below the threshold)."""
+
+    label: str
+    this_week: int | None
+    previous_mean: float | None = Field(description="Mean of the four weeks before.")
+    last_year: int | None
+    change: float | None
+
+
+class NotableOut(Schema):
+    observed_at: datetime.datetime
+    place: str
+    category: str
+    people: int | None
+    report_id: int
+
+
+class NotableCountOut(Schema):
+    category: str
+    count: int | None
+
+
+class FocusOut(Schema):
+    place: str
+    reason: str
+
+
+class WeekPointOut(Schema):
+    latitude: float
+    longitude: float
+    label: str
+    count: int | None
+
+
+class WeeklyPictureOut(Schema):
+    week: str = Field(description="ISO week, e.g. 2026-W48.")
+    year: int
+    number: int
+    starts_on: datetime.date
+    full: bool = Field(description="Counts in full (coordinators); else small counts are null.")
+    threshold: int
+    total: int | None
+    reports: bool = Field(description="Whether the week has any report.")
+    categories: list[WeekRowOut]
+    places: list[WeekRowOut]
+    notable: list[NotableOut]
+    notable_counts: list[NotableCountOut]
+    focus: list[FocusOut]
+    points: list[WeekPointOut]
+    previous_weeks: list[str]
+    last_year_week: str
