@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("samverkan.api.urls")),
     path("", include("samverkan.problems.public_urls")),
     path("api/v1/", api.urls),
+    path("api/gis/", include("samverkan.api.ogc_urls")),
 ]
 
 handler404 = "samverkan.lib.errors.not_found"
