@@ -491,3 +491,98 @@ class WeeklyPictureOut(Schema):
     points: list[WeekPointOut]
     previous_weeks: list[str]
     last_year_week: str
+
+
+# ---- steps 2–5: the rest of the work ------------------------------------------------------------
+
+
+class ProblemPictureOut(Schema):
+    text: str
+    conditions: str
+    updated_at: datetime.datetime | None
+    version: int
+    confirmed: bool = Field(description="Every signing party has confirmed the current text.")
+    confirmed_at: datetime.datetime | None
+    confirmed_party_ids: list[int]
+
+
+class CriterionScore(Schema):
+    criterion: str
+    score: int
+    weight: float
+
+
+class RankedProblemOut(Schema):
+    problem_id: int
+    title: str
+    status: ProblemStatus
+    rank: int
+    total: float = Field(description="The weighted sum of the criteria's scores.")
+    criteria: list[CriterionScore]
+
+
+class PrioritisationOut(Schema):
+    weights: dict[str, float]
+    problems: list[RankedProblemOut]
+
+
+class CitizenPromiseOut(Schema):
+    id: int
+    wording: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    party_ids: list[int]
+    measure_ids: list[int] = Field(description="The measures behind it that you may read.")
+    follow_up: str
+    feedback: str
+    published: bool
+    version: int
+
+
+class DocumentDecisionOut(Schema):
+    id: int
+    kind: str = Field(description="lagesbild or atgardsplan.")
+    body: str
+    decided_on: datetime.date
+    reference: str = Field(description="The diarienummer.")
+    next_update_due: datetime.date | None
+    version: int
+
+
+class RequirementOut(Schema):
+    key: str
+    law: str = Field(description="The section of Lag (2023:196), e.g. '4 §'.")
+    label: str
+    done: bool
+    warning: bool = Field(description="Done, but something needs attention (e.g. a review).")
+    detail: str
+
+
+class LagkravOut(Schema):
+    all_done: bool
+    done_count: int
+    items: list[RequirementOut]
+    decisions: list[DocumentDecisionOut]
+
+
+class ResultPointOut(Schema):
+    source: str = Field(
+        description="baseline, cycle (a closed cycle's result), evaluation_before, "
+        "evaluation_after, or activities (a production goal's count per month)."
+    )
+    period: str
+    value: float | None
+    cycle: int | None = None
+    evaluation_id: int | None = None
+
+
+class GoalResultsOut(Schema):
+    goal_id: int
+    kind: GoalKind
+    indicator: str
+    unit: str
+    baseline: float | None
+    baseline_period: str
+    target: float | None
+    deadline: datetime.date | None
+    points: list[ResultPointOut]
