@@ -118,3 +118,33 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class ServiceAccount(models.Model):
+    """A system's own account (a diarium, a BI tool): a user that never signs in on the pages
+    (no usable password, no identity at a provider), holds one membership and API tokens.
+    Its changes are its own in the history, never a person's."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        related_name="service_account",
+        on_delete=models.CASCADE,
+    )
+    system = models.CharField(
+        _("system"), max_length=100, help_text=_("Vilket system kontot är till, t.ex. diariet.")
+    )
+    contact = models.CharField(
+        _("kontaktperson"),
+        max_length=200,
+        blank=True,
+        help_text=_("Vem som ansvarar för systemets användning av kontot."),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tjänstekonto")
+        verbose_name_plural = _("tjänstekonton")
+
+    def __str__(self) -> str:
+        return self.system

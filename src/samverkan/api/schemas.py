@@ -586,3 +586,18 @@ class GoalResultsOut(Schema):
     target: float | None
     deadline: datetime.date | None
     points: list[ResultPointOut]
+
+
+class DocumentEventOut(Schema):
+    cursor: int = Field(description="Send the last one you read as `after` to go on.")
+    at: datetime.datetime
+    event: str = Field(description="issued (a new document version) or decided (a decision "
+                       "on the lägesbild or åtgärdsplan was recorded or changed).")  # fmt: skip
+    document: IssuedOut | None = None
+    decision: DocumentDecisionOut | None = None
+
+
+class DocumentFeedOut(Schema):
+    events: list[DocumentEventOut]
+    next_after: int = Field(description="The cursor to send as `after` next time.")
+    more: bool = Field(description="Whether more events wait (ask again at once).")

@@ -20,6 +20,7 @@ from samverkan.api.api import ERRORS, Page, Since, _list, _partnership, _party, 
 from samverkan.api.schemas import (
     CitizenPromiseOut,
     DocumentDecisionOut,
+    DocumentFeedOut,
     GoalResultsOut,
     LagkravOut,
     PrioritisationOut,
@@ -121,15 +122,7 @@ def _decisions(partnership: Any) -> list[dict]:
     from samverkan.documents.models import DocumentDecision
 
     return [
-        {
-            "id": d.pk,
-            "kind": d.kind,
-            "body": d.body,
-            "decided_on": d.decided_on,
-            "reference": d.reference,
-            "next_update_due": d.next_update_due,
-            "version": d.version,
-        }
+        _decisions_one(d)
         for d in DocumentDecision.objects.filter(partnership=partnership).order_by("kind")
     ]
 
@@ -296,3 +289,69 @@ def register(
     chosen = paged(request, response, rows, page)
     return [{"id": row.pk, **{name: _plain(getattr(row, name)) for name in fields}}
             for row in chosen]  # fmt: skip
+
+
+# ---- the change feed of documents ---------------------------------------------------------------
+
+
+@router.get(
+    "/partnerships/{pk}/documents/feed",
+    response={200: DocumentFeedOut, **ERRORS},
+    summary="What happened to the documents since a cursor: each issued version and each "
+    "recorded decision, oldest first (for a diarium; poll with `after` = `next_after`)",
+)
+def document_feed(
+    request: HttpRequest,
+    pk: int,
+    after: int = Query(0, ge=0, description="The last cursor you read (0 from the start)."),
+    limit: int = Query(100, ge=1, le=1000),
+) -> dict:
+    from samverkan.accounts.models import AuditAction, AuditEntry
+    from samverkan.documents.models import DocumentDecision, IssuedDocument
+
+    p = _partnership(request, pk)
+    entries = list(
+        AuditEntry.objects.filter(
+            partnership=p,
+            pk__gt=after,
+            model_label__in=("documents.issueddocument", "documents.documentdecision"),
+        )
+        .exclude(action=AuditAction.DELETE)
+        .order_by("pk")[: limit + 1]
+    )
+    more = len(entries) > limit
+    entries = entries[:limit]
+    issued = IssuedDocument.objects.in_bulk(
+        [int(e.object_id) for e in entries if e.model_label == "documents.issueddocument"]
+    )
+    decided = DocumentDecision.objects.in_bulk(
+        [int(e.object_id) for e in entries if e.model_label == "documents.documentdecision"]
+    )
+    events: list[dict] = []
+    for entry in entries:
+        if entry.model_label == "documents.issueddocument":
+            version = issued.get(int(entry.object_id))
+            # A version holding confidential items goes only to those who may read each one.
+            if version is None or not access.may_download_issued(request.user, version):
+                continue
+            events.append({"cursor": entry.pk, "at": entry.at, "event": "issued",
+                           "document": version})  # fmt: skip
+        else:
+            record = decided.get(int(entry.object_id))
+            if record is None:
+                continue
+            events.append({"cursor": entry.pk, "at": entry.at, "event": "decided",
+                           "decision": _decisions_one(record)})  # fmt: skip
+    return {"events": events, "next_after": entries[-1].pk if entries else after, "more": more}
+
+
+def _decisions_one(d: Any) -> dict:
+    return {
+        "id": d.pk,
+        "kind": d.kind,
+        "body": d.body,
+        "decided_on": d.decided_on,
+        "reference": d.reference,
+        "next_update_due": d.next_update_due,
+        "version": d.version,
+    }
