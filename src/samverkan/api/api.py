@@ -299,7 +299,9 @@ router = Router(tags=["partnerships"])
 
 
 @router.get(
-    "/partnerships", response={200: list[PartnershipOut], 401: Error}, summary="Your partnerships"
+    "/partnerships",
+    response={200: list[PartnershipOut], 401: Error, 422: Invalid},
+    summary="Your partnerships",
 )
 def partnerships(request: HttpRequest, response: HttpResponse, page: Query[Page]) -> list[Any]:
     chosen = access.partnerships_for(request.user).select_related("municipality", "police_area")
