@@ -505,38 +505,14 @@ def progress_update(request: HttpRequest, pk: int, measure_id: int, payload: Pro
 @router.get("/partnerships/{pk}/evaluations", response={200: list[EvaluationOut], **ERRORS})
 def evaluations(
     request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
-) -> list[dict]:
+) -> list[Any]:
     from samverkan.followup import services
 
     p = _partnership(request, pk)
     chosen = _list(request, response, p.evaluations.order_by("pk"), p, page, when)
-    out = []
     for ev in chosen:
-        result = services.evaluate(ev)
-        out.append(
-            {
-                "id": ev.pk,
-                "goal_id": ev.goal_id,
-                "indicator": ev.indicator,
-                "treated_area": ev.treated_area,
-                "period_before": ev.period_before,
-                "period_after": ev.period_after,
-                "treated_before": ev.treated_before,
-                "treated_after": ev.treated_after,
-                "change_percent": result.change_percent,
-                "findings": [
-                    {
-                        "method": f.method,
-                        "key": f.key,
-                        "values": f.values,
-                        "figures": [list(pair) for pair in f.figures],
-                        "reading": list(f.reading),
-                    }
-                    for f in result.findings
-                ],
-            }
-        )
-    return out
+        ev.result = services.evaluate(ev)
+    return chosen
 
 
 # ---- documents ----------------------------------------------------------------------------------

@@ -271,6 +271,9 @@ class FindingOut(Schema):
 
 
 class EvaluationOut(Schema):
+    """An effect evaluation with its tests run (``followup.services.evaluate``, once per
+    object: the endpoint sets ``result`` on it)."""
+
     id: int
     goal_id: int
     indicator: str
@@ -281,6 +284,23 @@ class EvaluationOut(Schema):
     treated_after: int
     change_percent: float | None
     findings: list[FindingOut]
+
+    @staticmethod
+    def resolve_change_percent(obj: Any) -> float | None:
+        return obj.result.change_percent
+
+    @staticmethod
+    def resolve_findings(obj: Any) -> list[dict]:
+        return [
+            {
+                "method": f.method,
+                "key": f.key,
+                "values": f.values,
+                "figures": [list(pair) for pair in f.figures],
+                "reading": list(f.reading),
+            }
+            for f in obj.result.findings
+        ]
 
 
 # ---- documents and jobs -------------------------------------------------------------------------
