@@ -33,6 +33,8 @@ from samverkan.api.schemas import (
     ActivityOut,
     CauseOut,
     DecisionOut,
+    DocumentEdition,
+    DocumentKind,
     Error,
     EvaluationOut,
     GoalOut,
@@ -534,14 +536,14 @@ def documents(
     response={202: JobOut, **ERRORS},
     summary="Issue the next version of a document (a background job; follow it under /jobs)",
 )
-def document_issue(request: HttpRequest, pk: int, kind: str, edition: str) -> Status:
-    from samverkan.documents import data
+def document_issue(
+    request: HttpRequest, pk: int, kind: DocumentKind, edition: DocumentEdition
+) -> Status:
     from samverkan.jobs.registry import enqueue
 
     p = _partnership(request, pk, "edit")
-    if kind not in data.KINDS or edition not in data.EDITIONS:
-        raise Http404
-    job = enqueue("documents.issue", partnership=p, user=request.user, kind=kind, edition=edition)
+    job = enqueue("documents.issue", partnership=p, user=request.user, kind=kind.value,
+                  edition=edition.value)  # fmt: skip
     return Status(202, job)
 
 
