@@ -132,8 +132,14 @@ def _decisions(partnership: Any) -> list[dict]:
     response={200: list[DocumentDecisionOut], **ERRORS},
     summary="The decisions on the lägesbild and the åtgärdsplan, with their diarienummer",
 )
-def document_decisions(request: HttpRequest, pk: int) -> list[dict]:
-    return _decisions(_partnership(request, pk))
+def document_decisions(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[dict]:
+    from samverkan.documents.models import DocumentDecision
+
+    p = _partnership(request, pk)
+    rows = DocumentDecision.objects.filter(partnership=p).order_by("kind")
+    return [_decisions_one(d) for d in _list(request, response, rows, p, page, when)]
 
 
 @router.get(
