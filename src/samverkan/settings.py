@@ -310,6 +310,12 @@ SCB_POPULATION_API_URL = env_url(
 POLISEN_EVENTS_URL = env_url("POLISEN_EVENTS_URL", "https://polisen.se/api/events")
 STATISTICS_API_TIMEOUT = env_int("STATISTICS_API_TIMEOUT", 30, minimum=1)
 
+# The API's rate limit per token: at most API_RATE_LIMIT requests in each window of
+# API_RATE_WINDOW_SECONDS (0 turns it off); over it, 429 with Retry-After. Counted in the
+# default cache: set a shared cache in production so every worker counts the same requests.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600, minimum=0)
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60, minimum=1)
+
 # Counts below this are suppressed in anything shared (statistical disclosure control).
 SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 5, minimum=1)
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from samverkan.api.api import api
+from samverkan.api.v1 import api
 from samverkan.operations.health import health
 
 
@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("samverkan.api.urls")),
     path("", include("samverkan.problems.public_urls")),
     path("api/v1/", api.urls),
+    path("api/gis/", include("samverkan.api.ogc_urls")),
 ]
 
 handler404 = "samverkan.lib.errors.not_found"

@@ -81,7 +81,12 @@ def test_confidential_items_reach_only_the_allowed_party(client, demo):
 def test_a_partys_own_mapping_stays_with_the_party(client, demo):
     police = demo.police_party()
     url = f"{BASE}/partnerships/{demo.pk}/parties/{police.pk}/statistics"
-    assert client.get(url, headers=bearer("demo.kommun")).status_code == 404
+    # The parties are listed to every member: another party's statistics are 403, not a
+    # 404 that looks like a wrong id; and nothing of them comes with the answer.
+    refused = client.get(url, headers=bearer("demo.kommun"))
+    assert refused.status_code == 403 and set(refused.json()) == {"detail"}
+    wrong = f"{BASE}/partnerships/{demo.pk}/parties/999999/statistics"
+    assert client.get(wrong, headers=bearer("demo.kommun")).status_code == 404
     response = client.get(url, headers=bearer("demo.polis"))
     assert response.status_code == 200 and response.json()["years"]
     summary = client.get(
@@ -170,8 +175,10 @@ def test_documents_are_issued_as_a_job_and_listed_as_the_reader_may_see(client, 
     response = client.post(f"{BASE}/partnerships/{demo.pk}/documents/lagesbild/public/issue",
                            headers=headers)  # fmt: skip
     assert response.status_code == 202 and response.json()["kind"] == "documents.issue"
-    assert client.post(f"{BASE}/partnerships/{demo.pk}/documents/nope/public/issue",
-                       headers=headers).status_code == 404  # fmt: skip
+    # A kind outside the enum is a 422 that lists the kinds there are.
+    wrong = client.post(f"{BASE}/partnerships/{demo.pk}/documents/nope/public/issue",
+                        headers=headers)  # fmt: skip
+    assert wrong.status_code == 422 and "'lagesbild'" in str(wrong.json())
 
 
 def test_token_page_shows_a_new_token_once_and_revokes(client, demo):

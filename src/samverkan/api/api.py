@@ -9,53 +9,179 @@ Writes use the same forms and services as the pages, with the same optimistic lo
 from __future__ import annotations
 
 import datetime
-import enum
-from typing import TYPE_CHECKING, Any, cast
+import functools
+import math
+import time
+from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from ninja import Field, File, Form, NinjaAPI, Router, Schema, Status
-from ninja.errors import HttpError
+from django.urls import URLPattern
+from ninja import Field, File, Form, NinjaAPI, Query, Router, Schema, Status
+from ninja.errors import HttpError, Throttled
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
-from samverkan.accounts import access, audience
+from samverkan.accounts import access, audience, audit
 from samverkan.api.models import ApiToken
+from samverkan.api.schemas import (
+    ActivityIn,
+    ActivityOut,
+    CauseOut,
+    DecisionOut,
+    DocumentEdition,
+    DocumentKind,
+    Error,
+    EvaluationOut,
+    GoalOut,
+    GroupOut,
+    ImportKindIn,
+    ImportOut,
+    IncidentSummaryOut,
+    Invalid,
+    IssuedOut,
+    JobOut,
+    MeasureOut,
+    MeetingOut,
+    MemberOut,
+    PartnershipOut,
+    PartyOut,
+    ProblemOut,
+    ProgressIn,
+    TrendOut,
+)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def throttle(token: ApiToken) -> None:
+    """Count the token's requests in fixed windows (Django's cache); over the limit, 429.
+
+    ``API_RATE_LIMIT`` requests per ``API_RATE_WINDOW_SECONDS`` per token (0 turns it off).
+    The count lives in the default cache: give production a shared cache (Redis, the
+    database) so every worker process counts the same requests.
+    """
+    limit = getattr(settings, "API_RATE_LIMIT", 0)
+    window = max(1, getattr(settings, "API_RATE_WINDOW_SECONDS", 60))
+    if not limit:
+        return
+    now = time.time()
+    slot = int(now // window)
+    key = f"api-rate:{token.pk}:{slot}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=window + 1)
+        count = 1
+    if count > limit:
+        raise Throttled(wait=max(1, math.ceil((slot + 1) * window - now)))
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer sv_…``: a personal token created on the API page or with
-    ``manage.py create_api_token``."""
+    """``Authorization: Bearer sv_…``: a token created on the API page or with
+    ``manage.py create_api_token`` (a person's, or a service account's for a system)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = ApiToken.user_for(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = ApiToken.find(token)
+        if found is None:
+            return None
+        throttle(found)
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        # Changes made through the API are the token owner's in the history (the audit
+        # middleware saw no user yet, and resets this when the request ends).
+        audit.set_current_user(found.user)
+        if found.read_only and request.method not in SAFE_METHODS:
+            raise PermissionDenied("This token may only read.")
+        return found.user
 
 
-api = NinjaAPI(
+def no_store(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every answer of the API carries ``Cache-Control: no-store`` (errors and files too)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return wrapped
+
+
+PAGING_HEADERS = {
+    "Link": {
+        "description": 'Links to the other pages (RFC 8288): rel="next" while there are more, '
+        'rel="prev" and rel="first".',
+        "schema": {"type": "string"},
+    },
+    "X-Total-Count": {
+        "description": "How many items there are in all (with the filters given).",
+        "schema": {"type": "integer"},
+    },
+}
+COMMON_HEADERS = {
+    "Cache-Control": {"description": "Always `no-store`.", "schema": {"type": "string"}},
+}
+TOO_MANY = {
+    "description": "Too many requests with this token; try again after `Retry-After` seconds.",
+    "headers": {
+        "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}},
+        **COMMON_HEADERS,
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+class SamverkanApi(NinjaAPI):
+    def _get_urls(self) -> list[Any]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = no_store(pattern.callback)
+        return patterns
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                names = {p["name"] for p in operation.get("parameters", [])}
+                for code, answer in operation.get("responses", {}).items():
+                    headers = answer.setdefault("headers", {})
+                    headers.update(COMMON_HEADERS)
+                    if str(code) == "200" and "limit" in names:
+                        headers.update(PAGING_HEADERS)
+                if operation.get("security"):
+                    operation["responses"][429] = TOO_MANY
+        return schema
+
+
+api = SamverkanApi(
     title="Samverkan API",
     version="1",
     description=(
         "The partnership's data for other systems (case management, GIS, BI, follow-up). "
-        "Authenticate with a personal token: `Authorization: Bearer <token>`. Every answer "
-        "holds what the token's user may see on the pages, never more."
+        "Authenticate with a token: `Authorization: Bearer <token>` (a person's, or a service "
+        "account's for a system; a token may be read-only and may expire). Every answer "
+        "holds what the token's user may see on the pages, never more.\n\n"
+        "**Lists** page with `limit` (default 100, at most 1000) and `offset`; the answer is "
+        'the page\'s items, with `X-Total-Count` and a `Link` header whose `rel="next"` '
+        "gives the next page (none on the last). Lists of objects kept in the history take "
+        "`changed_since` (ISO 8601): only the objects created or changed since then.\n\n"
+        "**Errors**: 401 no or a bad token; 403 the object exists and you know of it but may "
+        "not read or change it (or the token is read-only); 404 no such object for you; 409 "
+        "someone else changed it since you read its version; 422 the request does not "
+        "validate (a value outside an enum lists the allowed values); 429 too many requests "
+        "(wait `Retry-After` seconds). Every answer carries `Cache-Control: no-store`."
     ),
     auth=TokenAuth(),
     urls_namespace="api-v1",
     docs_url=None,
 )
-
-
-class Error(Schema):
-    detail: str
-
-
-class Invalid(Schema):
-    """422: the request did not validate (a list of problems, or a message from the form)."""
-
-    detail: str | list[Any]
 
 
 @api.exception_handler(PermissionDenied)
@@ -68,240 +194,105 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found"}, status=404)
 
 
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = api.create_response(request, {"detail": "Too many requests."}, status=429)
+    response["Retry-After"] = str(exc.wait or 1)
+    return response
+
+
 def _partnership(request: HttpRequest, pk: int, action: str = "view") -> Any:
-    return access.get_partnership_for(request.user, pk, action=action)
+    partnership = access.get_partnership_for(request.user, pk, action=action)
+    if action in access.REPORTER_ACTIONS and access.is_reporter_only(request.user, partnership):
+        # A field reporter files reports on the form; their key opens nothing in the API.
+        raise PermissionDenied("A field reporter's token opens nothing in the API.")
+    return partnership
 
 
 def _party(request: HttpRequest, partnership: Any, party_id: int) -> Any:
-    """A party whose private material the user may see, else 404 (as on the pages)."""
+    """A party whose private material the user may see. A party of the partnership that is
+    not the user's answers 403 (the parties are listed to every member); no such party, 404."""
     from samverkan.partnerships.models import Party
 
     party = access.scoped(Party.objects.select_related("organisation"), partnership, party_id)
     if not access.may_see_private(request.user, party):
-        raise Http404
+        raise PermissionDenied("This is another party's own material.")
     return party
 
 
-def _import_kinds() -> type[enum.Enum]:
-    from samverkan.mapping.choices import ImportKind
-
-    # mypy reads a call of Enum as a lookup of one member, not as the functional API.
-    return cast(
-        "type[enum.Enum]",
-        enum.Enum("ImportKindIn", {v.replace("-", "_"): v for v in ImportKind.values}, type=str),
-    )
-
-
-if TYPE_CHECKING:
-    ImportKindIn = enum.Enum  # built at run time, from the kinds the importers know
-else:
-    ImportKindIn = _import_kinds()
-
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Invalid}
 
-# ---- schemas ------------------------------------------------------------------------------------
+# ---- paging and changed_since -------------------------------------------------------------------
+
+MAX_LIMIT = 1000
 
 
-class PartnershipOut(Schema):
-    id: int
-    name: str
-    municipality: str
-    police_area: str
-    area: str
-    purpose: str
-    started_on: datetime.date
-    valid_until: datetime.date | None
-    version: int
+class Page(Schema):
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description="At most this many items.")
+    offset: int = Field(0, ge=0, description="Skip this many items (or follow `Link: next`).")
 
 
-class PartyOut(Schema):
-    id: int
-    organisation: str
-    kind: str
-    signatory_title: str
-    signatory_name: str
-
-
-class MemberOut(Schema):
-    id: int
-    name: str
-    party_id: int
-    role: str
-
-
-class GroupOut(Schema):
-    id: int
-    kind: str
-    name: str
-    mandate: str
-
-
-class DecisionOut(Schema):
-    id: int
-    kind: str
-    title: str
-    body: str
-    decided_on: datetime.date
-    reference: str
-    text: str
-
-
-class MeetingOut(Schema):
-    id: int
-    group_id: int
-    title: str
-    starts_at: datetime.datetime
-    location: str
-    agenda: str
-    minutes: str
-
-
-class ProblemOut(Schema):
-    id: int
-    title: str
-    status: str
-    crime_type: str
-    description: str
-
-
-class CauseOut(Schema):
-    id: int
-    number: int
-    problem_id: int
-    text: str
-    perspective: str
-    proximity: str
-    confidential: bool
-
-
-class GoalOut(Schema):
-    id: int
-    problem_id: int
-    kind: str
-    text: str
-    indicator: str
-    unit: str
-    baseline: float | None
-    target: float | None
-    deadline: datetime.date | None
-
-
-class MeasureOut(Schema):
-    id: int
-    number: int
-    problem_id: int
-    title: str
-    responsible_party_id: int
-    starts_on: datetime.date | None
-    ends_on: datetime.date | None
-    cause_numbers: list[int]
-    status: str
-    confidential: bool
-    version: int = Field(description="The measure's own version (its plan in step 3).")
-    status_version: int = Field(
-        description="The version of the measure's status: send it back as `version` when you "
-        "set the status (PUT …/progress)."
+class Since(Schema):
+    changed_since: datetime.datetime | None = Field(
+        None,
+        description="Only objects created or changed at or after this moment (ISO 8601, "
+        "with a time zone), as the history records them.",
     )
 
 
-class ActivityOut(Schema):
-    id: int
-    measure_id: int
-    date: datetime.date
-    what: str
-    by_whom: str
-    count: int | None
-    deviation: str
+def paged(request: HttpRequest, response: HttpResponse, items: Any, page: Page) -> list[Any]:
+    """One page of ``items`` (a queryset or a list), with X-Total-Count and Link headers."""
+    start, size = page.offset, page.limit
+    if isinstance(items, list):
+        total, chunk = len(items), items[start : start + size]
+    else:
+        total, chunk = items.count(), list(items[start : start + size])
+
+    def url(offset: int) -> str:
+        query = request.GET.copy()
+        query["offset"] = str(offset)
+        query["limit"] = str(size)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    links = [f'<{url(0)}>; rel="first"']
+    if start + size < total:
+        links.append(f'<{url(start + size)}>; rel="next"')
+    if start > 0:
+        links.append(f'<{url(max(0, start - size))}>; rel="prev"')
+    response["Link"] = ", ".join(links)
+    response["X-Total-Count"] = str(total)
+    return chunk
 
 
-class ActivityIn(Schema):
-    date: datetime.date
-    what: str
-    by_whom: str = ""
-    count: int | None = None
-    production_goal_id: int | None = None
-    deviation: str = ""
+def changed_ids(partnership: Any, since: datetime.datetime, *labels: str) -> set[int]:
+    """The ids of the partnership's objects of these models (``app.model``) created or
+    changed since ``since``, from the history."""
+    from samverkan.accounts.models import AuditEntry
+
+    ids = AuditEntry.objects.filter(
+        partnership=partnership, at__gte=since, model_label__in=labels
+    ).values_list("object_id", flat=True)
+    return {int(i) for i in ids if str(i).isdigit()}
 
 
-class ProgressIn(Schema):
-    status: str
-    reason: str = ""
-    started_on: datetime.date | None = None
-    finished_on: datetime.date | None = None
-    version: int = Field(
-        description="The `status_version` you read (GET …/measures or this endpoint's answer); "
-        "409 only if someone else changed the status since."
-    )
+def since(
+    queryset: models.QuerySet, partnership: Any, when: datetime.datetime | None
+) -> models.QuerySet:
+    """``queryset`` narrowed to the objects changed since ``when`` (unchanged for None)."""
+    if when is None:
+        return queryset
+    return queryset.filter(pk__in=changed_ids(partnership, when, queryset.model._meta.label_lower))
 
 
-class FindingOut(Schema):
-    method: str
-    figures: list[list[str]]
-    reading: list[str]
-
-
-class EvaluationOut(Schema):
-    id: int
-    goal_id: int
-    indicator: str
-    treated_area: str
-    period_before: str
-    period_after: str
-    treated_before: int
-    treated_after: int
-    change_percent: float | None
-    findings: list[FindingOut]
-
-
-class IssuedOut(Schema):
-    id: int
-    kind: str
-    edition: str
-    format: str
-    number: int
-    sha256: str
-    created_at: datetime.datetime
-
-
-class JobOut(Schema):
-    id: int
-    kind: str
-    status: str
-    progress: int
-    message: str
-    error: str
-    result: dict
-
-
-class ImportOut(Schema):
-    id: int
-    party_id: int
-    kind: str
-    file_name: str
-    status: str
-    rows_total: int
-    rows_imported: int
-    rows_skipped: int
-    error_count: int
-    errors: list[Any]
-    job_id: int | None
-
-
-class PlaceOut(Schema):
-    place: str
-    count: int
-
-
-class IncidentSummaryOut(Schema):
-    total_with_place: int
-    top_places: list[PlaceOut]
-    weekday_hour: list[list[float]]
-
-
-class TrendOut(Schema):
-    source: str
-    years: list[int]
-    rows: list[tuple[str, list[int]]]
+def _list(
+    request: HttpRequest,
+    response: HttpResponse,
+    queryset: models.QuerySet,
+    partnership: Any,
+    page: Page,
+    when: Since,
+) -> list[Any]:
+    return paged(request, response, since(queryset, partnership, when.changed_since), page)
 
 
 # ---- partnerships and step 1 --------------------------------------------------------------------
@@ -309,116 +300,107 @@ class TrendOut(Schema):
 router = Router(tags=["partnerships"])
 
 
-def _partnership_out(p: Any) -> dict:
-    return {
-        "id": p.pk,
-        "name": p.name,
-        "municipality": str(p.municipality),
-        "police_area": str(p.police_area),
-        "area": p.area,
-        "purpose": p.purpose,
-        "started_on": p.started_on,
-        "valid_until": p.valid_until,
-        "version": p.version,
-    }
-
-
 @router.get(
-    "/partnerships", response={200: list[PartnershipOut], 401: Error}, summary="Your partnerships"
+    "/partnerships",
+    response={200: list[PartnershipOut], 401: Error, 422: Invalid},
+    summary="Your partnerships",
 )
-def partnerships(request: HttpRequest) -> list[dict]:
+def partnerships(request: HttpRequest, response: HttpResponse, page: Query[Page]) -> list[Any]:
     chosen = access.partnerships_for(request.user).select_related("municipality", "police_area")
     # A field reporter's partnership is not theirs to read through the API (access.py).
     chosen = chosen.exclude(pk__in=access.reporter_only_partnership_ids(request.user))
-    return [_partnership_out(p) for p in chosen.order_by("pk")]
+    return paged(request, response, chosen.order_by("pk"), page)
 
 
 @router.get("/partnerships/{pk}", response={200: PartnershipOut, **ERRORS})
-def partnership(request: HttpRequest, pk: int) -> dict:
-    return _partnership_out(_partnership(request, pk))
+def partnership(request: HttpRequest, pk: int) -> Any:
+    return _partnership(request, pk)
 
 
 @router.get("/partnerships/{pk}/parties", response={200: list[PartyOut], **ERRORS})
-def parties(request: HttpRequest, pk: int) -> list[dict]:
+def parties(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
     p = _partnership(request, pk)
-    return [
-        {
-            "id": party.pk,
-            "organisation": str(party.organisation),
-            "kind": party.kind,
-            "signatory_title": party.signatory_title,
-            "signatory_name": party.signatory_name,
-        }
-        for party in p.parties.select_related("organisation").order_by("pk")
-    ]
+    rows = p.parties.select_related("organisation").order_by("pk")
+    return _list(request, response, rows, p, page, when)
 
 
 @router.get("/partnerships/{pk}/members", response={200: list[MemberOut], **ERRORS})
-def members(request: HttpRequest, pk: int) -> list[dict]:
+def members(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
     from samverkan.accounts.models import Membership
 
     p = _partnership(request, pk)
     rows = Membership.objects.filter(party__partnership=p).select_related("user").order_by("pk")
-    return [{"id": m.pk, "name": str(m.user), "party_id": m.party_id, "role": m.role} for m in rows]
+    return _list(request, response, rows, p, page, when)
 
 
 @router.get("/partnerships/{pk}/groups", response={200: list[GroupOut], **ERRORS})
-def groups(request: HttpRequest, pk: int) -> list[Any]:
-    return list(_partnership(request, pk).groups.order_by("pk"))
+def groups(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    p = _partnership(request, pk)
+    return _list(request, response, p.groups.order_by("pk"), p, page, when)
 
 
-@router.get("/partnerships/{pk}/decisions", response={200: list[DecisionOut], **ERRORS})
-def decisions(request: HttpRequest, pk: int) -> list[Any]:
-    return list(_partnership(request, pk).decisions.order_by("decided_on", "pk"))
+@router.get(
+    "/partnerships/{pk}/decisions",
+    response={200: list[DecisionOut], **ERRORS},
+    summary="Decisions, with their diarienummer (`reference`)",
+)
+def decisions(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    p = _partnership(request, pk)
+    return _list(request, response, p.decisions.order_by("decided_on", "pk"), p, page, when)
 
 
 @router.get("/partnerships/{pk}/meetings", response={200: list[MeetingOut], **ERRORS})
-def meetings(request: HttpRequest, pk: int) -> list[Any]:
-    return list(_partnership(request, pk).meetings.order_by("starts_at", "pk"))
+def meetings(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    p = _partnership(request, pk)
+    return _list(request, response, p.meetings.order_by("starts_at", "pk"), p, page, when)
 
 
 # ---- step 3: problems, causes, goals, measures --------------------------------------------------
 
 
 @router.get("/partnerships/{pk}/problems", response={200: list[ProblemOut], **ERRORS})
-def problems(request: HttpRequest, pk: int) -> list[Any]:
-    return list(_partnership(request, pk).problems.order_by("pk"))
+def problems(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    p = _partnership(request, pk)
+    return _list(request, response, p.problems.order_by("pk"), p, page, when)
 
 
 @router.get("/partnerships/{pk}/causes", response={200: list[CauseOut], **ERRORS})
-def causes(request: HttpRequest, pk: int) -> list[Any]:
+def causes(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
     from samverkan.problems.models import Cause
 
     p = _partnership(request, pk)
     to = audience.for_user(request.user, p)
-    return list(Cause.objects.filter(to.cause_q(), partnership=p).distinct().order_by("number"))
+    rows = Cause.objects.filter(to.cause_q(), partnership=p).distinct().order_by("number")
+    return _list(request, response, rows, p, page, when)
 
 
 @router.get("/partnerships/{pk}/goals", response={200: list[GoalOut], **ERRORS})
-def goals(request: HttpRequest, pk: int) -> list[Any]:
-    return list(_partnership(request, pk).goals.order_by("pk"))
-
-
-def _measure_out(m: Any, status: str, status_version: int) -> dict:
-    return {
-        "id": m.pk,
-        "number": m.number,
-        "problem_id": m.problem_id,
-        "title": m.title,
-        "responsible_party_id": m.responsible_party_id,
-        "starts_on": m.starts_on,
-        "ends_on": m.ends_on,
-        "cause_numbers": sorted(c.number for c in m.causes.all()),
-        "status": status,
-        "confidential": m.confidential,
-        "version": m.version,
-        "status_version": status_version,
-    }
+def goals(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    p = _partnership(request, pk)
+    return _list(request, response, p.goals.order_by("pk"), p, page, when)
 
 
 @router.get("/partnerships/{pk}/measures", response={200: list[MeasureOut], **ERRORS})
-def measures(request: HttpRequest, pk: int) -> list[dict]:
-    from samverkan.implementation.models import Progress, Status
+def measures(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    from samverkan.implementation.models import Progress
     from samverkan.problems.models import Measure
 
     p = _partnership(request, pk)
@@ -428,13 +410,18 @@ def measures(request: HttpRequest, pk: int) -> list[dict]:
     visible = (
         Measure.objects.filter(to.measure_q(), partnership=p)
         .distinct()
+        .select_related("progress")
         .prefetch_related("causes")
         .order_by("number")
     )
-    rows = Progress.objects.filter(measure__in=visible).values_list("measure", "status", "version")
-    status = {measure: (state, version) for measure, state, version in rows}
-    # A measure with no status row yet is planned; its row will start at version 1.
-    return [_measure_out(m, *status.get(m.pk, (Status.PLANNED, 1))) for m in visible]
+    if when.changed_since is not None:
+        # A measure changes with its plan (the measure) or its status (the progress row).
+        progress = changed_ids(p, when.changed_since, "implementation.progress")
+        ids = changed_ids(p, when.changed_since, "problems.measure") | set(
+            Progress.objects.filter(pk__in=progress).values_list("measure_id", flat=True)
+        )
+        visible = visible.filter(pk__in=ids)
+    return paged(request, response, visible, page)
 
 
 def _measure(request: HttpRequest, partnership: Any, measure_id: int) -> Any:
@@ -448,9 +435,17 @@ def _measure(request: HttpRequest, partnership: Any, measure_id: int) -> Any:
     "/partnerships/{pk}/measures/{measure_id}/activities",
     response={200: list[ActivityOut], **ERRORS},
 )
-def activities(request: HttpRequest, pk: int, measure_id: int) -> list[Any]:
-    measure = _measure(request, _partnership(request, pk), measure_id)
-    return list(measure.activities.order_by("date", "pk"))
+def activities(
+    request: HttpRequest,
+    response: HttpResponse,
+    pk: int,
+    measure_id: int,
+    page: Query[Page],
+    when: Query[Since],
+) -> list[Any]:
+    p = _partnership(request, pk)
+    measure = _measure(request, p, measure_id)
+    return _list(request, response, measure.activities.order_by("date", "pk"), p, page, when)
 
 
 def _form_errors(form: Any) -> HttpError:
@@ -486,7 +481,7 @@ def activity_create(request: HttpRequest, pk: int, measure_id: int, payload: Act
     response={200: MeasureOut, 409: Error, **ERRORS},
     summary="Set a measure's status; send the version you read (409 if it changed since)",
 )
-def progress_update(request: HttpRequest, pk: int, measure_id: int, payload: ProgressIn) -> dict:
+def progress_update(request: HttpRequest, pk: int, measure_id: int, payload: ProgressIn) -> Any:
     from samverkan.implementation import forms
     from samverkan.implementation.models import progress_for
 
@@ -494,64 +489,46 @@ def progress_update(request: HttpRequest, pk: int, measure_id: int, payload: Pro
     measure = _measure(request, p, measure_id)
     progress = progress_for(measure)
     data = {k: "" if v is None else v for k, v in payload.dict().items()}
+    data["status"] = payload.status.value
     form = forms.ProgressForm(data, instance=progress)
     if not form.is_valid():
         raise _form_errors(form)
     saved = form.save_checked()
     if saved is None:
-        raise HttpError(
-            409, "The status was changed by someone else; read status_version again."
-        )
+        raise HttpError(409, "The status was changed by someone else; read status_version again.")
     measure.refresh_from_db()
-    return _measure_out(measure, saved.status, saved.version)
+    measure.progress = saved
+    return measure
 
 
 # ---- step 5 -------------------------------------------------------------------------------------
 
 
 @router.get("/partnerships/{pk}/evaluations", response={200: list[EvaluationOut], **ERRORS})
-def evaluations(request: HttpRequest, pk: int) -> list[dict]:
+def evaluations(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
     from samverkan.followup import services
 
     p = _partnership(request, pk)
-    out = []
-    for ev in p.evaluations.order_by("pk"):
-        result = services.evaluate(ev)
-        out.append(
-            {
-                "id": ev.pk,
-                "goal_id": ev.goal_id,
-                "indicator": ev.indicator,
-                "treated_area": ev.treated_area,
-                "period_before": ev.period_before,
-                "period_after": ev.period_after,
-                "treated_before": ev.treated_before,
-                "treated_after": ev.treated_after,
-                "change_percent": result.change_percent,
-                "findings": [
-                    {
-                        "method": f.method,
-                        "figures": [list(pair) for pair in f.figures],
-                        "reading": list(f.reading),
-                    }
-                    for f in result.findings
-                ],
-            }
-        )
-    return out
+    chosen = _list(request, response, p.evaluations.order_by("pk"), p, page, when)
+    for ev in chosen:
+        ev.result = services.evaluate(ev)
+    return chosen
 
 
 # ---- documents ----------------------------------------------------------------------------------
 
 
 @router.get("/partnerships/{pk}/documents", response={200: list[IssuedOut], **ERRORS})
-def documents(request: HttpRequest, pk: int) -> list[Any]:
+def documents(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
     p = _partnership(request, pk)
-    return [
-        v
-        for v in p.issued_documents.order_by("kind", "edition", "number", "format")
-        if access.may_download_issued(request.user, v)
-    ]
+    rows = since(p.issued_documents.order_by("kind", "edition", "number", "format"), p,
+                 when.changed_since)  # fmt: skip
+    readable = [v for v in rows if access.may_download_issued(request.user, v)]
+    return paged(request, response, readable, page)
 
 
 @router.post(
@@ -559,14 +536,14 @@ def documents(request: HttpRequest, pk: int) -> list[Any]:
     response={202: JobOut, **ERRORS},
     summary="Issue the next version of a document (a background job; follow it under /jobs)",
 )
-def document_issue(request: HttpRequest, pk: int, kind: str, edition: str) -> Status:
-    from samverkan.documents import data
+def document_issue(
+    request: HttpRequest, pk: int, kind: DocumentKind, edition: DocumentEdition
+) -> Status:
     from samverkan.jobs.registry import enqueue
 
     p = _partnership(request, pk, "edit")
-    if kind not in data.KINDS or edition not in data.EDITIONS:
-        raise Http404
-    job = enqueue("documents.issue", partnership=p, user=request.user, kind=kind, edition=edition)
+    job = enqueue("documents.issue", partnership=p, user=request.user, kind=kind.value,
+                  edition=edition.value)  # fmt: skip
     return Status(202, job)
 
 
@@ -638,30 +615,14 @@ def import_upload(
         record.job = enqueue("mapping.import", partnership=p, user=request.user,
                              import_id=record.pk)  # fmt: skip
         record.save(update_fields=["job"])
-    return Status(202, _import_out(record))
-
-
-def _import_out(record: Any) -> dict:
-    return {
-        "id": record.pk,
-        "party_id": record.party_id,
-        "kind": record.kind,
-        "file_name": record.file_name,
-        "status": record.status,
-        "rows_total": record.rows_total,
-        "rows_imported": record.rows_imported,
-        "rows_skipped": record.rows_skipped,
-        "error_count": record.error_count,
-        "errors": list(record.errors or [])[:500],
-        "job_id": record.job_id,
-    }
+    return Status(202, record)
 
 
 @router.get(
     "/partnerships/{pk}/parties/{party_id}/imports/{import_id}",
     response={200: ImportOut, **ERRORS},
 )
-def import_detail(request: HttpRequest, pk: int, party_id: int, import_id: int) -> dict:
+def import_detail(request: HttpRequest, pk: int, party_id: int, import_id: int) -> Any:
     from samverkan.mapping.models import Import
 
     p = _partnership(request, pk)
@@ -669,13 +630,14 @@ def import_detail(request: HttpRequest, pk: int, party_id: int, import_id: int) 
     record = Import.objects.filter(party=party, pk=import_id).first()
     if record is None:
         raise Http404
-    return _import_out(record)
+    return record
 
 
 @router.get(
     "/partnerships/{pk}/parties/{party_id}/statistics",
     response={200: TrendOut, **ERRORS},
-    summary="Reported offences per category and year, as the party's statistics page shows",
+    summary="Reported offences per category and year, as the party's statistics page shows "
+    "(403 for another party's)",
 )
 def statistics(request: HttpRequest, pk: int, party_id: int) -> dict:
     from samverkan.mapping import stats

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from typing import TYPE_CHECKING
@@ -23,7 +24,10 @@ def digest(token: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True)
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
 
 
 class ApiToken(models.Model):
@@ -43,6 +47,17 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    read_only = models.BooleanField(
+        _("bara läsa"),
+        default=False,
+        help_text=_("Nyckeln kan bara hämta uppgifter, aldrig ändra något."),
+    )
+    expires_at = models.DateTimeField(
+        _("gäller till"),
+        null=True,
+        blank=True,
+        help_text=_("Efter den här tidpunkten slutar nyckeln att fungera."),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -55,17 +70,30 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls,
+        user: User,
+        name: str,
+        *,
+        read_only: bool = False,
+        expires_at: datetime.datetime | None = None,
+    ) -> tuple[ApiToken, str]:
         """Create a token for ``user``; the secret is returned once and never stored."""
         secret = PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name[:100], key_hash=digest(secret), hint=secret[:10]
+            user=user,
+            name=name[:100],
+            key_hash=digest(secret),
+            hint=secret[:10],
+            read_only=read_only,
+            expires_at=expires_at,
         )
         return token, secret
 
     @classmethod
-    def user_for(cls, secret: str) -> User | None:
-        """The active token's user, or None; marks the token as used (at most once a minute)."""
+    def find(cls, secret: str) -> ApiToken | None:
+        """The active token with this secret whose user is active, or None; marks the token
+        as used (at most once a minute)."""
         if not secret.startswith(PREFIX) or len(secret) > 200:
             return None
         token = cls.objects.active().select_related("user").filter(key_hash=digest(secret)).first()
@@ -74,9 +102,49 @@ class ApiToken(models.Model):
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user
+        return token
+
+    @classmethod
+    def user_for(cls, secret: str) -> User | None:
+        """The active token's user, or None."""
+        token = cls.find(secret)
+        return None if token is None else token.user
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     def revoke(self) -> None:
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class ServiceAccount(models.Model):
+    """A system's own account (a diarium, a BI tool): a user that never signs in on the pages
+    (no usable password, no identity at a provider), holds one membership and API tokens.
+    Its changes are its own in the history, never a person's."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        related_name="service_account",
+        on_delete=models.CASCADE,
+    )
+    system = models.CharField(
+        _("system"), max_length=100, help_text=_("Vilket system kontot är till, t.ex. diariet.")
+    )
+    contact = models.CharField(
+        _("kontaktperson"),
+        max_length=200,
+        blank=True,
+        help_text=_("Vem som ansvarar för systemets användning av kontot."),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tjänstekonto")
+        verbose_name_plural = _("tjänstekonton")
+
+    def __str__(self) -> str:
+        return self.system

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.accounts.decorators import AuthenticatedRequest, user_view
-from samverkan.api.api import api
 from samverkan.api.models import ApiToken
+from samverkan.api.v1 import api
 from samverkan.lib import htmx
 from samverkan.lib.forms import CleanTextMixin
 
@@ -69,13 +72,44 @@ class TokenForm(CleanTextMixin, forms.Form):
         max_length=100,
         help_text=gettext_lazy("T.ex. ”GIS-systemet” eller ”Uppföljning i Power BI”."),
     )
+    read_only = forms.BooleanField(
+        label=gettext_lazy("Bara läsa"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("Nyckeln kan hämta uppgifter men aldrig ändra något."),
+    )
+    expires_on = forms.DateField(
+        label=gettext_lazy("Gäller till och med"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Lämna tomt för en nyckel utan slutdatum."),
+    )
+
+    def clean_expires_on(self) -> datetime.date | None:
+        day = self.cleaned_data.get("expires_on")
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(_("Dagen har redan passerat."))
+        return day
+
+    def expires_at(self) -> datetime.datetime | None:
+        day = self.cleaned_data.get("expires_on")
+        if day is None:
+            return None
+        # Valid through the whole day, Swedish time.
+        end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+        return timezone.make_aware(end)
 
 
 @user_view(methods=("GET", "POST"))
 def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _token, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
+        _token, secret = ApiToken.issue(
+            request.user,
+            form.cleaned_data["name"],
+            read_only=form.cleaned_data["read_only"],
+            expires_at=form.expires_at(),
+        )
         # Shown once, on the page the browser is sent to (so a reload cannot make another).
         request.session[_NEW_SECRET] = secret
         return redirect("api_pages:tokens")

@@ -34,6 +34,8 @@ class Finding:
     reading: list[str]
     # What kind of test this is, for the code (the method's name is for readers).
     key: str = ""
+    # The figures as numbers, by name, for other systems (the API); None when not computable.
+    values: dict[str, float | None] = field(default_factory=dict)
 
 
 # Tests on counts of reported offences in the treated area itself: their reading needs the
@@ -69,6 +71,14 @@ class EvaluationResult:
 
 
 _n = reading.swedish_number
+
+
+def _number(value: Any) -> float | None:
+    """A figure for the API: a plain float, or None for one that cannot be computed."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) or math.isinf(number) else number
 
 
 def _interpretation(ev: EffectEvaluation) -> str | None:
@@ -113,6 +123,12 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                 )
                 + _regression_note(ev),
                 key="e_test",
+                values={
+                    "before": before,
+                    "after": after,
+                    "change_percent": change,
+                    "p_value": _number(p_value),
+                },
             )
         )
     if ev.has_control():
@@ -147,6 +163,15 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                     selected_for_high_level=ev.selected_for_high_level,
                 ),
                 key="wdd",
+                values={
+                    "estimate": _number(wdd.estimate),
+                    "se": _number(wdd.se),
+                    "z": _number(wdd.z),
+                    "p_value": _number(wdd.p_value),
+                    "ci_low": _number(wdd.ci_low),
+                    "ci_high": _number(wdd.ci_high),
+                    "confidence": 1 - alpha,
+                },
             )
         )
         if min(counts) > 0:
@@ -168,6 +193,13 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                         selected_for_high_level=ev.selected_for_high_level,
                         displacement_checked=bool(disp),
                     ),
+                    key="rate_ratio",
+                    values={
+                        "ratio": _number(ratio.ratio),
+                        "ci_low": _number(ratio.ci_low),
+                        "ci_high": _number(ratio.ci_high),
+                        "confidence": 1 - alpha,
+                    },
                 )
             )
         if disp and ev.control_after and ev.control_before:
@@ -182,6 +214,12 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                         ("WDQ", _n(wdq.wdq, 2) if wdq.wdq is not None else "–"),
                     ],
                     _wdq_reading(wdq, ev),
+                    key="wdq",
+                    values={
+                        "success_measure": _number(wdq.success_measure),
+                        "buffer_measure": _number(wdq.buffer_measure),
+                        "wdq": _number(wdq.wdq),
+                    },
                 )
             )
     if ev.survey_before is not None and ev.survey_after is not None:
@@ -330,6 +368,17 @@ def _survey(ev: EffectEvaluation, alpha: float) -> Finding:
             ("Skillnad", f"{_n(100 * diff)} procentenheter"),
         ],
         text,
+        key="survey",
+        values={
+            "before_percent": ev.survey_before,
+            "after_percent": ev.survey_after,
+            "before_n": n1,
+            "after_n": n2,
+            "difference_points": _number(100 * diff),
+            "ci_low_points": _number(low),
+            "ci_high_points": _number(high),
+            "confidence": 1 - alpha,
+        },
     )
 
 

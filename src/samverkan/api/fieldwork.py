@@ -1,0 +1,207 @@
+"""Field work through the API: the categories and places, field reports (read, and file one
+under the form's rules for personal data), and the weekly picture per audience."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+
+from samverkan.accounts import access
+from samverkan.api.api import ERRORS, Page, Since, _form_errors, _list, _partnership, paged, since
+from samverkan.api.schemas import (
+    Error,
+    FieldCategoryOut,
+    FieldPlaceOut,
+    FieldReportIn,
+    FieldReportOut,
+    WeeklyPictureOut,
+)
+
+router = Router(tags=["field work"])
+
+
+@router.get("/partnerships/{pk}/field-categories", response={200: list[FieldCategoryOut], **ERRORS})
+def categories(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    from samverkan.fieldwork import services
+
+    p = _partnership(request, pk, "report")
+    services.ensure_categories(p)
+    return _list(request, response, p.field_categories.order_by("position", "name"), p, page,
+                 when)  # fmt: skip
+
+
+@router.get("/partnerships/{pk}/field-places", response={200: list[FieldPlaceOut], **ERRORS})
+def places(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    p = _partnership(request, pk, "report")
+    return _list(request, response, p.field_places.order_by("name"), p, page, when)
+
+
+def _readable(request: HttpRequest, reports: list[Any], partnership: Any) -> list[Any]:
+    from samverkan.fieldwork import services
+
+    leads = services.leader_party_ids(request.user, partnership)
+    for report in reports:
+        # A held-back report's text, typed place and point reach only its reporter and the
+        # coordinators of the reporter's party (fieldwork.services.may_read_text).
+        report.readable = services.may_read_text(request.user, report, leads)
+    return reports
+
+
+@router.get(
+    "/partnerships/{pk}/field-reports",
+    response={200: list[FieldReportOut], **ERRORS},
+    summary="Field reports, newest first (a held-back report's text only to those who may read it)",
+)
+def reports(
+    request: HttpRequest,
+    response: HttpResponse,
+    pk: int,
+    page: Query[Page],
+    when: Query[Since],
+    week: str | None = None,
+) -> list[Any]:
+    from samverkan.fieldwork import services
+    from samverkan.fieldwork.models import FieldReport
+
+    p = _partnership(request, pk)
+    rows = FieldReport.objects.filter(partnership=p).select_related("place", "category")
+    if week:
+        try:
+            rows = rows.in_week(*services.parse_week(week))
+        except ValueError as exc:
+            raise HttpError(422, "week: an ISO week such as 2026-W48.") from exc
+    ordered = since(rows.order_by("-observed_at", "-pk"), p, when.changed_since)
+    return _readable(request, paged(request, response, ordered, page), p)
+
+
+@router.get(
+    "/partnerships/{pk}/field-reports/{report_id}", response={200: FieldReportOut, **ERRORS}
+)
+def report(request: HttpRequest, pk: int, report_id: int) -> Any:
+    from samverkan.fieldwork.models import FieldReport
+
+    p = _partnership(request, pk)
+    found = access.scoped(FieldReport.objects.select_related("place", "category"), p, report_id)
+    return _readable(request, [found], p)[0]
+
+
+@router.post(
+    "/partnerships/{pk}/field-reports",
+    response={201: FieldReportOut, 200: FieldReportOut, **ERRORS},
+    summary="File a field report under the form's rules: identity numbers are refused, a text "
+    "that seems to name people needs confirm_names and is then held back (201 new, 200 the "
+    "same submission sent again with its client_token)",
+)
+def report_create(request: HttpRequest, pk: int, payload: FieldReportIn) -> Status:
+    from samverkan.accounts.choices import Role
+    from samverkan.fieldwork import forms, services
+
+    p = _partnership(request, pk, "report")
+    services.ensure_categories(p)
+    data = payload.dict()
+    fields = {
+        "observed_at": data["observed_at"].isoformat(),
+        "category": data["category_id"],
+        "place": data["place_id"] or "",
+        "place_text": data["place_text"],
+        "latitude": "" if data["latitude"] is None else data["latitude"],
+        "longitude": "" if data["longitude"] is None else data["longitude"],
+        "people": "" if data["people"] is None else data["people"],
+        "text": data["text"],
+        "client_token": data["client_token"],
+    }
+    if data["confirm_names"]:
+        fields["confirm_names"] = "on"
+    form = forms.FieldReportForm(fields, partnership=p)
+    if not form.is_valid():
+        raise _form_errors(form)
+    # The party reported for, as on the form: the reporter membership's, else any of theirs.
+    memberships = request.user.memberships.filter(party__partnership=p)  # type: ignore[union-attr]
+    chosen = memberships.filter(role=Role.REPORTER).first() or memberships.first()
+    saved, created = form.save(request.user, chosen.party if chosen else None)
+    saved.readable = True  # type: ignore[attr-defined]  # the reporter's own
+    return Status(201 if created else 200, saved)
+
+
+def _count(value: str) -> int | None:
+    from samverkan.analysis.suppression import MARKER
+
+    return None if value in (MARKER, "") else int(value)
+
+
+def _decimal(value: str) -> float | None:
+    from samverkan.analysis.suppression import MARKER
+
+    if value in (MARKER, ""):
+        return None
+    if value == "±0":
+        return 0.0
+    return float(value.replace("−", "-").replace(",", ".").replace("+", ""))
+
+
+def _row(row: Any) -> dict:
+    return {
+        "label": row.label,
+        "this_week": _count(row.this_week),
+        "previous_mean": _decimal(row.previous_mean),
+        "last_year": _count(row.last_year),
+        "change": _decimal(row.change),
+    }
+
+
+@router.get(
+    "/partnerships/{pk}/weekly/{week}",
+    response={200: WeeklyPictureOut, 404: Error, **ERRORS},
+    summary="The weekly picture of field reports for an ISO week (2026-W48, or 'latest'), as "
+    "the week page shows it to you: coordinators see every count, others get small counts as "
+    "null and no single reports",
+)
+def weekly(request: HttpRequest, pk: int, week: str) -> dict:
+    from samverkan.fieldwork import services
+
+    p = _partnership(request, pk, "weekly")
+    if week == "latest":
+        year, number = services.latest_week_with_reports(p) or services.current_week()
+    else:
+        try:
+            year, number = services.parse_week(week)
+        except ValueError as exc:
+            raise Http404 from exc
+    full = services.may_see_full_counts(request.user, p)
+    picture = services.weekly_picture(p, year, number, full=full)
+    return {
+        "week": picture.label,
+        "year": picture.year,
+        "number": picture.week,
+        "starts_on": datetime.date.fromisocalendar(year, number, 1),
+        "full": picture.full,
+        "threshold": picture.threshold,
+        "total": _count(picture.total),
+        "reports": not picture.empty,
+        "categories": [_row(r) for r in picture.categories],
+        "places": [_row(r) for r in picture.places],
+        "notable": [vars(n) for n in picture.notable],
+        "notable_counts": [
+            {"category": name, "count": _count(count)} for name, count in picture.notable_counts
+        ],
+        "focus": [vars(f) for f in picture.focus],
+        "points": [
+            {
+                "latitude": point["lat"],
+                "longitude": point["lon"],
+                "label": point["label"],
+                "count": _count(point["count"]),
+            }
+            for point in picture.points
+        ],
+        "previous_weeks": picture.previous_weeks,
+        "last_year_week": picture.last_year_label,
+    }

@@ -1,0 +1,363 @@
+"""The rest of a coordinator's work through the API: the problem picture and prioritisation
+(step 3), citizen promises, the decisions on the lägesbild and åtgärdsplan with their
+diarienummer and the Lagkrav (2023:196) status, goals' results over time, and a party's own
+registers from step 2 (only to that party's members: 403 for another party)."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from samverkan.accounts import access, audience
+from samverkan.api.api import ERRORS, Page, Since, _list, _partnership, _party, paged, since
+from samverkan.api.schemas import (
+    CitizenPromiseOut,
+    DocumentDecisionOut,
+    DocumentFeedOut,
+    GoalResultsOut,
+    LagkravOut,
+    PrioritisationOut,
+    ProblemPictureOut,
+    str_enum,
+)
+
+router = Router(tags=["work"])
+
+
+@router.get("/partnerships/{pk}/problem-picture", response={200: ProblemPictureOut, **ERRORS})
+def problem_picture(request: HttpRequest, pk: int) -> dict:
+    from samverkan.problems.models import ProblemPicture
+
+    p = _partnership(request, pk)
+    picture = ProblemPicture.objects.filter(partnership=p).first()
+    if picture is None:
+        return {"text": "", "conditions": "", "updated_at": None, "version": 0,
+                "confirmed": False, "confirmed_at": None, "confirmed_party_ids": []}  # fmt: skip
+    return {
+        "text": picture.text,
+        "conditions": picture.conditions,
+        "updated_at": picture.updated_at,
+        "version": picture.version,
+        "confirmed": picture.is_confirmed(),
+        "confirmed_at": picture.confirmed_at(),
+        "confirmed_party_ids": sorted(picture.confirmed_party_ids()),
+    }
+
+
+@router.get(
+    "/partnerships/{pk}/prioritisation",
+    response={200: PrioritisationOut, **ERRORS},
+    summary="The problems ranked by the weighted criteria, with each score and weight",
+)
+def prioritisation(request: HttpRequest, pk: int) -> dict:
+    from samverkan.problems.models import CRITERIA, PrioritisationWeights
+
+    p = _partnership(request, pk)
+    record = PrioritisationWeights.objects.filter(partnership=p).first()
+    weights = record.as_dict() if record else {name: Decimal(1) for name in CRITERIA}
+    problems = sorted(p.problems.all(), key=lambda prob: (-prob.score(weights), prob.pk))
+    return {
+        "weights": {name: float(value) for name, value in weights.items()},
+        "problems": [
+            {
+                "problem_id": prob.pk,
+                "title": prob.title,
+                "status": prob.status,
+                "rank": rank,
+                "total": float(prob.score(weights)),
+                "criteria": [
+                    {
+                        "criterion": name,
+                        "score": getattr(prob, name),
+                        "weight": float(weights.get(name, Decimal(1))),
+                    }  # fmt: skip
+                    for name in CRITERIA
+                ],
+            }
+            for rank, prob in enumerate(problems, start=1)
+        ],
+    }
+
+
+@router.get(
+    "/partnerships/{pk}/citizen-promises", response={200: list[CitizenPromiseOut], **ERRORS}
+)
+def citizen_promises(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[dict]:
+    from samverkan.problems.models import Measure
+
+    p = _partnership(request, pk)
+    to = audience.for_user(request.user, p)
+    readable = set(
+        Measure.objects.filter(to.measure_q(), partnership=p).values_list("pk", flat=True)
+    )
+    rows = p.citizen_promises.prefetch_related("parties", "measures").order_by("starts_on", "pk")
+    return [
+        {
+            "id": promise.pk,
+            "wording": promise.wording,
+            "starts_on": promise.starts_on,
+            "ends_on": promise.ends_on,
+            "party_ids": sorted(party.pk for party in promise.parties.all()),
+            # A measure the reader may not see is not even named by its id.
+            "measure_ids": sorted(m.pk for m in promise.measures.all() if m.pk in readable),
+            "follow_up": promise.follow_up,
+            "feedback": promise.feedback,
+            "published": promise.published,
+            "version": promise.version,
+        }
+        for promise in _list(request, response, rows, p, page, when)
+    ]
+
+
+def _decisions(partnership: Any) -> list[dict]:
+    from samverkan.documents.models import DocumentDecision
+
+    return [
+        _decisions_one(d)
+        for d in DocumentDecision.objects.filter(partnership=partnership).order_by("kind")
+    ]
+
+
+@router.get(
+    "/partnerships/{pk}/document-decisions",
+    response={200: list[DocumentDecisionOut], **ERRORS},
+    summary="The decisions on the lägesbild and the åtgärdsplan, with their diarienummer",
+)
+def document_decisions(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[dict]:
+    from samverkan.documents.models import DocumentDecision
+
+    p = _partnership(request, pk)
+    rows = DocumentDecision.objects.filter(partnership=p).order_by("kind")
+    return [_decisions_one(d) for d in _list(request, response, rows, p, page, when)]
+
+
+@router.get(
+    "/partnerships/{pk}/lagkrav",
+    response={200: LagkravOut, **ERRORS},
+    summary="What Lag (2023:196) asks of the municipality, computed from the records",
+)
+def lagkrav(request: HttpRequest, pk: int) -> dict:
+    from samverkan.process.compliance import compliance
+
+    p = _partnership(request, pk)
+    status = compliance(p)
+    return {
+        "all_done": status.all_done,
+        "done_count": status.done_count,
+        "items": [
+            {
+                "key": i.key,
+                "law": i.law,
+                "label": i.label,
+                "done": i.done,
+                "warning": i.warning,
+                "detail": i.detail,
+            }  # fmt: skip
+            for i in status.items
+        ],
+        "decisions": _decisions(p),
+    }
+
+
+def _float(value: Any) -> float | None:
+    return None if value in (None, "") else float(value)
+
+
+@router.get(
+    "/partnerships/{pk}/goals/{goal_id}/results",
+    response={200: GoalResultsOut, **ERRORS},
+    summary="A goal's indicator over time: its baseline, each closed cycle's result, the "
+    "evaluations' before and after counts, and a production goal's count per month",
+)
+def goal_results(request: HttpRequest, pk: int, goal_id: int) -> dict:
+    from samverkan.implementation.models import ActivityEntry
+    from samverkan.problems.models import Goal
+
+    p = _partnership(request, pk)
+    goal = access.scoped(Goal.objects.all(), p, goal_id)
+    points: list[dict] = []
+    for cycle in p.cycles.exclude(summary={}).order_by("number"):
+        summary = cycle.summary or {}
+        # The summary lists the goals in the same order as what it keeps to restore them.
+        for kept, result in zip(summary.get("restore", []), summary.get("goals", []), strict=False):
+            if kept.get("goal") != goal.pk:
+                continue
+            number = cycle.number
+            points.append({"source": "baseline", "period": kept.get("baseline_period") or "",
+                           "value": _float(kept.get("baseline")), "cycle": number})  # fmt: skip
+            if result.get("result") is not None:
+                points.append({"source": "cycle", "period": result.get("result_period") or "",
+                               "value": _float(result["result"]), "cycle": number})  # fmt: skip
+    points.append({"source": "baseline", "period": goal.baseline_period,
+                   "value": _float(goal.baseline)})  # fmt: skip
+    for ev in goal.evaluations.order_by("pk"):
+        points.append({"source": "evaluation_before", "period": ev.period_before,
+                       "value": float(ev.treated_before), "evaluation_id": ev.pk})  # fmt: skip
+        points.append({"source": "evaluation_after", "period": ev.period_after,
+                       "value": float(ev.treated_after), "evaluation_id": ev.pk})  # fmt: skip
+    # Work logged against a production goal, per month; only from the measures the reader
+    # receives in full (a confidential measure's log counts stay with its parties).
+    to = audience.for_user(request.user, p)
+    months = (
+        ActivityEntry.objects.filter(to.measure_q("measure__"), production_goal=goal)
+        .exclude(count__isnull=True)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(n=Sum("count"))
+        .order_by("month")
+    )
+    for row in months:
+        month = row["month"]
+        label = month.strftime("%Y-%m") if isinstance(month, datetime.date) else str(month)[:7]
+        points.append({"source": "activities", "period": label, "value": float(row["n"])})
+    return {
+        "goal_id": goal.pk,
+        "kind": goal.kind,
+        "indicator": goal.indicator,
+        "unit": goal.unit,
+        "baseline": _float(goal.baseline),
+        "baseline_period": goal.baseline_period,
+        "target": _float(goal.target),
+        "deadline": goal.deadline,
+        "points": points,
+    }
+
+
+# ---- step 2: a party's own registers ------------------------------------------------------------
+
+# The registers, each with the fields it gives (files and notes of experience stay on the pages:
+# a photo or a free-text note may show people).
+REGISTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "safety-walks": (
+        "safety_walk_observations",
+        ("observed_on", "place", "x", "y", "category", "note"),
+    ),
+    "surveys": ("survey_results", ("question", "area", "year", "share", "n")),
+    "key-figures": ("key_figures", ("kpi", "municipality_code", "year", "gender", "value")),
+    "crime-costs": ("crime_costs", ("item", "amount", "year", "source")),
+    "resources": ("resources", ("who", "what", "budget", "staff", "target_group", "area")),
+    "activities": ("activities", ("who", "what", "budget", "staff", "target_group", "area")),
+    "crime-statistics": ("crime_statistics", ()),
+}
+
+if TYPE_CHECKING:
+    RegisterKind = enum.Enum
+else:
+    RegisterKind = str_enum("RegisterKind", REGISTERS)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+@router.get(
+    "/partnerships/{pk}/parties/{party_id}/registers/{kind}",
+    response={200: list[dict[str, Any]], **ERRORS},
+    summary="A register from the party's own mapping (step 2), row by row: only to the party's "
+    "members (403 for another party's); coordinates in SWEREF 99 TM",
+)
+def register(
+    request: HttpRequest,
+    response: HttpResponse,
+    pk: int,
+    party_id: int,
+    kind: RegisterKind,
+    page: Query[Page],
+    when: Query[Since],
+) -> list[dict]:
+    p = _partnership(request, pk)
+    party = _party(request, p, party_id)
+    related, fields = REGISTERS[kind.value]
+    manager = getattr(party, related)
+    model = manager.model
+    if not fields:
+        fields = tuple(
+            f.name
+            for f in model._meta.concrete_fields
+            if not f.primary_key and not f.is_relation and f.name not in ("version",)
+        )
+    rows = since(manager.order_by("pk"), p, when.changed_since)
+    chosen = paged(request, response, rows, page)
+    return [{"id": row.pk, **{name: _plain(getattr(row, name)) for name in fields}}
+            for row in chosen]  # fmt: skip
+
+
+# ---- the change feed of documents ---------------------------------------------------------------
+
+
+@router.get(
+    "/partnerships/{pk}/documents/feed",
+    response={200: DocumentFeedOut, **ERRORS},
+    summary="What happened to the documents since a cursor: each issued version and each "
+    "recorded decision, oldest first (for a diarium; poll with `after` = `next_after`)",
+)
+def document_feed(
+    request: HttpRequest,
+    pk: int,
+    after: int = Query(0, ge=0, description="The last cursor you read (0 from the start)."),
+    limit: int = Query(100, ge=1, le=1000),
+) -> dict:
+    from samverkan.accounts.models import AuditAction, AuditEntry
+    from samverkan.documents.models import DocumentDecision, IssuedDocument
+
+    p = _partnership(request, pk)
+    entries = list(
+        AuditEntry.objects.filter(
+            partnership=p,
+            pk__gt=after,
+            model_label__in=("documents.issueddocument", "documents.documentdecision"),
+        )
+        .exclude(action=AuditAction.DELETE)
+        .order_by("pk")[: limit + 1]
+    )
+    more = len(entries) > limit
+    entries = entries[:limit]
+    issued = IssuedDocument.objects.in_bulk(
+        [int(e.object_id) for e in entries if e.model_label == "documents.issueddocument"]
+    )
+    decided = DocumentDecision.objects.in_bulk(
+        [int(e.object_id) for e in entries if e.model_label == "documents.documentdecision"]
+    )
+    events: list[dict] = []
+    for entry in entries:
+        if entry.model_label == "documents.issueddocument":
+            version = issued.get(int(entry.object_id))
+            # A version holding confidential items goes only to those who may read each one.
+            if version is None or not access.may_download_issued(request.user, version):
+                continue
+            events.append({"cursor": entry.pk, "at": entry.at, "event": "issued",
+                           "document": version})  # fmt: skip
+        else:
+            record = decided.get(int(entry.object_id))
+            if record is None:
+                continue
+            events.append({"cursor": entry.pk, "at": entry.at, "event": "decided",
+                           "decision": _decisions_one(record)})  # fmt: skip
+    return {"events": events, "next_after": entries[-1].pk if entries else after, "more": more}
+
+
+def _decisions_one(d: Any) -> dict:
+    return {
+        "id": d.pk,
+        "kind": d.kind,
+        "body": d.body,
+        "decided_on": d.decided_on,
+        "reference": d.reference,
+        "next_update_due": d.next_update_due,
+        "version": d.version,
+    }

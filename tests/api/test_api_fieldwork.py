@@ -1,0 +1,110 @@
+"""Field reports and the weekly picture through the API (issue 21): the form's rules for
+personal data on the way in, the held-back rules and the audiences' counts on the way out."""
+
+from django.conf import settings
+
+from samverkan.accounts.models import AuditEntry, User
+from samverkan.api.models import ApiToken
+from samverkan.fieldwork.models import FieldReport
+
+BASE = "/api/v1"
+
+
+def bearer(username: str) -> dict:
+    _token, secret = ApiToken.issue(User.objects.get(username=username), "test")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _hold_back(demo) -> FieldReport:
+    report = FieldReport.objects.filter(partnership=demo).order_by("-observed_at").first()
+    FieldReport.objects.filter(pk=report.pk).update(
+        held_back=True, text="Sågs med Kalle Andersson vid porten", party=demo.municipality_party()
+    )
+    return report
+
+
+def test_a_held_back_text_reaches_only_the_reporters_coordinators(client, demo):
+    report = _hold_back(demo)
+    url = f"{BASE}/partnerships/{demo.pk}/field-reports"
+    for username, reads in (("demo.kyrkan", False), ("demo.polis", False), ("demo.kommun", True)):
+        answer = client.get(url, {"limit": 1000}, headers=bearer(username))
+        assert answer.status_code == 200, username
+        listed = {r["id"]: r for r in answer.json()}
+        row = listed[report.pk]
+        assert row["held_back"] is True and row["readable"] is reads, username
+        assert ("Kalle" in str(answer.json())) is reads, username
+        if not reads:
+            assert row["text"] is None and row["place_text"] is None and row["latitude"] is None
+        one = client.get(f"{url}/{report.pk}", headers=bearer(username)).json()
+        assert ("Kalle" in str(one)) is reads
+    assert int(answer["X-Total-Count"]) == FieldReport.objects.filter(partnership=demo).count()
+    week = client.get(url, {"week": "2001-W01"}, headers=bearer("demo.kyrkan"))
+    assert week.status_code == 200 and week.json() == []
+    assert client.get(url, {"week": "W01"}, headers=bearer("demo.kyrkan")).status_code == 422
+
+
+def test_filing_follows_the_forms_rules_for_personal_data(client, demo):
+    url = f"{BASE}/partnerships/{demo.pk}/field-reports"
+    headers = bearer("demo.polis")
+    categories = client.get(f"{BASE}/partnerships/{demo.pk}/field-categories", headers=headers)
+    places = client.get(f"{BASE}/partnerships/{demo.pk}/field-places", headers=headers).json()
+    report = {
+        "observed_at": "2026-03-04T21:30:00+01:00",
+        "category_id": categories.json()[0]["id"],
+        "place_id": places[0]["id"],
+        "people": 4,
+        "text": "Fyra ungdomar vid kiosken, lugnt.",
+        "client_token": "api-test-0001",
+    }
+    made = client.post(url, report, content_type="application/json", headers=headers)
+    assert made.status_code == 201, made.content
+    assert made.json()["held_back"] is False and made.json()["text"] == report["text"]
+    again = client.post(url, report, content_type="application/json", headers=headers)
+    assert again.status_code == 200 and again.json()["id"] == made.json()["id"]
+    entry = AuditEntry.objects.get(model_label="fieldwork.fieldreport", object_id=made.json()["id"])
+    assert entry.user.username == "demo.polis"
+    # An identity number is refused, confirmed or not.
+    number = {**report, "client_token": "", "text": "Pojken 19950101-1234", "confirm_names": True}
+    refused = client.post(url, number, content_type="application/json", headers=headers)
+    assert refused.status_code == 422 and "text" in refused.json()["detail"]
+    # A name is a warning: refused unless confirmed, and then held back.
+    named = {**report, "client_token": "", "text": "Kalle Andersson bråkade med vakten"}
+    warned = client.post(url, named, content_type="application/json", headers=headers)
+    assert warned.status_code == 422 and "namn" in warned.json()["detail"]
+    held = client.post(url, {**named, "confirm_names": True}, content_type="application/json",
+                       headers=headers)  # fmt: skip
+    assert held.status_code == 201 and held.json()["held_back"] is True
+    # The held-back text is the reporter's to read, not another member's.
+    other = client.get(f"{url}/{held.json()['id']}", headers=bearer("demo.kyrkan")).json()
+    assert other["text"] is None and "Kalle" not in str(other)
+    # A member without a reporting role cannot file; a field reporter's token opens nothing.
+    for username in ("demo.kyrkan", "demo.falt"):
+        answer = client.post(url, {**report, "client_token": ""},
+                             content_type="application/json", headers=bearer(username))  # fmt: skip
+        assert answer.status_code == 403, username
+    wrong = client.post(url, {**report, "category_id": 999999, "client_token": ""},
+                        content_type="application/json", headers=headers)  # fmt: skip
+    assert wrong.status_code == 422
+
+
+def test_the_weekly_picture_per_audience(client, demo):
+    url = f"{BASE}/partnerships/{demo.pk}/weekly/latest"
+    full = client.get(url, headers=bearer("demo.kommun")).json()
+    member = client.get(url, headers=bearer("demo.kyrkan")).json()
+    assert full["full"] is True and member["full"] is False and full["week"] == member["week"]
+    assert full["reports"] and full["total"] is not None
+    threshold = settings.SMALL_COUNT_THRESHOLD
+    # A member never sees a count below the threshold, nor single reports.
+    counts = [r["this_week"] for r in member["categories"] + member["places"]]
+    counts += [p["count"] for p in member["points"]]
+    assert all(c is None or c == 0 or c >= threshold for c in counts)
+    assert member["notable"] == []
+    assert any(c is not None and 0 < c < threshold for r in full["categories"]
+               for c in [r["this_week"]]) or full["notable"]  # fmt: skip
+    week = client.get(f"{BASE}/partnerships/{demo.pk}/weekly/{full['week']}",
+                      headers=bearer("demo.kommun")).json()  # fmt: skip
+    assert week == full
+    bad = client.get(
+        f"{BASE}/partnerships/{demo.pk}/weekly/nonsense", headers=bearer("demo.kommun")
+    )
+    assert bad.status_code == 404
