@@ -3,9 +3,10 @@ its own, on 127.0.0.1 and a free port (printed as "PORT <n>" once it listens).
 
 Besides the provider's own endpoints (discovery, authorize, token, userinfo, JWKS,
 end_session, and PUT /users/<sub> to set a person's claims), POST /_test/tokens sets how the
-next ID tokens are made, as a misbehaving or differently built provider would make them:
-``{"kid": false}`` leaves the key id out of the header (allowed when the key set has one
-key), ``{"iss": "..."}`` names another issuer, ``{"exp": -600}`` makes them expired.
+next ID tokens are made. The provider leaves the key id (``kid``) out of its ID tokens' header,
+as OpenID Connect allows when the key set holds one key; ``{"kid": true}`` names the key, as
+Entra ID and Keycloak do; ``{"iss": "..."}`` names another issuer; ``{"exp": -600}`` makes
+them expired.
 """
 
 from __future__ import annotations
@@ -25,10 +26,6 @@ _own_config = _app.OpenIDCode.get_jwt_config
 
 def _jwt_config(self, grant, client=None):
     config = dict(_own_config(self, grant, client))
-    if TOKENS.get("kid") is False:
-        key = dict(config["key"])
-        key.pop("kid", None)
-        config["key"] = key
     if TOKENS.get("iss"):
         config["iss"] = TOKENS["iss"]
     if TOKENS.get("exp") is not None:
@@ -36,7 +33,15 @@ def _jwt_config(self, grant, client=None):
     return config
 
 
+def _encode_header(self, client):
+    header = {"alg": _app._JWS_ALG}
+    if TOKENS.get("kid"):
+        header["kid"] = _app.storage.jwk.as_dict()["kid"]  # as the key set names it
+    return header
+
+
 _app.OpenIDCode.get_jwt_config = _jwt_config
+_app.OpenIDCode.get_encode_header = _encode_header
 
 
 def main() -> None:
