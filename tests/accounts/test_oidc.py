@@ -489,3 +489,14 @@ def test_enabled_with_a_non_http_endpoint_stops_start(tmp_path):
 def test_enabled_with_every_setting_starts(tmp_path):
     result = _check(tmp_path, **FULL_SETTINGS, OIDC_RP_SIGN_ALGO="RS256")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_link_added_in_the_admin_is_recorded_as_the_administrators(world, idp, rf):
+    from django.contrib.admin.sites import site
+
+    request = rf.post("/")
+    request.user = world.alice
+    identity = ProviderIdentity(user=world.carol, issuer=IDP, subject="idp-carol")
+    site._registry[ProviderIdentity].save_model(request, identity, None, False)
+    identity.refresh_from_db()
+    assert (identity.method, identity.linked_by) == ("admin", world.alice)

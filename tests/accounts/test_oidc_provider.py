@@ -432,3 +432,26 @@ def test_password_session_logs_out_here_only(client, op, anna, settings):
     client.force_login(anna)
     assert client.post(reverse("accounts:logout")).url == reverse("accounts:login")
 
+
+
+def test_discovery_check_reports_an_unreachable_provider(op, settings):
+    from samverkan.accounts.checks import oidc_discovery
+
+    settings.OIDC_OP_ISSUER = "http://127.0.0.1:9"  # nothing listens there
+    [error] = oidc_discovery()
+    assert error.id == "samverkan.E102"
+    assert "discovery document at http://127.0.0.1:9/.well-known/openid-configuration" in (
+        error.msg
+    )
+    assert "could not be read" in error.msg
+
+
+def test_password_login_works_while_the_provider_is_down(client, op, anna, settings):
+    """The provider is asked only when a sign-in through it comes back, never at a password
+    login (the backends are all tried for every login)."""
+    settings.OIDC_OP_ISSUER = "http://127.0.0.1:9"
+    response = client.post(
+        reverse("accounts:login"), {"username": "anna.andersson", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert _signed_in_as(client) == anna.pk
