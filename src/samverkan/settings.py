@@ -182,53 +182,56 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, mini
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # Single sign-on with OpenID Connect (accounts/oidc.py; README "Enkel inloggning"). Off unless
-# OIDC_ENABLED=true; then the client and the provider's endpoints must be given.
+# OIDC_ENABLED=true; then the client and the provider's issuer must be given (system checks in
+# accounts/checks.py). The endpoints come from the provider's discovery document
+# (OIDC_OP_DISCOVERY_URL, or the issuer's /.well-known/openid-configuration); an endpoint set
+# here wins over the document's, and when every one is set the document is not read.
 OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
 OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "kommunens inloggning").strip()
 OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID").strip()
 OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET").strip()
+# The ID token's issuer ("iss"): always checked, exactly as written (a trailing slash counts).
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER").strip()
+OIDC_OP_DISCOVERY_URL = env_str("OIDC_OP_DISCOVERY_URL").strip()
 OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT").strip()
 OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT").strip()
 OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT").strip()
 OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT").strip()
-# The ID token's issuer ("iss"), checked when given.
-OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER").strip()
+OIDC_OP_END_SESSION_ENDPOINT = env_str("OIDC_OP_END_SESSION_ENDPOINT").strip()
 OIDC_RP_SIGN_ALGO = env_choice(
     "OIDC_RP_SIGN_ALGO", "RS256", ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
 )
 OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile").strip()
-# The claim that names the account (matched to the user name on first sign-in) and the
-# claim that identifies the person for good (stored on the account after the first sign-in).
-OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username").strip()
+# The claim that identifies the person for good (the link to an account is issuer + this),
+# and the claim that names a new account (only with OIDC_CREATE_USERS; never used to find one).
 OIDC_SUBJECT_CLAIM = env_str("OIDC_SUBJECT_CLAIM", "sub").strip()
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username").strip()
+# true: a person the provider lets through with no link gets a new account (never an existing
+# one with the same name).
 OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", False)
+# true: the provider's own second factor (amr mfa, otp, hwk ...) counts as the account's
+# second factor. Off: an account with an authenticator app gives its code after every sign-in.
+OIDC_TRUST_PROVIDER_MFA = env_bool("OIDC_TRUST_PROVIDER_MFA", False)
+# true: signing out after a single sign-on also ends the session at the provider
+# (RP-initiated logout, its end_session_endpoint), and the provider sends the browser back.
+OIDC_LOGOUT_AT_PROVIDER = env_bool("OIDC_LOGOUT_AT_PROVIDER", False)
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
 OIDC_USE_PKCE = True
 OIDC_USE_NONCE = True
 OIDC_CREATE_USER = False  # mozilla-django-oidc's own rule; ours is OIDC_CREATE_USERS
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
 if OIDC_ENABLED:
-    _missing = [
-        name
-        for name in (
-            "OIDC_RP_CLIENT_ID",
-            "OIDC_RP_CLIENT_SECRET",
-            "OIDC_OP_AUTHORIZATION_ENDPOINT",
-            "OIDC_OP_TOKEN_ENDPOINT",
-            "OIDC_OP_USER_ENDPOINT",
-            "OIDC_OP_JWKS_ENDPOINT",
-        )
-        if not globals()[name]
-    ]
-    if _missing:
-        raise SettingError(f"OIDC_ENABLED=true needs {', '.join(_missing)}")
     for _name in (
+        "OIDC_OP_ISSUER",
+        "OIDC_OP_DISCOVERY_URL",
         "OIDC_OP_AUTHORIZATION_ENDPOINT",
         "OIDC_OP_TOKEN_ENDPOINT",
         "OIDC_OP_USER_ENDPOINT",
         "OIDC_OP_JWKS_ENDPOINT",
+        "OIDC_OP_END_SESSION_ENDPOINT",
     ):
-        env_url(_name, "")
+        if globals()[_name]:
+            env_url(_name, "")
     if not OIDC_USERNAME_CLAIM or not OIDC_SUBJECT_CLAIM:
         raise SettingError("OIDC_USERNAME_CLAIM and OIDC_SUBJECT_CLAIM must not be empty")
     if "openid" not in OIDC_RP_SCOPES.split():

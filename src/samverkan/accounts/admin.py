@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
@@ -20,6 +23,7 @@ from samverkan.accounts.models import (
     LoginAttempt,
     Membership,
     Organisation,
+    ProviderIdentity,
     User,
 )
 from samverkan.lib import forms as lib_forms
@@ -28,13 +32,62 @@ from samverkan.lib import forms as lib_forms
 admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 
+class ProviderIdentityInline(admin.TabularInline):
+    """An administrator's mapping: the person's id at the provider, tied to this account
+    (the proof is the administrator's own check of who the person is)."""
+
+    model = ProviderIdentity
+    fk_name = "user"
+    extra = 0
+    fields = ("issuer", "subject", "method", "linked_by", "linked_at", "last_used_at")
+    readonly_fields = ("method", "linked_by", "linked_at", "last_used_at")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["issuer"].initial = settings.OIDC_OP_ISSUER
+        return formset
+
+
+def _mark_admin_links(request: HttpRequest, instances: list[Any]) -> None:
+    for instance in instances:
+        if isinstance(instance, ProviderIdentity) and instance.pk is None:
+            instance.method = ProviderIdentity.Method.ADMIN
+            instance.linked_by = request.user
+
+
 @admin.register(User)
 class SamverkanUserAdmin(UserAdmin):
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
-        ("Samverkan", {"fields": ("organisation", "title", "oidc_subject")}),
+        ("Samverkan", {"fields": ("organisation", "title")}),
     )
     list_display = ("username", "first_name", "last_name", "organisation", "is_active")
+    inlines = [ProviderIdentityInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        instances = formset.save(commit=False)
+        _mark_admin_links(request, instances)
+        for instance in instances:
+            instance.save()
+        for gone in formset.deleted_objects:
+            gone.delete()
+        formset.save_m2m()
+
+
+@admin.register(ProviderIdentity)
+class ProviderIdentityAdmin(admin.ModelAdmin):
+    """Every account's link to the provider: review the kept ("legacy") ones, remove a link
+    when a person leaves or an account must be tied anew."""
+
+    list_display = ("user", "subject", "issuer", "method", "linked_at", "last_used_at")
+    list_filter = ("method", "issuer")
+    search_fields = ("user__username", "subject")
+    raw_id_fields = ("user",)
+    readonly_fields = ("method", "linked_by", "linked_at", "last_used_at")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        _mark_admin_links(request, [obj])
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Organisation)

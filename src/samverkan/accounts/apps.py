@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Konton och behörighet")
 
     def ready(self) -> None:
-        from samverkan.accounts import audit, membership
+        from samverkan.accounts import audit, checks, membership  # noqa: F401 - checks
 
         audit.connect_signals()
         membership.connect_signals()

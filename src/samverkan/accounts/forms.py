@@ -114,3 +114,19 @@ class SignInCodeForm(TwoFactorCodeForm):
                 "reservkoder (åtta tecken)."
             )
         )
+
+
+class LinkAccountForm(RateLimitedAuthenticationForm):
+    """The proof for a first single sign-on: the account's password, under the login limit,
+    and its code when the account has an authenticator app (checked by the view)."""
+
+    code = forms.CharField(
+        label=_("Kod från appen eller en reservkod"),
+        max_length=40,
+        required=False,
+        help_text=_("Bara om ditt konto har tvåstegsverifiering."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(str(self.cleaned_data.get("code") or "").split()).replace("-", "").lower()

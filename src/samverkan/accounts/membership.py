@@ -241,7 +241,12 @@ def by_token(token: str) -> Invitation | None:
     """The open invitation whose link carries ``token``, or None."""
     if not token or len(token) > 100:
         return None
-    return _open().filter(token_hash=token_hash(token)).first()
+    return by_token_hash(token_hash(token))
+
+
+def by_token_hash(digest: str) -> Invitation | None:
+    """The open invitation whose link's token has this hash (kept in a session), or None."""
+    return _open().filter(token_hash=digest).first() if digest else None
 
 
 @transaction.atomic

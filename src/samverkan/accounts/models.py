@@ -47,24 +47,77 @@ class User(AbstractUser):
         blank=True,
     )
     title = models.CharField(_("befattning"), max_length=200, blank=True)
-    oidc_subject = models.CharField(
-        _("id hos inloggningstjänsten"),
-        max_length=255,
-        unique=True,
-        null=True,
-        blank=True,
-        help_text=_(
-            "Personens bestående id hos kommunens inloggningstjänst (OIDC). Sparas vid första "
-            "inloggningen; därefter känns kontot igen på detta id och inte på namnet."
-        ),
-    )
-
     class Meta:
         verbose_name = _("användare")
         verbose_name_plural = _("användare")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ProviderIdentity(models.Model):
+    """A person at an OpenID provider, tied to an account here: the issuer and the subject.
+
+    The subject (``sub``, or ``OIDC_SUBJECT_CLAIM``) never changes for a person at one issuer,
+    unlike names and e-mail addresses, so a sign-in finds its account by this pair alone. A
+    link is made only with proof (accounts.oidc): the account's own password (and code), an
+    invitation accepted through the provider, an administrator, or, when the site allows it,
+    a new account made at the first sign-in.
+    """
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", _("med kontots lösenord")
+        INVITATION = "invitation", _("genom en inbjudan")
+        ADMIN = "admin", _("av en administratör")
+        CREATED = "created", _("nytt konto vid inloggningen")
+        LEGACY = "legacy", _("äldre koppling (granska)")
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("användare"),
+        related_name="provider_identities",
+        on_delete=models.CASCADE,
+    )
+    issuer = models.CharField(
+        _("inloggningstjänst (issuer)"),
+        max_length=500,
+        blank=True,
+        help_text=_("Tjänstens issuer, t.ex. https://login.microsoftonline.com/<tenant>/v2.0."),
+    )
+    subject = models.CharField(
+        _("id hos inloggningstjänsten"),
+        max_length=255,
+        help_text=_("Personens bestående id hos tjänsten (sub, eller oid för Entra ID)."),
+    )
+    method = models.CharField(
+        _("kopplad"), max_length=20, choices=Method.choices, default=Method.ADMIN
+    )
+    linked_at = models.DateTimeField(_("kopplad den"), auto_now_add=True)
+    linked_by = models.ForeignKey(
+        User,
+        verbose_name=_("kopplad av"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("koppling till inloggningstjänst")
+        verbose_name_plural = _("kopplingar till inloggningstjänst")
+        ordering = ["user__username", "issuer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="provider_identity_unique_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="provider_identity_one_per_issuer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ← {self.subject} ({self.issuer or '?'})"
 
 
 class Membership(models.Model):

@@ -3,8 +3,8 @@
 Rules:
 - A session is *verified* when the user has given a right code from a confirmed TOTP device
   in this session (django-otp), or signed in through single sign-on where the identity
-  provider asserted a second factor itself (``amr`` contains "mfa" or "otp", see
-  accounts.oidc).
+  provider asserted a second factor itself (``amr``) and an administrator lets that count
+  (``OIDC_TRUST_PROVIDER_MFA``, see accounts.oidc).
 - Whoever has a confirmed device must give a code after every sign-in, before any page.
 - Site administrators (staff and superusers) must have a device: their first sign-in leads
   to enrolment, and no page, the admin's included, opens before the code.
@@ -151,11 +151,14 @@ class CodeRefused(Exception):
 
 
 def check_code(request: Any, code: str) -> None:
-    """Verify the session with a code from one of the user's devices, under the login limit.
+    """Verify the session with a code from one of the user's devices, under the login limit."""
+    otp_login(request, match_code(request, request.user, code))
 
-    Counted like a password: before the code is checked, given back when it is right.
-    """
-    user = request.user
+
+def match_code(request: Any, user: Any, code: str) -> Any:
+    """The device of ``user`` that ``code`` comes from (``CodeRefused`` when none), under the
+    login limit: counted like a password, before the code is checked, given back when it is
+    right."""
     username = throttle.username_key(user.get_username())
     address = throttle.client_address(request)
     verdict = throttle.begin_attempt(username, address)
@@ -176,4 +179,4 @@ def check_code(request: Any, code: str) -> None:
         )
     throttle.succeeded(verdict)
     LoginAttempt.objects.filter(username=username, address=address).delete()
-    otp_login(request, device)
+    return device

@@ -17,6 +17,7 @@ urlpatterns = [
     path("inbjudan/<str:token>/", views.invitation_link, name="invitation_link"),
     path("konto/sso/", oidc.start, name="oidc_start"),
     path("konto/sso/svar/", oidc.callback, name="oidc_callback"),
+    path("konto/sso/koppla/", oidc.link_page, name="oidc_link"),
     path("konto/tvastegsverifiering/", views.two_factor_setup, name="two_factor"),
     path("konto/tvastegsverifiering/kod/", views.two_factor_verify, name="two_factor_verify"),
 ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -42,7 +43,19 @@ class LoginView(auth_views.LoginView):
 login = LoginView.as_view()
 login.access = "public"  # type: ignore[attr-defined]
 
-logout = auth_views.LogoutView.as_view()
+class LogoutView(auth_views.LogoutView):
+    """Signs out here; after a single sign-on, also at the provider when that is set up
+    (OIDC_LOGOUT_AT_PROVIDER: RP-initiated logout, and the provider sends the browser back)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from samverkan.accounts import oidc
+
+        at_provider = oidc.end_session_url(request)
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(at_provider) if at_provider else response
+
+
+logout = LogoutView.as_view()
 logout.access = "public"  # type: ignore[attr-defined]
 
 password_change = auth_views.PasswordChangeView.as_view(
@@ -113,10 +126,19 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect("process:dashboard", pk=invitation.party.partnership_id)
     status = 400 if request.method == "POST" else 200
+    sso_url = ""
+    if settings.OIDC_ENABLED:
+        sso_url = reverse("accounts:oidc_start") + "?" + urlencode({"inbjudan": token})
     return render(
         request,
         "accounts/invitation_link.html",
-        {"invitation": invitation, "form": form, "login_next": here},
+        {
+            "invitation": invitation,
+            "form": form,
+            "login_next": here,
+            "sso_url": sso_url,
+            "sso_provider": settings.OIDC_PROVIDER_NAME,
+        },
         status=status,
     )
 
