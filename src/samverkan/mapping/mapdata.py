@@ -292,10 +292,9 @@ def _compute(
         counts[min(int(r["row"]), n_rows - 1), min(int(r["col"]), n_cols - 1)] += r["n"]
     grid = Grid(cell_size=float(cell_size), x0=x0, y0=y0, counts=counts)
     try:
-        # A cell whose neighbourhood is the whole grid has no variance: its z is NaN (esda
-        # warns) and it is never flagged, since NaN compares false below.
-        with np.errstate(invalid="ignore", divide="ignore"):
-            result = gi_star(grid, alpha=LEVELS[-1][1])
+        # A cell whose neighbourhood is the whole grid has no variance: its z is NaN and it
+        # is never flagged, since NaN compares false below.
+        result = gi_star(grid, alpha=LEVELS[-1][1])
     except ValueError as exc:
         log.info("no Gi* for this grid: %s", exc)
         return {
