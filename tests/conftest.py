@@ -41,6 +41,7 @@ ENGINE_SPECIFIC = (
     "tests/mapping/test_mapping_pages.py",  # transactional: jobs commit while pages read
     "tests/mapping/test_polisen_pages.py",
     "tests/mapping/test_settle_counts.py",
+    "tests/mapping/test_stored_figures.py",  # stored figures refreshed by imports (stats SQL)
     "tests/analysis/test_analysis_timeprofile.py",  # weekday × hour in SQL
     "tests/accounts/test_login_limit.py",  # throttle rows locked, SKIP LOCKED
     "tests/accounts/test_oidc.py",

@@ -34,10 +34,12 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samverkan.analysis.hotspots import Grid, HotspotSettings, gi_star, sweref99tm_to_wgs84
+from samverkan.mapping import figures
 from samverkan.mapping.models import AreaBoundary, Incident, PoliceEvent, SafetyWalkObservation
 from samverkan.mapping.stats import (
     HOTSPOT_CELL_METRES,
@@ -123,7 +125,11 @@ def _zone() -> zoneinfo.ZoneInfo:
 
 
 def filter_choices(party: Party) -> tuple[list[int], list[str]]:
-    """The years (newest first) and categories the party's incidents span."""
+    """The years (newest first) and categories the party's incidents span (stored)."""
+    return figures.stored(party, "map_filter_choices", "", lambda: _filter_choices(party))
+
+
+def _filter_choices(party: Party) -> tuple[list[int], list[str]]:
     span = Incident.objects.filter(party=party).aggregate(
         a=Min("occurred_from"), b=Max("occurred_from")
     )
@@ -173,7 +179,17 @@ class _CellIndex(Func):
 
 
 def map_data(party: Party, chosen: MapFilter, cell_size: float = HOTSPOT_CELL_METRES) -> MapData:
-    """Hot cells, top places and the incidents' extent for the party's map."""
+    """Hot cells, top places and the incidents' extent for the party's map.
+
+    Stored per filter (mapping.figures): the map page and its GeoJSON read the same figure,
+    computed once after each change of the data. The notes are in the language of the
+    request that computed them, so the language is part of the key.
+    """
+    key = f"{chosen.key()}|{cell_size:g}|{translation.get_language() or ''}"
+    return figures.stored(party, "map_data", key, lambda: _map_data(party, chosen, cell_size))
+
+
+def _map_data(party: Party, chosen: MapFilter, cell_size: float) -> MapData:
     qs = incidents_for(party, chosen)
     located_qs = qs.filter(x__isnull=False, y__isnull=False)
     hot = _hot_cells(located_qs, cell_size)

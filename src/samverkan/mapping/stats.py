@@ -3,10 +3,12 @@ the statistics themselves from ``samverkan.analysis``)."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +36,7 @@ from samverkan.analysis.timeprofile import (
     to_local_minutes,
     weekday_hour_matrix,
 )
+from samverkan.mapping import figures
 from samverkan.mapping.models import (
     ComparisonMunicipalities,
     CrimeStatistic,
@@ -58,10 +61,33 @@ def own_municipality_code(party: Party) -> str:
     return org.code or municipality_code(org.name) or ""
 
 
+# Inside one_reading(): the party's chosen comparison municipalities, read once (by party id).
+_CODES: contextvars.ContextVar[dict[int, list[str]] | None] = contextvars.ContextVar(
+    "comparison_codes", default=None
+)
+
+
+@contextlib.contextmanager
+def one_reading() -> Iterator[None]:
+    """One page's reading of the statistics: the comparison municipalities, which nearly every
+    figure filters by, are read once instead of once per figure (a page asked seven times)."""
+    token = _CODES.set({})
+    try:
+        yield
+    finally:
+        _CODES.reset(token)
+
+
 def comparison_codes(party: Party) -> list[str]:
     """The municipalities the party has chosen to compare itself with (codes, in its order)."""
+    memo = _CODES.get()
+    if memo is not None and party.pk in memo:
+        return list(memo[party.pk])
     chosen = ComparisonMunicipalities.objects.filter(party=party).first()
-    return list(chosen.codes) if chosen else []
+    codes = list(chosen.codes) if chosen else []
+    if memo is not None:
+        memo[party.pk] = codes
+    return list(codes)
 
 
 def own_statistics(party: Party) -> QuerySet[CrimeStatistic]:
@@ -186,7 +212,9 @@ def category_trend(party: Party) -> CategoryTrend:
     found: Iterable[Mapping[str, Any]] = rows
     if not rows.exists():
         source = "incidents"
-        found, first, last = _incident_years(party)
+        found, first, last = figures.stored(
+            party, "incident_years", "", lambda: _incident_years(party)
+        )
     for row in found:
         cat = row["category"] or UNCATEGORISED
         totals[row["year"]][cat] = totals[row["year"]].get(cat, 0) + row["n"]
@@ -270,30 +298,13 @@ def category_changes(party: Party) -> list[CategoryChange]:
                     cat = row["category"] or UNCATEGORISED
                     out[cat] = out.get(cat, 0) + row["n"]
             return out
+
+        before, now = counts(prev), counts(last)
     else:
-        incidents = Incident.objects.filter(party=party)
-        latest = incidents.aggregate(m=Max("occurred_from"))["m"]
-        if latest is None:
+        found = figures.stored(party, "incident_changes", "", lambda: _incident_changes(party))
+        if found is None:
             return []
-        latest = latest.astimezone(_zone())
-        last, prev = latest.year, latest.year - 1
-        if (latest.month, latest.day) != (12, 31):
-            period = f"1 januari–{latest.day} {MONTHS_SV[latest.month - 1]}"
-
-        def counts(year: int) -> dict[str, int]:
-            start = datetime.datetime(year, 1, 1, tzinfo=_zone())
-            end = (
-                latest.replace(year=year)
-                if not (latest.month == 2 and latest.day == 29)
-                else latest.replace(year=year, day=28)
-            )
-            qs = incidents.filter(occurred_from__gte=start, occurred_from__lte=end)
-            return {
-                r["category"] or UNCATEGORISED: r["n"]
-                for r in qs.values("category").annotate(n=Count("*"))
-            }
-
-    before, now = counts(prev), counts(last)
+        prev, last, period, before, now = found
     if not before or not now:
         return []
     changes = []
@@ -313,6 +324,37 @@ def category_changes(party: Party) -> list[CategoryChange]:
         )
     changes.sort(key=lambda c: (-c.change, c.category))
     return changes
+
+
+def _incident_changes(
+    party: Party,
+) -> tuple[int, int, str, dict[str, int], dict[str, int]] | None:
+    """Incidents per category in the latest year to its latest day, and the year before to
+    the same day: (previous year, latest year, period label, before, now)."""
+    incidents = Incident.objects.filter(party=party)
+    latest = incidents.aggregate(m=Max("occurred_from"))["m"]
+    if latest is None:
+        return None
+    latest = latest.astimezone(_zone())
+    last, prev = latest.year, latest.year - 1
+    period = ""
+    if (latest.month, latest.day) != (12, 31):
+        period = f"1 januari–{latest.day} {MONTHS_SV[latest.month - 1]}"
+
+    def counts(year: int) -> dict[str, int]:
+        start = datetime.datetime(year, 1, 1, tzinfo=_zone())
+        end = (
+            latest.replace(year=year)
+            if not (latest.month == 2 and latest.day == 29)
+            else latest.replace(year=year, day=28)
+        )
+        qs = incidents.filter(occurred_from__gte=start, occurred_from__lte=end)
+        return {
+            r["category"] or UNCATEGORISED: r["n"]
+            for r in qs.values("category").annotate(n=Count("*"))
+        }
+
+    return prev, last, period, counts(prev), counts(last)
 
 
 @dataclass(frozen=True)
@@ -786,8 +828,24 @@ class Places:
         return None if self.share is None else 100 * self.share
 
 
+# The place lists pages and documents show (statistics page, lägesbild, step 3): computed
+# ahead when the data changes (mapping.figures.refresh).
+PLACE_COUNTS = (5, 8, 10)
+
+
+def incident_count(party: Party) -> int:
+    """How many incidents the party holds (stored: counting a million rows takes a while)."""
+    return figures.stored(
+        party, "incident_count", "", lambda: Incident.objects.filter(party=party).count()
+    )
+
+
 def top_places(party: Party, n: int = 10) -> Places:
     """The n places with most incidents and their share of all incidents with a place."""
+    return figures.stored(party, "top_places", str(n), lambda: _top_places(party, n))
+
+
+def _top_places(party: Party, n: int) -> Places:
     rows = (
         Incident.objects.filter(party=party)
         .exclude(place="")
@@ -810,6 +868,11 @@ def top_places(party: Party, n: int = 10) -> Places:
 
 
 def weekday_hour(party: Party) -> np.ndarray:
+    """7 × 24 profile of the party's incidents (stored; see ``_weekday_hour``)."""
+    return figures.stored(party, "weekday_hour", "", lambda: _weekday_hour(party))
+
+
+def _weekday_hour(party: Party) -> np.ndarray:
     """7 × 24 profile: exact times counted in the database, time spans spread aoristically.
 
     Incidents with an exact time are counted per UTC hour in SQL; spans come as (start, end)
@@ -950,7 +1013,11 @@ HOTSPOT_PLACE_METRES = 500.0
 
 
 def hotspots(party: Party, cell_size: float = HOTSPOT_CELL_METRES) -> Hotspots:
-    """Getis-Ord Gi* hot spots on a square grid of the party's incident coordinates."""
+    """Getis-Ord Gi* hot spots on a square grid of the party's incident coordinates (stored)."""
+    return figures.stored(party, "hotspots", f"{cell_size:g}", lambda: _hotspots(party, cell_size))
+
+
+def _hotspots(party: Party, cell_size: float) -> Hotspots:
     from samverkan.analysis.hotspots import gi_star, grid_counts
 
     xy = np.array(
