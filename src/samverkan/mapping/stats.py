@@ -894,19 +894,20 @@ def _weekday_hour(party: Party) -> np.ndarray:
             [party.pk],
         )
         exact = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+        matrix = np.zeros((7, 24), dtype=float)
+        if len(exact):
+            hours = (exact[:, 0] * 60).astype("datetime64[m]")
+            matrix += weekday_hour_matrix(np.repeat(_to_local(hours), exact[:, 1]))
         cursor.execute(
             f"SELECT {start} / 60, {end} / 60 FROM {table} "
             "WHERE party_id = %s AND occurred_to IS NOT NULL",
             [party.pk],
         )
-        spans = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
-    matrix = np.zeros((7, 24), dtype=float)
-    if len(exact):
-        hours = (exact[:, 0] * 60).astype("datetime64[m]")
-        matrix += weekday_hour_matrix(np.repeat(_to_local(hours), exact[:, 1]))
-    if len(spans):
-        minutes = spans.astype("datetime64[m]")
-        matrix += aoristic_weekday_hour(_to_local(minutes[:, 0]), _to_local(minutes[:, 1]))
+        # In bounded batches: a million spans as Python tuples at once would cost the process
+        # a hundred megabytes; the profile is a sum, so batches add up to the same matrix.
+        while batch := cursor.fetchmany(50_000):
+            minutes = np.array(batch, dtype=np.int64).reshape(-1, 2).astype("datetime64[m]")
+            matrix += aoristic_weekday_hour(_to_local(minutes[:, 0]), _to_local(minutes[:, 1]))
     return matrix
 
 
@@ -1018,31 +1019,49 @@ def hotspots(party: Party, cell_size: float = HOTSPOT_CELL_METRES) -> Hotspots:
 
 
 def _hotspots(party: Party, cell_size: float) -> Hotspots:
-    from samverkan.analysis.hotspots import gi_star, grid_counts
+    """Gi* on the grid of the party's located incidents.
 
-    xy = np.array(
-        Incident.objects.filter(party=party, x__isnull=False, y__isnull=False).values_list(
-            "x", "y"
-        ),
-        dtype=float,
-    )
-    if len(xy) < HOTSPOT_MIN_EVENTS:
+    The grid is counted in SQL (one row per occupied cell), never by loading a million
+    coordinates into the process; its origin and shape are those of
+    ``analysis.hotspots.grid_counts``: snapped to the cell size.
+    """
+    import math
+
+    from samverkan.analysis.hotspots import Grid, gi_star
+    from samverkan.mapping.mapdata import _CellIndex
+
+    located = Incident.objects.filter(party=party, x__isnull=False, y__isnull=False)
+    agg = located.aggregate(n=Count("*"), x0=Min("x"), y0=Min("y"), x1=Max("x"), y1=Max("y"))
+    points = int(agg["n"])
+    if points < HOTSPOT_MIN_EVENTS:
         return Hotspots(
             [],
             None,
-            len(xy),
-            f"Med {len(xy)} händelser med koordinater går det inte att bedöma hot spots: "
+            points,
+            f"Med {points} händelser med koordinater går det inte att bedöma hot spots: "
             f"det behövs minst {HOTSPOT_MIN_EVENTS}. Med så få händelser blir rutor "
             "”signifikanta” av en slump. Se i stället listan över platser ovan.",
         )
-    spread = (np.ptp(xy[:, 0]) / cell_size + 1) * (np.ptp(xy[:, 1]) / cell_size + 1)
+    spread = ((agg["x1"] - agg["x0"]) / cell_size + 1) * ((agg["y1"] - agg["y0"]) / cell_size + 1)
     if spread > HOTSPOT_MAX_CELLS:
-        return Hotspots([], None, len(xy), "Koordinaterna är för utspridda för ett rutnät.")
-    grid = grid_counts(xy[:, 0], xy[:, 1], cell_size)
+        return Hotspots([], None, points, "Koordinaterna är för utspridda för ett rutnät.")
+    x0 = math.floor(agg["x0"] / cell_size) * cell_size
+    y0 = math.floor(agg["y0"] / cell_size) * cell_size
+    n_cols = max(1, math.floor((agg["x1"] - x0) / cell_size) + 1)
+    n_rows = max(1, math.floor((agg["y1"] - y0) / cell_size) + 1)
+    counts = np.zeros((n_rows, n_cols), dtype=np.int64)
+    for row, col, n in (
+        located.order_by()
+        .annotate(col=_CellIndex("x", x0, cell_size), row=_CellIndex("y", y0, cell_size))
+        .values_list("row", "col")
+        .annotate(n=Count("*"))
+    ):
+        counts[min(int(row), n_rows - 1), min(int(col), n_cols - 1)] += n
+    grid = Grid(cell_size=float(cell_size), x0=x0, y0=y0, counts=counts)
     try:
         result = gi_star(grid)
     except ValueError as exc:
-        return Hotspots([], None, len(xy), str(exc))
+        return Hotspots([], None, points, str(exc))
     cx, cy = grid.centres()
     hot = np.argwhere(result.category == 1)
     cells = [
@@ -1058,19 +1077,29 @@ def _hotspots(party: Party, cell_size: float) -> Hotspots:
     # Cells with incidents of their own first: an empty cell next to a dense one often has the
     # highest z (its neighbours count fully) but is not where anything happens.
     cells.sort(key=lambda h: (h.hot_by_neighbours, -h.z))
-    return Hotspots(_with_places(party, cells[:20]), result.settings, len(xy))
+    return Hotspots(_with_places(party, cells[:20]), result.settings, points)
 
 
 def _with_places(party: Party, cells: list[HotCell]) -> list[HotCell]:
     """Name each cell by the nearest incident that has a place name (within 500 m)."""
     import dataclasses
 
+    if not cells:
+        return cells
+    # Only incidents near the hot cells can name one: those within reach of their box.
+    reach = HOTSPOT_PLACE_METRES
     named = list(
-        Incident.objects.filter(party=party, x__isnull=False, y__isnull=False)
+        Incident.objects.filter(
+            party=party,
+            x__gte=min(c.x for c in cells) - reach,
+            x__lte=max(c.x for c in cells) + reach,
+            y__gte=min(c.y for c in cells) - reach,
+            y__lte=max(c.y for c in cells) + reach,
+        )
         .exclude(place="")
         .values_list("x", "y", "place")[:200_000]
     )
-    if not named or not cells:
+    if not named:
         return cells
     xy = np.array([(x, y) for x, y, _p in named], dtype=float)
     out = []
