@@ -11,7 +11,8 @@ Prints one line per figure: ``name: ratio R (ours X s, floor Y s)``.
   empty table with the same key: the server's own share, for context.
 - dashboard: our aggregations (category × year, weekday × hour, top places) vs hand-written
   SQL GROUP BY on the same table.
-- gi_star_100k: analysis.hotspots.gi_star on 100 000 points vs esda.G_Local called directly.
+- gi_star_100k: analysis.hotspots.gi_star on the grid of 100 000 points vs a plain NumPy
+  reference (median of seven runs each; benchmarks/bench_gi.py).
 Peak memory (resource.getrusage ru_maxrss) is printed twice: up to the end of the import
 (the file is streamed, so this stays flat as the file grows) and for the whole process.
 """
@@ -204,32 +205,15 @@ def main() -> None:
     line("dashboard", ours_dash, time.perf_counter() - start)
     phase_peak("dashboard")
 
-    # Gi* on 100 000 points.
-    import libpysal
+    # Gi* on 100 000 points, against the plain NumPy reference (benchmarks/bench_gi.py).
     import numpy as np
-    from esda.getisord import G_Local
 
-    from samverkan.analysis.hotspots import gi_star, grid_counts
+    from benchmarks.bench_gi import bench
+    from samverkan.analysis.hotspots import grid_counts
 
     xy = np.array(Incident.objects.filter(party=party).values_list("x", "y")[:100_000], dtype=float)
-    # Warm both up on a small grid first: the first call of either loads parts of SciPy.
-    small = grid_counts(xy[:1000, 0], xy[:1000, 1], 100.0)
-    gi_star(small)
-    G_Local(
-        small.counts.ravel().astype(float),
-        libpysal.weights.lat2W(small.n_rows, small.n_cols, rook=False),
-        transform="B",
-        star=True,
-        permutations=0,
-    )
-    start = time.perf_counter()
     grid = grid_counts(xy[:, 0], xy[:, 1], 100.0)
-    gi_star(grid)
-    ours_gi = time.perf_counter() - start
-    start = time.perf_counter()
-    w = libpysal.weights.lat2W(grid.n_rows, grid.n_cols, rook=False)
-    G_Local(grid.counts.ravel().astype(float), w, transform="B", star=True, permutations=0)
-    line("gi_star_100k", ours_gi, time.perf_counter() - start)
+    bench(grid.counts, 7, "gi_star_100k")
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak_memory_import: {import_peak_mb:.0f} MB (process peak up to the end of the import)")

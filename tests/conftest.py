@@ -41,6 +41,7 @@ ENGINE_SPECIFIC = (
     "tests/mapping/test_mapping_pages.py",  # transactional: jobs commit while pages read
     "tests/mapping/test_polisen_pages.py",
     "tests/mapping/test_settle_counts.py",
+    "tests/mapping/test_stored_figures.py",  # stored figures refreshed by imports (stats SQL)
     "tests/analysis/test_analysis_timeprofile.py",  # weekday × hour in SQL
     "tests/accounts/test_login_limit.py",  # throttle rows locked, SKIP LOCKED
     "tests/accounts/test_oidc.py",
@@ -176,6 +177,16 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _heavy_libraries():
+    """The heavy libraries load when first used, not with the apps (tests/test_startup.py); a
+    test process loads them here once, so no test is billed for the import (the time budget)."""
+    import importlib
+
+    for name in ("matplotlib.figure", "scipy.stats", "pyarrow.csv", "pyarrow.compute", "docx"):
+        importlib.import_module(name)
 
 
 @pytest.fixture(scope="session")

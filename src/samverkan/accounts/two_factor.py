@@ -22,8 +22,6 @@ import re
 from base64 import b32encode
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -107,6 +105,9 @@ def secret_text(device: TOTPDevice) -> str:
 def qr_svg(device: TOTPDevice) -> str:
     """The device's otpauth:// address as an SVG QR code to put in the page (no script, no
     outside service)."""
+    import qrcode  # with the first enrolment, not at start-up (it brings Pillow)
+    import qrcode.image.svg
+
     image = qrcode.make(
         device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2
     )

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 from . import _validate as v
 
@@ -91,8 +90,12 @@ def _normal_inference(
     if se <= 0:
         raise ValueError("the standard error is zero (all counts are zero); the test is undefined")
     z = estimate / se
-    p_value = float(2 * stats.norm.sf(abs(z)))
-    crit = float(stats.norm.ppf(1 - alpha / 2))
+    # scipy.special, not scipy.stats: the normal tail needs no distribution machinery, and
+    # scipy.stats costs a second to import (it loads when a Poisson test first runs).
+    from scipy import special
+
+    p_value = float(2 * special.ndtr(-abs(z)))
+    crit = float(special.ndtri(1 - alpha / 2))
     return z, p_value, estimate - crit * se, estimate + crit * se
 
 
@@ -263,6 +266,8 @@ def _support(mean: float) -> np.ndarray:
     """Integers carrying all but a negligible share of a Poisson(mean) mass."""
     if mean <= 0:
         return np.zeros(1)
+    from scipy import stats  # imported on first use (see _normal_inference)
+
     low = int(stats.poisson.ppf(_TAIL, mean))
     high = int(stats.poisson.isf(_TAIL, mean)) + 1
     return np.arange(low, high + 1, dtype=float)
@@ -339,6 +344,8 @@ def poisson_e_test(
         extreme = t >= observed - tol
     else:
         extreme = t <= observed + tol
+    from scipy import stats  # imported on first use (see _normal_inference)
+
     p1 = stats.poisson.pmf(x1, mean1) if mean1 > 0 else np.ones_like(x1)
     p2 = stats.poisson.pmf(x2, mean2) if mean2 > 0 else np.ones_like(x2)
     p_value = float(np.sum(p1 * p2 * extreme))

@@ -21,6 +21,7 @@ __all__ = [
     "HotspotResult",
     "grid_counts",
     "gi_star",
+    "window_sum",
     "wgs84_to_sweref99tm",
     "sweref99tm_to_wgs84",
 ]
@@ -179,6 +180,61 @@ class HotspotResult:
     settings: HotspotSettings
 
 
+def _window_offsets(weights: WeightsKind, distance: float | None, cell_size: float) -> np.ndarray:
+    """The neighbourhood of a cell, itself included, as (row, column) offsets.
+
+    Queen: the 3 x 3 block; rook: the cell and its four edge neighbours; distance: every cell
+    whose centre lies within ``distance`` metres of the cell's centre (the band is inclusive,
+    as libpysal's ``DistanceBand``; a relative tolerance of 1e-9 keeps a centre at exactly the
+    band's distance inside despite rounding).
+    """
+    if weights == "distance":
+        assert distance is not None
+        reach = int(math.floor(distance / cell_size + 1e-9))
+        limit = (distance / cell_size) ** 2 * (1 + 1e-9)
+    else:
+        reach = 1
+        limit = 2.0 if weights == "queen" else 1.0  # squared steps: diagonals, or edges only
+    return np.array(
+        [
+            (dr, dc)
+            for dr in range(-reach, reach + 1)
+            for dc in range(-reach, reach + 1)
+            if dr * dr + dc * dc <= limit
+        ],
+        dtype=np.int64,
+    )
+
+
+def window_sum(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """For every cell, the sum of ``values`` over the cells at ``offsets`` from it (cells off the
+    grid count as absent).
+
+    Each row of offsets is a run of columns (every neighbourhood here is convex), so a run's
+    sum is a difference of two cumulative sums along the row: the cost is one vectorised pass
+    per row offset, not per neighbour, and integer counts are summed exactly.
+    """
+    n_rows, n_cols = values.shape
+    dtype = np.int64 if np.issubdtype(values.dtype, np.integer) else np.float64
+    # cum[:, k] is the sum of the first k cells of each row.
+    cum = np.zeros((n_rows, n_cols + 1), dtype=dtype)
+    np.cumsum(values, axis=1, dtype=dtype, out=cum[:, 1:])
+    cols = np.arange(n_cols)
+    total = np.zeros((n_rows, n_cols), dtype=dtype)
+    for dr in np.unique(offsets[:, 0]):
+        dcs = offsets[offsets[:, 0] == dr, 1]
+        low, high = int(dcs.min()), int(dcs.max())
+        if high - low + 1 != dcs.size:
+            raise ValueError("a neighbourhood's row must be a run of columns")
+        first = np.clip(cols + low, 0, n_cols)
+        last = np.clip(cols + high + 1, 0, n_cols)
+        runs = cum[:, last] - cum[:, first]  # the run's sum in every row of the grid
+        target = slice(max(0, -dr), min(n_rows, n_rows - dr))
+        source = slice(max(0, dr), min(n_rows, n_rows + dr))
+        total[target] += runs[source]
+    return total
+
+
 def gi_star(
     grid: Grid,
     weights: WeightsKind = "queen",
@@ -194,21 +250,26 @@ def gi_star(
     association by use of distance statistics". *Geographical Analysis*
     24(3):189-206, and Ord, J. K. & Getis, A. (1995). "Local spatial
     autocorrelation statistics: distributional issues and an application".
-    *Geographical Analysis* 27(4):286-306. Computed with ``esda.G_Local``
-    (``star=True``, binary weights, so each cell counts itself with weight
-    1). Neighbours are queen or rook contiguity of cells, or every cell
-    centre within ``distance`` metres.
+    *Geographical Analysis* 27(4):286-306. Binary weights with each cell
+    counting itself (the star form), so for cell i with W_i cells in its
+    neighbourhood (itself included) and window sum L_i of their counts::
+
+        z_i = (L_i - mean * W_i) / (s * sqrt((n * W_i - W_i**2) / (n - 1)))
+
+    where n is the number of cells, mean the mean count and s the standard
+    deviation of the counts (divided by n). These are the z-scores of
+    ``esda.G_Local(star=True, transform="B")``; on a lattice the window sums
+    and W_i are two vectorised passes over the grid, not a weights matrix.
+    Neighbours are queen or rook contiguity of cells, or every cell centre
+    within ``distance`` metres. A cell whose neighbourhood is the whole grid
+    has no variance: its z is NaN (never flagged).
 
     ``category`` flags cells with two-sided normal p < ``alpha``; with many
     cells some flags are chance findings (no multiple-testing correction is
     applied). Set ``permutations`` > 0 for conditional-permutation pseudo
     p-values as well.
     """
-    # esda/libpysal are heavy and optional for the rest of the package, so
-    # they are only imported when a hot-spot analysis is actually run.
-    import libpysal
-    from esda.getisord import G_Local
-    from scipy import stats
+    from scipy import special
 
     if weights not in ("queen", "rook", "distance"):
         raise ValueError("weights must be 'queen', 'rook' or 'distance'")
@@ -219,30 +280,34 @@ def gi_star(
     n_cells = grid.n_rows * grid.n_cols
     if n_cells < 3:
         raise ValueError("Gi* needs a grid of at least three cells")
-    y = grid.counts.astype(float).ravel()
-    if np.all(y == y[0]):
+    counts = np.asarray(grid.counts)
+    y = counts.astype(float)
+    if np.all(y == y.flat[0]):
         raise ValueError("all cells have the same count; Gi* is undefined")
-
     if weights == "distance":
         if distance is None or not distance > 0:
             raise ValueError("distance weights need a positive distance in metres")
-        cx, cy = grid.centres()
-        points = np.column_stack([cx.ravel(), cy.ravel()])
-        w = libpysal.weights.DistanceBand(
-            points, threshold=distance, binary=True, silence_warnings=True
-        )
-    else:
-        if distance is not None:
-            raise ValueError("distance is only used with weights='distance'")
-        # lat2W numbers cells row by row, the same order as counts.ravel().
-        w = libpysal.weights.lat2W(grid.n_rows, grid.n_cols, rook=(weights == "rook"))
+    elif distance is not None:
+        raise ValueError("distance is only used with weights='distance'")
 
-    result = G_Local(y, w, transform="B", star=True, permutations=permutations, seed=seed)
-    z = np.asarray(result.Zs, dtype=float)
-    p_two = 2 * stats.norm.sf(np.abs(z))
-    category = np.where(p_two < alpha, np.sign(z), 0).astype(int)
-    shape = grid.counts.shape
-    p_sim = np.asarray(result.p_sim).reshape(shape) if permutations else None
+    offsets = _window_offsets(weights, distance, grid.cell_size)
+    source = counts if np.issubdtype(counts.dtype, np.integer) else y
+    lag = window_sum(source, offsets).astype(float)
+    w_i = window_sum(np.ones(counts.shape, dtype=np.int64), offsets).astype(float)
+    n = float(n_cells)
+    mean = float(y.mean())
+    s = math.sqrt(max(float((y * y).mean()) - mean * mean, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (lag - mean * w_i) / (s * np.sqrt((n * w_i - w_i * w_i) / (n - 1)))
+        p_two = 2 * special.ndtr(-np.abs(z))
+        category = np.where(p_two < alpha, np.sign(z), 0).astype(int)
+    p_sim = (
+        _permutation_p(y.ravel(), lag.ravel(), w_i.ravel(), permutations, seed).reshape(
+            counts.shape
+        )
+        if permutations
+        else None
+    )
     settings = HotspotSettings(
         method="Getis-Ord Gi*",
         weights=weights,
@@ -255,10 +320,35 @@ def gi_star(
         alpha=alpha,
         p_value_kind="two-sided normal",
     )
-    return HotspotResult(
-        z=z.reshape(shape),
-        p_value=p_two.reshape(shape),
-        p_sim=p_sim,
-        category=category.reshape(shape),
-        settings=settings,
-    )
+    return HotspotResult(z=z, p_value=p_two, p_sim=p_sim, category=category, settings=settings)
+
+
+def _permutation_p(
+    y: np.ndarray, lag: np.ndarray, w_i: np.ndarray, permutations: int, seed: int | None
+) -> np.ndarray:
+    """Conditional-permutation pseudo p-values (Anselin 1995), as esda computes them.
+
+    Each cell keeps its own count; its neighbours' counts are drawn at random, without
+    replacement, from the other cells. The same draws serve every cell (one random choice of
+    positions per permutation, a cell's own position skipped), and a pseudo p-value is
+    ``(m + 1) / (permutations + 1)`` with m the permutations at least as extreme in the
+    direction the cell's observed sum lies (the folded one-sided count).
+    """
+    rng = np.random.default_rng(seed)
+    n = y.size
+    k_max = int(w_i.max()) - 1
+    if k_max <= 0:
+        return np.ones(n)
+    draws = np.stack([rng.choice(n - 1, size=k_max, replace=False) for _ in range(permutations)])
+    larger = np.zeros(n, dtype=np.int64)
+    chunk = max(1, 4_000_000 // max(1, permutations * k_max))
+    for start in range(0, n, chunk):
+        cells = np.arange(start, min(n, start + chunk))
+        # Positions among "the other cells" map to grid cells by skipping the cell itself.
+        picked = draws[None, :, :] + (draws[None, :, :] >= cells[:, None, None])
+        used = np.arange(k_max)[None, None, :] < (w_i[cells] - 1)[:, None, None]
+        sums = y[cells][:, None] + (y[picked] * used).sum(axis=2)
+        larger[cells] = (sums >= lag[cells][:, None] - 1e-9).sum(axis=1)
+    low = (permutations - larger) < larger
+    larger[low] = permutations - larger[low]
+    return (larger + 1.0) / (permutations + 1.0)

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from . import _validate as v
 
@@ -113,6 +112,8 @@ def linear_trend(years: Sequence[float], values: Sequence[float]) -> Trend:
         raise ValueError("years and values must be finite numbers")
     if np.ptp(x) == 0:
         raise ValueError("years must not all be the same")
+    from scipy import stats  # imported on first use: a second of start-up otherwise
+
     fit = stats.linregress(x, y)
     if x.size < 3:
         return Trend(float(fit.slope), float(fit.intercept), None, None, int(x.size))

@@ -9,18 +9,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import matplotlib
+from samverkan.documents.structure import Chart
+from samverkan.lib.text import strip_control
 
-matplotlib.use("Agg")  # no display; must precede pyplot
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-from matplotlib.transforms import offset_copy  # noqa: E402
-
-from samverkan.documents.structure import Chart  # noqa: E402
-from samverkan.lib.text import strip_control  # noqa: E402
-
-# The same family the documents use, shipped with matplotlib itself.
-matplotlib.rcParams.update({"font.family": "DejaVu Sans", "svg.fonttype": "none"})
 _COLOUR = "#0b4f7c"
 # Lines told apart by marker and dash as well as colour (readable in grey print).
 _STYLES = (
@@ -55,12 +46,27 @@ def _cached(draw: Callable[..., Chart]) -> Callable[..., Chart]:
     return wrapper
 
 
+def _subplots(figsize: tuple[float, float]) -> tuple[Any, Any]:
+    """A new figure with one axes, drawn off-screen.
+
+    matplotlib is imported here, when the first chart is drawn, not when the app loads (it
+    costs a second and tens of megabytes a process). The figure is made without pyplot, so
+    no global figure list keeps it alive and threads do not share state.
+    """
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    # The same family the documents use, shipped with matplotlib itself.
+    matplotlib.rcParams.update({"font.family": "DejaVu Sans", "svg.fonttype": "none"})
+    fig = Figure(figsize=figsize, dpi=150)
+    return fig, fig.subplots()
+
+
 def _finish(fig: Any, caption: str, source: str, alt: str) -> Chart:
     """Save the figure as SVG (with ids unique to this chart) and PNG, and close it."""
     svg, png = io.StringIO(), io.BytesIO()
     fig.savefig(svg, format="svg", metadata={"Date": None})  # the same chart, the same bytes
     fig.savefig(png, format="png")
-    plt.close(fig)
     text = svg.getvalue()
     text = _unique_ids(_attributes(text[text.index("<svg") :]))
     return Chart(caption, source, text, png.getvalue(), alt)
@@ -114,7 +120,9 @@ def line_chart(
 
     A missing value (None, e.g. a count withheld in a public edition) leaves a gap.
     """
-    fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=150)
+    from matplotlib.transforms import offset_copy
+
+    fig, ax = _subplots((6.4, 3.4))
     xs = list(x)
     ends: list[tuple[float, int, float, str]] = []  # (y, index, x, label) of each line's end
     for number, (label, values) in enumerate(series):
@@ -197,7 +205,9 @@ def _bar_chart(
     an error that would stop the whole document).
     """
     height = max(1.8, 0.45 * len(labels) + 0.8)
-    fig, ax = plt.subplots(figsize=(6.4, height), dpi=150)
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    fig, ax = _subplots((6.4, height))
     positions = range(len(labels))
     if horizontal:
         bars = ax.barh(list(positions), list(values), color=_COLOUR)

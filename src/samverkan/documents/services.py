@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from samverkan.documents import data, render
-from samverkan.documents.docx_builder import to_docx
 from samverkan.documents.models import IssuedDocument
 from samverkan.documents.structure import Document
 from samverkan.partnerships.models import Partnership
@@ -30,6 +29,9 @@ def render_as(doc: Document, fmt: str) -> bytes:
     if fmt == "pdf":
         return render.to_pdf(doc)
     if fmt == "docx":
+        # python-docx (and lxml) load with the first Word file, not with the app.
+        from samverkan.documents.docx_builder import to_docx
+
         return to_docx(doc)
     raise ValueError(f"unknown format {fmt!r}; choose pdf or docx")
 

@@ -49,10 +49,9 @@ def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     process = audience.process_view(
         audience.for_user(request.user, partnership), services.process_followup(partnership)
     )
-    evaluations = [
-        services.evaluate(ev)
-        for ev in EffectEvaluation.objects.filter(partnership=partnership).select_related("goal")
-    ]
+    stored = list(EffectEvaluation.objects.filter(partnership=partnership).select_related("goal"))
+    evaluations = [services.evaluate(ev) for ev in stored]
+    evaluated = {ev.goal_id for ev in stored}  # not one query per goal
     return render(
         request,
         "followup/home.html",
@@ -61,9 +60,7 @@ def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             partnership,
             process=process,
             evaluations=evaluations,
-            unevaluated=[
-                g for g in services.effect_goals(partnership) if not g.evaluations.exists()
-            ],
+            unevaluated=[g for g in services.effect_goals(partnership) if g.pk not in evaluated],
             responses=SteeringResponse.objects.filter(partnership=partnership).select_related(
                 "cycle"
             ),

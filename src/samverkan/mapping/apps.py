@@ -7,4 +7,6 @@ class MappingConfig(AppConfig):
     verbose_name = _("Steg 2: Egna förberedelser")
 
     def ready(self) -> None:
-        from samverkan.mapping import checklist, jobs  # noqa: F401 - registers step 2
+        from samverkan.mapping import checklist, figures, jobs  # noqa: F401 - registers step 2
+
+        figures.connect_signals()

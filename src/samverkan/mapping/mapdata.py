@@ -34,10 +34,12 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samverkan.analysis.hotspots import Grid, HotspotSettings, gi_star, sweref99tm_to_wgs84
+from samverkan.mapping import figures
 from samverkan.mapping.models import AreaBoundary, Incident, PoliceEvent, SafetyWalkObservation
 from samverkan.mapping.stats import (
     HOTSPOT_CELL_METRES,
@@ -123,7 +125,11 @@ def _zone() -> zoneinfo.ZoneInfo:
 
 
 def filter_choices(party: Party) -> tuple[list[int], list[str]]:
-    """The years (newest first) and categories the party's incidents span."""
+    """The years (newest first) and categories the party's incidents span (stored)."""
+    return figures.stored(party, "map_filter_choices", "", lambda: _filter_choices(party))
+
+
+def _filter_choices(party: Party) -> tuple[list[int], list[str]]:
     span = Incident.objects.filter(party=party).aggregate(
         a=Min("occurred_from"), b=Max("occurred_from")
     )
@@ -173,7 +179,17 @@ class _CellIndex(Func):
 
 
 def map_data(party: Party, chosen: MapFilter, cell_size: float = HOTSPOT_CELL_METRES) -> MapData:
-    """Hot cells, top places and the incidents' extent for the party's map."""
+    """Hot cells, top places and the incidents' extent for the party's map.
+
+    Stored per filter (mapping.figures): the map page and its GeoJSON read the same figure,
+    computed once after each change of the data. The notes are in the language of the
+    request that computed them, so the language is part of the key.
+    """
+    key = f"{chosen.key()}|{cell_size:g}|{translation.get_language() or ''}"
+    return figures.stored(party, "map_data", key, lambda: _map_data(party, chosen, cell_size))
+
+
+def _map_data(party: Party, chosen: MapFilter, cell_size: float) -> MapData:
     qs = incidents_for(party, chosen)
     located_qs = qs.filter(x__isnull=False, y__isnull=False)
     hot = _hot_cells(located_qs, cell_size)
@@ -292,10 +308,9 @@ def _compute(
         counts[min(int(r["row"]), n_rows - 1), min(int(r["col"]), n_cols - 1)] += r["n"]
     grid = Grid(cell_size=float(cell_size), x0=x0, y0=y0, counts=counts)
     try:
-        # A cell whose neighbourhood is the whole grid has no variance: its z is NaN (esda
-        # warns) and it is never flagged, since NaN compares false below.
-        with np.errstate(invalid="ignore", divide="ignore"):
-            result = gi_star(grid, alpha=LEVELS[-1][1])
+        # A cell whose neighbourhood is the whole grid has no variance: its z is NaN and it
+        # is never flagged, since NaN compares false below.
+        result = gi_star(grid, alpha=LEVELS[-1][1])
     except ValueError as exc:
         log.info("no Gi* for this grid: %s", exc)
         return {
@@ -336,10 +351,17 @@ def _lonlat(x: np.ndarray, y: np.ndarray) -> list[list[float]]:
     return [[round(float(a), 6), round(float(b), 6)] for a, b in zip(lon, lat, strict=True)]
 
 
-def _square(x: float, y: float, half: float) -> list[list[float]]:
-    xs = np.array([x - half, x + half, x + half, x - half, x - half])
-    ys = np.array([y - half, y - half, y + half, y + half, y - half])
-    return _lonlat(xs, ys)
+def _squares(cells: list[MapCell], half: float) -> list[list[list[float]]]:
+    """Every cell's square as a ring in WGS 84, projected in one call (not one per cell: the
+    map sends up to 2 000 cells, and each PROJ call has its own overhead)."""
+    if not cells:
+        return []
+    x = np.array([cell.x for cell in cells])[:, None]
+    y = np.array([cell.y for cell in cells])[:, None]
+    xs = x + np.array([-half, half, half, -half, -half])
+    ys = y + np.array([-half, -half, half, half, -half])
+    points = _lonlat(xs.ravel(), ys.ravel())
+    return [points[i * 5 : i * 5 + 5] for i in range(len(cells))]
 
 
 def _extent_ring(extent: tuple[float, float, float, float]) -> list[list[float]]:
@@ -460,7 +482,7 @@ def as_geojson(
             }
         )
     half = (data.settings.cell_size if data.settings else HOTSPOT_CELL_METRES) / 2
-    for cell in data.cells:
+    for cell, ring in zip(data.cells, _squares(data.cells, half), strict=True):
         features.append(
             {
                 "type": "Feature",
@@ -471,7 +493,7 @@ def as_geojson(
                     "z": round(cell.z, 2),
                     "p": round(cell.p_value, 4),
                 },
-                "geometry": {"type": "Polygon", "coordinates": [_square(cell.x, cell.y, half)]},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
             }
         )
     for place in data.places:

@@ -752,3 +752,37 @@ class ComparisonMunicipalities(Versioned, PartyOwned):
         from samverkan.mapping.municipalities import NAMES
 
         return ", ".join(NAMES.get(code, code) for code in self.codes) or "–"
+
+
+class IncidentFigure(models.Model):
+    """A figure computed from a party's imported data, stored until that data changes.
+
+    The statistics page, the map, the documents and the API read the same figures (category
+    counts per year, weekday × hour, places, hot-spot cells, the map's layers per filter).
+    With a million incidents each takes seconds to compute, so they are computed when an
+    import, a re-import or a deletion changes the data (mapping.figures.refresh) and read
+    here; a figure nobody has asked for since is computed on first use and kept.
+
+    ``value`` is JSON written and read only by mapping.figures (never pickled). Not audited:
+    it is derived data, rebuilt from the incidents at any time.
+    """
+
+    party = models.ForeignKey(
+        Party, verbose_name=_("part"), related_name="incident_figures", on_delete=models.CASCADE
+    )
+    name = models.CharField(_("namn"), max_length=60)
+    params = models.CharField(_("urval"), max_length=300, blank=True)
+    value = models.TextField(_("värde"))
+    computed_at = models.DateTimeField(_("beräknad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("beräknat mått")
+        verbose_name_plural = _("beräknade mått")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "name", "params"], name="mapping_incidentfigure_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.params})" if self.params else self.name

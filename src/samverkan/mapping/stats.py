@@ -3,10 +3,12 @@ the statistics themselves from ``samverkan.analysis``)."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +36,7 @@ from samverkan.analysis.timeprofile import (
     to_local_minutes,
     weekday_hour_matrix,
 )
+from samverkan.mapping import figures
 from samverkan.mapping.models import (
     ComparisonMunicipalities,
     CrimeStatistic,
@@ -58,10 +61,33 @@ def own_municipality_code(party: Party) -> str:
     return org.code or municipality_code(org.name) or ""
 
 
+# Inside one_reading(): the party's chosen comparison municipalities, read once (by party id).
+_CODES: contextvars.ContextVar[dict[int, list[str]] | None] = contextvars.ContextVar(
+    "comparison_codes", default=None
+)
+
+
+@contextlib.contextmanager
+def one_reading() -> Iterator[None]:
+    """One page's reading of the statistics: the comparison municipalities, which nearly every
+    figure filters by, are read once instead of once per figure (a page asked seven times)."""
+    token = _CODES.set({})
+    try:
+        yield
+    finally:
+        _CODES.reset(token)
+
+
 def comparison_codes(party: Party) -> list[str]:
     """The municipalities the party has chosen to compare itself with (codes, in its order)."""
+    memo = _CODES.get()
+    if memo is not None and party.pk in memo:
+        return list(memo[party.pk])
     chosen = ComparisonMunicipalities.objects.filter(party=party).first()
-    return list(chosen.codes) if chosen else []
+    codes = list(chosen.codes) if chosen else []
+    if memo is not None:
+        memo[party.pk] = codes
+    return list(codes)
 
 
 def own_statistics(party: Party) -> QuerySet[CrimeStatistic]:
@@ -186,7 +212,9 @@ def category_trend(party: Party) -> CategoryTrend:
     found: Iterable[Mapping[str, Any]] = rows
     if not rows.exists():
         source = "incidents"
-        found, first, last = _incident_years(party)
+        found, first, last = figures.stored(
+            party, "incident_years", "", lambda: _incident_years(party)
+        )
     for row in found:
         cat = row["category"] or UNCATEGORISED
         totals[row["year"]][cat] = totals[row["year"]].get(cat, 0) + row["n"]
@@ -270,30 +298,13 @@ def category_changes(party: Party) -> list[CategoryChange]:
                     cat = row["category"] or UNCATEGORISED
                     out[cat] = out.get(cat, 0) + row["n"]
             return out
+
+        before, now = counts(prev), counts(last)
     else:
-        incidents = Incident.objects.filter(party=party)
-        latest = incidents.aggregate(m=Max("occurred_from"))["m"]
-        if latest is None:
+        found = figures.stored(party, "incident_changes", "", lambda: _incident_changes(party))
+        if found is None:
             return []
-        latest = latest.astimezone(_zone())
-        last, prev = latest.year, latest.year - 1
-        if (latest.month, latest.day) != (12, 31):
-            period = f"1 januari–{latest.day} {MONTHS_SV[latest.month - 1]}"
-
-        def counts(year: int) -> dict[str, int]:
-            start = datetime.datetime(year, 1, 1, tzinfo=_zone())
-            end = (
-                latest.replace(year=year)
-                if not (latest.month == 2 and latest.day == 29)
-                else latest.replace(year=year, day=28)
-            )
-            qs = incidents.filter(occurred_from__gte=start, occurred_from__lte=end)
-            return {
-                r["category"] or UNCATEGORISED: r["n"]
-                for r in qs.values("category").annotate(n=Count("*"))
-            }
-
-    before, now = counts(prev), counts(last)
+        prev, last, period, before, now = found
     if not before or not now:
         return []
     changes = []
@@ -313,6 +324,37 @@ def category_changes(party: Party) -> list[CategoryChange]:
         )
     changes.sort(key=lambda c: (-c.change, c.category))
     return changes
+
+
+def _incident_changes(
+    party: Party,
+) -> tuple[int, int, str, dict[str, int], dict[str, int]] | None:
+    """Incidents per category in the latest year to its latest day, and the year before to
+    the same day: (previous year, latest year, period label, before, now)."""
+    incidents = Incident.objects.filter(party=party)
+    latest = incidents.aggregate(m=Max("occurred_from"))["m"]
+    if latest is None:
+        return None
+    latest = latest.astimezone(_zone())
+    last, prev = latest.year, latest.year - 1
+    period = ""
+    if (latest.month, latest.day) != (12, 31):
+        period = f"1 januari–{latest.day} {MONTHS_SV[latest.month - 1]}"
+
+    def counts(year: int) -> dict[str, int]:
+        start = datetime.datetime(year, 1, 1, tzinfo=_zone())
+        end = (
+            latest.replace(year=year)
+            if not (latest.month == 2 and latest.day == 29)
+            else latest.replace(year=year, day=28)
+        )
+        qs = incidents.filter(occurred_from__gte=start, occurred_from__lte=end)
+        return {
+            r["category"] or UNCATEGORISED: r["n"]
+            for r in qs.values("category").annotate(n=Count("*"))
+        }
+
+    return prev, last, period, counts(prev), counts(last)
 
 
 @dataclass(frozen=True)
@@ -786,8 +828,24 @@ class Places:
         return None if self.share is None else 100 * self.share
 
 
+# The place lists pages and documents show (statistics page, lägesbild, step 3): computed
+# ahead when the data changes (mapping.figures.refresh).
+PLACE_COUNTS = (5, 8, 10)
+
+
+def incident_count(party: Party) -> int:
+    """How many incidents the party holds (stored: counting a million rows takes a while)."""
+    return figures.stored(
+        party, "incident_count", "", lambda: Incident.objects.filter(party=party).count()
+    )
+
+
 def top_places(party: Party, n: int = 10) -> Places:
     """The n places with most incidents and their share of all incidents with a place."""
+    return figures.stored(party, "top_places", str(n), lambda: _top_places(party, n))
+
+
+def _top_places(party: Party, n: int) -> Places:
     rows = (
         Incident.objects.filter(party=party)
         .exclude(place="")
@@ -810,6 +868,11 @@ def top_places(party: Party, n: int = 10) -> Places:
 
 
 def weekday_hour(party: Party) -> np.ndarray:
+    """7 × 24 profile of the party's incidents (stored; see ``_weekday_hour``)."""
+    return figures.stored(party, "weekday_hour", "", lambda: _weekday_hour(party))
+
+
+def _weekday_hour(party: Party) -> np.ndarray:
     """7 × 24 profile: exact times counted in the database, time spans spread aoristically.
 
     Incidents with an exact time are counted per UTC hour in SQL; spans come as (start, end)
@@ -831,19 +894,20 @@ def weekday_hour(party: Party) -> np.ndarray:
             [party.pk],
         )
         exact = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+        matrix = np.zeros((7, 24), dtype=float)
+        if len(exact):
+            hours = (exact[:, 0] * 60).astype("datetime64[m]")
+            matrix += weekday_hour_matrix(np.repeat(_to_local(hours), exact[:, 1]))
         cursor.execute(
             f"SELECT {start} / 60, {end} / 60 FROM {table} "
             "WHERE party_id = %s AND occurred_to IS NOT NULL",
             [party.pk],
         )
-        spans = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
-    matrix = np.zeros((7, 24), dtype=float)
-    if len(exact):
-        hours = (exact[:, 0] * 60).astype("datetime64[m]")
-        matrix += weekday_hour_matrix(np.repeat(_to_local(hours), exact[:, 1]))
-    if len(spans):
-        minutes = spans.astype("datetime64[m]")
-        matrix += aoristic_weekday_hour(_to_local(minutes[:, 0]), _to_local(minutes[:, 1]))
+        # In bounded batches: a million spans as Python tuples at once would cost the process
+        # a hundred megabytes; the profile is a sum, so batches add up to the same matrix.
+        while batch := cursor.fetchmany(50_000):
+            minutes = np.array(batch, dtype=np.int64).reshape(-1, 2).astype("datetime64[m]")
+            matrix += aoristic_weekday_hour(_to_local(minutes[:, 0]), _to_local(minutes[:, 1]))
     return matrix
 
 
@@ -950,32 +1014,54 @@ HOTSPOT_PLACE_METRES = 500.0
 
 
 def hotspots(party: Party, cell_size: float = HOTSPOT_CELL_METRES) -> Hotspots:
-    """Getis-Ord Gi* hot spots on a square grid of the party's incident coordinates."""
-    from samverkan.analysis.hotspots import gi_star, grid_counts
+    """Getis-Ord Gi* hot spots on a square grid of the party's incident coordinates (stored)."""
+    return figures.stored(party, "hotspots", f"{cell_size:g}", lambda: _hotspots(party, cell_size))
 
-    xy = np.array(
-        Incident.objects.filter(party=party, x__isnull=False, y__isnull=False).values_list(
-            "x", "y"
-        ),
-        dtype=float,
-    )
-    if len(xy) < HOTSPOT_MIN_EVENTS:
+
+def _hotspots(party: Party, cell_size: float) -> Hotspots:
+    """Gi* on the grid of the party's located incidents.
+
+    The grid is counted in SQL (one row per occupied cell), never by loading a million
+    coordinates into the process; its origin and shape are those of
+    ``analysis.hotspots.grid_counts``: snapped to the cell size.
+    """
+    import math
+
+    from samverkan.analysis.hotspots import Grid, gi_star
+    from samverkan.mapping.mapdata import _CellIndex
+
+    located = Incident.objects.filter(party=party, x__isnull=False, y__isnull=False)
+    agg = located.aggregate(n=Count("*"), x0=Min("x"), y0=Min("y"), x1=Max("x"), y1=Max("y"))
+    points = int(agg["n"])
+    if points < HOTSPOT_MIN_EVENTS:
         return Hotspots(
             [],
             None,
-            len(xy),
-            f"Med {len(xy)} händelser med koordinater går det inte att bedöma hot spots: "
+            points,
+            f"Med {points} händelser med koordinater går det inte att bedöma hot spots: "
             f"det behövs minst {HOTSPOT_MIN_EVENTS}. Med så få händelser blir rutor "
             "”signifikanta” av en slump. Se i stället listan över platser ovan.",
         )
-    spread = (np.ptp(xy[:, 0]) / cell_size + 1) * (np.ptp(xy[:, 1]) / cell_size + 1)
+    spread = ((agg["x1"] - agg["x0"]) / cell_size + 1) * ((agg["y1"] - agg["y0"]) / cell_size + 1)
     if spread > HOTSPOT_MAX_CELLS:
-        return Hotspots([], None, len(xy), "Koordinaterna är för utspridda för ett rutnät.")
-    grid = grid_counts(xy[:, 0], xy[:, 1], cell_size)
+        return Hotspots([], None, points, "Koordinaterna är för utspridda för ett rutnät.")
+    x0 = math.floor(agg["x0"] / cell_size) * cell_size
+    y0 = math.floor(agg["y0"] / cell_size) * cell_size
+    n_cols = max(1, math.floor((agg["x1"] - x0) / cell_size) + 1)
+    n_rows = max(1, math.floor((agg["y1"] - y0) / cell_size) + 1)
+    counts = np.zeros((n_rows, n_cols), dtype=np.int64)
+    for row, col, n in (
+        located.order_by()
+        .annotate(col=_CellIndex("x", x0, cell_size), row=_CellIndex("y", y0, cell_size))
+        .values_list("row", "col")
+        .annotate(n=Count("*"))
+    ):
+        counts[min(int(row), n_rows - 1), min(int(col), n_cols - 1)] += n
+    grid = Grid(cell_size=float(cell_size), x0=x0, y0=y0, counts=counts)
     try:
         result = gi_star(grid)
     except ValueError as exc:
-        return Hotspots([], None, len(xy), str(exc))
+        return Hotspots([], None, points, str(exc))
     cx, cy = grid.centres()
     hot = np.argwhere(result.category == 1)
     cells = [
@@ -991,19 +1077,29 @@ def hotspots(party: Party, cell_size: float = HOTSPOT_CELL_METRES) -> Hotspots:
     # Cells with incidents of their own first: an empty cell next to a dense one often has the
     # highest z (its neighbours count fully) but is not where anything happens.
     cells.sort(key=lambda h: (h.hot_by_neighbours, -h.z))
-    return Hotspots(_with_places(party, cells[:20]), result.settings, len(xy))
+    return Hotspots(_with_places(party, cells[:20]), result.settings, points)
 
 
 def _with_places(party: Party, cells: list[HotCell]) -> list[HotCell]:
     """Name each cell by the nearest incident that has a place name (within 500 m)."""
     import dataclasses
 
+    if not cells:
+        return cells
+    # Only incidents near the hot cells can name one: those within reach of their box.
+    reach = HOTSPOT_PLACE_METRES
     named = list(
-        Incident.objects.filter(party=party, x__isnull=False, y__isnull=False)
+        Incident.objects.filter(
+            party=party,
+            x__gte=min(c.x for c in cells) - reach,
+            x__lte=max(c.x for c in cells) + reach,
+            y__gte=min(c.y for c in cells) - reach,
+            y__lte=max(c.y for c in cells) + reach,
+        )
         .exclude(place="")
         .values_list("x", "y", "place")[:200_000]
     )
-    if not named or not cells:
+    if not named:
         return cells
     xy = np.array([(x, y) for x, y, _p in named], dtype=float)
     out = []

@@ -30,7 +30,6 @@ from samverkan.mapping.models import (
     DataSource,
     ExperienceNote,
     Import,
-    Incident,
     PoliceEvent,
     Population,
     Resource,
@@ -85,7 +84,7 @@ def shared_reports(request: HttpRequest, partnership: Partnership) -> HttpRespon
 def workspace(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
     counts = {
         "crime_statistics": CrimeStatistic.objects.filter(party=party).count(),
-        "incidents": Incident.objects.filter(party=party).count(),
+        "incidents": stats.incident_count(party),
         "police_events": PoliceEvent.objects.filter(party=party).count(),
         "populations": Population.objects.filter(party=party).count(),
         "survey_results": SurveyResult.objects.filter(party=party).count(),
@@ -238,6 +237,11 @@ def import_mapping(
 
 @party_view()
 def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
+    with stats.one_reading():
+        return _statistics(request, partnership, party)
+
+
+def _statistics(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
     trend = stats.category_trend(party)
     matrix = stats.weekday_hour(party)
     places = stats.top_places(party, 10)

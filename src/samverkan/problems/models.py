@@ -494,7 +494,9 @@ class Measure(Confidential, Versioned):
         return self.partnership_id
 
     def causes_answered(self) -> list[int]:
-        return sorted(self.causes.values_list("number", flat=True))
+        """The numbers of the causes the measure answers (from prefetch_related("causes") when
+        the caller fetched them with the measures: no query per measure)."""
+        return sorted(cause.number for cause in self.causes.all())
 
 
 def next_number(queryset: models.QuerySet) -> int:

@@ -363,6 +363,11 @@ def run_import(
         facts = facts or inspect(path)
         result.sha256 = facts.sha256
         _run(importer, path, column_mapping, progress, facts, result)
+        if result.rows_imported:
+            # New rows are in: the figures pages read are forgotten and made again.
+            from samverkan.mapping import figures
+
+            figures.changed(importer.party.pk)
     except Exception:  # noqa: BLE001 - the last guard: a file never ends in a traceback
         logger.exception("import of %s (%s) failed", path.name, importer.kind)
         result.rows_imported = result.rows_skipped = 0

@@ -17,15 +17,22 @@ import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
+from samverkan.lib.lazy import lazy
 from samverkan.mapping.importers.parse import FIRST_YEAR, last_year
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    pa = lazy("pyarrow")
+    pc = lazy("pyarrow.compute")
+    pacsv = lazy("pyarrow.csv")
 
 BLOCK_BYTES = 2 << 20  # about 25 000 rows of a typical export per batch
 # What _text() would change beyond trimming: runs of spaces and any other whitespace.
@@ -40,7 +47,6 @@ CONTROL = "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]"
 CONTROL_BYTES = np.zeros(256, dtype=bool)
 CONTROL_BYTES[[*range(0, 9), *range(0x0E, 0x1C), 0x7F, 0xC2]] = True
 DAY = 86_400
-SECONDS = pa.timestamp("s")  # UTC, naive
 DIGIT, DASH, COLON, SPACE, T = -2, ord("-"), ord(":"), ord(" "), ord("T")
 
 
@@ -352,8 +358,8 @@ class IncidentColumns:
             fast=fast,
             columns={
                 "key": pc.take(key, take),
-                "occurred_from": to_arrow(start_utc[fast].astype(np.int64), SECONDS),
-                "occurred_to": to_arrow(ends, SECONDS, no_end),
+                "occurred_from": to_arrow(start_utc[fast].astype(np.int64), pa.timestamp("s")),
+                "occurred_to": to_arrow(ends, pa.timestamp("s"), no_end),
                 "offence": pc.take(offence, take),
                 "category": self._categories(offences),
                 "place": pc.take(place, take),

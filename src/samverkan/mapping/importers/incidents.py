@@ -9,18 +9,17 @@ import heapq
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import psycopg.errors
-import pyarrow as pa
-import pyarrow.compute as pc
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from psycopg._acompat import Queue
 from psycopg.copy import QueuedLibpqWriter
 
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
+from samverkan.lib.lazy import lazy
 from samverkan.mapping.importers import pgcopy
 from samverkan.mapping.importers.base import Column, Importer, ImportResult, Reading, row_issue
 from samverkan.mapping.importers.columns import (
@@ -46,6 +45,13 @@ from samverkan.mapping.importers.reader import delimiter_of
 from samverkan.mapping.models import (
     Incident,
 )
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    pa = lazy("pyarrow")
+    pc = lazy("pyarrow.compute")
 
 
 def incident_key(case: str, offence: str) -> str:
@@ -251,8 +257,9 @@ class IncidentImporter(Importer):
         """PostgreSQL: rows that parse() made, through the import's COPY."""
         if not rows:
             return
+        types = column_types()
         self._copy([
-            pa.array(values, type=COLUMN_TYPES[name])
+            pa.array(values, type=types[name])
             for name, values in zip(INCIDENT_COLUMNS, zip(*rows, strict=True), strict=True)
         ])  # fmt: skip
 
@@ -424,12 +431,16 @@ INCIDENT_COLUMNS = [
     "party_id", "source_import_id", "key", "occurred_from", "occurred_to", "offence",
     "category", "place", "area", "x", "y",
 ]  # fmt: skip
-COLUMN_TYPES = {
-    "party_id": pa.int64(), "source_import_id": pa.int64(), "key": pa.string(),
-    "occurred_from": pa.timestamp("s", tz="UTC"), "occurred_to": pa.timestamp("s", tz="UTC"),
-    "offence": pa.string(), "category": pa.string(), "place": pa.string(),
-    "area": pa.string(), "x": pa.float64(), "y": pa.float64(),
-}  # fmt: skip
+
+
+def column_types() -> dict[str, pa.DataType]:
+    """The Arrow type of each of INCIDENT_COLUMNS (a function: pyarrow loads on first use)."""
+    return {
+        "party_id": pa.int64(), "source_import_id": pa.int64(), "key": pa.string(),
+        "occurred_from": pa.timestamp("s", tz="UTC"), "occurred_to": pa.timestamp("s", tz="UTC"),
+        "offence": pa.string(), "category": pa.string(), "place": pa.string(),
+        "area": pa.string(), "x": pa.float64(), "y": pa.float64(),
+    }  # fmt: skip
 
 
 def _parsed_ahead(reading: Reading, reader: IncidentColumns) -> Iterator[tuple[Any, Parsed]]:

@@ -18,7 +18,6 @@ from samverkan.mapping.importers.common import (  # noqa: F401 - re-exported
 )
 from samverkan.mapping.importers.crime_stats import CrimeStatsImporter
 from samverkan.mapping.importers.incidents import (  # noqa: F401 - re-exported
-    COLUMN_TYPES,
     INCIDENT_COLUMNS,
     IncidentImporter,
     incident_key,

@@ -8,9 +8,18 @@ count, then per field a 32-bit length (-1 for NULL) and the value's bytes, all b
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
+
+from samverkan.lib.lazy import lazy
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    pa = lazy("pyarrow")
+    pc = lazy("pyarrow.compute")
 
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
 TRAILER = b"\xff\xff"
