@@ -87,3 +87,38 @@ def test_api_addresses_must_be_http_urls_and_lose_a_trailing_slash(monkeypatch):
     monkeypatch.setenv("SOME_API_URL", "api.kolada.se/v2")
     with pytest.raises(SettingError, match="SOME_API_URL='api.kolada.se/v2' is not an http"):
         env_url("SOME_API_URL", "https://api.example")
+
+
+def test_cache_url_gives_every_process_one_redis_and_refuses_other_addresses(monkeypatch):
+    from samverkan.lib.env import env_caches
+
+    monkeypatch.delenv("CACHE_URL", raising=False)
+    assert env_caches("CACHE_URL")["default"]["BACKEND"].endswith("LocMemCache")
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/1")
+    assert env_caches("CACHE_URL")["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+    }
+    monkeypatch.setenv("CACHE_URL", "memcached://127.0.0.1:11211")
+    with pytest.raises(SettingError, match="not a redis://"):
+        env_caches("CACHE_URL")
+
+
+def test_the_api_rate_limit_is_shared_through_redis(settings):
+    """With CACHE_URL, the count of a token's requests lives in Redis, where every gunicorn
+    process reads the same one (the rate limit would otherwise be per process)."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+        }
+    }
+    cache = caches.create_connection("default")
+    cache.delete("samverkan-test-shared")
+    cache.add("samverkan-test-shared", 0, timeout=5)
+    assert cache.incr("samverkan-test-shared") == 1
+    other = caches.create_connection("default")  # another process's connection
+    assert other.incr("samverkan-test-shared") == 2
+    cache.delete("samverkan-test-shared")

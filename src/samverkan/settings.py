@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.lib.env import (
     SettingError,
     env_bool,
+    env_caches,
     env_choice,
     env_image,
     env_int,
@@ -294,6 +295,10 @@ JOBS_TIMEOUT_MINUTES = env_int("JOBS_TIMEOUT_MINUTES", 120, minimum=1)
 # /halsa/ asks the Celery workers at most this often per web process (seconds).
 HEALTH_WORKER_CACHE_SECONDS = env_int("HEALTH_WORKER_CACHE_SECONDS", 10, minimum=0)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+# The cache holds the API's request counts per token (the rate limit) and map data. Each
+# process has its own unless CACHE_URL names a Redis shared by all of them: set it in
+# production, where gunicorn runs several processes (e.g. redis://127.0.0.1:6379/1).
+CACHES = env_caches("CACHE_URL")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

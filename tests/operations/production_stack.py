@@ -190,6 +190,7 @@ class Stack:
             "ALLOWED_HOSTS": "127.0.0.1",
             "JOBS_BACKEND": "celery",
             "CELERY_BROKER_URL": self.broker,
+            "CACHE_URL": self.broker,  # one cache for every gunicorn process, as in production
             "HEALTH_WORKER_CACHE_SECONDS": "0",
             "MAX_UPLOAD_MB": "100",
             "LOG_LEVEL": "WARNING",

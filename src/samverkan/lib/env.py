@@ -117,6 +117,19 @@ def env_url(name: str, default: str) -> str:
     return value.rstrip("/")
 
 
+def env_caches(name: str) -> dict[str, dict[str, str]]:
+    """Django's CACHES from a Redis address (redis://, rediss:// or unix://), or the cache of
+    each process when unset (the embedded default, one process)."""
+    value = env_str(name, "").strip()
+    if value == "":
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    parts = urlsplit(value)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.netloc or parts.path):
+        raise SettingError(f"{name}={value!r} is not a redis://, rediss:// or unix:// address")
+    backend = "django.core.cache.backends.redis.RedisCache"
+    return {"default": {"BACKEND": backend, "LOCATION": value}}
+
+
 _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 
 
