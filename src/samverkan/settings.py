@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "samverkan.fieldwork",
     "samverkan.api",
     "samverkan.operations",
+    "samverkan.learning",
 ]
 
 MIDDLEWARE = [
