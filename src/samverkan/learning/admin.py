@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.learning.harvest import HarvestError, harvest
-from samverkan.learning.models import RemoteCatalogue
+from samverkan.learning.models import RegionalScope, RemoteCatalogue
 
 
 @admin.register(RemoteCatalogue)
@@ -22,3 +22,9 @@ class RemoteCatalogueAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{remote}: {count} resultat", messages.SUCCESS)
             except HarvestError as exc:
                 self.message_user(request, f"{remote}: {exc}", messages.ERROR)
+
+
+@admin.register(RegionalScope)
+class RegionalScopeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    filter_horizontal = ["municipalities", "readers"]

@@ -35,9 +35,20 @@ def own_rows() -> list[dict[str, Any]]:
 
 
 def remote_rows() -> list[dict[str, Any]]:
+    """Harvested rows, with this instance's names for known kinds of measure and place."""
     rows: list[dict[str, Any]] = []
     for remote in RemoteCatalogue.objects.filter(active=True).only("results"):
-        rows.extend(r for r in remote.results if isinstance(r, dict))
+        for row in remote.results:
+            if not isinstance(row, dict):
+                continue
+            method, place = str(row.get("typ_av_atgard") or ""), str(row.get("typ_av_plats") or "")
+            rows.append(
+                {
+                    **row,
+                    "typ_av_atgard_namn": method_label(method, row),
+                    "typ_av_plats_namn": place_label(place, row),
+                }
+            )
     return rows
 
 

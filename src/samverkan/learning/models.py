@@ -147,3 +147,38 @@ class RemoteCatalogue(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegionKind(models.TextChoices):
+    COUNTY = "lansstyrelse", _("Länsstyrelse")
+    POLICE_REGION = "polisregion", _("Polisregion")
+    NATIONAL = "nationell", _("Nationell myndighet")
+
+
+class RegionalScope(models.Model):
+    """A regional reader's view: a länsstyrelse, police region or national body reading a set
+    of kommuner side by side. Its readers see only what is public (decisions under Lag
+    2023:196, published open data), never a partnership's inside."""
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=RegionKind.choices)
+    municipalities = models.ManyToManyField(
+        "accounts.Organisation",
+        verbose_name=_("kommuner"),
+        related_name="regional_scopes",
+        limit_choices_to={"kind": "municipality"},
+    )
+    readers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("läsare"),
+        related_name="regional_scopes",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("regional vy")
+        verbose_name_plural = _("regionala vyer")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

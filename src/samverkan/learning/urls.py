@@ -11,4 +11,7 @@ urlpatterns = [
     ),
     path("kunskapsbank/", v.evidence_bank, name="evidence"),
     path("samverkan/<int:pk>/oppna-data/", v.publish, name="publish"),
+    path("region/", v.regions, name="regions"),
+    path("region/<int:scope_id>/", v.region, name="region"),
+    path("region/<int:scope_id>/kommuner.csv", v.region_csv, name="region_csv"),
 ]

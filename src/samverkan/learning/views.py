@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from samverkan.accounts.decorators import partnership_view
+from samverkan.accounts.decorators import partnership_view, user_view
 from samverkan.learning import dcat, evidence, opendata
 from samverkan.learning.forms import LabelForm, PublicationForm, SearchForm
 from samverkan.learning.models import EvaluationLabel, OpenDataPublication
@@ -143,3 +143,45 @@ def publish(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "preview": preview,
         },
     )
+
+
+def _scope(request: HttpRequest, scope_id: int) -> Any:
+    from samverkan.learning.models import RegionalScope
+
+    scope = RegionalScope.objects.filter(pk=scope_id, readers=request.user.pk).first()
+    if scope is None:
+        raise Http404
+    return scope
+
+
+@user_view()
+def regions(request: HttpRequest) -> HttpResponse:
+    from samverkan.learning.models import RegionalScope
+
+    scopes = RegionalScope.objects.filter(readers=request.user.pk)
+    return render(request, "learning/regions.html", {"scopes": scopes})
+
+
+@user_view()
+def region(request: HttpRequest, scope_id: int) -> HttpResponse:
+    from samverkan.learning import regional
+
+    scope = _scope(request, scope_id)
+    rows = regional.rows_for(scope)
+    return render(
+        request,
+        "learning/region.html",
+        {"scope": scope, "rows": rows, "groups": regional.pooled(rows)},
+    )
+
+
+@user_view()
+def region_csv(request: HttpRequest, scope_id: int) -> HttpResponse:
+    from samverkan.learning import regional
+
+    scope = _scope(request, scope_id)
+    response = HttpResponse(
+        regional.as_csv(regional.rows_for(scope)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="region-{scope.pk}.csv"'
+    return response
