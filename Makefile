@@ -25,6 +25,7 @@ run: migrate
 	$(PY) manage.py reap_jobs -v 0
 	$(PY) manage.py erase_field_report_text -v 0
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_region
 	@echo "Samverkan körs på http://$(HOST):$(PORT)/ (avsluta med Ctrl+C)"
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 

@@ -44,6 +44,7 @@ ENGINE_SPECIFIC = (
     "tests/mapping/test_stored_figures.py",  # stored figures refreshed by imports (stats SQL)
     "tests/analysis/test_analysis_timeprofile.py",  # weekday × hour in SQL
     "tests/accounts/test_login_limit.py",  # throttle rows locked, SKIP LOCKED
+    "tests/learning/test_evidence_bank.py",  # harvested results in a JSON field
     "tests/accounts/test_oidc.py",
     "tests/partnerships/test_membership.py",  # membership row locks
     "tests/partnerships/test_party_governance.py",  # last-leader checks under row locks

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "samverkan.fieldwork",
     "samverkan.api",
     "samverkan.operations",
+    "samverkan.learning",
 ]
 
 MIDDLEWARE = [

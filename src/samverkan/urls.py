@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("samverkan.fieldwork.urls")),
     path("", include("samverkan.api.urls")),
     path("", include("samverkan.problems.public_urls")),
+    path("", include("samverkan.learning.urls")),
     path("api/v1/", api.urls),
     path("api/gis/", include("samverkan.api.ogc_urls")),
 ]

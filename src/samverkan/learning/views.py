@@ -1,0 +1,187 @@
+"""Open data (no token, no login), the coordinator's publishing page and the evidence bank."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from samverkan.accounts.decorators import partnership_view, user_view
+from samverkan.learning import dcat, evidence, opendata
+from samverkan.learning.forms import LabelForm, PublicationForm, SearchForm
+from samverkan.learning.models import EvaluationLabel, OpenDataPublication
+from samverkan.partnerships.models import Partnership
+
+JSON_LD = "application/ld+json; charset=utf-8"
+
+
+def _public(view: Any) -> Any:
+    """A page anyone may read: GET only; it shows only what partnerships have published."""
+    guarded = require_GET(view)
+    guarded.access = "public"
+    return guarded
+
+
+def _published(pk: int) -> Partnership:
+    partnership = (
+        Partnership.objects.filter(pk=pk, open_data__published=True)
+        .select_related("municipality", "police_area", "open_data")
+        .first()
+    )
+    if partnership is None:
+        raise Http404
+    return partnership
+
+
+def _cors(response: HttpResponse) -> HttpResponse:
+    # Open data: any site may read it from a browser (no cookies are sent or needed).
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@_public
+def catalogue(request: HttpRequest) -> HttpResponse:
+    body = json.dumps(dcat.catalogue(request.build_absolute_uri), ensure_ascii=False, indent=1)
+    return _cors(HttpResponse(body, content_type=JSON_LD))
+
+
+@_public
+def dataset_json(request: HttpRequest, pk: int) -> HttpResponse:
+    data = opendata.dataset(_published(pk))
+    return _cors(JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1}))
+
+
+@_public
+def dataset_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _published(pk)
+    response = HttpResponse(
+        opendata.results_csv(opendata._results(partnership)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="effektuppfoljningar-{partnership.pk}.csv"'
+    return _cors(response)
+
+
+@_public
+def evidence_bank(request: HttpRequest) -> HttpResponse:
+    every = evidence.own_rows() + evidence.remote_rows()
+    form = SearchForm(request.GET or None, options=evidence.choices(every))
+    search = evidence.Search()
+    if form.is_valid():
+        d = form.cleaned_data
+        search = evidence.Search(d["q"], d["kategori"], d["metod"], d["plats"], d["ar"] or "")
+    rows = [r for r in every if search.matches(r)]
+    rows.sort(key=lambda r: (str(r.get("typ_av_atgard_namn")), str(r.get("kommun"))))
+    return render(
+        request,
+        "learning/evidence.html",
+        {"form": form, "rows": rows, "groups": evidence.groups(rows), "total": len(every)},
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def publish(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """The coordinator turns open data on or off and labels the effect results."""
+    from samverkan.followup.models import EffectEvaluation
+
+    publication = OpenDataPublication.objects.filter(partnership=partnership).first()
+    evaluations = list(
+        EffectEvaluation.objects.filter(partnership=partnership).select_related("goal", "label")
+    )
+    label_forms = []
+    for ev in evaluations:
+        label = getattr(ev, "label", None) or EvaluationLabel(evaluation=ev)
+        label_forms.append(
+            (ev, LabelForm(request.POST or None, instance=label, prefix=f"ev{ev.pk}"))
+        )
+    form = PublicationForm(request.POST or None, instance=publication)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "unpublish" and publication is not None:
+            publication.published = False
+            publication.save(update_fields=["published", "updated_at"])
+            messages.success(
+                request, _("Samverkans resultat publiceras inte längre som öppna data.")
+            )
+            return redirect("learning:publish", pk=partnership.pk)
+        if form.is_valid() and all(f.is_valid() for _ev, f in label_forms):
+            with transaction.atomic():
+                saved = form.save(commit=False)
+                saved.partnership = partnership
+                if action == "publish":
+                    saved.published = True
+                    saved.published_at = saved.published_at or timezone.now()
+                    saved.published_by = saved.published_by or request.user
+                saved.save()
+                for _ev, f in label_forms:
+                    f.save()
+            messages.success(
+                request,
+                _("Samverkans offentliga resultat publiceras nu som öppna data.")
+                if saved.published
+                else _(
+                    "Uppgifterna är sparade. Ingenting publiceras förrän du väljer att publicera."
+                ),
+            )
+            return redirect("learning:publish", pk=partnership.pk)
+    preview = opendata.dataset(partnership)
+    return render(
+        request,
+        "learning/publish.html",
+        {
+            "partnership": partnership,
+            "section": "step5",
+            "publication": publication,
+            "form": form,
+            "label_forms": label_forms,
+            "preview": preview,
+        },
+    )
+
+
+def _scope(request: HttpRequest, scope_id: int) -> Any:
+    from samverkan.learning.models import RegionalScope
+
+    scope = RegionalScope.objects.filter(pk=scope_id, readers=request.user.pk).first()
+    if scope is None:
+        raise Http404
+    return scope
+
+
+@user_view()
+def regions(request: HttpRequest) -> HttpResponse:
+    from samverkan.learning.models import RegionalScope
+
+    scopes = RegionalScope.objects.filter(readers=request.user.pk)
+    return render(request, "learning/regions.html", {"scopes": scopes})
+
+
+@user_view()
+def region(request: HttpRequest, scope_id: int) -> HttpResponse:
+    from samverkan.learning import regional
+
+    scope = _scope(request, scope_id)
+    rows = regional.rows_for(scope)
+    return render(
+        request,
+        "learning/region.html",
+        {"scope": scope, "rows": rows, "groups": regional.pooled(rows)},
+    )
+
+
+@user_view()
+def region_csv(request: HttpRequest, scope_id: int) -> HttpResponse:
+    from samverkan.learning import regional
+
+    scope = _scope(request, scope_id)
+    response = HttpResponse(
+        regional.as_csv(regional.rows_for(scope)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="region-{scope.pk}.csv"'
+    return response

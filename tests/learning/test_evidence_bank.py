@@ -1,0 +1,261 @@
+"""The evidence bank (issue 24): harvesting a second instance, searching, pooling per kind of
+measure with a forest plot and a plain-Swedish reading."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.analysis.pooling import random_effects
+from samverkan.followup.models import EffectEvaluation
+from samverkan.learning import evidence
+from samverkan.learning.harvest import HarvestError, harvest
+from samverkan.learning.models import EvaluationLabel, OpenDataPublication, RemoteCatalogue
+from samverkan.problems.choices import GoalKind
+from samverkan.problems.models import Goal, Problem
+from tests.factories import make_partnership
+
+# (indicator, before/after treated, before/after control, method, place, period after)
+LOCAL = [("Misshandel utomhus", (80, 58), (70, 66), "narvaro", "centrum", "2025")]
+REMOTE = [
+    ("Rån i centrum", (60, 41), (50, 47), "narvaro", "centrum", "2024"),
+    ("Misshandel vid stationen", (45, 40), (40, 44), "narvaro", "trafik", "2025"),
+    ("Skadegörelse i skolan", (30, 22), (25, 24), "kamera", "skola", "2025"),
+]
+
+
+def _partnership(suffix: str, code: str, rows: list) -> object:
+    world = make_partnership(suffix)
+    p = world.partnership
+    p.municipality.code = code
+    p.municipality.save()
+    problem = Problem.objects.create(
+        partnership=p, title="Våld i offentlig miljö", crime_type="Misshandel"
+    )
+    goal = Goal.objects.create(
+        partnership=p,
+        problem=problem,
+        kind=GoalKind.EFFECT,
+        text="Färre misshandelsbrott",
+        indicator="Anmälda brott",
+    )
+    for indicator, treated, control, method, place, year in rows:
+        ev = EffectEvaluation.objects.create(
+            partnership=p,
+            goal=goal,
+            indicator=indicator,
+            period_before=str(int(year) - 1),
+            period_after=year,
+            treated_area="Centrum",
+            treated_before=treated[0],
+            treated_after=treated[1],
+            control_area="Övriga kommunen",
+            control_before=control[0],
+            control_after=control[1],
+        )
+        EvaluationLabel.objects.create(evaluation=ev, method=method, place_type=place)
+    OpenDataPublication.objects.create(
+        partnership=p,
+        published=True,
+        published_at=timezone.now(),
+        contact_name="Trygghetssamordnaren",
+        contact_email=f"trygg{code}@example.se",
+    )
+    return p
+
+
+class _Instance:
+    """A second Samverkan instance: a local HTTP server with its catalogue and datasets."""
+
+    def __init__(self, pages: dict[str, bytes], delay: float = 0.0) -> None:
+        self.pages = files = pages
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                if delay:
+                    time.sleep(delay)
+                body = files.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                try:
+                    self.wfile.write(body or b"{}")
+                except BrokenPipeError:  # the harvester gave up waiting (timeout test)
+                    pass
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _build():
+    from django.test import Client
+
+    client = Client()
+    remote = _partnership(" Fjärran", "2480", REMOTE)
+    catalogue = client.get(reverse("learning:catalogue")).content
+    dataset_path = reverse("learning:dataset_json", kwargs={"pk": remote.pk})
+    dataset = client.get(dataset_path).content
+    remote_name = str(remote.municipality)
+    # The remote partnership lives only on the other instance from here on.
+    OpenDataPublication.objects.filter(partnership=remote).update(published=False)
+    local = _partnership(" Hemma", "0180", LOCAL)
+    return SimpleNamespace(
+        local=local,
+        remote_name=remote_name,
+        remote_results=EffectEvaluation.objects.filter(partnership=remote).count(),
+        catalogue=catalogue,
+        dataset_path=dataset_path,
+        dataset=dataset,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(kept):
+    return kept(_build)
+
+
+@pytest.fixture
+def instance(built, db):
+    server = _Instance({})
+    base = server.url.encode()
+    server.pages["/katalog.jsonld"] = built.catalogue.replace(b"http://testserver", base)
+    server.pages[built.dataset_path] = built.dataset.replace(b"http://testserver", base)
+    yield SimpleNamespace(server=server, built=built)
+    server.close()
+
+
+def _remote(url: str) -> RemoteCatalogue:
+    return RemoteCatalogue.objects.create(name="Fjärrkommunens Samverkan", url=url)
+
+
+def test_harvested_results_appear_in_the_evidence_bank_with_a_pooled_effect(client, instance):
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    assert harvest(remote, timeout=5) == instance.built.remote_results
+    remote.refresh_from_db()
+    assert remote.fetched_at and remote.last_error == ""
+    page = client.get(reverse("learning:evidence"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert instance.built.remote_name in html
+    assert str(instance.built.local.municipality) in html
+    assert "Fjärrkommunens Samverkan" in html  # the source is named
+    # Three evaluations of targeted police presence: pooled, drawn and read.
+    narvaro = next(
+        g
+        for g in evidence.groups(evidence.own_rows() + evidence.remote_rows())
+        if g.method == "narvaro"
+    )
+    assert narvaro.pooled is not None and narvaro.pooled.k == 3
+    assert "Sammanvägd effekt" in html
+    assert 'role="img"' in html and "<desc" in html
+    assert "τ²" in html and "I²" in html
+    assert "Bara 3 utvärderingar" in html
+    assert "publicerar oftare det som gick bra" in html
+    # A kind with one evaluation is listed but not pooled.
+    kamera = next(g for g in evidence.groups(evidence.remote_rows()) if g.method == "kamera")
+    assert kamera.pooled is None
+
+
+def test_pooled_effect_equals_random_effects_on_the_published_counts(instance):
+    _remote_row = _remote(instance.server.url + "/katalog.jsonld")
+    harvest(_remote_row, timeout=5)
+    import math
+
+    rows = [
+        r for r in evidence.own_rows() + evidence.remote_rows() if r["typ_av_atgard"] == "narvaro"
+    ]
+    counts = [(t, c) for _i, t, c, m, _p, _y in LOCAL + REMOTE if m == "narvaro"]
+    y = [math.log((t[1] / t[0]) / (c[1] / c[0])) for t, c in counts]
+    v = [1 / t[0] + 1 / t[1] + 1 / c[0] + 1 / c[1] for t, c in counts]
+    expected = random_effects(y, v)
+    (group,) = [g for g in evidence.groups(rows) if g.method == "narvaro"]
+    assert group.pooled is not None
+    assert group.pooled.estimate == pytest.approx(expected.estimate)
+    assert group.pooled.tau2 == pytest.approx(expected.tau2)
+
+
+def test_search_by_kind_place_problem_and_year(client, instance):
+    harvest(_remote(instance.server.url + "/katalog.jsonld"), timeout=5)
+    url = reverse("learning:evidence")
+    html = client.get(url, {"metod": "kamera"}).content.decode()
+    assert "Skadegörelse i skolan" in html and "Rån i centrum" not in html
+    html = client.get(url, {"plats": "trafik"}).content.decode()
+    assert "Misshandel vid stationen" in html and "Rån i centrum" not in html
+    html = client.get(url, {"ar": "2023"}).content.decode()
+    assert "Rån i centrum" in html and "Misshandel vid stationen" not in html
+    html = client.get(url, {"q": "våld"}).content.decode()
+    assert "Rån i centrum" in html
+    html = client.get(url, {"q": "bedrägeri"}).content.decode()
+    assert "Inga publicerade resultat matchar sökningen." in html
+
+
+def test_an_unreachable_instance_keeps_the_last_results_and_records_the_error(instance):
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    harvest(remote, timeout=5)
+    instance.server.close()
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "Kunde inte hämta" in remote.last_error
+    assert len(remote.results) == instance.built.remote_results
+
+
+def test_a_slow_instance_times_out(db):
+    slow = _Instance({"/katalog.jsonld": b"{}"}, delay=1.5)
+    try:
+        remote = _remote(slow.url + "/katalog.jsonld")
+        started = time.monotonic()
+        with pytest.raises(HarvestError):
+            harvest(remote, timeout=0.3)
+        assert time.monotonic() - started < 1.4
+    finally:
+        slow.close()
+
+
+def test_harvest_refuses_other_schemes(db):
+    with pytest.raises(HarvestError):
+        harvest(_remote("file:///etc/passwd"), timeout=1)
+
+
+def test_reading_says_how_sure_and_why_it_may_mislead():
+    result = random_effects([-0.3, -0.1], [0.02, 0.03])
+    text = " ".join(evidence.read_pooled(result, "Kamerabevakning"))
+    assert "2 utvärderingar" in text
+    assert "Bara 2 utvärderingar" in text
+    assert "misslyckade försök" in text
+    assert "minskade" in text
+
+
+def test_forest_plot_alt_text_comes_from_the_data():
+    rows = [
+        {"kommun": "A-stad", "indikator": "Rån", "log_kvot": -0.3, "varians": 0.02},
+        {"kommun": "B-by", "indikator": "Stöld", "log_kvot": -0.1, "varians": 0.03},
+    ]
+    (group,) = evidence.groups([{**r, "typ_av_atgard": "kamera"} for r in rows])
+    assert group.svg.startswith("<svg") and 'role="img"' in group.svg
+    assert "A-stad: Rån: kvot 0,74" in group.svg
+    assert "Sammanvägt" in group.svg
+    assert "http" not in group.svg.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_periods_are_dates_in_the_temporal_coverage(client, instance):
+    data = json.loads(instance.built.catalogue)
+    (dataset,) = data["dcat:dataset"]
+    start = dataset["dct:temporal"]["dcat:startDate"]["@value"]
+    assert datetime.date.fromisoformat(start)
