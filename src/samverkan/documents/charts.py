@@ -7,6 +7,7 @@ import io
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from html import escape
 from typing import Any
 
 import matplotlib
@@ -63,6 +64,10 @@ def _finish(fig: Any, caption: str, source: str, alt: str) -> Chart:
     plt.close(fig)
     text = svg.getvalue()
     text = _unique_ids(_attributes(text[text.index("<svg") :]))
+    # The alternative text as the SVG's own title: the PDF printer writes it as the
+    # figure's /Alt, and a browser offers it on hover.
+    opening = text.index(">", text.index("<svg")) + 1
+    text = f"{text[:opening]}<title>{escape(alt)}</title>{text[opening:]}"
     return Chart(caption, source, text, png.getvalue(), alt)
 
 

@@ -41,6 +41,18 @@ class Table:
     kind: str = "table"
     label: str = ""  # "Tabell 3", set by Document.number()
 
+    @property
+    def row_headers(self) -> bool:
+        """Whether the first cell of each row is printed as the row's header.
+
+        Only where the headers stay fewer than the data cells: a two-column table of labels
+        and values, or a one-row table, would otherwise be mostly header cells, which a
+        screen reader announces as a heading before every value (and checkers flag as
+        "shredded" headers). Such a table's labels are data under the column header.
+        """
+        columns, rows = len(self.headers), len(self.rows)
+        return columns >= 2 and columns + rows <= rows * (columns - 1)
+
 
 @dataclass(frozen=True)
 class Chart:
