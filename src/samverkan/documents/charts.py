@@ -18,6 +18,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from matplotlib.transforms import offset_copy  # noqa: E402
 
 from samverkan.documents.structure import Chart  # noqa: E402
+from samverkan.lib import numbers  # noqa: E402
 from samverkan.lib.text import strip_control  # noqa: E402
 
 # The same family the documents use, shipped with matplotlib itself.
@@ -152,14 +153,7 @@ def line_chart(
     ax.tick_params(labelsize=8)
     fig.tight_layout()
     fig.subplots_adjust(right=0.68)
-    alt = "; ".join(
-        f"{label}: "
-        + ", ".join(
-            f"{x_} {'–' if v is None else _number(v, unit)}"
-            for x_, v in zip(xs, values, strict=True)
-        )
-        for label, values in series
-    )
+    alt = line_alt(xs, series, caption=caption, unit=unit)
     return _finish(fig, caption, source, alt)
 
 
@@ -222,10 +216,72 @@ def _bar_chart(
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()
-    alt = "; ".join(
-        f"{label}: {_number(value, unit)}" for label, value in zip(labels, values, strict=True)
-    )
+    alt = bar_alt(labels, values, caption=caption, unit=unit)
     return _finish(fig, caption, source, alt)
+
+
+def _sentence(caption: str) -> str:
+    return caption[:1].lower() + caption[1:] if caption[1:2].islower() else caption
+
+
+def line_alt(
+    xs: Sequence[int],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    caption: str,
+    unit: str = "",
+) -> str:
+    """The alternative text of a line chart, written from its data: what it shows, over
+    which years, and how each line moved ("stöld … minskade från 1 746 till 1 600"), then
+    every value, so nothing on the chart is lost to a reader who cannot see it."""
+    span = f"{xs[0]}–{xs[-1]}" if len(xs) > 1 else str(xs[0]) if xs else ""
+    parts = [f"Linjediagram: {_sentence(caption)}, {span}"]
+    moves = []
+    for label, values in series:
+        known = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
+        if len(known) < 2:
+            continue
+        (x0, first), (x1, last) = known[0], known[-1]
+        peak_x, peak = max(known, key=lambda item: item[1])
+        if last > first:
+            move = f"ökade från {_number(first, unit)} till {_number(last, unit)}"
+        elif last < first:
+            move = f"minskade från {_number(first, unit)} till {_number(last, unit)}"
+        else:
+            move = f"låg på {_number(first, unit)} både {x0} och {x1}"
+        if peak > max(first, last):
+            move += f", med högst {_number(peak, unit)} år {peak_x}"
+        moves.append(f"{_sentence(label)} {move}")
+    if moves:
+        parts.append("; ".join(moves))
+    values_text = "; ".join(
+        f"{label}: "
+        + ", ".join(
+            f"{x_} {'uppgift saknas' if v is None else _number(v, unit)}"
+            for x_, v in zip(xs, values, strict=True)
+        )
+        for label, values in series
+    )
+    parts.append(f"Värden per år: {values_text}")
+    return ". ".join(parts) + "."
+
+
+def bar_alt(labels: Sequence[str], values: Sequence[float], *, caption: str, unit: str = "") -> str:
+    """The alternative text of a bar chart, written from its data: what it shows, the
+    highest and lowest bar, then every bar's value."""
+    parts = [f"Stapeldiagram: {_sentence(caption)}"]
+    pairs = list(zip(labels, values, strict=True))
+    if len(pairs) > 1:
+        top = max(pairs, key=lambda item: item[1])
+        low = min(pairs, key=lambda item: item[1])
+        parts.append(
+            f"Högst är {top[0]} med {_number(top[1], unit)}, "
+            f"lägst {low[0]} med {_number(low[1], unit)}"
+        )
+    parts.append(
+        "Alla staplar: " + "; ".join(f"{label} {_number(value, unit)}" for label, value in pairs)
+    )
+    return ". ".join(parts) + "."
 
 
 def _plain(text: str) -> str:
@@ -238,13 +294,8 @@ def _plain(text: str) -> str:
 
 
 def _number(value: float, unit: str) -> str:
-    """Swedish: decimal comma, a narrow space between thousands, a true minus."""
-    if float(value).is_integer():
-        text = f"{int(value):,}".replace(",", "\u202f")
-    else:
-        text = f"{value:,.2f}".rstrip("0").replace(",", "\u202f").replace(".", ",")
-    text = text.replace("-", "−")
-    return f"{text} {unit}".strip()
+    """As the tables write it (lib/numbers.py): "1 746", "12,5 %"."""
+    return numbers.with_unit(value, unit)
 
 
 def _wrap(label: str, width: int = 28) -> str:

@@ -16,11 +16,14 @@ FONTS = Path(__file__).with_name("fonts")
 def to_html(doc: Document, *, for_pdf: bool = False) -> str:
     """The document as a standalone HTML page; the PDF is printed from the same markup."""
     from samverkan.documents.data import MISSING
+    from samverkan.documents.templatetags.document_text import names_pattern
 
+    names = [doc.partnership, *doc.meta.get("names", [])]
     return render_to_string(
         "documents/document.html",
         {
             "doc": doc,
+            "names": names_pattern(names),
             "for_pdf": for_pdf,
             "fonts": FONTS.as_uri(),
             "logo": logo_uri(doc.logo),
