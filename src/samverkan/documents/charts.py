@@ -59,6 +59,7 @@ def _cached(draw: Callable[..., Chart]) -> Callable[..., Chart]:
 
 def _finish(fig: Any, caption: str, source: str, alt: str) -> Chart:
     """Save the figure as SVG (with ids unique to this chart) and PNG, and close it."""
+    alt = strip_control(alt)
     svg, png = io.StringIO(), io.BytesIO()
     fig.savefig(svg, format="svg", metadata={"Date": None})  # the same chart, the same bytes
     fig.savefig(png, format="png")
