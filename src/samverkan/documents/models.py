@@ -191,3 +191,27 @@ class SignedAgreement(models.Model):
 
     def audit_partnership_id(self) -> int:
         return self.partnership_id
+
+
+class AccessibilityCheck(models.Model):
+    """One PDF/UA-1 check of a public document edition (manage.py check_accessibility): what
+    the accessibility statement reports as the date and result of the latest check."""
+
+    kind = models.CharField(_("dokument"), max_length=20, choices=KIND_CHOICES)
+    checked_at = models.DateTimeField(_("kontrollerad"), auto_now_add=True)
+    checkers = models.CharField(_("kontrollverktyg"), max_length=200)
+    errors = models.PositiveIntegerField(_("fel"), default=0)
+    warnings = models.PositiveIntegerField(_("varningar"), default=0)
+    findings = models.JSONField(_("anmärkningar"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("tillgänglighetskontroll")
+        verbose_name_plural = _("tillgänglighetskontroller")
+        ordering = ["-checked_at", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.checked_at:%Y-%m-%d}"
+
+    @property
+    def passed(self) -> bool:
+        return self.errors == 0 and self.warnings == 0
