@@ -317,6 +317,10 @@ SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 5, minimum=1)
 # unset for none. The sender's name is always printed; the logo is the municipality's own.
 DOCUMENT_LOGO = env_image("DOCUMENT_LOGO")
 
+# Where the public reports an accessibility problem in a published document or page: an
+# e-mail address or a web address, shown on the accessibility statement (/tillganglighet/).
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "")
+
 # Background map for the incident map: a tile URL template, or empty for none. Without tiles
 # the map still draws the area boundary, hot spots and places on a plain background, so a
 # fresh clone contacts no outside server. Tile services require their attribution.

@@ -126,3 +126,53 @@ def test_public_edition_page_is_tagged_for_pdf_ua(demo):
     assert '<th scope="col">' in html and '<th scope="row">' in html
     assert "break-inside: avoid" in html and 'class="with-next"' in html
     assert "hyphens: manual" in html
+
+
+def test_public_edition_is_served_as_html_beside_its_pdf_and_internal_is_not(client, demo):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    user = get_user_model().objects.get(username="demo.polis")
+    client.force_login(user)
+    url = reverse(
+        "documents:download",
+        kwargs={"pk": demo.pk, "kind": "medborgarlofte", "edition": "public", "fmt": "html"},
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert (
+        "offentlig" in response["Content-Disposition"]
+        and ".html" in response["Content-Disposition"]
+    )
+    page = response.content.decode()
+    assert '<html lang="sv">' in page and "Offentlig version" in page
+    assert "Intern version" not in page
+    internal = reverse(
+        "documents:download",
+        kwargs={"pk": demo.pk, "kind": "medborgarlofte", "edition": "internal", "fmt": "html"},
+    )
+    assert client.get(internal).status_code == 404
+    listing = client.get(reverse("documents:list", kwargs={"pk": demo.pk})).content.decode()
+    assert url in listing and reverse("documents:accessibility") in listing
+
+
+def test_accessibility_statement_is_public_and_written_from_the_checks(client, db, settings):
+    from django.urls import reverse
+
+    from samverkan.documents.models import AccessibilityCheck
+
+    settings.ACCESSIBILITY_CONTACT = "tillganglighet@exempel.se"
+    url = reverse("documents:accessibility")
+    page = client.get(url).content.decode()
+    assert "Tillgänglighetsredogörelse" in page and "inte kontrollerats här" in page
+    assert "mailto:tillganglighet@exempel.se" in page and "digg.se/tdosanmalan" in page
+    AccessibilityCheck.objects.create(kind="lagesbild", checkers="outloud, pdfua")
+    AccessibilityCheck.objects.create(kind="vecka", checkers="outloud, pdfua", warnings=2)
+    page = client.get(url).content.decode()
+    assert "kontrollerades senast" in page
+    assert "Veckolägesbild: 0 fel och 2 varningar vid senaste kontrollen." in page
+    assert "Inte kontrollerade:" in page and "Medborgarlöfte" in page
+    client.cookies["django_language"] = "en"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Accessibility statement" in english

@@ -23,7 +23,7 @@ KIND_CHOICES = [
     ("fem-i", _("5I-beskrivning")),
 ]
 EDITION_CHOICES = [("internal", _("Intern version")), ("public", _("Offentlig version"))]
-FORMAT_CHOICES = [("pdf", "PDF"), ("docx", "Word")]
+FORMAT_CHOICES = [("pdf", "PDF"), ("docx", "Word"), ("html", "HTML")]
 
 
 def issued_upload_to(instance: IssuedDocument, filename: str) -> str:

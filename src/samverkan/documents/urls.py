@@ -6,6 +6,7 @@ app_name = "documents"
 P = "samverkan/<int:pk>/dokument/"
 # Fixed prefixes first: the slug patterns below would otherwise swallow them.
 urlpatterns = [
+    path("tillganglighet/", v.accessibility_statement, name="accessibility"),
     path(P, v.document_list, name="list"),
     path(P + "versioner/<int:issued_id>/", v.version_detail, name="version"),
     path(P + "versioner/<int:issued_id>/fil/", v.version_download, name="version_download"),

@@ -26,11 +26,14 @@ from samverkan.lib import htmx
 from samverkan.lib.views import form_page
 from samverkan.partnerships.models import Partnership
 
-FORMATS = ("pdf", "docx")
+FORMATS = ("pdf", "docx", "html")
 
 
 def _check(kind: str, edition: str, fmt: str = "pdf") -> None:
     if kind not in data.KINDS or edition not in data.EDITIONS or fmt not in FORMATS:
+        raise Http404("Okänt dokument")
+    if fmt not in services.formats_of(edition):
+        # The HTML file is the public edition's twin, made to be published.
         raise Http404("Okänt dokument")
 
 
@@ -189,3 +192,18 @@ def signed_download(request: HttpRequest, partnership: Partnership, signed_id: i
     return FileResponse(
         signed.file.open("rb"), as_attachment=True, filename=services.signed_file_name(signed)
     )
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The tillgänglighetsredogörelse (lag 2018:1937), public, from the facts the checks know."""
+    from samverkan.documents import accessibility
+
+    return render(
+        request,
+        "documents/accessibility_statement.html",
+        {"statement": accessibility.statement()},
+    )
+
+
+# The access rule rides on the view for the URL access test (mypy knows no function attributes).
+accessibility_statement.access = "public"  # type: ignore[attr-defined]
