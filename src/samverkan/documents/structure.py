@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# A table of more rows than this may break across pages; shorter ones are kept whole.
+LONG_TABLE = 15
+LONG_TABLE_TEXT = 1200  # characters in its cells: long texts make tall rows
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -42,6 +46,13 @@ class Table:
     label: str = ""  # "Tabell 3", set by Document.number()
 
     @property
+    def keep(self) -> bool:
+        """Whether the table is short enough to print whole on one page (moved to the next
+        page rather than split). A longer one breaks between rows, repeating its header."""
+        text = sum(len(cell) for row in self.rows for cell in row)
+        return len(self.rows) <= LONG_TABLE and text <= LONG_TABLE_TEXT
+
+    @property
     def row_headers(self) -> bool:
         """Whether the first cell of each row is printed as the row's header.
 
@@ -51,7 +62,8 @@ class Table:
         "shredded" headers). Such a table's labels are data under the column header.
         """
         columns, rows = len(self.headers), len(self.rows)
-        return columns >= 2 and columns + rows <= rows * (columns - 1)
+        data_cells = sum(max(0, len(row) - 1) for row in self.rows)
+        return columns >= 2 and columns + rows <= data_cells
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,16 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     subsections: list[Section] = field(default_factory=list)
     page_break: bool = False
+
+    @property
+    def head_keep(self) -> bool:
+        """Whether the heading and the first block are printed as one unbreakable unit (so
+        no page ends in a heading). Not for a long table, which is left to break across
+        pages; its heading stays with its first rows (break-after: avoid)."""
+        if not self.blocks:
+            return False
+        first = self.blocks[0]
+        return not (isinstance(first, Table) and not first.keep)
 
     def add(self, *blocks: Block) -> Section:
         self.blocks.extend(blocks)
