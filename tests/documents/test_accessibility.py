@@ -176,3 +176,27 @@ def test_accessibility_statement_is_public_and_written_from_the_checks(client, d
     client.cookies["django_language"] = "en"
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Accessibility statement" in english
+
+
+def test_build_document_without_edition_writes_the_public_edition_and_says_so(demo, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = tmp_path / "lofte.html"
+    stdout = StringIO()
+    call_command(
+        "build_document",
+        "medborgarlofte",
+        "--partnership",
+        str(demo.pk),
+        "--format",
+        "html",
+        "--output",
+        str(out),
+        stdout=stdout,
+    )
+    said = stdout.getvalue()
+    assert "No --edition given: writing the public edition" in said
+    assert "Wrote medborgarlofte (public, html)" in said
+    assert "Offentlig version" in out.read_text()

@@ -14,7 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator  # noqa: E402
 from matplotlib.transforms import offset_copy  # noqa: E402
 
 from samverkan.documents.structure import Chart  # noqa: E402
@@ -131,25 +131,55 @@ def line_chart(
         last = next((i for i in range(len(ys) - 1, -1, -1) if ys[i] == ys[i]), None)
         if last is not None:
             ends.append((ys[last], number, xs[last], label))
-    ax.set_ylim(bottom=0)
-    top = ax.get_ylim()[1]
-    placed: list[float] = []
-    for y, number, x_end, label in sorted(ends):
-        # Labels of lines that end close together are moved apart so none hides another.
-        y_text = max([y, *[p + top * 0.07 for p in placed[-1:]]])
-        placed.append(y_text)
+    known = [v for _label, values in series for v in values if v is not None]
+    positive = [v for v in known if v > 0]
+    if positive and len(positive) == len(known) and max(positive) >= 5 * min(positive):
+        # One category dwarfs the rest: on a linear scale the small ones lie flat at the
+        # bottom. A logarithmic scale shows each line's own change.
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda _v, _pos: ""))
+        ax.set_ylim(min(positive) / 1.5, max(positive) * 1.5)
+    else:
+        ax.set_ylim(bottom=0)
+    # Ticks as the tables write numbers: "1 750", not "1750".
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _number(v, "")))
+    # Each line is named at its end. Labels of lines that end close together are moved
+    # apart (in the axes' own height, whatever the scale), each by its own height, so none
+    # covers another.
+    to_axes = ax.transData + ax.transAxes.inverted()
+    step = 0.045  # one text line of 7 pt in the axes' height
+    wanted = []
+    for y, number, x_end, label in ends:
+        text = _wrap(label, 24)
+        wanted.append((to_axes.transform((x_end, y))[1], number, x_end, text))
+    wanted.sort()
+    placed: list[tuple[float, float]] = []  # (centre, half height)
+    for y_axes, number, x_end, text in wanted:
+        half = step * (text.count("\n") + 1) / 2
+        centre = y_axes
+        if placed:
+            low = placed[-1][0] + placed[-1][1] + half + 0.01
+            centre = max(centre, low)
+        placed.append((centre, half))
         ax.text(
             x_end,
-            y_text,
-            _plain(_wrap(label, 24)),
-            transform=offset_copy(ax.transData, fig=fig, x=6, units="points"),
+            centre,
+            _plain(text),
+            transform=offset_copy(
+                matplotlib.transforms.blended_transform_factory(ax.transData, ax.transAxes),
+                fig=fig,
+                x=6,
+                units="points",
+            ),
             fontsize=7,
             color=_STYLES[number % len(_STYLES)][0],
             va="center",
             clip_on=False,
         )
     ax.set_xticks(xs, [str(v) for v in xs])
-    ax.set_ylabel(_plain(axis_label))
+    scale = " (logaritmisk skala)" if ax.get_yscale() == "log" else ""
+    ax.set_ylabel(_plain(axis_label + scale))
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()
