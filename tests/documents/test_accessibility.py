@@ -200,3 +200,24 @@ def test_build_document_without_edition_writes_the_public_edition_and_says_so(de
     assert "No --edition given: writing the public edition" in said
     assert "Wrote medborgarlofte (public, html)" in said
     assert "Offentlig version" in out.read_text()
+
+
+def test_weekly_document_is_chosen_by_week_on_its_page_and_defaults_to_a_complete_week(
+    client, demo
+):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from samverkan.documents.vecka import default_week
+    from samverkan.fieldwork import services as fieldwork
+
+    assert default_week(demo) < fieldwork.current_week()  # never the week under way
+    client.force_login(get_user_model().objects.get(username="demo.polis"))
+    listing = client.get(reverse("documents:list", kwargs={"pk": demo.pk})).content.decode()
+    assert 'name="vecka"' in listing
+    page = reverse(
+        "documents:preview", kwargs={"pk": demo.pk, "kind": "vecka", "edition": "public"}
+    )
+    chosen = client.get(page + "?vecka=2026-W40").content.decode()
+    assert "Vecka 40, 2026" in chosen
+    assert client.get(page + "?vecka=2026-W99").status_code == 404

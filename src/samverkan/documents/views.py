@@ -49,7 +49,11 @@ def _ctx(request: HttpRequest, partnership: Partnership, **extra: object) -> dic
 @partnership_view()
 def document_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     today = timezone.localdate()
+    from samverkan.documents.vecka import default_week
+    from samverkan.fieldwork.services import week_label
+
     decisions = {d.kind: d for d in partnership.document_decisions.all()}
+    week = request.GET.get("vecka", "").strip() or week_label(*default_week(partnership))
     versions = [
         v
         for v in partnership.issued_documents.select_related("created_by")
@@ -74,10 +78,26 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
                 for k, label in KIND_CHOICES
             ],
             editions=dict(EDITION_CHOICES),
+            week=week,
             versions=versions,
             signed=partnership.signed_agreements.all(),
         ),
     )
+
+
+def _options(request: HttpRequest, kind: str) -> dict[str, str]:
+    """The weekly picture's week from the page's choice (?vecka=2026-W48); default the last
+    complete week (vecka.default_week)."""
+    from samverkan.fieldwork.services import parse_week
+
+    week = request.GET.get("vecka", "").strip()
+    if kind != "vecka" or not week:
+        return {}
+    try:
+        parse_week(week)
+    except ValueError as exc:
+        raise Http404("Okänd vecka") from exc
+    return {"week": week}
 
 
 @partnership_view()
@@ -85,7 +105,7 @@ def preview(
     request: HttpRequest, partnership: Partnership, kind: str, edition: str
 ) -> HttpResponse:
     _check(kind, edition)
-    doc = data.build(kind, partnership, edition, request.user)
+    doc = data.build(kind, partnership, edition, request.user, **_options(request, kind))
     return HttpResponse(to_html(doc))
 
 
@@ -94,7 +114,7 @@ def download(
     request: HttpRequest, partnership: Partnership, kind: str, edition: str, fmt: str
 ) -> HttpResponse:
     _check(kind, edition, fmt)
-    doc = data.build(kind, partnership, edition, request.user)
+    doc = data.build(kind, partnership, edition, request.user, **_options(request, kind))
     response = HttpResponse(services.render_as(doc, fmt), content_type=services.CONTENT_TYPES[fmt])
     name = services.file_name(partnership, kind, edition, fmt)
     response["Content-Disposition"] = content_disposition_header(True, name)

@@ -23,13 +23,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("kind", choices=list(data.KINDS))
         parser.add_argument("--partnership", type=int, required=True)
-        parser.add_argument("--format", choices=["pdf", "docx", "html"], required=True)
+        parser.add_argument("--format", choices=["pdf", "docx", "html"], default="pdf")
         parser.add_argument(
             "--edition",
             choices=list(data.EDITIONS),
             help="public (the default: the edition safe to hand on) or internal",
         )
-        parser.add_argument("--output", required=True)
+        parser.add_argument(
+            "--output", help="file to write (default: the document's own file name, here)"
+        )
         parser.add_argument("--user", help="username whose view the internal edition shows")
         parser.add_argument(
             "--week",
@@ -64,7 +66,12 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         content = services.render_as(doc, options["format"])
-        output = Path(options["output"])
+        output = Path(
+            options["output"]
+            or services.file_name(
+                partnership, options["kind"], options["edition"], options["format"]
+            )
+        )
         try:
             output.write_bytes(content)
         except OSError as exc:
