@@ -221,3 +221,29 @@ def test_weekly_document_is_chosen_by_week_on_its_page_and_defaults_to_a_complet
     chosen = client.get(page + "?vecka=2026-W40").content.decode()
     assert "Vecka 40, 2026" in chosen
     assert client.get(page + "?vecka=2026-W99").status_code == 404
+
+
+def test_draft_for_decision_carries_diarienummer_and_proposed_decision(client, demo):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from samverkan.documents.models import DocumentDecision
+
+    DocumentDecision.objects.filter(partnership=demo, kind="lagesbild").delete()
+    client.force_login(get_user_model().objects.get(username="demo.kommun"))
+    url = reverse("documents:proposal", kwargs={"pk": demo.pk, "kind": "lagesbild"})
+    response = client.post(
+        url,
+        {
+            "reference": "KS 2026/0412",
+            "proposal": "Kommunstyrelsen föreslås fastställa lägesbilden.",
+        },
+    )
+    assert response.status_code in (200, 302), response.content[:500]
+    doc = data.build("lagesbild", demo, data.PUBLIC)
+    assert doc.draft and doc.reference == "KS 2026/0412"
+    lines = doc.text_lines()
+    assert "Diarienummer: KS 2026/0412" in lines
+    assert "Förslag till beslut: Kommunstyrelsen föreslås fastställa lägesbilden." in lines
+    html = render.to_html(doc)
+    assert "Förslag till beslut:</strong> Kommunstyrelsen föreslås" in html

@@ -180,7 +180,18 @@ def _base(kind: str, partnership: Partnership, edition: str, subtitle: str) -> D
         doc.reference = reference
     elif kind in DECIDED_KINDS:
         doc.draft = True
+        _proposal(doc, kind, partnership)
     return doc
+
+
+def _proposal(doc: Document, kind: str, partnership: Partnership) -> None:
+    """A draft for decision carries the case's diarienummer and the proposed decision."""
+    from samverkan.documents.models import DecisionProposal
+
+    proposal = DecisionProposal.objects.filter(partnership=partnership, kind=kind).first()
+    if proposal:
+        doc.reference = proposal.reference
+        doc.proposal = proposal.proposal.strip()
 
 
 # The documents a decision fixes; the others (medborgarlöfte, follow-up report) are dated

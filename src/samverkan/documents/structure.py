@@ -144,6 +144,7 @@ class Document:
     decided: str = ""
     reference: str = ""  # diarienummer
     draft: bool = False  # printed as "Utkast" until the decision is recorded
+    proposal: str = ""  # the proposed decision a draft goes to the decision-maker with
     # Data the document needs but does not have (listed on the internal edition's
     # "Saknas" page rather than printed as silent dashes)
     gaps: list[str] = field(default_factory=list)
@@ -182,6 +183,10 @@ class Document:
             )
         if self.draft:
             lines.append("Utkast")
+            if self.reference:
+                lines.append(f"Diarienummer: {self.reference}")
+            if self.proposal:
+                lines.append(f"Förslag till beslut: {self.proposal}")
 
         def walk(section: Section, depth: int) -> None:
             lines.append("#" * depth + " " + section.heading)

@@ -11,6 +11,7 @@ urlpatterns = [
     path(P + "versioner/<int:issued_id>/", v.version_detail, name="version"),
     path(P + "versioner/<int:issued_id>/fil/", v.version_download, name="version_download"),
     path(P + "beslut/<slug:kind>/", v.decision_edit, name="decision"),
+    path(P + "forslag/<slug:kind>/", v.proposal_edit, name="proposal"),
     path(P + "undertecknad/ny/", v.sign, name="sign"),
     path(P + "undertecknad/<int:signed_id>/", v.signed_download, name="signed_download"),
     path(P + "<slug:kind>/<slug:edition>/", v.preview, name="preview"),

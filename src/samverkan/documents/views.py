@@ -16,6 +16,7 @@ from samverkan.documents import data, forms, services
 from samverkan.documents.models import (
     EDITION_CHOICES,
     KIND_CHOICES,
+    DecisionProposal,
     DocumentDecision,
     IssuedDocument,
     SignedAgreement,
@@ -176,6 +177,24 @@ def decision_edit(request: HttpRequest, partnership: Partnership, kind: str) -> 
         title=_("Beslut om %(doc)s") % {"doc": str(dict(KIND_CHOICES)[kind]).lower()},
         success_url=reverse("documents:list", kwargs={"pk": partnership.pk}),
         success_message=_("Beslutet är registrerat."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def proposal_edit(request: HttpRequest, partnership: Partnership, kind: str) -> HttpResponse:
+    """The diarienummer and the "förslag till beslut" a draft goes to the decision with."""
+    if kind not in data.DECIDED_KINDS:
+        raise Http404
+    record = DecisionProposal.objects.filter(partnership=partnership, kind=kind).first()
+    record = record or DecisionProposal(partnership=partnership, kind=kind)
+    form = forms.DecisionProposalForm(request.POST or None, instance=record)
+    return form_page(
+        request,
+        form,
+        title=_("Förslag till beslut om %(doc)s") % {"doc": str(dict(KIND_CHOICES)[kind]).lower()},
+        success_url=reverse("documents:list", kwargs={"pk": partnership.pk}),
+        success_message=_("Förslaget till beslut är sparat; utkastet visar det."),
         context=_ctx(request, partnership),
     )
 
