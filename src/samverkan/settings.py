@@ -336,6 +336,10 @@ DOCUMENT_LOGO = env_image("DOCUMENT_LOGO")
 # cache off. A lägesbild is a few hundred kilobytes.
 DOCUMENT_PDF_CACHE_SIZE = env_int("DOCUMENT_PDF_CACHE_SIZE", 16, minimum=0)
 
+# Where the public reports an accessibility problem in a published document or page: an
+# e-mail address or a web address, shown on the accessibility statement (/tillganglighet/).
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "")
+
 # Background map for the incident map: a tile URL template, or empty for none. Without tiles
 # the map still draws the area boundary, hot spots and places on a plain background, so a
 # fresh clone contacts no outside server. Tile services require their attribution.

@@ -78,7 +78,9 @@ def test_internal_edition_hides_what_the_viewer_may_not_see(demo):
 @pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
 def test_issuing_stores_immutable_versions_with_hash_and_changes(demo):
     first = services.issue(demo, "atgardsplan", data.PUBLIC)
-    assert [d.format for d in first] == ["pdf", "docx"]
+    # The public edition is also issued as its accessible HTML twin
+    assert [d.format for d in first] == ["pdf", "docx", "html"]
+    assert first[2].file.read().decode().startswith("<!DOCTYPE html>")
     assert all(len(d.sha256) == 64 and d.number == 1 for d in first)
     measure = Measure.objects.get(partnership=demo, number=2)
     measure.title = "Ny handlingsplan för busstorget"
@@ -88,7 +90,7 @@ def test_issuing_stores_immutable_versions_with_hash_and_changes(demo):
     assert any("Ny handlingsplan för busstorget" in line for line in second[0].changes)
     with pytest.raises(Exception, match="immutable"):
         second[0].save()
-    assert IssuedDocument.objects.filter(partnership=demo).count() == 4
+    assert IssuedDocument.objects.filter(partnership=demo).count() == 6
 
 
 def test_medborgarlofte_and_followup_and_lagesbild_follow_the_structure(demo):

@@ -31,6 +31,7 @@ from samverkan.documents.data import (
     audience_of,
 )
 from samverkan.documents.structure import BulletList, Document, Paragraph, Table
+from samverkan.lib import numbers
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Cause, ProblemPicture
 
@@ -42,7 +43,7 @@ def _hours(value: Decimal) -> str:
 
 
 def _money(value: Decimal) -> str:
-    return f"{int(value):,} kr".replace(",", "\u00a0")
+    return numbers.money(value)
 
 
 def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:

@@ -7,9 +7,11 @@ import io
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from html import escape
 from typing import Any
 
 from samverkan.documents.structure import Chart
+from samverkan.lib import numbers
 from samverkan.lib.text import strip_control
 
 _COLOUR = "#0b4f7c"
@@ -64,11 +66,16 @@ def _subplots(figsize: tuple[float, float]) -> tuple[Any, Any]:
 
 def _finish(fig: Any, caption: str, source: str, alt: str) -> Chart:
     """Save the figure as SVG (with ids unique to this chart) and PNG, and close it."""
+    alt = strip_control(alt)
     svg, png = io.StringIO(), io.BytesIO()
     fig.savefig(svg, format="svg", metadata={"Date": None})  # the same chart, the same bytes
     fig.savefig(png, format="png")
     text = svg.getvalue()
     text = _unique_ids(_attributes(text[text.index("<svg") :]))
+    # The alternative text as the SVG's own title: the PDF printer writes it as the
+    # figure's /Alt, and a browser offers it on hover.
+    opening = text.index(">", text.index("<svg")) + 1
+    text = f"{text[:opening]}<title>{escape(alt)}</title>{text[opening:]}"
     return Chart(caption, source, text, png.getvalue(), alt)
 
 
@@ -120,7 +127,8 @@ def line_chart(
 
     A missing value (None, e.g. a count withheld in a public edition) leaves a gap.
     """
-    from matplotlib.transforms import offset_copy
+    from matplotlib.ticker import FuncFormatter, LogLocator
+    from matplotlib.transforms import blended_transform_factory, offset_copy
 
     fig, ax = _subplots((6.4, 3.4))
     xs = list(x)
@@ -132,37 +140,60 @@ def line_chart(
         last = next((i for i in range(len(ys) - 1, -1, -1) if ys[i] == ys[i]), None)
         if last is not None:
             ends.append((ys[last], number, xs[last], label))
-    ax.set_ylim(bottom=0)
-    top = ax.get_ylim()[1]
-    placed: list[float] = []
-    for y, number, x_end, label in sorted(ends):
-        # Labels of lines that end close together are moved apart so none hides another.
-        y_text = max([y, *[p + top * 0.07 for p in placed[-1:]]])
-        placed.append(y_text)
+    known = [v for _label, values in series for v in values if v is not None]
+    positive = [v for v in known if v > 0]
+    if positive and len(positive) == len(known) and max(positive) >= 5 * min(positive):
+        # One category dwarfs the rest: on a linear scale the small ones lie flat at the
+        # bottom. A logarithmic scale shows each line's own change.
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda _v, _pos: ""))
+        ax.set_ylim(min(positive) / 1.5, max(positive) * 1.5)
+    else:
+        ax.set_ylim(bottom=0)
+    # Ticks as the tables write numbers: "1 750", not "1750".
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _number(v, "")))
+    # Each line is named at its end. Labels of lines that end close together are moved
+    # apart (in the axes' own height, whatever the scale), each by its own height, so none
+    # covers another.
+    to_axes = ax.transData + ax.transAxes.inverted()
+    step = 0.045  # one text line of 7 pt in the axes' height
+    wanted = []
+    for y, number, x_end, label in ends:
+        text = _wrap(label, 24)
+        wanted.append((to_axes.transform((x_end, y))[1], number, x_end, text))
+    wanted.sort()
+    placed: list[tuple[float, float]] = []  # (centre, half height)
+    for y_axes, number, x_end, text in wanted:
+        half = step * (text.count("\n") + 1) / 2
+        centre = y_axes
+        if placed:
+            low = placed[-1][0] + placed[-1][1] + half + 0.01
+            centre = max(centre, low)
+        placed.append((centre, half))
         ax.text(
             x_end,
-            y_text,
-            _plain(_wrap(label, 24)),
-            transform=offset_copy(ax.transData, fig=fig, x=6, units="points"),
+            centre,
+            _plain(text),
+            transform=offset_copy(
+                blended_transform_factory(ax.transData, ax.transAxes),
+                fig=fig,
+                x=6,
+                units="points",
+            ),
             fontsize=7,
             color=_STYLES[number % len(_STYLES)][0],
             va="center",
             clip_on=False,
         )
     ax.set_xticks(xs, [str(v) for v in xs])
-    ax.set_ylabel(_plain(axis_label))
+    scale = " (logaritmisk skala)" if ax.get_yscale() == "log" else ""
+    ax.set_ylabel(_plain(axis_label + scale))
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()
     fig.subplots_adjust(right=0.68)
-    alt = "; ".join(
-        f"{label}: "
-        + ", ".join(
-            f"{x_} {'–' if v is None else _number(v, unit)}"
-            for x_, v in zip(xs, values, strict=True)
-        )
-        for label, values in series
-    )
+    alt = line_alt(xs, series, caption=caption, unit=unit)
     return _finish(fig, caption, source, alt)
 
 
@@ -227,10 +258,72 @@ def _bar_chart(
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()
-    alt = "; ".join(
-        f"{label}: {_number(value, unit)}" for label, value in zip(labels, values, strict=True)
-    )
+    alt = bar_alt(labels, values, caption=caption, unit=unit)
     return _finish(fig, caption, source, alt)
+
+
+def _sentence(caption: str) -> str:
+    return caption[:1].lower() + caption[1:] if caption[1:2].islower() else caption
+
+
+def line_alt(
+    xs: Sequence[int],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    caption: str,
+    unit: str = "",
+) -> str:
+    """The alternative text of a line chart, written from its data: what it shows, over
+    which years, and how each line moved ("stöld … minskade från 1 746 till 1 600"), then
+    every value, so nothing on the chart is lost to a reader who cannot see it."""
+    span = f"{xs[0]}–{xs[-1]}" if len(xs) > 1 else str(xs[0]) if xs else ""
+    parts = [f"Linjediagram: {_sentence(caption)}, {span}"]
+    moves = []
+    for label, values in series:
+        known = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
+        if len(known) < 2:
+            continue
+        (x0, first), (x1, last) = known[0], known[-1]
+        peak_x, peak = max(known, key=lambda item: item[1])
+        if last > first:
+            move = f"ökade från {_number(first, unit)} till {_number(last, unit)}"
+        elif last < first:
+            move = f"minskade från {_number(first, unit)} till {_number(last, unit)}"
+        else:
+            move = f"låg på {_number(first, unit)} både {x0} och {x1}"
+        if peak > max(first, last):
+            move += f", med högst {_number(peak, unit)} år {peak_x}"
+        moves.append(f"{_sentence(label)} {move}")
+    if moves:
+        parts.append("; ".join(moves))
+    values_text = "; ".join(
+        f"{label}: "
+        + ", ".join(
+            f"{x_} {'uppgift saknas' if v is None else _number(v, unit)}"
+            for x_, v in zip(xs, values, strict=True)
+        )
+        for label, values in series
+    )
+    parts.append(f"Värden per år: {values_text}")
+    return ". ".join(parts) + "."
+
+
+def bar_alt(labels: Sequence[str], values: Sequence[float], *, caption: str, unit: str = "") -> str:
+    """The alternative text of a bar chart, written from its data: what it shows, the
+    highest and lowest bar, then every bar's value."""
+    parts = [f"Stapeldiagram: {_sentence(caption)}"]
+    pairs = list(zip(labels, values, strict=True))
+    if len(pairs) > 1:
+        top = max(pairs, key=lambda item: item[1])
+        low = min(pairs, key=lambda item: item[1])
+        parts.append(
+            f"Högst är {top[0]} med {_number(top[1], unit)}, "
+            f"lägst {low[0]} med {_number(low[1], unit)}"
+        )
+    parts.append(
+        "Alla staplar: " + "; ".join(f"{label} {_number(value, unit)}" for label, value in pairs)
+    )
+    return ". ".join(parts) + "."
 
 
 def _plain(text: str) -> str:
@@ -243,13 +336,8 @@ def _plain(text: str) -> str:
 
 
 def _number(value: float, unit: str) -> str:
-    """Swedish: decimal comma, a narrow space between thousands, a true minus."""
-    if float(value).is_integer():
-        text = f"{int(value):,}".replace(",", "\u202f")
-    else:
-        text = f"{value:,.2f}".rstrip("0").replace(",", "\u202f").replace(".", ",")
-    text = text.replace("-", "−")
-    return f"{text} {unit}".strip()
+    """As the tables write it (lib/numbers.py): "1 746", "12,5 %"."""
+    return numbers.with_unit(value, unit)
 
 
 def _wrap(label: str, width: int = 28) -> str:

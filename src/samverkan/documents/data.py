@@ -35,6 +35,7 @@ from samverkan.documents.structure import (
     Section,
     Signer,
 )
+from samverkan.lib import numbers
 from samverkan.partnerships.models import Partnership, Party
 from samverkan.problems.choices import ProblemStatus
 from samverkan.problems.models import Cause, Measure
@@ -163,6 +164,13 @@ def _base(kind: str, partnership: Partnership, edition: str, subtitle: str) -> D
             "municipality": str(partnership.municipality),
             "police_area": str(partnership.police_area),
             "edition_label": EDITIONS[edition],
+            # Names printed whole, never hyphenated (render.to_html)
+            "names": [
+                partnership.name,
+                str(partnership.municipality),
+                str(partnership.police_area),
+                *partnership.parties.values_list("organisation__name", flat=True),
+            ],
         },
         sender=f"{partnership.municipality} och {partnership.police_area}",
         logo=settings.DOCUMENT_LOGO,
@@ -172,7 +180,18 @@ def _base(kind: str, partnership: Partnership, edition: str, subtitle: str) -> D
         doc.reference = reference
     elif kind in DECIDED_KINDS:
         doc.draft = True
+        _proposal(doc, kind, partnership)
     return doc
+
+
+def _proposal(doc: Document, kind: str, partnership: Partnership) -> None:
+    """A draft for decision carries the case's diarienummer and the proposed decision."""
+    from samverkan.documents.models import DecisionProposal
+
+    proposal = DecisionProposal.objects.filter(partnership=partnership, kind=kind).first()
+    if proposal:
+        doc.reference = proposal.reference
+        doc.proposal = proposal.proposal.strip()
 
 
 # The documents a decision fixes; the others (medborgarlöfte, follow-up report) are dated
@@ -253,7 +272,11 @@ def _measure_rows(listing: audience.Listing) -> tuple[tuple[str, ...], ...]:
 
 def _goal_rows(partnership: Partnership) -> tuple[tuple[str, ...], ...]:
     def number(value: Decimal | None, unit: str) -> str:
-        return "–" if value is None else f"{value.normalize():f} {unit}".strip()
+        if value is None:
+            return "–"
+        exponent = value.normalize().as_tuple().exponent
+        decimals = min(2, -exponent) if isinstance(exponent, int) and exponent < 0 else 0
+        return numbers.with_unit(value, unit.strip(), decimals)
 
     return tuple(
         (

@@ -162,6 +162,10 @@ def to_docx(doc: Document) -> bytes:
             bold=True,
             colour=RED,
         )
+        if doc.reference:
+            word.add_paragraph(f"Diarienummer: {doc.reference}")
+        if doc.proposal:
+            word.add_paragraph(f"Förslag till beslut: {doc.proposal}")
     if doc.toc:
         word.add_heading("Innehåll", level=1)
         _field(

@@ -57,6 +57,9 @@ def fem_i(partnership: Partnership, edition: str, user: Any) -> Document:
         edition,
         f"Vad samverkan gjorde i {scope_of(partnership)} och vad det gav",
     )
+    # A title of one word with a digit reads as a reference number to a screen reader's
+    # heading list; the H1 says what the document is.
+    doc.title = "5I-beskrivning av arbetet"
     states = {s.part: s for s in write_up.sections(partnership, user=user, public=public)}
     cycle = partnership.current_cycle()
     about = doc.section("Om beskrivningen")

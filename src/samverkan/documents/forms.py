@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.documents.models import DocumentDecision, SignedAgreement
+from samverkan.documents.models import DecisionProposal, DocumentDecision, SignedAgreement
 from samverkan.lib.forms import DateInput, ModelForm, VersionedModelForm, check_upload
 
 
@@ -43,3 +43,10 @@ class SignedAgreementForm(ModelForm):
         if upload and not upload.name.lower().endswith(".pdf"):
             raise forms.ValidationError(_("Ladda upp det undertecknade exemplaret som PDF."))
         return upload
+
+
+class DecisionProposalForm(ModelForm):
+    class Meta:
+        model = DecisionProposal
+        fields = ["reference", "proposal"]
+        widgets = {"proposal": forms.Textarea(attrs={"rows": 4})}

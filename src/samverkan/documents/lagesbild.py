@@ -42,6 +42,7 @@ from samverkan.documents.data import (
     audience_of,
 )
 from samverkan.documents.structure import BulletList, Document, Paragraph, Table
+from samverkan.lib import numbers
 from samverkan.mapping.stats import CrimeTable, crime_table
 from samverkan.partnerships.models import Partnership, Party
 from samverkan.problems.choices import ProblemStatus
@@ -54,17 +55,15 @@ def _small(edition: str, *counts: Any) -> bool:
 
 
 def _num(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\u00a0")
-    return f"{value:,.1f}".replace(",", "\u00a0").replace(".", ",")
+    return numbers.number(value)
 
 
 def _pct(value: float) -> str:
-    return f"{'+' if value >= 0 else '−'}{_num(round(abs(value), 1))} %"
+    return numbers.percent(value, sign=True)
 
 
 def _money(value: Decimal | float) -> str:
-    return f"{int(value):,} kr".replace(",", "\u00a0")
+    return numbers.money(value)
 
 
 # ---- the numbers, from the released mapping ---------------------------------------------------
@@ -530,17 +529,22 @@ def _surveys(
         years = sorted({r.year for r in rows})
         sources.append(f"Trygghetsmätning ({party}), {years[0]}–{years[-1]}")
         source = f"Källa: trygghetsmätning, importerad av {party}"
-        section.add(
-            Table(
-                f"Trygghetsmätning enligt {party}",
-                ("Fråga", "Område", "År", "Andel", "Svarande"),
-                tuple(
-                    (r.question, r.area, str(r.year), f"{_num(round(r.share, 1))} %", _num(r.n))
-                    for r in shown_rows
-                ),
-                source,
+        # One table per question: a short table reads (and prints) better than one that
+        # runs over pages, repeating its header row at the top of each.
+        by_question: dict[str, list[Any]] = defaultdict(list)
+        for r in shown_rows:
+            by_question[r.question].append(r)
+        for question, asked in by_question.items():
+            section.add(
+                Table(
+                    f"{question}: trygghetsmätning enligt {party}",
+                    ("Område", "År", "Andel", "Svarande"),
+                    tuple(
+                        (r.area, str(r.year), numbers.percent(r.share), _num(r.n)) for r in asked
+                    ),
+                    source,
+                )
             )
-        )
         # One figure per party, for the question whose answers changed most: each area's
         # share year by year, so the change is visible at a glance.
         questions: dict[str, list[Any]] = defaultdict(list)

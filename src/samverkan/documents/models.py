@@ -23,7 +23,7 @@ KIND_CHOICES = [
     ("fem-i", _("5I-beskrivning")),
 ]
 EDITION_CHOICES = [("internal", _("Intern version")), ("public", _("Offentlig version"))]
-FORMAT_CHOICES = [("pdf", "PDF"), ("docx", "Word")]
+FORMAT_CHOICES = [("pdf", "PDF"), ("docx", "Word"), ("html", "HTML")]
 
 
 def issued_upload_to(instance: IssuedDocument, filename: str) -> str:
@@ -148,6 +148,46 @@ class DocumentDecision(Versioned):
         return self.next_update_due is not None and self.next_update_due <= today
 
 
+class DecisionProposal(models.Model):
+    """What a draft for decision carries before the decision: the case's diarienummer and
+    the proposed decision ("förslag till beslut"), printed on the draft's cover."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="decision_proposals",
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField(
+        _("dokument"),
+        max_length=20,
+        choices=[
+            ("agreement", _("Samverkansöverenskommelse")),
+            ("lagesbild", _("Lägesbild")),
+            ("atgardsplan", _("Åtgärdsplan")),
+        ],
+    )
+    reference = models.CharField(_("diarienummer"), max_length=100, blank=True)
+    proposal = models.TextField(
+        _("förslag till beslut"),
+        blank=True,
+        help_text=_("T.ex. ”Kommunstyrelsen föreslås fastställa lägesbilden.”"),
+    )
+
+    class Meta:
+        verbose_name = _("förslag till beslut")
+        verbose_name_plural = _("förslag till beslut")
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "kind"], name="decision_proposal_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}".strip()
+
+    def audit_partnership_id(self) -> int:
+        return self.partnership_id
+
+
 def signed_upload_to(instance: SignedAgreement, filename: str) -> str:
     return f"partnerships/{instance.partnership_id}/signed/{filename}"
 
@@ -191,3 +231,27 @@ class SignedAgreement(models.Model):
 
     def audit_partnership_id(self) -> int:
         return self.partnership_id
+
+
+class AccessibilityCheck(models.Model):
+    """One PDF/UA-1 check of a public document edition (manage.py check_accessibility): what
+    the accessibility statement reports as the date and result of the latest check."""
+
+    kind = models.CharField(_("dokument"), max_length=20, choices=KIND_CHOICES)
+    checked_at = models.DateTimeField(_("kontrollerad"), auto_now_add=True)
+    checkers = models.CharField(_("kontrollverktyg"), max_length=200)
+    errors = models.PositiveIntegerField(_("fel"), default=0)
+    warnings = models.PositiveIntegerField(_("varningar"), default=0)
+    findings = models.JSONField(_("anmärkningar"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("tillgänglighetskontroll")
+        verbose_name_plural = _("tillgänglighetskontroller")
+        ordering = ["-checked_at", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.checked_at:%Y-%m-%d}"
+
+    @property
+    def passed(self) -> bool:
+        return self.errors == 0 and self.warnings == 0

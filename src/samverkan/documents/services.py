@@ -22,7 +22,14 @@ from samverkan.partnerships.models import Partnership
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
 }
+
+
+def formats_of(edition: str) -> tuple[str, ...]:
+    """The formats an edition is issued in: the public edition also as an accessible HTML
+    page, to publish beside its PDF (the same document, for the same audience)."""
+    return ("pdf", "docx", "html") if edition == data.PUBLIC else ("pdf", "docx")
 
 
 def render_as(doc: Document, fmt: str) -> bytes:
@@ -33,7 +40,9 @@ def render_as(doc: Document, fmt: str) -> bytes:
         from samverkan.documents.docx_builder import to_docx
 
         return to_docx(doc)
-    raise ValueError(f"unknown format {fmt!r}; choose pdf or docx")
+    if fmt == "html":
+        return render.to_html(doc).encode()
+    raise ValueError(f"unknown format {fmt!r}; choose pdf, docx or html")
 
 
 # File names in Swedish, in ASCII (å, ä and ö become a, a and o) so that every mail client,
@@ -132,13 +141,15 @@ def changes_for_reader(version: IssuedDocument, user: Any) -> tuple[IssuedDocume
 def issue(
     partnership: Partnership, kind: str, edition: str, user: Any = None, progress: Any = None
 ) -> list[IssuedDocument]:
-    """Issue the next version of ``kind`` in ``edition``, as PDF and Word, from one build."""
+    """Issue the next version of ``kind`` in ``edition``, as PDF and Word (and the public
+    edition as an HTML page too), from one build."""
     doc = data.build(kind, partnership, edition, user)
     lines = doc.text_lines()
     issued = []
-    for step, fmt in enumerate(("pdf", "docx")):
+    formats = formats_of(edition)
+    for step, fmt in enumerate(formats):
         if progress:
-            progress(10 + 45 * step, f"{fmt}")
+            progress(10 + 90 * step // len(formats), f"{fmt}")
         latest = (
             IssuedDocument.objects.filter(
                 partnership=partnership, kind=kind, edition=edition, format=fmt

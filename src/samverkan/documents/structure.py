@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# A table of more rows than this may break across pages; shorter ones are kept whole.
+LONG_TABLE = 15
+LONG_TABLE_TEXT = 1200  # characters in its cells: long texts make tall rows
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -40,6 +44,26 @@ class Table:
     source: str = ""
     kind: str = "table"
     label: str = ""  # "Tabell 3", set by Document.number()
+
+    @property
+    def keep(self) -> bool:
+        """Whether the table is short enough to print whole on one page (moved to the next
+        page rather than split). A longer one breaks between rows, repeating its header."""
+        text = sum(len(cell) for row in self.rows for cell in row)
+        return len(self.rows) <= LONG_TABLE and text <= LONG_TABLE_TEXT
+
+    @property
+    def row_headers(self) -> bool:
+        """Whether the first cell of each row is printed as the row's header.
+
+        Only where the headers stay fewer than the data cells: a two-column table of labels
+        and values, or a one-row table, would otherwise be mostly header cells, which a
+        screen reader announces as a heading before every value (and checkers flag as
+        "shredded" headers). Such a table's labels are data under the column header.
+        """
+        columns, rows = len(self.headers), len(self.rows)
+        data_cells = sum(max(0, len(row) - 1) for row in self.rows)
+        return columns >= 2 and columns + rows <= data_cells
 
 
 @dataclass(frozen=True)
@@ -82,6 +106,16 @@ class Section:
     subsections: list[Section] = field(default_factory=list)
     page_break: bool = False
 
+    @property
+    def head_keep(self) -> bool:
+        """Whether the heading and the first block are printed as one unbreakable unit (so
+        no page ends in a heading). Not for a long table, which is left to break across
+        pages; its heading stays with its first rows (break-after: avoid)."""
+        if not self.blocks:
+            return False
+        first = self.blocks[0]
+        return not (isinstance(first, Table) and not first.keep)
+
     def add(self, *blocks: Block) -> Section:
         self.blocks.extend(blocks)
         return self
@@ -110,6 +144,7 @@ class Document:
     decided: str = ""
     reference: str = ""  # diarienummer
     draft: bool = False  # printed as "Utkast" until the decision is recorded
+    proposal: str = ""  # the proposed decision a draft goes to the decision-maker with
     # Data the document needs but does not have (listed on the internal edition's
     # "Saknas" page rather than printed as silent dashes)
     gaps: list[str] = field(default_factory=list)
@@ -148,6 +183,10 @@ class Document:
             )
         if self.draft:
             lines.append("Utkast")
+            if self.reference:
+                lines.append(f"Diarienummer: {self.reference}")
+            if self.proposal:
+                lines.append(f"Förslag till beslut: {self.proposal}")
 
         def walk(section: Section, depth: int) -> None:
             lines.append("#" * depth + " " + section.heading)

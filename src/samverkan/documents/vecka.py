@@ -24,8 +24,8 @@ SOURCE = "Källa: samverkans fältrapporter i Samverkan"
 
 
 def vecka(partnership: Partnership, edition: str, user: Any, week: str | None = None) -> Document:
-    """Build the weekly picture of ``week`` ("2026-W48"); without it, the latest week with
-    reports (or the current week when there are none)."""
+    """Build the weekly picture of ``week`` ("2026-W48"); without it, the last complete week
+    (``default_week``)."""
     from django.utils import timezone
     from django.utils.formats import date_format
 
@@ -34,7 +34,7 @@ def vecka(partnership: Partnership, edition: str, user: Any, week: str | None = 
     if week:
         year, number = services.parse_week(week)
     else:
-        year, number = services.latest_week_with_reports(partnership) or services.current_week()
+        year, number = default_week(partnership)
     full = edition == INTERNAL and services.may_see_full_counts(user, partnership)
     picture = services.weekly_picture(partnership, year, number, full=full)
 
@@ -136,3 +136,13 @@ def vecka(partnership: Partnership, edition: str, user: Any, week: str | None = 
     else:
         notable.add(Paragraph("Inget särskilt denna vecka."))
     return doc
+
+
+def default_week(partnership: Partnership) -> tuple[int, int]:
+    """The last complete week, or the latest week with reports before it: never the week
+    under way (on a Monday morning that is a week two hours old)."""
+    from samverkan.fieldwork import services
+
+    last_complete = services.shift_week(*services.current_week(), -1)
+    latest = services.latest_week_with_reports(partnership)
+    return min(latest, last_complete) if latest else last_complete

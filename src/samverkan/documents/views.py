@@ -16,6 +16,7 @@ from samverkan.documents import data, forms, services
 from samverkan.documents.models import (
     EDITION_CHOICES,
     KIND_CHOICES,
+    DecisionProposal,
     DocumentDecision,
     IssuedDocument,
     SignedAgreement,
@@ -26,11 +27,14 @@ from samverkan.lib import htmx
 from samverkan.lib.views import form_page
 from samverkan.partnerships.models import Partnership
 
-FORMATS = ("pdf", "docx")
+FORMATS = ("pdf", "docx", "html")
 
 
 def _check(kind: str, edition: str, fmt: str = "pdf") -> None:
     if kind not in data.KINDS or edition not in data.EDITIONS or fmt not in FORMATS:
+        raise Http404("Okänt dokument")
+    if fmt not in services.formats_of(edition):
+        # The HTML file is the public edition's twin, made to be published.
         raise Http404("Okänt dokument")
 
 
@@ -46,7 +50,11 @@ def _ctx(request: HttpRequest, partnership: Partnership, **extra: object) -> dic
 @partnership_view()
 def document_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     today = timezone.localdate()
+    from samverkan.documents.vecka import default_week
+    from samverkan.fieldwork.services import week_label
+
     decisions = {d.kind: d for d in partnership.document_decisions.all()}
+    week = request.GET.get("vecka", "").strip() or week_label(*default_week(partnership))
     versions = [
         v
         for v in partnership.issued_documents.select_related("created_by")
@@ -71,10 +79,26 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
                 for k, label in KIND_CHOICES
             ],
             editions=dict(EDITION_CHOICES),
+            week=week,
             versions=versions,
             signed=partnership.signed_agreements.all(),
         ),
     )
+
+
+def _options(request: HttpRequest, kind: str) -> dict[str, str]:
+    """The weekly picture's week from the page's choice (?vecka=2026-W48); default the last
+    complete week (vecka.default_week)."""
+    from samverkan.fieldwork.services import parse_week
+
+    week = request.GET.get("vecka", "").strip()
+    if kind != "vecka" or not week:
+        return {}
+    try:
+        parse_week(week)
+    except ValueError as exc:
+        raise Http404("Okänd vecka") from exc
+    return {"week": week}
 
 
 @partnership_view()
@@ -82,7 +106,7 @@ def preview(
     request: HttpRequest, partnership: Partnership, kind: str, edition: str
 ) -> HttpResponse:
     _check(kind, edition)
-    doc = data.build(kind, partnership, edition, request.user)
+    doc = data.build(kind, partnership, edition, request.user, **_options(request, kind))
     return HttpResponse(to_html(doc))
 
 
@@ -91,7 +115,7 @@ def download(
     request: HttpRequest, partnership: Partnership, kind: str, edition: str, fmt: str
 ) -> HttpResponse:
     _check(kind, edition, fmt)
-    doc = data.build(kind, partnership, edition, request.user)
+    doc = data.build(kind, partnership, edition, request.user, **_options(request, kind))
     response = HttpResponse(services.render_as(doc, fmt), content_type=services.CONTENT_TYPES[fmt])
     name = services.file_name(partnership, kind, edition, fmt)
     response["Content-Disposition"] = content_disposition_header(True, name)
@@ -158,6 +182,24 @@ def decision_edit(request: HttpRequest, partnership: Partnership, kind: str) -> 
 
 
 @partnership_view("edit", methods=("GET", "POST"))
+def proposal_edit(request: HttpRequest, partnership: Partnership, kind: str) -> HttpResponse:
+    """The diarienummer and the "förslag till beslut" a draft goes to the decision with."""
+    if kind not in data.DECIDED_KINDS:
+        raise Http404
+    record = DecisionProposal.objects.filter(partnership=partnership, kind=kind).first()
+    record = record or DecisionProposal(partnership=partnership, kind=kind)
+    form = forms.DecisionProposalForm(request.POST or None, instance=record)
+    return form_page(
+        request,
+        form,
+        title=_("Förslag till beslut om %(doc)s") % {"doc": str(dict(KIND_CHOICES)[kind]).lower()},
+        success_url=reverse("documents:list", kwargs={"pk": partnership.pk}),
+        success_message=_("Förslaget till beslut är sparat; utkastet visar det."),
+        context=_ctx(request, partnership),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
 def sign(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = forms.SignedAgreementForm(
         request.POST or None, request.FILES or None, partnership=partnership
@@ -189,3 +231,18 @@ def signed_download(request: HttpRequest, partnership: Partnership, signed_id: i
     return FileResponse(
         signed.file.open("rb"), as_attachment=True, filename=services.signed_file_name(signed)
     )
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The tillgänglighetsredogörelse (lag 2018:1937), public, from the facts the checks know."""
+    from samverkan.documents import accessibility
+
+    return render(
+        request,
+        "documents/accessibility_statement.html",
+        {"statement": accessibility.statement()},
+    )
+
+
+# The access rule rides on the view for the URL access test (mypy knows no function attributes).
+accessibility_statement.access = "public"  # type: ignore[attr-defined]

@@ -15,16 +15,23 @@ from samverkan.partnerships.models import Partnership
 class Command(BaseCommand):
     help = (
         "Build one document (agreement, lagesbild, atgardsplan, medborgarlofte, followup, fem-i) "
-        "as PDF or DOCX in the internal or public edition. Without --user the internal edition "
+        "as PDF, DOCX or (public edition) HTML, in the public edition unless --edition internal "
+        "is given. Without --user the internal edition "
         "holds every confidential item: give --user to build it as that person may see it."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("kind", choices=list(data.KINDS))
         parser.add_argument("--partnership", type=int, required=True)
-        parser.add_argument("--format", choices=["pdf", "docx"], required=True)
-        parser.add_argument("--edition", choices=list(data.EDITIONS), required=True)
-        parser.add_argument("--output", required=True)
+        parser.add_argument("--format", choices=["pdf", "docx", "html"], default="pdf")
+        parser.add_argument(
+            "--edition",
+            choices=list(data.EDITIONS),
+            help="public (the default: the edition safe to hand on) or internal",
+        )
+        parser.add_argument(
+            "--output", help="file to write (default: the document's own file name, here)"
+        )
         parser.add_argument("--user", help="username whose view the internal edition shows")
         parser.add_argument(
             "--week",
@@ -40,6 +47,15 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"no user {options['user']!r}")
+        if options["edition"] is None:
+            options["edition"] = data.PUBLIC
+            self.stdout.write(
+                "No --edition given: writing the public edition (without confidential items "
+                "and small counts), the one safe to hand on. Give --edition internal for "
+                "the internal one."
+            )
+        if options["format"] == "html" and options["edition"] != data.PUBLIC:
+            raise CommandError("--format html is made for the public edition only")
         extra = {}
         if options["week"]:
             if options["kind"] != "vecka":
@@ -50,7 +66,12 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         content = services.render_as(doc, options["format"])
-        output = Path(options["output"])
+        output = Path(
+            options["output"]
+            or services.file_name(
+                partnership, options["kind"], options["edition"], options["format"]
+            )
+        )
         try:
             output.write_bytes(content)
         except OSError as exc:
