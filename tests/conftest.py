@@ -172,6 +172,17 @@ def _media_and_jobs(request, settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the API's per-token request counts, map data):
+    ids come back after a rollback, so a later test's token would inherit an earlier one's
+    count and meet the rate limit by the order the tests happened to run in."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default interface language, whatever the one before it left
     active in this thread (a response in English leaves English active)."""

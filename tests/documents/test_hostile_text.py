@@ -121,7 +121,9 @@ def _project_forms():
 
 
 # Login forms store nothing, and a name is looked up as typed (see accounts.throttle).
-_EXEMPT = {"RateLimitedAuthenticationForm", "RateLimitedAdminAuthenticationForm"}
+# Sign-in forms take the user name and password exactly as typed (the link page after single
+# sign-on is one: it proves the account with its password).
+_EXEMPT = {"RateLimitedAuthenticationForm", "RateLimitedAdminAuthenticationForm", "LinkAccountForm"}
 
 
 def test_every_form_in_the_project_strips_control_characters():

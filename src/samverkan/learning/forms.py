@@ -6,21 +6,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.learning.models import EvaluationLabel, OpenDataPublication
+from samverkan.lib import forms as lib_forms
 
 
-class PublicationForm(forms.ModelForm):
+class PublicationForm(lib_forms.ModelForm):
     class Meta:
         model = OpenDataPublication
         fields = ["licence", "contact_name", "contact_email"]
 
 
-class LabelForm(forms.ModelForm):
+class LabelForm(lib_forms.ModelForm):
     class Meta:
         model = EvaluationLabel
         fields = ["method", "place_type"]
 
 
-class SearchForm(forms.Form):
+class SearchForm(lib_forms.Form):
     q = forms.CharField(label=_("Problem eller brott"), required=False, max_length=200)
     kategori = forms.ChoiceField(label=_("Brottskategori"), required=False)
     metod = forms.ChoiceField(label=_("Typ av åtgärd"), required=False)
@@ -34,9 +35,9 @@ class SearchForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, options: dict[str, list[tuple[str, str]]], **kwargs: object
+        self, *args: Any, options: dict[str, list[tuple[str, str]]], **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         every: list[tuple[str, Any]] = [("", _("Alla"))]
         for name, key in (("kategori", "categories"), ("metod", "methods"), ("plats", "places")):
             field = self.fields[name]
