@@ -1,7 +1,10 @@
 """Field reports and the weekly picture through the API (issue 21): the form's rules for
 personal data on the way in, the held-back rules and the audiences' counts on the way out."""
 
+import datetime
+
 from django.conf import settings
+from django.utils import timezone
 
 from samverkan.accounts.models import AuditEntry, User
 from samverkan.api.models import ApiToken
@@ -108,3 +111,38 @@ def test_the_weekly_picture_per_audience(client, demo):
         f"{BASE}/partnerships/{demo.pk}/weekly/nonsense", headers=bearer("demo.kommun")
     )
     assert bad.status_code == 404
+
+
+def test_a_held_back_reports_point_reaches_only_those_who_may_read_it(client, demo):
+    """A loose point of a held-back report (it may mark where a named person lives) is drawn
+    only for those who may read the report: not for another party's coordinators."""
+    from django.urls import reverse
+
+    from samverkan.accounts.models import User as Account
+    from samverkan.fieldwork import services
+
+    year, number = services.latest_week_with_reports(demo)
+    monday = datetime.date.fromisocalendar(year, number, 1)
+    held = FieldReport.objects.create(
+        partnership=demo,
+        observed_at=timezone.make_aware(datetime.datetime.combine(monday, datetime.time(22))),
+        category=demo.field_categories.first(),
+        latitude=59.123456,
+        longitude=17.654321,
+        text="Kalle Andersson bor i porten",
+        held_back=True,
+        party=demo.municipality_party(),
+    )
+    week = services.week_label(year, number)
+    api = f"{BASE}/partnerships/{demo.pk}/weekly/{week}"
+    page = reverse("fieldwork:week", kwargs={"pk": demo.pk, "week": week})
+    for username, drawn in (("demo.kommun", True), ("demo.polis", False), ("demo.kyrkan", False)):
+        points = client.get(api, headers=bearer(username)).json()["points"]
+        assert any(p["latitude"] == held.latitude for p in points) is drawn, username
+        client.force_login(Account.objects.get(username=username))
+        text = client.get(page).content.decode()
+        assert ("59.123456" in text) is drawn, username
+    # Without a viewer (a document built by the system), no held-back point is drawn.
+    picture = services.weekly_picture(demo, year, number, full=True)
+    assert all(p["lat"] != held.latitude for p in picture.points)
+    assert services.may_see_full_counts(None, demo) is False

@@ -176,7 +176,7 @@ def weekly(request: HttpRequest, pk: int, week: str) -> dict:
         except ValueError as exc:
             raise Http404 from exc
     full = services.may_see_full_counts(request.user, p)
-    picture = services.weekly_picture(p, year, number, full=full)
+    picture = services.weekly_picture(p, year, number, full=full, viewer=request.user)
     return {
         "week": picture.label,
         "year": picture.year,

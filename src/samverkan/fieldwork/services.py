@@ -197,8 +197,14 @@ def _number(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-def weekly_picture(partnership: Partnership, year: int, week: int, *, full: bool) -> WeeklyPicture:
-    """The picture of ISO week ``year``-W``week``; ``full`` shows small counts (coordinators)."""
+def weekly_picture(
+    partnership: Partnership, year: int, week: int, *, full: bool, viewer: Any = None
+) -> WeeklyPicture:
+    """The picture of ISO week ``year``-W``week``; ``full`` shows small counts (coordinators).
+
+    ``viewer`` is the user the picture is drawn for: a held-back report's own map point is
+    drawn only for those who may read the report (``may_read_text``); without a viewer, never.
+    """
     threshold = settings.SMALL_COUNT_THRESHOLD
     start, end = week_bounds(year, week)
     earlier = [shift_week(year, week, -n) for n in range(1, 5)]
@@ -288,7 +294,7 @@ def weekly_picture(partnership: Partnership, year: int, week: int, *, full: bool
             if name in category_counts
         ]
     picture.focus = _focus(this, before, full=full, small=small)
-    picture.points = _points(this, full=full, shown=shown)
+    picture.points = _points(this, full=full, shown=shown, viewer=viewer)
     return picture
 
 
@@ -341,12 +347,28 @@ def _focus(
     return [focus for _s, _p, focus in sorted(scored)[:FOCUS_PLACES]]
 
 
-def _points(this: list[FieldReport], *, full: bool, shown: Any) -> list[dict[str, Any]]:
+def _points(
+    this: list[FieldReport], *, full: bool, shown: Any, viewer: Any = None
+) -> list[dict[str, Any]]:
     """Map points: one per listed place (with its count), and in full view each report's own
-    point. A lone report's point is a count of one, so only coordinators see those."""
+    point. A lone report's point is a count of one, so only coordinators see those; and a
+    held-back report's point (it may be where a named person lives) only those coordinators
+    who may read that report (its reporter's party's, ``may_read_text``)."""
     per_place: Counter[int] = Counter()
     places: dict[int, FieldPlace] = {}
     loose = []
+    leads: frozenset[int] | None = None
+
+    def may_draw(report: FieldReport) -> bool:
+        nonlocal leads
+        if not report.held_back:
+            return True
+        if viewer is None:
+            return False
+        if leads is None:
+            leads = leader_party_ids(viewer, report.partnership)
+        return may_read_text(viewer, report, leads)
+
     for r in this:
         if (
             r.place_id
@@ -356,7 +378,7 @@ def _points(this: list[FieldReport], *, full: bool, shown: Any) -> list[dict[str
         ):
             per_place[r.place_id] += 1
             places[r.place_id] = r.place
-        elif r.latitude is not None and r.longitude is not None and full:
+        elif r.latitude is not None and r.longitude is not None and full and may_draw(r):
             when = date_format(timezone.localtime(r.observed_at), "D j/n H:i")
             loose.append(
                 {
@@ -383,7 +405,7 @@ def may_see_full_counts(user: Any, partnership: Partnership) -> bool:
     suppressed."""
     from samverkan.accounts import access
 
-    return user is None or access.can_edit(user, partnership)
+    return user is not None and access.can_edit(user, partnership)
 
 
 def week_links(partnership: Partnership) -> list[str]:

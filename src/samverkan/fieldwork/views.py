@@ -278,7 +278,9 @@ def week_detail(request: AuthenticatedRequest, partnership: Partnership, week: s
     except ValueError as exc:
         raise Http404("Ingen sådan vecka") from exc
     full = services.may_see_full_counts(request.user, partnership)
-    picture = services.weekly_picture(partnership, year, number, full=full)
+    picture = services.weekly_picture(
+        partnership, year, number, full=full, viewer=request.user
+    )
     return render(
         request,
         "fieldwork/week.html",
