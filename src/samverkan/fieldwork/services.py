@@ -197,6 +197,62 @@ def _number(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
+def _rows(
+    key: Any,
+    this: list[Any],
+    before: list[Any],
+    year_ago: list[Any],
+    earlier: list[tuple[int, int]],
+    small: Any,
+) -> list[Row]:
+    """One table of the weekly picture: the reports of the week, of the four ``earlier`` weeks
+    (``before``) and of the same week a year ago, counted per ``key``. ``small(n)`` says
+    whether a count is suppressed for this audience (never, for the coordinators)."""
+
+    def shown(n: int) -> str:
+        return MARKER if small(n) else str(n)
+
+    def week_of(report: Any) -> tuple[int, int]:
+        year, number, _day = timezone.localtime(report.observed_at).isocalendar()
+        return year, number
+
+    now, prev, ago = (Counter(key(r) for r in group) for group in (this, before, year_ago))
+    # Each earlier week's own cells, as that week's picture (and the map layer) shows them.
+    weekly: dict[tuple[int, int], Counter[Any]] = {w: Counter() for w in earlier}
+    for r in before:
+        weekly.setdefault(week_of(r), Counter())[key(r)] += 1
+    # A mean of small counts gives them away, and so does a mean over one small weekly cell
+    # beside weeks shown elsewhere (the hidden cell = mean × 4 less the shown weeks): the mean
+    # is suppressed whenever its base or any of its four weekly cells is small.
+    mean_hidden = {
+        label: small(prev[label]) or any(small(weekly[w][label]) for w in earlier)
+        for label in set(now) | set(prev) | set(ago)
+    }
+
+    def order(label: Any) -> tuple[int, int, Any]:
+        # Ranked by the figures as shown: an order by hidden counts would tell them apart.
+        return (
+            -(0 if small(now[label]) else now[label]),
+            -(0 if mean_hidden[label] else prev[label]),
+            label,
+        )
+
+    out = []
+    for label in sorted(mean_hidden, key=order):
+        mean = prev[label] / 4
+        hidden = small(now[label]) or mean_hidden[label]
+        out.append(
+            Row(
+                label=label,
+                this_week=shown(now[label]),
+                previous_mean=MARKER if mean_hidden[label] else _number(mean),
+                last_year=shown(ago[label]),
+                change="" if hidden else _change(now[label], mean),
+            )
+        )
+    return out
+
+
 def weekly_picture(
     partnership: Partnership, year: int, week: int, *, full: bool, viewer: Any = None
 ) -> WeeklyPicture:
@@ -224,23 +280,7 @@ def weekly_picture(
         return MARKER if small(n) else str(n)
 
     def rows(key: Any) -> list[Row]:
-        now, prev, ago = (Counter(key(r) for r in group) for group in (this, before, year_ago))
-        labels = sorted(set(now) | set(prev) | set(ago), key=lambda k: (-now[k], -prev[k], k))
-        out = []
-        for label in labels:
-            mean = prev[label] / 4
-            hidden = small(now[label]) or small(prev[label])
-            out.append(
-                Row(
-                    label=label,
-                    this_week=shown(now[label]),
-                    # A mean of small counts gives them away: suppressed with its base.
-                    previous_mean=MARKER if small(prev[label]) else _number(mean),
-                    last_year=shown(ago[label]),
-                    change="" if hidden else _change(now[label], mean),
-                )
-            )
-        return out
+        return _rows(key, this, before, year_ago, earlier, small)
 
     categories = rows(lambda r: r.category.name)
     places = rows(_place_key)
@@ -293,13 +333,19 @@ def weekly_picture(
             for name in dict.fromkeys(r.category.name for r in notable)
             if name in category_counts
         ]
-    picture.focus = _focus(this, before, full=full, small=small)
+    hidden_means = frozenset(row.label for row in places if row.previous_mean == MARKER)
+    picture.focus = _focus(this, before, full=full, small=small, hidden_means=hidden_means)
     picture.points = _points(this, full=full, shown=shown, viewer=viewer)
     return picture
 
 
 def _focus(
-    this: list[FieldReport], before: list[FieldReport], *, full: bool, small: Any
+    this: list[FieldReport],
+    before: list[FieldReport],
+    *,
+    full: bool,
+    small: Any,
+    hidden_means: frozenset[str] = frozenset(),
 ) -> list[Focus]:
     """Places to send people next week: more reports than usual, or serious ones.
 
@@ -332,7 +378,7 @@ def _focus(
         score = (count - mean) + 2 * weighed
         parts = []
         if rising:
-            if small(count) or small(prev[place]):
+            if small(count) or small(prev[place]) or place in hidden_means:
                 parts.append(_("fler rapporter än veckorna innan"))
             else:
                 parts.append(
