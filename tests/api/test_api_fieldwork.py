@@ -52,7 +52,8 @@ def test_filing_follows_the_forms_rules_for_personal_data(client, demo):
     categories = client.get(f"{BASE}/partnerships/{demo.pk}/field-categories", headers=headers)
     places = client.get(f"{BASE}/partnerships/{demo.pk}/field-places", headers=headers).json()
     report = {
-        "observed_at": "2026-03-04T21:30:00+01:00",
+        # Recent, so that it is on the list a member may read (the newest reports).
+        "observed_at": (timezone.now() - datetime.timedelta(minutes=5)).isoformat(),
         "category_id": categories.json()[0]["id"],
         "place_id": places[0]["id"],
         "people": 4,
@@ -146,3 +147,37 @@ def test_a_held_back_reports_point_reaches_only_those_who_may_read_it(client, de
     picture = services.weekly_picture(demo, year, number, full=True)
     assert all(p["lat"] != held.latitude for p in picture.points)
     assert services.may_see_full_counts(None, demo) is False
+
+
+def test_a_member_lists_what_the_site_lists_them_and_no_more(client, demo):
+    """Beyond the coordinators, the API lists the newest reports as the page does (same cap,
+    same reports): neither paging, ?week= nor an id reaches an older report."""
+    from django.urls import reverse
+
+    from samverkan.accounts.models import User as Account
+    from samverkan.fieldwork import services
+
+    url = f"{BASE}/partnerships/{demo.pk}/field-reports"
+    everything = FieldReport.objects.filter(partnership=demo).order_by("-observed_at", "-pk")
+    assert everything.count() > services.RECENT_REPORTS
+    newest = [r.pk for r in everything[: services.RECENT_REPORTS]]
+    oldest = everything.last()
+    year, number = oldest.iso_week()
+    old_week = services.week_label(year, number)
+    member = client.get(url, {"limit": 1000}, headers=bearer("demo.kyrkan"))
+    assert [r["id"] for r in member.json()] == newest
+    assert int(member["X-Total-Count"]) == services.RECENT_REPORTS
+    client.force_login(Account.objects.get(username="demo.kyrkan"))
+    page = client.get(reverse("fieldwork:list", kwargs={"pk": demo.pk}))
+    assert [r.pk for r in page.context["reports"]] == newest
+    paged = client.get(url, {"limit": 10, "offset": 45}, headers=bearer("demo.kyrkan")).json()
+    assert [r["id"] for r in paged] == newest[45:]
+    by_week = client.get(url, {"week": old_week}, headers=bearer("demo.kyrkan")).json()
+    assert oldest.pk not in [r["id"] for r in by_week]
+    assert client.get(f"{url}/{oldest.pk}", headers=bearer("demo.kyrkan")).status_code == 404
+    # The coordinators page through every report, any week.
+    full = client.get(url, {"limit": 1000}, headers=bearer("demo.kommun"))
+    assert int(full["X-Total-Count"]) == everything.count()
+    by_week = client.get(url, {"week": old_week}, headers=bearer("demo.kommun")).json()
+    assert oldest.pk in [r["id"] for r in by_week]
+    assert client.get(f"{url}/{oldest.pk}", headers=bearer("demo.kommun")).status_code == 200

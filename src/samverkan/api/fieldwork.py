@@ -59,6 +59,10 @@ def _readable(request: HttpRequest, reports: list[Any], partnership: Any) -> lis
     "/partnerships/{pk}/field-reports",
     response={200: list[FieldReportOut], **ERRORS},
     summary="Field reports, newest first (a held-back report's text only to those who may read it)",
+    description="As the list of field reports on the site: administrators and coordinators page "
+    "through every report (`week` narrows to an ISO week such as 2026-W48); everyone else gets "
+    "the newest 50 reports, the list the site shows them, and `week` and `changed_since` only "
+    "narrow within those. A single report outside that list is not found for them either.",
 )
 def reports(
     request: HttpRequest,
@@ -69,10 +73,10 @@ def reports(
     week: str | None = None,
 ) -> list[Any]:
     from samverkan.fieldwork import services
-    from samverkan.fieldwork.models import FieldReport
 
     p = _partnership(request, pk)
-    rows = FieldReport.objects.filter(partnership=p).select_related("place", "category")
+    # The reports the site lists for this reader (services.listed_reports), no more.
+    rows = services.listed_reports(request.user, p).select_related("place", "category")
     if week:
         try:
             rows = rows.in_week(*services.parse_week(week))
@@ -86,10 +90,11 @@ def reports(
     "/partnerships/{pk}/field-reports/{report_id}", response={200: FieldReportOut, **ERRORS}
 )
 def report(request: HttpRequest, pk: int, report_id: int) -> Any:
-    from samverkan.fieldwork.models import FieldReport
+    from samverkan.fieldwork import services
 
     p = _partnership(request, pk)
-    found = access.scoped(FieldReport.objects.select_related("place", "category"), p, report_id)
+    listed = services.listed_reports(request.user, p).select_related("place", "category")
+    found = access.scoped(listed, p, report_id)
     return _readable(request, [found], p)[0]
 
 

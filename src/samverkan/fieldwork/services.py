@@ -472,6 +472,19 @@ def week_links(partnership: Partnership) -> list[str]:
 
 
 RECENT_WEEKS = 12
+RECENT_REPORTS = 50  # the list of field reports beyond the coordinators: the newest 50
+
+
+def listed_reports(user: Any, partnership: Partnership) -> Any:
+    """The field reports ``user`` may list (page and API alike): every report for the
+    administrators and coordinators, the newest ``RECENT_REPORTS`` for everyone else."""
+    from samverkan.accounts import access
+
+    reports = FieldReport.objects.filter(partnership=partnership)
+    if access.can_edit(user, partnership):
+        return reports
+    newest = reports.order_by("-observed_at", "-pk").values_list("pk", flat=True)
+    return reports.filter(pk__in=list(newest[:RECENT_REPORTS]))
 
 
 def recent_report_count(partnership: Partnership, weeks: int = RECENT_WEEKS) -> int:

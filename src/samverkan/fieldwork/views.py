@@ -33,7 +33,6 @@ from samverkan.fieldwork.names import suggested_masking
 from samverkan.lib import htmx
 from samverkan.partnerships.models import Partnership
 
-RECENT = 50
 # What the report form needs to open with no network (the service worker keeps them).
 OFFLINE_ASSETS = (
     "favicon.svg",
@@ -135,9 +134,9 @@ def report_sent(request: AuthenticatedRequest, partnership: Partnership) -> Http
 def report_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     # Each report carries its own answers for the template (readable, reviewable), hence Any.
     reports: list[Any] = list(
-        FieldReport.objects.filter(partnership=partnership).select_related(
-            "place", "category", "reported_by", "party__organisation"
-        )[:RECENT]
+        FieldReport.objects.filter(partnership=partnership)
+        .select_related("place", "category", "reported_by", "party__organisation")
+        .order_by("-observed_at", "-pk")[: services.RECENT_REPORTS]
     )
     leads = services.leader_party_ids(request.user, partnership)
     for report in reports:
