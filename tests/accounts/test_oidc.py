@@ -22,6 +22,7 @@ from samverkan.accounts import membership
 from samverkan.accounts.choices import Role
 from samverkan.accounts.models import ProviderIdentity, User
 from samverkan.accounts.two_factor import IDP_MFA_SESSION_KEY
+from tests.factories import PASSWORD
 
 IDP = "https://idp.kommun.test"
 CLIENT_ID = "samverkan-test-client"
@@ -202,13 +203,56 @@ def test_later_sign_in_finds_the_account_by_id_not_by_name(client, world, idp):
     assert client.session["_auth_user_id"] == str(world.alice.pk)
 
 
-def test_link_kept_from_before_takes_the_issuer_at_its_first_sign_in(client, world, idp):
+def test_link_without_an_issuer_is_never_claimed_by_a_sign_in(client, world, idp):
+    """The same subject may be another person at another provider: a link kept from before
+    issuers were stored is given its issuer by an administrator, never by a sign-in."""
     ProviderIdentity.objects.create(
         user=world.alice, issuer="", subject="idp-alice", method="legacy"
     )
+    response = sign_in(client, idp, sub="idp-alice")
+    assert response.url == reverse("accounts:oidc_link")
+    assert "_auth_user_id" not in client.session
+    assert ProviderIdentity.objects.get().issuer == ""
+    # The person may still prove the account with its password: a new link, with the issuer.
+    proven = client.post(
+        reverse("accounts:oidc_link"), {"username": "alice", "password": PASSWORD}
+    )
+    assert proven.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.alice.pk)
+    assert set(ProviderIdentity.objects.values_list("issuer", "method")) == {
+        ("", "legacy"),
+        (IDP, "password"),
+    }
+
+
+def test_legacy_link_asks_for_proof_at_its_first_use_then_counts_as_proven(client, world, idp):
+    """A link made by the old matching on names is no proof: its first sign-in goes to the link
+    page, and only the account's own password (and code) turns it into a proven link."""
+    ProviderIdentity.objects.create(
+        user=world.alice, issuer=IDP, subject="idp-alice", method="legacy"
+    )
+    response = sign_in(client, idp, sub="idp-alice", preferred_username="alice")
+    assert response.url == reverse("accounts:oidc_link")
+    assert "_auth_user_id" not in client.session
+    # Another account's password does not take the link over.
+    other = client.post(reverse("accounts:oidc_link"), {"username": "bob", "password": PASSWORD})
+    assert other.status_code == 400 and "_auth_user_id" not in client.session
+    wrong = client.post(
+        reverse("accounts:oidc_link"), {"username": "alice", "password": "wrong-password"}
+    )
+    assert wrong.status_code == 400 and "_auth_user_id" not in client.session
+    assert ProviderIdentity.objects.get().method == "legacy"
+    proven = client.post(
+        reverse("accounts:oidc_link"), {"username": "alice", "password": PASSWORD}
+    )
+    assert proven.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.alice.pk)
+    link = ProviderIdentity.objects.get()
+    assert (link.user, link.method, link.linked_by) == (world.alice, "password", world.alice)
+    # From now on the link alone signs in.
+    client.logout()
     sign_in(client, idp, sub="idp-alice")
     assert client.session["_auth_user_id"] == str(world.alice.pk)
-    assert ProviderIdentity.objects.get().issuer == IDP
 
 
 def test_name_of_an_account_tied_to_another_id_is_not_taken_over(client, world, idp):
