@@ -544,3 +544,35 @@ def test_a_link_added_in_the_admin_is_recorded_as_the_administrators(world, idp,
     site._registry[ProviderIdentity].save_model(request, identity, None, False)
     identity.refresh_from_db()
     assert (identity.method, identity.linked_by) == ("admin", world.alice)
+
+
+@pytest.mark.parametrize("claim", ["email", "preferred_username", "UPN", "name", "unique_name",
+                                   "nickname"])  # fmt: skip
+def test_a_changeable_subject_claim_fails_the_check(settings, claim):
+    from samverkan.accounts.checks import oidc_settings
+
+    settings.OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = "hemlig"
+    settings.OIDC_OP_ISSUER = IDP
+    settings.OIDC_SUBJECT_CLAIM = claim
+    errors = oidc_settings()
+    assert [e.id for e in errors] == ["samverkan.E103"]
+    assert "oid" in errors[0].hint
+    for lasting in ("sub", "oid"):
+        settings.OIDC_SUBJECT_CLAIM = lasting
+        assert oidc_settings() == []
+
+
+def test_the_subject_is_read_from_the_verified_id_token_only(client, world, idp, settings):
+    """A subject claim the ID token lacks is not taken from the user info answer."""
+    settings.OIDC_SUBJECT_CLAIM = "oid"
+    ProviderIdentity.objects.create(user=world.alice, issuer=IDP, subject="oid-alice")
+    idp.userinfo = {"sub": "idp-alice", "oid": "oid-alice"}
+    response = sign_in(client, idp, sub="idp-alice")
+    _refused(client, response, text="skickade inget id för dig")
+    # In the ID token, the same claim signs in.
+    client.logout()
+    signed = sign_in(client, idp, sub="idp-alice", oid="oid-alice")
+    assert signed.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.alice.pk)

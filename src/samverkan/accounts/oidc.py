@@ -374,11 +374,9 @@ class SamverkanOIDCBackend(OIDCAuthenticationBackend):
 
     def _match(self, payload: dict[str, Any]) -> Any:
         issuer = str(payload["iss"])
-        subject = str(
-            payload.get(settings.OIDC_SUBJECT_CLAIM)
-            or self.claims.get(settings.OIDC_SUBJECT_CLAIM)
-            or ""
-        ).strip()
+        # From the verified ID token only: the user info answer is not signed by the provider
+        # in general, and its other claims are no one's lasting id.
+        subject = str(payload.get(settings.OIDC_SUBJECT_CLAIM) or "").strip()
         if not subject or len(subject) > 255:
             raise SignInFailure(NO_SUBJECT, f"no usable {settings.OIDC_SUBJECT_CLAIM} claim")
         self.issuer, self.subject = issuer, subject
