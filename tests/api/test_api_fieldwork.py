@@ -181,3 +181,21 @@ def test_a_member_lists_what_the_site_lists_them_and_no_more(client, demo):
     by_week = client.get(url, {"week": old_week}, headers=bearer("demo.kommun")).json()
     assert oldest.pk in [r["id"] for r in by_week]
     assert client.get(f"{url}/{oldest.pk}", headers=bearer("demo.kommun")).status_code == 200
+
+
+def test_categories_and_places_are_read_by_every_member_and_a_read_writes_nothing(client, demo):
+    from samverkan.fieldwork.models import FieldCategory
+
+    for kind in ("field-categories", "field-places"):
+        url = f"{BASE}/partnerships/{demo.pk}/{kind}"
+        read = client.get(url, headers=bearer("demo.kyrkan"))  # a member who does not report
+        assert read.status_code == 200 and read.json(), kind
+        assert client.get(url, headers=bearer("demo.falt")).status_code == 403, kind
+    # A partnership without categories gets none made by a read, even with a read-only key.
+    FieldReport.objects.filter(partnership=demo).delete()
+    FieldCategory.objects.filter(partnership=demo).delete()
+    _token, secret = ApiToken.issue(User.objects.get(username="demo.kommun"), "r", read_only=True)
+    url = f"{BASE}/partnerships/{demo.pk}/field-categories"
+    answer = client.get(url, headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 200 and answer.json() == []
+    assert not FieldCategory.objects.filter(partnership=demo).exists()

@@ -28,10 +28,9 @@ router = Router(tags=["field work"])
 def categories(
     request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
 ) -> list[Any]:
-    from samverkan.fieldwork import services
-
-    p = _partnership(request, pk, "report")
-    services.ensure_categories(p)
+    # A read writes nothing (not even for a read-only key): a partnership's default
+    # categories are made when a report is first filed or the form is first opened.
+    p = _partnership(request, pk)
     return _list(request, response, p.field_categories.order_by("position", "name"), p, page,
                  when)  # fmt: skip
 
@@ -40,7 +39,7 @@ def categories(
 def places(
     request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
 ) -> list[Any]:
-    p = _partnership(request, pk, "report")
+    p = _partnership(request, pk)
     return _list(request, response, p.field_places.order_by("name"), p, page, when)
 
 
