@@ -182,7 +182,7 @@ def _float(value: Any) -> float | None:
 )
 def goal_results(request: HttpRequest, pk: int, goal_id: int) -> dict:
     from samverkan.implementation.models import ActivityEntry
-    from samverkan.problems.models import Goal
+    from samverkan.problems.models import Goal, Measure
 
     p = _partnership(request, pk)
     goal = access.scoped(Goal.objects.all(), p, goal_id)
@@ -210,7 +210,12 @@ def goal_results(request: HttpRequest, pk: int, goal_id: int) -> dict:
     # receives in full (a confidential measure's log counts stay with its parties).
     to = audience.for_user(request.user, p)
     months = (
-        ActivityEntry.objects.filter(to.measure_q("measure__"), production_goal=goal)
+        # Through the readable measures' ids: the filter's join over allowed_parties would
+        # count an entry once per reader party allowed to see its measure.
+        ActivityEntry.objects.filter(
+            measure__in=Measure.objects.filter(to.measure_q(), partnership=p).values("pk"),
+            production_goal=goal,
+        )
         .exclude(count__isnull=True)
         .annotate(month=TruncMonth("date"))
         .values("month")
