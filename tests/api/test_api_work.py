@@ -111,3 +111,24 @@ def test_a_production_goals_activities_count_once_for_a_reader_of_two_parties(cl
     body = client.get(url, headers=bearer("dual.reader")).json()
     may = [p for p in body["points"] if p["source"] == "activities" and p["period"] == "2019-05"]
     assert [p["value"] for p in may] == [7.0]
+
+
+def test_a_measures_cause_numbers_leave_out_causes_the_reader_may_not_read(client, demo):
+    from samverkan.problems.models import Cause
+
+    measure = Measure.objects.filter(partnership=demo, confidential=False).first()
+    secret = Cause.objects.filter(partnership=demo).exclude(measures=measure).first()
+    Cause.objects.filter(pk=secret.pk).update(confidential=True)
+    secret.allowed_parties.set([demo.police_party()])
+    measure.causes.add(secret)
+    url = f"{BASE}/partnerships/{demo.pk}/measures"
+
+    def numbers(username):
+        rows = client.get(url, {"limit": 1000}, headers=bearer(username)).json()
+        return next(r["cause_numbers"] for r in rows if r["id"] == measure.pk)
+
+    assert secret.number in numbers("demo.polis")
+    assert secret.number not in numbers("demo.kyrkan")
+    assert sorted(numbers("demo.kyrkan")) == sorted(
+        c.number for c in measure.causes.exclude(pk=secret.pk)
+    )
