@@ -576,3 +576,24 @@ def test_the_subject_is_read_from_the_verified_id_token_only(client, world, idp,
     signed = sign_in(client, idp, sub="idp-alice", oid="oid-alice")
     assert signed.status_code == 302
     assert client.session["_auth_user_id"] == str(world.alice.pk)
+
+
+def test_the_link_page_gives_a_known_password_no_new_code_guesses(client, world, idp, settings):
+    """On the link page a right password with a wrong code is still a spent try: the count is
+    cleared only when the code matches too, so codes cannot be guessed without limit."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.LOGIN_MAX_FAILURES = 5
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    TOTPDevice.objects.create(user=world.alice, name="app", confirmed=True)
+    sign_in(client, idp, sub="idp-alice", preferred_username="alice")
+    checked = 0
+    for _ in range(6):
+        page = client.post(
+            reverse("accounts:oidc_link"),
+            {"username": "alice", "password": PASSWORD, "code": "000000"},
+        ).content.decode()
+        checked += "Koden stämmer inte" in page
+    assert checked == 2
+    assert "För många misslyckade inloggningar" in page
+    assert not ProviderIdentity.objects.exists() and "_auth_user_id" not in client.session
