@@ -45,7 +45,7 @@ class RateLimitedLoginMixin:
             return data
         from samverkan.accounts import two_factor
 
-        if self.request is not None and two_factor.has_device(self.user_cache):
+        if self.request is not None and two_factor.has_device(getattr(self, "user_cache", None)):
             # The password alone is half the proof: the try counts until the code matches
             # (two_factor.match_code), so a known password gives no new code guesses.
             throttle.hold(self.request, verdict)
