@@ -22,6 +22,7 @@ from samverkan.accounts import membership
 from samverkan.accounts.choices import Role
 from samverkan.accounts.models import ProviderIdentity, User
 from samverkan.accounts.two_factor import IDP_MFA_SESSION_KEY
+from tests.factories import PASSWORD
 
 IDP = "https://idp.kommun.test"
 CLIENT_ID = "samverkan-test-client"
@@ -202,13 +203,56 @@ def test_later_sign_in_finds_the_account_by_id_not_by_name(client, world, idp):
     assert client.session["_auth_user_id"] == str(world.alice.pk)
 
 
-def test_link_kept_from_before_takes_the_issuer_at_its_first_sign_in(client, world, idp):
+def test_link_without_an_issuer_is_never_claimed_by_a_sign_in(client, world, idp):
+    """The same subject may be another person at another provider: a link kept from before
+    issuers were stored is given its issuer by an administrator, never by a sign-in."""
     ProviderIdentity.objects.create(
         user=world.alice, issuer="", subject="idp-alice", method="legacy"
     )
+    response = sign_in(client, idp, sub="idp-alice")
+    assert response.url == reverse("accounts:oidc_link")
+    assert "_auth_user_id" not in client.session
+    assert ProviderIdentity.objects.get().issuer == ""
+    # The person may still prove the account with its password: a new link, with the issuer.
+    proven = client.post(
+        reverse("accounts:oidc_link"), {"username": "alice", "password": PASSWORD}
+    )
+    assert proven.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.alice.pk)
+    assert set(ProviderIdentity.objects.values_list("issuer", "method")) == {
+        ("", "legacy"),
+        (IDP, "password"),
+    }
+
+
+def test_legacy_link_asks_for_proof_at_its_first_use_then_counts_as_proven(client, world, idp):
+    """A link made by the old matching on names is no proof: its first sign-in goes to the link
+    page, and only the account's own password (and code) turns it into a proven link."""
+    ProviderIdentity.objects.create(
+        user=world.alice, issuer=IDP, subject="idp-alice", method="legacy"
+    )
+    response = sign_in(client, idp, sub="idp-alice", preferred_username="alice")
+    assert response.url == reverse("accounts:oidc_link")
+    assert "_auth_user_id" not in client.session
+    # Another account's password does not take the link over.
+    other = client.post(reverse("accounts:oidc_link"), {"username": "bob", "password": PASSWORD})
+    assert other.status_code == 400 and "_auth_user_id" not in client.session
+    wrong = client.post(
+        reverse("accounts:oidc_link"), {"username": "alice", "password": "wrong-password"}
+    )
+    assert wrong.status_code == 400 and "_auth_user_id" not in client.session
+    assert ProviderIdentity.objects.get().method == "legacy"
+    proven = client.post(
+        reverse("accounts:oidc_link"), {"username": "alice", "password": PASSWORD}
+    )
+    assert proven.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.alice.pk)
+    link = ProviderIdentity.objects.get()
+    assert (link.user, link.method, link.linked_by) == (world.alice, "password", world.alice)
+    # From now on the link alone signs in.
+    client.logout()
     sign_in(client, idp, sub="idp-alice")
     assert client.session["_auth_user_id"] == str(world.alice.pk)
-    assert ProviderIdentity.objects.get().issuer == IDP
 
 
 def test_name_of_an_account_tied_to_another_id_is_not_taken_over(client, world, idp):
@@ -500,3 +544,56 @@ def test_a_link_added_in_the_admin_is_recorded_as_the_administrators(world, idp,
     site._registry[ProviderIdentity].save_model(request, identity, None, False)
     identity.refresh_from_db()
     assert (identity.method, identity.linked_by) == ("admin", world.alice)
+
+
+@pytest.mark.parametrize("claim", ["email", "preferred_username", "UPN", "name", "unique_name",
+                                   "nickname"])  # fmt: skip
+def test_a_changeable_subject_claim_fails_the_check(settings, claim):
+    from samverkan.accounts.checks import oidc_settings
+
+    settings.OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = "hemlig"
+    settings.OIDC_OP_ISSUER = IDP
+    settings.OIDC_SUBJECT_CLAIM = claim
+    errors = oidc_settings()
+    assert [e.id for e in errors] == ["samverkan.E103"]
+    assert "oid" in errors[0].hint
+    for lasting in ("sub", "oid"):
+        settings.OIDC_SUBJECT_CLAIM = lasting
+        assert oidc_settings() == []
+
+
+def test_the_subject_is_read_from_the_verified_id_token_only(client, world, idp, settings):
+    """A subject claim the ID token lacks is not taken from the user info answer."""
+    settings.OIDC_SUBJECT_CLAIM = "oid"
+    ProviderIdentity.objects.create(user=world.alice, issuer=IDP, subject="oid-alice")
+    idp.userinfo = {"sub": "idp-alice", "oid": "oid-alice"}
+    response = sign_in(client, idp, sub="idp-alice")
+    _refused(client, response, text="skickade inget id för dig")
+    # In the ID token, the same claim signs in.
+    client.logout()
+    signed = sign_in(client, idp, sub="idp-alice", oid="oid-alice")
+    assert signed.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.alice.pk)
+
+
+def test_the_link_page_gives_a_known_password_no_new_code_guesses(client, world, idp, settings):
+    """On the link page a right password with a wrong code is still a spent try: the count is
+    cleared only when the code matches too, so codes cannot be guessed without limit."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.LOGIN_MAX_FAILURES = 5
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    TOTPDevice.objects.create(user=world.alice, name="app", confirmed=True)
+    sign_in(client, idp, sub="idp-alice", preferred_username="alice")
+    checked = 0
+    for _ in range(6):
+        page = client.post(
+            reverse("accounts:oidc_link"),
+            {"username": "alice", "password": PASSWORD, "code": "000000"},
+        ).content.decode()
+        checked += "Koden stämmer inte" in page
+    assert checked == 2
+    assert "För många misslyckade inloggningar" in page
+    assert not ProviderIdentity.objects.exists() and "_auth_user_id" not in client.session

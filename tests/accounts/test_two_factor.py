@@ -143,7 +143,8 @@ def test_unverified_session_can_still_log_out(client, world):
 
 
 def test_wrong_code_is_counted_like_a_wrong_password(client, world, settings):
-    settings.LOGIN_MAX_FAILURES = 2
+    # Three: the password's try counts too until the code matches, then two wrong codes.
+    settings.LOGIN_MAX_FAILURES = 3
     device = give_device(world.carol)
     log_in(client, "carol")
     for _ in range(2):
@@ -164,6 +165,42 @@ def test_right_code_clears_the_failures(client, world):
     client.post(reverse("accounts:two_factor_verify"), {"code": code_for(device)})
     assert "otp_device_id" in client.session
     assert not LoginAttempt.objects.filter(username="carol").exists()
+
+
+def test_a_known_password_gives_no_new_code_guesses(client, world, settings):
+    """Logging in again with the right password does not clear the count of wrong codes: the
+    password's try is held until the code matches, so code guesses stay under the limit."""
+    settings.LOGIN_MAX_FAILURES = 5
+    device = give_device(world.carol)
+    checked = 0
+    for _ in range(6):
+        client.logout()
+        response = client.post(
+            reverse("accounts:login"), {"username": "carol", "password": PASSWORD}
+        )
+        if response.status_code != 302:
+            assert "För många misslyckade inloggningar" in response.content.decode()
+            break
+        wrong = client.post(
+            reverse("accounts:two_factor_verify"), {"code": code_for(device, later=20)}
+        )
+        checked += "Koden stämmer inte" in wrong.content.decode()
+    assert checked == 2  # each round spent two tries: the password and the code
+    refused = client.post(reverse("accounts:login"), {"username": "carol", "password": PASSWORD})
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_the_real_person_with_password_and_code_is_never_locked_out(client, world, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    device = give_device(world.carol)
+    for later in range(4):
+        client.logout()
+        log_in(client, "carol")
+        client.post(reverse("accounts:two_factor_verify"), {"code": code_for(device, later=later)})
+        assert "otp_device_id" in client.session
+    from samverkan.accounts.models import LoginThrottle
+
+    assert not LoginThrottle.objects.filter(count__gt=0).exists()
 
 
 def test_verify_page_refuses_a_foreign_next_address(client, world):

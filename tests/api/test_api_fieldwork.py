@@ -1,7 +1,10 @@
 """Field reports and the weekly picture through the API (issue 21): the form's rules for
 personal data on the way in, the held-back rules and the audiences' counts on the way out."""
 
+import datetime
+
 from django.conf import settings
+from django.utils import timezone
 
 from samverkan.accounts.models import AuditEntry, User
 from samverkan.api.models import ApiToken
@@ -49,7 +52,8 @@ def test_filing_follows_the_forms_rules_for_personal_data(client, demo):
     categories = client.get(f"{BASE}/partnerships/{demo.pk}/field-categories", headers=headers)
     places = client.get(f"{BASE}/partnerships/{demo.pk}/field-places", headers=headers).json()
     report = {
-        "observed_at": "2026-03-04T21:30:00+01:00",
+        # Recent, so that it is on the list a member may read (the newest reports).
+        "observed_at": (timezone.now() - datetime.timedelta(minutes=5)).isoformat(),
         "category_id": categories.json()[0]["id"],
         "place_id": places[0]["id"],
         "people": 4,
@@ -108,3 +112,90 @@ def test_the_weekly_picture_per_audience(client, demo):
         f"{BASE}/partnerships/{demo.pk}/weekly/nonsense", headers=bearer("demo.kommun")
     )
     assert bad.status_code == 404
+
+
+def test_a_held_back_reports_point_reaches_only_those_who_may_read_it(client, demo):
+    """A loose point of a held-back report (it may mark where a named person lives) is drawn
+    only for those who may read the report: not for another party's coordinators."""
+    from django.urls import reverse
+
+    from samverkan.accounts.models import User as Account
+    from samverkan.fieldwork import services
+
+    year, number = services.latest_week_with_reports(demo)
+    monday = datetime.date.fromisocalendar(year, number, 1)
+    held = FieldReport.objects.create(
+        partnership=demo,
+        observed_at=timezone.make_aware(datetime.datetime.combine(monday, datetime.time(22))),
+        category=demo.field_categories.first(),
+        latitude=59.123456,
+        longitude=17.654321,
+        text="Kalle Andersson bor i porten",
+        held_back=True,
+        party=demo.municipality_party(),
+    )
+    week = services.week_label(year, number)
+    api = f"{BASE}/partnerships/{demo.pk}/weekly/{week}"
+    page = reverse("fieldwork:week", kwargs={"pk": demo.pk, "week": week})
+    for username, drawn in (("demo.kommun", True), ("demo.polis", False), ("demo.kyrkan", False)):
+        points = client.get(api, headers=bearer(username)).json()["points"]
+        assert any(p["latitude"] == held.latitude for p in points) is drawn, username
+        client.force_login(Account.objects.get(username=username))
+        text = client.get(page).content.decode()
+        assert ("59.123456" in text) is drawn, username
+    # Without a viewer (a document built by the system), no held-back point is drawn.
+    picture = services.weekly_picture(demo, year, number, full=True)
+    assert all(p["lat"] != held.latitude for p in picture.points)
+    assert services.may_see_full_counts(None, demo) is False
+
+
+def test_a_member_lists_what_the_site_lists_them_and_no_more(client, demo):
+    """Beyond the coordinators, the API lists the newest reports as the page does (same cap,
+    same reports): neither paging, ?week= nor an id reaches an older report."""
+    from django.urls import reverse
+
+    from samverkan.accounts.models import User as Account
+    from samverkan.fieldwork import services
+
+    url = f"{BASE}/partnerships/{demo.pk}/field-reports"
+    everything = FieldReport.objects.filter(partnership=demo).order_by("-observed_at", "-pk")
+    assert everything.count() > services.RECENT_REPORTS
+    newest = [r.pk for r in everything[: services.RECENT_REPORTS]]
+    oldest = everything.last()
+    year, number = oldest.iso_week()
+    old_week = services.week_label(year, number)
+    member = client.get(url, {"limit": 1000}, headers=bearer("demo.kyrkan"))
+    assert [r["id"] for r in member.json()] == newest
+    assert int(member["X-Total-Count"]) == services.RECENT_REPORTS
+    client.force_login(Account.objects.get(username="demo.kyrkan"))
+    page = client.get(reverse("fieldwork:list", kwargs={"pk": demo.pk}))
+    assert [r.pk for r in page.context["reports"]] == newest
+    paged = client.get(url, {"limit": 10, "offset": 45}, headers=bearer("demo.kyrkan")).json()
+    assert [r["id"] for r in paged] == newest[45:]
+    by_week = client.get(url, {"week": old_week}, headers=bearer("demo.kyrkan")).json()
+    assert oldest.pk not in [r["id"] for r in by_week]
+    assert client.get(f"{url}/{oldest.pk}", headers=bearer("demo.kyrkan")).status_code == 404
+    # The coordinators page through every report, any week.
+    full = client.get(url, {"limit": 1000}, headers=bearer("demo.kommun"))
+    assert int(full["X-Total-Count"]) == everything.count()
+    by_week = client.get(url, {"week": old_week}, headers=bearer("demo.kommun")).json()
+    assert oldest.pk in [r["id"] for r in by_week]
+    assert client.get(f"{url}/{oldest.pk}", headers=bearer("demo.kommun")).status_code == 200
+
+
+def test_categories_and_places_are_read_by_every_member_and_a_read_writes_nothing(client, demo):
+    from samverkan.fieldwork.models import FieldCategory
+
+    for kind in ("field-categories", "field-places"):
+        url = f"{BASE}/partnerships/{demo.pk}/{kind}"
+        read = client.get(url, headers=bearer("demo.kyrkan"))  # a member who does not report
+        assert read.status_code == 200 and read.json(), kind
+        assert client.get(url, headers=bearer("demo.falt")).status_code == 403, kind
+    # A partnership without categories gets none made by a read, even with a read-only key.
+    FieldReport.objects.filter(partnership=demo).delete()
+    FieldCategory.objects.filter(partnership=demo).delete()
+    _token, secret = ApiToken.issue(User.objects.get(username="demo.kommun"), "r", read_only=True)
+    url = f"{BASE}/partnerships/{demo.pk}/field-categories"
+    answer = client.get(url, headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 200 and answer.json() == []
+    assert not FieldCategory.objects.filter(partnership=demo).exists()

@@ -165,3 +165,32 @@ def test_weekly_counts_and_public_measures_follow_the_audience(client, demo):
     member_view = client.get(f"/api/gis/collections/p{demo.pk}-measures/items",
                              headers=bearer("demo.kyrkan")).json()  # fmt: skip
     assert member_view["features"]  # the partnership's own layer is not the public edition
+
+
+def test_the_listing_charges_the_token_once_and_skips_what_it_may_not_open(client, demo,
+                                                                          monkeypatch):  # fmt: skip
+    from samverkan.api import ogc
+    from samverkan.partnerships.models import Partnership
+
+    charged = []
+    real = ogc.throttle
+    monkeypatch.setattr(ogc, "throttle", lambda token: (charged.append(token), real(token)))
+    headers = bearer("demo.polis")
+    listed = client.get("/api/gis/collections", headers=headers)
+    assert listed.status_code == 200 and len(listed.json()["collections"]) > 2
+    assert len(charged) == 1
+    # A partnership requiring a second factor (which a token lacks): its layers are left out,
+    # the public ones are still listed, and one of its layers answers 403.
+    Partnership.objects.filter(pk=demo.pk).update(require_two_factor=True)
+    listed = client.get("/api/gis/collections", headers=headers)
+    assert listed.status_code == 200
+    assert [c["id"] for c in listed.json()["collections"]] == [f"public-p{demo.pk}-measures"]
+    one = client.get(f"/api/gis/collections/p{demo.pk}-field-places", headers=headers)
+    assert one.status_code == 403
+
+
+@pytest.mark.parametrize("collection", ["p99999999999999999999999-measures",
+                                        "p1-party99999999999999999999999-hotspots"])  # fmt: skip
+def test_an_id_too_long_for_any_row_is_not_found(client, demo, collection):
+    answer = client.get(f"/api/gis/collections/{collection}/items", headers=bearer("demo.polis"))
+    assert answer.status_code == 404

@@ -96,3 +96,35 @@ def test_the_document_feed_tells_issued_versions_and_decisions(client, demo):
         if not page["more"]:
             break
     assert seen == [e["cursor"] for e in feed["events"]]
+
+
+def test_the_feeds_cursor_never_steps_over_a_withheld_version(client, demo):
+    """The cursor and ``more`` refer only to events the reader may see: a withheld version
+    after the last readable one neither sets ``more`` nor moves ``next_after``."""
+    headers = bearer("demo.kyrkan")
+    url = f"{BASE}/partnerships/{demo.pk}/documents/feed"
+    cursor = AuditEntry.objects.latest("pk").pk
+
+    def issue(number, confidential_access):
+        return IssuedDocument.objects.create(
+            partnership=demo, kind="lagesbild", edition="internal", format="pdf", number=number,
+            file=ContentFile(b"%PDF-1.4", name=f"v{number}.pdf"), sha256="0" * 64,
+            confidential_access=confidential_access,
+        )  # fmt: skip
+
+    secret_first = issue(911, [[demo.police_party().pk]])
+    open_version = issue(912, [])
+    secret_last = issue(913, [[demo.police_party().pk]])
+    page = client.get(url, {"after": cursor, "limit": 1}, headers=headers).json()
+    assert [e["document"]["id"] for e in page["events"]] == [open_version.pk]
+    assert page["more"] is False
+    assert page["next_after"] == page["events"][0]["cursor"]
+    after = client.get(url, {"after": page["next_after"], "limit": 1}, headers=headers).json()
+    assert after == {"events": [], "next_after": page["next_after"], "more": False}
+    # The police, who may read them, page through all three, one at a time.
+    seen, at, more = [], cursor, True
+    while more:
+        got = client.get(url, {"after": at, "limit": 1}, headers=bearer("demo.polis")).json()
+        seen += [e["document"]["id"] for e in got["events"]]
+        at, more = got["next_after"], got["more"]
+    assert seen == [secret_first.pk, open_version.pk, secret_last.pk]

@@ -88,3 +88,47 @@ def test_a_partys_registers_stay_with_the_party(client, demo):
     assert refused.status_code == 403 and set(refused.json()) == {"detail"}
     wrong = client.get(f"{url}/diaries", headers=bearer("demo.polis"))
     assert wrong.status_code == 422 and "'safety-walks'" in str(wrong.json())
+
+
+def test_a_production_goals_activities_count_once_for_a_reader_of_two_parties(client, demo):
+    """A confidential measure shared with two of the reader's parties: each entry counts once."""
+    import datetime
+
+    from samverkan.accounts.choices import Role
+    from samverkan.implementation.models import ActivityEntry
+    from tests.factories import join, make_user
+
+    reader = make_user("dual.reader")
+    join(reader, demo.municipality_party(), Role.MEMBER)
+    join(reader, demo.police_party(), Role.MEMBER)
+    goal = demo.evaluations.first().goal
+    measure = Measure.objects.filter(partnership=demo).first()
+    Measure.objects.filter(pk=measure.pk).update(confidential=True)
+    measure.allowed_parties.set([demo.municipality_party(), demo.police_party()])
+    ActivityEntry.objects.create(measure=measure, date=datetime.date(2019, 5, 8), what="Tillsyn",
+                                 production_goal=goal, count=7)  # fmt: skip
+    url = f"{BASE}/partnerships/{demo.pk}/goals/{goal.pk}/results"
+    body = client.get(url, headers=bearer("dual.reader")).json()
+    may = [p for p in body["points"] if p["source"] == "activities" and p["period"] == "2019-05"]
+    assert [p["value"] for p in may] == [7.0]
+
+
+def test_a_measures_cause_numbers_leave_out_causes_the_reader_may_not_read(client, demo):
+    from samverkan.problems.models import Cause
+
+    measure = Measure.objects.filter(partnership=demo, confidential=False).first()
+    secret = Cause.objects.filter(partnership=demo).exclude(measures=measure).first()
+    Cause.objects.filter(pk=secret.pk).update(confidential=True)
+    secret.allowed_parties.set([demo.police_party()])
+    measure.causes.add(secret)
+    url = f"{BASE}/partnerships/{demo.pk}/measures"
+
+    def numbers(username):
+        rows = client.get(url, {"limit": 1000}, headers=bearer(username)).json()
+        return next(r["cause_numbers"] for r in rows if r["id"] == measure.pk)
+
+    assert secret.number in numbers("demo.polis")
+    assert secret.number not in numbers("demo.kyrkan")
+    assert sorted(numbers("demo.kyrkan")) == sorted(
+        c.number for c in measure.causes.exclude(pk=secret.pk)
+    )

@@ -145,7 +145,7 @@ def _pdf_text(content: bytes) -> str:
 
 def test_document_builds_in_both_formats_and_editions(busy, tmp_path):
     p = busy.ours.partnership
-    internal = data.build("vecka", p, "internal", None, week="2026-W48")
+    internal = data.build("vecka", p, "internal", busy.alice, week="2026-W48")
     public = data.build("vecka", p, "public", None, week="2026-W48")
     internal_text = "\n".join(internal.text_lines())
     public_text = "\n".join(public.text_lines())

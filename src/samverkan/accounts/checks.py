@@ -9,6 +9,23 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
+# Claims that a person, an administrator or the provider may change or give to someone else:
+# never the subject that ties a sign-in to an account.
+MUTABLE_CLAIMS = frozenset(
+    {
+        "email",
+        "preferred_username",
+        "upn",
+        "name",
+        "unique_name",
+        "nickname",
+        "given_name",
+        "family_name",
+        "phone_number",
+        "login_hint",
+    }
+)
+
 
 @checks.register(checks.Tags.security)
 def oidc_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -33,6 +50,17 @@ def oidc_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMe
                     id="samverkan.E101",
                 )
             )
+    claim = settings.OIDC_SUBJECT_CLAIM
+    if claim.lower() in MUTABLE_CLAIMS:
+        errors.append(
+            checks.Error(
+                f"OIDC_SUBJECT_CLAIM={claim} names a claim the person or the provider may change",
+                hint="An account is found by the issuer and this claim alone, so a person who "
+                "gets another's old e-mail address or name would get that account. Use the "
+                "provider's lasting id: sub (the default), or oid for Entra ID.",
+                id="samverkan.E103",
+            )
+        )
     return errors
 
 

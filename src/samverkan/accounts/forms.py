@@ -43,6 +43,13 @@ class RateLimitedLoginMixin:
             # A field was missing, so no password was checked: the try does not count.
             throttle.give_back(verdict)
             return data
+        from samverkan.accounts import two_factor
+
+        if self.request is not None and two_factor.has_device(getattr(self, "user_cache", None)):
+            # The password alone is half the proof: the try counts until the code matches
+            # (two_factor.match_code), so a known password gives no new code guesses.
+            throttle.hold(self.request, verdict)
+            return data
         throttle.succeeded(verdict)
         LoginAttempt.objects.filter(username=username, address=address).delete()
         return data

@@ -10,7 +10,11 @@ document (accounts.oidc_provider). A sign-in goes:
    signing key when the token names none, as OpenID Connect Core 10.1 allows), the
    algorithm, ``iss`` (always), ``aud``/``azp``, ``exp``/``iat`` and the nonce.
 3. The account is found by the link (issuer, subject) alone (``ProviderIdentity``). Names and
-   e-mail addresses in the claims never find an account, verified or not.
+   e-mail addresses in the claims never find an account, verified or not. A link kept as
+   "legacy" (made by an older matching on names, never proven) asks for the account's
+   password and code on the link page at its first use, and is then kept as proven by
+   password; a link without an issuer is never claimed by a sign-in (an administrator gives
+   it its issuer).
 4. A person with no link yet is given one only with proof:
 
    - the account's own password (and its code, when it has an authenticator app), on the
@@ -370,11 +374,9 @@ class SamverkanOIDCBackend(OIDCAuthenticationBackend):
 
     def _match(self, payload: dict[str, Any]) -> Any:
         issuer = str(payload["iss"])
-        subject = str(
-            payload.get(settings.OIDC_SUBJECT_CLAIM)
-            or self.claims.get(settings.OIDC_SUBJECT_CLAIM)
-            or ""
-        ).strip()
+        # From the verified ID token only: the user info answer is not signed by the provider
+        # in general, and its other claims are no one's lasting id.
+        subject = str(payload.get(settings.OIDC_SUBJECT_CLAIM) or "").strip()
         if not subject or len(subject) > 255:
             raise SignInFailure(NO_SUBJECT, f"no usable {settings.OIDC_SUBJECT_CLAIM} claim")
         self.issuer, self.subject = issuer, subject
@@ -382,6 +384,16 @@ class SamverkanOIDCBackend(OIDCAuthenticationBackend):
         if link is not None:
             if not link.user.is_active:
                 raise SignInFailure(INACTIVE, f"account {link.user.username!r} is inactive")
+            if link.method == ProviderIdentity.Method.LEGACY:
+                # Made by the old matching on names, never proven: at its first use the person
+                # proves the account on the link page (password and code), which then keeps
+                # the link as proven by password.
+                logger.info(
+                    "single sign-on: legacy link of account %s asks for proof",
+                    link.user.username,
+                )
+                self._remember_pending(None)
+                raise NeedsLink(subject)
             ProviderIdentity.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
             return link.user
         invitation = self._invitation()
@@ -479,23 +491,38 @@ class SamverkanOIDCBackend(OIDCAuthenticationBackend):
 
 
 def find_link(issuer: str, subject: str) -> ProviderIdentity | None:
-    """The account link for this person at this issuer. A link kept from before issuers were
-    stored (blank issuer) is taken over by the configured issuer at its first sign-in."""
-    found = (
+    """The account link for this person at exactly this issuer.
+
+    A link kept from before issuers were stored (blank issuer) is never claimed by a sign-in:
+    the same subject may mean another person at another provider. An administrator gives it
+    its issuer (``manage.py link_sso_identity`` or the admin), or the person links anew with
+    the account's password on the link page."""
+    return (
         ProviderIdentity.objects.select_related("user")
         .filter(issuer=issuer, subject=subject)
         .first()
     )
-    if found is None and issuer == settings.OIDC_OP_ISSUER:
-        found = (
-            ProviderIdentity.objects.select_related("user")
-            .filter(issuer="", subject=subject)
-            .first()
-        )
-        if found is not None:
-            found.issuer = issuer
-            found.save(update_fields=["issuer"])
-    return found
+
+
+def _link_proven(user: Any, issuer: str, subject: str) -> ProviderIdentity:
+    """Tie ``user`` (proven by password and code) to the provider's person; a legacy link of
+    this very person to this very account becomes a link proven by password."""
+    legacy = ProviderIdentity.objects.filter(
+        issuer=issuer, subject=subject, user=user, method=ProviderIdentity.Method.LEGACY
+    ).first()
+    if legacy is None:
+        return link(user, issuer, subject, ProviderIdentity.Method.PASSWORD, by=user)
+    legacy.method = ProviderIdentity.Method.PASSWORD
+    legacy.linked_by = user
+    legacy.last_used_at = timezone.now()
+    legacy.save(update_fields=["method", "linked_by", "last_used_at"])
+    logger.info(
+        "single sign-on: legacy link of account %s to subject %s at %s proven by password",
+        user.username,
+        subject,
+        issuer,
+    )
+    return legacy
 
 
 def link(
@@ -680,13 +707,7 @@ def link_page(request: HttpRequest) -> HttpResponse:
         if not form.errors:
             try:
                 with transaction.atomic():
-                    link(
-                        user,
-                        waiting["issuer"],
-                        waiting["subject"],
-                        ProviderIdentity.Method.PASSWORD,
-                        by=user,
-                    )
+                    _link_proven(user, waiting["issuer"], waiting["subject"])
             except IntegrityError:
                 logger.warning(
                     "single sign-on: account %s or subject %s at %s is linked already",

@@ -198,6 +198,27 @@ def _purge_expired() -> None:
             LoginThrottle.objects.filter(pk__in=ids).delete()
 
 
+HELD_SESSION_KEY = "samverkan_login_held"
+
+
+def hold(request: Any, verdict: Verdict) -> None:
+    """A right password for an account that still owes its code: the try stays counted
+    (its account/address pair is not cleared, so the code step's tries add to it) until the
+    code is right as well (``release``). Clearing the pair at the password would give whoever
+    has the password a fresh budget of code guesses at every new login."""
+    pair, *_others = verdict.keys
+    request.session[HELD_SESSION_KEY] = [k for k in verdict.counted_keys() if k != pair]
+
+
+def release(request: Any) -> None:
+    """The code was right too: the held password try is given back to the account and
+    address counters (``succeeded`` for the code has cleared the pair)."""
+    keys = request.session.pop(HELD_SESSION_KEY, None)
+    if keys:
+        with transaction.atomic():
+            _decrement(sorted(str(key) for key in keys))
+
+
 def give_back(verdict: Verdict) -> None:
     """Undo the count of a try in which no password was checked (a field was empty)."""
     with transaction.atomic():

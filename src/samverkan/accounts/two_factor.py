@@ -179,5 +179,6 @@ def match_code(request: Any, user: Any, code: str) -> Any:
             )
         )
     throttle.succeeded(verdict)
+    throttle.release(request)
     LoginAttempt.objects.filter(username=username, address=address).delete()
     return device

@@ -411,7 +411,7 @@ def measures(
         Measure.objects.filter(to.measure_q(), partnership=p)
         .distinct()
         .select_related("progress")
-        .prefetch_related("causes")
+        .prefetch_related(readable_causes(to, p))
         .order_by("number")
     )
     if when.changed_since is not None:
@@ -424,11 +424,26 @@ def measures(
     return paged(request, response, visible, page)
 
 
+def readable_causes(to: Any, partnership: Any) -> Any:
+    """A prefetch of each measure's causes that ``to`` may read, as ``readable_causes``."""
+    from django.db.models import Prefetch
+
+    from samverkan.problems.models import Cause
+
+    readable = Cause.objects.filter(to.cause_q(), partnership=partnership).values("pk")
+    return Prefetch(
+        "causes", queryset=Cause.objects.filter(pk__in=readable), to_attr="readable_causes"
+    )
+
+
 def _measure(request: HttpRequest, partnership: Any, measure_id: int) -> Any:
     from samverkan.problems.models import Measure
 
     to = audience.for_user(request.user, partnership)
-    return access.scoped(Measure.objects.filter(to.measure_q()).distinct(), partnership, measure_id)
+    visible = Measure.objects.filter(to.measure_q()).distinct()
+    return access.scoped(
+        visible.prefetch_related(readable_causes(to, partnership)), partnership, measure_id
+    )
 
 
 @router.get(

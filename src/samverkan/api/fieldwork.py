@@ -28,10 +28,9 @@ router = Router(tags=["field work"])
 def categories(
     request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
 ) -> list[Any]:
-    from samverkan.fieldwork import services
-
-    p = _partnership(request, pk, "report")
-    services.ensure_categories(p)
+    # A read writes nothing (not even for a read-only key): a partnership's default
+    # categories are made when a report is first filed or the form is first opened.
+    p = _partnership(request, pk)
     return _list(request, response, p.field_categories.order_by("position", "name"), p, page,
                  when)  # fmt: skip
 
@@ -40,7 +39,7 @@ def categories(
 def places(
     request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
 ) -> list[Any]:
-    p = _partnership(request, pk, "report")
+    p = _partnership(request, pk)
     return _list(request, response, p.field_places.order_by("name"), p, page, when)
 
 
@@ -59,6 +58,10 @@ def _readable(request: HttpRequest, reports: list[Any], partnership: Any) -> lis
     "/partnerships/{pk}/field-reports",
     response={200: list[FieldReportOut], **ERRORS},
     summary="Field reports, newest first (a held-back report's text only to those who may read it)",
+    description="As the list of field reports on the site: administrators and coordinators page "
+    "through every report (`week` narrows to an ISO week such as 2026-W48); everyone else gets "
+    "the newest 50 reports, the list the site shows them, and `week` and `changed_since` only "
+    "narrow within those. A single report outside that list is not found for them either.",
 )
 def reports(
     request: HttpRequest,
@@ -69,10 +72,10 @@ def reports(
     week: str | None = None,
 ) -> list[Any]:
     from samverkan.fieldwork import services
-    from samverkan.fieldwork.models import FieldReport
 
     p = _partnership(request, pk)
-    rows = FieldReport.objects.filter(partnership=p).select_related("place", "category")
+    # The reports the site lists for this reader (services.listed_reports), no more.
+    rows = services.listed_reports(request.user, p).select_related("place", "category")
     if week:
         try:
             rows = rows.in_week(*services.parse_week(week))
@@ -86,10 +89,11 @@ def reports(
     "/partnerships/{pk}/field-reports/{report_id}", response={200: FieldReportOut, **ERRORS}
 )
 def report(request: HttpRequest, pk: int, report_id: int) -> Any:
-    from samverkan.fieldwork.models import FieldReport
+    from samverkan.fieldwork import services
 
     p = _partnership(request, pk)
-    found = access.scoped(FieldReport.objects.select_related("place", "category"), p, report_id)
+    listed = services.listed_reports(request.user, p).select_related("place", "category")
+    found = access.scoped(listed, p, report_id)
     return _readable(request, [found], p)[0]
 
 
@@ -176,7 +180,7 @@ def weekly(request: HttpRequest, pk: int, week: str) -> dict:
         except ValueError as exc:
             raise Http404 from exc
     full = services.may_see_full_counts(request.user, p)
-    picture = services.weekly_picture(p, year, number, full=full)
+    picture = services.weekly_picture(p, year, number, full=full, viewer=request.user)
     return {
         "week": picture.label,
         "year": picture.year,

@@ -56,7 +56,9 @@ MAX_LIMIT = 10000
 WEEKS = 8  # weekly counts per listed place
 KNOWN_PARAMS = {"limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "f"}
 # A collection id names its partnership, and for a party's own layers the party.
-_ID = re.compile(r"^(?:(public)-)?p(\d+)-(?:party(\d+)-)?([a-z-]+)$")
+# Ids of at most 18 digits: a longer number is no row's, and would overflow the database's
+# integer (a 500 instead of a 404).
+_ID = re.compile(r"^(?:(public)-)?p(\d{1,18})-(?:party(\d{1,18})-)?([a-z-]+)$")
 
 
 class BadRequest(Exception):
@@ -213,9 +215,10 @@ class Resolved:
     public: bool
 
 
-def _resolve(request: HttpRequest, collection_id: str) -> Resolved:
+def _resolve(request: HttpRequest, collection_id: str, user: Any = None) -> Resolved:
     """The collection, after the gate: 401 without a token for a partnership's layer, 404 for
-    what the caller may not know of, 403 for another party's own layer."""
+    what the caller may not know of, 403 for another party's own layer. ``user``: the caller
+    resolved already (the token is then not looked up, nor charged, again)."""
     from samverkan.partnerships.models import Party
 
     match = _ID.match(collection_id)
@@ -230,7 +233,8 @@ def _resolve(request: HttpRequest, collection_id: str) -> Resolved:
         if partnership is None:
             raise Http404
         return Resolved(collection_id, layer, partnership, None, None, True)
-    user = _user(request, required=True)
+    if user is None:
+        user = _user(request, required=True)
     if layer.party != bool(party_id):
         raise Http404
     partnership = access.get_partnership_for(user, pk)
@@ -627,7 +631,13 @@ def collections(request: HttpRequest) -> HttpResponse:
     base = _base(request)
     listed = []
     for collection_id in _collection_ids(user):
-        r = _resolve(request, collection_id)
+        # One token check (and one charge against its rate limit) for the whole listing; a
+        # collection the caller may not open now (a partnership requiring a second factor the
+        # token's owner lacks) is left out, not the whole listing refused.
+        try:
+            r = _resolve(request, collection_id, user)
+        except (PermissionDenied, Http404):
+            continue
         listed.append(_collection(request, r, None))
     return _json(
         {

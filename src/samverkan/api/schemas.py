@@ -200,7 +200,9 @@ class MeasureOut(Schema):
 
     @staticmethod
     def resolve_cause_numbers(obj: Any) -> list[int]:
-        return sorted(c.number for c in obj.causes.all())
+        # Only the causes the reader may read (api.api.readable_causes): a confidential
+        # cause's number is not for everyone who may read the measure. Without them, none.
+        return sorted(c.number for c in getattr(obj, "readable_causes", None) or [])
 
     @staticmethod
     def resolve_status(obj: Any) -> str:

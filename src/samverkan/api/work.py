@@ -182,7 +182,7 @@ def _float(value: Any) -> float | None:
 )
 def goal_results(request: HttpRequest, pk: int, goal_id: int) -> dict:
     from samverkan.implementation.models import ActivityEntry
-    from samverkan.problems.models import Goal
+    from samverkan.problems.models import Goal, Measure
 
     p = _partnership(request, pk)
     goal = access.scoped(Goal.objects.all(), p, goal_id)
@@ -210,7 +210,12 @@ def goal_results(request: HttpRequest, pk: int, goal_id: int) -> dict:
     # receives in full (a confidential measure's log counts stay with its parties).
     to = audience.for_user(request.user, p)
     months = (
-        ActivityEntry.objects.filter(to.measure_q("measure__"), production_goal=goal)
+        # Through the readable measures' ids: the filter's join over allowed_parties would
+        # count an entry once per reader party allowed to see its measure.
+        ActivityEntry.objects.filter(
+            measure__in=Measure.objects.filter(to.measure_q(), partnership=p).values("pk"),
+            production_goal=goal,
+        )
         .exclude(count__isnull=True)
         .annotate(month=TruncMonth("date"))
         .values("month")
@@ -316,39 +321,56 @@ def document_feed(
     from samverkan.documents.models import DocumentDecision, IssuedDocument
 
     p = _partnership(request, pk)
-    entries = list(
-        AuditEntry.objects.filter(
-            partnership=p,
-            pk__gt=after,
-            model_label__in=("documents.issueddocument", "documents.documentdecision"),
+    candidates = AuditEntry.objects.filter(
+        partnership=p, model_label__in=("documents.issueddocument", "documents.documentdecision")
+    ).exclude(action=AuditAction.DELETE)
+
+    def readable(batch: list[Any]) -> list[dict]:
+        """The events of ``batch`` this reader may see, in order."""
+        issued = IssuedDocument.objects.in_bulk(
+            [int(e.object_id) for e in batch if e.model_label == "documents.issueddocument"]
         )
-        .exclude(action=AuditAction.DELETE)
-        .order_by("pk")[: limit + 1]
-    )
-    more = len(entries) > limit
-    entries = entries[:limit]
-    issued = IssuedDocument.objects.in_bulk(
-        [int(e.object_id) for e in entries if e.model_label == "documents.issueddocument"]
-    )
-    decided = DocumentDecision.objects.in_bulk(
-        [int(e.object_id) for e in entries if e.model_label == "documents.documentdecision"]
-    )
+        decided = DocumentDecision.objects.in_bulk(
+            [int(e.object_id) for e in batch if e.model_label == "documents.documentdecision"]
+        )
+        out: list[dict] = []
+        for entry in batch:
+            if entry.model_label == "documents.issueddocument":
+                version = issued.get(int(entry.object_id))
+                # A version holding confidential items goes only to those who may read each.
+                if version is None or not access.may_download_issued(request.user, version):
+                    continue
+                out.append({"cursor": entry.pk, "at": entry.at, "event": "issued",
+                            "document": version})  # fmt: skip
+            else:
+                record = decided.get(int(entry.object_id))
+                if record is None:
+                    continue
+                out.append({"cursor": entry.pk, "at": entry.at, "event": "decided",
+                            "decision": _decisions_one(record)})  # fmt: skip
+        return out
+
+    # The events the reader may not see are left out BEFORE the page is cut: the cursor and
+    # ``more`` refer only to readable events, so they never tell that a withheld version
+    # exists, nor when it was issued.
     events: list[dict] = []
-    for entry in entries:
-        if entry.model_label == "documents.issueddocument":
-            version = issued.get(int(entry.object_id))
-            # A version holding confidential items goes only to those who may read each one.
-            if version is None or not access.may_download_issued(request.user, version):
-                continue
-            events.append({"cursor": entry.pk, "at": entry.at, "event": "issued",
-                           "document": version})  # fmt: skip
-        else:
-            record = decided.get(int(entry.object_id))
-            if record is None:
-                continue
-            events.append({"cursor": entry.pk, "at": entry.at, "event": "decided",
-                           "decision": _decisions_one(record)})  # fmt: skip
-    return {"events": events, "next_after": entries[-1].pk if entries else after, "more": more}
+    more = False
+    scanned = after
+    batch_size = max(limit + 1, 200)
+    while not more:
+        batch = list(candidates.filter(pk__gt=scanned).order_by("pk")[:batch_size])
+        if not batch:
+            break
+        for event in readable(batch):
+            if len(events) == limit:
+                more = True
+                break
+            events.append(event)
+        scanned = batch[-1].pk
+        if len(batch) < batch_size:
+            break
+    return {"events": events, "next_after": events[-1]["cursor"] if events else after,
+            "more": more}  # fmt: skip
 
 
 def _decisions_one(d: Any) -> dict:

@@ -36,7 +36,7 @@ def vecka(partnership: Partnership, edition: str, user: Any, week: str | None = 
     else:
         year, number = default_week(partnership)
     full = edition == INTERNAL and services.may_see_full_counts(user, partnership)
-    picture = services.weekly_picture(partnership, year, number, full=full)
+    picture = services.weekly_picture(partnership, year, number, full=full, viewer=user)
 
     doc = _base("vecka", partnership, edition, f"{picture.title} ({picture.period})")
     doc.toc = False

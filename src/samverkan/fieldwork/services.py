@@ -197,8 +197,70 @@ def _number(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-def weekly_picture(partnership: Partnership, year: int, week: int, *, full: bool) -> WeeklyPicture:
-    """The picture of ISO week ``year``-W``week``; ``full`` shows small counts (coordinators)."""
+def _rows(
+    key: Any,
+    this: list[Any],
+    before: list[Any],
+    year_ago: list[Any],
+    earlier: list[tuple[int, int]],
+    small: Any,
+) -> list[Row]:
+    """One table of the weekly picture: the reports of the week, of the four ``earlier`` weeks
+    (``before``) and of the same week a year ago, counted per ``key``. ``small(n)`` says
+    whether a count is suppressed for this audience (never, for the coordinators)."""
+
+    def shown(n: int) -> str:
+        return MARKER if small(n) else str(n)
+
+    def week_of(report: Any) -> tuple[int, int]:
+        year, number, _day = timezone.localtime(report.observed_at).isocalendar()
+        return year, number
+
+    now, prev, ago = (Counter(key(r) for r in group) for group in (this, before, year_ago))
+    # Each earlier week's own cells, as that week's picture (and the map layer) shows them.
+    weekly: dict[tuple[int, int], Counter[Any]] = {w: Counter() for w in earlier}
+    for r in before:
+        weekly.setdefault(week_of(r), Counter())[key(r)] += 1
+    # A mean of small counts gives them away, and so does a mean over one small weekly cell
+    # beside weeks shown elsewhere (the hidden cell = mean × 4 less the shown weeks): the mean
+    # is suppressed whenever its base or any of its four weekly cells is small.
+    mean_hidden = {
+        label: small(prev[label]) or any(small(weekly[w][label]) for w in earlier)
+        for label in set(now) | set(prev) | set(ago)
+    }
+
+    def order(label: Any) -> tuple[int, int, Any]:
+        # Ranked by the figures as shown: an order by hidden counts would tell them apart.
+        return (
+            -(0 if small(now[label]) else now[label]),
+            -(0 if mean_hidden[label] else prev[label]),
+            label,
+        )
+
+    out = []
+    for label in sorted(mean_hidden, key=order):
+        mean = prev[label] / 4
+        hidden = small(now[label]) or mean_hidden[label]
+        out.append(
+            Row(
+                label=label,
+                this_week=shown(now[label]),
+                previous_mean=MARKER if mean_hidden[label] else _number(mean),
+                last_year=shown(ago[label]),
+                change="" if hidden else _change(now[label], mean),
+            )
+        )
+    return out
+
+
+def weekly_picture(
+    partnership: Partnership, year: int, week: int, *, full: bool, viewer: Any = None
+) -> WeeklyPicture:
+    """The picture of ISO week ``year``-W``week``; ``full`` shows small counts (coordinators).
+
+    ``viewer`` is the user the picture is drawn for: a held-back report's own map point is
+    drawn only for those who may read the report (``may_read_text``); without a viewer, never.
+    """
     threshold = settings.SMALL_COUNT_THRESHOLD
     start, end = week_bounds(year, week)
     earlier = [shift_week(year, week, -n) for n in range(1, 5)]
@@ -218,23 +280,7 @@ def weekly_picture(partnership: Partnership, year: int, week: int, *, full: bool
         return MARKER if small(n) else str(n)
 
     def rows(key: Any) -> list[Row]:
-        now, prev, ago = (Counter(key(r) for r in group) for group in (this, before, year_ago))
-        labels = sorted(set(now) | set(prev) | set(ago), key=lambda k: (-now[k], -prev[k], k))
-        out = []
-        for label in labels:
-            mean = prev[label] / 4
-            hidden = small(now[label]) or small(prev[label])
-            out.append(
-                Row(
-                    label=label,
-                    this_week=shown(now[label]),
-                    # A mean of small counts gives them away: suppressed with its base.
-                    previous_mean=MARKER if small(prev[label]) else _number(mean),
-                    last_year=shown(ago[label]),
-                    change="" if hidden else _change(now[label], mean),
-                )
-            )
-        return out
+        return _rows(key, this, before, year_ago, earlier, small)
 
     categories = rows(lambda r: r.category.name)
     places = rows(_place_key)
@@ -287,13 +333,19 @@ def weekly_picture(partnership: Partnership, year: int, week: int, *, full: bool
             for name in dict.fromkeys(r.category.name for r in notable)
             if name in category_counts
         ]
-    picture.focus = _focus(this, before, full=full, small=small)
-    picture.points = _points(this, full=full, shown=shown)
+    hidden_means = frozenset(row.label for row in places if row.previous_mean == MARKER)
+    picture.focus = _focus(this, before, full=full, small=small, hidden_means=hidden_means)
+    picture.points = _points(this, full=full, shown=shown, viewer=viewer)
     return picture
 
 
 def _focus(
-    this: list[FieldReport], before: list[FieldReport], *, full: bool, small: Any
+    this: list[FieldReport],
+    before: list[FieldReport],
+    *,
+    full: bool,
+    small: Any,
+    hidden_means: frozenset[str] = frozenset(),
 ) -> list[Focus]:
     """Places to send people next week: more reports than usual, or serious ones.
 
@@ -326,7 +378,7 @@ def _focus(
         score = (count - mean) + 2 * weighed
         parts = []
         if rising:
-            if small(count) or small(prev[place]):
+            if small(count) or small(prev[place]) or place in hidden_means:
                 parts.append(_("fler rapporter än veckorna innan"))
             else:
                 parts.append(
@@ -341,12 +393,28 @@ def _focus(
     return [focus for _s, _p, focus in sorted(scored)[:FOCUS_PLACES]]
 
 
-def _points(this: list[FieldReport], *, full: bool, shown: Any) -> list[dict[str, Any]]:
+def _points(
+    this: list[FieldReport], *, full: bool, shown: Any, viewer: Any = None
+) -> list[dict[str, Any]]:
     """Map points: one per listed place (with its count), and in full view each report's own
-    point. A lone report's point is a count of one, so only coordinators see those."""
+    point. A lone report's point is a count of one, so only coordinators see those; and a
+    held-back report's point (it may be where a named person lives) only those coordinators
+    who may read that report (its reporter's party's, ``may_read_text``)."""
     per_place: Counter[int] = Counter()
     places: dict[int, FieldPlace] = {}
     loose = []
+    leads: frozenset[int] | None = None
+
+    def may_draw(report: FieldReport) -> bool:
+        nonlocal leads
+        if not report.held_back:
+            return True
+        if viewer is None:
+            return False
+        if leads is None:
+            leads = leader_party_ids(viewer, report.partnership)
+        return may_read_text(viewer, report, leads)
+
     for r in this:
         if (
             r.place_id
@@ -356,7 +424,7 @@ def _points(this: list[FieldReport], *, full: bool, shown: Any) -> list[dict[str
         ):
             per_place[r.place_id] += 1
             places[r.place_id] = r.place
-        elif r.latitude is not None and r.longitude is not None and full:
+        elif r.latitude is not None and r.longitude is not None and full and may_draw(r):
             when = date_format(timezone.localtime(r.observed_at), "D j/n H:i")
             loose.append(
                 {
@@ -383,7 +451,7 @@ def may_see_full_counts(user: Any, partnership: Partnership) -> bool:
     suppressed."""
     from samverkan.accounts import access
 
-    return user is None or access.can_edit(user, partnership)
+    return user is not None and access.can_edit(user, partnership)
 
 
 def week_links(partnership: Partnership) -> list[str]:
@@ -404,6 +472,19 @@ def week_links(partnership: Partnership) -> list[str]:
 
 
 RECENT_WEEKS = 12
+RECENT_REPORTS = 50  # the list of field reports beyond the coordinators: the newest 50
+
+
+def listed_reports(user: Any, partnership: Partnership) -> Any:
+    """The field reports ``user`` may list (page and API alike): every report for the
+    administrators and coordinators, the newest ``RECENT_REPORTS`` for everyone else."""
+    from samverkan.accounts import access
+
+    reports = FieldReport.objects.filter(partnership=partnership)
+    if access.can_edit(user, partnership):
+        return reports
+    newest = reports.order_by("-observed_at", "-pk").values_list("pk", flat=True)
+    return reports.filter(pk__in=list(newest[:RECENT_REPORTS]))
 
 
 def recent_report_count(partnership: Partnership, weeks: int = RECENT_WEEKS) -> int:

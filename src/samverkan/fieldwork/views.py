@@ -33,7 +33,6 @@ from samverkan.fieldwork.names import suggested_masking
 from samverkan.lib import htmx
 from samverkan.partnerships.models import Partnership
 
-RECENT = 50
 # What the report form needs to open with no network (the service worker keeps them).
 OFFLINE_ASSETS = (
     "favicon.svg",
@@ -135,9 +134,9 @@ def report_sent(request: AuthenticatedRequest, partnership: Partnership) -> Http
 def report_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     # Each report carries its own answers for the template (readable, reviewable), hence Any.
     reports: list[Any] = list(
-        FieldReport.objects.filter(partnership=partnership).select_related(
-            "place", "category", "reported_by", "party__organisation"
-        )[:RECENT]
+        FieldReport.objects.filter(partnership=partnership)
+        .select_related("place", "category", "reported_by", "party__organisation")
+        .order_by("-observed_at", "-pk")[: services.RECENT_REPORTS]
     )
     leads = services.leader_party_ids(request.user, partnership)
     for report in reports:
@@ -278,7 +277,9 @@ def week_detail(request: AuthenticatedRequest, partnership: Partnership, week: s
     except ValueError as exc:
         raise Http404("Ingen sådan vecka") from exc
     full = services.may_see_full_counts(request.user, partnership)
-    picture = services.weekly_picture(partnership, year, number, full=full)
+    picture = services.weekly_picture(
+        partnership, year, number, full=full, viewer=request.user
+    )
     return render(
         request,
         "fieldwork/week.html",
