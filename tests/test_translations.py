@@ -108,6 +108,7 @@ def test_the_catalogue_translates_everything_it_holds():
     assert not fuzzy, f"{len(fuzzy)} fuzzy, e.g. {sorted(fuzzy)[:5]}"
 
 
+@pytest.mark.slow(reason="reads every module and template of the project for marked strings")
 def test_every_marked_string_is_in_the_catalogue():
     entries, _fuzzy = catalogue()
     marked = _python_strings() | _template_strings()

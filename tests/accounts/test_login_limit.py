@@ -173,6 +173,7 @@ def test_lock_from_one_address_does_not_lock_the_account_elsewhere(client, styrg
     assert _logged_in(client)
 
 
+@pytest.mark.slow(reason="fifty-one sign-in requests, each through the throttle's locked rows")
 def test_fifty_one_tries_from_one_address_do_not_lock_out_the_real_user(
     client, styrgrupp, settings
 ):
