@@ -215,7 +215,7 @@ def test_retries_are_sent_by_the_command_and_the_beat_task(world, receiver, sett
     assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 2
 
 
-def test_only_what_the_owner_may_read_is_sent(world, receiver):
+def test_only_what_the_owner_may_read_is_sent(client, world, receiver):
     own = _hook(world, receiver, owner=world.alice, events=["issued"])
     police = _hook(world, receiver, owner=world.bob, events=["issued"])
     only_police = _issue(world, 10, [[world.ours.polis.pk]])
@@ -225,11 +225,8 @@ def test_only_what_the_owner_may_read_is_sent(world, receiver):
     assert json.loads(sent.body)["document"]["id"] == only_police.pk
     assert len(receiver.requests) == 1
     # alice's page does not show the delivery of a version she may not read.
-    from django.test import Client
-
-    browser = Client()
-    browser.force_login(world.alice)
-    page = browser.get(
+    client.force_login(world.alice)
+    page = client.get(
         reverse(
             "api_pages:webhook_detail",
             kwargs={"pk": police.partnership_id, "webhook_id": police.pk},
