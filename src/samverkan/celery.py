@@ -13,7 +13,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
 app = Celery("samverkan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(
-    ["samverkan.jobs", "samverkan.implementation", "samverkan.mapping", "samverkan.fieldwork"]
+    [
+        "samverkan.jobs",
+        "samverkan.api",
+        "samverkan.implementation",
+        "samverkan.mapping",
+        "samverkan.fieldwork",
+    ]
 )
 
 # Scheduled work (run `celery -A samverkan beat` beside the worker).
@@ -36,6 +42,11 @@ app.conf.beat_schedule = {
     "polisen-events-daily": {
         "task": "samverkan.fetch_polisen_events",
         "schedule": crontab(hour=6, minute=30),
+    },
+    # Webhook deliveries that failed and are due again (api/webhooks.py).
+    "send-webhooks": {
+        "task": "samverkan.send_webhooks",
+        "schedule": crontab(minute="*"),
     },
     # Jobs left behind by a worker that died, or hanging past JOBS_TIMEOUT_MINUTES.
     "reap-stale-jobs": {

@@ -325,6 +325,18 @@ STATISTICS_API_TIMEOUT = env_int("STATISTICS_API_TIMEOUT", 30, minimum=1)
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600, minimum=0)
 API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60, minimum=1)
 
+# Webhooks (api/webhooks.py): a POST to a registered address when a document version is issued
+# or a decision registered. Only https unless WEBHOOK_ALLOW_HTTP (or DEBUG); never to an
+# address that resolves to a private, loopback, link-local or otherwise internal network
+# unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES (a receiver inside the kommun's own network).
+# A failed delivery is tried again after WEBHOOK_RETRY_SECONDS, then five times as long each
+# time (at most 12 hours between tries), WEBHOOK_MAX_ATTEMPTS tries in all.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 60, minimum=1)
+
 # Counts below this are suppressed in anything shared (statistical disclosure control).
 SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 5, minimum=1)
 

@@ -2,6 +2,8 @@
 kommun's GIS would, over Django's test client instead of the network: conformance, the
 collections each caller may read, GeoJSON items with paging, bbox and SWEREF 99 TM."""
 
+import math
+
 import pytest
 import requests
 from django.conf import settings
@@ -36,6 +38,16 @@ def via_client(client, monkeypatch):
         return response
 
     monkeypatch.setattr(ogcapi, "http_get", http_get)
+    # OWSLib updates its module's default headers in place with a client's own, so a token
+    # would ride along with every later client, an anonymous one too (and into later tests,
+    # where it no longer exists): each client gets a fresh copy of the defaults.
+    defaults, real_init = dict(ogcapi.REQUEST_HEADERS), ogcapi.API.__init__
+
+    def init(self, *args, **kwargs):
+        monkeypatch.setattr(ogcapi, "REQUEST_HEADERS", dict(defaults))
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(ogcapi.API, "__init__", init)
     return client
 
 
@@ -203,3 +215,68 @@ def test_the_listing_charges_the_token_once_and_skips_what_it_may_not_open(clien
 def test_an_id_too_long_for_any_row_is_not_found(client, demo, collection):
     answer = client.get(f"/api/gis/collections/{collection}/items", headers=bearer("demo.polis"))
     assert answer.status_code == 404
+
+
+def _walks(party, x, y, *categories):
+    import datetime
+
+    from samverkan.mapping.models import SafetyWalkObservation
+
+    for n, category in enumerate(categories):
+        SafetyWalkObservation.objects.create(
+            party=party, observed_on=datetime.date(2026, 4, 1 + n), place="Parken", x=x + n,
+            y=y + n, category=category,
+        )  # fmt: skip
+
+
+def test_released_safety_walks_are_counted_per_cell_for_members_and_the_public(via_client, demo):
+    from samverkan.learning.models import OpenDataPublication
+    from samverkan.mapping.models import SafetyWalkObservation
+
+    threshold = settings.SMALL_COUNT_THRESHOLD
+    kommun = demo.municipality_party()
+    church = demo.parties.exclude(pk__in=[kommun.pk, demo.police_party().pk]).first()
+    base = SafetyWalkObservation.objects.filter(party=kommun, x__isnull=False).first()
+    # One cell with enough of one kind; one with a small category beside a large one; and
+    # observations of a party that has not shared its lägesbild (not released: never shown).
+    _walks(kommun, base.x + 5000, base.y, *["Belysning"] * threshold)
+    _walks(kommun, base.x + 9000, base.y, *(["Belysning"] * threshold + ["Klotter"]))
+    _walks(church, base.x + 13000, base.y, *["Klotter"] * threshold)
+    released = SafetyWalkObservation.objects.filter(party=kommun, x__isnull=False).count()
+    layer = f"p{demo.pk}-safety-walk-cells"
+
+    member = Features(GIS, headers=bearer("demo.kyrkan"))
+    assert layer in member.feature_collections()
+    cells = member.collection_items(layer, limit=1000)["features"]
+    assert sum(c["properties"]["count"] for c in cells) == released
+    assert all(sum(c["properties"]["categories"].values()) == c["properties"]["count"]
+               for c in cells)  # fmt: skip
+    assert all(c["geometry"]["type"] == "Polygon" for c in cells)
+    from samverkan.mapping.stats import HOTSPOT_CELL_METRES as size
+
+    church_cell = f"{math.floor((base.x + 13000) / size)}-{math.floor(base.y / size)}"
+    assert church_cell not in [c["id"] for c in cells]
+    mixed = [c for c in cells if c["properties"]["count"] == threshold + 1]
+    assert mixed[0]["properties"]["categories"] == {"Belysning": threshold, "Klotter": 1}
+
+    # Public only once the partnership publishes open data; then small counts are withheld.
+    public_id = f"public-p{demo.pk}-safety-walk-cells"
+    anyone = Features(GIS)
+    assert public_id not in anyone.feature_collections()
+    assert via_client.get(f"/api/gis/collections/{public_id}/items").status_code == 404
+    OpenDataPublication.objects.create(partnership=demo, published=True, contact_name="Kommunen",
+                                       contact_email="trygghet@example.se")  # fmt: skip
+    assert public_id in anyone.feature_collections()
+    shown = anyone.collection_items(public_id, limit=1000)["features"]
+    assert len(shown) == len(cells)
+    props = [c["properties"] for c in shown]
+    assert all(p["count"] is None or p["count"] >= threshold for p in props)
+    assert all(p["categories"] is None for p in props if p["suppressed"])
+    assert {"Belysning": threshold} in [p["categories"] for p in props]
+    big_mixed = [p for p in props if p["count"] == threshold + 1]
+    assert big_mixed and big_mixed[0]["categories"] is None  # "Klotter: 1" would show
+    assert all(p["first_observed"] is None for p in props if p["suppressed"])
+    # The layer needs a token (401) for a partnership's own id; a field reporter gets 403.
+    assert via_client.get(f"/api/gis/collections/{layer}/items").status_code == 401
+    reporter = via_client.get(f"/api/gis/collections/{layer}/items", headers=bearer("demo.falt"))
+    assert reporter.status_code == 403

@@ -148,3 +148,104 @@ class ServiceAccount(models.Model):
 
     def __str__(self) -> str:
         return self.system
+
+
+class WebhookEvent(models.TextChoices):
+    """What a webhook can be told of: the events of the document feed (api/work.py)."""
+
+    ISSUED = "issued", _("En dokumentversion utfärdas")
+    DECIDED = "decided", _("Ett beslut om lägesbild eller åtgärdsplan registreras")
+
+
+class Webhook(models.Model):
+    """An address that receives a signed POST when a document version is issued or a decision
+    is registered in its partnership. It sends only what its owner may read: the owner is the
+    coordinator who registered it, or a service account an administrator registered it for."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("samverkan"),
+        related_name="webhooks",
+        on_delete=models.CASCADE,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skickar det som får läsas av"),
+        related_name="webhooks",
+        on_delete=models.CASCADE,
+        help_text=_("Webbkroken får bara händelser som den här användaren får läsa."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    name = models.CharField(
+        _("namn"), max_length=100, help_text=_("Vilket system som tar emot, t.ex. diariet.")
+    )
+    url = models.URLField(_("adress"), max_length=500)
+    events = models.JSONField(_("händelser"), default=list)
+    # The signing key must be at hand for every delivery, so it is kept as it is (not as a
+    # hash like an API token); it is shown once, when the webhook is registered.
+    secret = models.CharField(_("hemlig nyckel"), max_length=100)
+    active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webbkrok")
+        verbose_name_plural = _("webbkrokar")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.url})"
+
+    @staticmethod
+    def new_secret() -> str:
+        return "whsec_" + secrets.token_urlsafe(32)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Väntar")
+    SENDING = "sending", _("Skickas")
+    DELIVERED = "delivered", _("Levererad")
+    FAILED = "failed", _("Misslyckades")
+    SKIPPED = "skipped", _("Skickades inte")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook: its body (signed as sent), its attempts and their outcome."""
+
+    webhook = models.ForeignKey(
+        Webhook, verbose_name=_("webbkrok"), related_name="deliveries", on_delete=models.CASCADE
+    )
+    event = models.CharField(_("händelse"), max_length=20, choices=WebhookEvent.choices)
+    # The feed's cursor of the event (an audit entry's id): the same number as in
+    # /documents/feed, so a receiver that missed deliveries can read on from there.
+    cursor = models.PositiveBigIntegerField(_("flödets markör"))
+    body = models.TextField(_("innehåll (JSON)"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    next_attempt_at = models.DateTimeField(_("nästa försök"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("senaste försök"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("mottagarens svar"), null=True, blank=True)
+    error = models.CharField(_("fel"), max_length=300, blank=True)
+    log = models.JSONField(_("försöken"), default=list, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("leverans från webbkrok")
+        verbose_name_plural = _("leveranser från webbkrokar")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.webhook.name}: {self.event} #{self.cursor}"

@@ -7,11 +7,15 @@ readable by QGIS, ArcGIS and any OGC API client. Coordinates are WGS 84 longitud
 
 The layers follow the same gates as the pages (``accounts.access``, ``accounts.audience``):
 
-- public layers (no token): what a public edition may show, for a partnership that has
-  published its citizen promises: the publishable, non-confidential measures at listed places;
+- public layers (no token): what a public edition may show: for a partnership that has
+  published its citizen promises, the publishable, non-confidential measures at listed places;
+  for one that publishes open data, the safety-walk observations its parties have released
+  (by sharing their lägesbild), counted per grid cell with small counts suppressed;
 - a partnership's layers (a token of a member): the listed field-report places with their
-  weekly counts (small counts null for those who do not see full counts), and the measures
-  the member receives in full, at the listed place their "where" names;
+  weekly counts (small counts null for those who do not see full counts), the measures
+  the member receives in full, at the listed place their "where" names, and the released
+  safety-walk observations counted per grid cell (as the internal lägesbild uses them:
+  aggregates, never another party's single observations);
 - a party's own layers (a token of one of the party's members only; another member gets
   403): incidents counted per grid cell (never single incidents; counts below the
   suppression threshold are null), the hot-spot cells with Getis-Ord Gi* z and p, and the
@@ -104,6 +108,16 @@ LAYERS = {
         "Significant hot cells with their z score, p value and level (99, 95 or 90 %).",
         party=True,
     ),
+    "safety-walk-cells": Layer(
+        "safety-walk-cells",
+        "Trygghetsvandringar per ruta",
+        "Safety-walk observations of the parties that have shared their lägesbild (which "
+        "releases their mapping to the partnership), counted per square cell of the hot-spot "
+        "grid (SWEREF 99 TM), with the count per category and the first and last date; never "
+        "single observations. In the public layer a count below the suppression threshold is "
+        "null, and a cell's categories are null when any of them is. A party's own "
+        "observations as points: its own layer …-safety-walks.",
+    ),
     "safety-walks": Layer(
         "safety-walks",
         "Iakttagelser från trygghetsvandringar",
@@ -111,7 +125,27 @@ LAYERS = {
         party=True,
     ),
 }
-PUBLIC_LAYERS = {"measures"}
+
+
+def _promising() -> Any:
+    """Partnerships that have published citizen promises: their measures are public."""
+    from samverkan.partnerships.models import Partnership
+
+    return Partnership.objects.filter(citizen_promises__published=True).distinct().order_by("pk")
+
+
+def _open_data() -> Any:
+    """Partnerships that publish what their public editions show as open data."""
+    from samverkan.partnerships.models import Partnership
+
+    return Partnership.objects.filter(open_data__published=True).order_by("pk")
+
+
+# The public layers, each with the partnerships whose choice to publish opens it.
+PUBLIC_LAYERS: dict[str, Callable[[], Any]] = {
+    "measures": _promising,
+    "safety-walk-cells": _open_data,
+}
 
 
 # ---- the caller ---------------------------------------------------------------------------------
@@ -181,14 +215,13 @@ def _base(request: HttpRequest) -> str:
 # ---- which collections the caller may read -------------------------------------------------------
 
 
-def _public_partnerships() -> Any:
-    from samverkan.partnerships.models import Partnership
-
-    return Partnership.objects.filter(citizen_promises__published=True).distinct().order_by("pk")
-
-
 def _collection_ids(user: Any) -> list[str]:
-    ids = [f"public-p{p.pk}-{kind}" for p in _public_partnerships() for kind in PUBLIC_LAYERS]
+    public = sorted(
+        (pk, list(LAYERS).index(kind), kind)
+        for kind, published in PUBLIC_LAYERS.items()
+        for pk in published().values_list("pk", flat=True)
+    )
+    ids = [f"public-p{pk}-{kind}" for pk, _order, kind in public]
     if user is None:
         return ids
     reporter_only = access.reporter_only_partnership_ids(user)
@@ -229,7 +262,7 @@ def _resolve(request: HttpRequest, collection_id: str, user: Any = None) -> Reso
     if public:
         if kind not in PUBLIC_LAYERS or party_id:
             raise Http404
-        partnership = _public_partnerships().filter(pk=pk).first()
+        partnership = PUBLIC_LAYERS[kind]().filter(pk=pk).first()
         if partnership is None:
             raise Http404
         return Resolved(collection_id, layer, partnership, None, None, True)
@@ -424,6 +457,52 @@ def _hotspots(r: Resolved) -> list[Feature]:
     return features
 
 
+def _safety_walk_cells(r: Resolved) -> list[Feature]:
+    """Released observations per grid cell. Public: a total below the threshold is null, and
+    the categories are null when any category count is small (else the total less the shown
+    ones gives it away), as the public lägesbild withholds a table with a small count."""
+    from samverkan.mapping.models import SafetyWalkObservation
+    from samverkan.mapping.stats import HOTSPOT_CELL_METRES
+
+    size = HOTSPOT_CELL_METRES
+    rows = SafetyWalkObservation.objects.filter(
+        party__in=access.released_mapping_parties(r.partnership), x__isnull=False, y__isnull=False
+    ).values_list("x", "y", "category", "observed_on")
+    cells: dict[tuple[int, int], list[tuple[str, datetime.date]]] = {}
+    for x, y, category, day in rows:
+        key = (math.floor((x or 0.0) / size), math.floor((y or 0.0) / size))  # both set
+        cells.setdefault(key, []).append((category or "Övrigt", day))
+    to = audience.public() if r.public else audience.for_user(r.user, r.partnership)
+    features = []
+    for (col, line), seen in sorted(cells.items(), key=lambda item: (item[0][1], item[0][0])):
+        by_category = Counter(category for category, _day in seen)
+        total = len(seen)
+        suppressed = to.withholds_counts(total)
+        categories = (
+            None
+            if suppressed or to.withholds_counts(*by_category.values())
+            else dict(sorted(by_category.items()))
+        )
+        days = sorted(day for _category, day in seen)
+        features.append(
+            Feature(
+                f"{col}-{line}",
+                "Polygon",
+                _square((col + 0.5) * size, (line + 0.5) * size, size / 2),
+                "sweref",
+                {
+                    "count": None if suppressed else total,
+                    "suppressed": suppressed,
+                    "categories": categories,
+                    "first_observed": None if suppressed else days[0].isoformat(),
+                    "last_observed": None if suppressed else days[-1].isoformat(),
+                    "cell_size_m": size,
+                },
+            )
+        )
+    return features
+
+
 def _safety_walks(r: Resolved) -> list[Feature]:
     from samverkan.mapping.models import SafetyWalkObservation
 
@@ -448,6 +527,7 @@ BUILDERS: dict[str, Callable[[Resolved], list[Feature]]] = {
     "field-places": _field_places,
     "incident-cells": _incident_cells,
     "hotspots": _hotspots,
+    "safety-walk-cells": _safety_walk_cells,
     "safety-walks": _safety_walks,
 }
 

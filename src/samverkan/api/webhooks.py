@@ -1,0 +1,419 @@
+"""Webhooks: a signed POST to a registered address when a document version is issued or a
+decision is registered (the events of the document feed, /documents/feed).
+
+An event becomes one delivery per webhook of its partnership that asks for it and whose
+owner may read it (``owner_may_read``); deliveries are sent by a background job
+(``api.webhooks``, jobs/registry.py), tried again with a growing pause when they fail, and
+logged for the coordinators. The body is JSON with the event, its ids and links into the
+API, never the document itself: the receiver reads that with its own token.
+
+Each request carries
+
+    X-Samverkan-Event: issued | decided
+    X-Samverkan-Delivery: <delivery id>      (the same on every retry)
+    X-Samverkan-Timestamp: <unix seconds>
+    X-Samverkan-Signature: sha256=<hex>
+
+where the signature is HMAC-SHA256, keyed with the webhook's secret, of the timestamp, a
+full stop and the body exactly as sent. The timestamp is inside what is signed, so a
+receiver that refuses old timestamps (say, over five minutes) cannot be fed a recorded
+request again with a new one.
+
+Server-side request forgery: only https (http when DEBUG or WEBHOOK_ALLOW_HTTP), no user
+name or password in the address, and the host must resolve only to public addresses unless
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES. The check runs when the webhook is registered and again at
+every delivery, and the request goes to the address that was checked (so a name that
+resolves differently a moment later cannot redirect it); redirects are not followed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hmac
+import http.client
+import ipaddress
+import json
+import logging
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.api.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
+
+log = logging.getLogger(__name__)
+
+JOB = "api.webhooks"
+LABELS = {
+    "documents.issueddocument": WebhookEvent.ISSUED,
+    "documents.documentdecision": WebhookEvent.DECIDED,
+}
+MAX_PAUSE_SECONDS = 12 * 3600
+# A delivery left "sending" this long after its attempt began belongs to a process that died.
+STALE_SENDING_SECONDS = 600
+LOG_LENGTH = 20
+
+
+class AddressRefused(Exception):
+    """The address may not receive webhooks; ``message`` says why, in Swedish."""
+
+    def __init__(self, message: str, *, passing: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        # A name that cannot be looked up now may be found later (a DNS fault): try again.
+        self.passing = passing
+
+
+# ---- the address --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    scheme: str
+    host: str
+    port: int
+    path: str
+    ip: str
+
+
+def _allowed_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if mapped is not None:
+        ip = mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_address(url: str) -> Target:
+    """The address's parts and the IP address to connect to; AddressRefused if it may not
+    receive webhooks."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise AddressRefused("Adressen går inte att tolka.") from exc
+    allow_http = settings.DEBUG or settings.WEBHOOK_ALLOW_HTTP
+    if parts.scheme != "https" and not (allow_http and parts.scheme == "http"):
+        raise AddressRefused(
+            "Adressen måste börja med https://."
+            if not allow_http
+            else "Adressen måste börja med https:// eller http://."
+        )
+    if parts.username or parts.password:
+        raise AddressRefused("Adressen får inte innehålla användarnamn eller lösenord.")
+    host = parts.hostname or ""
+    if not host:
+        raise AddressRefused("Adressen saknar värdnamn.")
+    port = port or (443 if parts.scheme == "https" else 80)
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise AddressRefused(f"Värdnamnet {host} går inte att slå upp.", passing=True) from exc
+    ips = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found]
+    if not ips:
+        raise AddressRefused(f"Värdnamnet {host} går inte att slå upp.")
+    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        for ip in ips:
+            if not _allowed_ip(ip):
+                raise AddressRefused(
+                    f"{host} pekar på en intern adress ({ip}); webbkrokar skickas bara till "
+                    "adresser på internet."
+                )
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return Target(parts.scheme, host, port, path, str(ips[0]))
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the checked IP address; the Host header still names the host."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self._ip = target.ip
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._ip, self.port), self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    def __init__(self, target: Target, timeout: float) -> None:
+        self._tls = ssl.create_default_context()
+        super().__init__(target.host, target.port, timeout=timeout, context=self._tls)
+        self._ip = target.ip
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self._ip, self.port), self.timeout)
+        # The certificate is checked against the host name, not the address.
+        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+
+
+def _post(target: Target, body: bytes, headers: dict[str, str]) -> int:
+    """POST ``body``; the response's status code (its body is not read beyond a little)."""
+    timeout = settings.WEBHOOK_TIMEOUT_SECONDS
+    kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+    connection = kind(target, timeout)
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(1024)
+        return response.status
+    finally:
+        connection.close()
+
+
+# ---- signing ------------------------------------------------------------------------------------
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=`` and the HMAC-SHA256 of ``timestamp.body`` keyed with ``secret``."""
+    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, "sha256")
+    return "sha256=" + mac.hexdigest()
+
+
+# ---- who may be told ----------------------------------------------------------------------------
+
+
+def owner_may_read(webhook: Webhook, event: str, obj: Any) -> bool:
+    """Whether the webhook's owner may read the event's object now: an active member of the
+    partnership beyond field reporting and, for a version holding confidential items, allowed
+    to read each of them (as the feed decides)."""
+    from samverkan.accounts import access
+
+    owner = webhook.owner
+    if obj is None or not owner.is_active:
+        return False
+    partnership = webhook.partnership
+    if not access.partnerships_for(owner).filter(pk=partnership.pk).exists():
+        return False
+    if access.is_reporter_only(owner, partnership):
+        return False
+    if event == WebhookEvent.ISSUED:
+        return access.may_download_issued(owner, obj)
+    return True
+
+
+def _object(event: str, object_id: int) -> Any:
+    from samverkan.documents.models import DocumentDecision, IssuedDocument
+
+    model = IssuedDocument if event == WebhookEvent.ISSUED else DocumentDecision
+    return model.objects.filter(pk=object_id).first()
+
+
+# ---- the body -----------------------------------------------------------------------------------
+
+
+def _api(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("api-v1:api-root") + path
+
+
+def body_for(entry: Any, event: str, obj: Any) -> str:
+    """The JSON body of the event (the same for every webhook that receives it)."""
+    pk = obj.partnership_id
+    links = {
+        "partnership": _api(f"partnerships/{pk}"),
+        "feed": _api(f"partnerships/{pk}/documents/feed?after={entry.pk - 1}"),
+    }
+    data: dict[str, Any] = {
+        "event": event,
+        "cursor": entry.pk,
+        "occurred_at": entry.at.isoformat(),
+        "partnership_id": pk,
+    }
+    if event == WebhookEvent.ISSUED:
+        data["document"] = {
+            "id": obj.pk,
+            "kind": obj.kind,
+            "edition": obj.edition,
+            "format": obj.format,
+            "number": obj.number,
+            "sha256": obj.sha256,
+        }
+        links["documents"] = _api(f"partnerships/{pk}/documents")
+        links["file"] = _api(f"partnerships/{pk}/documents/{obj.pk}/file")
+    else:
+        data["decision"] = {
+            "id": obj.pk,
+            "kind": obj.kind,
+            "body": obj.body,
+            "decided_on": obj.decided_on.isoformat(),
+            "reference": obj.reference,
+            "version": obj.version,
+        }
+        links["decisions"] = _api(f"partnerships/{pk}/document-decisions")
+    data["links"] = links
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+# ---- from event to deliveries -------------------------------------------------------------------
+
+
+def on_audit_entry(sender: type, instance: Any, created: bool, raw: bool = False, **_: Any) -> None:
+    """post_save of an audit entry: an issued version or a recorded decision becomes a
+    delivery for each webhook that asks for it and whose owner may read it."""
+    if raw or not created or instance.model_label not in LABELS or instance.action == "delete":
+        return
+    if instance.partnership_id is None:
+        return
+    try:
+        with transaction.atomic():
+            queue_event(instance)
+    except Exception:
+        # A webhook must never stop a document from being issued; the feed still has it.
+        log.exception("webhook deliveries for audit entry %s could not be queued", instance.pk)
+
+
+def queue_event(entry: Any) -> list[int]:
+    """Create the event's deliveries and a job to send them; their ids."""
+    from samverkan.jobs.registry import enqueue
+
+    event = LABELS[entry.model_label]
+    hooks = list(
+        Webhook.objects.filter(partnership_id=entry.partnership_id, active=True).select_related(
+            "owner", "partnership"
+        )
+    )
+    hooks = [h for h in hooks if event in h.events]
+    if not hooks:
+        return []
+    obj = _object(event, int(entry.object_id))
+    if obj is None:
+        return []
+    body = body_for(entry, event, obj)
+    now = timezone.now()
+    ids = [
+        WebhookDelivery.objects.create(
+            webhook=hook, event=event, cursor=entry.pk, body=body, next_attempt_at=now
+        ).pk
+        for hook in hooks
+        if owner_may_read(hook, event, obj)
+    ]
+    if ids:
+        enqueue(JOB, partnership=hooks[0].partnership, deliveries=ids)
+    return ids
+
+
+# ---- sending ------------------------------------------------------------------------------------
+
+
+def pause_after(attempts: int) -> datetime.timedelta:
+    """The pause before the next try after ``attempts`` failed ones: the base, then five
+    times longer each time, at most 12 hours."""
+    seconds = settings.WEBHOOK_RETRY_SECONDS * 5 ** max(0, attempts - 1)
+    return datetime.timedelta(seconds=min(seconds, MAX_PAUSE_SECONDS))
+
+
+def due(now: datetime.datetime | None = None) -> Any:
+    """The deliveries to try now: pending ones whose time has come, and ones left sending by a
+    process that died."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=STALE_SENDING_SECONDS)
+    return WebhookDelivery.objects.filter(
+        Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        | Q(status=DeliveryStatus.SENDING, last_attempt_at__lt=stale)
+    )
+
+
+def _claim(delivery: WebhookDelivery, now: datetime.datetime) -> bool:
+    """Take the delivery for this process (a conditional update: two workers never both
+    send it)."""
+    rows = WebhookDelivery.objects.filter(pk=delivery.pk, status=delivery.status)
+    if delivery.status == DeliveryStatus.SENDING:
+        rows = rows.filter(last_attempt_at=delivery.last_attempt_at)
+    return rows.update(status=DeliveryStatus.SENDING, last_attempt_at=now) == 1
+
+
+def attempt(delivery: WebhookDelivery, now: datetime.datetime | None = None) -> str:
+    """Try one delivery once (if no other process has it); its status afterwards."""
+    now = now or timezone.now()
+    if not _claim(delivery, now):
+        delivery.refresh_from_db()
+        return delivery.status
+    webhook = delivery.webhook
+    retry = True
+    status_code: int | None = None
+    started = time.monotonic()
+    obj = _object(delivery.event, _object_id(delivery))
+    if not webhook.active:
+        outcome, error, retry = DeliveryStatus.SKIPPED, "Webbkroken är avstängd.", False
+    elif not owner_may_read(webhook, delivery.event, obj):
+        outcome, error, retry = (
+            DeliveryStatus.SKIPPED,
+            "Webbkrokens ägare får inte längre läsa det här (eller det finns inte längre).",
+            False,
+        )
+    else:
+        outcome, error = DeliveryStatus.DELIVERED, ""
+        try:
+            target = check_address(webhook.url)
+            body = delivery.body.encode("utf-8")
+            stamp = str(int(time.time()))
+            status_code = _post(
+                target,
+                body,
+                {
+                    "Content-Type": "application/json",
+                    "User-Agent": "Samverkan-webhook/1",
+                    "X-Samverkan-Event": delivery.event,
+                    "X-Samverkan-Delivery": str(delivery.pk),
+                    "X-Samverkan-Timestamp": stamp,
+                    "X-Samverkan-Signature": signature(webhook.secret, stamp, body),
+                },
+            )
+            if not 200 <= status_code < 300:
+                outcome = DeliveryStatus.FAILED
+                error = f"Mottagaren svarade {status_code}" + (
+                    " (omdirigeringar följs inte)." if 300 <= status_code < 400 else "."
+                )
+        except AddressRefused as exc:
+            # Resolving to an internal address now is not a passing fault: no more tries.
+            outcome, error, retry = DeliveryStatus.FAILED, exc.message, exc.passing
+        except (OSError, http.client.HTTPException) as exc:
+            outcome = DeliveryStatus.FAILED
+            error = f"Kunde inte nå mottagaren: {type(exc).__name__}: {exc}"[:300]
+    attempts = delivery.attempts + 1
+    next_at = None
+    if outcome == DeliveryStatus.FAILED and retry and attempts < settings.WEBHOOK_MAX_ATTEMPTS:
+        outcome = DeliveryStatus.PENDING
+        next_at = now + pause_after(attempts)
+    entry = {
+        "at": now.isoformat(),
+        "status": status_code,
+        "error": error,
+        "ms": round((time.monotonic() - started) * 1000),
+    }
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=outcome,
+        attempts=attempts,
+        next_attempt_at=next_at,
+        response_status=status_code,
+        error=error[:300],
+        log=(delivery.log + [entry])[-LOG_LENGTH:],
+    )
+    delivery.refresh_from_db()
+    return delivery.status
+
+
+def _object_id(delivery: WebhookDelivery) -> int:
+    data = json.loads(delivery.body)
+    return int(data["document" if delivery.event == WebhookEvent.ISSUED else "decision"]["id"])
+
+
+def deliver(ids: list[int] | None = None, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Try the due deliveries (of ``ids`` only, if given) once each; counts by outcome."""
+    rows = due(now).select_related("webhook__owner", "webhook__partnership").order_by("pk")
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    counts: dict[str, int] = {}
+    for delivery in rows:
+        status = attempt(delivery, now)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
