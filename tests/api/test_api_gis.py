@@ -51,17 +51,8 @@ def via_client(client, monkeypatch):
     return client
 
 
-def features(headers: dict | None = None) -> Features:
-    """An OGC API client with headers of its own: OWSLib's constructor updates its module-wide
-    default headers in place, so a token given to one client would travel with every later
-    one (in this test or another)."""
-    client = Features(GIS)
-    client.headers = {**client.headers, **(headers or {})}
-    return client
-
-
 def test_an_ogc_client_reads_the_public_and_a_partys_layers(via_client, demo):
-    public = features()
+    public = Features(GIS)
     assert set(public.conformance()["conformsTo"]) >= {
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
@@ -72,7 +63,7 @@ def test_an_ogc_client_reads_the_public_and_a_partys_layers(via_client, demo):
     assert measures["type"] == "FeatureCollection" and measures["numberMatched"] >= 1
     lon, lat = measures["features"][0]["geometry"]["coordinates"]
     assert 10 < lon < 25 and 55 < lat < 70  # CRS84: longitude first
-    police = features(bearer("demo.polis"))
+    police = Features(GIS, headers=bearer("demo.polis"))
     party = demo.police_party().pk
     ids = police.feature_collections()
     assert f"p{demo.pk}-field-places" in ids and f"p{demo.pk}-party{party}-hotspots" in ids
@@ -85,7 +76,7 @@ def test_an_ogc_client_reads_the_public_and_a_partys_layers(via_client, demo):
 
 @pytest.mark.slow(reason="the first Gi* in a process imports esda and libpysal (seconds)")
 def test_hot_spot_cells_carry_z_and_p(via_client, demo):
-    police = features(bearer("demo.polis"))
+    police = Features(GIS, headers=bearer("demo.polis"))
     party = demo.police_party().pk
     hot = police.collection_items(f"p{demo.pk}-party{party}-hotspots", limit=1000)
     assert hot["features"] and all(
