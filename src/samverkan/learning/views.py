@@ -148,7 +148,7 @@ def publish(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 def _scope(request: HttpRequest, scope_id: int) -> Any:
     from samverkan.learning.models import RegionalScope
 
-    scope = RegionalScope.objects.filter(pk=scope_id, readers=request.user.pk).first()
+    scope = RegionalScope.objects.readable_by(request.user).filter(pk=scope_id).first()
     if scope is None:
         raise Http404
     return scope
@@ -158,7 +158,7 @@ def _scope(request: HttpRequest, scope_id: int) -> Any:
 def regions(request: HttpRequest) -> HttpResponse:
     from samverkan.learning.models import RegionalScope
 
-    scopes = RegionalScope.objects.filter(readers=request.user.pk)
+    scopes = RegionalScope.objects.readable_by(request.user)
     return render(request, "learning/regions.html", {"scopes": scopes})
 
 
