@@ -261,3 +261,54 @@ def test_administrator_reads_every_scope(client, region):
     assert region.scope.name in client.get(reverse("learning:regions")).content.decode()
     url = reverse("learning:region", kwargs={"scope_id": region.scope.pk})
     assert client.get(url).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def summary_pdf(kept, built):
+    """The regional summary printed once for the module, as the reader downloads it."""
+    from django.test import Client
+
+    def build():
+        client = Client()
+        client.force_login(built.reader)
+        url = reverse("learning:region_document", kwargs={"scope_id": built.scope.pk, "fmt": "pdf"})
+        return client.get(url)
+
+    return kept(build)
+
+
+def test_summary_document_shows_the_page_rows_and_nothing_hidden(region):
+    doc = regional.summary_document(region.scope, regional.rows_for(region.scope))
+    text = "\n".join(doc.text_lines())
+    assert "Kommunstyrelsen" in text and "1\u00a0000 (932–1\u00a0072)" in text
+    assert "Uppgift saknas: antalen är för små för att visas offentligt" in text
+    for hidden in (SECRET, NOT_PUBLIC, SECRET_NOTE):
+        assert hidden not in text
+
+
+def test_summary_pdf_passes_pdf_ua_1_checks(summary_pdf, region):
+    from samverkan.documents import accessibility
+
+    assert summary_pdf.status_code == 200
+    assert summary_pdf["Content-Type"] == "application/pdf"
+    result = accessibility.check_pdf(summary_pdf.content)
+    assert result.checkers == ["outloud", "pdfua"]
+    assert result.findings == [], "\n".join(str(f) for f in result.findings)
+
+
+def test_summary_word_file_for_the_reader_only(client, region):
+    url = reverse("learning:region_document", kwargs={"scope_id": region.scope.pk, "fmt": "docx"})
+    client.force_login(region.stranger)
+    assert client.get(url).status_code == 404
+    client.force_login(region.reader)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")  # a Word file is a zip
+    import docx
+
+    word = docx.Document(io.BytesIO(response.content))
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    text = "\n".join([p.text for p in word.paragraphs] + cells)
+    assert "Regional sammanställning" in text and "Kommunstyrelsen" in text
+    for hidden in (SECRET, NOT_PUBLIC, SECRET_NOTE):
+        assert hidden not in text

@@ -330,3 +330,125 @@ def as_csv(rows: list[KommunRow]) -> str:
             ]
         )
     return out.getvalue()
+
+
+def summary_document(scope: RegionalScope, rows: list[KommunRow]) -> Any:
+    """The regional summary as a document (PDF and Word through the documents app's
+    renderers): the same rows as the page, nothing computed beyond them, small counts withheld
+    exactly as on the page (``crime_rates``)."""
+    from django.conf import settings as conf
+    from django.utils import timezone
+
+    from samverkan.documents.data import _date
+    from samverkan.documents.structure import BulletList, Document, Paragraph, Table
+
+    names = [r.name for r in rows]
+    doc = Document(
+        kind="region",
+        title="Regional sammanställning",
+        subtitle=f"Kommunernas brottsförebyggande arbete: {scope.name}",
+        edition="public",
+        partnership=scope.name,
+        date=_date(timezone.localdate()),
+        meta={"edition_label": "Offentlig version", "names": [scope.name, *names]},
+        sender=scope.name,
+        logo=conf.DOCUMENT_LOGO,
+    )
+    doc.section(
+        "Om sammanställningen",
+        Paragraph(
+            "Sammanställningen visar kommunerna sida vid sida ur offentliga uppgifter: beslut "
+            "enligt lagen (2023:196) om kommuners ansvar för brottsförebyggande arbete, "
+            "anmälda brott per 100 000 invånare ur kommunernas offentliga lägesbilder och det "
+            "som kommunernas samverkan har publicerat som öppna data. Antal under "
+            f"{conf.SMALL_COUNT_THRESHOLD} och tal som går att räkna tillbaka till dem visas inte."
+        ),
+    )
+
+    def decided(d: Any) -> str:
+        return f"{_date(d.decided_on)}, {d.body}" if d else "Inget beslut registrerat"
+
+    doc.section(
+        "Status enligt lag (2023:196)",
+        Table(
+            "Lägesbild, åtgärdsplan och samordningsfunktion per kommun",
+            ("Kommun", "Lägesbild beslutad", "Åtgärdsplan beslutad", "Samordningsfunktion"),
+            tuple(
+                (
+                    r.name,
+                    decided(r.lagesbild),
+                    decided(r.atgardsplan),
+                    "Utsedd" if r.coordinator_named else "Inte utsedd",
+                )
+                for r in rows
+            ),
+            "Källa: kommunernas registrerade beslut i Samverkan.",
+        ),
+    )
+    rate_rows = []
+    for r in rows:
+        latest = r.rates.latest
+        if latest is None:
+            rate_rows.append((r.name, "–", r.rates.missing.capitalize(), "–", "–", "–"))
+            continue
+        rate_rows.append(
+            (
+                r.name,
+                str(latest.year),
+                f"{latest.rate_text} ({latest.interval_text})",
+                latest.group_text,
+                latest.position,
+                f"{r.rates.own_trend_text} / {r.rates.group_trend_text}",
+            )
+        )
+    doc.section(
+        "Anmälda brott per 100 000 invånare",
+        Table(
+            "Anmälda brott per 100 000 invånare senaste år med uppgift, med 95 % intervall",
+            (
+                "Kommun",
+                "År",
+                "Per 100 000 (95 % intervall)",
+                "Jämförelsekommunernas snitt",
+                "Läge",
+                "Trend per år, kommunen / jämförelsekommunerna",
+            ),
+            tuple(rate_rows),
+            "Källa: kommunernas offentliga lägesbilder (anmälda brott enligt Brå, folkmängd "
+            "enligt SCB). Exakt 95 % Poisson-intervall; jämförelsekommunerna har kommunen "
+            "själv valt, snittet är ovägt; trenden är en rät linje genom de visade åren.",
+        ),
+        BulletList(
+            tuple(
+                f"{r.name}: jämförelsekommuner {r.rates.group_text}." for r in rows if r.rates.years
+            )
+        )
+        if any(r.rates.years for r in rows)
+        else Paragraph("Ingen kommun har offentliga siffror per 100 000 invånare."),
+    )
+    doc.section(
+        "Publicerade åtgärder och resultat",
+        Table(
+            "Publicerade åtgärder och effektuppföljningar per kommun",
+            ("Kommun", "Publicerade åtgärder", "Publicerade effektuppföljningar"),
+            tuple(
+                (r.name, str(len(r.measures)), str(len(r.results)))
+                if r.publishes
+                else (r.name, "Publicerar inte", "–")
+                for r in rows
+            ),
+            "Källa: kommunernas öppna data.",
+        ),
+    )
+    pooled_section = doc.section("Sammanvägd kunskap i regionen")
+    groups = pooled(rows)
+    for g in groups:
+        pooled_section.sub(str(g.label), BulletList(tuple(str(s) for s in g.reading)))
+    if not groups:
+        pooled_section.add(
+            Paragraph(
+                "Regionens kommuner har ännu inte publicerat två eller fler jämförbara "
+                "effektuppföljningar av samma typ av åtgärd."
+            )
+        )
+    return doc.number()

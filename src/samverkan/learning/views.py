@@ -185,3 +185,25 @@ def region_csv(request: HttpRequest, scope_id: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="region-{scope.pk}.csv"'
     return response
+
+
+@user_view()
+def region_document(request: HttpRequest, scope_id: int, fmt: str) -> HttpResponse:
+    """The regional summary as PDF or Word, for the scope's readers (and administrators)."""
+    from samverkan.documents import render
+    from samverkan.documents.docx_builder import to_docx
+    from samverkan.learning import regional
+
+    scope = _scope(request, scope_id)
+    doc = regional.summary_document(scope, regional.rows_for(scope))
+    if fmt == "pdf":
+        response = HttpResponse(render.to_pdf(doc), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            to_docx(doc),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    response["Content-Disposition"] = (
+        f'attachment; filename="regional-sammanstallning-{scope.pk}.{fmt}"'
+    )
+    return response
