@@ -6,6 +6,7 @@ from samverkan.analysis.rates import (
     deviation_from_comparison,
     linear_trend,
     period_change,
+    poisson_rate_interval,
     rate_per_100k,
 )
 
@@ -70,3 +71,33 @@ def test_deviation_without_spread_has_no_z():
     assert deviation_from_comparison(10, [100]).comparison_sd is None
     with pytest.raises(ValueError):
         deviation_from_comparison(10, [])
+
+
+@pytest.mark.parametrize(
+    ("count", "low", "high"),
+    # The exact 95 % limits for a Poisson count as printed in the standard tables (e.g.
+    # Ulm 1990, Table 1; Sahai & Khurshid 1993): 0 -> (0, 3.689), 1 -> (0.0253, 5.572),
+    # 10 -> (4.795, 18.39), 100 -> (81.36, 121.63).
+    [(0, 0.0, 3.689), (1, 0.0253, 5.572), (10, 4.795, 18.39), (100, 81.36, 121.63)],
+)
+def test_poisson_rate_interval_matches_printed_exact_limits(count, low, high):
+    # A population of 100 000 makes the rate the count itself.
+    found = poisson_rate_interval(count, 100_000)
+    assert found.rate == count
+    assert found.low == pytest.approx(low, abs=0.001 if low < 1 else 0.01)
+    assert found.high == pytest.approx(high, abs=0.01)
+    assert found.level == pytest.approx(0.95)
+
+
+def test_poisson_rate_interval_scales_to_the_population():
+    found = poisson_rate_interval(10, 50_000)
+    assert found.rate == 20
+    assert found.low == pytest.approx(2 * 4.795, abs=0.01)
+    assert found.high == pytest.approx(2 * 18.39, abs=0.02)
+
+
+def test_poisson_rate_interval_rejects_fractions_and_empty_populations():
+    with pytest.raises(ValueError, match="whole number"):
+        poisson_rate_interval(2.5, 1000)
+    with pytest.raises(ValueError, match="population"):
+        poisson_rate_interval(3, 0)

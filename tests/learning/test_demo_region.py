@@ -7,7 +7,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.urls import reverse
 
-from samverkan.learning import evidence
+from samverkan.learning import evidence, regional
 from samverkan.learning.models import RegionalScope
 
 
@@ -22,3 +22,8 @@ def test_demo_region_feeds_the_evidence_bank_and_the_regional_view(client, db):
     html = client.get(reverse("learning:evidence")).content.decode()
     assert "(exempel)" in html or "Exempelby" in html
     assert "Sammanvägd effekt" in html
+    # Every demo kommun shares its mapping: the regional view has a rate for each, against
+    # the two others.
+    for row in regional.rows_for(scope):
+        assert row.rates.latest is not None, row.rates.missing
+        assert row.rates.latest.group_n == 2 and row.rates.own_trend is not None

@@ -14,10 +14,13 @@ from django.utils import timezone
 from samverkan.accounts import audience
 from samverkan.documents.models import DocumentDecision
 from samverkan.followup.models import EffectEvaluation
+from samverkan.learning import regional
 from samverkan.learning.models import EvaluationLabel, OpenDataPublication, RegionalScope
+from samverkan.mapping.models import CrimeStatistic, Population, SituationReport
 from samverkan.problems.choices import GoalKind
 from samverkan.problems.models import Goal, Measure, Problem
-from tests.factories import make_partnership, make_user
+from tests.factories import login_with_second_factor, make_partnership, make_user
+from tests.mapping import comparison_data
 
 SECRET = "Spaning mot gruppen vid torget"
 NOT_PUBLIC = "Polisens operativa insats vid stationen"
@@ -25,11 +28,38 @@ OPEN = "Bättre belysning i gångtunneln"
 SECRET_NOTE = "Intern kommentar om de sex männen"
 
 
+def _publish(partnership):
+    OpenDataPublication.objects.create(
+        partnership=partnership,
+        published=True,
+        published_at=timezone.now(),
+        contact_name="Samordnaren",
+        contact_email="s@example.se",
+    )
+
+
+def _share(party):
+    SituationReport.objects.get_or_create(party=party, defaults={"title": "Lägesbild"})[0].share()
+
+
 def _build():
     north = make_partnership(" Nord")
     south = make_partnership(" Syd")
+    west = make_partnership(" Väst")
     outside = make_partnership(" Utanför")
     p = north.partnership
+    # North: Kristianstad's figures of tests/mapping/comparison_data.py, shared by the kommun.
+    comparison_data.build(north.kommun)
+    _share(north.kommun)
+    # West publishes too, but its yearly counts are small: no rate may be shown for it.
+    CrimeStatistic.objects.filter(party=west.kommun).delete()
+    for year, count in ((2023, 3), (2024, 2)):
+        CrimeStatistic.objects.create(
+            party=west.kommun, area="Väst", offence="Rån", category="Rån", year=year, count=count
+        )
+        Population.objects.create(party=west.kommun, area="Väst", year=year, count=9_000)
+    _share(west.kommun)
+    _publish(west.partnership)
     problem = Problem.objects.create(partnership=p, title="Rån vid stationen", crime_type="Rån")
     goal = Goal.objects.create(
         partnership=p, problem=problem, kind=GoalKind.EFFECT, text="Färre rån", indicator="Rån"
@@ -69,20 +99,26 @@ def _build():
         kind="lagesbild",
         defaults={"body": "Kommunstyrelsen", "decided_on": datetime.date(2026, 3, 1)},
     )
-    OpenDataPublication.objects.create(
-        partnership=p,
-        published=True,
-        published_at=timezone.now(),
-        contact_name="Samordnaren",
-        contact_email="s@example.se",
-    )
+    _publish(p)
     scope = RegionalScope.objects.create(name="Länsstyrelsen i Exempellän", kind="lansstyrelse")
-    scope.municipalities.add(p.municipality, south.partnership.municipality)
+    scope.municipalities.add(
+        p.municipality, south.partnership.municipality, west.partnership.municipality
+    )
     reader = make_user("lansreader")
     scope.readers.add(reader)
     stranger = make_user("inte_lasare")
+    admin = make_user("lansadmin")
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
     return SimpleNamespace(
-        scope=scope, reader=reader, stranger=stranger, north=north, south=south, outside=outside
+        scope=scope,
+        reader=reader,
+        stranger=stranger,
+        admin=admin,
+        north=north,
+        south=south,
+        west=west,
+        outside=outside,
     )
 
 
@@ -129,9 +165,11 @@ def test_regional_walk_finds_nothing_beyond_public_editions(client, region):
 def test_csv_lists_every_kommun_of_the_scope(client, region):
     client.force_login(region.reader)
     response = client.get(reverse("learning:region_csv", kwargs={"scope_id": region.scope.pk}))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [r["kommun"] for r in rows] == sorted(
-        [str(region.north.partnership.municipality), str(region.south.partnership.municipality)]
+        str(w.partnership.municipality) for w in (region.north, region.south, region.west)
     )
     north = next(r for r in rows if r["kommun"] == str(region.north.partnership.municipality))
     assert north["lagesbild_beslutad"] == "2026-03-01"
@@ -160,3 +198,117 @@ def test_other_users_get_404(client, region):
     client.logout()
     response = client.get(reverse("learning:region", kwargs={"scope_id": region.scope.pk}))
     assert response.status_code == 302
+
+
+def _row(rows, world):
+    return next(r for r in rows if r.name == str(world.partnership.municipality))
+
+
+def test_rates_per_100k_with_exact_interval_against_the_comparison_group(region):
+    rows = regional.rows_for(region.scope)
+    rates = _row(rows, region.north).rates
+    # comparison_data: 700, 760, 800 offences in 80 000 inhabitants; the group's mean of Lund
+    # and Uppsala 800, 825, 850 (Växjö has no population).
+    assert [(y.year, round(y.rate)) for y in rates.years] == [
+        (2022, 875),
+        (2023, 950),
+        (2024, 1000),
+    ]
+    latest = rates.latest
+    # Exact Poisson limits of 800 (745.6, 857.5), scaled by 100 000 / 80 000.
+    assert latest.low == pytest.approx(745.6 * 1.25, abs=0.5)
+    assert latest.high == pytest.approx(857.5 * 1.25, abs=0.5)
+    assert latest.group_mean == pytest.approx(850)
+    assert latest.position == "över snittet (hela intervallet)"
+    assert rates.group == ["Lund", "Uppsala", "Växjö"]
+    assert rates.own_trend.slope == pytest.approx(62.5)
+    assert rates.group_trend.slope == pytest.approx(25)
+
+
+def test_small_counts_and_missing_figures_say_so_instead_of_a_rate(region):
+    rows = regional.rows_for(region.scope)
+    west = _row(rows, region.west).rates
+    assert west.years == [] and west.withheld == 2
+    assert west.missing == "uppgift saknas: antalen är för små för att visas offentligt"
+    south = _row(rows, region.south).rates
+    assert south.years == []
+    assert south.missing == "uppgift saknas: kommunen publicerar inte öppna data"
+
+
+def test_page_and_csv_show_the_rates_and_never_a_small_count(client, region):
+    client.force_login(region.reader)
+    html = client.get(reverse("learning:region", kwargs={"scope_id": region.scope.pk}))
+    text = html.content.decode()
+    assert "1\u00a0000" in text and "932–1\u00a0072" in text
+    assert "Uppgift saknas: antalen är för små för att visas offentligt" in text
+    csv_text = client.get(
+        reverse("learning:region_csv", kwargs={"scope_id": region.scope.pk})
+    ).content.decode("utf-8-sig")
+    rows = {r["kommun"]: r for r in csv.DictReader(io.StringIO(csv_text), delimiter=";")}
+    north = rows[str(region.north.partnership.municipality)]
+    assert (north["brott_ar"], north["brott_per_100000"], north["intervall_95_lag"]) == (
+        "2024",
+        "1000",
+        "932",
+    )
+    assert north["jamforelsekommuner_snitt"] == "850"
+    west = rows[str(region.west.partnership.municipality)]
+    assert west["brott_per_100000"] == "" and "för små" in west["brott_uppgift_saknas"]
+
+
+def test_administrator_reads_every_scope(client, region):
+    login_with_second_factor(client, region.admin)
+    assert region.scope.name in client.get(reverse("learning:regions")).content.decode()
+    url = reverse("learning:region", kwargs={"scope_id": region.scope.pk})
+    assert client.get(url).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def summary_pdf(kept, built):
+    """The regional summary printed once for the module, as the reader downloads it."""
+    from django.test import Client
+
+    def build():
+        client = Client()
+        client.force_login(built.reader)
+        url = reverse("learning:region_document", kwargs={"scope_id": built.scope.pk, "fmt": "pdf"})
+        return client.get(url)
+
+    return kept(build)
+
+
+def test_summary_document_shows_the_page_rows_and_nothing_hidden(region):
+    doc = regional.summary_document(region.scope, regional.rows_for(region.scope))
+    text = "\n".join(doc.text_lines())
+    assert "Kommunstyrelsen" in text and "1\u00a0000 (932–1\u00a0072)" in text
+    assert "Uppgift saknas: antalen är för små för att visas offentligt" in text
+    for hidden in (SECRET, NOT_PUBLIC, SECRET_NOTE):
+        assert hidden not in text
+
+
+def test_summary_pdf_passes_pdf_ua_1_checks(summary_pdf, region):
+    from samverkan.documents import accessibility
+
+    assert summary_pdf.status_code == 200
+    assert summary_pdf["Content-Type"] == "application/pdf"
+    result = accessibility.check_pdf(summary_pdf.content)
+    assert result.checkers == ["outloud", "pdfua"]
+    assert result.findings == [], "\n".join(str(f) for f in result.findings)
+
+
+def test_summary_word_file_for_the_reader_only(client, region):
+    url = reverse("learning:region_document", kwargs={"scope_id": region.scope.pk, "fmt": "docx"})
+    client.force_login(region.stranger)
+    assert client.get(url).status_code == 404
+    client.force_login(region.reader)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")  # a Word file is a zip
+    import docx
+
+    word = docx.Document(io.BytesIO(response.content))
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    text = "\n".join([p.text for p in word.paragraphs] + cells)
+    assert "Regional sammanställning" in text and "Kommunstyrelsen" in text
+    for hidden in (SECRET, NOT_PUBLIC, SECRET_NOTE):
+        assert hidden not in text

@@ -21,12 +21,21 @@ from samverkan.learning.models import (
     RegionalScope,
     RegionKind,
 )
+from samverkan.mapping.models import SituationReport
 from samverkan.partnerships.choices import PartyKind
 from samverkan.partnerships.models import Coordinator, Cycle, Partnership, Party
 from samverkan.problems.choices import GoalKind
 from samverkan.problems.models import Goal, Problem
 
 REGION = "Länsstyrelsen i Exempellän (exempel)"
+# kommun code -> (inhabitants, reported assaults and criminal damage in the first of five years,
+# the yearly change of each): invented, of the size of a small Swedish kommun.
+STATISTICS = {
+    "9901": (24_300, (210, 480), (-6, 9)),
+    "9902": (11_800, (95, 260), (4, -3)),
+    "9903": (68_500, (690, 1_520), (-12, -20)),
+}
+STATISTICS_YEARS = 5
 # kommun, code, problem, crime type, [(indicator, treated, control, method, place)]
 KOMMUNER = [
     (
@@ -111,6 +120,7 @@ def load_region() -> RegionalScope:
                 source="Exempel: påhittade antal för demonstration.",
             )
             EvaluationLabel.objects.create(evaluation=ev, method=method, place_type=place)
+        _statistics(party, code, year)
         DocumentDecision.objects.create(
             partnership=p,
             kind="lagesbild",
@@ -125,3 +135,49 @@ def load_region() -> RegionalScope:
             contact_email="trygghet@example.invalid",
         )
     return scope
+
+
+def _statistics(party: Party, code: str, year: int) -> None:
+    """The kommun's (invented) yearly statistics and those of the two others, which it
+    compares itself with; the kommun shares its mapping, so its public lägesbild shows rates."""
+    from samverkan.mapping.models import ComparisonMunicipalities, CrimeStatistic, Population
+
+    names = {k[1]: f"{k[0].removesuffix(' kommun')} (exempel)" for k in KOMMUNER}
+    rows, populations = [], []
+    for other, (inhabitants, base, change) in STATISTICS.items():
+        for i, y in enumerate(range(year - STATISTICS_YEARS, year)):
+            for (offence, category), first, step in zip(
+                (("Misshandel", "Brott mot liv och hälsa"), ("Skadegörelse", "Skadegörelse")),
+                base,
+                change,
+                strict=True,
+            ):
+                rows.append(
+                    CrimeStatistic(
+                        party=party,
+                        municipality_code=other,
+                        area=names[other],
+                        offence=offence,
+                        category=category,
+                        year=y,
+                        count=first + step * i,
+                    )
+                )
+            populations.append(
+                Population(
+                    party=party,
+                    municipality_code=other,
+                    area=names[other],
+                    year=y,
+                    count=inhabitants + 150 * i,
+                )
+            )
+    CrimeStatistic.objects.bulk_create(rows)
+    Population.objects.bulk_create(populations)
+    ComparisonMunicipalities.objects.create(
+        party=party, codes=[c for c in STATISTICS if c != code], basis="Grannkommunerna i länet"
+    )
+    report, _created = SituationReport.objects.get_or_create(
+        party=party, defaults={"title": "Kommunens lägesbild (exempel)"}
+    )
+    report.share()

@@ -6,6 +6,8 @@ what its public editions show (accounts/audience.py, PUBLIC): see ``opendata.py`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -155,6 +157,17 @@ class RegionKind(models.TextChoices):
     NATIONAL = "nationell", _("Nationell myndighet")
 
 
+class RegionalScopeQuerySet(models.QuerySet["RegionalScope"]):
+    def readable_by(self, user: Any) -> RegionalScopeQuerySet:
+        """The scopes ``user`` reads: those naming them as a reader; an administrator
+        (superuser) reads all. Anyone else gets none (the views answer 404)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(readers=user.pk)
+
+
 class RegionalScope(models.Model):
     """A regional reader's view: a länsstyrelse, police region or national body reading a set
     of kommuner side by side. Its readers see only what is public (decisions under Lag
@@ -174,6 +187,8 @@ class RegionalScope(models.Model):
         related_name="regional_scopes",
         blank=True,
     )
+
+    objects = RegionalScopeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("regional vy")

@@ -1,9 +1,11 @@
 """The regional view: each kommun of a scope side by side, from public sources only.
 
 For each kommun: its status under Lag (2023:196) (lägesbild and åtgärdsplan decided when and by
-whom, whether a samordningsfunktion is named: the public record of a kommun's duty), and its
-published measures and effect results (only partnerships that publish open data; the same
-suppression applies). Then the pooled evidence of the region's published results.
+whom, whether a samordningsfunktion is named: the public record of a kommun's duty), reported
+offences per 100 000 inhabitants with an exact interval against the kommuner it compares itself
+with and their trend (the figures of its public lägesbild), and its published measures and effect
+results (only partnerships that publish open data; the same suppression applies). Then the pooled
+evidence of the region's published results.
 """
 
 from __future__ import annotations
@@ -13,9 +15,195 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from samverkan.accounts import audience
+from samverkan.analysis.rates import Trend, linear_trend, poisson_rate_interval
 from samverkan.learning import evidence, opendata
 from samverkan.learning.models import OpenDataPublication, RegionalScope
+from samverkan.lib import numbers
 from samverkan.partnerships.models import Partnership
+
+# Fewer shown years give no trend worth the name (as mapping.stats.MIN_TREND_YEARS).
+MIN_TREND_YEARS = 3
+
+
+@dataclass(frozen=True)
+class RateYear:
+    """One year's reported offences per 100 000 of a kommun, as its public lägesbild shows it."""
+
+    year: int
+    rate: float
+    low: float | None  # exact 95 % interval; None when no count lies behind the rate (Kolada)
+    high: float | None
+    group_mean: float | None  # unweighted mean of the comparison kommuner with a rate
+    group_n: int
+
+    @property
+    def rate_text(self) -> str:
+        return numbers.number(round(self.rate))
+
+    @property
+    def interval_text(self) -> str:
+        if self.low is None or self.high is None:
+            return _("inget intervall (nyckeltal utan antal)")
+        return f"{numbers.number(round(self.low))}–{numbers.number(round(self.high))}"
+
+    @property
+    def group_text(self) -> str:
+        return "–" if self.group_mean is None else numbers.number(round(self.group_mean))
+
+    @property
+    def position(self) -> str:
+        """Where the kommun stands against its comparison group, read from the interval."""
+        if self.group_mean is None:
+            return _("ingen jämförelsegrupp")
+        if self.low is None or self.high is None:
+            return _("över snittet") if self.rate > self.group_mean else _("under snittet")
+        if self.low > self.group_mean:
+            return _("över snittet (hela intervallet)")
+        if self.high < self.group_mean:
+            return _("under snittet (hela intervallet)")
+        return _("inte säkert skild från snittet")
+
+
+@dataclass
+class CrimeRates:
+    """A kommun's reported offences per 100 000 by year, or why there are none to show."""
+
+    years: list[RateYear] = field(default_factory=list)
+    missing: str = ""
+    group: list[str] = field(default_factory=list)
+    basis: str = ""
+    source: str = ""
+    own_trend: Trend | None = None
+    group_trend: Trend | None = None
+    withheld: int = 0  # years left out because a count behind them is small
+
+    @property
+    def latest(self) -> RateYear | None:
+        return self.years[-1] if self.years else None
+
+    @property
+    def group_text(self) -> str:
+        return ", ".join(self.group) if self.group else _("ingen jämförelsegrupp vald")
+
+    @staticmethod
+    def _trend_text(trend: Trend | None) -> str:
+        if trend is None:
+            return _("för få år")
+        slope = round(trend.slope)
+        if slope == 0:
+            return _("oförändrad")
+        return _("%(change)s per år") % {"change": numbers.number(slope, 0)}
+
+    @property
+    def own_trend_text(self) -> str:
+        return self._trend_text(self.own_trend)
+
+    @property
+    def group_trend_text(self) -> str:
+        return self._trend_text(self.group_trend) if self.group else "–"
+
+
+def _names(codes: list[str]) -> list[str]:
+    """Kommun names for SCB codes: the national list first, then the organisations here."""
+    from samverkan.accounts.models import Organisation
+    from samverkan.mapping.municipalities import NAMES
+
+    here = dict(
+        Organisation.objects.filter(code__in=[c for c in codes if c not in NAMES]).values_list(
+            "code", "name"
+        )
+    )
+    return [NAMES.get(c) or here.get(c) or c for c in codes]
+
+
+def _trend(points: list[tuple[int, float]]) -> Trend | None:
+    if len(points) < MIN_TREND_YEARS:
+        return None
+    return linear_trend([y for y, _v in points], [v for _y, v in points])
+
+
+def crime_rates(partnership: Partnership) -> CrimeRates:
+    """The rates of the partnership's public lägesbild (documents/lagesbild.py ``_comparison``).
+
+    The same rows are withheld as there: a year in which any category's count is small (a rate
+    with its population gives the count back, and so would the total beside a withheld cell),
+    and a year whose own count is small. The trends are fitted to the shown years only, so no
+    withheld rate can be worked back from a slope. The interval is exact Poisson on the count.
+    """
+    from samverkan.accounts import access
+    from samverkan.documents.lagesbild import hidden_years
+    from samverkan.mapping import stats
+
+    parties = list(access.released_mapping_parties(partnership).select_related("organisation"))
+    if not parties:
+        return CrimeRates(missing=_("uppgift saknas: ingen part har delat sin kartläggning"))
+    table = stats.crime_table(parties, str(partnership.municipality))
+    hidden = hidden_years(table, audience.PUBLIC, settings.SMALL_COUNT_THRESHOLD)
+    public = audience.public()
+    found = CrimeRates()
+    # (year, count, population, rate, group mean, group n, basis)
+    series: list[tuple[int, int | None, int | None, float, float | None, int, str]] = []
+    gaps: list[str] = []
+    with stats.one_reading():
+        for party in parties:
+            comparison = stats.comparison(party)
+            if comparison.by_year:
+                found.group = _names(comparison.codes)
+                for rc in comparison.by_year:
+                    own = rc.own
+                    if own.rate is None:
+                        continue
+                    mean = rc.deviation.comparison_mean if rc.deviation else None
+                    basis = f"{rc.source}:{rc.basis}"
+                    series.append(
+                        (
+                            rc.year,
+                            own.count,
+                            own.population,
+                            own.rate,
+                            mean,
+                            len(rc.compared),
+                            basis,
+                        )
+                    )
+                    found.source = own.source
+                break
+            rates = stats.rates_by_year(party)
+            if rates:
+                series = [(r.year, r.count, r.population, r.rate, None, 0, "") for r in rates]
+                found.source = _("brottsstatistik och befolkning (partens importer)")
+                break
+            gaps.extend(g.reason for g in stats.rate_gaps(party))
+    shown: list[tuple[RateYear, str]] = []
+    for year, count, population, rate, mean, n, basis in series:
+        if year in hidden or public.withholds_counts(count):
+            found.withheld += 1
+            continue
+        low = high = None
+        if count is not None and population:
+            interval = poisson_rate_interval(count, population)
+            low, high = interval.low, interval.high
+        shown.append((RateYear(year, rate, low, high, mean, n), basis))
+    found.years = [r for r, _b in shown]
+    if not found.years:
+        if found.withheld:
+            found.missing = _("uppgift saknas: antalen är för små för att visas offentligt")
+        elif gaps:
+            found.missing = _("uppgift saknas: %(why)s") % {"why": gaps[-1]}
+        else:
+            found.missing = _("uppgift saknas: ingen brottsstatistik med befolkning")
+        return found
+    # Like with like: only the years counted the same way as the latest make a trend.
+    last_basis = shown[-1][1]
+    alike = [r for r, b in shown if b == last_basis]
+    found.basis = last_basis.partition(":")[2]
+    found.own_trend = _trend([(r.year, r.rate) for r in alike])
+    found.group_trend = _trend([(r.year, r.group_mean) for r in alike if r.group_mean is not None])
+    return found
 
 
 @dataclass
@@ -26,6 +214,7 @@ class KommunRow:
     atgardsplan: Any = None
     coordinator_named: bool = False
     publishes: bool = False
+    rates: CrimeRates = field(default_factory=CrimeRates)
     measures: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
 
@@ -50,9 +239,15 @@ def rows_for(scope: RegionalScope) -> list[KommunRow]:
         row.coordinator_named = Coordinator.objects.filter(
             party__partnership__in=partnerships, party__organisation=org
         ).exists()
+        row.rates = CrimeRates(missing=_("uppgift saknas: kommunen publicerar inte öppna data"))
         for p in partnerships:
             if not OpenDataPublication.objects.filter(partnership=p, published=True).exists():
                 continue
+            if not row.rates.years:
+                # The first publishing partnership with figures speaks for the kommun.
+                rates = crime_rates(p)
+                if rates.years or not row.publishes:
+                    row.rates = rates
             row.publishes = True
             data = opendata.dataset(p)
             row.measures.extend(data["atgarder"]["atgarder"])
@@ -76,26 +271,184 @@ CSV_COLUMNS = (
     "publicerar_oppna_data",
     "atgarder",
     "effektuppfoljningar",
+    "brott_ar",
+    "brott_per_100000",
+    "intervall_95_lag",
+    "intervall_95_hog",
+    "jamforelsekommuner",
+    "jamforelsekommuner_snitt",
+    "trend_per_ar",
+    "jamforelsekommuner_trend_per_ar",
+    "brott_uppgift_saknas",
 )
 
 
+def _cell(value: Any) -> Any:
+    """A cell a spreadsheet will not run: text that starts like a formula gets a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _whole(value: float | None) -> int | str:
+    return "" if value is None else round(value)
+
+
 def as_csv(rows: list[KommunRow]) -> str:
+    """The regional table for a spreadsheet: UTF-8 with a BOM and ``;`` between cells, as the
+    project's other exports for people (Excel in Swedish opens it as it is); whole numbers."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in rows:
+        latest = r.rates.latest
         writer.writerow(
             [
-                r.name,
-                r.code,
-                r.lagesbild.decided_on.isoformat() if r.lagesbild else "",
-                r.lagesbild.body if r.lagesbild else "",
-                r.atgardsplan.decided_on.isoformat() if r.atgardsplan else "",
-                r.atgardsplan.body if r.atgardsplan else "",
-                "ja" if r.coordinator_named else "nej",
-                "ja" if r.publishes else "nej",
-                len(r.measures),
-                len(r.results),
+                _cell(v)
+                for v in (
+                    r.name,
+                    r.code,
+                    r.lagesbild.decided_on.isoformat() if r.lagesbild else "",
+                    r.lagesbild.body if r.lagesbild else "",
+                    r.atgardsplan.decided_on.isoformat() if r.atgardsplan else "",
+                    r.atgardsplan.body if r.atgardsplan else "",
+                    "ja" if r.coordinator_named else "nej",
+                    "ja" if r.publishes else "nej",
+                    len(r.measures),
+                    len(r.results),
+                    latest.year if latest else "",
+                    _whole(latest.rate) if latest else "",
+                    _whole(latest.low) if latest else "",
+                    _whole(latest.high) if latest else "",
+                    ", ".join(r.rates.group),
+                    _whole(latest.group_mean) if latest else "",
+                    _whole(r.rates.own_trend.slope) if r.rates.own_trend else "",
+                    _whole(r.rates.group_trend.slope) if r.rates.group_trend else "",
+                    r.rates.missing,
+                )
             ]
         )
     return out.getvalue()
+
+
+def summary_document(scope: RegionalScope, rows: list[KommunRow]) -> Any:
+    """The regional summary as a document (PDF and Word through the documents app's
+    renderers): the same rows as the page, nothing computed beyond them, small counts withheld
+    exactly as on the page (``crime_rates``)."""
+    from django.conf import settings as conf
+    from django.utils import timezone
+
+    from samverkan.documents.data import _date
+    from samverkan.documents.structure import BulletList, Document, Paragraph, Table
+
+    names = [r.name for r in rows]
+    doc = Document(
+        kind="region",
+        title="Regional sammanställning",
+        subtitle=f"Kommunernas brottsförebyggande arbete: {scope.name}",
+        edition="public",
+        partnership=scope.name,
+        date=_date(timezone.localdate()),
+        meta={"edition_label": "Offentlig version", "names": [scope.name, *names]},
+        sender=scope.name,
+        logo=conf.DOCUMENT_LOGO,
+    )
+    doc.section(
+        "Om sammanställningen",
+        Paragraph(
+            "Sammanställningen visar kommunerna sida vid sida ur offentliga uppgifter: beslut "
+            "enligt lagen (2023:196) om kommuners ansvar för brottsförebyggande arbete, "
+            "anmälda brott per 100 000 invånare ur kommunernas offentliga lägesbilder och det "
+            "som kommunernas samverkan har publicerat som öppna data. Antal under "
+            f"{conf.SMALL_COUNT_THRESHOLD} och tal som går att räkna tillbaka till dem visas inte."
+        ),
+    )
+
+    def decided(d: Any) -> str:
+        return f"{_date(d.decided_on)}, {d.body}" if d else "Inget beslut registrerat"
+
+    doc.section(
+        "Status enligt lag (2023:196)",
+        Table(
+            "Lägesbild, åtgärdsplan och samordningsfunktion per kommun",
+            ("Kommun", "Lägesbild beslutad", "Åtgärdsplan beslutad", "Samordningsfunktion"),
+            tuple(
+                (
+                    r.name,
+                    decided(r.lagesbild),
+                    decided(r.atgardsplan),
+                    "Utsedd" if r.coordinator_named else "Inte utsedd",
+                )
+                for r in rows
+            ),
+            "Källa: kommunernas registrerade beslut i Samverkan.",
+        ),
+    )
+    rate_rows = []
+    for r in rows:
+        latest = r.rates.latest
+        if latest is None:
+            rate_rows.append((r.name, "–", r.rates.missing.capitalize(), "–", "–", "–"))
+            continue
+        rate_rows.append(
+            (
+                r.name,
+                str(latest.year),
+                f"{latest.rate_text} ({latest.interval_text})",
+                latest.group_text,
+                latest.position,
+                f"{r.rates.own_trend_text} / {r.rates.group_trend_text}",
+            )
+        )
+    doc.section(
+        "Anmälda brott per 100 000 invånare",
+        Table(
+            "Anmälda brott per 100 000 invånare senaste år med uppgift, med 95 % intervall",
+            (
+                "Kommun",
+                "År",
+                "Per 100 000 (95 % intervall)",
+                "Jämförelsekommunernas snitt",
+                "Läge",
+                "Trend per år, kommunen / jämförelsekommunerna",
+            ),
+            tuple(rate_rows),
+            "Källa: kommunernas offentliga lägesbilder (anmälda brott enligt Brå, folkmängd "
+            "enligt SCB). Exakt 95 % Poisson-intervall; jämförelsekommunerna har kommunen "
+            "själv valt, snittet är ovägt; trenden är en rät linje genom de visade åren.",
+        ),
+        BulletList(
+            tuple(
+                f"{r.name}: jämförelsekommuner {r.rates.group_text}." for r in rows if r.rates.years
+            )
+        )
+        if any(r.rates.years for r in rows)
+        else Paragraph("Ingen kommun har offentliga siffror per 100 000 invånare."),
+    )
+    doc.section(
+        "Publicerade åtgärder och resultat",
+        Table(
+            "Publicerade åtgärder och effektuppföljningar per kommun",
+            ("Kommun", "Publicerade åtgärder", "Publicerade effektuppföljningar"),
+            tuple(
+                (r.name, str(len(r.measures)), str(len(r.results)))
+                if r.publishes
+                else (r.name, "Publicerar inte", "–")
+                for r in rows
+            ),
+            "Källa: kommunernas öppna data.",
+        ),
+    )
+    pooled_section = doc.section("Sammanvägd kunskap i regionen")
+    groups = pooled(rows)
+    for g in groups:
+        pooled_section.sub(str(g.label), BulletList(tuple(str(s) for s in g.reading)))
+    if not groups:
+        pooled_section.add(
+            Paragraph(
+                "Regionens kommuner har ännu inte publicerat två eller fler jämförbara "
+                "effektuppföljningar av samma typ av åtgärd."
+            )
+        )
+    return doc.number()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from samverkan.learning import views as v
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("region/", v.regions, name="regions"),
     path("region/<int:scope_id>/", v.region, name="region"),
     path("region/<int:scope_id>/kommuner.csv", v.region_csv, name="region_csv"),
+    re_path(
+        r"^region/(?P<scope_id>[0-9]+)/sammanstallning\.(?P<fmt>pdf|docx)$",
+        v.region_document,
+        name="region_document",
+    ),
 ]

@@ -148,7 +148,7 @@ def publish(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 def _scope(request: HttpRequest, scope_id: int) -> Any:
     from samverkan.learning.models import RegionalScope
 
-    scope = RegionalScope.objects.filter(pk=scope_id, readers=request.user.pk).first()
+    scope = RegionalScope.objects.readable_by(request.user).filter(pk=scope_id).first()
     if scope is None:
         raise Http404
     return scope
@@ -158,7 +158,7 @@ def _scope(request: HttpRequest, scope_id: int) -> Any:
 def regions(request: HttpRequest) -> HttpResponse:
     from samverkan.learning.models import RegionalScope
 
-    scopes = RegionalScope.objects.filter(readers=request.user.pk)
+    scopes = RegionalScope.objects.readable_by(request.user)
     return render(request, "learning/regions.html", {"scopes": scopes})
 
 
@@ -184,4 +184,26 @@ def region_csv(request: HttpRequest, scope_id: int) -> HttpResponse:
         regional.as_csv(regional.rows_for(scope)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="region-{scope.pk}.csv"'
+    return response
+
+
+@user_view()
+def region_document(request: HttpRequest, scope_id: int, fmt: str) -> HttpResponse:
+    """The regional summary as PDF or Word, for the scope's readers (and administrators)."""
+    from samverkan.documents import render
+    from samverkan.documents.docx_builder import to_docx
+    from samverkan.learning import regional
+
+    scope = _scope(request, scope_id)
+    doc = regional.summary_document(scope, regional.rows_for(scope))
+    if fmt == "pdf":
+        response = HttpResponse(render.to_pdf(doc), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            to_docx(doc),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    response["Content-Disposition"] = (
+        f'attachment; filename="regional-sammanstallning-{scope.pk}.{fmt}"'
+    )
     return response
