@@ -46,7 +46,7 @@ ENGINE_SPECIFIC = (
     "tests/accounts/test_login_limit.py",  # throttle rows locked, SKIP LOCKED
     "tests/learning/test_evidence_bank.py",  # harvested results in a JSON field
     "tests/accounts/test_oidc.py",
-    "tests/partnerships/test_membership.py",  # membership row locks
+    "tests/partnerships/test_membership",  # membership row locks (and races between them)
     "tests/partnerships/test_party_governance.py",  # last-leader checks under row locks
     "tests/fieldwork/test_report_form.py",  # one report per token: unique constraint races
     "tests/partnerships/test_member_role_edit.py",

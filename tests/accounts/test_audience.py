@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import io
 import re
-from io import StringIO
 
 import docx
 import pypdf
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from samverkan.accounts import audience
@@ -26,12 +24,6 @@ REWORDED = (
     "De sex männen vid gatorna L och M fick LVM-utredning. 3 av dem flyttade. "
     "Spaning vid parkeringsplats N pågick."
 )
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def _files(partnership: Partnership, kind: str, edition: str, user=None) -> dict[str, str]:

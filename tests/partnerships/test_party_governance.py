@@ -5,26 +5,17 @@ a party that loses its last leader is recorded and its members told."""
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.urls import reverse
 
 from samverkan.accounts import membership
 from samverkan.accounts.choices import Role
 from samverkan.accounts.models import AuditEntry, Invitation, Membership, User
 from samverkan.partnerships.choices import PartyKind
-from samverkan.partnerships.models import Partnership, Party
+from samverkan.partnerships.models import Party
 from samverkan.problems.models import Measure
 from tests.factories import join, make_user
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", "--quiet", stdout=StringIO())
-    return Partnership.objects.get(name="Samverkan för ett tryggare centrum")
 
 
 def _url(partnership, name, **kwargs):
