@@ -94,7 +94,7 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
         background.sub("Gemensam problembild", *_blocks(picture.text))
     else:
         background.add(Paragraph("Den gemensamma problembilden är inte skriven ännu.", "note"))
-        _need(doc, "", "Gemensam problembild (Steg 3, Problembild)")
+        _need(doc, "", "Gemensam problembild (Steg 3, Problembild)", "problems:picture_edit")
     causes = sum(to.lists(c) for c in Cause.objects.filter(partnership=partnership))
     background.add(
         Paragraph(
@@ -214,7 +214,13 @@ def _measure_table(doc: Document, m: Any, to: Any) -> Table:
     if m.mechanism:
         rows += (("Varför den bör verka", m.mechanism),)
     if missing:
-        _need(doc, "", f"Åtgärd {m.number}: {', '.join(missing)} (Steg 3, Åtgärder)")
+        _need(
+            doc,
+            "",
+            f"Åtgärd {m.number}: {', '.join(missing)} (Steg 3, Åtgärder)",
+            "problems:measure_edit",
+            measure_id=m.pk,
+        )
     return Table(f"Åtgärd {m.number}", ("Uppgift", "Innehåll"), rows, SOURCE)
 
 

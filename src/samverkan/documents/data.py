@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -76,14 +77,20 @@ def _date(value: Any) -> str:
 MISSING = "uppgift saknas"
 
 
-def _need(doc: Document, value: Any, what: str) -> str:
+def _need(doc: Document, value: Any, what: str, page: str = "", **ids: Any) -> str:
     """``value`` as text, or a visible "uppgift saknas" with the gap recorded for the
-    internal edition's "Saknas" page (a silent dash hides that the data is incomplete)."""
+    internal edition's "Saknas" page (a silent dash hides that the data is incomplete).
+
+    ``page`` is the URL name of the page where the data is entered (``ids`` its arguments
+    besides the partnership's ``pk``): issuing a version warns about each gap with a link.
+    """
     text = str(value).strip() if value is not None else ""
     if text:
         return text
     if what not in doc.gaps:
         doc.gaps.append(what)
+        if page:
+            doc.gap_links[what] = reverse(page, kwargs={"pk": doc.meta["partnership_id"], **ids})
     return MISSING
 
 
@@ -161,6 +168,7 @@ def _base(kind: str, partnership: Partnership, edition: str, subtitle: str) -> D
         partnership=partnership.name,
         date=_date(decided_on or timezone.localdate()),
         meta={
+            "partnership_id": partnership.pk,
             "municipality": str(partnership.municipality),
             "police_area": str(partnership.police_area),
             "edition_label": EDITIONS[edition],
@@ -301,7 +309,13 @@ def _followup_rows(
         planned = g.has_followup_plan()
         if not planned and doc is not None:
             short = g.text if len(g.text) <= 60 else g.text[:57] + "…"
-            _need(doc, "", f"Uppföljning av målet ”{short}”: hur och av vem (Steg 3, Mål)")
+            _need(
+                doc,
+                "",
+                f"Uppföljning av målet ”{short}”: hur och av vem (Steg 3, Mål)",
+                "problems:goal_followup",
+                goal_id=g.pk,
+            )
         rows.append(
             (
                 g.text,
@@ -326,9 +340,9 @@ def _signers(partnership: Partnership, doc: Document | None = None) -> tuple[Sig
     for p in partnership.signatories().select_related("organisation"):
         who = f"den som undertecknar för {p.organisation} (Steg 1, Parter)"
         if doc is not None and not p.signatory_name:
-            _need(doc, "", f"Namn på {who}")
+            _need(doc, "", f"Namn på {who}", "partnerships:party_edit", party_id=p.pk)
         if doc is not None and not p.signatory_title:
-            _need(doc, "", f"Befattning för {who}")
+            _need(doc, "", f"Befattning för {who}", "partnerships:party_edit", party_id=p.pk)
         title = p.signatory_title or "Behörig företrädare"
         signers.append(Signer(title, p.signatory_name, str(p.organisation)))
     return tuple(signers)
