@@ -21,7 +21,6 @@ from samverkan.documents.data import (
     _base,
     _blocks,
     _date,
-    _decision_block,
     _followup_rows,
     _goal_rows,
     _measure_listing,
@@ -167,7 +166,6 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
             "Så följs åtgärdsplanen upp", FOLLOWUP_HEADERS, _followup_rows(partnership, doc), SOURCE
         ),
     )
-    _decision_block(doc, partnership, "atgardsplan")
     return doc
 
 

@@ -64,10 +64,12 @@ def build(
         raise ValueError(f"unknown document kind {kind!r}; choose one of {', '.join(KINDS)}")
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}; choose internal or public")
-    doc = BUILDERS[kind](partnership, edition, user, **options)
+    doc = BUILDERS[kind](partnership, edition, user, **options).number()
+    if kind in DECISION_RECORD_KINDS:
+        _settle_decision(doc, kind, partnership, user)
     if edition == INTERNAL and doc.gaps:
         _gap_section(doc)
-    return doc.number()
+    return doc
 
 
 def _date(value: Any) -> str:
@@ -208,17 +210,14 @@ DECIDED_KINDS = ("agreement", "lagesbild", "atgardsplan")
 
 
 def _decision_of(kind: str, partnership: Partnership) -> tuple[str, Any, str]:
-    """(body, date, diarienummer) of the decision that fixed the document, or ("", None, "")."""
-    from samverkan.documents.models import DocumentDecision
-
+    """(body, date, diarienummer) of the decision to collaborate that fixes the agreement, or
+    ("", None, ""). The lägesbild's and the åtgärdsplan's decisions name the version they
+    approved, so whether they fix a document is settled once it is built
+    (``_settle_decision``)."""
     if kind == "agreement":
         decision = partnership.collaboration_decision()
         if decision:
             return decision.body, decision.decided_on, decision.reference
-    elif kind in DECIDED_KINDS:
-        record = DocumentDecision.objects.filter(partnership=partnership, kind=kind).first()
-        if record:
-            return record.body, record.decided_on, record.reference
     return "", None, ""
 
 
@@ -348,21 +347,78 @@ def _signers(partnership: Partnership, doc: Document | None = None) -> tuple[Sig
     return tuple(signers)
 
 
-def _decision_block(doc: Document, partnership: Partnership, kind: str) -> None:
-    """The decision and the next review, last in the document (the cover names the decision;
-    until there is one, the cover marks the document as a draft)."""
+# The documents whose decision is a DocumentDecision naming the issued version it approved.
+DECISION_RECORD_KINDS = ("lagesbild", "atgardsplan")
+DECISION_HEADING = "Beslut och uppdatering"
+_NOT_CONTENT = ("# Saknas i underlaget", f"# {DECISION_HEADING}")
+
+
+def content_lines(lines: list[str]) -> list[str]:
+    """A document's text lines (``Document.text_lines``) without what says how it stands
+    rather than what it says: the cover (decision, draft mark, proposal), the internal
+    "Saknas" page and the decision section. Two builds with the same content lines are the
+    same document."""
+    out, skipping, started = [], False, False
+    for line in lines:
+        if line.startswith("# ") or line == "#":
+            started = True
+            skipping = line.startswith(_NOT_CONTENT)
+        if started and not skipping:
+            out.append(line)
+    return out
+
+
+def _is_approved(
+    doc: Document, approved: Any, kind: str, partnership: Partnership, user: Any
+) -> bool:
+    """Whether ``doc`` holds what the approved version held. A build in the other edition
+    is the approved document when the approved edition, built now, still is."""
+    if approved.edition == doc.edition:
+        current = doc
+    else:
+        current = BUILDERS[kind](partnership, approved.edition, user).number()
+    return content_lines(current.text_lines()) == content_lines(list(approved.source_lines))
+
+
+def _settle_decision(doc: Document, kind: str, partnership: Partnership, user: Any) -> None:
+    """Mark the document "Fastställd" only when it is the version the decision approved
+    (the same content); any other build is a draft that names the adopted version. The
+    decision and the next review close the document either way."""
     from samverkan.documents.models import DocumentDecision
 
-    record = DocumentDecision.objects.filter(partnership=partnership, kind=kind).first()
+    record = (
+        DocumentDecision.objects.filter(partnership=partnership, kind=kind)
+        .select_related("approved")
+        .first()
+    )
     if record is None:
         return
-    lines = [
-        f"{KINDS[kind]} fastställdes av {record.body} den {_date(record.decided_on)}"
-        + (f", diarienummer {record.reference}." if record.reference else ".")
-    ]
+    approved = record.approved
+    decided = f"{record.body} den {_date(record.decided_on)}"
+    reference = f", diarienummer {record.reference}" if record.reference else ""
+    if approved is not None and _is_approved(doc, approved, kind, partnership, user):
+        doc.decided = f"Fastställd av {decided} (version {approved.number})"
+        doc.reference = record.reference
+        doc.draft, doc.proposal = False, ""
+        doc.date = _date(record.decided_on)
+        lines = [f"{KINDS[kind]} fastställdes av {decided}{reference}."]
+    else:
+        # The proposal went with the decision already made; a new one is for the next.
+        doc.draft, doc.decided, doc.reference, doc.proposal = True, "", "", ""
+        if approved is not None:
+            lines = [
+                f"Senast fastställda version: version {approved.number}, fastställd av "
+                f"{decided}{reference}. Innehållet har ändrats sedan dess; den här versionen "
+                "är inte fastställd."
+            ]
+        else:
+            lines = [
+                f"{KINDS[kind]} fastställdes av {decided}{reference}. Vilken version beslutet "
+                "gällde är inte registrerat, så den här versionen är inte märkt som fastställd."
+            ]
     if record.next_update_due:
         lines.append(f"Nästa uppdatering senast {_date(record.next_update_due)}.")
-    doc.section("Beslut och uppdatering", *[Paragraph(line, "note") for line in lines])
+    doc.section(DECISION_HEADING, *[Paragraph(line, "note") for line in lines])
 
 
 def _count_chart(

@@ -38,7 +38,6 @@ from samverkan.documents.data import (
     _blocks,
     _cause_rows,
     _date,
-    _decision_block,
     _need,
     audience_of,
 )
@@ -176,7 +175,6 @@ def lagesbild(partnership: Partnership, edition: str, user: Any) -> Document:
         part3.sub("Källor som analysen bygger på", BulletList(tuple(dict.fromkeys(sources))))
 
     _sources_and_limits(doc, parties, partnership, scope, threshold)
-    _decision_block(doc, partnership, "lagesbild")
     return doc
 
 

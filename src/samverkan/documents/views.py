@@ -53,7 +53,7 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
     from samverkan.documents.vecka import default_week
     from samverkan.fieldwork.services import week_label
 
-    decisions = {d.kind: d for d in partnership.document_decisions.all()}
+    decisions = {d.kind: d for d in partnership.document_decisions.select_related("approved")}
     week = request.GET.get("vecka", "").strip() or week_label(*default_week(partnership))
     versions = [
         v
