@@ -134,6 +134,14 @@ class Import(PartyOwned):
     rows_left_out = models.PositiveIntegerField(
         _("rader för andra kommuner som inte importerades"), default=0
     )
+    source_note = models.TextField(
+        _("källanmärkning"),
+        blank=True,
+        help_text=_(
+            "Fotnoterna under tabellen i filen, t.ex. ”Källa: Brå, anmälda brott” eller "
+            "”Uppgifterna är preliminära”."
+        ),
+    )
     looks_like = models.CharField(
         _("filen ser ut som"),
         max_length=20,
