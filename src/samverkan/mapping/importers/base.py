@@ -127,6 +127,7 @@ class AreaRole:
     COMPARISON = "comparison"  # one of the party's comparison municipalities
     OTHER = "other"  # another municipality: imported only if the user says so
     UNKNOWN = "unknown"  # a municipality, when the partnership's own code is not known
+    COUNTY = "county"  # the own municipality's county (Polisen names some events only so)
 
 
 class AreaChoice:
@@ -166,6 +167,8 @@ class Importer(ABC):
     # -- areas ---------------------------------------------------------------------------
 
     def area_role(self, code: str) -> str:
+        """What an area is to the partnership, by its code: a municipality's four digits,
+        a county's two (Polisen's events name some places only by their county), or none."""
         if not code:
             return AreaRole.PART
         if self._area_codes is None:
@@ -178,6 +181,8 @@ class Importer(ABC):
         own, comparison = self._area_codes
         if code == own:
             return AreaRole.OWN
+        if len(code) == 2 and own.startswith(code):
+            return AreaRole.COUNTY
         if code in comparison:
             return AreaRole.COMPARISON
         # Without the partnership's own code nobody can tell which municipality is foreign.
