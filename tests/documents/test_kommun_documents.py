@@ -60,17 +60,21 @@ def test_undecided_lagesbild_is_a_draft_dated_today(demo):
 
 
 def test_recorded_decision_gives_the_document_its_date_and_diarienummer(demo):
+    from tests.documents.test_decision_version import issue_record
+
     DocumentDecision.objects.create(
         partnership=demo,
         kind="atgardsplan",
         body="Kommunfullmäktige",
         decided_on=datetime.date(2010, 6, 14),
         reference="KS 2010/0117",
+        # The version it approved: only a document with that content is "Fastställd".
+        approved=issue_record(demo, "atgardsplan", data.PUBLIC, 1),
     )
     doc = data.build("atgardsplan", demo, data.PUBLIC)
     assert doc.date == "14 juni 2010" and not doc.draft
     word = docx_text(services.render_as(doc, "docx"))
-    assert "Fastställd av Kommunfullmäktige den 14 juni 2010" in word
+    assert "Fastställd av Kommunfullmäktige den 14 juni 2010 (version 1)" in word
     assert "Diarienummer: KS 2010/0117" in word
 
 

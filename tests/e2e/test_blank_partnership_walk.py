@@ -46,7 +46,9 @@ def issue(page, section: str, edition: str = "Intern") -> None:
     """Issue a document from the documents page and land on the issued version."""
     go_to(page, "Dokument")
     row = page.get_by_role("region", name=section)
-    row.get_by_role("button", name=re.compile(f"Utfärda.*{edition}")).first.click()
+    row.get_by_role("link", name=re.compile(f"Utfärda.*{edition}")).first.click()
+    # The issue page lists what the version lacks before the button that issues it.
+    page.get_by_role("button", name=re.compile(r"Utfärda version \d+")).click()
     page.wait_for_url(re.compile(r".*/versioner/\d+/$|.*/jobb/\d+/$"))
     if "/jobb/" in page.url:  # not done at once: the job page follows it and moves on
         page.wait_for_url(re.compile(r".*/versioner/\d+/$"), timeout=60_000)

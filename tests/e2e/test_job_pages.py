@@ -19,7 +19,13 @@ def test_issuing_the_agreement_leads_to_the_issued_version(page, axe, shots):
     login(page, axe, "anna")
     page.goto(f"/samverkan/{world.partnership.pk}/dokument/")
     row = page.get_by_role("region", name="Samverkansöverenskommelse")
-    row.get_by_role("button", name=re.compile("Utfärda.*Intern")).first.click()
+    row.get_by_role("link", name=re.compile("Utfärda.*Intern")).first.click()
+    # The issue page lists what the version lacks, each linked, before the issuing button.
+    page.wait_for_url(re.compile(r".*/utfarda/$"))
+    assert "Dokumentet saknar" in page.content()
+    axe(page)
+    shots(page, "issue-page")
+    page.get_by_role("button", name=re.compile(r"Utfärda version 1")).click()
     page.wait_for_url(re.compile(r".*/dokument/versioner/\d+/$|.*/jobb/\d+/$"))
     if "/jobb/" in page.url:  # the job was not done at once: the page follows it and moves on
         page.wait_for_url(re.compile(r".*/dokument/versioner/\d+/$"))

@@ -569,6 +569,11 @@ class DocumentDecisionOut(Schema):
     reference: str = Field(description="The diarienummer.")
     next_update_due: datetime.date | None
     version: int
+    approved_version: int | None = Field(
+        description="The number of the issued version the decision approved; only that "
+        "version's content is marked adopted (null: no version named)."
+    )
+    approved_edition: str | None = Field(description="internal or public (null as above).")
 
 
 class RequirementOut(Schema):

@@ -123,7 +123,9 @@ def _decisions(partnership: Any) -> list[dict]:
 
     return [
         _decisions_one(d)
-        for d in DocumentDecision.objects.filter(partnership=partnership).order_by("kind")
+        for d in DocumentDecision.objects.filter(partnership=partnership)
+        .select_related("approved")
+        .order_by("kind")
     ]
 
 
@@ -138,7 +140,9 @@ def document_decisions(
     from samverkan.documents.models import DocumentDecision
 
     p = _partnership(request, pk)
-    rows = DocumentDecision.objects.filter(partnership=p).order_by("kind")
+    rows = (
+        DocumentDecision.objects.filter(partnership=p).select_related("approved").order_by("kind")
+    )
     return [_decisions_one(d) for d in _list(request, response, rows, p, page, when)]
 
 
@@ -330,7 +334,7 @@ def document_feed(
         issued = IssuedDocument.objects.in_bulk(
             [int(e.object_id) for e in batch if e.model_label == "documents.issueddocument"]
         )
-        decided = DocumentDecision.objects.in_bulk(
+        decided = DocumentDecision.objects.select_related("approved").in_bulk(
             [int(e.object_id) for e in batch if e.model_label == "documents.documentdecision"]
         )
         out: list[dict] = []
@@ -382,4 +386,6 @@ def _decisions_one(d: Any) -> dict:
         "reference": d.reference,
         "next_update_due": d.next_update_due,
         "version": d.version,
+        "approved_version": d.approved.number if d.approved else None,
+        "approved_edition": d.approved.edition if d.approved else None,
     }

@@ -56,7 +56,7 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
         )
     else:
         part1.add(Paragraph("Beslutet om samverkan är ännu inte registrerat.", "note"))
-        _need(doc, "", "Beslutet om samverkan (Steg 1, Beslut)")
+        _need(doc, "", "Beslutet om samverkan (Steg 1, Beslut)", "partnerships:decisions")
     if partnership.purpose:
         part1.sub("Syfte", Paragraph(partnership.purpose))
     parties = partnership.parties.select_related("organisation")
@@ -74,7 +74,13 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
                     else "Undertecknar inte",
                     (c.name + (f", {c.title}" if c.title else ""))
                     if (c := p.coordinator_or_none())
-                    else _need(doc, "", f"Samordnare för {p.organisation} (Steg 1, Samordnare)")
+                    else _need(
+                        doc,
+                        "",
+                        f"Samordnare för {p.organisation} (Steg 1, Samordnare)",
+                        "partnerships:coordinator_edit",
+                        party_id=p.pk,
+                    )
                     if p.is_signatory()
                     else "–",
                 )
@@ -138,7 +144,12 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
     until = (
         _date(partnership.valid_until)
         if partnership.valid_until
-        else _need(doc, "", "Slutdatum för överenskommelsens giltighet (Steg 1, Samverkan)")
+        else _need(
+            doc,
+            "",
+            "Slutdatum för överenskommelsens giltighet (Steg 1, Samverkan)",
+            "partnerships:edit",
+        )
     )
     validity.add(Paragraph(f"Överenskommelsen gäller från {_date(starts)} till {until}."))
     part2.sub(
@@ -156,7 +167,7 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
         appendix1.sub("Problembild", *_blocks(picture.text))
     else:
         appendix1.sub("Problembild", Paragraph(MISSING, "note"))
-        _need(doc, "", "Gemensam problembild (Steg 3, Problembild)")
+        _need(doc, "", "Gemensam problembild (Steg 3, Problembild)", "problems:picture_edit")
     if picture and picture.conditions:
         appendix1.sub("Förutsättningar", *_blocks(picture.conditions))
     appendix1.sub(

@@ -21,7 +21,6 @@ from samverkan.documents.data import (
     _base,
     _blocks,
     _date,
-    _decision_block,
     _followup_rows,
     _goal_rows,
     _measure_listing,
@@ -94,7 +93,7 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
         background.sub("Gemensam problembild", *_blocks(picture.text))
     else:
         background.add(Paragraph("Den gemensamma problembilden är inte skriven ännu.", "note"))
-        _need(doc, "", "Gemensam problembild (Steg 3, Problembild)")
+        _need(doc, "", "Gemensam problembild (Steg 3, Problembild)", "problems:picture_edit")
     causes = sum(to.lists(c) for c in Cause.objects.filter(partnership=partnership))
     background.add(
         Paragraph(
@@ -167,7 +166,6 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
             "Så följs åtgärdsplanen upp", FOLLOWUP_HEADERS, _followup_rows(partnership, doc), SOURCE
         ),
     )
-    _decision_block(doc, partnership, "atgardsplan")
     return doc
 
 
@@ -214,7 +212,13 @@ def _measure_table(doc: Document, m: Any, to: Any) -> Table:
     if m.mechanism:
         rows += (("Varför den bör verka", m.mechanism),)
     if missing:
-        _need(doc, "", f"Åtgärd {m.number}: {', '.join(missing)} (Steg 3, Åtgärder)")
+        _need(
+            doc,
+            "",
+            f"Åtgärd {m.number}: {', '.join(missing)} (Steg 3, Åtgärder)",
+            "problems:measure_edit",
+            measure_id=m.pk,
+        )
     return Table(f"Åtgärd {m.number}", ("Uppgift", "Innehåll"), rows, SOURCE)
 
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -63,10 +64,12 @@ def build(
         raise ValueError(f"unknown document kind {kind!r}; choose one of {', '.join(KINDS)}")
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}; choose internal or public")
-    doc = BUILDERS[kind](partnership, edition, user, **options)
+    doc = BUILDERS[kind](partnership, edition, user, **options).number()
+    if kind in DECISION_RECORD_KINDS:
+        _settle_decision(doc, kind, partnership, user)
     if edition == INTERNAL and doc.gaps:
         _gap_section(doc)
-    return doc.number()
+    return doc
 
 
 def _date(value: Any) -> str:
@@ -76,14 +79,20 @@ def _date(value: Any) -> str:
 MISSING = "uppgift saknas"
 
 
-def _need(doc: Document, value: Any, what: str) -> str:
+def _need(doc: Document, value: Any, what: str, page: str = "", **ids: Any) -> str:
     """``value`` as text, or a visible "uppgift saknas" with the gap recorded for the
-    internal edition's "Saknas" page (a silent dash hides that the data is incomplete)."""
+    internal edition's "Saknas" page (a silent dash hides that the data is incomplete).
+
+    ``page`` is the URL name of the page where the data is entered (``ids`` its arguments
+    besides the partnership's ``pk``): issuing a version warns about each gap with a link.
+    """
     text = str(value).strip() if value is not None else ""
     if text:
         return text
     if what not in doc.gaps:
         doc.gaps.append(what)
+        if page:
+            doc.gap_links[what] = reverse(page, kwargs={"pk": doc.meta["partnership_id"], **ids})
     return MISSING
 
 
@@ -161,6 +170,7 @@ def _base(kind: str, partnership: Partnership, edition: str, subtitle: str) -> D
         partnership=partnership.name,
         date=_date(decided_on or timezone.localdate()),
         meta={
+            "partnership_id": partnership.pk,
             "municipality": str(partnership.municipality),
             "police_area": str(partnership.police_area),
             "edition_label": EDITIONS[edition],
@@ -200,17 +210,14 @@ DECIDED_KINDS = ("agreement", "lagesbild", "atgardsplan")
 
 
 def _decision_of(kind: str, partnership: Partnership) -> tuple[str, Any, str]:
-    """(body, date, diarienummer) of the decision that fixed the document, or ("", None, "")."""
-    from samverkan.documents.models import DocumentDecision
-
+    """(body, date, diarienummer) of the decision to collaborate that fixes the agreement, or
+    ("", None, ""). The lägesbild's and the åtgärdsplan's decisions name the version they
+    approved, so whether they fix a document is settled once it is built
+    (``_settle_decision``)."""
     if kind == "agreement":
         decision = partnership.collaboration_decision()
         if decision:
             return decision.body, decision.decided_on, decision.reference
-    elif kind in DECIDED_KINDS:
-        record = DocumentDecision.objects.filter(partnership=partnership, kind=kind).first()
-        if record:
-            return record.body, record.decided_on, record.reference
     return "", None, ""
 
 
@@ -301,7 +308,13 @@ def _followup_rows(
         planned = g.has_followup_plan()
         if not planned and doc is not None:
             short = g.text if len(g.text) <= 60 else g.text[:57] + "…"
-            _need(doc, "", f"Uppföljning av målet ”{short}”: hur och av vem (Steg 3, Mål)")
+            _need(
+                doc,
+                "",
+                f"Uppföljning av målet ”{short}”: hur och av vem (Steg 3, Mål)",
+                "problems:goal_followup",
+                goal_id=g.pk,
+            )
         rows.append(
             (
                 g.text,
@@ -326,29 +339,86 @@ def _signers(partnership: Partnership, doc: Document | None = None) -> tuple[Sig
     for p in partnership.signatories().select_related("organisation"):
         who = f"den som undertecknar för {p.organisation} (Steg 1, Parter)"
         if doc is not None and not p.signatory_name:
-            _need(doc, "", f"Namn på {who}")
+            _need(doc, "", f"Namn på {who}", "partnerships:party_edit", party_id=p.pk)
         if doc is not None and not p.signatory_title:
-            _need(doc, "", f"Befattning för {who}")
+            _need(doc, "", f"Befattning för {who}", "partnerships:party_edit", party_id=p.pk)
         title = p.signatory_title or "Behörig företrädare"
         signers.append(Signer(title, p.signatory_name, str(p.organisation)))
     return tuple(signers)
 
 
-def _decision_block(doc: Document, partnership: Partnership, kind: str) -> None:
-    """The decision and the next review, last in the document (the cover names the decision;
-    until there is one, the cover marks the document as a draft)."""
+# The documents whose decision is a DocumentDecision naming the issued version it approved.
+DECISION_RECORD_KINDS = ("lagesbild", "atgardsplan")
+DECISION_HEADING = "Beslut och uppdatering"
+_NOT_CONTENT = ("# Saknas i underlaget", f"# {DECISION_HEADING}")
+
+
+def content_lines(lines: list[str]) -> list[str]:
+    """A document's text lines (``Document.text_lines``) without what says how it stands
+    rather than what it says: the cover (decision, draft mark, proposal), the internal
+    "Saknas" page and the decision section. Two builds with the same content lines are the
+    same document."""
+    out, skipping, started = [], False, False
+    for line in lines:
+        if line.startswith("# ") or line == "#":
+            started = True
+            skipping = line.startswith(_NOT_CONTENT)
+        if started and not skipping:
+            out.append(line)
+    return out
+
+
+def _is_approved(
+    doc: Document, approved: Any, kind: str, partnership: Partnership, user: Any
+) -> bool:
+    """Whether ``doc`` holds what the approved version held. A build in the other edition
+    is the approved document when the approved edition, built now, still is."""
+    if approved.edition == doc.edition:
+        current = doc
+    else:
+        current = BUILDERS[kind](partnership, approved.edition, user).number()
+    return content_lines(current.text_lines()) == content_lines(list(approved.source_lines))
+
+
+def _settle_decision(doc: Document, kind: str, partnership: Partnership, user: Any) -> None:
+    """Mark the document "Fastställd" only when it is the version the decision approved
+    (the same content); any other build is a draft that names the adopted version. The
+    decision and the next review close the document either way."""
     from samverkan.documents.models import DocumentDecision
 
-    record = DocumentDecision.objects.filter(partnership=partnership, kind=kind).first()
+    record = (
+        DocumentDecision.objects.filter(partnership=partnership, kind=kind)
+        .select_related("approved")
+        .first()
+    )
     if record is None:
         return
-    lines = [
-        f"{KINDS[kind]} fastställdes av {record.body} den {_date(record.decided_on)}"
-        + (f", diarienummer {record.reference}." if record.reference else ".")
-    ]
+    approved = record.approved
+    decided = f"{record.body} den {_date(record.decided_on)}"
+    reference = f", diarienummer {record.reference}" if record.reference else ""
+    if approved is not None and _is_approved(doc, approved, kind, partnership, user):
+        doc.decided = f"Fastställd av {decided} (version {approved.number})"
+        doc.reference = record.reference
+        doc.draft, doc.proposal = False, ""
+        doc.date = _date(record.decided_on)
+        lines = [f"{KINDS[kind]} fastställdes av {decided}{reference}."]
+    else:
+        # The proposal went with the decision already made; a new one is for the next.
+        doc.draft, doc.decided, doc.reference, doc.proposal = True, "", "", ""
+        if approved is not None:
+            lines = [
+                f"Senast fastställda version: version {approved.number}, fastställd av "
+                f"{decided}{reference}. Innehållet har ändrats sedan dess; den här versionen "
+                "är inte fastställd."
+            ]
+        else:
+            lines = [
+                f"{KINDS[kind]} fastställdes av {decided}{reference}. Vilken version beslutet "
+                "gällde är inte registrerat, så den här versionen är inte märkt som fastställd."
+            ]
     if record.next_update_due:
         lines.append(f"Nästa uppdatering senast {_date(record.next_update_due)}.")
-    doc.section("Beslut och uppdatering", *[Paragraph(line, "note") for line in lines])
+    doc.section(DECISION_HEADING, *[Paragraph(line, "note") for line in lines])
 
 
 def _count_chart(

@@ -119,6 +119,7 @@ def _narrative(
             "",
             f"Avsnitt {where}: texten är ett utkast ur uppgifterna som ingen har granskat "
             f"({WHERE})",
+            "followup:write_up",
         )
     if not state.visible:
         section.add(
@@ -129,7 +130,13 @@ def _narrative(
             )
         )
         if not public:
-            _need(doc, "", f"Avsnitt {where}: texten nämner en uppgift under sekretess ({WHERE})")
+            _need(
+                doc,
+                "",
+                f"Avsnitt {where}: texten nämner en uppgift under sekretess ({WHERE})",
+                "followup:write_up_edit",
+                part=state.part,
+            )
         return
     if not state.public_ok:
         # Shown here to a reader allowed to see what it quotes; never in public.
@@ -140,7 +147,13 @@ def _narrative(
                 "warning",
             )
         )
-        _need(doc, "", f"Avsnitt {where}: texten nämner en uppgift under sekretess ({WHERE})")
+        _need(
+            doc,
+            "",
+            f"Avsnitt {where}: texten nämner en uppgift under sekretess ({WHERE})",
+            "followup:write_up_edit",
+            part=state.part,
+        )
     if state.small_counts and public:
         section.add(
             Paragraph(

@@ -38,7 +38,7 @@ from samverkan.documents.data import (
     _blocks,
     _cause_rows,
     _date,
-    _decision_block,
+    _need,
     audience_of,
 )
 from samverkan.documents.structure import BulletList, Document, Paragraph, Table
@@ -129,7 +129,12 @@ def lagesbild(partnership: Partnership, edition: str, user: Any) -> Document:
         ),
     )
     if not parties and edition == INTERNAL:
-        doc.gaps.append("Delade lägesbilder från parterna (Steg 2, Lägesbild: Dela)")
+        _need(
+            doc,
+            "",
+            "Delade lägesbilder från parterna (Steg 2, Lägesbild: Dela)",
+            "mapping:home",
+        )
 
     # -- 1. kartläggning --
     part1 = doc.section("1. Kartläggning av brottsligheten, dess omfattning och konsekvenser")
@@ -170,7 +175,6 @@ def lagesbild(partnership: Partnership, edition: str, user: Any) -> Document:
         part3.sub("Källor som analysen bygger på", BulletList(tuple(dict.fromkeys(sources))))
 
     _sources_and_limits(doc, parties, partnership, scope, threshold)
-    _decision_block(doc, partnership, "lagesbild")
     return doc
 
 

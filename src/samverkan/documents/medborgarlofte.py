@@ -68,7 +68,7 @@ def medborgarlofte(partnership: Partnership, edition: str, user: Any) -> Documen
             Paragraph(f"Så får du veta hur det går: {promise.follow_up}"),
             Paragraph(f"Synpunkter: {promise.feedback}"),
         )
-    doc.section("Underskrifter", Signatures(_signers(partnership)))
+    doc.section("Underskrifter", Signatures(_signers(partnership, doc)))
     return doc
 
 

@@ -99,7 +99,9 @@ class IssuedDocument(models.Model):
 
 
 class DocumentDecision(Versioned):
-    """The decision record for the municipality's lägesbild or åtgärdsplan (Lag 2023:196)."""
+    """The decision record for the municipality's lägesbild or åtgärdsplan (Lag 2023:196),
+    tied to the issued version it approved: only a document with that version's content is
+    marked "Fastställd" (documents/data.py), never a later draft."""
 
     partnership = models.ForeignKey(
         Partnership,
@@ -124,6 +126,19 @@ class DocumentDecision(Versioned):
         null=True,
         blank=True,
         help_text=_("Lämnas tomt blir det ett år efter beslutet."),
+    )
+    approved = models.ForeignKey(
+        IssuedDocument,
+        verbose_name=_("beslutad version"),
+        related_name="approving_decisions",
+        # The version is the decision's evidence: it cannot be deleted under it.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Den utfärdade version som beslutet gällde. Bara den versionens innehåll märks som "
+            "fastställt; en senare ändring blir ett utkast till nästa beslut."
+        ),
     )
 
     class Meta:

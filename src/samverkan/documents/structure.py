@@ -148,6 +148,9 @@ class Document:
     # Data the document needs but does not have (listed on the internal edition's
     # "Saknas" page rather than printed as silent dashes)
     gaps: list[str] = field(default_factory=list)
+    # Where each gap is filled in: gap text -> the path of the page that enters it, so that
+    # issuing can warn with a link (documents/views.issue)
+    gap_links: dict[str, str] = field(default_factory=dict)
 
     def number(self) -> Document:
         """Number the tables and figures in reading order ("Tabell 1", "Figur 1")."""

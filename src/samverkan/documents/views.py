@@ -53,7 +53,7 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
     from samverkan.documents.vecka import default_week
     from samverkan.fieldwork.services import week_label
 
-    decisions = {d.kind: d for d in partnership.document_decisions.all()}
+    decisions = {d.kind: d for d in partnership.document_decisions.select_related("approved")}
     week = request.GET.get("vecka", "").strip() or week_label(*default_week(partnership))
     versions = [
         v
@@ -122,9 +122,28 @@ def download(
     return response
 
 
-@partnership_view("edit", methods=("POST",))
+@partnership_view("edit", methods=("GET", "POST"))
 def issue(request: HttpRequest, partnership: Partnership, kind: str, edition: str) -> HttpResponse:
+    """GET: what the version would lack, each gap linked to the page that fills it in, and
+    the button that issues it. POST: issue it (a background job)."""
     _check(kind, edition)
+    if request.method == "GET":
+        doc = data.build(kind, partnership, edition, request.user)
+        latest = services.latest_versions(partnership).get((kind, edition), 0)
+        return render(
+            request,
+            "documents/issue.html",
+            _ctx(
+                request,
+                partnership,
+                kind=kind,
+                edition=edition,
+                label=dict(KIND_CHOICES)[kind],
+                edition_label=dict(EDITION_CHOICES)[edition],
+                gaps=[(gap, doc.gap_links.get(gap, "")) for gap in doc.gaps],
+                number=latest + 1,
+            ),
+        )
     job = enqueue(
         "documents.issue", partnership=partnership, user=request.user, kind=kind, edition=edition
     )

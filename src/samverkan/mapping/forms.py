@@ -200,12 +200,55 @@ class ExperienceNoteForm(VersionedModelForm):
         fields = ["title", "text"]
 
 
+# Sweden in WGS 84 degrees, with a margin: a point picked outside is a slip of the finger.
+WALK_LAT_RANGE = (55.0, 69.5)
+WALK_LON_RANGE = (10.5, 24.5)
+
+
 class SafetyWalkForm(VersionedModelForm):
+    """An observation from a safety walk. Its point is picked on the map or taken from the
+    phone's position (the field report's picker, in WGS 84 degrees, stored as SWEREF 99 TM),
+    or typed as SWEREF 99 TM coordinates; typed coordinates win when both are sent, since
+    the picker's script empties them when a point is picked."""
+
+    latitude = forms.FloatField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Punkten på kartan kunde inte läsas. Välj punkten igen.")},
+    )
+    longitude = forms.FloatField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Punkten på kartan kunde inte läsas. Välj punkten igen.")},
+    )
+
     class Meta:
         model = SafetyWalkObservation
         fields = ["observed_on", "place", "category", "note", "x", "y", "photo", "reported_by"]
         widgets = {"observed_on": DateInput()}
         localized_fields = ["x", "y"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("x", "y"):
+            # The map picker's script empties these when a point is picked (js/fieldwork.js)
+            self.fields[name].widget.attrs["data-typed-point"] = ""
+
+    def _degrees(self, name: str, bounds: tuple[float, float]) -> float | None:
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return None
+        if not bounds[0] <= value <= bounds[1]:
+            raise forms.ValidationError(
+                _("Punkten på kartan ligger utanför Sverige. Välj punkten igen.")
+            )
+        return float(value)
+
+    def clean_latitude(self) -> float | None:
+        return self._degrees("latitude", WALK_LAT_RANGE)
+
+    def clean_longitude(self) -> float | None:
+        return self._degrees("longitude", WALK_LON_RANGE)
 
     def clean_photo(self) -> Any:
         photo = self.cleaned_data.get("photo")
@@ -219,6 +262,18 @@ class SafetyWalkForm(VersionedModelForm):
         data = super().clean()
         if (data.get("x") is None) != (data.get("y") is None):
             raise forms.ValidationError(_("Ange både östlig och nordlig koordinat, eller ingen."))
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lon is None) and not (
+            self.has_error("latitude") or self.has_error("longitude")
+        ):
+            raise forms.ValidationError(
+                _("Punkten på kartan saknar en koordinat. Välj punkten igen.")
+            )
+        if data.get("x") is None and lat is not None and lon is not None:
+            from samverkan.analysis.hotspots import wgs84_to_sweref99tm
+
+            east, north = wgs84_to_sweref99tm(lon, lat)
+            data["x"], data["y"] = round(float(east), 1), round(float(north), 1)
         return data
 
 

@@ -134,6 +134,14 @@ class Import(PartyOwned):
     rows_left_out = models.PositiveIntegerField(
         _("rader för andra kommuner som inte importerades"), default=0
     )
+    source_note = models.TextField(
+        _("källanmärkning"),
+        blank=True,
+        help_text=_(
+            "Fotnoterna under tabellen i filen, t.ex. ”Källa: Brå, anmälda brott” eller "
+            "”Uppgifterna är preliminära”."
+        ),
+    )
     looks_like = models.CharField(
         _("filen ser ut som"),
         max_length=20,
@@ -182,6 +190,7 @@ class Import(PartyOwned):
         "part": _("område utan kommunkod (räknas som en del av er kommun)"),
         "comparison": _("jämförelsekommun"),
         "other": _("annan kommun"),
+        "county": _("länet som samverkans kommun ligger i (händelsen anges bara per län)"),
         "unknown": _("kommun (samverkans egen kommunkod är okänd, så det går inte att avgöra)"),
     }
 
@@ -201,10 +210,15 @@ class Import(PartyOwned):
     def area_rows(self) -> list[dict[str, Any]]:
         """The areas of the file for the page: name, code, what it is, and its rows."""
         return [
-            {**a, "label": self.AREA_ROLES.get(a.get("role", ""), "")}
+            {**a, "label": self._area_label(a.get("role", ""), str(a.get("code", "")))}
             for a in self.areas
             if isinstance(a, dict)
         ]
+
+    def _area_label(self, role: str, code: str) -> str:
+        if role == "other" and len(code) == 2:
+            return str(_("annat län"))  # a county of Polisen's events elsewhere
+        return str(self.AREA_ROLES.get(role, ""))
 
     def other_areas(self) -> list[dict[str, Any]]:
         """The municipalities of the file that are neither the own nor a comparison one."""

@@ -153,6 +153,7 @@ def settle_imports(records: list[Import]) -> None:
             "rows_imported",
             "rows_skipped",
             "rows_left_out",
+            "source_note",
             "headers",
             "areas",
             "area_choice",
@@ -205,6 +206,7 @@ def _perform_import(record: Import, progress: Any = None) -> ImportResult:
     record.headers = result.headers
     record.areas = result.areas
     record.rows_left_out = result.rows_left_out
+    record.source_note = "\n".join(result.source_note) if result.ok else ""
     record.looks_like = result.looks_like
     record.finished_at = timezone.now()
     if record.status not in (ImportStatus.NEEDS_MAPPING, ImportStatus.NEEDS_AREAS):
@@ -259,6 +261,7 @@ def choose_areas(record: Import, choice: str) -> None:
     record.status = ImportStatus.QUEUED
     record.errors, record.error_count = [], 0
     record.rows_imported = record.rows_skipped = record.rows_left_out = 0
+    record.source_note = ""
 
 
 # ---- lägesbild --------------------------------------------------------------------------

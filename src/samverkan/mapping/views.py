@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -430,11 +431,21 @@ class Register:
         new_title: StrOrPromise,
         columns: list[tuple[str, StrOrPromise]],
         lead: StrOrPromise,
+        template: str = "form.html",
+        form_context: Callable[[Party, Any], dict[str, Any]] | None = None,
     ) -> None:
         self.slug, self.model, self.form, self.id_name = slug, model, form, id_name
         self.title, self.new_title, self.columns, self.lead = title, new_title, columns, lead
+        # A form page of its own (the safety walk's map picker) and what it needs to show
+        self.template, self.form_context = template, form_context
         # The address is Swedish; the slug stays the name of the views and tabs in the code.
         self.path_part = PATH_PARTS[slug]
+
+    def context(
+        self, request: HttpRequest, partnership: Partnership, party: Party, item: Any
+    ) -> dict[str, Any]:
+        extra = self.form_context(party, item) if self.form_context else {}
+        return {**_ctx(request, partnership, party, self.slug), **extra}
 
     def views(self) -> dict[str, Callable]:
         reg = self
@@ -460,7 +471,8 @@ class Register:
                 title=reg.new_title,
                 success_url=_url(f"{reg.slug}_list", party),
                 success_message=_("Sparat."),
-                context=_ctx(request, partnership, party, reg.slug),
+                context=reg.context(request, partnership, party, None),
+                template=reg.template,
             )
 
         @party_view("edit", methods=("GET", "POST"))
@@ -475,7 +487,8 @@ class Register:
                 title=_("Ändra: %(item)s") % {"item": item},
                 success_url=_url(f"{reg.slug}_list", party),
                 success_message=_("Ändringen är sparad."),
-                context=_ctx(request, partnership, party, reg.slug),
+                context=reg.context(request, partnership, party, item),
+                template=reg.template,
             )
 
         @party_view("edit", methods=("POST",))
@@ -488,6 +501,45 @@ class Register:
             return htmx.redirect(request, _url(f"{reg.slug}_list", party))
 
         return {"list": listing, "create": create, "edit": edit, "delete": delete}
+
+
+def _walk_map(party: Party, item: Any) -> dict[str, Any]:
+    """What the safety walk's map picker shows: the party's observations with a point (the
+    one being edited first) as rings to orient by, and the tiles the field report uses."""
+    from samverkan.analysis.hotspots import sweref99tm_to_wgs84
+
+    current_pk = item.pk if item is not None and item.x is not None and item.y is not None else 0
+    others = (
+        SafetyWalkObservation.objects.filter(party=party, x__isnull=False, y__isnull=False)
+        .exclude(pk=current_pk)
+        .order_by("-observed_on", "-pk")
+        .values("pk", "place", "x", "y")[:200]
+    )
+    walks: list[dict[str, Any]] = (
+        [{"pk": item.pk, "place": item.place, "x": item.x, "y": item.y}] if current_pk else []
+    )
+    walks += [dict(w) for w in others]
+    places = []
+    if walks:
+        lon, lat = sweref99tm_to_wgs84(
+            [float(w["x"]) for w in walks], [float(w["y"]) for w in walks]
+        )
+        for walk, a, b in zip(walks, lat, lon, strict=True):
+            current = walk["pk"] == current_pk
+            name = (
+                _("Nuvarande punkt: %(place)s") % {"place": walk["place"]}
+                if current
+                else walk["place"]
+            )
+            places.append({"name": name, "lat": round(float(a), 6), "lon": round(float(b), 6)})
+    return {
+        "places_json": places,
+        "map_config": {
+            "tiles": settings.MAP_TILE_URL or "",
+            "attribution": settings.MAP_TILE_ATTRIBUTION or "",
+            "text": {"picked": _("Vald punkt: %(lat)s, %(lon)s")},
+        },
+    }
 
 
 # The names, column headings and leads are translated when a page is rendered (gettext_lazy).
@@ -546,5 +598,7 @@ REGISTERS = [
          ("category", gettext_lazy("Kategori")), ("note", gettext_lazy("Beskrivning")),
          ("reported_by", gettext_lazy("Rapporterad av"))],
         gettext_lazy("Iakttagelser från trygghetsvandringar, med plats och gärna foto."),
+        template="mapping/walk_form.html",
+        form_context=_walk_map,
     ),
 ]  # fmt: skip

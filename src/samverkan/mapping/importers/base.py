@@ -22,7 +22,7 @@ from django.db import transaction
 
 from samverkan.mapping.importers.columns import NotColumnar
 from samverkan.mapping.importers.limits import MAX_COLUMNS, MAX_ROWS
-from samverkan.mapping.importers.parse import Bad, printable
+from samverkan.mapping.importers.parse import CONTROL, Bad, printable
 from samverkan.mapping.importers.reader import FileFacts, Row, inspect, rows
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,9 @@ class ImportResult:
     needs_areas: bool = False
     rows_left_out: int = 0  # rows of other municipalities left out at the user's choice
     looks_like: str = ""  # the kind the file looks like when its headers did not fit
+    # Footnote lines after the table ("Källa: Brå, …", "Uppgifterna är preliminära"), kept
+    # as the file's source note (Importer.keeps_footnotes)
+    source_note: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -124,6 +127,7 @@ class AreaRole:
     COMPARISON = "comparison"  # one of the party's comparison municipalities
     OTHER = "other"  # another municipality: imported only if the user says so
     UNKNOWN = "unknown"  # a municipality, when the partnership's own code is not known
+    COUNTY = "county"  # the own municipality's county (Polisen names some events only so)
 
 
 class AreaChoice:
@@ -144,6 +148,9 @@ class Importer(ABC):
     # Kinds whose rows name municipalities: a file with others than the partnership's own and
     # its comparison municipalities stops before anything is kept, and the user chooses.
     asks_for_areas = False
+    # Kinds whose published tables end in footnote lines (Brå's "Källa: …"): lines after the
+    # last row that read as a note are kept as the source note instead of refused as rows.
+    keeps_footnotes = False
 
     def __init__(self, party: Any, source_import: Any = None) -> None:
         self.party = party
@@ -160,6 +167,8 @@ class Importer(ABC):
     # -- areas ---------------------------------------------------------------------------
 
     def area_role(self, code: str) -> str:
+        """What an area is to the partnership, by its code: a municipality's four digits,
+        a county's two (Polisen's events name some places only by their county), or none."""
         if not code:
             return AreaRole.PART
         if self._area_codes is None:
@@ -172,6 +181,8 @@ class Importer(ABC):
         own, comparison = self._area_codes
         if code == own:
             return AreaRole.OWN
+        if len(code) == 2 and own.startswith(code):
+            return AreaRole.COUNTY
         if code in comparison:
             return AreaRole.COMPARISON
         # Without the partnership's own code nobody can tell which municipality is foreign.
@@ -545,10 +556,105 @@ def _read_columns(importer: Importer, reading: Reading, result: ImportResult) ->
         return False
 
 
+# How a footnote begins: its label ("Källa:", "Anm.", "Not 1", "Fotnot") or the words of
+# Brå's and SCB's usual notes ("Uppgifterna är preliminära", "Preliminära uppgifter",
+# "Senast uppdaterad …"), or a footnote mark ("*", "¹", "(1)").
+_FOOTNOTE_START = re.compile(
+    r"(källa|källor|anm|anmärkning|anmärkningar|not|noter|fotnot|fotnoter|kommentar|"
+    r"observera|obs|uppgifterna|uppgiften|preliminär|preliminära|definitiva|senast|source|"
+    r"sources|note|notes)\b|[*¹²³⁴⁵⁶⁷⁸⁹†]|\(\d{1,2}\)",
+    re.IGNORECASE,
+)
+MAX_FOOTNOTE_CHARS = 1000
+MAX_FOOTNOTES = 20
+
+
+def footnote_of(cells: list[Any]) -> str | None:
+    """The text of a footnote line: one text cell (the others empty) that begins as a note
+    does, or is a sentence of at least four words. A row with a name alone ("Malmö") is a
+    row with its other cells missing, not a note."""
+    filled = [c for c in cells if c not in (None, "") and str(c).strip()]
+    if len(filled) != 1 or not isinstance(filled[0], str):
+        return None
+    text = " ".join(filled[0].split())
+    if _FOOTNOTE_START.match(text) or len(text.split()) >= 4:
+        return text
+    return None
+
+
+def _check_footnote(text: str, line: int, unit: str) -> Issue | None:
+    """A footnote is stored and shown: no control characters, no spreadsheet formula, and
+    the length of a note rather than of a smuggled document."""
+    problem = None
+    if CONTROL.search(text):
+        problem = ("innehåller ett styrtecken", "holds a control character")
+    elif text[:1] in ("=", "+", "-", "@"):
+        problem = (
+            "börjar som en kalkylbladsformel (=, +, - eller @)",
+            "begins like a spreadsheet formula",
+        )
+    elif len(text) > MAX_FOOTNOTE_CHARS:
+        problem = (
+            f"är {len(text)} tecken lång; en fotnot får vara högst {MAX_FOOTNOTE_CHARS} tecken",
+            f"is {len(text)} characters long; a footnote may have {MAX_FOOTNOTE_CHARS}",
+        )
+    if problem is None:
+        return None
+    return Issue(
+        line,
+        f"{unit} {line}: fotnoten under tabellen {problem[0]}; rätta eller ta bort raden",
+        f"line {line}: the footnote below the table {problem[1]}",
+        unit=unit,
+    )
+
+
 def _read_rows(
     importer: Importer, reading: Reading, stream: Iterator[Row], result: ImportResult
 ) -> None:
-    """Validate row by row, writing in batches while no row has been bad."""
+    """Validate row by row, writing in batches while no row has been bad.
+
+    For kinds that keep footnotes, a line that reads as a note waits: if only notes and
+    blank lines follow it to the end, the notes are the file's source note; if a row
+    follows, the waiting lines are read as rows after all (and refused if they are not).
+    """
+    waiting: list[Row] = []
+
+    def table_rows() -> Iterator[Row]:
+        for line, cells in stream:
+            if not any(c not in (None, "") for c in cells):
+                continue
+            if importer.keeps_footnotes and footnote_of(cells) is not None:
+                waiting.append((line, cells))
+                continue
+            yield from waiting
+            waiting.clear()
+            yield line, cells
+
+    _read_table(importer, reading, table_rows(), result)
+    if len(waiting) > MAX_FOOTNOTES:
+        line = waiting[MAX_FOOTNOTES][0]
+        result.add(
+            Issue(
+                line,
+                f"{importer.unit} {line}: tabellen följs av fler än {MAX_FOOTNOTES} rader "
+                "text; ta bort det som inte är fotnoter",
+                f"line {line}: more than {MAX_FOOTNOTES} lines of text follow the table",
+                unit=importer.unit,
+            )
+        )
+        return
+    for line, cells in waiting:
+        text = footnote_of(cells) or ""
+        issue = _check_footnote(text, line, importer.unit)
+        if issue is not None:
+            result.add(issue)
+        else:
+            result.source_note.append(text)
+
+
+def _read_table(
+    importer: Importer, reading: Reading, stream: Iterator[Row], result: ImportResult
+) -> None:
     batch: list[Any] = []
     width = reading.width
     for line, cells in stream:

@@ -34,6 +34,7 @@ class CrimeStatsImporter(KeyedImporter):
     kind = "crime-stats"
     mappable = True
     asks_for_areas = True
+    keeps_footnotes = True  # Brå's tables end in "Källa: …" and notes on preliminary figures
     model = CrimeStatistic
     key_fields = ("area", "offence", "year", "quarter", "month")
     what, what_en = "område, brott och period", "area, offence and period"

@@ -251,19 +251,19 @@ def parse_year(value: object) -> int:
 # Control characters (C0 other than tab and line breaks, DEL, C1): never in a real name, and
 # PostgreSQL refuses NUL in text.
 # Lone surrogates (JSON may write "\udcff") cannot be stored as text at all.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def printable(text: str, limit: int = 1000) -> str:
     """Text safe to store and show in a message: control characters and lone surrogates
     replaced by U+FFFD (PostgreSQL's JSON takes no NUL), long text cut."""
-    text = _CONTROL.sub("\ufffd", text)
+    text = CONTROL.sub("\ufffd", text)
     return text if len(text) <= limit else text[:limit] + "…"
 
 
 def check_text(text: str, what: str, what_en: str, limit: int) -> str:
     """Text for a column of ``limit`` characters, without control characters."""
-    if m := _CONTROL.search(text):
+    if m := CONTROL.search(text):
         raise Bad(
             f"{what} innehåller ett styrtecken (U+{ord(m[0]):04X}) som inte hör hemma i text",
             f"{what_en} holds a control character (U+{ord(m[0]):04X})",

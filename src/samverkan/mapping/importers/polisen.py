@@ -54,11 +54,18 @@ from samverkan.analysis.categories import (
 )
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
 from samverkan.mapping.choices import PointNote
-from samverkan.mapping.importers.base import Column, Importer, ImportResult, Issue, Reading
+from samverkan.mapping.importers.base import (
+    AreaRole,
+    Column,
+    Importer,
+    ImportResult,
+    Issue,
+    Reading,
+)
 from samverkan.mapping.importers.parse import Bad
 from samverkan.mapping.importers.reader import FileFacts, Row
 from samverkan.mapping.models import PoliceEvent
-from samverkan.mapping.municipalities import municipality_code
+from samverkan.mapping.municipalities import NAMES, municipality_code
 
 SOURCE_NAME = "Polisens händelser"
 CAVEAT = (
@@ -323,6 +330,9 @@ class PolisenEventsImporter(Importer):
     unit = "post"  # entries of a JSON list: messages and the import page count them so
     columns = (Column("entry", "Händelse", ("entry",), True),)
     columnar = True  # read_columns reads the entries; errors are numbered by entry
+    # Events for other municipalities (a file fetched for a neighbour, the whole country)
+    # wait for the same question a statistics file gets: only the partnership's, or all.
+    asks_for_areas = True
 
     def table(self, path: Path, facts: FileFacts) -> Iterator[Row]:
         if facts.is_xlsx:
@@ -432,9 +442,24 @@ class PolisenEventsImporter(Importer):
             point_note=note,
         )
 
+    def kept(self, event: PoliceEvent) -> bool:
+        """Count the event's area (a municipality, or a county where the notice names only
+        that); False when it is another municipality's and the user chose to leave those out.
+        An event with no place at all is kept, as before, and counted nowhere."""
+        if event.municipality_code:
+            code = event.municipality_code
+            name = NAMES.get(code) or event.location_name
+        elif event.county_code and event.location_name:
+            code, name = event.county_code, event.location_name
+        else:
+            return True
+        return self.note_area(code, name)
+
     def parse(self, cells: dict[str, Any], line: int) -> Iterable[Any]:
         """The row-by-row path (unused while read_columns reads the entries)."""
         event = self.event(cells["entry"])
+        if not self.kept(event):
+            return ()
         if event.event_id in self.existing:
             return ()
         self.existing.add(event.event_id)
@@ -455,6 +480,8 @@ class PolisenEventsImporter(Importer):
                     )
                 )
                 continue
+            if not self.kept(event):
+                continue  # another municipality's, left out at the user's choice
             if event.event_id in seen or event.event_id in self.existing:
                 result.rows_skipped += 1  # the same notice again (the feed repeats itself)
                 continue
@@ -462,8 +489,12 @@ class PolisenEventsImporter(Importer):
             events.append(event)
             if reading.progress and number % 1000 == 0:
                 reading.progress(min(95, int(95 * number / len(self.entries))), f"post {number}")
-        if result.error_count:
-            return
+        if result.error_count or (
+            self.asks_for_areas
+            and not self.area_choice
+            and any(self.area_role(code) == AreaRole.OTHER for code, _name in self.areas_seen)
+        ):
+            return  # nothing to write: refused, or waiting for the choice of areas
         self.finish_points(events)
         PoliceEvent.objects.bulk_create(events, batch_size=2000)
         result.rows_imported = len(events)

@@ -1,5 +1,6 @@
 /* Field reports (fieldwork): a draft kept in the phone until the server has the report, a
- * point from the position or the map, and the weekly map. Our own script; Leaflet is
+ * point from the position or the map (also used by the safety walk's form), and the weekly
+ * map. Our own script; Leaflet is
  * vendored. Nothing typed is lost on a failed submit: the draft stays in localStorage and is
  * sent again ("Skicka igen", or by itself when the connection is back). The token sent with a
  * report is the draft's id and a fingerprint of its content, so a resubmission of the same
@@ -290,6 +291,9 @@
     var clear = document.getElementById("fw-clear-point");
     var locate = document.getElementById("fw-locate");
     var details = document.getElementById("fw-map-details");
+    // Coordinates typed by hand (the safety walk's SWEREF 99 TM fields): one point at a time,
+    // so picking a point empties them and typing in them lets go of the picked point.
+    var typed = form.querySelectorAll("[data-typed-point]");
     var map = null, marker = null;
 
     function show() {
@@ -310,11 +314,21 @@
     function setPoint(a, b) {
       lat.value = a.toFixed(6);
       lon.value = b.toFixed(6);
+      typed.forEach(function (el) { el.value = ""; });
       show();
       save();
     }
 
-    clear.addEventListener("click", function () { lat.value = ""; lon.value = ""; show(); save(); });
+    clear.addEventListener("click", function () {
+      lat.value = ""; lon.value = "";
+      typed.forEach(function (el) { el.value = ""; });
+      show(); save();
+    });
+    typed.forEach(function (el) {
+      el.addEventListener("input", function () {
+        if (lat.value || lon.value) { lat.value = ""; lon.value = ""; show(); }
+      });
+    });
     if (navigator.geolocation) {
       locate.hidden = false;
       locate.addEventListener("click", function () {
@@ -325,7 +339,11 @@
     }
     details.addEventListener("toggle", function () {
       if (!details.open || map || !window.L) return;
-      map = baseMap(document.getElementById("fw-pick-map"), config, centerOf(places), places.length ? 15 : 5);
+      // Opened with a point already chosen (the position, a point sent back with an error):
+      // the map starts there, to move it a little.
+      var here = lat.value && lon.value ? [parseFloat(lat.value), parseFloat(lon.value)] : null;
+      map = baseMap(document.getElementById("fw-pick-map"), config, here || centerOf(places),
+                    here || places.length ? 15 : 5);
       places.forEach(function (p) {
         L.circleMarker([p.lat, p.lon], { radius: 8, color: "#0b4f7c" }).addTo(map)
           .bindTooltip(p.name);
@@ -363,6 +381,9 @@
     });
     var form = document.getElementById("fw-report-form");
     if (form) reportForm(form);
+    // Other forms with a point to pick (a safety walk's observation) reuse the picker alone.
+    var picking = document.querySelector("form[data-point-picker]");
+    if (picking && !form) pointPicker(picking, function () {});
     var week = document.getElementById("fw-week-map");
     if (week) weekMap(week);
   });
