@@ -37,6 +37,22 @@ def test_public_edition_passes_pdf_ua_1_with_no_error_and_no_warning(public_pdfs
     assert result.findings == [], "\n".join(str(f) for f in result.findings)
 
 
+@pytest.mark.parametrize("kind", list(data.KINDS))
+def test_no_word_of_a_public_edition_runs_off_its_page(public_pdfs, kind, db):
+    """A table with many columns once pushed its last column past the page's edge, where the
+    word was cut ("Polisens anmälningss"): every word lies inside its page."""
+    import pymupdf
+
+    with pymupdf.open(stream=public_pdfs[kind], filetype="pdf") as pdf:
+        outside = [
+            (page.number + 1, word[4])
+            for page in pdf
+            for word in page.get_text("words", flags=0)
+            if word[2] > page.rect.x1 - 20 or word[0] < page.rect.x0 + 20
+        ]
+    assert outside == []
+
+
 @pytest.mark.slow(reason="reads the structure tree of a printed edition")
 def test_lagesbild_pdf_has_language_title_bookmarks_scoped_headers_and_figure_alt(public_pdfs, db):
     import io
