@@ -8,7 +8,6 @@ import io
 import re
 
 import docx
-import pypdf
 import pytest
 from django.urls import reverse
 
@@ -18,6 +17,7 @@ from samverkan.documents import data, services
 from samverkan.followup.models import WriteUpApproval, WriteUpPart, WriteUpSection
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Measure
+from tests.pdf_text import pdf_text
 
 OPERATION = "Riktad spaning mot försäljning av smuggelsprit vid parkeringsplats N"
 REWORDED = (
@@ -28,7 +28,6 @@ REWORDED = (
 
 def _files(partnership: Partnership, kind: str, edition: str, user=None) -> dict[str, str]:
     doc = data.build(kind, partnership, edition, user)
-    pdf = pypdf.PdfReader(io.BytesIO(services.render_as(doc, "pdf")))
     word = docx.Document(io.BytesIO(services.render_as(doc, "docx")))
     parts = [p.text for p in word.paragraphs]
     for table in word.tables:
@@ -36,7 +35,7 @@ def _files(partnership: Partnership, kind: str, edition: str, user=None) -> dict
             parts.extend(cell.text for cell in row.cells)
     return {
         "structure": "\n".join(doc.text_lines()),
-        "pdf": " ".join(" ".join(page.extract_text().split()) for page in pdf.pages),
+        "pdf": pdf_text(services.render_as(doc, "pdf")),
         "docx": " ".join(" ".join(parts).split()),
     }
 

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import docx
-import pypdf
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -48,6 +47,7 @@ from samverkan.fieldwork.models import FieldCategory, FieldPlace, FieldReport
 from samverkan.followup.models import EffectEvaluation, WriteUpPart, WriteUpSection
 from samverkan.problems.models import Cause, CitizenPromise, Measure, Problem
 from tests import factories
+from tests.pdf_text import pdf_pages
 
 PUBLIC, MEMBER = "public", "member"
 PUBLIC_KINDS = ("agreement", "lagesbild", "atgardsplan", "medborgarlofte", "followup", "fem-i")
@@ -379,13 +379,13 @@ def test_no_output_gives_its_audience_what_it_must_not_receive(ctx, drawn, value
 
 
 def _files(doc: Any) -> str:
-    pdf = pypdf.PdfReader(io.BytesIO(services.render_as(doc, "pdf")))
     word = docx.Document(io.BytesIO(services.render_as(doc, "docx")))
     parts = [p.text for p in word.paragraphs]
     for table in word.tables:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
-    return " ".join(page.extract_text() for page in pdf.pages) + "\n" + " ".join(parts)
+    pdf = pdf_pages(services.render_as(doc, "pdf"))
+    return " ".join(pdf) + "\n" + " ".join(parts)
 
 
 @pytest.mark.slow(reason="prints every public edition as PDF and Word")

@@ -19,7 +19,6 @@ import re
 from urllib.parse import urldefrag, urlsplit
 
 import docx
-import pypdf
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -32,6 +31,7 @@ from samverkan.jobs.models import Job
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Cause, Measure
 from tests.factories import load_demo
+from tests.pdf_text import pdf_text
 
 # Written by the police during the setup below, on the confidential measure.
 ACTIVITY = "Samtal med socialtjänsten om hembesök Q7X"
@@ -85,6 +85,8 @@ def _spread():
 # is a test of its own, so that the two workers of `make test` share them (each worker builds
 # the setup once: the walks take far longer than the setup).
 SHARE_ACROSS_WORKERS = True
+
+
 @pytest.fixture(scope="module")
 def kept_spread(kept):
     return kept(_spread)
@@ -120,8 +122,7 @@ def _text(response) -> str:
         body = re.sub(r"(?s)<(style|script)\b.*?</\1>", " ", body)
         return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
     if kind.startswith("application/pdf"):
-        reader = pypdf.PdfReader(io.BytesIO(content))
-        return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        return pdf_text(content)
     if "wordprocessingml" in kind:
         document = docx.Document(io.BytesIO(content))
         parts = [p.text for p in document.paragraphs]

@@ -5,7 +5,6 @@ import io
 from io import StringIO
 
 import docx
-import pypdf
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -14,13 +13,10 @@ from samverkan.accounts.models import User
 from samverkan.documents import data, services
 from samverkan.documents.models import IssuedDocument
 from samverkan.problems.models import Cause, Measure
+from tests.pdf_text import pdf_text
 
 CONFIDENTIAL = ("livsstilskriminella", "gatorna L och M; underrättelser", "LVM")
 
-
-def pdf_text(content: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(content))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
 def docx_text(content: bytes) -> str:

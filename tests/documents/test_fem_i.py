@@ -8,7 +8,6 @@ import io
 from io import StringIO
 
 import docx
-import pypdf
 import pytest
 from django.core.management import call_command
 
@@ -18,11 +17,7 @@ from samverkan.followup import write_up
 from samverkan.followup.models import EffectEvaluation, WriteUpPart
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Cause, Measure
-
-
-def pdf_text(content: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(content))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+from tests.pdf_text import pdf_text
 
 
 def docx_text(content: bytes) -> str:

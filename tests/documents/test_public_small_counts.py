@@ -14,7 +14,6 @@ import random
 import re
 
 import docx
-import pypdf
 import pytest
 from django.conf import settings
 
@@ -24,6 +23,7 @@ from samverkan.followup.models import EffectEvaluation
 from samverkan.mapping import services as mapping
 from samverkan.mapping.models import CrimeStatistic
 from tests import factories
+from tests.pdf_text import pdf_text
 
 FIELDS = ("treated", "control", "buffer")
 
@@ -77,8 +77,7 @@ def _set(evaluation: EffectEvaluation, counts: dict) -> None:
 
 def _file_texts(partnership, kind: str) -> tuple[str, str]:
     doc = data.build(kind, partnership, data.PUBLIC)
-    reader = pypdf.PdfReader(io.BytesIO(services.render_as(doc, "pdf")))
-    pdf = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    pdf = pdf_text(services.render_as(doc, "pdf"))
     word = docx.Document(io.BytesIO(services.render_as(doc, "docx")))
     parts = [p.text for p in word.paragraphs]
     for table in word.tables:

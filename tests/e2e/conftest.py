@@ -103,18 +103,27 @@ def axe():
 
 @pytest.fixture
 def shots(tmp_path):
-    """Take a full-page screenshot at desktop (1280 px) and phone (390 px) width.
+    """Lay the page out at desktop (1280 px) and phone (390 px) width: at neither may the page
+    be wider than the window (a phone user would scroll sideways to read it; wide tables
+    scroll inside their own box).
 
-    The pictures go to ``E2E_SCREENSHOTS`` when set (for a person to look at), otherwise to
-    the test's temporary folder; either way taking them proves the page lays out at both sizes.
+    With ``E2E_SCREENSHOTS`` set, a full-page screenshot at each width goes there, for a
+    person to look at; without it none is taken (a picture nobody looks at proves nothing the
+    width check does not, and costs a second a page).
     """
-    folder = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
+    wanted = os.environ.get("E2E_SCREENSHOTS")
+    folder = Path(wanted or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
 
     def take(page, name: str) -> None:
         for width in (1280, 390):
             page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+            wider = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert wider <= 1, f"{name}: the page is {wider} px wider than a {width} px window"
+            if wanted:
+                page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
 
     take.folder = folder  # for a test's own pictures (a given viewport, an open menu)

@@ -8,7 +8,6 @@ import io
 from io import StringIO
 
 import docx
-import pypdf
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -29,6 +28,7 @@ from samverkan.fieldwork.models import (
 from samverkan.partnerships.choices import PartyKind
 from samverkan.partnerships.models import Party
 from tests.factories import join, make_user, organisation
+from tests.pdf_text import pdf_pages
 
 WEEK = "2026-W48"
 NAMED_TEXT = "Johan Svensson (född 2008) sålde igen vid porten"
@@ -112,7 +112,7 @@ def filed(client, people):
 
 
 def _pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+    return "\n".join(pdf_pages(content))
 
 
 def _docx_text(content: bytes) -> str:

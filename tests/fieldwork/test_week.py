@@ -7,7 +7,6 @@ import io
 from io import StringIO
 
 import docx
-import pypdf
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
@@ -19,6 +18,7 @@ from samverkan.documents import data
 from samverkan.fieldwork import services
 from samverkan.fieldwork.models import FieldCategory, FieldPlace, FieldReport, WeeklySubscription
 from tests.factories import join, make_user
+from tests.pdf_text import pdf_text
 
 
 def _at(week: str, day: int = 3, hour: int = 21) -> datetime.datetime:
@@ -139,8 +139,7 @@ def test_subscription_needs_an_email_and_can_be_stopped(client, busy):
 
 
 def _pdf_text(content: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(content))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    return pdf_text(content)
 
 
 def test_document_builds_in_both_formats_and_editions(busy, tmp_path):
