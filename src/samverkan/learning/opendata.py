@@ -20,6 +20,7 @@ import math
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 
 from samverkan.accounts import audience
@@ -63,13 +64,18 @@ RESULT_COLUMNS = (
 )
 
 
-def published_partnerships() -> list[Partnership]:
-    """The partnerships that publish open data, in name order."""
-    return list(
+def publishing() -> models.QuerySet[Partnership]:
+    """The partnerships that publish open data, in name order (then id, for stable paging)."""
+    return (
         Partnership.objects.filter(open_data__published=True)
         .select_related("municipality", "police_area", "open_data")
-        .order_by("name")
+        .order_by("name", "pk")
     )
+
+
+def published_partnerships() -> list[Partnership]:
+    """The partnerships that publish open data, in name order."""
+    return list(publishing())
 
 
 def publication_of(partnership: Partnership) -> OpenDataPublication | None:
@@ -149,7 +155,8 @@ def _measures(partnership: Partnership) -> dict[str, Any]:
     }
 
 
-def _result(ev: Any, partnership: Partnership) -> dict[str, Any]:
+def result_row(ev: Any, partnership: Partnership) -> dict[str, Any]:
+    """One effect result as an open-data row (``RESULT_COLUMNS``), counts suppressed."""
     from samverkan.analysis.evaluation import rate_ratio
     from samverkan.followup.services import counts_of
 
@@ -216,7 +223,21 @@ def _result(ev: Any, partnership: Partnership) -> dict[str, Any]:
     return row
 
 
-def _results(partnership: Partnership) -> list[dict[str, Any]]:
+def published_evaluations(**filters: Any) -> models.QuerySet:
+    """The effect evaluations of every publishing partnership, in the open data's order
+    (partnership by name, then goal and evaluation), narrowed by ``filters``."""
+    from samverkan.followup.models import EffectEvaluation
+
+    return (
+        EffectEvaluation.objects.filter(partnership__open_data__published=True, **filters)
+        .select_related("goal__problem", "label", "partnership__municipality")
+        .order_by("partnership__name", "partnership_id", "goal_id", "id")
+    )
+
+
+def results(partnership: Partnership) -> list[dict[str, Any]]:
+    """The partnership's effect results as open-data rows (published or not: the caller
+    checks)."""
     from samverkan.followup.models import EffectEvaluation
 
     evaluations = (
@@ -224,7 +245,7 @@ def _results(partnership: Partnership) -> list[dict[str, Any]]:
         .select_related("goal__problem", "label")
         .order_by("goal_id", "id")
     )
-    return [_result(ev, partnership) for ev in evaluations]
+    return [result_row(ev, partnership) for ev in evaluations]
 
 
 def _documents(partnership: Partnership) -> list[dict[str, Any]]:
@@ -273,7 +294,7 @@ def dataset(partnership: Partnership) -> dict[str, Any]:
         "lagesbild": _crime_figures(partnership),
         "problem": problems,
         "atgarder": _measures(partnership),
-        "resultat": _results(partnership),
+        "resultat": results(partnership),
         "dokument": _documents(partnership),
     }
 
