@@ -161,3 +161,10 @@ def test_schema_lists_open_data_without_a_token_with_enums_and_paging(client, db
     assert "enum" in components["Status"] and "enum" in components["MeasureKind"]
     # Token-gated operations keep their security.
     assert schema["paths"]["/api/v1/partnerships"]["get"]["security"]
+
+
+@pytest.mark.parametrize("value", ["0.5", "1700000000", "-3", "1e9", "igår"])
+def test_changed_since_is_an_iso_moment_not_a_number(client, db, value):
+    answer = client.get(f"{BASE}/results", {"changed_since": value})
+    assert answer.status_code == 422, answer.content
+    assert client.get(f"{BASE}/results", {"changed_since": "2026-05-01"}).status_code == 200

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +26,7 @@ from ninja import Field, File, Form, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError, Throttled
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
+from pydantic import BeforeValidator
 
 from samverkan.accounts import access, audience, audit
 from samverkan.api.models import ApiToken
@@ -251,8 +253,21 @@ class Page(Schema):
     offset: int = Field(0, ge=0, description="Skip this many items (or follow `Link: next`).")
 
 
+def _moment(value: Any) -> Any:
+    # Pydantic would read a bare number as seconds since 1970; a moment here is ISO 8601.
+    if isinstance(value, int | float) or (
+        isinstance(value, str)
+        and re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*", value)
+    ):
+        raise ValueError("a moment in ISO 8601, e.g. 2026-05-01T00:00:00+02:00")
+    return value
+
+
+Moment = Annotated[datetime.datetime, BeforeValidator(_moment)]
+
+
 class Since(Schema):
-    changed_since: datetime.datetime | None = Field(
+    changed_since: Moment | None = Field(
         None,
         description="Only objects created or changed at or after this moment (ISO 8601, "
         "with a time zone), as the history records them.",

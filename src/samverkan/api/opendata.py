@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from samverkan.api.api import Page, paged, throttle_address
+from samverkan.api.api import Moment, Page, paged, throttle_address
 from samverkan.api.schemas import Error, Invalid, str_enum
 from samverkan.implementation.models import Status
 from samverkan.learning.models import MeasureMethod, PlaceType
@@ -168,7 +168,7 @@ class ResultFilter(Schema):
     kommunkod: str | None = Field(
         None, pattern=r"^[0-9]{4}$", description="Only this kommun (four-digit code)."
     )
-    changed_since: datetime.datetime | None = Field(
+    changed_since: Moment | None = Field(
         None,
         description="Only results whose evaluation, its labels, goal or problem were created "
         "or changed at or after this moment (ISO 8601, with a time zone), as the history "
