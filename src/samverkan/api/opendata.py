@@ -19,13 +19,16 @@ from ninja import Field, Query, Router, Schema
 
 from samverkan.api.api import Moment, Page, paged, throttle_address
 from samverkan.api.schemas import Error, Invalid, str_enum
+from samverkan.followup.models import WriteUpPart
 from samverkan.implementation.models import Status
 from samverkan.learning.models import MeasureMethod, PlaceType
 from samverkan.problems.choices import MeasureKind, ProblemStatus
 
 if TYPE_CHECKING:
     DecidedDocument = enum.Enum
+    TextBlock = enum.Enum
 else:
+    TextBlock = str_enum("TextBlock", ["stycke", "lista"])
     # The documents whose adoption Lag (2023:196) asks for (documents.DocumentDecision.kind).
     DecidedDocument = str_enum("DecidedDocument", ["lagesbild", "atgardsplan"])
 
@@ -138,6 +141,35 @@ class OpenDocument(Schema):
     nasta_uppdatering: datetime.date | None
 
 
+class WriteUpBlock(Schema):
+    """A paragraph (``text``; a single newline is the writer's line break) or a list."""
+
+    typ: TextBlock
+    text: str | None
+    numrerad: bool | None = Field(description="A list numbered by the writer.")
+    punkter: list[str] | None = Field(description="The list's items.")
+
+
+class OpenWriteUpPart(Schema):
+    nummer: int
+    avsnitt: WriteUpPart
+    rubrik: str
+    publicerad: bool = Field(
+        description="The leaders have approved the part's text for publication as it reads "
+        "now; otherwise `text` is null and `stycken` empty."
+    )
+    text: str | None = Field(description="The text as plain text, as the public edition "
+                             "prints it.")  # fmt: skip
+    stycken: list[WriteUpBlock]
+
+
+class OpenWriteUp(Schema):
+    """The 5I write-up's parts, as the public 5I document prints them."""
+
+    delar: list[OpenWriteUpPart]
+    kalla: str
+
+
 class OpenDataset(Schema):
     """One partnership's open data: the catalogue's JSON distribution."""
 
@@ -152,6 +184,7 @@ class OpenDataset(Schema):
     atgarder: OpenMeasures
     resultat: list[OpenResult]
     dokument: list[OpenDocument] = Field(description="Adopted documents' metadata.")
+    beskrivning_5i: OpenWriteUp
 
 
 # ---- queries ----------------------------------------------------------------------------------

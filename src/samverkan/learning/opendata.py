@@ -3,8 +3,10 @@
 Everything goes through the PUBLIC audience (accounts/audience.py): confidential measures are a
 neutral count, not-publishable measures are left out (a count says how many), and no count
 under ``SMALL_COUNT_THRESHOLD`` is published, nor any figure computed from one (an effect
-result with a small count keeps only its goal, indicator and periods). The 5I write-up and
-other free text are not published here: they need the leaders' approval of the public edition.
+result with a small count keeps only its goal, indicator and periods). Free text typed by
+people needs the leaders' approval of the public edition: of the 5I write-up, only the parts
+the public 5I document prints are published, taken from that document's own builder
+(``documents.fem_i.public_parts``); no other free text is.
 
 The result is plain data (dicts and lists of JSON types) in one fixed shape, version
 ``SCHEMA``: the JSON distribution is this dict, the CSV distribution its ``results`` rows, and
@@ -125,7 +127,7 @@ def _crime_figures(partnership: Partnership) -> dict[str, Any]:
     }
 
 
-def _measures(partnership: Partnership) -> dict[str, Any]:
+def measures(partnership: Partnership) -> dict[str, Any]:
     from samverkan.followup.services import process_followup
 
     view = audience.process_view(audience.public(), process_followup(partnership))
@@ -264,6 +266,51 @@ def _documents(partnership: Partnership) -> list[dict[str, Any]]:
     ]
 
 
+def _block(block: Any) -> dict[str, Any]:
+    from samverkan.documents.structure import BulletList
+
+    if isinstance(block, BulletList):
+        return {"typ": "lista", "text": None, "numrerad": block.ordered,
+                "punkter": list(block.items)}  # fmt: skip
+    return {"typ": "stycke", "text": block.text, "numrerad": None, "punkter": None}
+
+
+def _plain(block: Any) -> str:
+    from samverkan.documents.structure import BulletList
+
+    if isinstance(block, BulletList):
+        return "\n".join(
+            f"{f'{n}.' if block.ordered else '-'} {item}"
+            for n, item in enumerate(block.items, start=1)
+        )
+    return str(block.text)
+
+
+def write_up(partnership: Partnership) -> dict[str, Any]:
+    """The 5I write-up's parts as the public 5I document prints them: a part's text only where
+    the leaders have approved it for publication as it reads now (else ``publicerad`` false and
+    no text)."""
+    from samverkan.documents.fem_i import public_parts
+
+    parts = []
+    for part in public_parts(partnership):
+        parts.append(
+            {
+                "nummer": part.number,
+                "avsnitt": str(part.part),
+                "rubrik": part.heading,
+                "publicerad": bool(part.text),
+                "text": "\n\n".join(_plain(b) for b in part.text) if part.text else None,
+                "stycken": [_block(b) for b in part.text],
+            }
+        )
+    return {
+        "delar": parts,
+        "kalla": "5I-beskrivningen, offentlig version (delar som samverkans ledning har "
+        "godkänt för publicering)",
+    }
+
+
 def dataset(partnership: Partnership) -> dict[str, Any]:
     """The open data of one partnership (published or not: the caller checks)."""
     publication = publication_of(partnership)
@@ -293,9 +340,10 @@ def dataset(partnership: Partnership) -> dict[str, Any]:
         "hamtad": _iso(timezone.now()),
         "lagesbild": _crime_figures(partnership),
         "problem": problems,
-        "atgarder": _measures(partnership),
+        "atgarder": measures(partnership),
         "resultat": results(partnership),
         "dokument": _documents(partnership),
+        "beskrivning_5i": write_up(partnership),
     }
 
 
