@@ -78,6 +78,9 @@ def test_an_approved_part_is_published_as_the_public_5i_prints_it(client, publis
     doc = data.build("fem-i", published, data.PUBLIC, None)
     section = next(s for s in doc.sections if s.heading.startswith(f"{shown['nummer']}. "))
     assert [opendata._block(b) for b in section.blocks] == shown["stycken"]
+    # The API without a token gives the same.
+    api = client.get(f"/api/v1/open-data/datasets/{published.pk}").json()
+    assert shown in api["beskrivning_5i"]["delar"]
     # A change to the text loses the approval, in the document and in the open data.
     _store(published, WriteUpPart.INVOLVEMENT, _text(published, WriteUpPart.INVOLVEMENT) + " Mer.")
     assert _open(client, published)[0][WriteUpPart.INVOLVEMENT]["publicerad"] is False
