@@ -33,6 +33,10 @@ def test_steps_mark_the_current_step_and_page_and_fold_on_a_phone(page, axe, sho
     ):
         assert nav.get_by_role("link", name=f"Steg {number} {title}").is_visible()
     assert not nav.get_by_role("link", name="Beslut", exact=True).is_visible()
+    # The header: the evidence bank for everyone signed in; the regional views only for
+    # their readers (anna reads none).
+    assert page.get_by_role("link", name="Kunskapsbank").is_visible()
+    assert page.get_by_role("link", name="Regionala vyer").count() == 0
     axe(page)
 
     go_to(page, "Beslut")
@@ -60,6 +64,7 @@ def test_steps_mark_the_current_step_and_page_and_fold_on_a_phone(page, axe, sho
     steps_menu = nav.get_by_role("button", name="Steg och sidor")
     assert header_menu.get_attribute("aria-expanded") == "false"
     assert not page.get_by_role("link", name="Mina samverkan").is_visible()
+    assert not page.get_by_role("link", name="Kunskapsbank").is_visible()
     assert not nav.get_by_role("link", name="Steg 1 Initiera").is_visible()
     # Nothing but the name and the two buttons above the page's own heading.
     heading = page.get_by_role("heading", level=1).bounding_box()

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +26,7 @@ from ninja import Field, File, Form, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError, Throttled
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
+from pydantic import BeforeValidator
 
 from samverkan.accounts import access, audience, audit
 from samverkan.api.models import ApiToken
@@ -65,13 +67,25 @@ def throttle(token: ApiToken) -> None:
     The count lives in the default cache: give production a shared cache (Redis, the
     database) so every worker process counts the same requests.
     """
+    _count_request(f"api-rate:{token.pk}")
+
+
+def throttle_address(request: HttpRequest) -> None:
+    """The same limit for a request without a token (the open data), counted per client
+    address as the login limit finds it (``TRUSTED_PROXY_COUNT``; IPv6 per /64 network)."""
+    from samverkan.accounts.throttle import address_key, client_address
+
+    _count_request(f"api-rate:address:{address_key(client_address(request))}")
+
+
+def _count_request(prefix: str) -> None:
     limit = getattr(settings, "API_RATE_LIMIT", 0)
     window = max(1, getattr(settings, "API_RATE_WINDOW_SECONDS", 60))
     if not limit:
         return
     now = time.time()
     slot = int(now // window)
-    key = f"api-rate:{token.pk}:{slot}"
+    key = f"{prefix}:{slot}"
     cache.add(key, 0, timeout=window + 1)
     try:
         count = cache.incr(key)
@@ -128,7 +142,8 @@ COMMON_HEADERS = {
     "Cache-Control": {"description": "Always `no-store`.", "schema": {"type": "string"}},
 }
 TOO_MANY = {
-    "description": "Too many requests with this token; try again after `Retry-After` seconds.",
+    "description": "Too many requests with this token (or, without one, from this address); "
+    "try again after `Retry-After` seconds.",
     "headers": {
         "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}},
         **COMMON_HEADERS,
@@ -155,8 +170,9 @@ class SamverkanApi(NinjaAPI):
                     headers.update(COMMON_HEADERS)
                     if str(code) == "200" and "limit" in names:
                         headers.update(PAGING_HEADERS)
-                if operation.get("security"):
-                    operation["responses"][429] = TOO_MANY
+                # Every operation is counted: per token, or per client address for the
+                # open data that needs none.
+                operation["responses"][429] = TOO_MANY
         return schema
 
 
@@ -168,6 +184,10 @@ api = SamverkanApi(
         "Authenticate with a token: `Authorization: Bearer <token>` (a person's, or a service "
         "account's for a system; a token may be read-only and may expire). Every answer "
         "holds what the token's user may see on the pages, never more.\n\n"
+        "**Open data** (`/open-data/…`) needs no token: the results that partnerships have "
+        "chosen to publish, exactly as their open-data catalogue gives them "
+        "(`/oppna-data/katalog.jsonld`), with counts under the small-count threshold left "
+        "out. Without a token the rate limit counts per client address.\n\n"
         "**Lists** page with `limit` (default 100, at most 1000) and `offset`; the answer is "
         'the page\'s items, with `X-Total-Count` and a `Link` header whose `rel="next"` '
         "gives the next page (none on the last). Lists of objects kept in the history take "
@@ -176,7 +196,8 @@ api = SamverkanApi(
         "not read or change it (or the token is read-only); 404 no such object for you; 409 "
         "someone else changed it since you read its version; 422 the request does not "
         "validate (a value outside an enum lists the allowed values); 429 too many requests "
-        "(wait `Retry-After` seconds). Every answer carries `Cache-Control: no-store`."
+        "(wait `Retry-After` seconds; counted per token, or per address without one). Every "
+        "answer carries `Cache-Control: no-store`."
     ),
     auth=TokenAuth(),
     urls_namespace="api-v1",
@@ -232,8 +253,21 @@ class Page(Schema):
     offset: int = Field(0, ge=0, description="Skip this many items (or follow `Link: next`).")
 
 
+def _moment(value: Any) -> Any:
+    # Pydantic would read a bare number as seconds since 1970; a moment here is ISO 8601.
+    if isinstance(value, int | float) or (
+        isinstance(value, str)
+        and re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*", value)
+    ):
+        raise ValueError("a moment in ISO 8601, e.g. 2026-05-01T00:00:00+02:00")
+    return value
+
+
+Moment = Annotated[datetime.datetime, BeforeValidator(_moment)]
+
+
 class Since(Schema):
-    changed_since: datetime.datetime | None = Field(
+    changed_since: Moment | None = Field(
         None,
         description="Only objects created or changed at or after this moment (ISO 8601, "
         "with a time zone), as the history records them.",

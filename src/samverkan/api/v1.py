@@ -1,9 +1,10 @@
 """The API at /api/v1/ with every router: the core (api.api) and the ones built on its helpers."""
 
-from samverkan.api import fieldwork, work
+from samverkan.api import fieldwork, opendata, work
 from samverkan.api.api import api
 
 api.add_router("", fieldwork.router)
 api.add_router("", work.router)
+api.add_router("", opendata.router)
 
 __all__ = ["api"]

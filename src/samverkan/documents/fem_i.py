@@ -19,6 +19,7 @@ not see the item.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +36,14 @@ from samverkan.documents.data import (
     audience_of,
 )
 from samverkan.documents.followup import evaluation_blocks
-from samverkan.documents.structure import BulletList, Document, Paragraph, Section, Table
+from samverkan.documents.structure import (
+    Block,
+    BulletList,
+    Document,
+    Paragraph,
+    Section,
+    Table,
+)
 from samverkan.partnerships.models import Partnership
 
 SOURCE_STEP3 = "Källa: orsaksanalysen och åtgärderna i Samverkan (Steg 3)"
@@ -108,21 +116,54 @@ def fem_i(partnership: Partnership, edition: str, user: Any) -> Document:
     return doc
 
 
-def _narrative(
-    doc: Document, section: Section, state: Any, public: bool, partnership: Partnership
-) -> None:
-    """The part's reviewed text, or a note where this reader or edition may not have it."""
+@dataclass(frozen=True)
+class Gap:
+    """What a part lacks, with the page that fills it (its URL name and the part)."""
+
+    what: str
+    page: str
+    part: str = ""
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """A part's text as one edition prints it: ``blocks`` go into the part's section (the
+    text, or the note that stands in for it), ``gaps`` onto the "Saknas" page, and
+    ``printed`` holds the writer's own text when this edition prints it (else empty)."""
+
+    blocks: tuple[Block, ...]
+    gaps: tuple[Gap, ...] = ()
+    printed: tuple[Block, ...] = ()
+
+
+def _confidential_gap(where: str, part: str) -> Gap:
+    return Gap(
+        f"Avsnitt {where}: texten nämner en uppgift under sekretess ({WHERE})",
+        "followup:write_up_edit",
+        part,
+    )
+
+
+def narrative(state: Any, public: bool, partnership: Partnership) -> Narrative:
+    """The part's reviewed text, or a note where this reader or edition may not have it.
+
+    The one decision of what a part prints: the documents and the open data
+    (``public_parts``) both ask here, so the open data can hold no text the public edition
+    would not print.
+    """
     where = f"{state.number}. {state.label}"
+    gaps: list[Gap] = []
+    blocks: list[Block] = []
     if not state.reviewed:
-        _need(
-            doc,
-            "",
-            f"Avsnitt {where}: texten är ett utkast ur uppgifterna som ingen har granskat "
-            f"({WHERE})",
-            "followup:write_up",
+        gaps.append(
+            Gap(
+                f"Avsnitt {where}: texten är ett utkast ur uppgifterna som ingen har granskat "
+                f"({WHERE})",
+                "followup:write_up",
+            )
         )
     if not state.visible:
-        section.add(
+        blocks.append(
             Paragraph(
                 "Avsnittets text nämner en uppgift under sekretess och redovisas därför inte i "
                 "den här versionen.",
@@ -130,32 +171,20 @@ def _narrative(
             )
         )
         if not public:
-            _need(
-                doc,
-                "",
-                f"Avsnitt {where}: texten nämner en uppgift under sekretess ({WHERE})",
-                "followup:write_up_edit",
-                part=state.part,
-            )
-        return
+            gaps.append(_confidential_gap(where, state.part))
+        return Narrative(tuple(blocks), tuple(gaps))
     if not state.public_ok:
         # Shown here to a reader allowed to see what it quotes; never in public.
-        section.add(
+        blocks.append(
             Paragraph(
                 "Texten nämner en uppgift under sekretess och visas därför inte i den "
                 "offentliga versionen. Skriv om avsnittet utan uppgiften.",
                 "warning",
             )
         )
-        _need(
-            doc,
-            "",
-            f"Avsnitt {where}: texten nämner en uppgift under sekretess ({WHERE})",
-            "followup:write_up_edit",
-            part=state.part,
-        )
+        gaps.append(_confidential_gap(where, state.part))
     if state.small_counts and public:
-        section.add(
+        blocks.append(
             Paragraph(
                 "Avsnittets text innehåller antal som är för små för att redovisas offentligt "
                 f"(under {settings.SMALL_COUNT_THRESHOLD}). Texten finns i den interna "
@@ -163,9 +192,9 @@ def _narrative(
                 "note",
             )
         )
-        return
+        return Narrative(tuple(blocks), tuple(gaps))
     if state.small_counts:
-        section.add(
+        blocks.append(
             Paragraph(
                 "Texten innehåller antal under "
                 f"{settings.SMALL_COUNT_THRESHOLD} och visas därför inte i den offentliga "
@@ -175,10 +204,47 @@ def _narrative(
         )
     if public and not audience.may_publish_text(partnership, state.part, state.text):
         # Not approved for the public as it reads now: one neutral line, nothing more.
-        section.add(Paragraph(audience.WITHHELD_TEXT, "note"))
-        return
-    blocks = _blocks(state.text) if state.text.strip() else []
-    section.add(*(blocks or [Paragraph("Texten är tom.", "note")]))
+        blocks.append(Paragraph(audience.WITHHELD_TEXT, "note"))
+        return Narrative(tuple(blocks), tuple(gaps))
+    text = tuple(_blocks(state.text)) if state.text.strip() else ()
+    blocks.extend(text or (Paragraph("Texten är tom.", "note"),))
+    return Narrative(tuple(blocks), tuple(gaps), text)
+
+
+def _narrative(
+    doc: Document, section: Section, state: Any, public: bool, partnership: Partnership
+) -> None:
+    told = narrative(state, public, partnership)
+    for gap in told.gaps:
+        _need(doc, "", gap.what, gap.page, **({"part": gap.part} if gap.part else {}))
+    section.add(*told.blocks)
+
+
+@dataclass(frozen=True)
+class PublicPart:
+    """One 5I part as the public edition prints it: ``text`` is empty where it prints none."""
+
+    part: str
+    number: int
+    heading: str
+    text: tuple[Block, ...]
+
+
+def public_parts(partnership: Partnership) -> list[PublicPart]:
+    """The five parts' texts exactly as the public edition prints them (``narrative``): a
+    part's text only where the leaders have approved it as it reads now, and never one that
+    quotes a confidential item or gives a small count."""
+    from samverkan.followup import write_up
+
+    return [
+        PublicPart(
+            state.part,
+            state.number,
+            state.heading,
+            narrative(state, True, partnership).printed,
+        )
+        for state in write_up.sections(partnership, user=None, public=True)
+    ]
 
 
 def _intelligence_tables(section: Section, partnership: Partnership, to: Any) -> None:
@@ -382,4 +448,4 @@ def _sources(doc: Document, partnership: Partnership) -> None:
     )
 
 
-__all__ = ["fem_i"]
+__all__ = ["fem_i", "narrative", "public_parts"]

@@ -74,7 +74,8 @@ def dataset_node(partnership: Partnership, absolute: Any) -> dict[str, Any]:
             f"Offentliga resultat från samverkan mellan {municipality} och "
             f"{partnership.police_area}: lägesbildens siffror över anmälda brott, åtgärder som "
             "får redovisas offentligt och deras status, effektuppföljningar (mål, indikator, "
-            "period, antal när de inte är för små, skattning med intervall) och fastställda "
+            "period, antal när de inte är för små, skattning med intervall), de delar av "
+            "5I-beskrivningen som ledningen har godkänt för publicering och fastställda "
             "dokument. Antal under "
             f"{settings.SMALL_COUNT_THRESHOLD} redovisas inte."
         ),

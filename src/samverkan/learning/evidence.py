@@ -29,7 +29,7 @@ def own_rows() -> list[dict[str, Any]]:
     name = getattr(settings, "OPEN_DATA_PUBLISHER", "Samverkan")
     rows = []
     for partnership in opendata.published_partnerships():
-        for row in opendata._results(partnership):
+        for row in opendata.results(partnership):
             rows.append({**row, "kalla": name, "kalla_url": ""})
     return rows
 

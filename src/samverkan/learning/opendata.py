@@ -3,8 +3,10 @@
 Everything goes through the PUBLIC audience (accounts/audience.py): confidential measures are a
 neutral count, not-publishable measures are left out (a count says how many), and no count
 under ``SMALL_COUNT_THRESHOLD`` is published, nor any figure computed from one (an effect
-result with a small count keeps only its goal, indicator and periods). The 5I write-up and
-other free text are not published here: they need the leaders' approval of the public edition.
+result with a small count keeps only its goal, indicator and periods). Free text typed by
+people needs the leaders' approval of the public edition: of the 5I write-up, only the parts
+the public 5I document prints are published, taken from that document's own builder
+(``documents.fem_i.public_parts``); no other free text is.
 
 The result is plain data (dicts and lists of JSON types) in one fixed shape, version
 ``SCHEMA``: the JSON distribution is this dict, the CSV distribution its ``results`` rows, and
@@ -20,6 +22,7 @@ import math
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 
 from samverkan.accounts import audience
@@ -63,13 +66,18 @@ RESULT_COLUMNS = (
 )
 
 
-def published_partnerships() -> list[Partnership]:
-    """The partnerships that publish open data, in name order."""
-    return list(
+def publishing() -> models.QuerySet[Partnership]:
+    """The partnerships that publish open data, in name order (then id, for stable paging)."""
+    return (
         Partnership.objects.filter(open_data__published=True)
         .select_related("municipality", "police_area", "open_data")
-        .order_by("name")
+        .order_by("name", "pk")
     )
+
+
+def published_partnerships() -> list[Partnership]:
+    """The partnerships that publish open data, in name order."""
+    return list(publishing())
 
 
 def publication_of(partnership: Partnership) -> OpenDataPublication | None:
@@ -119,7 +127,7 @@ def _crime_figures(partnership: Partnership) -> dict[str, Any]:
     }
 
 
-def _measures(partnership: Partnership) -> dict[str, Any]:
+def measures(partnership: Partnership) -> dict[str, Any]:
     from samverkan.followup.services import process_followup
 
     view = audience.process_view(audience.public(), process_followup(partnership))
@@ -149,7 +157,8 @@ def _measures(partnership: Partnership) -> dict[str, Any]:
     }
 
 
-def _result(ev: Any, partnership: Partnership) -> dict[str, Any]:
+def result_row(ev: Any, partnership: Partnership) -> dict[str, Any]:
+    """One effect result as an open-data row (``RESULT_COLUMNS``), counts suppressed."""
     from samverkan.analysis.evaluation import rate_ratio
     from samverkan.followup.services import counts_of
 
@@ -216,7 +225,21 @@ def _result(ev: Any, partnership: Partnership) -> dict[str, Any]:
     return row
 
 
-def _results(partnership: Partnership) -> list[dict[str, Any]]:
+def published_evaluations(**filters: Any) -> models.QuerySet:
+    """The effect evaluations of every publishing partnership, in the open data's order
+    (partnership by name, then goal and evaluation), narrowed by ``filters``."""
+    from samverkan.followup.models import EffectEvaluation
+
+    return (
+        EffectEvaluation.objects.filter(partnership__open_data__published=True, **filters)
+        .select_related("goal__problem", "label", "partnership__municipality")
+        .order_by("partnership__name", "partnership_id", "goal_id", "id")
+    )
+
+
+def results(partnership: Partnership) -> list[dict[str, Any]]:
+    """The partnership's effect results as open-data rows (published or not: the caller
+    checks)."""
     from samverkan.followup.models import EffectEvaluation
 
     evaluations = (
@@ -224,7 +247,7 @@ def _results(partnership: Partnership) -> list[dict[str, Any]]:
         .select_related("goal__problem", "label")
         .order_by("goal_id", "id")
     )
-    return [_result(ev, partnership) for ev in evaluations]
+    return [result_row(ev, partnership) for ev in evaluations]
 
 
 def _documents(partnership: Partnership) -> list[dict[str, Any]]:
@@ -241,6 +264,51 @@ def _documents(partnership: Partnership) -> list[dict[str, Any]]:
         }
         for d in DocumentDecision.objects.filter(partnership=partnership).order_by("kind")
     ]
+
+
+def _block(block: Any) -> dict[str, Any]:
+    from samverkan.documents.structure import BulletList
+
+    if isinstance(block, BulletList):
+        return {"typ": "lista", "text": None, "numrerad": block.ordered,
+                "punkter": list(block.items)}  # fmt: skip
+    return {"typ": "stycke", "text": block.text, "numrerad": None, "punkter": None}
+
+
+def _plain(block: Any) -> str:
+    from samverkan.documents.structure import BulletList
+
+    if isinstance(block, BulletList):
+        return "\n".join(
+            f"{f'{n}.' if block.ordered else '-'} {item}"
+            for n, item in enumerate(block.items, start=1)
+        )
+    return str(block.text)
+
+
+def write_up(partnership: Partnership) -> dict[str, Any]:
+    """The 5I write-up's parts as the public 5I document prints them: a part's text only where
+    the leaders have approved it for publication as it reads now (else ``publicerad`` false and
+    no text)."""
+    from samverkan.documents.fem_i import public_parts
+
+    parts = []
+    for part in public_parts(partnership):
+        parts.append(
+            {
+                "nummer": part.number,
+                "avsnitt": str(part.part),
+                "rubrik": part.heading,
+                "publicerad": bool(part.text),
+                "text": "\n\n".join(_plain(b) for b in part.text) if part.text else None,
+                "stycken": [_block(b) for b in part.text],
+            }
+        )
+    return {
+        "delar": parts,
+        "kalla": "5I-beskrivningen, offentlig version (delar som samverkans ledning har "
+        "godkänt för publicering)",
+    }
 
 
 def dataset(partnership: Partnership) -> dict[str, Any]:
@@ -272,9 +340,10 @@ def dataset(partnership: Partnership) -> dict[str, Any]:
         "hamtad": _iso(timezone.now()),
         "lagesbild": _crime_figures(partnership),
         "problem": problems,
-        "atgarder": _measures(partnership),
-        "resultat": _results(partnership),
+        "atgarder": measures(partnership),
+        "resultat": results(partnership),
         "dokument": _documents(partnership),
+        "beskrivning_5i": write_up(partnership),
     }
 
 

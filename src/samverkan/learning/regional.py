@@ -249,9 +249,9 @@ def rows_for(scope: RegionalScope) -> list[KommunRow]:
                 if rates.years or not row.publishes:
                     row.rates = rates
             row.publishes = True
-            data = opendata.dataset(p)
-            row.measures.extend(data["atgarder"]["atgarder"])
-            row.results.extend(data["resultat"])
+            # The parts of the open data the view shows, from the open data's own builder.
+            row.measures.extend(opendata.measures(p)["atgarder"])
+            row.results.extend(opendata.results(p))
         found.append(row)
     return found
 

@@ -62,7 +62,7 @@ def dataset_json(request: HttpRequest, pk: int) -> HttpResponse:
 def dataset_csv(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _published(pk)
     response = HttpResponse(
-        opendata.results_csv(opendata._results(partnership)), content_type="text/csv; charset=utf-8"
+        opendata.results_csv(opendata.results(partnership)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'inline; filename="effektuppfoljningar-{partnership.pk}.csv"'
     return _cors(response)
