@@ -8,6 +8,11 @@ ours, in headings, paragraphs and one table, the same font) written here, not by
 templates. Each is measured ``--repeat`` times after a warm-up, and the medians are compared,
 in this one process. ``agreement_pdf_own_html`` is WeasyPrint on our own finished HTML, for
 context: the share of the time that is layout of our markup.
+
+``download_stored_pdf`` is a download of the lägesbild (internal edition, as the kommun's
+coordinator) whose rendering is stored (documents/renderings.py) against the preview page of
+the same document, both through Django's test client: a download of an unchanged document
+should cost about what reading it costs, not a layout. For context; the floor is our own page.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings")
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="samverkan-bench-")
 os.environ.pop("DATABASE_URL", None)
+# Every repeat lays the PDF out: the process's PDF cache would answer all but the first.
+os.environ["DOCUMENT_PDF_CACHE_SIZE"] = "0"
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 
 def median(func, repeat: int) -> float:  # type: ignore[no-untyped-def]
@@ -134,6 +142,36 @@ def main() -> None:
         f"agreement_docx: ratio {(build + word) / floor:.2f} "
         f"(ours {build + word:.2f} s, floor {floor:.2f} s; DOCX writing alone {word:.2f} s)"
     )
+    stored_download(partnership, repeat)
+
+
+def stored_download(partnership, repeat: int) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from samverkan.accounts.models import User
+    from samverkan.jobs import registry
+
+    setup_test_environment()
+    client = Client()
+    client.force_login(User.objects.get(username="demo.kommun"))
+    args = {"pk": partnership.pk, "kind": "lagesbild", "edition": "internal"}
+    url = reverse("documents:download", kwargs={**args, "fmt": "pdf"})
+    first = client.get(url)
+    assert first.status_code == 302 and "/jobb/" in first.url, first.status_code
+    registry.wait_for_inprocess_jobs()  # the job renders and stores the file
+
+    def download() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        b"".join(response.streaming_content)
+
+    def preview() -> None:
+        assert client.get(reverse("documents:preview", kwargs=args)).status_code == 200
+
+    ours, floor = median(download, repeat), median(preview, repeat)
+    print(f"download_stored_pdf: ratio {ours / floor:.2f} (ours {ours:.3f} s, floor {floor:.3f} s)")
 
 
 if __name__ == "__main__":

@@ -195,11 +195,11 @@ class Scale:
         return self.execute(
             """
             INSERT INTO accounts_auditentry (partnership_id, user_id, user_name, at, action,
-                model_label, object_id, object_repr, changes, party_id, restricted_to)
+                model_label, object_id, object_repr, changes, party_id, restricted_to, reason)
             SELECT ps, NULL, 'Skala Användare',
                 now() - (g * interval '37 minutes'), 'update', 'partnerships.partnership',
                 ps::text, 'Samverkan', '{"purpose": ["", "Tryggare centrum"]}'::jsonb, NULL,
-                '[]'::jsonb
+                '[]'::jsonb, ''
             FROM unnest(%s::int[]) AS ps CROSS JOIN generate_series(1, %s) AS g
             """,
             [self.partnerships, per_partnership],

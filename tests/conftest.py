@@ -57,6 +57,7 @@ ENGINE_SPECIFIC = (
     "tests/process/test_demo_mapping.py",
     "tests/process/test_dashboard_queries.py",
     "tests/test_settings.py",  # DATABASE_URL for both engines
+    "tests/documents/test_stored_renderings.py",  # the rendering slot's row lock, render jobs
 )
 SLOW_BUDGET_SECONDS = float(os.environ.get("SAMVERKAN_SLOW_BUDGET", "3"))
 # An unmarked test over the budget is listed at the end of every run; one over twice the

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 import samverkan
 from samverkan.lib.security import tile_source
+from tests.downloads import get_document
 
 TEMPLATES = sorted(Path(samverkan.__file__).parent.rglob("templates/**/*.html"))
 
@@ -60,7 +61,7 @@ def test_document_downloads_are_not_stored(client, world, fmt):
             "fmt": fmt,
         },
     )
-    response = client.get(url)
+    response = get_document(client, url)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
 

@@ -30,6 +30,7 @@ from samverkan.jobs import registry
 from samverkan.jobs.models import Job
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Cause, Measure
+from tests.downloads import get_document
 from tests.factories import load_demo
 from tests.pdf_text import pdf_text
 
@@ -153,7 +154,8 @@ def walk(client, partnership, extra=(), *, live_pdf=True):
     found = {}
     while queue and len(found) < MAX_PAGES:
         url = queue.pop(0)
-        response = client.get(url)
+        # A PDF or Word file is rendered in a job the first time: follow it to the file.
+        response = get_document(client, url)
         if response.status_code != 200:
             found[url] = ""
             continue

@@ -13,6 +13,7 @@ from samverkan.accounts.models import User
 from samverkan.documents import data, services
 from samverkan.documents.models import IssuedDocument
 from samverkan.problems.models import Cause, Measure
+from tests.downloads import body, get_document
 from tests.pdf_text import pdf_text
 
 CONFIDENTIAL = ("livsstilskriminella", "gatorna L och M; underrättelser", "LVM")
@@ -144,9 +145,9 @@ def test_download_pages_give_word_files_to_members(client, demo):
         "documents:download",
         kwargs={"pk": demo.pk, "kind": "medborgarlofte", "edition": "public", "fmt": "docx"},
     )
-    response = client.get(url)
+    response = get_document(client, url)
     assert response.status_code == 200
-    assert "Det här lovar vi" in docx_text(response.content)
+    assert "Det här lovar vi" in docx_text(body(response))
     listing = client.get(reverse("documents:list", kwargs={"pk": demo.pk}))
     assert "/utfarda/" not in listing.content.decode()  # a member reads, does not issue
 

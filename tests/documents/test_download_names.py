@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from samverkan.documents import services
 from samverkan.documents.models import IssuedDocument, SignedAgreement
+from tests.downloads import get_document
 
 
 @pytest.mark.slow(reason="prints real PDF and Word files and reads them back")
@@ -32,11 +33,12 @@ def test_issued_version_and_live_download_are_named_in_swedish(client, world):
     assert response["Content-Disposition"] == (
         'attachment; filename="overenskommelse-intern-trygg-i-exempelby-v3.pdf"'
     )
-    live = client.get(
+    live = get_document(
+        client,
         reverse(
             "documents:download",
             kwargs={"pk": partnership.pk, "kind": "followup", "edition": "public", "fmt": "pdf"},
-        )
+        ),
     )
     assert live.status_code == 200
     disposition = live["Content-Disposition"]

@@ -20,6 +20,7 @@ from samverkan.followup.models import EffectEvaluation
 from samverkan.lib.forms import CleanTextMixin
 from samverkan.lib.text import strip_control
 from samverkan.partnerships.models import Partnership
+from tests.downloads import body, get_document
 
 FORMULA = "$\\frac{$"
 
@@ -67,9 +68,9 @@ def test_public_followup_with_formula_in_labels_renders_in_every_format(client, 
     assert page.status_code == 200
     assert FORMULA in page.content.decode()
     for fmt in ("pdf", "docx"):
-        response = client.get(reverse("documents:download", kwargs={**args, "fmt": fmt}))
+        response = get_document(client, reverse("documents:download", kwargs={**args, "fmt": fmt}))
         assert response.status_code == 200, fmt
-        assert b"".join(response.streaming_content if response.streaming else [response.content])
+        assert body(response)
 
 
 def test_control_characters_in_the_purpose_are_stripped_by_the_form(client, world):

@@ -16,7 +16,7 @@ from tests.e2e.test_coordinator_flow import field
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_coordinator_logs_work_reads_followup_and_downloads_documents(page, axe):
+def test_coordinator_logs_work_reads_followup_and_downloads_documents(page, axe, shots):
     call_command("load_demo", "--quiet", stdout=StringIO())
     partnership = Partnership.objects.get()
     page.goto("/konto/logga-in/")
@@ -46,10 +46,23 @@ def test_coordinator_logs_work_reads_followup_and_downloads_documents(page, axe)
 
     nav.get_by_role("link", name="Dokument").click()
     axe(page)
+    documents = page.url
     section = page.get_by_role("region", name="Uppföljningsrapport")
+    word_link = section.get_by_role("link", name=re.compile("Ladda ned Word.*Offentlig"))
     with page.expect_download() as download_info:
-        section.get_by_role("link", name=re.compile("Ladda ned Word.*Offentlig")).click()
-    word = docx.Document(io.BytesIO(open(download_info.value.path(), "rb").read()))
+        word_link.click()
+    first = open(download_info.value.path(), "rb").read()
+    word = docx.Document(io.BytesIO(first))
     text = " ".join(p.text for p in word.paragraphs)
     assert "Effektuppföljning" in text
     assert "LVM" not in text
+    if "/jobb/" in page.url:  # rendered in a job: its page followed it and started the download
+        assert "Word-filen är klar" in page.get_by_role("status").inner_text()
+        axe(page)
+        shots(page, "rendered-file")
+    # Asked for again, the unchanged file comes from its stored rendering: no job page between.
+    page.goto(documents)
+    with page.expect_download() as again:
+        word_link.click()
+    assert page.url == documents
+    assert open(again.value.path(), "rb").read() == first

@@ -27,6 +27,7 @@ from samverkan.fieldwork.models import (
 )
 from samverkan.partnerships.choices import PartyKind
 from samverkan.partnerships.models import Party
+from tests.downloads import body, get_document
 from tests.factories import join, make_user, organisation
 from tests.pdf_text import pdf_pages
 
@@ -323,9 +324,9 @@ def test_a_plain_member_walks_the_weekly_pages_and_downloads_and_finds_no_person
                     "documents:download",
                     kwargs={"pk": p.pk, "kind": "vecka", "edition": edition, "fmt": fmt},
                 )
-                response = client.get(url)
+                response = get_document(client, url)
                 assert response.status_code == 200, url
-                text = read(response.content)
+                text = read(body(response))
                 assert "Vecka 48, 2026" in text  # the right document, read correctly
                 _assert_clean(text, f"{url} for {reader}")
                 assert TYPED_ADDRESS not in text

@@ -98,6 +98,60 @@ class IssuedDocument(models.Model):
         return access.may_download_issued(user, self)
 
 
+def rendering_upload_to(instance: Rendering, filename: str) -> str:
+    return f"partnerships/{instance.partnership_id}/renderings/{filename}"
+
+
+class Rendering(models.Model):
+    """The latest rendering of a document built on request (a download from the documents
+    page), stored so that the same content is never laid out twice.
+
+    One slot per partnership, document, edition, format, audience and variant (the week of a
+    weekly picture); ``digest`` names the content it was rendered from (documents/renderings.py:
+    the built document structure and the renderer). A download serves the stored file only
+    while the digest still matches what the reader's build gives now; otherwise a job renders
+    it again and replaces the slot. Not part of the history: a cache, not the partnership's
+    data, and rebuilt from that data whenever needed.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="renderings",
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField(_("dokument"), max_length=20, choices=KIND_CHOICES)
+    edition = models.CharField(_("version"), max_length=10, choices=EDITION_CHOICES)
+    format = models.CharField(_("format"), max_length=5, choices=FORMAT_CHOICES)
+    audience = models.CharField(
+        _("mottagare"),
+        max_length=100,
+        help_text=_(
+            "Vilken publik filen är byggd för: allmänheten, eller en roll med de parter vars "
+            "sekretessuppgifter den får läsa."
+        ),
+    )
+    variant = models.CharField(
+        _("variant"), max_length=20, blank=True, help_text=_("Veckan för en veckolägesbild.")
+    )
+    digest = models.CharField(_("innehållets kontrollsumma (SHA-256)"), max_length=64)
+    file = models.FileField(_("fil"), upload_to=rendering_upload_to, max_length=300)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lagrad rendering")
+        verbose_name_plural = _("lagrade renderingar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "kind", "edition", "format", "audience", "variant"],
+                name="rendering_one_per_slot",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.edition}, {self.format}, {self.audience})"
+
+
 class DocumentDecision(Versioned):
     """The decision record for the municipality's lägesbild or åtgärdsplan (Lag 2023:196),
     tied to the issued version it approved: only a document with that version's content is

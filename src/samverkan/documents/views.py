@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts import access
 from samverkan.accounts.decorators import partnership_view
-from samverkan.documents import data, forms, services
+from samverkan.documents import data, forms, renderings, services
 from samverkan.documents.models import (
     EDITION_CHOICES,
     KIND_CHOICES,
@@ -22,6 +25,7 @@ from samverkan.documents.models import (
     SignedAgreement,
 )
 from samverkan.documents.render import to_html
+from samverkan.jobs.models import Job, JobStatus
 from samverkan.jobs.registry import enqueue
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
@@ -113,13 +117,52 @@ def preview(
 @partnership_view()
 def download(
     request: HttpRequest, partnership: Partnership, kind: str, edition: str, fmt: str
-) -> HttpResponse:
+) -> HttpResponseBase:
+    """The document as a file, built for its reader now.
+
+    PDF and Word files are laid out in a job, never here: a stored rendering of the same
+    content for the same audience is served at once (documents/renderings.py); otherwise the
+    reader goes to the job's page, which follows it and then downloads from this address.
+    """
     _check(kind, edition, fmt)
-    doc = data.build(kind, partnership, edition, request.user, **_options(request, kind))
-    response = HttpResponse(services.render_as(doc, fmt), content_type=services.CONTENT_TYPES[fmt])
+    options = _options(request, kind)
+    doc = data.build(kind, partnership, edition, request.user, **options)
     name = services.file_name(partnership, kind, edition, fmt)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    if fmt not in renderings.STORED_FORMATS:
+        response = HttpResponse(
+            services.render_as(doc, fmt), content_type=services.CONTENT_TYPES[fmt]
+        )
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
+    week = options.get("week", "")
+    slot = renderings.slot_for(partnership, kind, edition, fmt, request.user, week)
+    stored = renderings.find(slot, renderings.content_digest(doc, fmt))
+    if stored is not None:
+        return FileResponse(
+            stored.file.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=services.CONTENT_TYPES[fmt],
+        )
+    params = {"kind": kind, "edition": edition, "fmt": fmt, "week": week}
+    job = _running_render(partnership, request.user, params) or enqueue(
+        "documents.render", partnership=partnership, user=request.user, **params
+    )
+    return htmx.redirect(
+        request, reverse("jobs:detail", kwargs={"pk": partnership.pk, "job_id": job.pk})
+    )
+
+
+def _running_render(partnership: Partnership, user: Any, params: dict[str, str]) -> Job | None:
+    """The reader's own job rendering the same file, still queued or running (a second click
+    follows it rather than starting another)."""
+    candidates = Job.objects.filter(
+        partnership=partnership,
+        kind="documents.render",
+        created_by=user,
+        status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+    ).order_by("-created_at")[:20]
+    return next((job for job in candidates if job.params == params), None)
 
 
 @partnership_view("edit", methods=("GET", "POST"))

@@ -81,6 +81,8 @@ class JobText:
     headline: str
     url: str = ""
     link_text: str = ""
+    # The url is a file to download (a document rendered for its reader), not a page to go to.
+    file: bool = False
 
 
 Describer = Callable[[Job], JobText]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from samverkan.accounts.decorators import job_view
@@ -27,7 +27,13 @@ def job_detail(request: HttpRequest, partnership: Partnership, job: Job) -> Http
         "own_page": "inline" not in request.GET,
         "section": "history",
     }
-    if job.status == JobStatus.DONE and text.url:
+    if job.status == JobStatus.DONE and text.url and text.file:
+        # A file: the polling page shows that it is done with its link, and starts the
+        # download (js/jobs.js); a page opened anew goes straight to the file, and the browser
+        # keeps showing the page the reader came from.
+        if not htmx.is_partial(request):
+            return HttpResponseRedirect(text.url)
+    elif job.status == JobStatus.DONE and text.url:
         # Done: take the reader to what the job made (the page polling it, too).
         messages.success(request, text.headline)
         return htmx.redirect(request, text.url)

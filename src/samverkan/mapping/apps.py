@@ -7,6 +7,7 @@ class MappingConfig(AppConfig):
     verbose_name = _("Steg 2: Egna förberedelser")
 
     def ready(self) -> None:
-        from samverkan.mapping import checklist, figures, jobs  # noqa: F401 - registers step 2
+        # Job modules register themselves when a job is first run or shown (jobs.registry).
+        from samverkan.mapping import checklist, figures  # noqa: F401 - registers step 2
 
         figures.connect_signals()

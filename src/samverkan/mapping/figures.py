@@ -22,10 +22,10 @@ import dataclasses
 import datetime
 import json
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -57,9 +57,12 @@ def encode(value: Any) -> Any:
     """A JSON-ready form of ``value`` that ``decode`` turns back into an equal value."""
     if value is None or isinstance(value, str | bool | int | float):
         return value
-    if isinstance(value, np.ndarray):
+    # NumPy loads with the first figure computed, not with the app (tests/test_startup.py):
+    # a value cannot be a NumPy one while NumPy is not loaded.
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.ndarray):
         return {"~nd": value.tolist(), "dtype": value.dtype.str}
-    if isinstance(value, np.generic):
+    if np is not None and isinstance(value, np.generic):
         return value.item()
     if isinstance(value, datetime.datetime):
         return {"~dt": value.isoformat()}
@@ -84,6 +87,8 @@ def decode(data: Any) -> Any:
     if not isinstance(data, dict):
         return data
     if "~nd" in data:
+        import numpy as np
+
         return np.array(data["~nd"], dtype=np.dtype(data["dtype"]))
     if "~dt" in data:
         return datetime.datetime.fromisoformat(data["~dt"])
