@@ -278,6 +278,18 @@ def demo(kept_demo, db):
     return Partnership.objects.get(pk=kept_demo)
 
 
+@pytest.fixture(scope="module")
+def _kept_world(kept):
+    return kept(factories.make_world)
+
+
+@pytest.fixture
+def kept_world(_kept_world, db):
+    """The world of ``world``, built once per module (see ``kept``): each test's changes roll
+    back, and no test may change the built objects in memory."""
+    return _kept_world
+
+
 @pytest.fixture
 def world(db):
     """Our partnership (step 1 complete), a foreign one, and alice/bob/carol/steve/mallory."""

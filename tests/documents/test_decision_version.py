@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import importlib
 
-import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -15,19 +14,8 @@ from django.utils import timezone
 from samverkan.documents import data
 from samverkan.documents.models import DocumentDecision, IssuedDocument
 from samverkan.problems.models import Measure
-from tests import factories
 
 DECIDED = datetime.date(2026, 6, 14)
-
-
-@pytest.fixture(scope="module")
-def shared(kept):
-    return kept(factories.make_world)
-
-
-@pytest.fixture
-def w(shared, db):
-    return shared
 
 
 def issue_record(partnership, kind: str, edition: str, number: int, at=None) -> IssuedDocument:
@@ -62,8 +50,8 @@ def decide(partnership, approved=None) -> DocumentDecision:
     )
 
 
-def test_the_approved_version_is_fastställd_in_both_editions(w):
-    p = w.ours.partnership
+def test_the_approved_version_is_fastställd_in_both_editions(kept_world):
+    p = kept_world.ours.partnership
     decide(p, issue_record(p, "atgardsplan", data.PUBLIC, 1))
     for edition in (data.PUBLIC, data.INTERNAL):
         doc = data.build("atgardsplan", p, edition)
@@ -74,8 +62,8 @@ def test_the_approved_version_is_fastställd_in_both_editions(w):
         assert "Åtgärdsplan fastställdes av Kommunfullmäktige den 14 juni 2026" in text
 
 
-def test_a_later_change_is_a_draft_that_names_the_adopted_version(w):
-    p = w.ours.partnership
+def test_a_later_change_is_a_draft_that_names_the_adopted_version(kept_world):
+    p = kept_world.ours.partnership
     decide(p, issue_record(p, "atgardsplan", data.PUBLIC, 1))
     measure = Measure.objects.filter(partnership=p).first()
     measure.title = "Ny lydelse efter beslutet"
@@ -89,8 +77,8 @@ def test_a_later_change_is_a_draft_that_names_the_adopted_version(w):
         assert "den här versionen är inte fastställd" in text
 
 
-def test_a_decision_without_a_version_marks_no_document(w):
-    p = w.ours.partnership
+def test_a_decision_without_a_version_marks_no_document(kept_world):
+    p = kept_world.ours.partnership
     decide(p)
     doc = data.build("atgardsplan", p, data.PUBLIC)
     assert doc.draft and not doc.decided
@@ -103,47 +91,49 @@ def test_content_lines_leave_out_cover_gaps_and_decision():
     assert data.content_lines(lines) == ["# Del 1", "text", "## Under", "# Del 2", "mer"]
 
 
-def _post(client, w, **fields):
-    url = reverse("documents:decision", kwargs={"pk": w.ours.partnership.pk, "kind": "atgardsplan"})
+def _post(client, kept_world, **fields):
+    url = reverse(
+        "documents:decision", kwargs={"pk": kept_world.ours.partnership.pk, "kind": "atgardsplan"}
+    )
     form = {"body": "Kommunfullmäktige", "decided_on": "2026-06-14", "reference": "KS 1"}
     return client.post(url, {**form, **fields})
 
 
-def test_decision_form_asks_for_the_version_and_refuses_one_issued_after_it(client, w):
-    p = w.ours.partnership
+def test_decision_form_asks_for_the_version_and_refuses_one_issued_after_it(client, kept_world):
+    p = kept_world.ours.partnership
     before = issue_record(p, "atgardsplan", data.PUBLIC, 1, at=timezone.now().replace(2026, 6, 1))
     after = issue_record(p, "atgardsplan", data.PUBLIC, 2, at=timezone.now().replace(2026, 7, 1))
-    client.force_login(w.alice)
-    page = _post(client, w).content.decode()
+    client.force_login(kept_world.alice)
+    page = _post(client, kept_world).content.decode()
     assert (
         "Beslutad version" in page and "Version 1, offentlig version, utfärdad 2026-06-01" in page
     )
     assert not DocumentDecision.objects.filter(partnership=p, kind="atgardsplan").exists()
-    page = _post(client, w, approved=after.pk).content.decode()
+    page = _post(client, kept_world, approved=after.pk).content.decode()
     assert "Version 2 utfärdades efter beslutsdatumet." in page
-    assert _post(client, w, approved=before.pk).status_code == 302
+    assert _post(client, kept_world, approved=before.pk).status_code == 302
     assert DocumentDecision.objects.get(partnership=p, kind="atgardsplan").approved == before
     listing = client.get(reverse("documents:list", kwargs={"pk": p.pk})).content.decode()
     assert "Beslutet gällde version 1 (offentlig version)" in listing
 
 
-def test_a_version_of_another_partnership_cannot_be_named(client, w):
-    foreign = issue_record(w.foreign.partnership, "atgardsplan", data.PUBLIC, 1)
-    issue_record(w.ours.partnership, "atgardsplan", data.PUBLIC, 1)
-    client.force_login(w.alice)
-    response = _post(client, w, approved=foreign.pk)
+def test_a_version_of_another_partnership_cannot_be_named(client, kept_world):
+    foreign = issue_record(kept_world.foreign.partnership, "atgardsplan", data.PUBLIC, 1)
+    issue_record(kept_world.ours.partnership, "atgardsplan", data.PUBLIC, 1)
+    client.force_login(kept_world.alice)
+    response = _post(client, kept_world, approved=foreign.pk)
     assert response.status_code == 400
     assert "Välj ett giltigt alternativ" in response.content.decode()
     assert not DocumentDecision.objects.filter(
-        partnership=w.ours.partnership, kind="atgardsplan"
+        partnership=kept_world.ours.partnership, kind="atgardsplan"
     ).exists()
 
 
-def test_migration_ties_an_existing_decision_to_the_latest_version_issued_by_then(w):
+def test_migration_ties_an_existing_decision_to_the_latest_version_issued_by_then(kept_world):
     migration = importlib.import_module(
         "samverkan.documents.migrations.0007_decision_approved_version"
     )
-    p = w.ours.partnership
+    p = kept_world.ours.partnership
     at = timezone.now().replace
     first = issue_record(p, "atgardsplan", data.PUBLIC, 1, at=at(2026, 5, 1))
     second = issue_record(p, "atgardsplan", data.INTERNAL, 1, at=at(2026, 6, 10))

@@ -12,7 +12,6 @@ from samverkan.mapping import services
 from samverkan.mapping.choices import ImportStatus
 from samverkan.mapping.importers.base import footnote_of
 from samverkan.mapping.models import CrimeStatistic
-from tests import factories
 from tests.mapping.helpers import run, write
 
 WIDE = "Region;Brott;2022;2023;2024\nTeststad;Bostadsinbrott;40;..;52\nTeststad;Rån;4;5;6\n"
@@ -20,19 +19,9 @@ LONG = "Kommun;Brott;År;Antal\nTeststad;Olaga hot;2023;1 204\nTeststad;Olaga ho
 SOURCE = "Källa: Brå, anmälda brott 2022–2024 (statistikdatabasen)"
 
 
-@pytest.fixture(scope="module")
-def shared(kept):
-    return kept(factories.make_world)
-
-
-@pytest.fixture
-def w(shared, db):
-    return shared
-
-
-def test_wide_table_with_a_source_line_imports_and_keeps_it(w, tmp_path):
+def test_wide_table_with_a_source_line_imports_and_keeps_it(kept_world, tmp_path):
     text = WIDE + ";;;;\n" + SOURCE + ";;;;\n"
-    result = run("crime-stats", w.ours.kommun, write(tmp_path, "b.csv", text))
+    result = run("crime-stats", kept_world.ours.kommun, write(tmp_path, "b.csv", text))
     assert result.ok, result.errors
     assert result.source_note == [SOURCE]
     assert result.rows_total == 2
@@ -41,16 +30,16 @@ def test_wide_table_with_a_source_line_imports_and_keeps_it(w, tmp_path):
     ) == [(2022, 40), (2024, 52)]
 
 
-def test_several_notes_after_a_long_table_are_all_kept(w, tmp_path):
+def test_several_notes_after_a_long_table_are_all_kept(kept_world, tmp_path):
     notes = [SOURCE, "Uppgifterna för 2024 är preliminära.", "* Ändrad brottskod från 2023"]
     text = LONG + "\n".join(notes) + "\n"
-    result = run("crime-stats", w.ours.kommun, write(tmp_path, "b.csv", text))
+    result = run("crime-stats", kept_world.ours.kommun, write(tmp_path, "b.csv", text))
     assert result.ok, result.errors
     assert result.source_note == notes
     assert CrimeStatistic.objects.filter(offence="Olaga hot", area="Teststad").count() == 2
 
 
-def test_xlsx_with_a_footnote_row_imports(w, tmp_path):
+def test_xlsx_with_a_footnote_row_imports(kept_world, tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["Kommun", "Brott", "År", "Antal"])
@@ -59,24 +48,26 @@ def test_xlsx_with_a_footnote_row_imports(w, tmp_path):
     sheet.append(["Uppgifterna är preliminära"])
     path = tmp_path / "b.xlsx"
     book.save(path)
-    result = run("crime-stats", w.ours.kommun, path)
+    result = run("crime-stats", kept_world.ours.kommun, path)
     assert result.ok, result.errors
     assert result.source_note == ["Uppgifterna är preliminära"]
 
 
-def test_the_note_is_stored_with_the_import_and_shown_on_its_page(client, w, tmp_path):
+def test_the_note_is_stored_with_the_import_and_shown_on_its_page(client, kept_world, tmp_path):
     path = write(tmp_path, "bra.csv", WIDE + SOURCE + "\n")
-    record, result = services.import_file(w.ours.kommun, "crime-stats", path, area_choice="all")
+    record, result = services.import_file(
+        kept_world.ours.kommun, "crime-stats", path, area_choice="all"
+    )
     assert result.ok and record.status == ImportStatus.DONE
     record.refresh_from_db()
     assert record.source_note == SOURCE
-    client.force_login(w.alice)
+    client.force_login(kept_world.alice)
     page = client.get(
         reverse(
             "mapping:import_detail",
             kwargs={
-                "pk": w.ours.partnership.pk,
-                "party_id": w.ours.kommun.pk,
+                "pk": kept_world.ours.partnership.pk,
+                "party_id": kept_world.ours.kommun.pk,
                 "import_id": record.pk,
             },
         )
@@ -84,18 +75,20 @@ def test_the_note_is_stored_with_the_import_and_shown_on_its_page(client, w, tmp
     assert "Källanmärkning ur filen" in page and SOURCE in page
 
 
-def test_a_note_in_the_middle_of_the_table_is_a_bad_row(w, tmp_path):
+def test_a_note_in_the_middle_of_the_table_is_a_bad_row(kept_world, tmp_path):
     lines = LONG.splitlines()
     text = "\n".join([*lines[:2], SOURCE, lines[2]]) + "\n"
     before = CrimeStatistic.objects.count()
-    result = run("crime-stats", w.ours.kommun, write(tmp_path, "b.csv", text))
+    result = run("crime-stats", kept_world.ours.kommun, write(tmp_path, "b.csv", text))
     assert not result.ok and [e.line for e in result.errors] == [3]
     assert "brott saknas" in result.errors[0].sv
     assert CrimeStatistic.objects.count() == before
 
 
-def test_a_last_row_with_only_a_name_is_not_a_note(w, tmp_path):
-    result = run("crime-stats", w.ours.kommun, write(tmp_path, "b.csv", LONG + "Teststad;;;\n"))
+def test_a_last_row_with_only_a_name_is_not_a_note(kept_world, tmp_path):
+    result = run(
+        "crime-stats", kept_world.ours.kommun, write(tmp_path, "b.csv", LONG + "Teststad;;;\n")
+    )
     assert not result.ok and result.errors[0].line == 4
     assert footnote_of(["Teststad", "", "", ""]) is None
     assert footnote_of(["Källa: Brå", 12]) is None  # a number beside it: a row
@@ -110,23 +103,25 @@ def test_a_last_row_with_only_a_name_is_not_a_note(w, tmp_path):
         ("Källa: Brå\x07, anmälda brott", "styrtecken"),
     ],
 )
-def test_hostile_footnotes_refuse_the_whole_file(w, tmp_path, note, reason):
+def test_hostile_footnotes_refuse_the_whole_file(kept_world, tmp_path, note, reason):
     before = CrimeStatistic.objects.count()
-    result = run("crime-stats", w.ours.kommun, write(tmp_path, "b.csv", LONG + note + "\n"))
+    result = run(
+        "crime-stats", kept_world.ours.kommun, write(tmp_path, "b.csv", LONG + note + "\n")
+    )
     assert not result.ok
     assert result.errors[0].line == 4 and reason in result.errors[0].sv
     assert "fotnoten under tabellen" in result.errors[0].sv
     assert CrimeStatistic.objects.count() == before
 
 
-def test_a_table_followed_by_pages_of_text_is_refused(w, tmp_path):
+def test_a_table_followed_by_pages_of_text_is_refused(kept_world, tmp_path):
     text = LONG + "".join(f"Anm. {n}: en rad text till\n" for n in range(25))
-    result = run("crime-stats", w.ours.kommun, write(tmp_path, "b.csv", text))
+    result = run("crime-stats", kept_world.ours.kommun, write(tmp_path, "b.csv", text))
     assert not result.ok and "fler än 20 rader text" in result.errors[0].sv
     assert not CrimeStatistic.objects.filter(area="Teststad", offence="Olaga hot").exists()
 
 
-def test_a_file_of_notes_only_has_no_rows(w, tmp_path):
+def test_a_file_of_notes_only_has_no_rows(kept_world, tmp_path):
     text = "Kommun;Brott;År;Antal\n" + SOURCE + "\n"
-    result = run("crime-stats", w.ours.kommun, write(tmp_path, "b.csv", text))
+    result = run("crime-stats", kept_world.ours.kommun, write(tmp_path, "b.csv", text))
     assert not result.ok and "inga rader under rubrikraden" in result.errors[0].sv

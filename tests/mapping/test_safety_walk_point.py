@@ -11,36 +11,25 @@ from django.urls import reverse
 
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
 from samverkan.mapping.models import SafetyWalkObservation
-from tests import factories
 
 
-@pytest.fixture(scope="module")
-def shared(kept):
-    return kept(factories.make_world)
-
-
-@pytest.fixture
-def w(shared, db):
-    return shared
-
-
-def _url(w, name, **kw):
+def _url(kept_world, name, **kw):
     return reverse(
         f"mapping:{name}",
-        kwargs={"pk": w.ours.partnership.pk, "party_id": w.ours.kommun.pk, **kw},
+        kwargs={"pk": kept_world.ours.partnership.pk, "party_id": kept_world.ours.kommun.pk, **kw},
     )
 
 
 FORM = {"observed_on": "2026-11-30", "place": "Gångtunneln vid stationen", "category": "Belysning"}
 
 
-def _new(w):
-    return SafetyWalkObservation.objects.filter(party=w.ours.kommun, place=FORM["place"])
+def _new(kept_world):
+    return SafetyWalkObservation.objects.filter(party=kept_world.ours.kommun, place=FORM["place"])
 
 
-def test_the_form_offers_position_and_map_from_vendored_files(client, w):
-    client.force_login(w.alice)
-    page = client.get(_url(w, "walks_create")).content.decode()
+def test_the_form_offers_position_and_map_from_vendored_files(client, kept_world):
+    client.force_login(kept_world.alice)
+    page = client.get(_url(kept_world, "walks_create")).content.decode()
     for part in ("data-point-picker", 'id="fw-locate"', 'id="fw-pick-map"', "Använd min position",
                  "/static/vendor/leaflet/leaflet.js", "/static/js/fieldwork.js",
                  'name="latitude"', 'name="longitude"', "data-typed-point"):  # fmt: skip
@@ -51,23 +40,24 @@ def test_the_form_offers_position_and_map_from_vendored_files(client, w):
         assert f'name="{name}"' in page, name
 
 
-def test_a_point_picked_on_the_map_is_stored_as_sweref(client, w):
-    client.force_login(w.alice)
+def test_a_point_picked_on_the_map_is_stored_as_sweref(client, kept_world):
+    client.force_login(kept_world.alice)
     response = client.post(
-        _url(w, "walks_create"), {**FORM, "latitude": "55.605868", "longitude": "13.000355"}
+        _url(kept_world, "walks_create"),
+        {**FORM, "latitude": "55.605868", "longitude": "13.000355"},
     )
     assert response.status_code == 302
-    walk = _new(w).get()
+    walk = _new(kept_world).get()
     east, north = wgs84_to_sweref99tm(13.000355, 55.605868)
     assert walk.x == pytest.approx(float(east), abs=0.1)
     assert walk.y == pytest.approx(float(north), abs=0.1)
 
 
-def test_typed_coordinates_win_over_a_stale_picked_point(client, w):
-    client.force_login(w.alice)
+def test_typed_coordinates_win_over_a_stale_picked_point(client, kept_world):
+    client.force_login(kept_world.alice)
     typed = {"x": "374000", "y": "6163000", "latitude": "59.3", "longitude": "18.0"}
-    assert client.post(_url(w, "walks_create"), {**FORM, **typed}).status_code == 302
-    walk = _new(w).get()
+    assert client.post(_url(kept_world, "walks_create"), {**FORM, **typed}).status_code == 302
+    walk = _new(kept_world).get()
     assert (walk.x, walk.y) == (374000.0, 6163000.0)
 
 
@@ -79,21 +69,25 @@ def test_typed_coordinates_win_over_a_stale_picked_point(client, w):
         ({"latitude": "nan", "longitude": "18.0"}, "Punkten på kartan kunde inte läsas"),
     ],
 )
-def test_a_bad_point_is_refused_in_swedish(client, w, point, message):
-    client.force_login(w.alice)
-    response = client.post(_url(w, "walks_create"), {**FORM, **point})
+def test_a_bad_point_is_refused_in_swedish(client, kept_world, point, message):
+    client.force_login(kept_world.alice)
+    response = client.post(_url(kept_world, "walks_create"), {**FORM, **point})
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not _new(w).exists()
+    assert not _new(kept_world).exists()
 
 
-def test_editing_shows_the_current_point_on_the_map(client, w):
+def test_editing_shows_the_current_point_on_the_map(client, kept_world):
     east, north = wgs84_to_sweref99tm(13.0, 55.6)
     walk = SafetyWalkObservation.objects.create(
-        party=w.ours.kommun, place="Parken", category="Skymd sikt", x=float(east), y=float(north)
+        party=kept_world.ours.kommun,
+        place="Parken",
+        category="Skymd sikt",
+        x=float(east),
+        y=float(north),
     )
-    client.force_login(w.alice)
-    page = client.get(_url(w, "walks_edit", walk_id=walk.pk)).content.decode()
+    client.force_login(kept_world.alice)
+    page = client.get(_url(kept_world, "walks_edit", walk_id=walk.pk)).content.decode()
     places = json.loads(re.search(r'id="fw-places"[^>]*>(.*?)</script>', page, re.S)[1])
     assert places[0]["name"] == "Nuvarande punkt: Parken"
     assert places[0]["lat"] == pytest.approx(55.6, abs=1e-5)
@@ -102,13 +96,15 @@ def test_editing_shows_the_current_point_on_the_map(client, w):
     form = {"observed_on": "2026-11-30", "place": "Parken", "category": "Skymd sikt",
             "x": str(walk.x).replace(".", ","), "y": str(walk.y).replace(".", ","),
             "version": walk.version}  # fmt: skip
-    assert client.post(_url(w, "walks_edit", walk_id=walk.pk), form).status_code == 302
+    assert client.post(_url(kept_world, "walks_edit", walk_id=walk.pk), form).status_code == 302
     walk.refresh_from_db()
     assert walk.x == pytest.approx(float(east), abs=0.1)
 
 
-def test_a_reader_cannot_add_an_observation(client, w):
-    client.force_login(w.steve)
-    response = client.post(_url(w, "walks_create"), {**FORM, "latitude": "55.6", "longitude": "13"})
+def test_a_reader_cannot_add_an_observation(client, kept_world):
+    client.force_login(kept_world.steve)
+    response = client.post(
+        _url(kept_world, "walks_create"), {**FORM, "latitude": "55.6", "longitude": "13"}
+    )
     assert response.status_code == 403
-    assert not _new(w).exists()
+    assert not _new(kept_world).exists()

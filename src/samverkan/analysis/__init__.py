@@ -33,15 +33,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = [
-    "RateRatioResult",
-    "WddHarmResult",
-    "WddResult",
-    "WdqResult",
-    "poisson_e_test",
-    "poisson_z",
-    "rate_ratio",
-    "wdd",
-    "wdd_harm",
-    "wdq",
-]
+__all__ = sorted(_EVALUATION)
