@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -115,10 +116,10 @@ def test_the_api_rate_limit_is_shared_through_redis(settings):
             "LOCATION": "redis://127.0.0.1:6379/15",
         }
     }
+    key = f"samverkan-test-shared-{uuid.uuid4().hex}"  # not another test run's
     cache = caches.create_connection("default")
-    cache.delete("samverkan-test-shared")
-    cache.add("samverkan-test-shared", 0, timeout=5)
-    assert cache.incr("samverkan-test-shared") == 1
+    cache.add(key, 0, timeout=5)
+    assert cache.incr(key) == 1
     other = caches.create_connection("default")  # another process's connection
-    assert other.incr("samverkan-test-shared") == 2
-    cache.delete("samverkan-test-shared")
+    assert other.incr(key) == 2
+    cache.delete(key)

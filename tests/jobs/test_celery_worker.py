@@ -4,21 +4,20 @@ import time
 import uuid
 
 import pytest
-import redis
 
 from samverkan.celery import app as celery_app
 from samverkan.jobs import registry
 from samverkan.jobs.models import Job, JobStatus
-
-BROKER = "redis://127.0.0.1:6379/15"
+from tests.celery_broker import broker_to_ourselves
 
 
 @pytest.fixture
 def celery_worker_on_redis(settings):
-    try:
-        redis.Redis.from_url(BROKER).ping()
-    except redis.ConnectionError as exc:  # a missing broker is a failure, never a skip
-        pytest.fail(f"Redis is required at {BROKER}: {exc}")
+    with broker_to_ourselves() as broker:
+        yield from _worker(settings, broker)
+
+
+def _worker(settings, broker):
     from celery.contrib.testing.worker import start_worker
 
     settings.JOBS_BACKEND = "celery"
@@ -27,7 +26,7 @@ def celery_worker_on_redis(settings):
     queue = f"samverkan-test-{uuid.uuid4().hex}"
     previous = celery_app.conf.task_default_queue
     celery_app.conf.update(
-        broker_url=BROKER,
+        broker_url=broker,
         result_backend=None,
         task_always_eager=False,
         task_default_queue=queue,

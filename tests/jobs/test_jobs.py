@@ -106,6 +106,7 @@ def test_progress_page_shows_live_progress_of_a_running_job(client, world):
     assert 'value="63"' in page and "rad 630 000" in page
 
 
+@pytest.mark.slow(reason="issues a document through a job: a real PDF is printed")
 @pytest.mark.django_db(transaction=True)
 def test_issued_document_job_speaks_plainly_and_leads_to_the_version(client, world):
     client.force_login(world.alice)

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import redis
 from django.db import OperationalError
 
 from samverkan.celery import app as celery_app
 from samverkan.operations import health
-
-BROKER = (
-    "redis://127.0.0.1:6379/15"  # the same as tests/jobs: the app keeps its first broker connection
-)
+from tests.celery_broker import broker_to_ourselves
 
 
 @pytest.fixture(autouse=True)
@@ -24,14 +20,16 @@ def _fresh_worker_status(settings):
 
 @pytest.fixture
 def celery_on_redis(settings):
-    try:
-        redis.Redis.from_url(BROKER).ping()
-    except redis.ConnectionError as exc:  # a missing broker is a failure, never a skip
-        pytest.fail(f"Redis is required at {BROKER}: {exc}")
+    # The same broker as tests/jobs (the app keeps its first broker connection), held alone.
+    with broker_to_ourselves() as broker:
+        yield from _on_broker(settings, broker)
+
+
+def _on_broker(settings, broker):
     settings.JOBS_BACKEND = "celery"
-    settings.CELERY_BROKER_URL = BROKER
+    settings.CELERY_BROKER_URL = broker
     previous = celery_app.conf.broker_url
-    celery_app.conf.update(broker_url=BROKER, result_backend=None, task_always_eager=False)
+    celery_app.conf.update(broker_url=broker, result_backend=None, task_always_eager=False)
     yield
     celery_app.conf.update(broker_url=previous)
 

@@ -22,11 +22,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
+from django.utils import timezone
 from ninja import Field, File, Form, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError, Throttled
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from samverkan.accounts import access, audience, audit
 from samverkan.api.models import ApiToken
@@ -263,7 +264,14 @@ def _moment(value: Any) -> Any:
     return value
 
 
-Moment = Annotated[datetime.datetime, BeforeValidator(_moment)]
+def _aware(value: datetime.datetime) -> datetime.datetime:
+    # A moment without a time zone (or a bare date) is read in the site's time zone.
+    if timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+Moment = Annotated[datetime.datetime, BeforeValidator(_moment), AfterValidator(_aware)]
 
 
 class Since(Schema):
