@@ -72,6 +72,7 @@ def test_deleted_activity_keeps_its_restriction_through_the_measure_it_named(wor
     assert created.restricted_to == [ours.polis.pk]
 
 
+@pytest.mark.slow(reason="issues documents: real PDFs are printed")
 def test_issued_documents_are_in_the_history_without_their_text(world):
     with acting_as(world.alice):
         issued = documents.issue(world.ours.partnership, "lagesbild", "internal", world.alice)

@@ -3,6 +3,7 @@
 import re
 from io import StringIO
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -198,6 +199,7 @@ def test_token_page_shows_a_new_token_once_and_revokes(client, demo):
     assert other.revoked_at is None
 
 
+@pytest.mark.slow(reason="builds the OpenAPI document of every operation and renders the docs")
 def test_docs_page_and_openapi_describe_every_endpoint(client, db):
     schema = client.get(f"{BASE}/openapi.json").json()
     page = client.get(reverse("api_pages:docs")).content.decode()
