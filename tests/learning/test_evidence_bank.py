@@ -77,14 +77,24 @@ class _Instance:
 
     def __init__(self, pages: dict[str, bytes], delay: float = 0.0) -> None:
         self.pages = files = pages
+        # path -> (status, reason, extra headers): answers other than 200 with the page
+        self.answers: dict[str, tuple[int, str, dict[str, str]]] = {}
+        self.requests: list[str] = []
+        answers, requests = self.answers, self.requests
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                requests.append(self.path)
                 if delay:
                     time.sleep(delay)
                 body = files.get(self.path)
-                self.send_response(200 if body is not None else 404)
+                status, reason, headers = answers.get(
+                    self.path, (200 if body is not None else 404, "", {})
+                )
+                self.send_response(status, reason or None)
                 self.send_header("Content-Type", "application/json")
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 try:
                     self.wfile.write(body or b"{}")
@@ -96,7 +106,7 @@ class _Instance:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
 
     def close(self) -> None:
         self.server.shutdown()
@@ -123,6 +133,15 @@ def _build():
         dataset_path=dataset_path,
         dataset=dataset,
     )
+
+
+@pytest.fixture(autouse=True)
+def inside(settings):
+    # The other instance runs on this machine: the tests allow http and loopback, as a
+    # kommun's internal set-up would through the two settings (each refusal test turns them
+    # off again).
+    settings.HARVEST_ALLOW_HTTP = True
+    settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = True
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +250,81 @@ def test_a_slow_instance_times_out(db):
 def test_harvest_refuses_other_schemes(db):
     with pytest.raises(HarvestError):
         harvest(_remote("file:///etc/passwd"), timeout=1)
+
+
+def test_a_catalogue_on_an_internal_address_is_refused_unless_allowed(instance, settings):
+    settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = False
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "pekar på en intern adress (127.0.0.1)" in remote.last_error
+    assert instance.server.requests == [] and remote.results == []
+
+
+def test_http_is_refused_unless_allowed(instance, settings):
+    settings.DEBUG = False
+    settings.HARVEST_ALLOW_HTTP = False
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "måste börja med https://" in remote.last_error
+    assert instance.server.requests == []
+
+
+def test_a_distribution_on_an_internal_address_is_refused(instance, settings, monkeypatch):
+    from samverkan.lib import outbound
+
+    # The catalogue's own host counts as public here; the dataset it names is internal.
+    real = outbound.is_public
+    monkeypatch.setattr(outbound, "is_public", lambda ip: str(ip) == "127.0.0.1" or real(ip))
+    settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = False
+    port = instance.server.url.rsplit(":", 1)[1]
+    page = instance.server.pages["/katalog.jsonld"]
+    instance.server.pages["/katalog.jsonld"] = page.replace(
+        f"http://127.0.0.1:{port}".encode(), f"http://10.0.0.7:{port}".encode()
+    )
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "intern adress (10.0.0.7)" in remote.last_error
+
+
+def test_a_redirect_is_checked_before_it_is_followed(instance, settings, monkeypatch):
+    from samverkan.lib import outbound
+
+    real = outbound.is_public
+    monkeypatch.setattr(outbound, "is_public", lambda ip: str(ip) == "127.0.0.1" or real(ip))
+    settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = False
+    metadata = "http://169.254.169.254/latest/meta-data/"
+    instance.server.answers["/flyttad"] = (302, "", {"Location": metadata})
+    remote = _remote(instance.server.url + "/flyttad")
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "intern adress (169.254.169.254)" in remote.last_error
+    # A redirect to a checked, allowed address is followed.
+    instance.server.answers["/gammal"] = (301, "", {"Location": "/katalog.jsonld"})
+    remote.url = instance.server.url + "/gammal"
+    remote.save()
+    assert harvest(remote, timeout=5) == instance.built.remote_results
+
+
+def test_the_error_does_not_quote_what_the_server_answered(instance):
+    instance.server.answers["/katalog.jsonld"] = (500, "root:x:0:0 hemlig", {})
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "status 500" in remote.last_error and "hemlig" not in remote.last_error
+    instance.server.answers.pop("/katalog.jsonld")
+    instance.server.pages["/katalog.jsonld"] = b"root:x:0:0 hemlig"
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "inte JSON" in remote.last_error and "hemlig" not in remote.last_error
 
 
 def test_reading_says_how_sure_and_why_it_may_mislead():

@@ -5,45 +5,84 @@ instances (``RemoteCatalogue``); harvesting reads each catalogue (DCAT-AP-SE JSO
 every dataset's JSON distribution and keeps the effect results in the row (a cache: the
 evidence bank never waits for another instance). A failed fetch keeps the last good results
 and records the error.
+
+Server-side request forgery: the catalogue's address, every distribution address it names and
+every redirect go through the same guard as webhooks (lib/outbound.py): https only (http when
+DEBUG or HARVEST_ALLOW_HTTP), public addresses only (unless HARVEST_ALLOW_PRIVATE_ADDRESSES),
+the request goes to the address that was checked.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
-import urllib.request
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.utils import timezone
 
 from samverkan.learning import opendata
 from samverkan.learning.models import RemoteCatalogue
+from samverkan.lib import outbound
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_REDIRECTS = 3
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class HarvestError(Exception):
     """A catalogue or dataset could not be read; the message says why (Swedish)."""
 
 
+def _shown(url: str) -> str:
+    """An address for a message: control characters out, at most 200 characters."""
+    return "".join(c for c in url if c.isprintable())[:200]
+
+
 def _get_json(url: str, timeout: float) -> Any:
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise HarvestError(f"Adressen måste börja med http:// eller https://: {url}")
-    request = urllib.request.Request(
-        url, headers={"Accept": "application/ld+json, application/json", "User-Agent": "Samverkan"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked)
-            body = response.read(MAX_BYTES + 1)
-    except OSError as exc:  # URLError, timeouts and refused connections are all OSError
-        raise HarvestError(f"Kunde inte hämta {url}: {exc}") from exc
+    """The JSON at ``url``. Every address, and every address a redirect points to, goes
+    through the shared guard against server-side request forgery (lib/outbound.py) before it
+    is contacted. Messages never quote the response (it could come from an internal
+    service)."""
+    allow_http = settings.DEBUG or settings.HARVEST_ALLOW_HTTP
+    allow_private = settings.HARVEST_ALLOW_PRIVATE_ADDRESSES
+    headers = {"Accept": "application/ld+json, application/json", "User-Agent": "Samverkan"}
+    current = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        try:
+            target = outbound.check_address(
+                current, allow_http=allow_http, allow_private=allow_private
+            )
+        except outbound.AddressRefused as exc:
+            raise HarvestError(f"{_shown(current)}: {exc.message}") from exc
+        try:
+            response = outbound.send(
+                target, "GET", timeout=timeout, limit=MAX_BYTES + 1, headers=headers
+            )
+        except (OSError, http.client.HTTPException) as exc:
+            # The exception's name only: its text may quote what the server sent.
+            reason = (
+                "tidsgränsen passerades" if isinstance(exc, TimeoutError) else (type(exc).__name__)
+            )
+            raise HarvestError(f"Kunde inte hämta {_shown(current)} ({reason}).") from exc
+        if response.status in REDIRECTS and response.headers.get("Location"):
+            current = urljoin(current, response.headers["Location"])
+            continue
+        if response.status != 200:
+            raise HarvestError(f"{_shown(current)} svarade med status {response.status}.")
+        break
+    else:
+        raise HarvestError(f"{_shown(url)} omdirigerar fler än {MAX_REDIRECTS} gånger.")
+    body = response.body
     if len(body) > MAX_BYTES:
-        raise HarvestError(f"Svaret från {url} är större än {MAX_BYTES // (1024 * 1024)} MB.")
+        raise HarvestError(
+            f"Svaret från {_shown(current)} är större än {MAX_BYTES // (1024 * 1024)} MB."
+        )
     try:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HarvestError(f"Svaret från {url} är inte JSON: {exc}") from exc
+        raise HarvestError(f"Svaret från {_shown(current)} är inte JSON.") from exc
 
 
 def _id(node: Any) -> str:
