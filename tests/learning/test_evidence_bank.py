@@ -165,7 +165,7 @@ def _remote(url: str) -> RemoteCatalogue:
 
 def test_harvested_results_appear_in_the_evidence_bank_with_a_pooled_effect(client, instance):
     remote = _remote(instance.server.url + "/katalog.jsonld")
-    assert harvest(remote, timeout=5) == instance.built.remote_results
+    assert harvest(remote, timeout=5).kept == instance.built.remote_results
     remote.refresh_from_db()
     assert remote.fetched_at and remote.last_error == ""
     page = client.get(reverse("learning:evidence"))
@@ -309,7 +309,7 @@ def test_a_redirect_is_checked_before_it_is_followed(instance, settings, monkeyp
     instance.server.answers["/gammal"] = (301, "", {"Location": "/katalog.jsonld"})
     remote.url = instance.server.url + "/gammal"
     remote.save()
-    assert harvest(remote, timeout=5) == instance.built.remote_results
+    assert harvest(remote, timeout=5).kept == instance.built.remote_results
 
 
 def test_the_error_does_not_quote_what_the_server_answered(instance):
@@ -325,6 +325,73 @@ def test_the_error_does_not_quote_what_the_server_answered(instance):
         harvest(remote, timeout=1)
     remote.refresh_from_db()
     assert "inte JSON" in remote.last_error and "hemlig" not in remote.last_error
+
+
+def _tampered(instance, change) -> None:
+    """The other instance's dataset with its result rows changed by ``change(rows)``."""
+    path = instance.built.dataset_path
+    data = json.loads(instance.server.pages[path])
+    change(data["resultat"])
+    instance.server.pages[path] = json.dumps(data).encode()
+
+
+def test_harvested_small_counts_are_suppressed_here_whatever_the_remote_says(client, instance):
+    def small(rows):
+        # The remote claims nothing needs suppressing; 3 reported offences is a small count.
+        (robbery,) = [r for r in rows if r["indikator"] == "Rån i centrum"]
+        robbery.update(insats_efter=3, undertryckt=False)
+
+    _tampered(instance, small)
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    assert harvest(remote, timeout=5).kept == instance.built.remote_results
+    remote.refresh_from_db()
+    (row,) = [r for r in remote.results if r["indikator"] == "Rån i centrum"]
+    assert row["undertryckt"] is True
+    assert [row[k] for k in ("insats_fore", "insats_efter", "log_kvot", "kvot")] == [None] * 4
+    assert not any(
+        r["indikator"] == "Rån i centrum" for g in evidence.groups(evidence.remote_rows())
+        for r in g.poolable_rows
+    )  # fmt: skip
+    html = client.get(reverse("learning:evidence"), {"q": "rån"}).content.decode()
+    assert "Antalen är för små för att redovisas." in html and "60 → 3" not in html
+
+
+def test_harvested_rows_of_the_wrong_type_are_dropped_and_counted(instance):
+    def broken(rows):
+        good = dict(rows[0])
+        rows[0]["log_kvot"] = float("inf")  # not a finite number
+        rows[1]["insats_fore"] = "45"  # a count as text
+        rows.append({**good, "id": "x-1", "kontroll_efter": True})  # a count as true/false
+        rows.append({**good, "id": "x-2", "varians": -1.0})  # out of range
+        rows.append({**good, "id": "x-3", "mal": {"text": "nested"}})  # text as an object
+        rows.append({**good, "id": "x-4", "indikator": "Rån\x1b[2J\x00 " + "å" * 5000})
+
+    _tampered(instance, broken)
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    outcome = harvest(remote, timeout=5)
+    assert (outcome.kept, outcome.dropped) == (instance.built.remote_results - 2 + 1, 5)
+    assert "5 ogiltiga rader utelämnades" in outcome.message
+    remote.refresh_from_db()
+    assert "5 ogiltiga rader" in remote.last_error
+    (long,) = [r for r in remote.results if r["id"] == "x-4"]
+    assert long["indikator"].startswith("Rån[2J å") and len(long["indikator"]) == 500
+    assert all(isinstance(r["log_kvot"], float | None) for r in remote.results)
+
+
+def test_rows_stored_by_an_older_harvest_are_checked_again(db):
+    row = {"id": "9-1", "indikator": "Rån", "insats_fore": 12, "insats_efter": 2,
+           "kontroll_fore": 40, "kontroll_efter": 41, "undertryckt": False, "log_kvot": -1.8,
+           "varians": 0.6, "kvot": 0.16, "kvot_lag": 0.03, "kvot_hog": 0.8,
+           "forandring_procent": -83.3, "kalla": "Gamla",
+           "kalla_url": "javascript:alert(1)"}  # fmt: skip
+    RemoteCatalogue.objects.create(
+        name="Gamla", url="https://gammal.example.se/katalog.jsonld",
+        results=[row, {**row, "id": "9-2", "kvot": "0.16"}, "text"],
+    )  # fmt: skip
+    (shown,) = evidence.remote_rows()
+    assert shown["undertryckt"] is True and shown["insats_efter"] is None
+    assert shown["log_kvot"] is None and shown["forandring_procent"] is None
+    assert shown["kalla_url"] == ""
 
 
 def test_reading_says_how_sure_and_why_it_may_mislead():
