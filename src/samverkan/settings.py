@@ -338,6 +338,12 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
 WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 60, minimum=1)
 
+# Harvesting other instances' catalogues (learning/harvest.py) uses the same guard as webhooks:
+# only https unless HARVEST_ALLOW_HTTP (or DEBUG), never an internal address unless
+# HARVEST_ALLOW_PRIVATE_ADDRESSES (another instance inside the same network).
+HARVEST_ALLOW_HTTP = env_bool("HARVEST_ALLOW_HTTP", False)
+HARVEST_ALLOW_PRIVATE_ADDRESSES = env_bool("HARVEST_ALLOW_PRIVATE_ADDRESSES", False)
+
 # Counts below this are suppressed in anything shared (statistical disclosure control).
 SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 5, minimum=1)
 

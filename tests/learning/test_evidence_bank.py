@@ -77,14 +77,24 @@ class _Instance:
 
     def __init__(self, pages: dict[str, bytes], delay: float = 0.0) -> None:
         self.pages = files = pages
+        # path -> (status, reason, extra headers): answers other than 200 with the page
+        self.answers: dict[str, tuple[int, str, dict[str, str]]] = {}
+        self.requests: list[str] = []
+        answers, requests = self.answers, self.requests
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                requests.append(self.path)
                 if delay:
                     time.sleep(delay)
                 body = files.get(self.path)
-                self.send_response(200 if body is not None else 404)
+                status, reason, headers = answers.get(
+                    self.path, (200 if body is not None else 404, "", {})
+                )
+                self.send_response(status, reason or None)
                 self.send_header("Content-Type", "application/json")
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 try:
                     self.wfile.write(body or b"{}")
@@ -96,7 +106,7 @@ class _Instance:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
 
     def close(self) -> None:
         self.server.shutdown()
@@ -125,6 +135,15 @@ def _build():
     )
 
 
+@pytest.fixture(autouse=True)
+def inside(settings):
+    # The other instance runs on this machine: the tests allow http and loopback, as a
+    # kommun's internal set-up would through the two settings (each refusal test turns them
+    # off again).
+    settings.HARVEST_ALLOW_HTTP = True
+    settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = True
+
+
 @pytest.fixture(scope="module")
 def built(kept):
     return kept(_build)
@@ -146,7 +165,7 @@ def _remote(url: str) -> RemoteCatalogue:
 
 def test_harvested_results_appear_in_the_evidence_bank_with_a_pooled_effect(client, instance):
     remote = _remote(instance.server.url + "/katalog.jsonld")
-    assert harvest(remote, timeout=5) == instance.built.remote_results
+    assert harvest(remote, timeout=5).kept == instance.built.remote_results
     remote.refresh_from_db()
     assert remote.fetched_at and remote.last_error == ""
     page = client.get(reverse("learning:evidence"))
@@ -231,6 +250,148 @@ def test_a_slow_instance_times_out(db):
 def test_harvest_refuses_other_schemes(db):
     with pytest.raises(HarvestError):
         harvest(_remote("file:///etc/passwd"), timeout=1)
+
+
+def test_a_catalogue_on_an_internal_address_is_refused_unless_allowed(instance, settings):
+    settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = False
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "pekar på en intern adress (127.0.0.1)" in remote.last_error
+    assert instance.server.requests == [] and remote.results == []
+
+
+def test_http_is_refused_unless_allowed(instance, settings):
+    settings.DEBUG = False
+    settings.HARVEST_ALLOW_HTTP = False
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "måste börja med https://" in remote.last_error
+    assert instance.server.requests == []
+
+
+def test_a_distribution_on_an_internal_address_is_refused(instance, settings, monkeypatch):
+    from samverkan.lib import outbound
+
+    # The catalogue's own host counts as public here; the dataset it names is internal.
+    real = outbound.is_public
+    monkeypatch.setattr(outbound, "is_public", lambda ip: str(ip) == "127.0.0.1" or real(ip))
+    settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = False
+    port = instance.server.url.rsplit(":", 1)[1]
+    page = instance.server.pages["/katalog.jsonld"]
+    instance.server.pages["/katalog.jsonld"] = page.replace(
+        f"http://127.0.0.1:{port}".encode(), f"http://10.0.0.7:{port}".encode()
+    )
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "intern adress (10.0.0.7)" in remote.last_error
+
+
+def test_a_redirect_is_checked_before_it_is_followed(instance, settings, monkeypatch):
+    from samverkan.lib import outbound
+
+    real = outbound.is_public
+    monkeypatch.setattr(outbound, "is_public", lambda ip: str(ip) == "127.0.0.1" or real(ip))
+    settings.HARVEST_ALLOW_PRIVATE_ADDRESSES = False
+    metadata = "http://169.254.169.254/latest/meta-data/"
+    instance.server.answers["/flyttad"] = (302, "", {"Location": metadata})
+    remote = _remote(instance.server.url + "/flyttad")
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "intern adress (169.254.169.254)" in remote.last_error
+    # A redirect to a checked, allowed address is followed.
+    instance.server.answers["/gammal"] = (301, "", {"Location": "/katalog.jsonld"})
+    remote.url = instance.server.url + "/gammal"
+    remote.save()
+    assert harvest(remote, timeout=5).kept == instance.built.remote_results
+
+
+def test_the_error_does_not_quote_what_the_server_answered(instance):
+    instance.server.answers["/katalog.jsonld"] = (500, "root:x:0:0 hemlig", {})
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "status 500" in remote.last_error and "hemlig" not in remote.last_error
+    instance.server.answers.pop("/katalog.jsonld")
+    instance.server.pages["/katalog.jsonld"] = b"root:x:0:0 hemlig"
+    with pytest.raises(HarvestError):
+        harvest(remote, timeout=1)
+    remote.refresh_from_db()
+    assert "inte JSON" in remote.last_error and "hemlig" not in remote.last_error
+
+
+def _tampered(instance, change) -> None:
+    """The other instance's dataset with its result rows changed by ``change(rows)``."""
+    path = instance.built.dataset_path
+    data = json.loads(instance.server.pages[path])
+    change(data["resultat"])
+    instance.server.pages[path] = json.dumps(data).encode()
+
+
+def test_harvested_small_counts_are_suppressed_here_whatever_the_remote_says(client, instance):
+    def small(rows):
+        # The remote claims nothing needs suppressing; 3 reported offences is a small count.
+        (robbery,) = [r for r in rows if r["indikator"] == "Rån i centrum"]
+        robbery.update(insats_efter=3, undertryckt=False)
+
+    _tampered(instance, small)
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    assert harvest(remote, timeout=5).kept == instance.built.remote_results
+    remote.refresh_from_db()
+    (row,) = [r for r in remote.results if r["indikator"] == "Rån i centrum"]
+    assert row["undertryckt"] is True
+    assert [row[k] for k in ("insats_fore", "insats_efter", "log_kvot", "kvot")] == [None] * 4
+    assert not any(
+        r["indikator"] == "Rån i centrum" for g in evidence.groups(evidence.remote_rows())
+        for r in g.poolable_rows
+    )  # fmt: skip
+    html = client.get(reverse("learning:evidence"), {"q": "rån"}).content.decode()
+    assert "Antalen är för små för att redovisas." in html and "60 → 3" not in html
+
+
+def test_harvested_rows_of_the_wrong_type_are_dropped_and_counted(instance):
+    def broken(rows):
+        good = dict(rows[0])
+        rows[0]["log_kvot"] = float("inf")  # not a finite number
+        rows[1]["insats_fore"] = "45"  # a count as text
+        rows.append({**good, "id": "x-1", "kontroll_efter": True})  # a count as true/false
+        rows.append({**good, "id": "x-2", "varians": -1.0})  # out of range
+        rows.append({**good, "id": "x-3", "mal": {"text": "nested"}})  # text as an object
+        rows.append({**good, "id": "x-4", "indikator": "Rån\x1b[2J\x00 " + "å" * 5000})
+
+    _tampered(instance, broken)
+    remote = _remote(instance.server.url + "/katalog.jsonld")
+    outcome = harvest(remote, timeout=5)
+    assert (outcome.kept, outcome.dropped) == (instance.built.remote_results - 2 + 1, 5)
+    assert "5 ogiltiga rader utelämnades" in outcome.message
+    remote.refresh_from_db()
+    assert "5 ogiltiga rader" in remote.last_error
+    (long,) = [r for r in remote.results if r["id"] == "x-4"]
+    assert long["indikator"].startswith("Rån[2J å") and len(long["indikator"]) == 500
+    assert all(isinstance(r["log_kvot"], float | None) for r in remote.results)
+
+
+def test_rows_stored_by_an_older_harvest_are_checked_again(db):
+    row = {"id": "9-1", "indikator": "Rån", "insats_fore": 12, "insats_efter": 2,
+           "kontroll_fore": 40, "kontroll_efter": 41, "undertryckt": False, "log_kvot": -1.8,
+           "varians": 0.6, "kvot": 0.16, "kvot_lag": 0.03, "kvot_hog": 0.8,
+           "forandring_procent": -83.3, "kalla": "Gamla",
+           "kalla_url": "javascript:alert(1)"}  # fmt: skip
+    RemoteCatalogue.objects.create(
+        name="Gamla", url="https://gammal.example.se/katalog.jsonld",
+        results=[row, {**row, "id": "9-2", "kvot": "0.16"}, "text"],
+    )  # fmt: skip
+    (shown,) = evidence.remote_rows()
+    assert shown["undertryckt"] is True and shown["insats_efter"] is None
+    assert shown["log_kvot"] is None and shown["forandring_procent"] is None
+    assert shown["kalla_url"] == ""
 
 
 def test_reading_says_how_sure_and_why_it_may_mislead():

@@ -151,3 +151,17 @@ def test_coordinator_publishes_and_labels_results(client, demo):
 @pytest.mark.parametrize("name", ["learning:catalogue", "learning:evidence"])
 def test_public_pages_take_no_post(client, db, name):
     assert client.post(reverse(name)).status_code == 405
+
+
+def test_csv_writes_text_that_looks_like_a_formula_as_text():
+    from samverkan.learning.opendata import RESULT_COLUMNS, results_csv
+
+    row = dict.fromkeys(RESULT_COLUMNS)
+    row.update(id="1-1", mal='=HYPERLINK("http://x.example","klicka")', indikator="+1",
+               problem="@SUM(A1)", samverkan="-2+3", kvot=-0.5, insats_fore=12)  # fmt: skip
+    (written,) = csv.DictReader(io.StringIO(results_csv([row])))
+    assert written["mal"] == '\'=HYPERLINK("http://x.example","klicka")'
+    assert (written["indikator"], written["problem"]) == ("'+1", "'@SUM(A1)")
+    assert written["samverkan"] == "'-2+3"
+    # Numbers are numbers, not text: a negative one is left as it is.
+    assert (written["kvot"], written["insats_fore"]) == ("-0.5", "12")

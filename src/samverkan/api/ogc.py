@@ -43,7 +43,7 @@ from ninja.errors import Throttled
 
 from samverkan.accounts import access, audience
 from samverkan.analysis.hotspots import sweref99tm_to_wgs84, wgs84_to_sweref99tm
-from samverkan.api.api import throttle
+from samverkan.api.api import throttle, throttle_address
 from samverkan.api.models import ApiToken
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -152,6 +152,8 @@ PUBLIC_LAYERS: dict[str, Callable[[], Any]] = {
 
 
 def _user(request: HttpRequest, required: bool) -> Any:
+    """The token's user (the token charged against its rate limit), or None for a request
+    without a token (``_answer`` charged that to the client's address)."""
     header = request.headers.get("Authorization", "")
     if not header:
         if required:
@@ -171,6 +173,10 @@ def _answer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
+            if not request.headers.get("Authorization"):
+                # A request without a token is counted per client address, as the open data
+                # is; one with a token is counted against the token when it is looked up.
+                throttle_address(request)
             if request.method not in ("GET", "HEAD"):
                 response = _error(405, "MethodNotAllowed", "Only GET is supported.")
             else:
@@ -179,7 +185,7 @@ def _answer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             response = _error(401, "Unauthorized", "This collection needs a valid token.")
             response["WWW-Authenticate"] = "Bearer"
         except Throttled as exc:
-            response = _error(429, "TooManyRequests", "Too many requests with this token.")
+            response = _error(429, "TooManyRequests", "Too many requests; try again later.")
             response["Retry-After"] = str(exc.wait or 1)
         except PermissionDenied as exc:
             response = _error(403, "Forbidden", str(exc) or "Forbidden")
@@ -265,6 +271,10 @@ def _resolve(request: HttpRequest, collection_id: str, user: Any = None) -> Reso
         partnership = PUBLIC_LAYERS[kind]().filter(pk=pk).first()
         if partnership is None:
             raise Http404
+        if user is None and request.headers.get("Authorization"):
+            # A token sent to a public layer is still checked and charged: else any header
+            # at all would escape the per-address limit.
+            _user(request, required=False)
         return Resolved(collection_id, layer, partnership, None, None, True)
     if user is None:
         user = _user(request, required=True)
@@ -458,9 +468,11 @@ def _hotspots(r: Resolved) -> list[Feature]:
 
 
 def _safety_walk_cells(r: Resolved) -> list[Feature]:
-    """Released observations per grid cell. Public: a total below the threshold is null, and
-    the categories are null when any category count is small (else the total less the shown
-    ones gives it away), as the public lägesbild withholds a table with a small count."""
+    """Released observations per grid cell. Public: a cell whose total is below the threshold
+    is left out (a polygon marked suppressed would still tell where a few observations are),
+    and the categories are null when any category count is small (else the total less the
+    shown ones gives it away), as the public lägesbild withholds a table with a small count.
+    A member's audience may see the cell with its count withheld."""
     from samverkan.mapping.models import SafetyWalkObservation
     from samverkan.mapping.stats import HOTSPOT_CELL_METRES
 
@@ -478,6 +490,8 @@ def _safety_walk_cells(r: Resolved) -> list[Feature]:
         by_category = Counter(category for category, _day in seen)
         total = len(seen)
         suppressed = to.withholds_counts(total)
+        if suppressed and r.public:
+            continue
         categories = (
             None
             if suppressed or to.withholds_counts(*by_category.values())

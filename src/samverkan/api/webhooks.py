@@ -19,11 +19,12 @@ full stop and the body exactly as sent. The timestamp is inside what is signed, 
 receiver that refuses old timestamps (say, over five minutes) cannot be fed a recorded
 request again with a new one.
 
-Server-side request forgery: only https (http when DEBUG or WEBHOOK_ALLOW_HTTP), no user
-name or password in the address, and the host must resolve only to public addresses unless
-WEBHOOK_ALLOW_PRIVATE_ADDRESSES. The check runs when the webhook is registered and again at
-every delivery, and the request goes to the address that was checked (so a name that
-resolves differently a moment later cannot redirect it); redirects are not followed.
+Server-side request forgery (the shared guard, lib/outbound.py): only https (http when DEBUG
+or WEBHOOK_ALLOW_HTTP), no user name or password in the address, and the host must resolve
+only to public addresses unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES. The check runs when the
+webhook is registered and again at every delivery, and the request goes to the address that
+was checked (so a name that resolves differently a moment later cannot redirect it);
+redirects are not followed.
 """
 
 from __future__ import annotations
@@ -31,15 +32,10 @@ from __future__ import annotations
 import datetime
 import hmac
 import http.client
-import ipaddress
 import json
 import logging
-import socket
-import ssl
 import time
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -47,6 +43,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.api.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
+from samverkan.lib import outbound
+from samverkan.lib.outbound import AddressRefused, Target
 
 log = logging.getLogger(__name__)
 
@@ -61,111 +59,30 @@ STALE_SENDING_SECONDS = 600
 LOG_LENGTH = 20
 
 
-class AddressRefused(Exception):
-    """The address may not receive webhooks; ``message`` says why, in Swedish."""
-
-    def __init__(self, message: str, *, passing: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        # A name that cannot be looked up now may be found later (a DNS fault): try again.
-        self.passing = passing
-
-
 # ---- the address --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Target:
-    scheme: str
-    host: str
-    port: int
-    path: str
-    ip: str
-
-
-def _allowed_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    mapped = getattr(ip, "ipv4_mapped", None)
-    if mapped is not None:
-        ip = mapped
-    return ip.is_global and not ip.is_multicast
 
 
 def check_address(url: str) -> Target:
     """The address's parts and the IP address to connect to; AddressRefused if it may not
-    receive webhooks."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as exc:
-        raise AddressRefused("Adressen går inte att tolka.") from exc
-    allow_http = settings.DEBUG or settings.WEBHOOK_ALLOW_HTTP
-    if parts.scheme != "https" and not (allow_http and parts.scheme == "http"):
-        raise AddressRefused(
-            "Adressen måste börja med https://."
-            if not allow_http
-            else "Adressen måste börja med https:// eller http://."
-        )
-    if parts.username or parts.password:
-        raise AddressRefused("Adressen får inte innehålla användarnamn eller lösenord.")
-    host = parts.hostname or ""
-    if not host:
-        raise AddressRefused("Adressen saknar värdnamn.")
-    port = port or (443 if parts.scheme == "https" else 80)
-    try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise AddressRefused(f"Värdnamnet {host} går inte att slå upp.", passing=True) from exc
-    ips = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found]
-    if not ips:
-        raise AddressRefused(f"Värdnamnet {host} går inte att slå upp.")
-    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-        for ip in ips:
-            if not _allowed_ip(ip):
-                raise AddressRefused(
-                    f"{host} pekar på en intern adress ({ip}); webbkrokar skickas bara till "
-                    "adresser på internet."
-                )
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
-    return Target(parts.scheme, host, port, path, str(ips[0]))
-
-
-class _PinnedHTTP(http.client.HTTPConnection):
-    """Connects to the checked IP address; the Host header still names the host."""
-
-    def __init__(self, target: Target, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout)
-        self._ip = target.ip
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._ip, self.port), self.timeout)
-
-
-class _PinnedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, target: Target, timeout: float) -> None:
-        self._tls = ssl.create_default_context()
-        super().__init__(target.host, target.port, timeout=timeout, context=self._tls)
-        self._ip = target.ip
-
-    def connect(self) -> None:
-        raw = socket.create_connection((self._ip, self.port), self.timeout)
-        # The certificate is checked against the host name, not the address.
-        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+    receive webhooks (the shared guard, lib/outbound.py, with the webhook settings)."""
+    return outbound.check_address(
+        url,
+        allow_http=settings.DEBUG or settings.WEBHOOK_ALLOW_HTTP,
+        allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+    )
 
 
 def _post(target: Target, body: bytes, headers: dict[str, str]) -> int:
     """POST ``body``; the response's status code (its body is not read beyond a little)."""
-    timeout = settings.WEBHOOK_TIMEOUT_SECONDS
-    kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
-    connection = kind(target, timeout)
-    try:
-        connection.request("POST", target.path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read(1024)
-        return response.status
-    finally:
-        connection.close()
+    sent = outbound.send(
+        target,
+        "POST",
+        timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+        limit=1024,
+        body=body,
+        headers=headers,
+    )
+    return sent.status
 
 
 # ---- signing ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from samverkan.fieldwork.models import FieldReport, FieldworkPolicy, WeeklySubscription
+from samverkan.lib.text import csv_cell
 from samverkan.partnerships.models import Partnership
 
 
@@ -144,14 +145,17 @@ def as_csv(partnership: Partnership) -> str:
     writer.writerow(HEADERS)
     for p in register_for(partnership):
         writer.writerow(
-            (
-                p.name,
-                p.data,
-                p.purpose,
-                p.legal_basis,
-                p.audience,
-                p.retention,
-                "" if p.count is None else p.count,
-            )
+            [
+                csv_cell(v)
+                for v in (
+                    p.name,
+                    p.data,
+                    p.purpose,
+                    p.legal_basis,
+                    p.audience,
+                    p.retention,
+                    "" if p.count is None else p.count,
+                )
+            ]
         )
     return out.getvalue()

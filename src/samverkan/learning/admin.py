@@ -18,8 +18,9 @@ class RemoteCatalogueAdmin(admin.ModelAdmin):
     def harvest_now(self, request: HttpRequest, queryset: QuerySet[RemoteCatalogue]) -> None:
         for remote in queryset:
             try:
-                count = harvest(remote)
-                self.message_user(request, f"{remote}: {count} resultat", messages.SUCCESS)
+                outcome = harvest(remote)
+                level = messages.WARNING if outcome.dropped else messages.SUCCESS
+                self.message_user(request, f"{remote}: {outcome.message}", level)
             except HarvestError as exc:
                 self.message_user(request, f"{remote}: {exc}", messages.ERROR)
 

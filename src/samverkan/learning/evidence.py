@@ -35,11 +35,18 @@ def own_rows() -> list[dict[str, Any]]:
 
 
 def remote_rows() -> list[dict[str, Any]]:
-    """Harvested rows, with this instance's names for known kinds of measure and place."""
+    """Harvested rows, with this instance's names for known kinds of measure and place. Each
+    row is checked again as harvesting checks it (``harvest.checked_row``: types, ranges,
+    this instance's small-count rule), so rows stored by an older harvest are held to it too."""
+    from samverkan.learning.harvest import checked_row
+
     rows: list[dict[str, Any]] = []
     for remote in RemoteCatalogue.objects.filter(active=True).only("results"):
-        for row in remote.results:
-            if not isinstance(row, dict):
+        for stored in remote.results if isinstance(remote.results, list) else []:
+            if not isinstance(stored, dict):
+                continue
+            row = checked_row(stored, stored.get("kalla"), stored.get("kalla_url"))
+            if row is None:
                 continue
             method, place = str(row.get("typ_av_atgard") or ""), str(row.get("typ_av_plats") or "")
             rows.append(

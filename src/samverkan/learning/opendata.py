@@ -33,6 +33,7 @@ from samverkan.learning.models import (
     OpenDataPublication,
     PlaceType,
 )
+from samverkan.lib.text import csv_cell
 from samverkan.partnerships.models import Partnership
 
 SCHEMA = "samverkan-oppna-data/1"
@@ -348,12 +349,15 @@ def dataset(partnership: Partnership) -> dict[str, Any]:
 
 
 def results_csv(rows: list[dict[str, Any]]) -> str:
-    """The effect results as CSV (UTF-8, comma-separated, header row, empty cell = no value)."""
+    """The effect results as CSV (UTF-8, comma-separated, header row, empty cell = no value);
+    text that a spreadsheet would run as a formula is written as text (``csv_cell``)."""
     out = io.StringIO()
     writer = csv.DictWriter(
         out, fieldnames=RESULT_COLUMNS, extrasaction="ignore", lineterminator="\n"
     )
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in RESULT_COLUMNS})
+        writer.writerow(
+            {k: "" if row.get(k) is None else csv_cell(row.get(k)) for k in RESULT_COLUMNS}
+        )
     return out.getvalue()

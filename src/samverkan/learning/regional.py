@@ -23,6 +23,7 @@ from samverkan.analysis.rates import Trend, linear_trend, poisson_rate_interval
 from samverkan.learning import evidence, opendata
 from samverkan.learning.models import OpenDataPublication, RegionalScope
 from samverkan.lib import numbers
+from samverkan.lib.text import csv_cell
 from samverkan.partnerships.models import Partnership
 
 # Fewer shown years give no trend worth the name (as mapping.stats.MIN_TREND_YEARS).
@@ -283,13 +284,6 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(value: Any) -> Any:
-    """A cell a spreadsheet will not run: text that starts like a formula gets a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _whole(value: float | None) -> int | str:
     return "" if value is None else round(value)
 
@@ -305,7 +299,7 @@ def as_csv(rows: list[KommunRow]) -> str:
         latest = r.rates.latest
         writer.writerow(
             [
-                _cell(v)
+                csv_cell(v)
                 for v in (
                     r.name,
                     r.code,
