@@ -147,10 +147,12 @@ def identity_numbers(text: str) -> list[Finding]:
         starts = {0} | {k for k in range(1, len(digit_at)) if digit_at[k] - digit_at[k - 1] > 1}
         ends = {len(digit_at)} | {k for k in range(1, len(digit_at)) if k in starts}
         keyword = bool(_KEYWORD.search(norm[max(0, match.start() - 30) : match.start()]))
-        taken_until = -1
+        # Every window that reads as a number, the wider first at each start. Where windows
+        # overlap ("3 2 0 2 1 0 2 6 4 0 0 0 6": spaced digits start a window anywhere), one
+        # whose check digit holds wins over one taken for its look or a keyword alone, then a
+        # 12-digit one (its century read too) over a 10-digit one, then the earlier one.
+        candidates: list[tuple[bool, int, int, str]] = []
         for first in sorted(starts):
-            if first < taken_until:
-                continue
             for width in (12, 10):
                 last = first + width
                 if last not in ends:
@@ -170,11 +172,18 @@ def identity_numbers(text: str) -> list[Finding]:
                 written = _looks_written(run, digit_at, first, last)
                 if not (checked or written or (keyword and first == 0)):
                     continue
-                s, e = match.start() + digit_at[first], match.start() + digit_at[last - 1] + 1
-                start, end = _span(origin, s, e)
-                found.append(Finding(kind, text[start:end], start, end))
-                taken_until = last
+                candidates.append((not checked, first, last, kind))
                 break
+        chosen: list[tuple[int, int, str]] = []
+        for _unchecked, first, last, kind in sorted(
+            candidates, key=lambda c: (c[0], c[1] - c[2], c[1])
+        ):
+            if all(last <= a or first >= b for a, b, _kind in chosen):
+                chosen.append((first, last, kind))
+        for first, last, kind in sorted(chosen):
+            s, e = match.start() + digit_at[first], match.start() + digit_at[last - 1] + 1
+            start, end = _span(origin, s, e)
+            found.append(Finding(kind, text[start:end], start, end))
     return found
 
 
