@@ -50,6 +50,7 @@ def test_nothing_is_open_until_the_partnership_publishes(client, demo):
     assert client.get(f"{BASE}/results").json() == []
 
 
+@pytest.mark.slow(reason="builds the open-data catalogue of the demo twice (API, distribution)")
 def test_datasets_need_no_token_and_are_the_json_distribution(client, demo):
     _publish(demo)
     answer = client.get(f"{BASE}/datasets")

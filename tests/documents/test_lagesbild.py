@@ -57,6 +57,7 @@ def test_table_of_crime_by_category_and_year_is_counted_once_across_parties(demo
     assert "Samtliga | 3\u00a0353 | 3\u00a0331 | 3\u00a0320 | 3\u00a0359 |" in text
 
 
+@pytest.mark.slow(reason="builds the lägesbild from every shared mapping of the demo")
 def test_the_parties_texts_appear_once_without_the_generated_figures(demo):
     text = _lines(data.build("lagesbild", demo, data.PUBLIC))
     assert text.count("Underlaget omfattar anmälda brott") == 0

@@ -175,6 +175,7 @@ def test_the_weekly_picture_of_a_chosen_week_comes_back_to_its_own_address(clien
     assert Rendering.objects.get(partnership=demo, kind="vecka").variant == week
 
 
+@pytest.mark.slow(reason="builds each document kind twice, charts included")
 @pytest.mark.parametrize("kind", list(data.KINDS))
 def test_a_document_built_twice_has_the_same_digest(demo, kind):
     """Otherwise a download would find no stored file and render again, every time."""
