@@ -112,22 +112,8 @@ def _json_distribution(dataset: dict[str, Any], base: str) -> str | None:
 # What a harvested row may hold. Another instance is not trusted: every field is checked for
 # its type and range, text is bounded and stripped of control characters, and this instance's
 # own small-count rule is applied again whatever the other one's flag says.
-TEXT_COLUMNS = (
-    "id",
-    "kommun",
-    "kommunkod",
-    "samverkan",
-    "problem",
-    "brottskategori",
-    "mal",
-    "indikator",
-    "typ_av_atgard",
-    "typ_av_atgard_namn",
-    "typ_av_plats",
-    "typ_av_plats_namn",
-    "period_fore",
-    "period_efter",
-)
+# The text columns of a published result row: those before its first count.
+TEXT_COLUMNS = opendata.RESULT_COLUMNS[: opendata.RESULT_COLUMNS.index("insats_fore")]
 COUNT_COLUMNS = ("insats_fore", "insats_efter", "kontroll_fore", "kontroll_efter")
 # Each figure with the range it can have and the counts it is computed from (opendata.result_row).
 FIGURES: dict[str, tuple[float, float, tuple[str, ...]]] = {
