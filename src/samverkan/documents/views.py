@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts import access
 from samverkan.accounts.decorators import partnership_view
-from samverkan.documents import data, forms, renderings, services
+from samverkan.documents import archive, data, forms, renderings, services
 from samverkan.documents.models import (
     EDITION_CHOICES,
     KIND_CHOICES,
@@ -78,6 +79,12 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
                     "kind": k,
                     "label": label,
                     "decision": decisions.get(k),
+                    # The adopted version's archival package, for those who may download it.
+                    "archivable": bool(
+                        k in decisions
+                        and decisions[k].approved
+                        and decisions[k].approved.may_download(request.user)
+                    ),
                     "due": decisions.get(k) and decisions[k].is_update_due(today),
                 }
                 for k, label in KIND_CHOICES
@@ -201,10 +208,23 @@ def version_detail(request: HttpRequest, partnership: Partnership, issued_id: in
     if not version.may_download(request.user):
         raise Http404
     compared, changes = services.changes_for_reader(version, request.user)
+    adopted = DocumentDecision.objects.filter(
+        partnership=partnership,
+        kind=version.kind,
+        approved__edition=version.edition,
+        approved__number=version.number,
+    ).exists()
     return render(
         request,
         "documents/version.html",
-        _ctx(request, partnership, version=version, compared=compared, changes=changes),
+        _ctx(
+            request,
+            partnership,
+            version=version,
+            compared=compared,
+            changes=changes,
+            adopted=adopted,
+        ),
     )
 
 
@@ -224,6 +244,26 @@ def version_download(
         ),
         content_type=services.CONTENT_TYPES[version.format],
     )
+
+
+@partnership_view()
+def archive_package(
+    request: HttpRequest, partnership: Partnership, issued_id: int
+) -> HttpResponseBase:
+    """The adopted version as an archival information package (FGS Paketstruktur, E-ARK SIP:
+    documents/archive.py), for whoever may download the version itself. Any other version is
+    refused with the reason, on the version's page."""
+    version = access.scoped(IssuedDocument.objects.all(), partnership, issued_id)
+    if not version.may_download(request.user):
+        raise Http404
+    try:
+        package = archive.build_package(version)
+    except archive.NotArchivable as exc:
+        messages.error(request, exc.swedish)
+        return redirect("documents:version", pk=partnership.pk, issued_id=version.pk)
+    response = HttpResponse(package.content, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, package.filename)
+    return response
 
 
 @partnership_view("edit", methods=("GET", "POST"))
