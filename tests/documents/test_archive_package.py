@@ -58,8 +58,9 @@ def issue_pdf(partnership, kind: str, edition: str, number: int, content: bytes,
 
 @pytest.fixture(scope="module")
 def adopted(kept):
-    """A world whose åtgärdsplan version 1 (public, the real printed PDF) was adopted by
-    kommunfullmäktige; and that version's package, built once for the module."""
+    """A world whose åtgärdsplan version 1 (public, the real printed PDF: a draft when it was
+    issued) was adopted by kommunfullmäktige; and that version's package, with the adopted
+    document printed with its decision, built once for the module."""
 
     def build():
         world = make_world()
@@ -74,7 +75,8 @@ def adopted(kept):
             reference="KS 2026/117",
             approved=version,
         )
-        package = archive.build_package(version)
+        printed = render.to_pdf(data.build("atgardsplan", p, data.PUBLIC))
+        package = archive.build_package(version, adopted=printed)
         return world, version.pk, pdf, package
 
     return kept(build)
@@ -107,8 +109,11 @@ def test_package_has_the_csip_folder_structure(adopted, db):
     files = unpack(package)
     assert package.package_id.startswith("uuid-")
     assert package.filename == f"{package.package_id}.zip"
-    pdfs = [path for path in files if path.endswith(".pdf")]
-    assert pdfs == ["representations/rep1/data/atgardsplan-offentlig-samverkan-centrum-v1.pdf"]
+    pdfs = sorted(path for path in files if path.endswith(".pdf"))
+    assert pdfs == [
+        "representations/rep1/data/atgardsplan-offentlig-samverkan-centrum-v1-faststalld.pdf",
+        "representations/rep2/data/atgardsplan-offentlig-samverkan-centrum-v1.pdf",
+    ]
     assert {
         "METS.xml",
         "metadata/descriptive/dc.xml",
@@ -142,7 +147,7 @@ def test_root_mets_carries_the_csip_and_sip_attributes_and_agents(adopted, db):
     struct = mets.find("mets:structMap", NS)
     assert struct.get("LABEL") == "CSIP" and struct.get("TYPE") == "PHYSICAL"
     labels = [div.get("LABEL") for div in struct.find("mets:div", NS).findall("mets:div", NS)]
-    assert labels == ["Metadata", "Schemas", "Representations/rep1"]
+    assert labels == ["Metadata", "Schemas", "Representations/rep1", "Representations/rep2"]
     # Every ID a structMap division or file points at exists.
     ids = {e.get("ID") for e in mets.iter() if e.get("ID")}
     for element in mets.iter():
@@ -172,9 +177,9 @@ def test_every_file_is_referenced_once_with_its_size_and_sha256(adopted, db):
         assert int(element.get("SIZE")) == len(files[href]), href
         assert element.get("MIMETYPE") and element.get("CREATED")
         assert package.files[href] == element.get("CHECKSUM")
-    pdf_entry = referenced[next(p for p in files if p.endswith(".pdf"))]
-    assert pdf_entry.get("MIMETYPE") == "application/pdf"
-    assert pdf_entry.get(f"{{{archive.SIP_NS}}}FORMATREGISTRYKEY") == "fmt/476"
+    for path in (p for p in files if p.endswith(".pdf")):
+        assert referenced[path].get("MIMETYPE") == "application/pdf"
+        assert referenced[path].get(f"{{{archive.SIP_NS}}}FORMATREGISTRYKEY") == "fmt/476"
 
 
 def test_mets_is_valid_against_the_mets_schema_and_the_csip_extensions(adopted, db):
@@ -192,56 +197,82 @@ def test_mets_is_valid_against_the_mets_schema_and_the_csip_extensions(adopted, 
 def test_premis_fixity_format_and_events(adopted, db):
     world, _pk, _pdf, package = adopted
     files = unpack(package)
-    pdf_path = next(p for p in files if p.endswith(".pdf"))
     premis = etree.fromstring(files["metadata/preservation/premis.xml"])
-    obj = premis.find("premis:object", NS)
-    assert obj.findtext(".//premis:objectIdentifierValue", None, NS) == pdf_path
-    assert obj.findtext(".//premis:messageDigestAlgorithm", None, NS) == "SHA-256"
-    assert obj.findtext(".//premis:messageDigest", None, NS) == (
-        hashlib.sha256(files[pdf_path]).hexdigest()
-    )
-    assert int(obj.findtext(".//premis:size", None, NS)) == len(files[pdf_path])
-    assert obj.findtext(".//premis:formatName", None, NS) == "PDF/A-2a"
-    assert obj.findtext(".//premis:formatRegistryKey", None, NS) == "fmt/476"
-    events = {
-        e.findtext("premis:eventType", None, NS): e for e in premis.findall("premis:event", NS)
+    objects = {
+        obj.findtext(".//premis:objectIdentifierValue", None, NS): obj
+        for obj in premis.findall("premis:object", NS)
     }
+    assert set(objects) == {p for p in files if p.endswith(".pdf")}
+    for path, obj in objects.items():
+        assert obj.findtext(".//premis:messageDigestAlgorithm", None, NS) == "SHA-256"
+        assert obj.findtext(".//premis:messageDigest", None, NS) == (
+            hashlib.sha256(files[path]).hexdigest()
+        )
+        assert int(obj.findtext(".//premis:size", None, NS)) == len(files[path])
+        assert obj.findtext(".//premis:formatName", None, NS) == "PDF/A-2a"
+        assert obj.findtext(".//premis:formatRegistryKey", None, NS) == "fmt/476"
+    events = {}
+    for e in premis.findall("premis:event", NS):
+        events.setdefault(e.findtext("premis:eventType", None, NS), []).append(e)
     assert {"creation", "decision", "normalization", "information package creation"} <= set(events)
-    assert events["decision"].findtext("premis:eventDateTime", None, NS) == "2026-06-14"
-    assert "KS 2026/117" in events["decision"].findtext(".//premis:eventDetail", None, NS)
+    (decision,) = events["decision"]
+    assert decision.findtext("premis:eventDateTime", None, NS) == "2026-06-14"
+    assert "KS 2026/117" in decision.findtext(".//premis:eventDetail", None, NS)
     agents = {a.findtext("premis:agentName", None, NS) for a in premis.findall("premis:agent", NS)}
     assert f"Kommunfullmäktige, {world.ours.partnership.municipality}" in agents
-    # Every agent an event links to is described.
+    # Every agent and object an event links to is described.
     for value in premis.iterfind(".//premis:linkingAgentIdentifierValue", NS):
         assert value.text in agents
+    for value in premis.iterfind(".//premis:linkingObjectIdentifierValue", NS):
+        assert value.text in objects or value.text.startswith("samverkan:utfardat-dokument:")
 
 
-def test_pdf_is_pdf_a_2a_and_still_pdf_ua_with_the_same_pages(adopted, db):
-    _world, _pk, original, package = adopted
+def _pdfs(package) -> tuple[bytes, bytes]:
+    """(the adopted document, the decided file) from the package."""
     files = unpack(package)
-    pdf = next(body for path, body in files.items() if path.endswith(".pdf"))
-    with pikepdf.open(io.BytesIO(pdf)) as doc, pikepdf.open(io.BytesIO(original)) as source:
-        meta = doc.open_metadata()
-        assert meta.get("pdfaid:part") == "2"
-        assert meta.get("pdfaid:conformance") == "A"
-        assert meta.get("pdfuaid:part") == "1"
-        assert meta.get("dc:title") == str(source.docinfo["/Title"])
-        intents = doc.Root.OutputIntents
-        assert intents[0].S == "/GTS_PDFA1"
-        assert len(intents[0].DestOutputProfile.read_bytes()) > 1000
-        assert "/StructTreeRoot" in doc.Root and doc.Root.MarkInfo.Marked
-        assert str(doc.Root.Lang) == "sv"
-        assert "/ID" in doc.trailer
+    adopted = next(b for p, b in files.items() if p.startswith("representations/rep1/"))
+    decided = next(b for p, b in files.items() if p.startswith("representations/rep2/"))
+    return adopted, decided
+
+
+def test_both_pdfs_are_pdf_a_2a_and_still_tagged_for_pdf_ua(adopted, db):
+    _world, _pk, original, package = adopted
+    for pdf in _pdfs(package):
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            meta = doc.open_metadata()
+            assert meta.get("pdfaid:part") == "2"
+            assert meta.get("pdfaid:conformance") == "A"
+            assert meta.get("pdfuaid:part") == "1"
+            assert meta.get("dc:title") == str(doc.docinfo["/Title"])
+            intents = doc.Root.OutputIntents
+            assert intents[0].S == "/GTS_PDFA1"
+            assert len(intents[0].DestOutputProfile.read_bytes()) > 1000
+            assert "/StructTreeRoot" in doc.Root and doc.Root.MarkInfo.Marked
+            assert str(doc.Root.Lang) == "sv"
+            assert "/ID" in doc.trailer
+            for obj in doc.objects:
+                if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
+                    assert not obj.get("/Interpolate", False)
+            # The extension schema describes pdfuaid, which PDF/A-2 does not predefine.
+            xmp = doc.Root.Metadata.read_bytes()
+            assert b"<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/" in xmp
+
+
+def test_the_decided_file_keeps_its_pages_and_the_adopted_one_carries_the_decision(adopted, db):
+    import pymupdf
+
+    _world, _pk, original, package = adopted
+    adopted_pdf, decided = _pdfs(package)
+    with pikepdf.open(io.BytesIO(decided)) as doc, pikepdf.open(io.BytesIO(original)) as source:
         assert len(doc.pages) == len(source.pages)
         for page, before in zip(doc.pages, source.pages, strict=True):
             assert page.Contents.read_bytes() == before.Contents.read_bytes()
-        for obj in doc.objects:
-            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
-                assert not obj.get("/Interpolate", False)
-    # PDF/A forbids none of this; the extension schema describes pdfuaid (PDF/A-2 6.6.2.3).
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        xmp = doc.Root.Metadata.read_bytes()
-    assert b"<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/" in xmp
+    with pymupdf.open(stream=adopted_pdf, filetype="pdf") as pdf:
+        cover = pdf[0].get_text()
+    assert "Fastställd av Kommunfullmäktige den 14 juni 2026 (version 1)" in " ".join(cover.split())
+    assert "UTKAST" not in cover
+    with pymupdf.open(stream=decided, filetype="pdf") as pdf:
+        assert "UTKAST" in pdf[0].get_text()  # issued as the draft for the decision
 
 
 @pytest.mark.slow(reason="runs both PDF/UA-1 checkers over the printed åtgärdsplan")
@@ -249,15 +280,13 @@ def test_pdf_a_file_still_passes_pdf_ua_1(adopted, db):
     from samverkan.documents import accessibility
 
     _world, _pk, _original, package = adopted
-    pdf = next(body for path, body in unpack(package).items() if path.endswith(".pdf"))
-    result = accessibility.check_pdf(pdf)
+    result = accessibility.check_pdf(_pdfs(package)[0])
     assert result.findings == [], "\n".join(str(f) for f in result.findings)
 
 
 def test_decision_metadata_names_diarienummer_body_date_version_and_checksums(adopted, db):
     world, pk, original, package = adopted
     files = unpack(package)
-    pdf = next(body for path, body in files.items() if path.endswith(".pdf"))
     record = etree.fromstring(files["metadata/descriptive/beslut.xml"])
 
     def text(name: str) -> str:
@@ -274,9 +303,16 @@ def test_decision_metadata_names_diarienummer_body_date_version_and_checksums(ad
     assert decided.get("algoritm") == "SHA-256"
     assert decided.text == hashlib.sha256(original).hexdigest()
     assert decided.text == IssuedDocument.objects.get(pk=pk).sha256
-    archived = record.find("b:arkivfil/b:kontrollsumma", NS)
-    assert archived.text == hashlib.sha256(pdf).hexdigest() == package.pdf_sha256
-    assert record.findtext("b:arkivfil/b:format", None, NS) == "PDF/A-2a"
+    archived = {
+        f.get("sokvag"): (f.get("roll"), f.findtext("b:kontrollsumma", None, NS))
+        for f in record.findall("b:arkivfil", NS)
+    }
+    assert {path: role for path, (role, _sum) in archived.items()} == {
+        p: ("fastställd" if "/rep1/" in p else "beslutad") for p in files if p.endswith(".pdf")
+    }
+    for path, (_role, checksum) in archived.items():
+        assert checksum == hashlib.sha256(files[path]).hexdigest()
+    assert package.pdf_sha256 == archived[next(p for p in archived if "/rep1/" in p)][1]
     dc = etree.fromstring(files["metadata/descriptive/dc.xml"])
     assert "KS 2026/117" in [e.text for e in dc.findall("dc:identifier", NS)]
     assert dc.findtext("dc:date", None, NS) == "2026-06-14"
@@ -284,14 +320,42 @@ def test_decision_metadata_names_diarienummer_body_date_version_and_checksums(ad
     assert "Fastställd av Kommunfullmäktige" in dc.findtext("dc:description", None, NS)
 
 
-def test_tar_container_holds_the_same_folder(adopted, db):
-    _world, pk, _pdf, _package = adopted
+def test_without_the_adopted_document_the_decided_file_is_representation_1_in_a_tar(adopted, db):
+    _world, pk, original, _package = adopted
     version = IssuedDocument.objects.get(pk=pk)
     package = archive.build_package(version, container="tar", package_id="uuid-fixed")
     assert package.filename == "uuid-fixed.tar"
     files = unpack(package)
     assert mets_of(files).get("OBJID") == "uuid-fixed"
-    assert {p for p in files if p.endswith(".pdf")}
+    assert [p for p in files if p.endswith(".pdf")] == [
+        "representations/rep1/data/atgardsplan-offentlig-samverkan-centrum-v1.pdf"
+    ]
+
+
+def test_the_adopted_document_is_printed_only_while_it_holds_the_decided_content(
+    adopted, db, monkeypatch, settings
+):
+    """Laid out once and stored for the reader (the next package, or download, reuses it);
+    after a change since the decision there is no adopted document to print."""
+    from samverkan.documents import renderings
+    from samverkan.problems.models import Measure
+
+    world, pk, _original, _package = adopted
+    version = IssuedDocument.objects.get(pk=pk)
+    printed: list[str] = []
+    settings.DOCUMENT_PDF_CACHE_SIZE = 0
+    render.clear_pdf_cache()
+    monkeypatch.setattr(render, "print_pdf", lambda html: printed.append(html) or b"%PDF-x")
+    assert archive.adopted_rendering(version, world.steve) == b"%PDF-x"
+    assert archive.adopted_rendering(version, world.steve) == b"%PDF-x"
+    assert len(printed) == 1 and "Fastställd av Kommunfullmäktige" in printed[0]
+    slot = renderings.slot_for(version.partnership, "atgardsplan", "public", "pdf", world.steve)
+    assert slot.rows().count() == 1
+    measure = Measure.objects.filter(partnership=version.partnership).first()
+    measure.title = "Ny lydelse efter beslutet"
+    measure.save(update_fields=["title"])
+    assert archive.adopted_rendering(version, world.steve) is None
+    assert len(printed) == 1
 
 
 def test_only_the_adopted_version_is_packaged(adopted, db):
@@ -321,8 +385,13 @@ def test_a_stored_file_that_no_longer_matches_its_checksum_is_refused(adopted, d
     assert "no longer matches the SHA-256" in str(refused.value)
 
 
-def test_page_offers_the_package_beside_the_decided_version_and_serves_it(client, adopted, db):
-    world, pk, _original, _package = adopted
+def test_page_offers_the_package_and_a_job_makes_it_for_the_reader(
+    client, adopted, db, monkeypatch
+):
+    from samverkan.jobs import registry
+    from samverkan.jobs.models import Job
+
+    world, pk, original, _package = adopted
     p = world.ours.partnership
     client.force_login(world.steve)  # the steering group
     page = client.get(reverse("documents:list", kwargs={"pk": p.pk})).content.decode()
@@ -330,12 +399,26 @@ def test_page_offers_the_package_beside_the_decided_version_and_serves_it(client
     assert f'href="{url}">Arkivpaket (FGS/E-ARK)</a>' in page
     version_page = client.get(reverse("documents:version", kwargs={"pk": p.pk, "issued_id": pk}))
     assert url in version_page.content.decode()
+    # Nothing is laid out in the request: the reader goes to the job's page.
+    monkeypatch.setattr(archive, "adopted_rendering", lambda version, user: original)
     response = client.get(url)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/zip"
-    assert "attachment" in response["Content-Disposition"]
-    with zipfile.ZipFile(io.BytesIO(response.content)) as z:
-        assert any(name.endswith("/METS.xml") for name in z.namelist())
+    assert response.status_code == 302
+    job = Job.objects.get(kind="documents.archive", created_by=world.steve)
+    assert response.url == reverse("jobs:detail", kwargs={"pk": p.pk, "job_id": job.pk})
+    assert client.get(url).url == response.url  # a second click follows the same job
+    assert registry.run_job(job.pk).status == "done"
+    job.refresh_from_db()
+    download = reverse("jobs:download", kwargs={"pk": p.pk, "job_id": job.pk})
+    assert client.get(response.url).url == download
+    served = client.get(download)
+    assert served.status_code == 200
+    content = b"".join(served.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        names = z.namelist()
+    assert f"{job.result['package_id']}/METS.xml" in names
+    assert len([n for n in names if n.endswith(".pdf")]) == 2
+    client.force_login(world.bob)  # the file is its starter's, as every job's
+    assert client.get(download).status_code == 404
 
 
 def test_page_refuses_an_undecided_version_in_swedish(client, adopted, db):
@@ -374,7 +457,7 @@ def test_package_goes_only_to_those_who_may_download_the_version(client, adopted
     page = client.get(reverse("documents:list", kwargs={"pk": p.pk})).content.decode()
     assert url not in page
     client.force_login(world.bob)  # the police party's coordinator
-    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 302  # to the job that makes it
     client.force_login(world.mallory)  # another partnership's admin
     assert client.get(url).status_code == 404
 
@@ -438,24 +521,22 @@ def test_hostile_text_is_escaped_and_read_back_unchanged(name, body, reference):
         kommun=name,
         kommun_code="",
         police_area=name,
-        pdf_path="representations/rep1/data/a.pdf",
-        pdf_name="a.pdf",
-        pdf_sha256="0" * 64,
-        pdf_size=1,
-        level="A",
         issued_by=name,
+        decided_size=4,
+        representations=[archive._Representation(1, "a.pdf", b"%PDF", "A", "beslutad", name)],
     )
-    record = etree.fromstring(archive._decision_record(facts, b"%PDF"))
+    record = etree.fromstring(archive._decision_record(facts))
     assert record.findtext("b:samverkan", None, NS) == name
     assert record.findtext("b:beslutandeOrgan", None, NS) == body
     assert record.findtext("b:diarienummer", None, NS) == reference
     dc = etree.fromstring(archive._dublin_core(facts))
     assert dc.findtext("dc:title", None, NS) == f"Åtgärdsplan – {name}"
     assert reference in [e.text for e in dc.findall("dc:identifier", NS)]
-    premis = etree.fromstring(archive._premis(facts, b"%PDF"))
+    premis = etree.fromstring(archive._premis(facts))
     assert f"{body}, {name}" in {
         a.findtext("premis:agentName", None, NS) for a in premis.findall("premis:agent", NS)
     }
+    assert record.findtext("b:arkivfil/b:ursprung", None, NS) == name
     files = {
         "metadata/descriptive/dc.xml": b"",
         "metadata/descriptive/beslut.xml": b"",

@@ -381,6 +381,30 @@ def _sub(parent: Any, tag: str, text: str | None = None, **attributes: str) -> A
 
 
 @dataclass
+class _Representation:
+    """One PDF/A file in the package, with where it came from."""
+
+    number: int
+    name: str  # file name
+    content: bytes
+    level: str  # PDF/A-2 conformance: "A" or "B"
+    role: str  # "fastställd" (the adopted document) or "beslutad" (the file decided on)
+    source: str  # what it was made from, in a sentence
+
+    @property
+    def path(self) -> str:
+        return f"representations/rep{self.number}/data/{self.name}"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    @property
+    def format(self) -> tuple[str, str]:
+        return PDFA_FORMATS[self.level]
+
+
+@dataclass
 class _Facts:
     """What the metadata files say, gathered once."""
 
@@ -393,33 +417,94 @@ class _Facts:
     kommun: str
     kommun_code: str
     police_area: str
-    pdf_path: str
-    pdf_name: str
-    pdf_sha256: str
-    pdf_size: int
-    level: str
     issued_by: str
+    decided_size: int  # the issued file's size (its SHA-256 is version.sha256)
+    representations: list[_Representation]
+
+
+def adopted_rendering(version: IssuedDocument, user: Any, *, store: bool = True) -> bytes | None:
+    """The adopted document as a PDF marked "Fastställd", when the reader's build of the
+    decided edition still holds what the decided version held (data._settle_decision);
+    None once the content has changed (the decided file then stands alone).
+
+    Laid out with WeasyPrint (seconds): called from the archive job and the command, never
+    inside a request. A stored rendering of the same content for the same reader is used,
+    and a new one is stored for the next download (documents/renderings.py).
+    """
+    from samverkan.documents import render, renderings
+
+    doc = data.build(version.kind, version.partnership, version.edition, user)
+    if doc.draft or not doc.decided.startswith("Fastställd"):
+        return None
+    if not store or user is None:
+        return render.to_pdf(doc)
+    slot = renderings.slot_for(version.partnership, version.kind, version.edition, "pdf", user)
+    digest = renderings.content_digest(doc, "pdf")
+    stored = renderings.find(slot, digest)
+    if stored is not None:
+        with stored.file.open("rb") as handle:
+            content: bytes = handle.read()
+        return content
+    content = render.to_pdf(doc)
+    renderings.store(
+        slot,
+        digest,
+        content,
+        services.file_name(version.partnership, version.kind, version.edition, "pdf"),
+    )
+    return content
 
 
 def build_package(
     version: IssuedDocument,
     *,
+    adopted: bytes | None = None,
     container: str = "zip",
     now: datetime.datetime | None = None,
     package_id: str | None = None,
 ) -> Package:
     """The archival package of the adopted ``version`` (NotArchivable otherwise). Who may
-    have it is the caller's question: the same as who may download the version."""
+    have it is the caller's question: the same as who may download the version.
+
+    ``adopted`` is the adopted document marked "Fastställd" (``adopted_rendering``): with
+    it, representation 1 is that document and representation 2 the file the body decided
+    on; without it, the decided file is representation 1.
+    """
     if container not in ("zip", "tar"):
         raise ValueError(f"unknown container {container!r}; choose zip or tar")
     decision = adopting_decision(version)
     version = adopted_pdf(version)
     original = _stored_bytes(version)
-    pdf, level = to_pdfa(original)
     partnership = version.partnership
     created = now or timezone.now()
     package_id = package_id or f"uuid-{uuid.uuid4()}"
-    pdf_name = services.file_name(partnership, version.kind, version.edition, "pdf", version.number)
+    name = services.file_name(partnership, version.kind, version.edition, "pdf", version.number)
+    representations = []
+    if adopted is not None:
+        content, level = to_pdfa(adopted)
+        representations.append(
+            _Representation(
+                1,
+                name.removesuffix(".pdf") + "-faststalld.pdf",
+                content,
+                level,
+                "fastställd",
+                f"Version {version.number} med beslutet på försättsbladet, framställd "
+                f"{_iso(created)} ur samma innehåll som den beslutade versionen.",
+            )
+        )
+    content, level = to_pdfa(original)
+    representations.append(
+        _Representation(
+            len(representations) + 1,
+            name,
+            content,
+            level,
+            "beslutad",
+            f"Den utfärdade fil som beslutet gällde (version {version.number}, SHA-256 "
+            f"{version.sha256}), oförändrad i sitt innehåll.",
+        )
+    )
     issuer = version.created_by
     facts = _Facts(
         package_id=package_id,
@@ -431,27 +516,23 @@ def build_package(
         kommun=str(partnership.municipality),
         kommun_code=getattr(partnership.municipality, "code", "") or "",
         police_area=str(partnership.police_area),
-        pdf_path=f"representations/rep1/data/{pdf_name}",
-        pdf_name=pdf_name,
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        pdf_size=len(pdf),
-        level=level,
         issued_by=(issuer.get_full_name() or issuer.get_username()) if issuer else "",
+        decided_size=len(original),
+        representations=representations,
     )
-    files: dict[str, bytes] = {facts.pdf_path: pdf}
+    files: dict[str, bytes] = {rep.path: rep.content for rep in representations}
     files["metadata/descriptive/dc.xml"] = _dublin_core(facts)
-    files["metadata/descriptive/beslut.xml"] = _decision_record(facts, original)
-    files["metadata/preservation/premis.xml"] = _premis(facts, original)
-    for name in SCHEMAS:
-        files[f"schemas/{name}"] = (SCHEMA_DIR / name).read_bytes()
+    files["metadata/descriptive/beslut.xml"] = _decision_record(facts)
+    files["metadata/preservation/premis.xml"] = _premis(facts)
+    for schema in SCHEMAS:
+        files[f"schemas/{schema}"] = (SCHEMA_DIR / schema).read_bytes()
     files["METS.xml"] = _mets(facts, files)
-    content = _container(package_id, files, created, container)
     return Package(
         package_id=package_id,
         filename=f"{package_id}.{container}",
-        content=content,
+        content=_container(package_id, files, created, container),
         container=container,
-        pdf_sha256=facts.pdf_sha256,
+        pdf_sha256=representations[0].sha256,
         files={path: hashlib.sha256(body).hexdigest() for path, body in files.items()},
     )
 
@@ -472,11 +553,11 @@ def _container(
     else:
         with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as archive:
             for path, body in files.items():
-                info = tarfile.TarInfo(f"{package_id}/{path}")
-                info.size = len(body)
-                info.mtime = int(created.timestamp())
-                info.mode = 0o644
-                archive.addfile(info, io.BytesIO(body))
+                member = tarfile.TarInfo(f"{package_id}/{path}")
+                member.size = len(body)
+                member.mtime = int(created.timestamp())
+                member.mode = 0o644
+                archive.addfile(member, io.BytesIO(body))
     return out.getvalue()
 
 
@@ -484,9 +565,9 @@ def _dublin_core(facts: _Facts) -> bytes:
     decision, version = facts.decision, facts.version
     root = etree.Element(f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS})
 
-    def dc(name: str, text: str, **attributes: str) -> None:
+    def dc(name: str, text: str) -> None:
         if text:
-            _sub(root, f"{{{DC_NS}}}{name}", text, **attributes)
+            _sub(root, f"{{{DC_NS}}}{name}", text)
 
     dc("title", facts.title)
     dc("creator", facts.kommun)
@@ -512,12 +593,14 @@ def _decision_sentence(decision: DocumentDecision) -> str:
     return f"Fastställd av {decision.body} den {decision.decided_on.isoformat()}{reference}."
 
 
-def _decision_record(facts: _Facts, original: bytes) -> bytes:
+def _decision_record(facts: _Facts) -> bytes:
     decision, version = facts.decision, facts.version
     root = etree.Element(f"{{{BESLUT_NS}}}arkivpaket", nsmap={None: BESLUT_NS})
 
-    def put(name: str, text: str, **attributes: str) -> Any:
-        return _sub(root, f"{{{BESLUT_NS}}}{name}", text, **attributes)
+    def put(name: str, text: str | None, parent: Any = None, **attributes: str) -> Any:
+        return _sub(
+            root if parent is None else parent, f"{{{BESLUT_NS}}}{name}", text, **attributes
+        )
 
     put("titel", facts.title)
     put("dokument", data.KINDS[version.kind], kod=version.kind)
@@ -534,49 +617,50 @@ def _decision_record(facts: _Facts, original: bytes) -> bytes:
     put("utfardad", _iso(version.created_at))
     if facts.issued_by:
         put("utfardadAv", facts.issued_by)
-    decided = put("beslutadFil", "", namn=version.file.name.rsplit("/", 1)[-1])
-    _sub(decided, f"{{{BESLUT_NS}}}storlek", str(len(original)))
-    _sub(decided, f"{{{BESLUT_NS}}}kontrollsumma", version.sha256, algoritm="SHA-256")
-    archived = put("arkivfil", "", sokvag=facts.pdf_path)
-    _sub(archived, f"{{{BESLUT_NS}}}format", PDFA_FORMATS[facts.level][0])
-    _sub(archived, f"{{{BESLUT_NS}}}storlek", str(facts.pdf_size))
-    _sub(archived, f"{{{BESLUT_NS}}}kontrollsumma", facts.pdf_sha256, algoritm="SHA-256")
+    decided = put("beslutadFil", None, namn=(version.file.name or "").rsplit("/", 1)[-1])
+    put("storlek", str(facts.decided_size), decided)
+    put("kontrollsumma", version.sha256, decided, algoritm="SHA-256")
+    for rep in facts.representations:
+        archived = put("arkivfil", None, sokvag=rep.path, roll=rep.role)
+        put("format", rep.format[0], archived)
+        put("storlek", str(len(rep.content)), archived)
+        put("kontrollsumma", rep.sha256, archived, algoritm="SHA-256")
+        put("ursprung", rep.source, archived)
     return _xml(root)
 
 
-def _premis(facts: _Facts, original: bytes) -> bytes:
+def _premis(facts: _Facts) -> bytes:
     p = f"{{{PREMIS_NS}}}"
     root = etree.Element(
-        f"{p}premis",
-        {"version": "3.0"},
-        nsmap={"premis": PREMIS_NS, "xsi": XSI_NS},
+        f"{p}premis", {"version": "3.0"}, nsmap={"premis": PREMIS_NS, "xsi": XSI_NS}
     )
     decision, version = facts.decision, facts.version
-    name, puid = PDFA_FORMATS[facts.level]
 
     def identifier(parent: Any, kind: str, value: str, *, tag: str) -> None:
         element = _sub(parent, f"{p}{tag}Identifier")
         _sub(element, f"{p}{tag}IdentifierType", kind)
         _sub(element, f"{p}{tag}IdentifierValue", value)
 
-    obj = _sub(root, f"{p}object", **{f"{{{XSI_NS}}}type": "premis:file"})
-    identifier(obj, "local", facts.pdf_path, tag="object")
-    characteristics = _sub(obj, f"{p}objectCharacteristics")
-    _sub(characteristics, f"{p}compositionLevel", "0")
-    fixity = _sub(characteristics, f"{p}fixity")
-    _sub(fixity, f"{p}messageDigestAlgorithm", "SHA-256")
-    _sub(fixity, f"{p}messageDigest", facts.pdf_sha256)
-    _sub(fixity, f"{p}messageDigestOriginator", SOFTWARE)
-    _sub(characteristics, f"{p}size", str(facts.pdf_size))
-    fmt = _sub(characteristics, f"{p}format")
-    designation = _sub(fmt, f"{p}formatDesignation")
-    _sub(designation, f"{p}formatName", name)
-    _sub(designation, f"{p}formatVersion", f"2{facts.level.lower()}")
-    registry = _sub(fmt, f"{p}formatRegistry")
-    _sub(registry, f"{p}formatRegistryName", "PRONOM")
-    _sub(registry, f"{p}formatRegistryKey", puid)
-    _sub(registry, f"{p}formatRegistryRole", "specification")
-    _sub(obj, f"{p}originalName", facts.pdf_name)
+    for rep in facts.representations:
+        name, puid = rep.format
+        obj = _sub(root, f"{p}object", **{f"{{{XSI_NS}}}type": "premis:file"})
+        identifier(obj, "local", rep.path, tag="object")
+        characteristics = _sub(obj, f"{p}objectCharacteristics")
+        _sub(characteristics, f"{p}compositionLevel", "0")
+        fixity = _sub(characteristics, f"{p}fixity")
+        _sub(fixity, f"{p}messageDigestAlgorithm", "SHA-256")
+        _sub(fixity, f"{p}messageDigest", rep.sha256)
+        _sub(fixity, f"{p}messageDigestOriginator", SOFTWARE)
+        _sub(characteristics, f"{p}size", str(len(rep.content)))
+        fmt = _sub(characteristics, f"{p}format")
+        designation = _sub(fmt, f"{p}formatDesignation")
+        _sub(designation, f"{p}formatName", name)
+        _sub(designation, f"{p}formatVersion", f"2{rep.level.lower()}")
+        registry = _sub(fmt, f"{p}formatRegistry")
+        _sub(registry, f"{p}formatRegistryName", "PRONOM")
+        _sub(registry, f"{p}formatRegistryKey", puid)
+        _sub(registry, f"{p}formatRegistryRole", "specification")
+        _sub(obj, f"{p}originalName", rep.name)
 
     software = ("local", f"{SOFTWARE} {_software_version()}")
     kommun = ("local", facts.kommun)
@@ -586,16 +670,71 @@ def _premis(facts: _Facts, original: bytes) -> bytes:
     if issuer:
         agents.append((issuer, "person"))
     source = ("local", f"samverkan:utfardat-dokument:{version.pk}")
-
-    def event(
-        number: int,
-        kind: str,
-        when: str,
-        detail: str,
-        outcome: str,
-        links: list[tuple[tuple[str, str], str]],
-        objects: list[tuple[tuple[str, str], str]],
-    ) -> None:
+    Link = tuple[tuple[str, str], str]
+    events: list[tuple[str, str, str, list[Link], list[Link]]] = []
+    created_links: list[Link] = [(software, "executing program")]
+    if issuer:
+        created_links.insert(0, (issuer, "implementer"))
+    events.append(
+        (
+            "creation",
+            _iso(version.created_at),
+            f"Version {version.number} ({version.get_edition_display()}) utfärdad i "
+            f"{SOFTWARE} som PDF; SHA-256 {version.sha256}, {facts.decided_size} byte.",
+            created_links,
+            [(source, "outcome")],
+        )
+    )
+    events.append(
+        (
+            "decision",
+            decision.decided_on.isoformat(),
+            _decision_sentence(decision) + f" Beslutet gäller version {version.number}.",
+            [(body, "authorizer")],
+            [(source, "source")],
+        )
+    )
+    for rep in facts.representations:
+        target = ("local", rep.path)
+        if rep.role == "fastställd":
+            events.append(
+                (
+                    "creation",
+                    _iso(facts.created),
+                    rep.source,
+                    [(software, "executing program")],
+                    [(source, "source"), (target, "outcome")],
+                )
+            )
+        events.append(
+            (
+                "normalization",
+                _iso(facts.created),
+                f"Filen identifierad som {rep.format[0]} (utskriftsavsikt sRGB, "
+                "XMP-metadata); sidorna är oförändrade.",
+                [(software, "executing program"), (kommun, "authorizer")],
+                [(target, "outcome")],
+            )
+        )
+        events.append(
+            (
+                "message digest calculation",
+                _iso(facts.created),
+                f"SHA-256 {rep.sha256}",
+                [(software, "executing program")],
+                [(target, "source")],
+            )
+        )
+    events.append(
+        (
+            "information package creation",
+            _iso(facts.created),
+            f"Arkivpaket {facts.package_id} enligt E-ARK SIP 2.1 (FGS Paketstruktur 2.0).",
+            [(software, "executing program"), (kommun, "authorizer")],
+            [(("local", rep.path), "outcome") for rep in facts.representations],
+        )
+    )
+    for number, (kind, when, detail, agent_links, object_links) in enumerate(events, 1):
         element = _sub(root, f"{p}event")
         identifier(element, "local", f"{facts.package_id}-event-{number}", tag="event")
         _sub(element, f"{p}eventType", kind)
@@ -603,72 +742,20 @@ def _premis(facts: _Facts, original: bytes) -> bytes:
         info = _sub(element, f"{p}eventDetailInformation")
         _sub(info, f"{p}eventDetail", detail)
         result = _sub(element, f"{p}eventOutcomeInformation")
-        _sub(result, f"{p}eventOutcome", outcome)
-        for (kind_, value), role in links:
+        _sub(result, f"{p}eventOutcome", "success")
+        for (id_type, value), role in agent_links:
             link = _sub(element, f"{p}linkingAgentIdentifier")
-            _sub(link, f"{p}linkingAgentIdentifierType", kind_)
+            _sub(link, f"{p}linkingAgentIdentifierType", id_type)
             _sub(link, f"{p}linkingAgentIdentifierValue", value)
             _sub(link, f"{p}linkingAgentRole", role)
-        for (kind_, value), role in objects:
+        for (id_type, value), role in object_links:
             link = _sub(element, f"{p}linkingObjectIdentifier")
-            _sub(link, f"{p}linkingObjectIdentifierType", kind_)
+            _sub(link, f"{p}linkingObjectIdentifierType", id_type)
             _sub(link, f"{p}linkingObjectIdentifierValue", value)
             _sub(link, f"{p}linkingObjectRole", role)
-
-    target = ("local", facts.pdf_path)
-    created_links = [(software, "executing program")]
-    if issuer:
-        created_links.insert(0, (issuer, "implementer"))
-    event(
-        1,
-        "creation",
-        _iso(version.created_at),
-        f"Version {version.number} ({version.get_edition_display()}) utfärdad i {SOFTWARE} "
-        f"som PDF; SHA-256 {version.sha256}, {len(original)} byte.",
-        "success",
-        created_links,
-        [(source, "outcome")],
-    )
-    event(
-        2,
-        "decision",
-        decision.decided_on.isoformat(),
-        _decision_sentence(decision) + f" Beslutet gäller version {version.number}.",
-        "success",
-        [(body, "authorizer")],
-        [(source, "source")],
-    )
-    event(
-        3,
-        "normalization",
-        _iso(facts.created),
-        f"Den beslutade filen identifierad som {name} (utskriftsavsikt sRGB, XMP-metadata); "
-        "sidorna är oförändrade.",
-        "success",
-        [(software, "executing program"), (kommun, "authorizer")],
-        [(source, "source"), (target, "outcome")],
-    )
-    event(
-        4,
-        "message digest calculation",
-        _iso(facts.created),
-        f"SHA-256 {facts.pdf_sha256}",
-        "success",
-        [(software, "executing program")],
-        [(target, "source")],
-    )
-    event(
-        5,
-        "information package creation",
-        _iso(facts.created),
-        f"Arkivpaket {facts.package_id} enligt E-ARK SIP 2.1 (FGS Paketstruktur 2.0).",
-        "success",
-        [(software, "executing program"), (kommun, "authorizer")],
-        [(target, "outcome")],
-    )
-    for (kind, value), agent_type in agents:
+    for (id_type, value), agent_type in agents:
         agent = _sub(root, f"{p}agent")
-        identifier(agent, kind, value, tag="agent")
+        identifier(agent, id_type, value, tag="agent")
         _sub(agent, f"{p}agentName", value)
         _sub(agent, f"{p}agentType", agent_type)
     return _xml(root)
@@ -692,13 +779,7 @@ def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
                 f"{METS_NS} schemas/mets.xsd {XLINK_NS} schemas/xlink.xsd"
             ),
         },
-        nsmap={
-            "mets": METS_NS,
-            "csip": CSIP_NS,
-            "sip": SIP_NS,
-            "xlink": XLINK_NS,
-            "xsi": XSI_NS,
-        },
+        nsmap={"mets": METS_NS, "csip": CSIP_NS, "sip": SIP_NS, "xlink": XLINK_NS, "xsi": XSI_NS},
     )
     header = _sub(
         root,
@@ -735,6 +816,10 @@ def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
             "CHECKSUMTYPE": "SHA-256",
         }
 
+    def locate(parent: Any, path: str) -> None:
+        attributes = {"LOCTYPE": "URL", f"{xlink}type": "simple", f"{xlink}href": path}
+        _sub(parent, f"{m}FLocat", **attributes)
+
     def reference(parent: Any, path: str, **mdtype: str) -> None:
         _sub(
             parent,
@@ -764,8 +849,8 @@ def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
 
     file_sec = _sub(root, f"{m}fileSec", ID="filesec")
     schemas = _sub(file_sec, f"{m}fileGrp", ID="filegrp-schemas", USE="Schemas")
-    for number, name in enumerate(SCHEMAS, 1):
-        path = f"schemas/{name}"
+    for number, schema in enumerate(SCHEMAS, 1):
+        path = f"schemas/{schema}"
         entry = _sub(
             schemas,
             f"{m}file",
@@ -773,32 +858,30 @@ def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
             MIMETYPE="text/xml",
             **checks(files[path]),
         )
-        _sub(
-            entry,
-            f"{m}FLocat",
-            **{"LOCTYPE": "URL", f"{xlink}type": "simple", f"{xlink}href": path},
+        locate(entry, path)
+    for rep in facts.representations:
+        group = _sub(
+            file_sec,
+            f"{m}fileGrp",
+            ID=f"filegrp-rep{rep.number}",
+            USE=f"Representations/rep{rep.number}",
         )
-    name, puid = PDFA_FORMATS[facts.level]
-    representation = _sub(file_sec, f"{m}fileGrp", ID="filegrp-rep1", USE="Representations/rep1")
-    entry = _sub(
-        representation,
-        f"{m}file",
-        **{
-            "ID": "file-rep1-1",
-            "MIMETYPE": "application/pdf",
-            **checks(files[facts.pdf_path]),
-            "ADMID": "digiprov-premis",
-            f"{{{SIP_NS}}}FILEFORMATNAME": name,
-            f"{{{SIP_NS}}}FILEFORMATVERSION": f"2{facts.level.lower()}",
-            f"{{{SIP_NS}}}FORMATREGISTRY": "PRONOM",
-            f"{{{SIP_NS}}}FORMATREGISTRYKEY": puid,
-        },
-    )
-    _sub(
-        entry,
-        f"{m}FLocat",
-        **{"LOCTYPE": "URL", f"{xlink}type": "simple", f"{xlink}href": facts.pdf_path},
-    )
+        name, puid = rep.format
+        entry = _sub(
+            group,
+            f"{m}file",
+            **{
+                "ID": f"file-rep{rep.number}-1",
+                "MIMETYPE": "application/pdf",
+                **checks(files[rep.path]),
+                "ADMID": "digiprov-premis",
+                f"{{{SIP_NS}}}FILEFORMATNAME": name,
+                f"{{{SIP_NS}}}FILEFORMATVERSION": f"2{rep.level.lower()}",
+                f"{{{SIP_NS}}}FORMATREGISTRY": "PRONOM",
+                f"{{{SIP_NS}}}FORMATREGISTRYKEY": puid,
+            },
+        )
+        locate(entry, rep.path)
 
     struct_map = _sub(root, f"{m}structMap", ID="structmap-csip", TYPE="PHYSICAL", LABEL="CSIP")
     package = _sub(struct_map, f"{m}div", ID="div-package", LABEL=facts.package_id)
@@ -812,6 +895,9 @@ def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
     )
     schemas_div = _sub(package, f"{m}div", ID="div-schemas", LABEL="Schemas")
     _sub(schemas_div, f"{m}fptr", FILEID="filegrp-schemas")
-    rep_div = _sub(package, f"{m}div", ID="div-rep1", LABEL="Representations/rep1")
-    _sub(rep_div, f"{m}fptr", FILEID="filegrp-rep1")
+    for rep in facts.representations:
+        division = _sub(
+            package, f"{m}div", ID=f"div-rep{rep.number}", LABEL=f"Representations/rep{rep.number}"
+        )
+        _sub(division, f"{m}fptr", FILEID=f"filegrp-rep{rep.number}")
     return _xml(root)

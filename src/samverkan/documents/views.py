@@ -80,11 +80,7 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
                     "label": label,
                     "decision": decisions.get(k),
                     # The adopted version's archival package, for those who may download it.
-                    "archivable": bool(
-                        k in decisions
-                        and decisions[k].approved
-                        and decisions[k].approved.may_download(request.user)
-                    ),
+                    "archivable": _archivable(decisions.get(k), request.user),
                     "due": decisions.get(k) and decisions[k].is_update_due(today),
                 }
                 for k, label in KIND_CHOICES
@@ -95,6 +91,12 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
             signed=partnership.signed_agreements.all(),
         ),
     )
+
+
+def _archivable(decision: DocumentDecision | None, user: Any) -> bool:
+    """Whether the page offers the adopted version's archival package to this reader."""
+    approved = decision.approved if decision is not None else None
+    return approved is not None and approved.may_download(user)
 
 
 def _options(request: HttpRequest, kind: str) -> dict[str, str]:
@@ -251,19 +253,30 @@ def archive_package(
     request: HttpRequest, partnership: Partnership, issued_id: int
 ) -> HttpResponseBase:
     """The adopted version as an archival information package (FGS Paketstruktur, E-ARK SIP:
-    documents/archive.py), for whoever may download the version itself. Any other version is
-    refused with the reason, on the version's page."""
+    documents/archive.py), for whoever may download the version itself. It is made in a job
+    (the adopted document is laid out with its decision); the reader goes to the job's page,
+    which offers the file. Any other version is refused with the reason, on its page."""
     version = access.scoped(IssuedDocument.objects.all(), partnership, issued_id)
     if not version.may_download(request.user):
         raise Http404
     try:
-        package = archive.build_package(version)
+        archive.adopting_decision(version)
     except archive.NotArchivable as exc:
         messages.error(request, exc.swedish)
         return redirect("documents:version", pk=partnership.pk, issued_id=version.pk)
-    response = HttpResponse(package.content, content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, package.filename)
-    return response
+    params = {"issued_id": version.pk}
+    running = Job.objects.filter(
+        partnership=partnership,
+        kind="documents.archive",
+        created_by=request.user,
+        status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+    ).order_by("-created_at")
+    job = next((j for j in running[:20] if j.params == params), None) or enqueue(
+        "documents.archive", partnership=partnership, user=request.user, **params
+    )
+    return htmx.redirect(
+        request, reverse("jobs:detail", kwargs={"pk": partnership.pk, "job_id": job.pk})
+    )
 
 
 @partnership_view("edit", methods=("GET", "POST"))

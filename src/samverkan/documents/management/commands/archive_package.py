@@ -59,7 +59,13 @@ class Command(BaseCommand):
                 raise CommandError(f"{kind} has no issued PDF version {options['number']}")
             version = found
         try:
-            package = archive.build_package(version, container=options["container"])
+            archive.adopting_decision(version)
+            # The adopted document with its decision on the cover, while the content is still
+            # the decided one (laid out here, as the operator's build shows it).
+            adopted = archive.adopted_rendering(archive.adopted_pdf(version), None, store=False)
+            package = archive.build_package(
+                version, adopted=adopted, container=options["container"]
+            )
         except archive.NotArchivable as exc:
             raise CommandError(str(exc)) from exc
         output = Path(options["output"] or package.filename)
@@ -72,3 +78,8 @@ class Command(BaseCommand):
             f"{version.number} ({version.edition}) for '{partnership.name}' to {output} "
             f"({len(package.content)} bytes; PDF/A SHA-256 {package.pdf_sha256})."
         )
+        if adopted is None:
+            self.stdout.write(
+                "The content has changed since the decision: the package holds the decided "
+                "file only (marked as a draft, as it was issued), not a copy marked adopted."
+            )
