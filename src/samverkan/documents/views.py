@@ -268,7 +268,7 @@ def archive_package(
     running = Job.objects.filter(
         partnership=partnership,
         kind="documents.archive",
-        created_by=request.user,
+        created_by_id=request.user.pk,
         status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
     ).order_by("-created_at")
     job = next((j for j in running[:20] if j.params == params), None) or enqueue(
