@@ -119,9 +119,12 @@ def test_package_has_the_csip_folder_structure(adopted, db):
         "metadata/descriptive/dc.xml",
         "metadata/descriptive/beslut.xml",
         "metadata/preservation/premis.xml",
+        "documentation/om-arkivpaketet.txt",
         "schemas/mets.xsd",
         "schemas/xlink.xsd",
     } <= set(files)
+    about = files["documentation/om-arkivpaketet.txt"].decode("utf-8")
+    assert "Fastställd av Kommunfullmäktige den 2026-06-14, diarienummer KS 2026/117." in about
 
 
 def test_root_mets_carries_the_csip_and_sip_attributes_and_agents(adopted, db):
@@ -147,7 +150,17 @@ def test_root_mets_carries_the_csip_and_sip_attributes_and_agents(adopted, db):
     struct = mets.find("mets:structMap", NS)
     assert struct.get("LABEL") == "CSIP" and struct.get("TYPE") == "PHYSICAL"
     labels = [div.get("LABEL") for div in struct.find("mets:div", NS).findall("mets:div", NS)]
-    assert labels == ["Metadata", "Schemas", "Representations/rep1", "Representations/rep2"]
+    assert labels == [
+        "Metadata",
+        "Documentation",
+        "Schemas",
+        "Representations/rep1",
+        "Representations/rep2",
+    ]
+    for group in mets.iterfind("mets:fileSec/mets:fileGrp", NS):
+        if group.get("USE").startswith("Representations/"):
+            assert group.get(f"{{{archive.CSIP_NS}}}CONTENTINFORMATIONTYPE") == "OTHER"
+            assert group.get(f"{{{archive.CSIP_NS}}}OTHERCONTENTINFORMATIONTYPE")
     # Every ID a structMap division or file points at exists.
     ids = {e.get("ID") for e in mets.iter() if e.get("ID")}
     for element in mets.iter():
@@ -544,6 +557,7 @@ def test_hostile_text_is_escaped_and_read_back_unchanged(name, body, reference):
         "representations/rep1/data/a.pdf": b"",
         "schemas/mets.xsd": b"",
         "schemas/xlink.xsd": b"",
+        archive.DOCUMENTATION: archive._documentation(facts),
     }
     mets = etree.fromstring(archive._mets(facts, files))
     assert mets.get("LABEL") == f"Åtgärdsplan – {name}, version 1"

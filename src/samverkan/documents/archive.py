@@ -70,6 +70,7 @@ SOFTWARE = "Samverkan"
 
 SCHEMA_DIR = Path(__file__).with_name("archive_schemas")
 SCHEMAS = ("mets.xsd", "xlink.xsd")
+DOCUMENTATION = "documentation/om-arkivpaketet.txt"
 
 # PDF/A-2 conformance level -> (format name, PRONOM id).
 PDFA_FORMATS = {"A": ("PDF/A-2a", "fmt/476"), "B": ("PDF/A-2b", "fmt/477")}
@@ -524,6 +525,7 @@ def build_package(
     files["metadata/descriptive/dc.xml"] = _dublin_core(facts)
     files["metadata/descriptive/beslut.xml"] = _decision_record(facts)
     files["metadata/preservation/premis.xml"] = _premis(facts)
+    files[DOCUMENTATION] = _documentation(facts)
     for schema in SCHEMAS:
         files[f"schemas/{schema}"] = (SCHEMA_DIR / schema).read_bytes()
     files["METS.xml"] = _mets(facts, files)
@@ -761,6 +763,33 @@ def _premis(facts: _Facts) -> bytes:
     return _xml(root)
 
 
+def _documentation(facts: _Facts) -> bytes:
+    """A short text in Swedish for whoever opens the package: what it holds and why."""
+    decision, version = facts.decision, facts.version
+    lines = [
+        f"Arkivpaket {facts.package_id}",
+        "",
+        f"{facts.title}, version {version.number} ({version.get_edition_display()}).",
+        _decision_sentence(decision),
+        f"Kommun: {facts.kommun}. Lokalpolisområde: {facts.police_area}.",
+        "",
+        "Paketet följer FGS Paketstruktur 2.0 (E-ARK CSIP 2.1 och E-ARK SIP 2.1).",
+        "METS.xml förtecknar varje fil med storlek och SHA-256-kontrollsumma.",
+        "metadata/descriptive: Dublin Core (dc.xml) och beslutsuppgifterna (beslut.xml).",
+        "metadata/preservation/premis.xml: filernas format och fixity, och händelserna.",
+        "",
+        "Dokumentet:",
+    ]
+    for rep in facts.representations:
+        lines.append(f"- {rep.path} ({rep.format[0]}, PRONOM {rep.format[1]}): {rep.source}")
+    lines += [
+        "",
+        f"Den beslutade filens kontrollsumma när den utfärdades (SHA-256): {version.sha256}",
+        f"Paketet skapades {_iso(facts.created)} av {SOFTWARE} {_software_version()}.",
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
     m = f"{{{METS_NS}}}"
     xlink = f"{{{XLINK_NS}}}"
@@ -848,6 +877,15 @@ def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
     reference(digiprov, "metadata/preservation/premis.xml", MDTYPE="PREMIS")
 
     file_sec = _sub(root, f"{m}fileSec", ID="filesec")
+    documentation = _sub(file_sec, f"{m}fileGrp", ID="filegrp-documentation", USE="Documentation")
+    entry = _sub(
+        documentation,
+        f"{m}file",
+        ID="file-documentation-1",
+        MIMETYPE="text/plain",
+        **checks(files[DOCUMENTATION]),
+    )
+    locate(entry, DOCUMENTATION)
     schemas = _sub(file_sec, f"{m}fileGrp", ID="filegrp-schemas", USE="Schemas")
     for number, schema in enumerate(SCHEMAS, 1):
         path = f"schemas/{schema}"
@@ -863,8 +901,12 @@ def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
         group = _sub(
             file_sec,
             f"{m}fileGrp",
-            ID=f"filegrp-rep{rep.number}",
-            USE=f"Representations/rep{rep.number}",
+            **{
+                "ID": f"filegrp-rep{rep.number}",
+                "USE": f"Representations/rep{rep.number}",
+                f"{{{CSIP_NS}}}CONTENTINFORMATIONTYPE": CONTENT_INFORMATION_TYPE,
+                f"{{{CSIP_NS}}}OTHERCONTENTINFORMATIONTYPE": OTHER_CONTENT_INFORMATION_TYPE,
+            },
         )
         name, puid = rep.format
         entry = _sub(
@@ -893,6 +935,8 @@ def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
         DMDID="dmd-dc dmd-beslut",
         ADMID="digiprov-premis",
     )
+    documentation_div = _sub(package, f"{m}div", ID="div-documentation", LABEL="Documentation")
+    _sub(documentation_div, f"{m}fptr", FILEID="filegrp-documentation")
     schemas_div = _sub(package, f"{m}div", ID="div-schemas", LABEL="Schemas")
     _sub(schemas_div, f"{m}fptr", FILEID="filegrp-schemas")
     for rep in facts.representations:
