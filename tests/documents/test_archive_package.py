@@ -150,12 +150,12 @@ def test_root_mets_carries_the_csip_and_sip_attributes_and_agents(adopted, db):
     struct = mets.find("mets:structMap", NS)
     assert struct.get("LABEL") == "CSIP" and struct.get("TYPE") == "PHYSICAL"
     labels = [div.get("LABEL") for div in struct.find("mets:div", NS).findall("mets:div", NS)]
-    assert labels == [
-        "Metadata",
-        "Documentation",
-        "Schemas",
-        "Representations/rep1",
-        "Representations/rep2",
+    assert labels == ["Metadata", "Documentation", "Schemas", "Representations"]
+    content = struct.find("mets:div/mets:div[@LABEL='Representations']", NS)
+    assert [f.get("FILEID") for f in content.findall("mets:fptr", NS)] == [
+        g.get("ID")
+        for g in mets.iterfind("mets:fileSec/mets:fileGrp", NS)
+        if g.get("USE").startswith("Representations/")
     ]
     for group in mets.iterfind("mets:fileSec/mets:fileGrp", NS):
         if group.get("USE").startswith("Representations/"):

@@ -814,6 +814,7 @@ def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
         root,
         f"{m}metsHdr",
         CREATEDATE=created,
+        LASTMODDATE=created,
         RECORDSTATUS="NEW",
         **{f"{{{CSIP_NS}}}OAISPACKAGETYPE": "SIP"},
     )
@@ -939,9 +940,9 @@ def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
     _sub(documentation_div, f"{m}fptr", FILEID="filegrp-documentation")
     schemas_div = _sub(package, f"{m}div", ID="div-schemas", LABEL="Schemas")
     _sub(schemas_div, f"{m}fptr", FILEID="filegrp-schemas")
+    # Without representation METS files the content division is one "Representations"
+    # division pointing at each representation's file group (CSIP 2.1, CSIP101-104).
+    content = _sub(package, f"{m}div", ID="div-representations", LABEL="Representations")
     for rep in facts.representations:
-        division = _sub(
-            package, f"{m}div", ID=f"div-rep{rep.number}", LABEL=f"Representations/rep{rep.number}"
-        )
-        _sub(division, f"{m}fptr", FILEID=f"filegrp-rep{rep.number}")
+        _sub(content, f"{m}fptr", FILEID=f"filegrp-rep{rep.number}")
     return _xml(root)
