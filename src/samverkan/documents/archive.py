@@ -2,30 +2,36 @@
 
 A kommun files the lägesbild and the åtgärdsplan it adopted in its e-archive. Riksarkivet's
 FGS Paketstruktur 2.0 is E-ARK CSIP 2.1 together with E-ARK SIP 2.1, so the package built here
-follows those: one root folder named by the package id, holding
+follows those: one root folder named by the package id (``uuid-…``, the METS OBJID), holding
 
-    METS.xml                                    the package's METS (CSIP/SIP profile)
-    metadata/descriptive/dc.xml                 Dublin Core: title, kommun, diarienummer, date
-    metadata/descriptive/beslut.xml             the decision: body, date, version, checksums
-    metadata/preservation/premis.xml            PREMIS 3: the file's fixity and format, events
-    representations/rep1/data/<name>.pdf        the adopted version as PDF/A-2
-    schemas/mets.xsd, schemas/xlink.xsd         the METS schema the package is written to
+    METS.xml                                  the package's METS (SIP profile), every file
+                                              with its size and SHA-256
+    metadata/descriptive/dc.xml               Dublin Core: title, kommun, diarienummer, date
+    metadata/descriptive/beslut.xml           the decision: body, date, version, checksums
+    metadata/preservation/premis.xml          PREMIS 3: fixity and format of each PDF, events
+    documentation/om-arkivpaketet.txt         what the package holds, in Swedish
+    representations/rep1/data/…-faststalld.pdf  the adopted document, decision on the cover
+    representations/rep2/data/….pdf             the issued file the body decided on
+    schemas/mets.xsd, schemas/xlink.xsd       the METS schema the package is written to
 
-The PDF is the issued version the decision approved (DocumentDecision.approved), the file the
-body decided on, not a new layout of today's data: its stored SHA-256 is checked first, and a
-file that no longer matches it is refused. WeasyPrint wrote it as a tagged PDF/UA-1 file; the
-PDF/A-2 identification is what a PDF/A file needs on top (the same steps WeasyPrint takes for
-its own PDF/A variants): the sRGB output intent, the identification in the XMP metadata
-(with the PDF/A extension schema describing the PDF/UA identifier beside it), the print flag
-on annotations, no image interpolation and a file identifier. No page is laid out again, so a
-package takes a fraction of a second and is built on request. A tagged file is PDF/A-2a
-(PRONOM fmt/476), an untagged one (issued before the documents were tagged) PDF/A-2b
-(fmt/477).
+The decided file is the issued version the decision names (DocumentDecision.approved): its
+stored SHA-256 is checked first, and a file that no longer matches it is refused. It was
+issued as the draft for the decision, so the package also holds the document as adopted,
+printed with the decision on its cover, as long as the reader's build of that edition still
+holds the decided content (``adopted_rendering``; after a change only the decided file goes in,
+as representation 1). Laying it out takes seconds, so the web page makes the package in a job
+(archive_jobs.py) and reuses the reader's stored rendering when there is one.
+
+Both PDFs are WeasyPrint's tagged PDF/UA-1 files; ``to_pdfa`` adds what PDF/A-2 needs on top,
+the same steps WeasyPrint takes for its own PDF/A variants, without laying out a page again:
+the sRGB output intent, the identification in the XMP metadata (with the PDF/A extension
+schema describing the PDF/UA identifier kept beside it), the print flag on annotations, no
+image interpolation and a file identifier. A tagged file is PDF/A-2a (PRONOM fmt/476), an
+untagged one (issued before the documents were tagged) PDF/A-2b (fmt/477).
 
 The container is a ZIP file by default: the E-ARK reference tools and validators read it, and
 an archivist can open it on any desktop. Some e-archives take TAR files; ``container="tar"``
-writes the same folder as a TAR file. Either way the package's own checksums are in METS.xml
-(every file's SIZE and SHA-256) and premis.xml (the document's fixity).
+writes the same folder as a TAR file.
 """
 
 from __future__ import annotations
