@@ -256,7 +256,13 @@ def test_both_pdfs_are_pdf_a_2a_and_still_tagged_for_pdf_ua(adopted, db):
             assert meta.get("pdfaid:part") == "2"
             assert meta.get("pdfaid:conformance") == "A"
             assert meta.get("pdfuaid:part") == "1"
-            assert meta.get("dc:title") == str(doc.docinfo["/Title"])
+            # PDF/A: the document information agrees with the XMP metadata, kept unfiltered.
+            info = doc.docinfo
+            assert meta.get("dc:title") == str(info["/Title"])
+            assert meta.get("dc:description") == str(info["/Subject"])
+            assert meta.get("dc:creator") == [str(info["/Author"])]
+            assert meta.get("pdf:Producer") == str(info["/Producer"])
+            assert "/Filter" not in doc.Root.Metadata
             intents = doc.Root.OutputIntents
             assert intents[0].S == "/GTS_PDFA1"
             assert len(intents[0].DestOutputProfile.read_bytes()) > 1000
