@@ -40,6 +40,7 @@ import datetime
 import functools
 import hashlib
 import io
+import re
 import tarfile
 import uuid
 import zipfile
@@ -380,10 +381,21 @@ def _xml(element: Any) -> bytes:
     return bytes(etree.tostring(element, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
+# Characters XML 1.0 cannot hold at all (control characters, lone surrogates): a name typed
+# with one would otherwise stop the package; they carry no meaning and are left out.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
 def _sub(parent: Any, tag: str, text: str | None = None, **attributes: str) -> Any:
-    element = etree.SubElement(parent, tag, {k: v for k, v in attributes.items() if v != ""})
+    element = etree.SubElement(
+        parent, tag, {k: xml_text(v) for k, v in attributes.items() if v != ""}
+    )
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -805,7 +817,7 @@ def _mets(facts: _Facts, files: dict[str, bytes]) -> bytes:
         f"{m}mets",
         {
             "OBJID": facts.package_id,
-            "LABEL": f"{facts.title}, version {version.number}",
+            "LABEL": xml_text(f"{facts.title}, version {version.number}"),
             "TYPE": CONTENT_CATEGORY,
             f"{{{CSIP_NS}}}CONTENTINFORMATIONTYPE": CONTENT_INFORMATION_TYPE,
             f"{{{CSIP_NS}}}OTHERCONTENTINFORMATIONTYPE": OTHER_CONTENT_INFORMATION_TYPE,
