@@ -351,6 +351,29 @@ def test_without_the_adopted_document_the_decided_file_is_representation_1_in_a_
     ]
 
 
+def test_the_word_file_of_the_adopted_version_stands_for_its_pdf(adopted, db):
+    world, pk, original, _package = adopted
+    p = world.ours.partnership
+    word = IssuedDocument(
+        partnership=p,
+        kind="atgardsplan",
+        edition=data.PUBLIC,
+        format="docx",
+        number=1,
+        sha256=hashlib.sha256(b"PK").hexdigest(),
+    )
+    word.file.save("atgardsplan-public-1.docx", ContentFile(b"PK"), save=False)
+    word.save()
+    files = unpack(archive.build_package(word))
+    (pdf,) = [body for path, body in files.items() if path.endswith(".pdf")]
+    with pikepdf.open(io.BytesIO(pdf)) as doc, pikepdf.open(io.BytesIO(original)) as source:
+        assert len(doc.pages) == len(source.pages)
+    record = etree.fromstring(files["metadata/descriptive/beslut.xml"])
+    assert record.findtext("b:beslutadFil/b:kontrollsumma", None, NS) == (
+        IssuedDocument.objects.get(pk=pk).sha256
+    )
+
+
 def test_the_adopted_document_is_printed_only_while_it_holds_the_decided_content(
     adopted, db, monkeypatch, settings
 ):
