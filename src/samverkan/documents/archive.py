@@ -47,11 +47,17 @@ import zipfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from lxml import etree
+
+from samverkan.lib.lazy import lazy
+
+if TYPE_CHECKING:
+    from lxml import etree
+else:  # lxml is loaded when a package is built, not when the app starts
+    etree = lazy("lxml.etree")
 
 from samverkan.documents import data, services
 from samverkan.documents.models import DocumentDecision, IssuedDocument
