@@ -1,6 +1,7 @@
 """Bar charts: one bar per category, its value written at its end, so no colour carries
 meaning. Bars lie horizontally (long names read best beside them) or stand upright (a few
-short names, such as weekdays) when every name and value fits under and above its bar.
+short names, such as weekdays) when every name and value fits under and above its bar and
+no reference line is asked for.
 
 One bar can be the reader's own (``highlight``: another colour, a thick outline and a bold
 name) and a dashed line can mark a reference such as the comparison's mean.
@@ -60,7 +61,7 @@ def bar_chart(
         raise ValueError("a bar chart needs one value for each of its names")
     texts = [missing_label if v is None else numbers.with_unit(v, unit) for v in values]
     common = dict(title=title, desc=desc, axis_label=axis_label, unit=unit, ident=ident)
-    if not horizontal:
+    if not horizontal and reference is None:
         upright = _upright(names, values, texts, highlight=highlight, **common)
         if upright is not None:
             return upright

@@ -59,7 +59,7 @@ def heatmap(
                 CELL - 1,
                 CELL - 1,
                 SHADE,
-                opacity=0.08 + 0.92 * value / peak,
+                opacity=0.08 + 0.92 * max(value, 0) / peak,
                 tooltip=tooltip.format(row=name, column=columns[c], value=numbers.number(value)),
             )
     canvas.height = top + len(rows) * CELL + PAD

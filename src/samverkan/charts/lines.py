@@ -151,7 +151,7 @@ def line_chart(
     if legend:
         plot_right = WIDTH - PAD - max(year_width / 2 - EDGE, 0)
     else:
-        column = max(labels.widest(names[k], LABEL_SIZE) for k in ended)
+        column = max((labels.widest(names[k], LABEL_SIZE) for k in ended), default=0.0)
         plot_right = WIDTH - PAD - column - 10
 
     def x_of(index: int) -> float:

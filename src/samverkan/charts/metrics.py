@@ -67,7 +67,7 @@ def generate() -> str:
     em = TTFont(str(REGULAR_FILE))["head"].unitsPerEm
 
     def table(name: str, widths: dict[int, int]) -> str:
-        rows = [f"    {code:#06x}: {width}," for code, width in sorted(widths.items())]
+        rows = [f"    0x{code:04X}: {width}," for code, width in sorted(widths.items())]
         return f"{name}: dict[int, int] = {{\n" + "\n".join(rows) + "\n}\n"
 
     return (

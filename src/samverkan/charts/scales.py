@@ -18,6 +18,9 @@ from samverkan.lib import numbers
 # the smallest's: then the small ones would lie flat along the bottom (less than a fifth of
 # the height), and the chart turns to a logarithmic axis or to one panel per line.
 DWARF_RATIO = 5.0
+# Beyond three powers of ten a logarithmic axis is hard to read (1, 10, 100, 1 000, …) and the
+# smallest line still hugs the bottom: one panel per line instead.
+LOG_RATIO = 1000.0
 
 LINEAR, LOG, PANELS = "linear", "log", "panels"
 
@@ -83,8 +86,13 @@ def linear(
         high = low + (abs(low) or 1.0)
     most = max(most, 1)
     for step in _steps(integer):
+        # Rounding may leave a value a hair outside: the ticks always take in every value.
         first = math.floor(low / step + 1e-9)
-        last = math.ceil(high / step - 1e-9)
+        if _clean(first * step) > low:
+            first -= 1
+        last = max(math.ceil(high / step - 1e-9), first + 1)
+        if _clean(last * step) < high:
+            last += 1
         if last - first <= most:
             break
     ticks = tuple(_clean(k * step) for k in range(first, last + 1))
@@ -131,9 +139,10 @@ def _round_to(value: float, *, up: bool) -> float:
 
 def choose(series: Sequence[Sequence[float | None]]) -> str:
     """How lines are best drawn: on one linear axis; on a logarithmic one when one line
-    dwarfs another (the largest peak ``DWARF_RATIO`` times the smallest) and every value is
-    positive; else (zeros or negatives, where a logarithm has no place) one panel per line,
-    each with its own axis."""
+    dwarfs another (the largest peak ``DWARF_RATIO`` times the smallest, but less than
+    ``LOG_RATIO`` times) and every value is positive; else (zeros or negatives, where a
+    logarithm has no place, or a range too wide for one) one panel per line, each with its
+    own axis."""
     known = [[v for v in values if v is not None] for values in series]
     peaks = [max(abs(v) for v in values) for values in known if values]
     if len(peaks) < 2:
@@ -141,6 +150,7 @@ def choose(series: Sequence[Sequence[float | None]]) -> str:
     top, small = max(peaks), min(peaks)
     if small > 0 and top < DWARF_RATIO * small:
         return LINEAR
-    if all(v > 0 for values in known for v in values):
+    every = [v for values in known for v in values]
+    if min(every) > 0 and max(every) < LOG_RATIO * min(every):
         return LOG
     return PANELS
