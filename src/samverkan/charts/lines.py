@@ -136,10 +136,11 @@ def line_chart(
         )
         for row in values
     ]
-    ended = [k for k, end in enumerate(ends) if end is not None]
+    last = {k: end for k, end in enumerate(ends) if end is not None}
+    ended = list(last)
     heights = [len(names[k]) * metrics.line_height(LABEL_SIZE) for k in ended]
     centres = labels.spread(
-        [y_of(ends[k][1]) for k in ended if ends[k] is not None],
+        [y_of(last[k][1]) for k in ended],
         heights,
         plot_top - 6,
         plot_bottom + 4,
@@ -179,9 +180,8 @@ def line_chart(
                 marker(canvas, look.marker, point[0], point[1], look.colour)
     if centres is not None:
         for k, centre in zip(ended, centres, strict=True):
-            look, end = style(k), ends[k]
-            assert end is not None
-            x_end, y_end = x_of(end[0]), y_of(end[1])
+            look, (index, value) = style(k), last[k]
+            x_end, y_end = x_of(index), y_of(value)
             if abs(centre - y_end) > 2:
                 canvas.line(x_end + 6, y_end, plot_right + 6, centre, look.colour, 0.8)
             for line, base in zip(
