@@ -50,9 +50,14 @@ def heatmap(title: str, matrix: list[list[float]]) -> SafeString:
         "på %(day)s. Värdena står i tabellen under."
     ) % {"title": sentence(title), "day": days[busiest].lower()}
     drawing = charts.heatmap(
-        days, hours, matrix, title=title, desc=desc,
-        tooltip="{row} {column}:00–{column}:59: {value}", ident="heat",
-    )  # fmt: skip
+        days,
+        hours,
+        matrix,
+        title=title,
+        desc=desc,
+        tooltip="{row} {column}:00–{column}:59: {value}",
+        ident="heat",
+    )
     return mark_safe(drawing.svg)  # the engine escapes every text
 
 
