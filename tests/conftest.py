@@ -59,6 +59,7 @@ ENGINE_SPECIFIC = (
     "tests/process/test_dashboard_queries.py",
     "tests/test_settings.py",  # DATABASE_URL for both engines
     "tests/documents/test_stored_renderings.py",  # the rendering slot's row lock, render jobs
+    "tests/documents/test_archive_package.py",  # the archive job, the rendering slot it fills
 )
 # Property tests (hypothesis): `make test` draws the same examples every run ("ci": a red run
 # is a change's doing, never the luck of the draw); HYPOTHESIS_PROFILE=explore draws new ones

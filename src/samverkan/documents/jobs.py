@@ -138,3 +138,7 @@ def describe_render(record: Job) -> JobText:
         failed = _("%(format)s-filen kunde inte skapas: %(name)s, %(edition)s version")
         return JobText(failed % values)
     return JobText(_("%(format)s-filen skapas: %(name)s, %(edition)s version …") % values)
+
+
+# The archival package's job lives beside its builder; importing it here registers it.
+from samverkan.documents import archive_jobs  # noqa: E402, F401

@@ -10,6 +10,7 @@ urlpatterns = [
     path(P, v.document_list, name="list"),
     path(P + "versioner/<int:issued_id>/", v.version_detail, name="version"),
     path(P + "versioner/<int:issued_id>/fil/", v.version_download, name="version_download"),
+    path(P + "versioner/<int:issued_id>/arkivpaket/", v.archive_package, name="archive_package"),
     path(P + "beslut/<slug:kind>/", v.decision_edit, name="decision"),
     path(P + "forslag/<slug:kind>/", v.proposal_edit, name="proposal"),
     path(P + "undertecknad/ny/", v.sign, name="sign"),

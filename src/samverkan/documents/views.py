@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts import access
 from samverkan.accounts.decorators import partnership_view
-from samverkan.documents import data, forms, renderings, services
+from samverkan.documents import archive, data, forms, renderings, services
 from samverkan.documents.models import (
     EDITION_CHOICES,
     KIND_CHOICES,
@@ -78,6 +79,8 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
                     "kind": k,
                     "label": label,
                     "decision": decisions.get(k),
+                    # The adopted version's archival package, for those who may download it.
+                    "archivable": _archivable(decisions.get(k), request.user),
                     "due": decisions.get(k) and decisions[k].is_update_due(today),
                 }
                 for k, label in KIND_CHOICES
@@ -88,6 +91,12 @@ def document_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
             signed=partnership.signed_agreements.all(),
         ),
     )
+
+
+def _archivable(decision: DocumentDecision | None, user: Any) -> bool:
+    """Whether the page offers the adopted version's archival package to this reader."""
+    approved = decision.approved if decision is not None else None
+    return approved is not None and approved.may_download(user)
 
 
 def _options(request: HttpRequest, kind: str) -> dict[str, str]:
@@ -201,10 +210,23 @@ def version_detail(request: HttpRequest, partnership: Partnership, issued_id: in
     if not version.may_download(request.user):
         raise Http404
     compared, changes = services.changes_for_reader(version, request.user)
+    adopted = DocumentDecision.objects.filter(
+        partnership=partnership,
+        kind=version.kind,
+        approved__edition=version.edition,
+        approved__number=version.number,
+    ).exists()
     return render(
         request,
         "documents/version.html",
-        _ctx(request, partnership, version=version, compared=compared, changes=changes),
+        _ctx(
+            request,
+            partnership,
+            version=version,
+            compared=compared,
+            changes=changes,
+            adopted=adopted,
+        ),
     )
 
 
@@ -223,6 +245,37 @@ def version_download(
             partnership, version.kind, version.edition, version.format, version.number
         ),
         content_type=services.CONTENT_TYPES[version.format],
+    )
+
+
+@partnership_view()
+def archive_package(
+    request: HttpRequest, partnership: Partnership, issued_id: int
+) -> HttpResponseBase:
+    """The adopted version as an archival information package (FGS Paketstruktur, E-ARK SIP:
+    documents/archive.py), for whoever may download the version itself. It is made in a job
+    (the adopted document is laid out with its decision); the reader goes to the job's page,
+    which offers the file. Any other version is refused with the reason, on its page."""
+    version = access.scoped(IssuedDocument.objects.all(), partnership, issued_id)
+    if not version.may_download(request.user):
+        raise Http404
+    try:
+        archive.adopting_decision(version)
+    except archive.NotArchivable as exc:
+        messages.error(request, exc.swedish)
+        return redirect("documents:version", pk=partnership.pk, issued_id=version.pk)
+    params = {"issued_id": version.pk}
+    running = Job.objects.filter(
+        partnership=partnership,
+        kind="documents.archive",
+        created_by_id=request.user.pk,
+        status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+    ).order_by("-created_at")
+    job = next((j for j in running[:20] if j.params == params), None) or enqueue(
+        "documents.archive", partnership=partnership, user=request.user, **params
+    )
+    return htmx.redirect(
+        request, reverse("jobs:detail", kwargs={"pk": partnership.pk, "job_id": job.pk})
     )
 
 
