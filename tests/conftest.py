@@ -208,7 +208,7 @@ def _heavy_libraries():
     test process loads them here once, so no test is billed for the import (the time budget)."""
     import importlib
 
-    for name in ("matplotlib.figure", "scipy.stats", "pyarrow.csv", "pyarrow.compute", "docx"):
+    for name in ("PIL.ImageDraw", "scipy.stats", "pyarrow.csv", "pyarrow.compute", "docx"):
         importlib.import_module(name)
 
 

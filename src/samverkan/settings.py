@@ -382,6 +382,5 @@ LOGGING = {
         # WeasyPrint reports each layout step at INFO; keep the logs for what matters.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
-        "matplotlib": {"level": "WARNING"},
     },
 }

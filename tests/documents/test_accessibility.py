@@ -5,6 +5,8 @@ their units."""
 
 from __future__ import annotations
 
+import re
+
 import pikepdf
 import pytest
 
@@ -51,6 +53,146 @@ def test_no_word_of_a_public_edition_runs_off_its_page(public_pdfs, kind, db):
             if word[2] > page.rect.x1 - 20 or word[0] < page.rect.x0 + 20
         ]
     assert outside == []
+
+
+def _body_lines(page):
+    """(top, bottom, heading?, text) of each line of text on a page, top to bottom, without
+    the running footer and draft mark in the margins and the draft watermark. A heading is
+    set in bold of 10,5 pt or more (h2–h4 and the title; table headers and chart labels are
+    smaller)."""
+    margin_top, margin_bottom = 2.2 * 72 / 2.54, 2.4 * 72 / 2.54
+    lines = []
+    for block in page.get_text("dict")["blocks"]:
+        for line in block.get("lines", []):
+            spans = [s for s in line["spans"] if s["text"].strip()]
+            text = "".join(s["text"] for s in spans).strip()
+            top, bottom = line["bbox"][1], line["bbox"][3]
+            if not spans or text == "UTKAST" or top < margin_top - 4:
+                continue
+            if bottom > page.rect.height - margin_bottom + 4:
+                continue
+            heading = all("Bold" in s["font"] and s["size"] >= 10.4 for s in spans)
+            lines.append((top, bottom, heading, text))
+    return sorted(lines)
+
+
+@pytest.mark.parametrize("kind", list(data.KINDS))
+def test_no_page_of_a_public_edition_holds_only_a_heading_or_ends_in_one(public_pdfs, kind, db):
+    """Pages holding only "Källor och begränsningar" and "Källor" once ended the lägesbild:
+    a heading stays on the page of what follows it."""
+    import pymupdf
+
+    with pymupdf.open(stream=public_pdfs[kind], filetype="pdf") as pdf:
+        pages = [(page.number + 1, _body_lines(page)) for page in pdf]
+    assert all(lines for _n, lines in pages)
+    only = [n for n, lines in pages if all(heading for _t, _b, heading, _x in lines)]
+    assert only == []
+    ending = [(n, lines[-1][3]) for n, lines in pages if lines[-1][2]]
+    assert ending == []
+
+
+@pytest.mark.slow(reason="prints a small PDF: the first print in a process loads the fonts")
+def test_the_heading_rule_sees_a_heading_alone_on_a_page():
+    """The check above finds what it looks for: a page of one h2 fails it."""
+    import pymupdf
+
+    html = (
+        '<html lang="sv"><body><h2 style="font: bold 15pt \'DejaVu Sans\'">Källor</h2>'
+        "<p style=\"break-before: page; font: 10pt 'DejaVu Sans'\">Text.</p></body></html>"
+    )
+    with pymupdf.open(stream=render.html_to_pdf(html), filetype="pdf") as pdf:
+        first, second = (_body_lines(page) for page in pdf)
+    assert [heading for _t, _b, heading, _x in first] == [True]
+    assert [heading for _t, _b, heading, _x in second] == [False]
+
+
+_UNIT = re.compile(
+    r"^(\d{3}(?!\d)|%|‰|kr\b|kronor\b|tkr\b|mnkr\b|st\b|procent|invånare\b|brott\b|"
+    r"händelser\b|svarande\b|personer\b)"
+)
+
+
+def _broken(pdf_bytes, names):
+    """The names split over two lines ("Exempelkom-" / "mun") and the numbers broken from
+    their digits or units ("412" / "000 kr", "19,5" / "%") in a printed PDF."""
+    import pymupdf
+
+    split_names, split_numbers = [], []
+    with pymupdf.open(stream=pdf_bytes, filetype="pdf") as pdf:
+        for page in pdf:
+            for block in page.get_text("dict")["blocks"]:
+                lines = [
+                    ("".join(s["text"] for s in line["spans"]).strip(), line["bbox"])
+                    for line in block.get("lines", [])
+                ]
+                for (text, box), (after, next_box) in zip(lines, lines[1:], strict=False):
+                    if not text or not after or next_box[1] < box[3] - 1:
+                        continue  # a cell beside this one in a table row, not the next line
+                    last, first = text.split()[-1], after.split()[0]
+                    if last.endswith(("-", "\u2010", "\u00ad")):
+                        joined = last.rstrip("-\u2010\u00ad").lstrip("(") + first
+                        split_names += [n for n in names if joined.startswith(n)]
+                    if re.search(r"\d$", last) and _UNIT.match(first):
+                        split_numbers.append(f"{last} / {first}")
+    return split_names, split_numbers
+
+
+@pytest.mark.parametrize("kind", list(data.KINDS))
+def test_names_never_hyphenate_and_numbers_never_break_from_their_units(public_pdfs, kind, demo):
+    """ "Exempelkom-mun" and "412 000 / kr" at a line's end were once printed: a name is
+    never split over two lines, nor a number from its digits or its unit."""
+    # The municipality, the police area and the parties (the partnership's own name is made
+    # of ordinary words such as "centrum", which running text may hyphenate).
+    names = {
+        word
+        for name in data.build("medborgarlofte", demo, data.PUBLIC).meta["names"][1:]
+        for word in name.split()
+        if len(word) > 3 and word[0].isupper()
+    }
+    assert "Exempelkommun" in names and "Lokalpolisområde" in names
+    assert _broken(public_pdfs[kind], names) == ([], [])
+
+
+@pytest.mark.slow(reason="prints a small PDF: the first print in a process loads the fonts")
+def test_the_line_break_rule_sees_a_hyphenated_name_and_a_number_without_its_unit():
+    """The check above finds what it looks for, in text set without the documents' care."""
+    html = (
+        '<html lang="sv"><body style="font: 10pt \'DejaVu Sans\'">'
+        '<p style="width: 2.6cm; hyphens: auto">Exempelkommun Exempelkommun</p>'
+        '<p style="width: 2.6cm">'
+        + " ".join(f"{'a' * i} 412 000 kr" for i in range(3, 6))  # plain spaces
+        + "</p></body></html>"
+    )
+    names, numbers_ = _broken(render.html_to_pdf(html), {"Exempelkommun"})
+    assert names == ["Exempelkommun"] * 2
+    assert numbers_ == ["000 / kr", "412 / 000"]
+
+
+def test_word_files_hold_each_chart_as_a_png_with_its_alternative_text(demo):
+    import io
+
+    import docx
+
+    from samverkan.documents.docx_builder import to_docx
+
+    doc = data.build("lagesbild", demo, data.PUBLIC)
+    alts = []
+
+    def walk(section):
+        alts.extend(block.alt for block in section.blocks if block.kind == "chart")
+        for child in section.subsections:
+            walk(child)
+
+    for section in doc.sections:
+        walk(section)
+    word = docx.Document(io.BytesIO(to_docx(doc)))
+    shapes = list(word.inline_shapes)
+    assert len(alts) >= 3 and len(shapes) == len(alts)
+    for shape, alt in zip(shapes, alts, strict=True):
+        assert shape._inline.docPr.get("descr") == alt
+        assert alt.startswith(("Linjediagram: ", "Stapeldiagram: "))
+        blob = word.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed]
+        assert blob.content_type == "image/png" and blob.blob.startswith(b"\x89PNG")
 
 
 @pytest.mark.slow(reason="reads the structure tree of a printed edition")
@@ -105,7 +247,13 @@ def test_bar_chart_alternative_text_names_highest_and_lowest():
 
 def test_chart_svg_carries_its_alternative_text_as_title():
     chart = charts.bar_chart(["A & B", "C"], [1, 2], caption="x", source="s", axis_label="n")
-    assert "<title>Stapeldiagram: x. Högst är C med 2" in chart.svg
+    import xml.etree.ElementTree as ET
+
+    svg = ET.fromstring(chart.svg)
+    title = svg.find("{http://www.w3.org/2000/svg}title")
+    assert svg[0] is title and svg.attrib["role"] == "img"  # the PDF printer's /Alt
+    assert title.text == chart.alt and title.text.startswith("Stapeldiagram: x. Högst är C med 2")
+    assert svg.attrib["aria-labelledby"] == title.attrib["id"]
     assert "A &amp; B 1" in chart.svg
 
 

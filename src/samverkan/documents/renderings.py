@@ -49,8 +49,10 @@ _RENDERER_PATHS = (
     _HERE / "templatetags" / "document_text.py",
     _HERE / "templates" / "documents" / "document.html",
     _HERE / "templates" / "documents" / "_blocks.html",
+    # A chart's SVG is part of the content; the painter that makes its PNG for Word is not.
+    _HERE.parent / "charts" / "raster.py",
 )
-_RENDERER_PACKAGES = ("weasyprint", "pydyf", "python-docx")
+_RENDERER_PACKAGES = ("weasyprint", "pydyf", "python-docx", "pillow")
 
 
 @functools.cache

@@ -68,15 +68,21 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart drawn once: SVG for the page and the PDF, PNG for Word."""
+    """A chart drawn once (samverkan.charts): SVG for the page and the PDF, and the same SVG
+    painted as PNG for Word when a Word file asks for it."""
 
     caption: str
     source: str
     svg: str
-    png: bytes
     alt: str
     kind: str = "chart"
     label: str = ""  # "Figur 2", set by Document.number()
+
+    @property
+    def png(self) -> bytes:
+        from samverkan.documents.charts import png
+
+        return png(self.svg)
 
 
 @dataclass(frozen=True)

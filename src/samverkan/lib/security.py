@@ -2,8 +2,8 @@
 
 Content-Security-Policy: scripts only from our own static files (no inline script, no inline
 event handler, no eval), nothing embedded from elsewhere, forms post only to us. Styles may be
-inline, because the charts are inline SVG whose drawing (matplotlib's and our own) carries
-``style`` attributes; styles cannot run code. Map tiles, when configured, are the only images
+inline, because a document's HTML page carries its own stylesheet (a ``<style>`` element);
+styles cannot run code. Map tiles, when configured, are the only images
 from another host.
 
 Cache-Control: partnership pages, account and invitation pages and every PDF or Word file
