@@ -68,20 +68,54 @@ def dataset_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return _cors(response)
 
 
+def _page_number(request: HttpRequest, count: int, size: int) -> tuple[int, int]:
+    """The page asked for (``?sida=``, from 1) within the pages there are, and the page count."""
+    pages = max(1, -(-count // size))
+    try:
+        number = int(request.GET.get("sida", "1"))
+    except ValueError:
+        number = 1
+    return min(max(number, 1), pages), pages
+
+
+def _page_links(request: HttpRequest, number: int, pages: int) -> dict[str, str]:
+    """The query strings of the previous and next pages (the other parameters kept)."""
+    links = {}
+    for name, target in (("previous", number - 1), ("next", number + 1)):
+        if 1 <= target <= pages:
+            query = request.GET.copy()
+            query["sida"] = str(target)
+            links[name] = "?" + query.urlencode()
+    return links
+
+
 @_public
 def evidence_bank(request: HttpRequest) -> HttpResponse:
-    every = evidence.own_rows() + evidence.remote_rows()
-    form = SearchForm(request.GET or None, options=evidence.choices(every))
+    """The bank searches, counts, sorts and pages in the database (evidence.py): a page reads
+    its own rows in full and the pooled effects read one narrow row per poolable result."""
+    options, categories = evidence.form_choices()
+    form = SearchForm(request.GET or None, options=options)
     search = evidence.Search()
     if form.is_valid():
         d = form.cleaned_data
         search = evidence.Search(d["q"], d["kategori"], d["metod"], d["plats"], d["ar"] or "")
-    rows = [r for r in every if search.matches(r)]
-    rows.sort(key=lambda r: (str(r.get("typ_av_atgard_namn")), str(r.get("kommun"))))
+    own = evidence.own_queryset(search, categories)
+    remote = evidence.remote_queryset(search)
+    count = own.count() + remote.count()
+    size = evidence.PAGE_SIZE
+    number, pages = _page_number(request, count, size)
+    rows = evidence.page_rows(own, remote, (number - 1) * size, size)
     return render(
         request,
         "learning/evidence.html",
-        {"form": form, "rows": rows, "groups": evidence.groups(rows), "total": len(every)},
+        {
+            "form": form,
+            "rows": rows,
+            "count": count,
+            "groups": evidence.pooled_groups(own, remote),
+            "total": evidence.total_published(),
+            "page": {"number": number, "pages": pages, **_page_links(request, number, pages)},
+        },
     )
 
 
