@@ -201,11 +201,21 @@ def region(request: HttpRequest, scope_id: int) -> HttpResponse:
     from samverkan.learning import regional
 
     scope = _scope(request, scope_id)
-    rows = regional.rows_for(scope)
+    count = scope.municipalities.count()
+    size = regional.PAGE_SIZE
+    number, pages = _page_number(request, count, size)
+    orgs = list(regional.municipalities(scope)[(number - 1) * size : number * size])
+    rows = regional.rows_for(scope, orgs, with_results=False)
     return render(
         request,
         "learning/region.html",
-        {"scope": scope, "rows": rows, "groups": regional.pooled(rows)},
+        {
+            "scope": scope,
+            "rows": rows,
+            "count": count,
+            "groups": regional.region_groups(scope),
+            "page": {"number": number, "pages": pages, **_page_links(request, number, pages)},
+        },
     )
 
 
@@ -215,7 +225,7 @@ def region_csv(request: HttpRequest, scope_id: int) -> HttpResponse:
 
     scope = _scope(request, scope_id)
     response = HttpResponse(
-        regional.as_csv(regional.rows_for(scope)), content_type="text/csv; charset=utf-8"
+        regional.as_csv(regional.rows_for(scope, with_results=False)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="region-{scope.pk}.csv"'
     return response
@@ -229,7 +239,7 @@ def region_document(request: HttpRequest, scope_id: int, fmt: str) -> HttpRespon
     from samverkan.learning import regional
 
     scope = _scope(request, scope_id)
-    doc = regional.summary_document(scope, regional.rows_for(scope))
+    doc = regional.summary_document(scope, regional.rows_for(scope, with_results=False))
     if fmt == "pdf":
         response = HttpResponse(render.to_pdf(doc), content_type="application/pdf")
     else:
