@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from samverkan.accounts import audience
 from samverkan.analysis.rates import Trend, linear_trend, poisson_rate_interval
 from samverkan.learning import evidence, opendata
-from samverkan.learning.models import OpenDataPublication, RegionalScope
+from samverkan.learning.models import RegionalScope
 from samverkan.lib import numbers
 from samverkan.lib.text import csv_cell
 from samverkan.partnerships.models import Partnership
@@ -249,9 +249,11 @@ def rows_for(
     orgs = list(municipalities(scope)) if orgs is None else orgs
     ids = [o.pk for o in orgs]
     decisions: dict[int, dict[str, Any]] = {}
-    for d in DocumentDecision.objects.filter(partnership__municipality__in=ids).select_related(
-        "partnership"
-    ).order_by("decided_on", "pk"):
+    for d in (
+        DocumentDecision.objects.filter(partnership__municipality__in=ids)
+        .select_related("partnership")
+        .order_by("decided_on", "pk")
+    ):
         # The latest decision of each kind speaks for the kommun.
         decisions.setdefault(d.partnership.municipality_id, {})[d.kind] = d
     named = set(

@@ -225,7 +225,8 @@ def region_csv(request: HttpRequest, scope_id: int) -> HttpResponse:
 
     scope = _scope(request, scope_id)
     response = HttpResponse(
-        regional.as_csv(regional.rows_for(scope, with_results=False)), content_type="text/csv; charset=utf-8"
+        regional.as_csv(regional.rows_for(scope, with_results=False)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="region-{scope.pk}.csv"'
     return response
