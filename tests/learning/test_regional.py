@@ -19,6 +19,7 @@ from samverkan.learning.models import EvaluationLabel, OpenDataPublication, Regi
 from samverkan.mapping.models import CrimeStatistic, Population, SituationReport
 from samverkan.problems.choices import GoalKind
 from samverkan.problems.models import Goal, Measure, Problem
+from tests.downloads import body, get_document
 from tests.factories import login_with_second_factor, make_partnership, make_user
 from tests.mapping import comparison_data
 
@@ -272,7 +273,12 @@ def summary_pdf(kept, built):
         client = Client()
         client.force_login(built.reader)
         url = reverse("learning:region_document", kwargs={"scope_id": built.scope.pk, "fmt": "pdf"})
-        return client.get(url)
+        from django.http import HttpResponse
+
+        response = get_document(client, url)
+        return HttpResponse(
+            body(response), status=response.status_code, content_type=response["Content-Type"]
+        )
 
     return kept(build)
 
@@ -301,14 +307,52 @@ def test_summary_word_file_for_the_reader_only(client, region):
     client.force_login(region.stranger)
     assert client.get(url).status_code == 404
     client.force_login(region.reader)
-    response = client.get(url)
+    response = get_document(client, url)
     assert response.status_code == 200
-    assert response.content.startswith(b"PK")  # a Word file is a zip
+    content = body(response)
+    assert content.startswith(b"PK")  # a Word file is a zip
     import docx
 
-    word = docx.Document(io.BytesIO(response.content))
+    word = docx.Document(io.BytesIO(content))
     cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
     text = "\n".join([p.text for p in word.paragraphs] + cells)
     assert "Regional sammanställning" in text and "Kommunstyrelsen" in text
     for hidden in (SECRET, NOT_PUBLIC, SECRET_NOTE):
         assert hidden not in text
+
+
+def test_summary_is_rendered_in_a_job_not_in_the_request(client, region, monkeypatch):
+    """The download starts a job and sends the reader to its page; the job renders the file;
+    the page then sends the reader back, and the file is served as it was stored: to other
+    readers of the scope too, without rendering it again. Strangers see neither page."""
+    from samverkan.documents import docx_builder
+    from samverkan.jobs import registry
+    from samverkan.jobs.models import Job
+
+    url = reverse("learning:region_document", kwargs={"scope_id": region.scope.pk, "fmt": "docx"})
+    rendered = []
+    real = docx_builder.to_docx
+    monkeypatch.setattr(docx_builder, "to_docx", lambda doc: rendered.append(1) or real(doc))
+    client.force_login(region.reader)
+    response = client.get(url)
+    assert response.status_code == 302 and rendered == []
+    job_page = response.url
+    (record,) = Job.objects.filter(kind="learning.region_document", params__fmt="docx")
+    assert job_page == reverse(
+        "learning:region_job", kwargs={"scope_id": region.scope.pk, "job_id": record.pk}
+    )
+    # Asked again while it is queued: the same job, not a second one.
+    assert client.get(url).url == job_page
+    page = client.get(job_page)
+    assert page.status_code == 200 and "hx-get" in page.content.decode()
+    client.force_login(region.stranger)
+    assert client.get(job_page).status_code == 404
+    client.force_login(region.reader)
+    assert registry.run_job(record.pk).status == "done" and rendered == [1]
+    back = client.get(job_page)
+    assert back.status_code == 302 and back.url == url
+    first = body(client.get(url))
+    assert first.startswith(b"PK")
+    login_with_second_factor(client, region.admin)
+    assert body(client.get(url)) == first and rendered == [1]
+    assert Job.objects.filter(kind="learning.region_document", params__fmt="docx").count() == 1

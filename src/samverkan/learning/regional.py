@@ -225,7 +225,7 @@ class KommunRow:
         return len(self.results) if self.result_count is None else self.result_count
 
 
-PAGE_SIZE = 25
+PAGE_SIZE = 10
 
 
 def municipalities(scope: RegionalScope) -> Any:

@@ -234,21 +234,58 @@ def region_csv(request: HttpRequest, scope_id: int) -> HttpResponse:
 
 @user_view()
 def region_document(request: HttpRequest, scope_id: int, fmt: str) -> HttpResponse:
-    """The regional summary as PDF or Word, for the scope's readers (and administrators)."""
-    from samverkan.documents import render
-    from samverkan.documents.docx_builder import to_docx
-    from samverkan.learning import regional
+    """The regional summary as PDF or Word, for the scope's readers (and administrators).
+
+    Rendered in a job (learning/jobs.py), never in the request: a recent rendering is served,
+    otherwise the reader is sent to the job's page, which sends them back here when done."""
+    from django.http import FileResponse
+
+    from samverkan.jobs import registry
+    from samverkan.learning import jobs
 
     scope = _scope(request, scope_id)
-    doc = regional.summary_document(scope, regional.rows_for(scope, with_results=False))
-    if fmt == "pdf":
-        response = HttpResponse(render.to_pdf(doc), content_type="application/pdf")
-    else:
-        response = HttpResponse(
-            to_docx(doc),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    stored = jobs.fresh_rendering(scope.pk, fmt)
+    if stored is not None:
+        content_type = (
+            "application/pdf"
+            if fmt == "pdf"
+            else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
-    response["Content-Disposition"] = (
-        f'attachment; filename="regional-sammanstallning-{scope.pk}.{fmt}"'
+        return FileResponse(
+            stored.output.open("rb"),
+            as_attachment=True,
+            filename=f"regional-sammanstallning-{scope.pk}.{fmt}",
+            content_type=content_type,
+        )
+    record = jobs.pending(scope.pk, fmt) or registry.enqueue(
+        jobs.KIND, user=request.user, scope_id=scope.pk, fmt=fmt
     )
-    return response
+    return redirect("learning:region_job", scope_id=scope.pk, job_id=record.pk)
+
+
+@user_view()
+def region_job(request: HttpRequest, scope_id: int, job_id: int) -> HttpResponse:
+    """The progress of a regional summary's rendering, for the scope's readers; once done it
+    sends the reader to the download address (as the partnership's job pages do)."""
+    from django.http import HttpResponseRedirect
+
+    from samverkan.jobs import registry
+    from samverkan.jobs.models import Job, JobStatus
+    from samverkan.learning import jobs
+    from samverkan.lib import htmx
+
+    scope = _scope(request, scope_id)
+    job = Job.objects.filter(
+        pk=job_id, kind=jobs.KIND, partnership__isnull=True, params__scope_id=scope.pk
+    ).first()
+    if job is None:
+        raise Http404
+    if not job.is_finished() and registry.reap_stale_jobs(ids=[job.pk]):
+        job.refresh_from_db()
+    text = job.describe()
+    if job.status == JobStatus.DONE and text.url and not htmx.is_partial(request):
+        return HttpResponseRedirect(text.url)
+    context = {"scope": scope, "job": job, "text": text}
+    if htmx.is_partial(request):
+        return render(request, "learning/_region_job.html", context)
+    return render(request, "learning/region_job.html", context)
