@@ -356,3 +356,59 @@ def test_summary_is_rendered_in_a_job_not_in_the_request(client, region, monkeyp
     login_with_second_factor(client, region.admin)
     assert body(client.get(url)) == first and rendered == [1]
     assert Job.objects.filter(kind="learning.region_document", params__fmt="docx").count() == 1
+
+
+def test_lag_status_of_a_kommun_that_does_not_publish(client, region):
+    """The south's partnership does not publish open data: its Lag (2023:196) status is still
+    the public record (decided when, by whom, diarienummer, due for review; a named
+    samordningsfunktion by its title), on the page, in the CSV and in the summary; its
+    coordinator's name and contact details, the decided document and its figures are not."""
+    from samverkan.partnerships.models import Coordinator
+
+    south = region.south.partnership
+    DocumentDecision.objects.update_or_create(
+        partnership=south,
+        kind="atgardsplan",
+        defaults={
+            "body": "Kommunfullmäktige i Syd",
+            "decided_on": datetime.date(2025, 11, 20),
+            "reference": "KS 2025/117",
+        },
+    )
+    Coordinator.objects.update_or_create(
+        party=region.south.kommun,
+        defaults={
+            "name": "Alva Hemligsson",
+            "title": "Trygghetssamordnare",
+            "email": "alva.hemligsson@syd.example.se",
+            "phone": "070-111 22 33",
+        },
+    )
+    assert not OpenDataPublication.objects.filter(partnership=south, published=True).exists()
+    client.force_login(region.reader)
+    html = client.get(reverse("learning:region", kwargs={"scope_id": region.scope.pk}))
+    html = html.content.decode()
+    name = str(south.municipality)
+    status = html.split('id="status-caption"', 1)[1].split("</table>", 1)[0]
+    row = status.split(name, 1)[1].split("</tr>", 1)[0]
+    assert "20 november 2025, Kommunfullmäktige i Syd, dnr KS 2025/117" in row
+    assert "ses över senast 20 november 2026" in row
+    assert "Utsedd: Trygghetssamordnare" in row
+    assert "Publicerar inte" in row
+    response = client.get(reverse("learning:region_csv", kwargs={"scope_id": region.scope.pk}))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    (line,) = [r for r in rows if r["kommun"] == name]
+    assert line["atgardsplan_beslutad"] == "2025-11-20"
+    assert line["atgardsplan_diarienummer"] == "KS 2025/117"
+    assert (line["samordningsfunktion"], line["samordningsfunktion_befattning"]) == (
+        "ja",
+        "Trygghetssamordnare",
+    )
+    assert line["publicerar_oppna_data"] == "nej" and line["brott_per_100000"] == ""
+    doc = regional.summary_document(region.scope, regional.rows_for(region.scope))
+    text = "\n".join(doc.text_lines())
+    assert "Kommunfullmäktige i Syd, dnr KS 2025/117" in text
+    assert "Utsedd: Trygghetssamordnare" in text
+    for shown in (html, response.content.decode("utf-8-sig"), text):
+        for private in ("Alva Hemligsson", "alva.hemligsson", "070-111 22 33"):
+            assert private not in shown

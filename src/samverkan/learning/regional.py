@@ -214,11 +214,18 @@ class KommunRow:
     lagesbild: Any = None  # DocumentDecision or None
     atgardsplan: Any = None
     coordinator_named: bool = False
+    # The samordningsfunktion's title (a function, e.g. "Trygghetssamordnare"): never the
+    # person's name or contact details, which are not part of the public record shown here.
+    coordinator_title: str = ""
     publishes: bool = False
     rates: CrimeRates = field(default_factory=CrimeRates)
     measures: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     result_count: int | None = None  # on the page: a count, the rows are not read
+
+    @property
+    def decisions(self) -> tuple[Any, Any]:
+        return (self.lagesbild, self.atgardsplan)
 
     @property
     def results_shown(self) -> int:
@@ -256,12 +263,20 @@ def rows_for(
     ):
         # The latest decision of each kind speaks for the kommun.
         decisions.setdefault(d.partnership.municipality_id, {})[d.kind] = d
-    named = set(
+    # The Lag status is the public record of the kommun's duty: it is shown for every kommun
+    # of the scope, whether or not its partnership publishes open data. Only its facts are
+    # read (decided when, by which body, diarienummer, due for review; whether a
+    # samordningsfunktion is named and its title), never the decided document's content.
+    named: dict[int, str] = {}
+    for org_id, title in (
         Coordinator.objects.filter(
             party__partnership__municipality__in=ids,
             party__organisation_id=F("party__partnership__municipality_id"),
-        ).values_list("party__organisation_id", flat=True)
-    )
+        )
+        .order_by("pk")
+        .values_list("party__organisation_id", "title")
+    ):
+        named[org_id] = named.get(org_id) or title.strip()
     partnerships: dict[int, list[Partnership]] = {}
     for p in (
         Partnership.objects.filter(municipality__in=ids)
@@ -286,6 +301,7 @@ def rows_for(
             if kind in ("lagesbild", "atgardsplan"):
                 setattr(row, kind, d)
         row.coordinator_named = org.pk in named
+        row.coordinator_title = named.get(org.pk, "")
         row.rates = CrimeRates(missing=_("uppgift saknas: kommunen publicerar inte öppna data"))
         for p in partnerships.get(org.pk, []):
             publication = getattr(p, "open_data", None)
@@ -327,7 +343,10 @@ CSV_COLUMNS = (
     "lagesbild_organ",
     "atgardsplan_beslutad",
     "atgardsplan_organ",
+    "lagesbild_diarienummer",
+    "atgardsplan_diarienummer",
     "samordningsfunktion",
+    "samordningsfunktion_befattning",
     "publicerar_oppna_data",
     "atgarder",
     "effektuppfoljningar",
@@ -366,7 +385,10 @@ def as_csv(rows: list[KommunRow]) -> str:
                     r.lagesbild.body if r.lagesbild else "",
                     r.atgardsplan.decided_on.isoformat() if r.atgardsplan else "",
                     r.atgardsplan.body if r.atgardsplan else "",
+                    r.lagesbild.reference if r.lagesbild else "",
+                    r.atgardsplan.reference if r.atgardsplan else "",
                     "ja" if r.coordinator_named else "nej",
+                    r.coordinator_title,
                     "ja" if r.publishes else "nej",
                     len(r.measures),
                     r.results_shown,
@@ -419,7 +441,15 @@ def summary_document(scope: RegionalScope, rows: list[KommunRow]) -> Any:
     )
 
     def decided(d: Any) -> str:
-        return f"{_date(d.decided_on)}, {d.body}" if d else "Inget beslut registrerat"
+        if not d:
+            return "Inget beslut registrerat"
+        text = f"{_date(d.decided_on)}, {d.body}"
+        return f"{text}, dnr {d.reference}" if d.reference else text
+
+    def function(r: KommunRow) -> str:
+        if not r.coordinator_named:
+            return "Inte utsedd"
+        return f"Utsedd: {r.coordinator_title}" if r.coordinator_title else "Utsedd"
 
     doc.section(
         "Status enligt lag (2023:196)",
@@ -431,7 +461,7 @@ def summary_document(scope: RegionalScope, rows: list[KommunRow]) -> Any:
                     r.name,
                     decided(r.lagesbild),
                     decided(r.atgardsplan),
-                    "Utsedd" if r.coordinator_named else "Inte utsedd",
+                    function(r),
                 )
                 for r in rows
             ),
