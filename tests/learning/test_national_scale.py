@@ -196,3 +196,46 @@ def test_regional_view_queries_do_not_grow_with_kommuner_or_results(client, db, 
     assert "Testkommun T6" in status and "Testkommun S0" not in status
     # The pooled evidence is the whole region's, whichever page is shown.
     assert "31 utvärderingar" in html
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        evidence.Search(),
+        evidence.Search(text="stöld"),
+        evidence.Search(text="rån b"),
+        evidence.Search(category="Rån"),
+        evidence.Search(method="kamera"),
+        evidence.Search(method="miljo", place="trafik"),
+        evidence.Search(method="annat"),
+        evidence.Search(year="2025"),
+        evidence.Search(year="2019"),
+    ],
+)
+def test_database_search_and_pooling_agree_with_the_rows_they_replace(db, search):
+    """The filters in the database select exactly the rows the row-by-row search selected,
+    and the pooled effects from the narrow rows equal those pooled from the full rows."""
+    _publishing(" A", "0180", 2)
+    _publishing(" B", "0181", 3, method="kamera")
+    RemoteCatalogue.objects.create(
+        name="Fjärran", url="https://fjarran.example.se/k.jsonld", results=_remote_rows(4)
+    )
+    every = evidence.own_rows() + evidence.remote_rows()
+    expected = [r for r in every if search.matches(r)]
+    _options, categories = evidence.form_choices()
+    own = evidence.own_queryset(search, categories)
+    remote = evidence.remote_queryset(search)
+    rows = evidence.page_rows(own, remote, 0, 1000)
+    assert sorted(r["id"] for r in rows) == sorted(r["id"] for r in expected)
+    old = {g.method: g for g in evidence.groups(expected)}
+    new = {g.method: g for g in evidence.pooled_groups(own, remote)}
+    assert {m: g.count for m, g in new.items()} == {m: len(g.rows) for m, g in old.items()}
+    for method, group in new.items():
+        if old[method].pooled is None:
+            assert group.pooled is None
+        else:
+            ours, theirs = group.pooled, old[method].pooled
+            assert ours is not None and ours.k == theirs.k
+            assert (ours.estimate, ours.se, ours.tau2, ours.q) == pytest.approx(
+                (theirs.estimate, theirs.se, theirs.tau2, theirs.q)
+            )

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -233,7 +234,7 @@ def region_csv(request: HttpRequest, scope_id: int) -> HttpResponse:
 
 
 @user_view()
-def region_document(request: HttpRequest, scope_id: int, fmt: str) -> HttpResponse:
+def region_document(request: HttpRequest, scope_id: int, fmt: str) -> HttpResponseBase:
     """The regional summary as PDF or Word, for the scope's readers (and administrators).
 
     Rendered in a job (learning/jobs.py), never in the request: a recent rendering is served,
