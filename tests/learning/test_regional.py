@@ -412,3 +412,14 @@ def test_lag_status_of_a_kommun_that_does_not_publish(client, region):
     for shown in (html, response.content.decode("utf-8-sig"), text):
         for private in ("Alva Hemligsson", "alva.hemligsson", "070-111 22 33"):
             assert private not in shown
+
+
+def test_counts_in_the_database_equal_the_open_data_they_count(region):
+    """The page and the CSV count each kommun's published measures and results in the
+    database; the counts equal the open data's own rows (built by ``opendata``)."""
+    full = regional.rows_for(region.scope)
+    counted = regional.rows_for(region.scope, with_results=False)
+    assert [(r.name, len(r.measures), len(r.results)) for r in full] == [
+        (r.name, r.measure_count, r.result_count) for r in counted
+    ]
+    assert any(r.measure_count for r in counted) and any(r.result_count for r in counted)

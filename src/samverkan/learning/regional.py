@@ -222,6 +222,11 @@ class KommunRow:
     measures: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     result_count: int | None = None  # on the page: a count, the rows are not read
+    measure_count: int | None = None
+
+    @property
+    def measures_shown(self) -> int:
+        return len(self.measures) if self.measure_count is None else self.measure_count
 
     @property
     def decisions(self) -> tuple[Any, Any]:
@@ -252,6 +257,7 @@ def rows_for(
     from samverkan.documents.models import DocumentDecision
     from samverkan.followup.models import EffectEvaluation
     from samverkan.partnerships.models import Coordinator
+    from samverkan.problems.models import Measure
 
     orgs = list(municipalities(scope)) if orgs is None else orgs
     ids = [o.pk for o in orgs]
@@ -285,11 +291,23 @@ def rows_for(
     ):
         partnerships.setdefault(p.municipality_id, []).append(p)
     counts: dict[int, int] = {}
+    measure_counts: dict[int, int] = {}
     if not with_results:
         counts = dict(
             EffectEvaluation.objects.filter(
                 partnership__municipality__in=ids, partnership__open_data__published=True
             )
+            .order_by()
+            .values_list("partnership__municipality_id")
+            .annotate(n=Count("id"))
+        )
+        # The measures a public edition shows in full (the open data's ``measures``), counted
+        # in the database with the public audience's own filter.
+        measure_counts = dict(
+            Measure.objects.filter(
+                partnership__municipality__in=ids, partnership__open_data__published=True
+            )
+            .filter(audience.public().measure_q())
             .order_by()
             .values_list("partnership__municipality_id")
             .annotate(n=Count("id"))
@@ -313,12 +331,13 @@ def rows_for(
                 if rates.years or not row.publishes:
                     row.rates = rates
             row.publishes = True
-            # The parts of the open data the view shows, from the open data's own builder.
-            row.measures.extend(opendata.measures(p)["atgarder"])
             if with_results:
+                # The parts of the open data shown, from the open data's own builder.
+                row.measures.extend(opendata.measures(p)["atgarder"])
                 row.results.extend(opendata.results(p))
         if not with_results:
             row.result_count = counts.get(org.pk, 0)
+            row.measure_count = measure_counts.get(org.pk, 0)
         found.append(row)
     return found
 
@@ -390,7 +409,7 @@ def as_csv(rows: list[KommunRow]) -> str:
                     "ja" if r.coordinator_named else "nej",
                     r.coordinator_title,
                     "ja" if r.publishes else "nej",
-                    len(r.measures),
+                    r.measures_shown,
                     r.results_shown,
                     latest.year if latest else "",
                     _whole(latest.rate) if latest else "",
@@ -515,7 +534,7 @@ def summary_document(scope: RegionalScope, rows: list[KommunRow]) -> Any:
             "Publicerade åtgärder och effektuppföljningar per kommun",
             ("Kommun", "Publicerade åtgärder", "Publicerade effektuppföljningar"),
             tuple(
-                (r.name, str(len(r.measures)), str(r.results_shown))
+                (r.name, str(r.measures_shown), str(r.results_shown))
                 if r.publishes
                 else (r.name, "Publicerar inte", "–")
                 for r in rows
