@@ -85,6 +85,13 @@ BENCHES = (
         own_database=True,
         no_ratio="factor 1 only: its ratios compare factor 4 with factor 1 (full size)",
     ),
+    Bench(
+        "learning",
+        "bench_learning.py",
+        ("--factor", "1", "--incidents", "100000", "--requests", "3"),
+        engines=(POSTGRES,),
+        own_database=True,
+    ),
 )
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from samverkan.jobs import registry
 
-_JOB_PAGE = re.compile(r"/samverkan/\d+/jobb/(\d+)/$")
+# A partnership's job page, or a regional view's (the regional summary, learning/jobs.py).
+_JOB_PAGE = re.compile(r"/(?:samverkan|region)/\d+/jobb/(\d+)/$")
 
 
 def get_document(client: Any, url: str) -> Any:

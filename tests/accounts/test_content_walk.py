@@ -282,3 +282,83 @@ def test_a_later_version_hides_removed_confidential_lines_from_a_third_party(cli
     assert "behörighet" in page
     client.force_login(User.objects.get(username="demo.polis"))
     assert secrets[0] in _text(client.get(url))  # the police may open both: the full diff
+
+
+def _walk_region(client, start, prefixes):
+    """Every URL under ``prefixes`` that the pages from ``start`` link to, with its text (a
+    PDF or Word summary is followed through its job to the file)."""
+    queue = list(start)
+    seen = set(queue)
+    found = {}
+    while queue and len(found) < MAX_PAGES:
+        url = queue.pop(0)
+        response = get_document(client, url)
+        if response.status_code != 200:
+            found[url] = ""
+            continue
+        found[url] = _text(response)
+        if "html" not in response.get("Content-Type", ""):
+            continue
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        for link in _LINK.findall(raw.decode("utf-8", errors="replace")):
+            link = urldefrag(html.unescape(link))[0]
+            if not urlsplit(link).path.startswith(prefixes) or link in seen:
+                continue
+            seen.add(link)
+            queue.append(link)
+    return found
+
+
+@pytest.mark.slow(reason="walks the regional reader's pages and renders its summaries")
+def test_content_walk_of_the_regional_reader_finds_nothing_beyond_public_editions(
+    client, spread, pdf_as_its_html
+):
+    """The regional reader (issue 24: a länsstyrelse reading its kommuner side by side) walks
+    every page and download it is offered: the regional view and its CSV, PDF and Word
+    summaries, the evidence bank and the open data the demo partnership publishes. None holds
+    a confidential text, and no page of the partnership opens to it."""
+    from django.utils import timezone
+
+    from samverkan.learning.models import OpenDataPublication, RegionalScope
+
+    partnership, secrets, export = spread
+    OpenDataPublication.objects.create(
+        partnership=partnership,
+        published=True,
+        published_at=timezone.now(),
+        contact_name="Trygghetssamordnaren",
+        contact_email="trygg@example.se",
+    )
+    scope = RegionalScope.objects.create(name="Länsstyrelsen (walk)", kind="lansstyrelse")
+    scope.municipalities.add(partnership.municipality)
+    reader = User.objects.create_user("lans.lasare")
+    scope.readers.add(reader)
+    client.force_login(reader)
+    open_data = [
+        reverse("learning:catalogue"),
+        reverse("learning:dataset_json", kwargs={"pk": partnership.pk}),
+        reverse("learning:dataset_csv", kwargs={"pk": partnership.pk}),
+    ]
+    found = _walk_region(
+        client,
+        [reverse("learning:regions"), reverse("learning:evidence"), *open_data],
+        ("/region/", "/kunskapsbank/", "/oppna-data/"),
+    )
+    reached = {url for url, text in found.items() if text}
+    region = reverse("learning:region", kwargs={"scope_id": scope.pk})
+    assert region in reached, sorted(found)
+    for fmt in ("pdf", "docx"):
+        url = reverse("learning:region_document", kwargs={"scope_id": scope.pk, "fmt": fmt})
+        assert url in reached, sorted(found)
+        assert "Regional sammanställning" in found[url]
+    assert reverse("learning:region_csv", kwargs={"scope_id": scope.pk}) in reached
+    # The walk reads what the partnership publishes: its public measures are there.
+    assert str(partnership.municipality) in found[region]
+    public = Measure.objects.filter(
+        partnership=partnership, confidential=False, publishable=True
+    ).first()
+    assert public is not None and public.title in found[open_data[1]]
+    assert not _leaks(found, secrets)
+    # Not one page of the partnership, nor its jobs, opens to the reader.
+    inside = walk(client, partnership, _extra(partnership, export), live_pdf=False)
+    assert not [url for url, text in inside.items() if text], sorted(inside)

@@ -40,6 +40,8 @@ def test_nothing_is_open_until_the_partnership_opts_in(client, demo):
 
 
 def test_catalogue_is_dcat_ap_se_json_ld_without_a_token(client, demo):
+    demo.municipality.code = "1290"
+    demo.municipality.save(update_fields=["code"])
     _publish(demo)
     response = client.get(reverse("learning:catalogue"))
     assert response.status_code == 200
@@ -53,7 +55,10 @@ def test_catalogue_is_dcat_ap_se_json_ld_without_a_token(client, demo):
     assert dataset["dct:license"]["@id"].startswith("http://creativecommons.org/")
     assert dataset["dcat:contactPoint"]["vcard:hasEmail"]["@id"] == "mailto:trygghet@example.se"
     assert dataset["dct:temporal"]["dcat:startDate"]["@value"] == demo.started_on.isoformat()
-    assert dataset["dct:spatial"]["dct:identifier"] == demo.municipality.code
+    kommun, country = dataset["dct:spatial"]
+    assert kommun["dct:identifier"] == demo.municipality.code
+    assert kommun["@id"] == f"https://hub.toolforge.org/P525:{demo.municipality.code}"
+    assert country == {"@id": "http://publications.europa.eu/resource/authority/country/SWE"}
     formats = {d["dct:format"]["@id"].rsplit("/", 1)[-1] for d in dataset["dcat:distribution"]}
     assert formats == {"CSV", "JSON"}
     for dist in dataset["dcat:distribution"]:

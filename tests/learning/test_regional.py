@@ -19,6 +19,7 @@ from samverkan.learning.models import EvaluationLabel, OpenDataPublication, Regi
 from samverkan.mapping.models import CrimeStatistic, Population, SituationReport
 from samverkan.problems.choices import GoalKind
 from samverkan.problems.models import Goal, Measure, Problem
+from tests.downloads import body, get_document
 from tests.factories import login_with_second_factor, make_partnership, make_user
 from tests.mapping import comparison_data
 
@@ -272,7 +273,12 @@ def summary_pdf(kept, built):
         client = Client()
         client.force_login(built.reader)
         url = reverse("learning:region_document", kwargs={"scope_id": built.scope.pk, "fmt": "pdf"})
-        return client.get(url)
+        from django.http import HttpResponse
+
+        response = get_document(client, url)
+        return HttpResponse(
+            body(response), status=response.status_code, content_type=response["Content-Type"]
+        )
 
     return kept(build)
 
@@ -301,14 +307,119 @@ def test_summary_word_file_for_the_reader_only(client, region):
     client.force_login(region.stranger)
     assert client.get(url).status_code == 404
     client.force_login(region.reader)
-    response = client.get(url)
+    response = get_document(client, url)
     assert response.status_code == 200
-    assert response.content.startswith(b"PK")  # a Word file is a zip
+    content = body(response)
+    assert content.startswith(b"PK")  # a Word file is a zip
     import docx
 
-    word = docx.Document(io.BytesIO(response.content))
+    word = docx.Document(io.BytesIO(content))
     cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
     text = "\n".join([p.text for p in word.paragraphs] + cells)
     assert "Regional sammanställning" in text and "Kommunstyrelsen" in text
     for hidden in (SECRET, NOT_PUBLIC, SECRET_NOTE):
         assert hidden not in text
+
+
+def test_summary_is_rendered_in_a_job_not_in_the_request(client, region, monkeypatch):
+    """The download starts a job and sends the reader to its page; the job renders the file;
+    the page then sends the reader back, and the file is served as it was stored: to other
+    readers of the scope too, without rendering it again. Strangers see neither page."""
+    from samverkan.documents import docx_builder
+    from samverkan.jobs import registry
+    from samverkan.jobs.models import Job
+
+    url = reverse("learning:region_document", kwargs={"scope_id": region.scope.pk, "fmt": "docx"})
+    rendered = []
+    real = docx_builder.to_docx
+    monkeypatch.setattr(docx_builder, "to_docx", lambda doc: rendered.append(1) or real(doc))
+    client.force_login(region.reader)
+    response = client.get(url)
+    assert response.status_code == 302 and rendered == []
+    job_page = response.url
+    (record,) = Job.objects.filter(kind="learning.region_document", params__fmt="docx")
+    assert job_page == reverse(
+        "learning:region_job", kwargs={"scope_id": region.scope.pk, "job_id": record.pk}
+    )
+    # Asked again while it is queued: the same job, not a second one.
+    assert client.get(url).url == job_page
+    page = client.get(job_page)
+    assert page.status_code == 200 and "hx-get" in page.content.decode()
+    client.force_login(region.stranger)
+    assert client.get(job_page).status_code == 404
+    client.force_login(region.reader)
+    assert registry.run_job(record.pk).status == "done" and rendered == [1]
+    back = client.get(job_page)
+    assert back.status_code == 302 and back.url == url
+    first = body(client.get(url))
+    assert first.startswith(b"PK")
+    login_with_second_factor(client, region.admin)
+    assert body(client.get(url)) == first and rendered == [1]
+    assert Job.objects.filter(kind="learning.region_document", params__fmt="docx").count() == 1
+
+
+def test_lag_status_of_a_kommun_that_does_not_publish(client, region):
+    """The south's partnership does not publish open data: its Lag (2023:196) status is still
+    the public record (decided when, by whom, diarienummer, due for review; a named
+    samordningsfunktion by its title), on the page, in the CSV and in the summary; its
+    coordinator's name and contact details, the decided document and its figures are not."""
+    from samverkan.partnerships.models import Coordinator
+
+    south = region.south.partnership
+    DocumentDecision.objects.update_or_create(
+        partnership=south,
+        kind="atgardsplan",
+        defaults={
+            "body": "Kommunfullmäktige i Syd",
+            "decided_on": datetime.date(2025, 11, 20),
+            "reference": "KS 2025/117",
+        },
+    )
+    Coordinator.objects.update_or_create(
+        party=region.south.kommun,
+        defaults={
+            "name": "Alva Hemligsson",
+            "title": "Trygghetssamordnare",
+            "email": "alva.hemligsson@syd.example.se",
+            "phone": "070-111 22 33",
+        },
+    )
+    assert not OpenDataPublication.objects.filter(partnership=south, published=True).exists()
+    client.force_login(region.reader)
+    html = client.get(reverse("learning:region", kwargs={"scope_id": region.scope.pk}))
+    html = html.content.decode()
+    name = str(south.municipality)
+    status = html.split('id="status-caption"', 1)[1].split("</table>", 1)[0]
+    row = status.split(name, 1)[1].split("</tr>", 1)[0]
+    assert "20 november 2025, Kommunfullmäktige i Syd, dnr KS 2025/117" in row
+    assert "ses över senast 20 november 2026" in row
+    assert "Utsedd: Trygghetssamordnare" in row
+    assert "Publicerar inte" in row
+    response = client.get(reverse("learning:region_csv", kwargs={"scope_id": region.scope.pk}))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    (line,) = [r for r in rows if r["kommun"] == name]
+    assert line["atgardsplan_beslutad"] == "2025-11-20"
+    assert line["atgardsplan_diarienummer"] == "KS 2025/117"
+    assert (line["samordningsfunktion"], line["samordningsfunktion_befattning"]) == (
+        "ja",
+        "Trygghetssamordnare",
+    )
+    assert line["publicerar_oppna_data"] == "nej" and line["brott_per_100000"] == ""
+    doc = regional.summary_document(region.scope, regional.rows_for(region.scope))
+    text = "\n".join(doc.text_lines())
+    assert "Kommunfullmäktige i Syd, dnr KS 2025/117" in text
+    assert "Utsedd: Trygghetssamordnare" in text
+    for shown in (html, response.content.decode("utf-8-sig"), text):
+        for private in ("Alva Hemligsson", "alva.hemligsson", "070-111 22 33"):
+            assert private not in shown
+
+
+def test_counts_in_the_database_equal_the_open_data_they_count(region):
+    """The page and the CSV count each kommun's published measures and results in the
+    database; the counts equal the open data's own rows (built by ``opendata``)."""
+    full = regional.rows_for(region.scope)
+    counted = regional.rows_for(region.scope, with_results=False)
+    assert [(r.name, len(r.measures), len(r.results)) for r in full] == [
+        (r.name, r.measure_count, r.result_count) for r in counted
+    ]
+    assert any(r.measure_count for r in counted) and any(r.result_count for r in counted)

@@ -132,6 +132,11 @@ class OpenResult(Schema):
     forandring_procent: float | None = Field(description="Change in the treated area, per cent.")
 
 
+class IssuedFile(Schema):
+    format: str = Field(description="pdf, docx or html.")
+    sha256: str = Field(description="SHA-256 of the issued file, hex.")
+
+
 class OpenDocument(Schema):
     dokument: DecidedDocument
     dokument_namn: str
@@ -139,6 +144,11 @@ class OpenDocument(Schema):
     beslutsdatum: datetime.date | None
     diarienummer: str
     nasta_uppdatering: datetime.date | None
+    offentlig_version: int | None = Field(
+        description="Version number of the newest public edition issued (none issued: null)."
+    )
+    utfardad: datetime.datetime | None = Field(description="When that version was issued.")
+    filer: list[IssuedFile] = Field(description="That version's files with their SHA-256.")
 
 
 class WriteUpBlock(Schema):

@@ -30,6 +30,12 @@ ACCESS_PUBLIC = "http://publications.europa.eu/resource/authority/access-right/P
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
 LANGUAGE_SV = "http://publications.europa.eu/resource/authority/language/SWE"
+# Spatial coverage as URIs: the country from the EU's authority list (which DCAT-AP names for
+# dct:spatial), and the kommun by its four-digit SCB code (Wikidata's property P525, "Swedish
+# municipality code", resolved to the kommun's item); OPEN_DATA_KOMMUN_URI may name another
+# scheme ("{code}" is replaced).
+COUNTRY_SWEDEN = "http://publications.europa.eu/resource/authority/country/SWE"
+KOMMUN_URI = "https://hub.toolforge.org/P525:{code}"
 
 
 def _sv(text: str) -> dict[str, str]:
@@ -52,6 +58,24 @@ def _distribution(url: str, kind: str, title: str, licence: str) -> dict[str, An
         "dcat:mediaType": {"@id": MEDIA_TYPE + media},
         "dct:license": {"@id": licence},
     }
+
+
+def _spatial(municipality: Any) -> list[dict[str, Any]]:
+    """The kommun (when it has its SCB code) and Sweden, each as a URI."""
+    places: list[dict[str, Any]] = []
+    code = (municipality.code or "").strip()
+    if len(code) == 4 and code.isdigit():
+        template = getattr(settings, "OPEN_DATA_KOMMUN_URI", "") or KOMMUN_URI
+        places.append(
+            {
+                "@id": template.format(code=code),
+                "@type": "dct:Location",
+                "dct:identifier": code,
+                "skos:prefLabel": _sv(str(municipality)),
+            }
+        )
+    places.append({"@id": COUNTRY_SWEDEN})
+    return places
 
 
 def dataset_node(partnership: Partnership, absolute: Any) -> dict[str, Any]:
@@ -100,11 +124,7 @@ def dataset_node(partnership: Partnership, absolute: Any) -> dict[str, Any]:
             _sv("medborgarlöfte"),
         ],
         "dct:temporal": temporal,
-        "dct:spatial": {
-            "@type": "dct:Location",
-            "dct:identifier": municipality.code,
-            "skos:prefLabel": _sv(str(municipality)),
-        },
+        "dct:spatial": _spatial(municipality),
         "dcat:distribution": [
             _distribution(
                 json_url, "JSON", "Alla offentliga resultat (JSON)", publication.licence_uri

@@ -150,6 +150,47 @@ class RemoteCatalogue(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or "results" in fields:
+            from samverkan.learning.evidence import index_catalogue
+
+            index_catalogue(self)
+
+
+class HarvestedResult(models.Model):
+    """One harvested result row, checked (``harvest.checked_row``) and indexed by what the
+    evidence bank searches and sorts on, so that the bank filters, counts and pages in the
+    database. Rebuilt from ``RemoteCatalogue.results`` whenever those are saved."""
+
+    catalogue = models.ForeignKey(
+        RemoteCatalogue, related_name="rows", on_delete=models.CASCADE, verbose_name=_("katalog")
+    )
+    position = models.PositiveIntegerField(_("ordning"))
+    method = models.CharField(_("typ av åtgärd"), max_length=500, blank=True)
+    method_name = models.CharField(_("typ av åtgärd (namn)"), max_length=500, blank=True)
+    place = models.CharField(_("typ av plats"), max_length=500, blank=True)
+    category = models.CharField(_("brottskategori"), max_length=500, blank=True)
+    kommun = models.CharField(_("kommun"), max_length=500, blank=True)
+    periods = models.CharField(_("perioder"), max_length=1001, blank=True)
+    search_text = models.TextField(_("söktext"), blank=True)
+    log_kvot = models.FloatField(null=True, blank=True)
+    varians = models.FloatField(null=True, blank=True)
+    suppressed = models.BooleanField(default=False)
+    data = models.JSONField(_("rad"), default=dict)
+
+    class Meta:
+        verbose_name = _("hämtat resultat")
+        verbose_name_plural = _("hämtade resultat")
+        indexes = [
+            models.Index(fields=["method_name", "kommun"], name="learning_hr_sort"),
+            models.Index(fields=["method"], name="learning_hr_method"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kommun}: {self.method_name}"
+
 
 class RegionKind(models.TextChoices):
     COUNTY = "lansstyrelse", _("Länsstyrelse")

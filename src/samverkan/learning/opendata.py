@@ -252,19 +252,38 @@ def results(partnership: Partnership) -> list[dict[str, Any]]:
 
 
 def _documents(partnership: Partnership) -> list[dict[str, Any]]:
-    from samverkan.documents.models import DocumentDecision
+    """The adopted documents' metadata: the decision (body, date, diarienummer, next review)
+    and the newest public edition issued of the document, by its version number and the
+    SHA-256 of each issued file, so a reader can check that the file they hold is the one
+    published. Only public editions are named: an internal edition's existence and checksum
+    stay inside the partnership."""
+    from samverkan.documents.models import DocumentDecision, IssuedDocument
 
-    return [
-        {
-            "dokument": d.kind,
-            "dokument_namn": str(d.get_kind_display()),
-            "beslutande_organ": d.body,
-            "beslutsdatum": _iso(d.decided_on),
-            "diarienummer": d.reference,
-            "nasta_uppdatering": _iso(d.next_update_due),
-        }
-        for d in DocumentDecision.objects.filter(partnership=partnership).order_by("kind")
-    ]
+    decisions = list(DocumentDecision.objects.filter(partnership=partnership).order_by("kind"))
+    public: dict[str, list[IssuedDocument]] = {}
+    for issued in IssuedDocument.objects.filter(
+        partnership=partnership, edition="public", kind__in=[d.kind for d in decisions]
+    ).order_by("kind", "-number", "format"):
+        newest = public.setdefault(issued.kind, [])
+        if not newest or newest[0].number == issued.number:
+            newest.append(issued)
+    found = []
+    for d in decisions:
+        files = public.get(d.kind, [])
+        found.append(
+            {
+                "dokument": d.kind,
+                "dokument_namn": str(d.get_kind_display()),
+                "beslutande_organ": d.body,
+                "beslutsdatum": _iso(d.decided_on),
+                "diarienummer": d.reference,
+                "nasta_uppdatering": _iso(d.next_update_due),
+                "offentlig_version": files[0].number if files else None,
+                "utfardad": _iso(files[0].created_at) if files else None,
+                "filer": [{"format": f.format, "sha256": f.sha256} for f in files],
+            }
+        )
+    return found
 
 
 def _block(block: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from samverkan.accounts import audience
 from samverkan.analysis.rates import Trend, linear_trend, poisson_rate_interval
 from samverkan.learning import evidence, opendata
-from samverkan.learning.models import OpenDataPublication, RegionalScope
+from samverkan.learning.models import RegionalScope
 from samverkan.lib import numbers
 from samverkan.lib.text import csv_cell
 from samverkan.partnerships.models import Partnership
@@ -214,35 +214,116 @@ class KommunRow:
     lagesbild: Any = None  # DocumentDecision or None
     atgardsplan: Any = None
     coordinator_named: bool = False
+    # The samordningsfunktion's title (a function, e.g. "Trygghetssamordnare"): never the
+    # person's name or contact details, which are not part of the public record shown here.
+    coordinator_title: str = ""
     publishes: bool = False
     rates: CrimeRates = field(default_factory=CrimeRates)
     measures: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
+    result_count: int | None = None  # on the page: a count, the rows are not read
+    measure_count: int | None = None
+
+    @property
+    def measures_shown(self) -> int:
+        return len(self.measures) if self.measure_count is None else self.measure_count
+
+    @property
+    def decisions(self) -> tuple[Any, Any]:
+        return (self.lagesbild, self.atgardsplan)
+
+    @property
+    def results_shown(self) -> int:
+        return len(self.results) if self.result_count is None else self.result_count
 
 
-def rows_for(scope: RegionalScope) -> list[KommunRow]:
+PAGE_SIZE = 10
+
+
+def municipalities(scope: RegionalScope) -> Any:
+    """The scope's kommuner in the view's order (name, then id for stable paging)."""
+    return scope.municipalities.order_by("name", "pk")
+
+
+def rows_for(
+    scope: RegionalScope, orgs: list[Any] | None = None, *, with_results: bool = True
+) -> list[KommunRow]:
+    """The rows of ``orgs`` (default: every kommun of the scope). The Lag status, the
+    partnerships and their publication are read for all of them in one query each; the rates
+    and measures per publishing partnership. ``with_results`` False counts each kommun's
+    published results in the database instead of building them (the page shows a count)."""
+    from django.db.models import Count, F
+
     from samverkan.documents.models import DocumentDecision
+    from samverkan.followup.models import EffectEvaluation
     from samverkan.partnerships.models import Coordinator
+    from samverkan.problems.models import Measure
 
-    found = []
-    for org in scope.municipalities.order_by("name"):
-        row = KommunRow(str(org), org.code)
-        partnerships = list(
-            Partnership.objects.filter(municipality=org).select_related(
-                "municipality", "police_area"
+    orgs = list(municipalities(scope)) if orgs is None else orgs
+    ids = [o.pk for o in orgs]
+    decisions: dict[int, dict[str, Any]] = {}
+    for d in (
+        DocumentDecision.objects.filter(partnership__municipality__in=ids)
+        .select_related("partnership")
+        .order_by("decided_on", "pk")
+    ):
+        # The latest decision of each kind speaks for the kommun.
+        decisions.setdefault(d.partnership.municipality_id, {})[d.kind] = d
+    # The Lag status is the public record of the kommun's duty: it is shown for every kommun
+    # of the scope, whether or not its partnership publishes open data. Only its facts are
+    # read (decided when, by which body, diarienummer, due for review; whether a
+    # samordningsfunktion is named and its title), never the decided document's content.
+    named: dict[int, str] = {}
+    for org_id, title in (
+        Coordinator.objects.filter(
+            party__partnership__municipality__in=ids,
+            party__organisation_id=F("party__partnership__municipality_id"),
+        )
+        .order_by("pk")
+        .values_list("party__organisation_id", "title")
+    ):
+        named[org_id] = named.get(org_id) or title.strip()
+    partnerships: dict[int, list[Partnership]] = {}
+    for p in (
+        Partnership.objects.filter(municipality__in=ids)
+        .select_related("municipality", "police_area", "open_data")
+        .order_by("name", "pk")
+    ):
+        partnerships.setdefault(p.municipality_id, []).append(p)
+    counts: dict[int, int] = {}
+    measure_counts: dict[int, int] = {}
+    if not with_results:
+        counts = dict(
+            EffectEvaluation.objects.filter(
+                partnership__municipality__in=ids, partnership__open_data__published=True
             )
+            .order_by()
+            .values_list("partnership__municipality_id")
+            .annotate(n=Count("id"))
         )
-        decisions = DocumentDecision.objects.filter(partnership__in=partnerships).order_by(
-            "decided_on"
+        # The measures a public edition shows in full (the open data's ``measures``), counted
+        # in the database with the public audience's own filter.
+        measure_counts = dict(
+            Measure.objects.filter(
+                partnership__municipality__in=ids, partnership__open_data__published=True
+            )
+            .filter(audience.public().measure_q())
+            .order_by()
+            .values_list("partnership__municipality_id")
+            .annotate(n=Count("id"))
         )
-        for d in decisions:
-            setattr(row, d.kind, d)
-        row.coordinator_named = Coordinator.objects.filter(
-            party__partnership__in=partnerships, party__organisation=org
-        ).exists()
+    found = []
+    for org in orgs:
+        row = KommunRow(str(org), org.code)
+        for kind, d in decisions.get(org.pk, {}).items():
+            if kind in ("lagesbild", "atgardsplan"):
+                setattr(row, kind, d)
+        row.coordinator_named = org.pk in named
+        row.coordinator_title = named.get(org.pk, "")
         row.rates = CrimeRates(missing=_("uppgift saknas: kommunen publicerar inte öppna data"))
-        for p in partnerships:
-            if not OpenDataPublication.objects.filter(partnership=p, published=True).exists():
+        for p in partnerships.get(org.pk, []):
+            publication = getattr(p, "open_data", None)
+            if publication is None or not publication.published:
                 continue
             if not row.rates.years:
                 # The first publishing partnership with figures speaks for the kommun.
@@ -250,11 +331,24 @@ def rows_for(scope: RegionalScope) -> list[KommunRow]:
                 if rates.years or not row.publishes:
                     row.rates = rates
             row.publishes = True
-            # The parts of the open data the view shows, from the open data's own builder.
-            row.measures.extend(opendata.measures(p)["atgarder"])
-            row.results.extend(opendata.results(p))
+            if with_results:
+                # The parts of the open data shown, from the open data's own builder.
+                row.measures.extend(opendata.measures(p)["atgarder"])
+                row.results.extend(opendata.results(p))
+        if not with_results:
+            row.result_count = counts.get(org.pk, 0)
+            row.measure_count = measure_counts.get(org.pk, 0)
         found.append(row)
     return found
+
+
+def region_groups(scope: RegionalScope) -> list[evidence.Group]:
+    """The pooled evidence of every kommun of the scope (not only the page's), read as the
+    evidence bank reads it: one narrow row per poolable result."""
+    from samverkan.learning.models import HarvestedResult
+
+    own = opendata.published_evaluations(partnership__municipality__in=scope.municipalities.all())
+    return [g for g in evidence.pooled_groups(own, HarvestedResult.objects.none()) if g.pooled]
 
 
 def pooled(rows: list[KommunRow]) -> list[evidence.Group]:
@@ -268,7 +362,10 @@ CSV_COLUMNS = (
     "lagesbild_organ",
     "atgardsplan_beslutad",
     "atgardsplan_organ",
+    "lagesbild_diarienummer",
+    "atgardsplan_diarienummer",
     "samordningsfunktion",
+    "samordningsfunktion_befattning",
     "publicerar_oppna_data",
     "atgarder",
     "effektuppfoljningar",
@@ -307,10 +404,13 @@ def as_csv(rows: list[KommunRow]) -> str:
                     r.lagesbild.body if r.lagesbild else "",
                     r.atgardsplan.decided_on.isoformat() if r.atgardsplan else "",
                     r.atgardsplan.body if r.atgardsplan else "",
+                    r.lagesbild.reference if r.lagesbild else "",
+                    r.atgardsplan.reference if r.atgardsplan else "",
                     "ja" if r.coordinator_named else "nej",
+                    r.coordinator_title,
                     "ja" if r.publishes else "nej",
-                    len(r.measures),
-                    len(r.results),
+                    r.measures_shown,
+                    r.results_shown,
                     latest.year if latest else "",
                     _whole(latest.rate) if latest else "",
                     _whole(latest.low) if latest else "",
@@ -360,7 +460,15 @@ def summary_document(scope: RegionalScope, rows: list[KommunRow]) -> Any:
     )
 
     def decided(d: Any) -> str:
-        return f"{_date(d.decided_on)}, {d.body}" if d else "Inget beslut registrerat"
+        if not d:
+            return "Inget beslut registrerat"
+        text = f"{_date(d.decided_on)}, {d.body}"
+        return f"{text}, dnr {d.reference}" if d.reference else text
+
+    def function(r: KommunRow) -> str:
+        if not r.coordinator_named:
+            return "Inte utsedd"
+        return f"Utsedd: {r.coordinator_title}" if r.coordinator_title else "Utsedd"
 
     doc.section(
         "Status enligt lag (2023:196)",
@@ -372,7 +480,7 @@ def summary_document(scope: RegionalScope, rows: list[KommunRow]) -> Any:
                     r.name,
                     decided(r.lagesbild),
                     decided(r.atgardsplan),
-                    "Utsedd" if r.coordinator_named else "Inte utsedd",
+                    function(r),
                 )
                 for r in rows
             ),
@@ -426,7 +534,7 @@ def summary_document(scope: RegionalScope, rows: list[KommunRow]) -> Any:
             "Publicerade åtgärder och effektuppföljningar per kommun",
             ("Kommun", "Publicerade åtgärder", "Publicerade effektuppföljningar"),
             tuple(
-                (r.name, str(len(r.measures)), str(len(r.results)))
+                (r.name, str(r.measures_shown), str(r.results_shown))
                 if r.publishes
                 else (r.name, "Publicerar inte", "–")
                 for r in rows
@@ -435,7 +543,7 @@ def summary_document(scope: RegionalScope, rows: list[KommunRow]) -> Any:
         ),
     )
     pooled_section = doc.section("Sammanvägd kunskap i regionen")
-    groups = pooled(rows)
+    groups = region_groups(scope)
     for g in groups:
         pooled_section.sub(str(g.label), BulletList(tuple(str(s) for s in g.reading)))
     if not groups:

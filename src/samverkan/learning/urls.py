@@ -19,4 +19,5 @@ urlpatterns = [
         v.region_document,
         name="region_document",
     ),
+    path("region/<int:scope_id>/jobb/<int:job_id>/", v.region_job, name="region_job"),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,20 +69,54 @@ def dataset_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return _cors(response)
 
 
+def _page_number(request: HttpRequest, count: int, size: int) -> tuple[int, int]:
+    """The page asked for (``?sida=``, from 1) within the pages there are, and the page count."""
+    pages = max(1, -(-count // size))
+    try:
+        number = int(request.GET.get("sida", "1"))
+    except ValueError:
+        number = 1
+    return min(max(number, 1), pages), pages
+
+
+def _page_links(request: HttpRequest, number: int, pages: int) -> dict[str, str]:
+    """The query strings of the previous and next pages (the other parameters kept)."""
+    links = {}
+    for name, target in (("previous", number - 1), ("next", number + 1)):
+        if 1 <= target <= pages:
+            query = request.GET.copy()
+            query["sida"] = str(target)
+            links[name] = "?" + query.urlencode()
+    return links
+
+
 @_public
 def evidence_bank(request: HttpRequest) -> HttpResponse:
-    every = evidence.own_rows() + evidence.remote_rows()
-    form = SearchForm(request.GET or None, options=evidence.choices(every))
+    """The bank searches, counts, sorts and pages in the database (evidence.py): a page reads
+    its own rows in full and the pooled effects read one narrow row per poolable result."""
+    options, categories = evidence.form_choices()
+    form = SearchForm(request.GET or None, options=options)
     search = evidence.Search()
     if form.is_valid():
         d = form.cleaned_data
         search = evidence.Search(d["q"], d["kategori"], d["metod"], d["plats"], d["ar"] or "")
-    rows = [r for r in every if search.matches(r)]
-    rows.sort(key=lambda r: (str(r.get("typ_av_atgard_namn")), str(r.get("kommun"))))
+    own = evidence.own_queryset(search, categories)
+    remote = evidence.remote_queryset(search)
+    count = own.count() + remote.count()
+    size = evidence.PAGE_SIZE
+    number, pages = _page_number(request, count, size)
+    rows = evidence.page_rows(own, remote, (number - 1) * size, size)
     return render(
         request,
         "learning/evidence.html",
-        {"form": form, "rows": rows, "groups": evidence.groups(rows), "total": len(every)},
+        {
+            "form": form,
+            "rows": rows,
+            "count": count,
+            "groups": evidence.pooled_groups(own, remote),
+            "total": evidence.total_published(),
+            "page": {"number": number, "pages": pages, **_page_links(request, number, pages)},
+        },
     )
 
 
@@ -167,11 +202,21 @@ def region(request: HttpRequest, scope_id: int) -> HttpResponse:
     from samverkan.learning import regional
 
     scope = _scope(request, scope_id)
-    rows = regional.rows_for(scope)
+    count = scope.municipalities.count()
+    size = regional.PAGE_SIZE
+    number, pages = _page_number(request, count, size)
+    orgs = list(regional.municipalities(scope)[(number - 1) * size : number * size])
+    rows = regional.rows_for(scope, orgs, with_results=False)
     return render(
         request,
         "learning/region.html",
-        {"scope": scope, "rows": rows, "groups": regional.pooled(rows)},
+        {
+            "scope": scope,
+            "rows": rows,
+            "count": count,
+            "groups": regional.region_groups(scope),
+            "page": {"number": number, "pages": pages, **_page_links(request, number, pages)},
+        },
     )
 
 
@@ -181,29 +226,67 @@ def region_csv(request: HttpRequest, scope_id: int) -> HttpResponse:
 
     scope = _scope(request, scope_id)
     response = HttpResponse(
-        regional.as_csv(regional.rows_for(scope)), content_type="text/csv; charset=utf-8"
+        regional.as_csv(regional.rows_for(scope, with_results=False)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="region-{scope.pk}.csv"'
     return response
 
 
 @user_view()
-def region_document(request: HttpRequest, scope_id: int, fmt: str) -> HttpResponse:
-    """The regional summary as PDF or Word, for the scope's readers (and administrators)."""
-    from samverkan.documents import render
-    from samverkan.documents.docx_builder import to_docx
-    from samverkan.learning import regional
+def region_document(request: HttpRequest, scope_id: int, fmt: str) -> HttpResponseBase:
+    """The regional summary as PDF or Word, for the scope's readers (and administrators).
+
+    Rendered in a job (learning/jobs.py), never in the request: a recent rendering is served,
+    otherwise the reader is sent to the job's page, which sends them back here when done."""
+    from django.http import FileResponse
+
+    from samverkan.jobs import registry
+    from samverkan.learning import jobs
 
     scope = _scope(request, scope_id)
-    doc = regional.summary_document(scope, regional.rows_for(scope))
-    if fmt == "pdf":
-        response = HttpResponse(render.to_pdf(doc), content_type="application/pdf")
-    else:
-        response = HttpResponse(
-            to_docx(doc),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    stored = jobs.fresh_rendering(scope.pk, fmt)
+    if stored is not None:
+        content_type = (
+            "application/pdf"
+            if fmt == "pdf"
+            else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
-    response["Content-Disposition"] = (
-        f'attachment; filename="regional-sammanstallning-{scope.pk}.{fmt}"'
+        return FileResponse(
+            stored.output.open("rb"),
+            as_attachment=True,
+            filename=f"regional-sammanstallning-{scope.pk}.{fmt}",
+            content_type=content_type,
+        )
+    record = jobs.pending(scope.pk, fmt) or registry.enqueue(
+        jobs.KIND, user=request.user, scope_id=scope.pk, fmt=fmt
     )
-    return response
+    return redirect("learning:region_job", scope_id=scope.pk, job_id=record.pk)
+
+
+@user_view()
+def region_job(request: HttpRequest, scope_id: int, job_id: int) -> HttpResponse:
+    """The progress of a regional summary's rendering, for the scope's readers; once done it
+    sends the reader to the download address (as the partnership's job pages do)."""
+    from django.http import HttpResponseRedirect
+
+    from samverkan.jobs import registry
+    from samverkan.jobs.models import Job, JobStatus
+    from samverkan.learning import jobs
+    from samverkan.lib import htmx
+
+    scope = _scope(request, scope_id)
+    job = Job.objects.filter(
+        pk=job_id, kind=jobs.KIND, partnership__isnull=True, params__scope_id=scope.pk
+    ).first()
+    if job is None:
+        raise Http404
+    if not job.is_finished() and registry.reap_stale_jobs(ids=[job.pk]):
+        job.refresh_from_db()
+    text = job.describe()
+    if job.status == JobStatus.DONE and text.url and not htmx.is_partial(request):
+        return HttpResponseRedirect(text.url)
+    context = {"scope": scope, "job": job, "text": text}
+    if htmx.is_partial(request):
+        return render(request, "learning/_region_job.html", context)
+    return render(request, "learning/region_job.html", context)
