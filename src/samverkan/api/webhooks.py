@@ -155,14 +155,10 @@ def body_for(entry: Any, event: str, obj: Any) -> str:
         links["documents"] = _api(f"partnerships/{pk}/documents")
         links["file"] = _api(f"partnerships/{pk}/documents/{obj.pk}/file")
     else:
-        data["decision"] = {
-            "id": obj.pk,
-            "kind": obj.kind,
-            "body": obj.body,
-            "decided_on": obj.decided_on.isoformat(),
-            "reference": obj.reference,
-            "version": obj.version,
-        }
+        from samverkan.api.schemas import DocumentDecisionOut
+
+        # The decision as every answer of the API gives it (one builder per object).
+        data["decision"] = DocumentDecisionOut.from_orm(obj).model_dump(mode="json")
         links["decisions"] = _api(f"partnerships/{pk}/document-decisions")
     data["links"] = links
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -18,13 +18,13 @@ from ninja import Query, Router
 from samverkan.accounts import access, audience
 from samverkan.api.api import ERRORS, Page, Since, _list, _partnership, _party, paged, since
 from samverkan.api.schemas import (
-    CitizenPromiseOut,
     DocumentDecisionOut,
     DocumentFeedOut,
     GoalResultsOut,
     LagkravOut,
     PrioritisationOut,
     ProblemPictureOut,
+    prioritisation_of,
     str_enum,
 )
 
@@ -32,23 +32,14 @@ router = Router(tags=["work"])
 
 
 @router.get("/partnerships/{pk}/problem-picture", response={200: ProblemPictureOut, **ERRORS})
-def problem_picture(request: HttpRequest, pk: int) -> dict:
+def problem_picture(request: HttpRequest, pk: int) -> Any:
     from samverkan.problems.models import ProblemPicture
 
     p = _partnership(request, pk)
-    picture = ProblemPicture.objects.filter(partnership=p).first()
-    if picture is None:
-        return {"text": "", "conditions": "", "updated_at": None, "version": 0,
-                "confirmed": False, "confirmed_at": None, "confirmed_party_ids": []}  # fmt: skip
-    return {
-        "text": picture.text,
-        "conditions": picture.conditions,
-        "updated_at": picture.updated_at,
-        "version": picture.version,
-        "confirmed": picture.is_confirmed(),
-        "confirmed_at": picture.confirmed_at(),
-        "confirmed_party_ids": sorted(picture.confirmed_party_ids()),
-    }
+    # Not written yet: an empty one, at version 0 (ProblemPictureOut reads either).
+    return ProblemPicture.objects.filter(partnership=p).first() or ProblemPicture(
+        partnership=p, version=0
+    )
 
 
 @router.get(
@@ -57,76 +48,17 @@ def problem_picture(request: HttpRequest, pk: int) -> dict:
     summary="The problems ranked by the weighted criteria, with each score and weight",
 )
 def prioritisation(request: HttpRequest, pk: int) -> dict:
-    from samverkan.problems.models import CRITERIA, PrioritisationWeights
-
-    p = _partnership(request, pk)
-    record = PrioritisationWeights.objects.filter(partnership=p).first()
-    weights = record.as_dict() if record else {name: Decimal(1) for name in CRITERIA}
-    problems = sorted(p.problems.all(), key=lambda prob: (-prob.score(weights), prob.pk))
-    return {
-        "weights": {name: float(value) for name, value in weights.items()},
-        "problems": [
-            {
-                "problem_id": prob.pk,
-                "title": prob.title,
-                "status": prob.status,
-                "rank": rank,
-                "total": float(prob.score(weights)),
-                "criteria": [
-                    {
-                        "criterion": name,
-                        "score": getattr(prob, name),
-                        "weight": float(weights.get(name, Decimal(1))),
-                    }  # fmt: skip
-                    for name in CRITERIA
-                ],
-            }
-            for rank, prob in enumerate(problems, start=1)
-        ],
-    }
+    return prioritisation_of(_partnership(request, pk))
 
 
-@router.get(
-    "/partnerships/{pk}/citizen-promises", response={200: list[CitizenPromiseOut], **ERRORS}
-)
-def citizen_promises(
-    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
-) -> list[dict]:
-    from samverkan.problems.models import Measure
-
-    p = _partnership(request, pk)
-    to = audience.for_user(request.user, p)
-    readable = set(
-        Measure.objects.filter(to.measure_q(), partnership=p).values_list("pk", flat=True)
-    )
-    rows = p.citizen_promises.prefetch_related("parties", "measures").order_by("starts_on", "pk")
-    return [
-        {
-            "id": promise.pk,
-            "wording": promise.wording,
-            "starts_on": promise.starts_on,
-            "ends_on": promise.ends_on,
-            "party_ids": sorted(party.pk for party in promise.parties.all()),
-            # A measure the reader may not see is not even named by its id.
-            "measure_ids": sorted(m.pk for m in promise.measures.all() if m.pk in readable),
-            "follow_up": promise.follow_up,
-            "feedback": promise.feedback,
-            "published": promise.published,
-            "version": promise.version,
-        }
-        for promise in _list(request, response, rows, p, page, when)
-    ]
-
-
-def _decisions(partnership: Any) -> list[dict]:
+def _decisions(partnership: Any) -> list[Any]:
     from samverkan.documents.models import DocumentDecision
 
-    return [
-        _decisions_one(d)
-        for d in DocumentDecision.objects.filter(partnership=partnership)
+    return list(
+        DocumentDecision.objects.filter(partnership=partnership)
         .select_related("approved")
         .order_by("kind")
-    ]
+    )
 
 
 @router.get(
@@ -136,14 +68,14 @@ def _decisions(partnership: Any) -> list[dict]:
 )
 def document_decisions(
     request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
-) -> list[dict]:
+) -> list[Any]:
     from samverkan.documents.models import DocumentDecision
 
     p = _partnership(request, pk)
     rows = (
         DocumentDecision.objects.filter(partnership=p).select_related("approved").order_by("kind")
     )
-    return [_decisions_one(d) for d in _list(request, response, rows, p, page, when)]
+    return _list(request, response, rows, p, page, when)
 
 
 @router.get(
@@ -351,7 +283,7 @@ def document_feed(
                 if record is None:
                     continue
                 out.append({"cursor": entry.pk, "at": entry.at, "event": "decided",
-                            "decision": _decisions_one(record)})  # fmt: skip
+                            "decision": record})  # fmt: skip
         return out
 
     # The events the reader may not see are left out BEFORE the page is cut: the cursor and
@@ -377,15 +309,8 @@ def document_feed(
             "more": more}  # fmt: skip
 
 
-def _decisions_one(d: Any) -> dict:
-    return {
-        "id": d.pk,
-        "kind": d.kind,
-        "body": d.body,
-        "decided_on": d.decided_on,
-        "reference": d.reference,
-        "next_update_due": d.next_update_due,
-        "version": d.version,
-        "approved_version": d.approved.number if d.approved else None,
-        "approved_edition": d.approved.edition if d.approved else None,
-    }
+
+# The rest of the work is written through api.writes (same gate, same forms as the pages).
+from samverkan.api import writes  # noqa: E402
+
+router.add_router("", writes.router)
