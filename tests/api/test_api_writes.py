@@ -36,8 +36,9 @@ def _payloads(demo) -> dict[str, tuple[dict, dict, dict]]:
     cause = Cause.objects.filter(partnership=demo, problem=problem, confidential=False).first()
     party = demo.municipality_party()
     group = demo.groups.first()
-    publishable = Measure.objects.filter(partnership=demo, publishable=True,
-                                         confidential=False).first()  # fmt: skip
+    publishable = Measure.objects.filter(
+        partnership=demo, publishable=True, confidential=False
+    ).first()
     return {
         "problems": (
             {"title": "Skadegörelse vid skolan", "crime_type": "Skadegörelse", "frequency": 3},
@@ -45,58 +46,114 @@ def _payloads(demo) -> dict[str, tuple[dict, dict, dict]]:
             {"title": ""},
         ),
         "causes": (
-            {"problem_id": problem.pk, "text": "Mörk gång utan belysning",
-             "perspective": "situation"},  # fmt: skip
+            {
+                "problem_id": problem.pk,
+                "text": "Mörk gång utan belysning",
+                "perspective": "situation",
+            },
             {"text": "Mörk gång utan belysning efter 18"},
             {"problem_id": problem.pk, "text": "", "perspective": "situation"},
         ),
         "goals": (
-            {"problem_id": problem.pk, "kind": "process", "text": "Fler vuxna ute",
-             "indicator": "Antal vandringar", "unit": "st", "baseline": 2, "target": 12},
+            {
+                "problem_id": problem.pk,
+                "kind": "process",
+                "text": "Fler vuxna ute",
+                "indicator": "Antal vandringar",
+                "unit": "st",
+                "baseline": 2,
+                "target": 12,
+            },
             {"target": 20},
             {"problem_id": problem.pk, "kind": "sub", "text": "Delmål utan orsak"},
         ),
         "measures": (
-            {"problem_id": problem.pk, "title": "Belysning i gången",
-             "cause_ids": [cause.pk], "responsible_party_id": party.pk,
-             "starts_on": "2026-03-01", "ends_on": "2026-06-30"},
+            {
+                "problem_id": problem.pk,
+                "title": "Belysning i gången",
+                "cause_ids": [cause.pk],
+                "responsible_party_id": party.pk,
+                "starts_on": "2026-03-01",
+                "ends_on": "2026-06-30",
+            },
             {"title": "Belysning i gången och parken"},
-            {"problem_id": problem.pk, "title": "Utan orsak", "cause_ids": [],
-             "responsible_party_id": party.pk},
+            {
+                "problem_id": problem.pk,
+                "title": "Utan orsak",
+                "cause_ids": [],
+                "responsible_party_id": party.pk,
+            },
         ),
         "decisions": (
-            {"kind": "other", "title": "Belysningsplan", "body": "Styrgruppen",
-             "decided_on": "2026-02-01", "reference": "KS 2026/123", "text": "Beslutades."},
+            {
+                "kind": "other",
+                "title": "Belysningsplan",
+                "body": "Styrgruppen",
+                "decided_on": "2026-02-01",
+                "reference": "KS 2026/123",
+                "text": "Beslutades.",
+            },
             {"reference": "KS 2026/124"},
-            {"kind": "other", "title": "Okänt möte", "body": "Styrgruppen", "text": "x",
-             "decided_on": "2026-02-01", "meeting_id": 999999},
+            {
+                "kind": "other",
+                "title": "Okänt möte",
+                "body": "Styrgruppen",
+                "text": "x",
+                "decided_on": "2026-02-01",
+                "meeting_id": 999999,
+            },
         ),
         "meetings": (
-            {"group_id": group.pk, "title": "Styrgruppsmöte",
-             "starts_at": "2026-09-01T09:00:00+02:00", "location": "Rådhuset"},
+            {
+                "group_id": group.pk,
+                "title": "Styrgruppsmöte",
+                "starts_at": "2026-09-01T09:00:00+02:00",
+                "location": "Rådhuset",
+            },
             {"location": "Polishuset"},
-            {"group_id": 999999, "title": "Okänd grupp",
-             "starts_at": "2026-09-01T09:00:00+02:00"},
+            {"group_id": 999999, "title": "Okänd grupp", "starts_at": "2026-09-01T09:00:00+02:00"},
         ),
         "citizen-promises": (
-            {"wording": "Vi lovar mer belysning vid skolan.", "starts_on": "2026-01-01",
-             "ends_on": "2026-12-31", "party_ids": [party.pk],
-             "measure_ids": [publishable.pk] if publishable else [],
-             "follow_up": "På kommunens webbplats varje kvartal.",
-             "feedback": "trygghet@kommun.se"},
+            {
+                "wording": "Vi lovar mer belysning vid skolan.",
+                "starts_on": "2026-01-01",
+                "ends_on": "2026-12-31",
+                "party_ids": [party.pk],
+                "measure_ids": [publishable.pk] if publishable else [],
+                "follow_up": "På kommunens webbplats varje kvartal.",
+                "feedback": "trygghet@kommun.se",
+            },
             {"published": True},
-            {"wording": "Baklänges", "starts_on": "2026-12-31", "ends_on": "2026-01-01",
-             "party_ids": [party.pk], "follow_up": "x", "feedback": "y"},
+            {
+                "wording": "Baklänges",
+                "starts_on": "2026-12-31",
+                "ends_on": "2026-01-01",
+                "party_ids": [party.pk],
+                "follow_up": "x",
+                "feedback": "y",
+            },
         ),
     }
 
 
-COLLECTIONS = ["problems", "causes", "goals", "measures", "decisions", "meetings",
-               "citizen-promises"]  # fmt: skip
-LABELS = {"problems": "problems.problem", "causes": "problems.cause", "goals": "problems.goal",
-          "measures": "problems.measure", "decisions": "partnerships.decision",
-          "meetings": "partnerships.meeting",
-          "citizen-promises": "problems.citizenpromise"}  # fmt: skip
+COLLECTIONS = [
+    "problems",
+    "causes",
+    "goals",
+    "measures",
+    "decisions",
+    "meetings",
+    "citizen-promises",
+]
+LABELS = {
+    "problems": "problems.problem",
+    "causes": "problems.cause",
+    "goals": "problems.goal",
+    "measures": "problems.measure",
+    "decisions": "partnerships.decision",
+    "meetings": "partnerships.meeting",
+    "citizen-promises": "problems.citizenpromise",
+}
 
 
 @pytest.mark.parametrize("collection", COLLECTIONS)
@@ -120,8 +177,9 @@ def test_create_and_update_follow_the_role_the_form_and_the_version(
     assert created.status_code == 201, created.content
     body = created.json()
     # The history names the token's owner, as for a change on the page.
-    entry = AuditEntry.objects.get(model_label=LABELS[collection], object_id=str(body["id"]),
-                                   action="create")  # fmt: skip
+    entry = AuditEntry.objects.get(
+        model_label=LABELS[collection], object_id=str(body["id"]), action="create"
+    )
     assert entry.user.username == "demo.polis"
     # The detail answers as the create did (one builder per object).
     detail = client.get(f"{url}/{body['id']}", headers=bearer("demo.kyrkan"))
@@ -129,8 +187,12 @@ def test_create_and_update_follow_the_role_the_form_and_the_version(
     assert client.get(f"{url}/{body['id']}", headers=bearer("mallory")).status_code == 404
 
     def patch(extra: dict, version: int, username: str = "demo.polis") -> Any:
-        return client.patch(f"{url}/{body['id']}", {**extra, "version": version},
-                            content_type="application/json", headers=bearer(username))  # fmt: skip
+        return client.patch(
+            f"{url}/{body['id']}",
+            {**extra, "version": version},
+            content_type="application/json",
+            headers=bearer(username),
+        )
 
     assert patch(change, body["version"], "demo.kyrkan").status_code == 403
     # Two changes in a row, each with the version the answer before gave: never a 409.
@@ -146,8 +208,9 @@ def test_create_and_update_follow_the_role_the_form_and_the_version(
     # An old version: someone else changed it since.
     stale = patch(change, body["version"])
     assert stale.status_code == 409
-    updated = AuditEntry.objects.filter(model_label=LABELS[collection],
-                                        object_id=str(body["id"]), action="update")  # fmt: skip
+    updated = AuditEntry.objects.filter(
+        model_label=LABELS[collection], object_id=str(body["id"]), action="update"
+    )
     assert {e.user.username for e in updated} == {"demo.polis"}
     # The new object is in the list, and in the list of what changed since a moment ago.
     since = (timezone.now() - datetime.timedelta(minutes=1)).isoformat()
@@ -157,8 +220,12 @@ def test_create_and_update_follow_the_role_the_form_and_the_version(
 
 def test_a_value_outside_an_enum_is_refused_with_the_allowed_values(client, demo):
     made = _payloads(demo)["goals"][0]
-    answer = client.post(f"{BASE}/partnerships/{demo.pk}/goals", {**made, "kind": "wish"},
-                         content_type="application/json", headers=bearer("demo.polis"))  # fmt: skip
+    answer = client.post(
+        f"{BASE}/partnerships/{demo.pk}/goals",
+        {**made, "kind": "wish"},
+        content_type="application/json",
+        headers=bearer("demo.polis"),
+    )
     assert answer.status_code == 422
     problem = answer.json()["detail"][0]
     assert problem["loc"][-1] == "kind"
@@ -171,8 +238,12 @@ def test_a_confidential_cause_is_neither_readable_nor_writable_for_others(client
     change = {"text": "Ändrad", "version": secret.version}
     # A coordinator of a party that may not read it: as if it did not exist.
     assert client.get(url, headers=bearer("demo.kommun")).status_code == 404
-    assert client.patch(url, change, content_type="application/json",
-                        headers=bearer("demo.kommun")).status_code == 404  # fmt: skip
+    assert (
+        client.patch(
+            url, change, content_type="application/json", headers=bearer("demo.kommun")
+        ).status_code
+        == 404
+    )
     assert client.get(url, headers=bearer("demo.polis")).status_code == 200
 
 
@@ -182,13 +253,21 @@ def test_a_measure_keeps_the_causes_its_editor_may_not_read(client, demo):
     measure = Measure.objects.get(partnership=demo, number=4)
     url = f"{BASE}/partnerships/{demo.pk}/measures/{measure.pk}"
     before = set(measure.causes.values_list("pk", flat=True))
-    changed = client.patch(url, {"how_where": "Busstorget", "version": measure.version},
-                           content_type="application/json", headers=bearer("demo.polis"))  # fmt: skip
+    changed = client.patch(
+        url,
+        {"how_where": "Busstorget", "version": measure.version},
+        content_type="application/json",
+        headers=bearer("demo.polis"),
+    )
     assert changed.status_code == 200, changed.content
     assert set(measure.causes.values_list("pk", flat=True)) == before
     secret = Cause.objects.get(partnership=demo, confidential=True)
-    named = client.patch(url, {"cause_ids": [secret.pk], "version": changed.json()["version"]},
-                         content_type="application/json", headers=bearer("demo.kommun"))  # fmt: skip
+    named = client.patch(
+        url,
+        {"cause_ids": [secret.pk], "version": changed.json()["version"]},
+        content_type="application/json",
+        headers=bearer("demo.kommun"),
+    )
     assert named.status_code in (404, 422)
 
 
@@ -201,11 +280,13 @@ def test_a_measure_at_a_listed_place_has_its_point(client, demo):
     listed = client.get(f"{BASE}/partnerships/{demo.pk}/measures", headers=bearer("demo.polis"))
     rows = {row["id"]: row for row in listed.json()}
     assert rows[measure.pk]["geometry"] == {
-        "type": "Point", "coordinates": [place.longitude, place.latitude]
-    }  # fmt: skip
+        "type": "Point",
+        "coordinates": [place.longitude, place.latitude],
+    }
     assert rows[other.first().pk]["geometry"] is None
-    detail = client.get(f"{BASE}/partnerships/{demo.pk}/measures/{measure.pk}",
-                        headers=bearer("demo.polis")).json()  # fmt: skip
+    detail = client.get(
+        f"{BASE}/partnerships/{demo.pk}/measures/{measure.pk}", headers=bearer("demo.polis")
+    ).json()
     assert detail == rows[measure.pk]
 
 
@@ -219,21 +300,26 @@ def test_deletions_by_the_api_and_by_the_page_reach_the_deletion_feed(client, de
     first = promises[0]
     # A reader may not delete; an old version is refused; the version read works.
     assert client.delete(f"{url}/{first.pk}", headers=bearer("demo.kyrkan")).status_code == 403
-    stale = client.delete(f"{url}/{first.pk}?version={first.version + 5}",
-                          headers=bearer("demo.polis"))  # fmt: skip
+    stale = client.delete(
+        f"{url}/{first.pk}?version={first.version + 5}", headers=bearer("demo.polis")
+    )
     assert stale.status_code == 409
-    gone = client.delete(f"{url}/{first.pk}?version={first.version}",
-                         headers=bearer("demo.polis"))  # fmt: skip
+    gone = client.delete(f"{url}/{first.pk}?version={first.version}", headers=bearer("demo.polis"))
     assert gone.status_code == 204
     assert client.get(f"{url}/{first.pk}", headers=bearer("demo.polis")).status_code == 404
-    entry = AuditEntry.objects.get(model_label="problems.citizenpromise",
-                                   object_id=str(first.pk), action="delete")  # fmt: skip
+    entry = AuditEntry.objects.get(
+        model_label="problems.citizenpromise", object_id=str(first.pk), action="delete"
+    )
     assert entry.user.username == "demo.polis"
     # The page's own delete is recorded the same way.
     second = CitizenPromise.objects.create(
-        partnership=demo, wording="Ett till", starts_on=datetime.date(2026, 1, 1),
-        ends_on=datetime.date(2026, 2, 1), follow_up="x", feedback="y",
-    )  # fmt: skip
+        partnership=demo,
+        wording="Ett till",
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 2, 1),
+        follow_up="x",
+        feedback="y",
+    )
     client.force_login(User.objects.get(username="demo.kommun"))
     page = reverse("problems:promise_delete", kwargs={"pk": demo.pk, "promise_id": second.pk})
     assert client.post(page).status_code in (200, 302)
@@ -244,15 +330,23 @@ def test_deletions_by_the_api_and_by_the_page_reach_the_deletion_feed(client, de
     assert answer.status_code == 200
     rows = answer.json()
     assert [(r["collection"], r["id"]) for r in rows] == [
-        ("citizen-promises", first.pk), ("citizen-promises", second.pk)
-    ]  # fmt: skip
+        ("citizen-promises", first.pk),
+        ("citizen-promises", second.pk),
+    ]
     assert answer["X-Total-Count"] == "2"
     # Paged as every list, and narrowed to one collection.
-    one = client.get(feed, {"changed_since": start.isoformat(), "limit": 1},
-                     headers=bearer("demo.kyrkan"))  # fmt: skip
+    one = client.get(
+        feed, {"changed_since": start.isoformat(), "limit": 1}, headers=bearer("demo.kyrkan")
+    )
     assert len(one.json()) == 1 and 'rel="next"' in one["Link"]
-    assert client.get(feed, {"collection": "measures", "changed_since": start.isoformat()},
-                      headers=bearer("demo.kyrkan")).json() == []  # fmt: skip
+    assert (
+        client.get(
+            feed,
+            {"collection": "measures", "changed_since": start.isoformat()},
+            headers=bearer("demo.kyrkan"),
+        ).json()
+        == []
+    )
     bad = client.get(feed, {"collection": "secrets"}, headers=bearer("demo.kyrkan"))
     assert bad.status_code == 422 and "citizen-promises" in str(bad.json())
     # Later than the deletions: nothing.
@@ -286,8 +380,9 @@ def test_a_goal_with_its_indicator_answers_the_same_everywhere(client, demo):
     goal = Goal.objects.filter(partnership=demo).first()
     listed = client.get(f"{BASE}/partnerships/{demo.pk}/goals", headers=bearer("demo.kyrkan"))
     row = next(g for g in listed.json() if g["id"] == goal.pk)
-    detail = client.get(f"{BASE}/partnerships/{demo.pk}/goals/{goal.pk}",
-                        headers=bearer("demo.kyrkan")).json()  # fmt: skip
+    detail = client.get(
+        f"{BASE}/partnerships/{demo.pk}/goals/{goal.pk}", headers=bearer("demo.kyrkan")
+    ).json()
     assert row == detail and detail["indicator"] == goal.indicator
     assert detail["version"] == goal.version
 

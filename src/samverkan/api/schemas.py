@@ -681,7 +681,7 @@ class CitizenPromiseOut(Schema):
     @staticmethod
     def resolve_measure_ids(obj: Any) -> list[int]:
         # A measure the reader may not see is not even named by its id (prepare_promises).
-        readable = getattr(obj, "readable_measure_ids", frozenset())
+        readable: frozenset[int] = getattr(obj, "readable_measure_ids", frozenset())
         return sorted(m.pk for m in obj.measures.all() if m.pk in readable)
 
 

@@ -309,7 +309,6 @@ def document_feed(
             "more": more}  # fmt: skip
 
 
-
 # The rest of the work is written through api.writes (same gate, same forms as the pages).
 from samverkan.api import writes  # noqa: E402
 

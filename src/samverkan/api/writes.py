@@ -20,7 +20,7 @@ import datetime
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.db import models
@@ -68,7 +68,8 @@ def _choices_class(values: list[str], model: str, name: str) -> type[enum.Enum] 
     the model or the field (``MeasureKind``); None if there is none."""
 
     def subclasses(cls: type) -> list[type]:
-        found = []
+        found: list[type] = []
+        sub: type
         for sub in cls.__subclasses__():
             found.append(sub)
             found.extend(subclasses(sub))
@@ -102,7 +103,8 @@ def _api_type(model: str, name: str, form_field: forms.Field) -> Any:
     if isinstance(form_field, forms.ModelChoiceField):
         return int
     if isinstance(form_field, forms.ChoiceField):
-        values = [str(k) for k, _label in form_field.choices if k not in ("", None)]
+        choices: Any = form_field.choices
+        values = [str(k) for k, _label in choices if k not in ("", None)]
         return _choices_class(values, model, name) or str_enum(
             model + "".join(p.title() for p in name.split("_")), values
         )
@@ -124,7 +126,7 @@ def _initial(form_field: forms.Field) -> Any:
     return None if callable(value) else value
 
 
-def form_schema(name: str, form_class: type[forms.BaseForm], *, update: bool) -> type[Schema]:
+def form_schema(name: str, form_class: Any, *, update: bool) -> type[Schema]:
     """A request body with the form's fields (files and the hidden version left out):
     on create, what the form requires is required and the rest takes the form's initial
     value; on update (PATCH) every field is optional and ``version`` is required."""
@@ -132,7 +134,7 @@ def form_schema(name: str, form_class: type[forms.BaseForm], *, update: bool) ->
     for field_name, form_field in form_class.base_fields.items():
         if field_name == "version" or isinstance(form_field, forms.FileField):
             continue
-        kind = _api_type(form_class._meta.model.__name__, field_name, form_field)  # type: ignore[attr-defined]
+        kind = _api_type(form_class._meta.model.__name__, field_name, form_field)
         initial = _initial(form_field)
         if isinstance(form_field, forms.BooleanField):
             initial = bool(initial)
@@ -149,8 +151,11 @@ def form_schema(name: str, form_class: type[forms.BaseForm], *, update: bool) ->
     if update:
         fields["version"] = (
             int,
-            Field(..., description="The `version` you read; 409 only if someone else changed "
-                  "the object since."),  # fmt: skip
+            Field(
+                ...,
+                description="The `version` you read; 409 only if someone else changed "
+                "the object since.",
+            ),
         )
     return create_model(name, __base__=Schema, **fields)
 
@@ -183,7 +188,8 @@ def form_data(form: forms.BaseForm, payload: Schema, instance: Any = None) -> di
         elif instance is not None:
             value = form.initial.get(name)
             if isinstance(form_field, forms.ModelMultipleChoiceField):
-                offered = set(form_field.queryset.values_list("pk", flat=True))
+                queryset: Any = form_field.queryset
+                offered = set(queryset.values_list("pk", flat=True))
                 value = [pk for pk in _form_value(value or []) if pk in offered]
         else:
             value = None
@@ -289,23 +295,36 @@ def _measure_prepare(request: HttpRequest, partnership: Any, rows: list[Any]) ->
 
 
 KINDS: dict[str, Kind] = {
-    "problems": Kind("problems.problem", "problems", _problem_form, _all("problems.Problem"),
-                     ProblemOut),  # fmt: skip
+    "problems": Kind(
+        "problems.problem", "problems", _problem_form, _all("problems.Problem"), ProblemOut
+    ),
     "causes": Kind("problems.cause", "causes", _cause_form, _causes, CauseOut),
     "goals": Kind("problems.goal", "goals", _goal_form, _all("problems.Goal"), GoalOut),
-    "measures": Kind("problems.measure", "measures", _measure_form, _measures, MeasureOut,
-                     _measure_prepare),  # fmt: skip
-    "decisions": Kind("partnerships.decision", "decisions", _decision_form,
-                      _all("partnerships.Decision"), DecisionOut),  # fmt: skip
-    "meetings": Kind("partnerships.meeting", "meetings", _meeting_form,
-                     _all("partnerships.Meeting"), MeetingOut),  # fmt: skip
-    "citizen-promises": Kind("problems.citizenpromise", "citizen-promises", _promise_form,
-                             _all("problems.CitizenPromise"), CitizenPromiseOut,
-                             _promise_prepare),  # fmt: skip
+    "measures": Kind(
+        "problems.measure", "measures", _measure_form, _measures, MeasureOut, _measure_prepare
+    ),
+    "decisions": Kind(
+        "partnerships.decision",
+        "decisions",
+        _decision_form,
+        _all("partnerships.Decision"),
+        DecisionOut,
+    ),
+    "meetings": Kind(
+        "partnerships.meeting", "meetings", _meeting_form, _all("partnerships.Meeting"), MeetingOut
+    ),
+    "citizen-promises": Kind(
+        "problems.citizenpromise",
+        "citizen-promises",
+        _promise_form,
+        _all("problems.CitizenPromise"),
+        CitizenPromiseOut,
+        _promise_prepare,
+    ),
 }
 
 
-def _form_class(kind: Kind) -> type[forms.BaseForm]:
+def _form_class(kind: Kind) -> Any:
     from samverkan.partnerships import forms as pforms
     from samverkan.problems import forms as f
 
@@ -329,9 +348,20 @@ def _schemas(collection: str, stem: str) -> tuple[type[Schema], type[Schema]]:
 
 
 if TYPE_CHECKING:
-    ProblemIn = ProblemUpdate = CauseIn = CauseUpdate = GoalIn = GoalUpdate = Schema
-    MeasureIn = MeasureUpdate = DecisionIn = DecisionUpdate = MeetingIn = MeetingUpdate = Schema
-    CitizenPromiseIn = CitizenPromiseUpdate = Schema
+    ProblemIn: TypeAlias = Schema
+    ProblemUpdate: TypeAlias = Schema
+    CauseIn: TypeAlias = Schema
+    CauseUpdate: TypeAlias = Schema
+    GoalIn: TypeAlias = Schema
+    GoalUpdate: TypeAlias = Schema
+    MeasureIn: TypeAlias = Schema
+    MeasureUpdate: TypeAlias = Schema
+    DecisionIn: TypeAlias = Schema
+    DecisionUpdate: TypeAlias = Schema
+    MeetingIn: TypeAlias = Schema
+    MeetingUpdate: TypeAlias = Schema
+    CitizenPromiseIn: TypeAlias = Schema
+    CitizenPromiseUpdate: TypeAlias = Schema
 else:
     ProblemIn, ProblemUpdate = _schemas("problems", "Problem")
     CauseIn, CauseUpdate = _schemas("causes", "Cause")
@@ -413,14 +443,21 @@ def problem_detail(request: HttpRequest, pk: int, problem_id: int) -> Any:
     return read_one(request, pk, "problems", problem_id)
 
 
-@core.post("/partnerships/{pk}/problems", tags=["writes"], response={201: ProblemOut, **ERRORS},
-             summary="Add a problem (as the page's form)")  # fmt: skip
+@core.post(
+    "/partnerships/{pk}/problems",
+    tags=["writes"],
+    response={201: ProblemOut, **ERRORS},
+    summary="Add a problem (as the page's form)",
+)
 def problem_create(request: HttpRequest, pk: int, payload: ProblemIn) -> Status:
     return create(request, pk, "problems", payload)
 
 
-@router.patch("/partnerships/{pk}/problems/{problem_id}", response={200: ProblemOut, **WRITE_ERRORS},
-              summary="Change a problem: the fields sent, with the version read")  # fmt: skip
+@router.patch(
+    "/partnerships/{pk}/problems/{problem_id}",
+    response={200: ProblemOut, **WRITE_ERRORS},
+    summary="Change a problem: the fields sent, with the version read",
+)
 def problem_update(request: HttpRequest, pk: int, problem_id: int, payload: ProblemUpdate) -> Any:
     return update(request, pk, "problems", problem_id, payload)
 
@@ -433,14 +470,21 @@ def cause_detail(request: HttpRequest, pk: int, cause_id: int) -> Any:
     return read_one(request, pk, "causes", cause_id)
 
 
-@core.post("/partnerships/{pk}/causes", tags=["writes"], response={201: CauseOut, **ERRORS},
-             summary="Add a cause (numbered in the partnership, as on the page)")  # fmt: skip
+@core.post(
+    "/partnerships/{pk}/causes",
+    tags=["writes"],
+    response={201: CauseOut, **ERRORS},
+    summary="Add a cause (numbered in the partnership, as on the page)",
+)
 def cause_create(request: HttpRequest, pk: int, payload: CauseIn) -> Status:
     return create(request, pk, "causes", payload)
 
 
-@router.patch("/partnerships/{pk}/causes/{cause_id}", response={200: CauseOut, **WRITE_ERRORS},
-              summary="Change a cause: the fields sent, with the version read")  # fmt: skip
+@router.patch(
+    "/partnerships/{pk}/causes/{cause_id}",
+    response={200: CauseOut, **WRITE_ERRORS},
+    summary="Change a cause: the fields sent, with the version read",
+)
 def cause_update(request: HttpRequest, pk: int, cause_id: int, payload: CauseUpdate) -> Any:
     return update(request, pk, "causes", cause_id, payload)
 
@@ -453,14 +497,21 @@ def goal_detail(request: HttpRequest, pk: int, goal_id: int) -> Any:
     return read_one(request, pk, "goals", goal_id)
 
 
-@core.post("/partnerships/{pk}/goals", tags=["writes"], response={201: GoalOut, **ERRORS},
-             summary="Add a goal with its indicator, baseline and target")  # fmt: skip
+@core.post(
+    "/partnerships/{pk}/goals",
+    tags=["writes"],
+    response={201: GoalOut, **ERRORS},
+    summary="Add a goal with its indicator, baseline and target",
+)
 def goal_create(request: HttpRequest, pk: int, payload: GoalIn) -> Status:
     return create(request, pk, "goals", payload)
 
 
-@router.patch("/partnerships/{pk}/goals/{goal_id}", response={200: GoalOut, **WRITE_ERRORS},
-              summary="Change a goal: the fields sent, with the version read")  # fmt: skip
+@router.patch(
+    "/partnerships/{pk}/goals/{goal_id}",
+    response={200: GoalOut, **WRITE_ERRORS},
+    summary="Change a goal: the fields sent, with the version read",
+)
 def goal_update(request: HttpRequest, pk: int, goal_id: int, payload: GoalUpdate) -> Any:
     return update(request, pk, "goals", goal_id, payload)
 
@@ -473,15 +524,21 @@ def measure_detail(request: HttpRequest, pk: int, measure_id: int) -> Any:
     return read_one(request, pk, "measures", measure_id)
 
 
-@core.post("/partnerships/{pk}/measures", tags=["writes"], response={201: MeasureOut, **ERRORS},
-             summary="Add a measure (its status is set with PUT …/progress)")  # fmt: skip
+@core.post(
+    "/partnerships/{pk}/measures",
+    tags=["writes"],
+    response={201: MeasureOut, **ERRORS},
+    summary="Add a measure (its status is set with PUT …/progress)",
+)
 def measure_create(request: HttpRequest, pk: int, payload: MeasureIn) -> Status:
     return create(request, pk, "measures", payload)
 
 
-@router.patch("/partnerships/{pk}/measures/{measure_id}", response={200: MeasureOut, **WRITE_ERRORS},
-              summary="Change a measure's plan: the fields sent, with `version` (not "
-              "`status_version`)")  # fmt: skip
+@router.patch(
+    "/partnerships/{pk}/measures/{measure_id}",
+    response={200: MeasureOut, **WRITE_ERRORS},
+    summary="Change a measure's plan: the fields sent, with `version` (not `status_version`)",
+)
 def measure_update(request: HttpRequest, pk: int, measure_id: int, payload: MeasureUpdate) -> Any:
     return update(request, pk, "measures", measure_id, payload)
 
@@ -494,15 +551,21 @@ def decision_detail(request: HttpRequest, pk: int, decision_id: int) -> Any:
     return read_one(request, pk, "decisions", decision_id)
 
 
-@core.post("/partnerships/{pk}/decisions", tags=["writes"], response={201: DecisionOut, **ERRORS},
-             summary="Record a decision, with its diarienummer (`reference`)")  # fmt: skip
+@core.post(
+    "/partnerships/{pk}/decisions",
+    tags=["writes"],
+    response={201: DecisionOut, **ERRORS},
+    summary="Record a decision, with its diarienummer (`reference`)",
+)
 def decision_create(request: HttpRequest, pk: int, payload: DecisionIn) -> Status:
     return create(request, pk, "decisions", payload)
 
 
-@router.patch("/partnerships/{pk}/decisions/{decision_id}",
-              response={200: DecisionOut, **WRITE_ERRORS},
-              summary="Change a decision: the fields sent, with the version read")  # fmt: skip
+@router.patch(
+    "/partnerships/{pk}/decisions/{decision_id}",
+    response={200: DecisionOut, **WRITE_ERRORS},
+    summary="Change a decision: the fields sent, with the version read",
+)
 def decision_update(
     request: HttpRequest, pk: int, decision_id: int, payload: DecisionUpdate
 ) -> Any:
@@ -517,14 +580,21 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_id: int) -> Any:
     return read_one(request, pk, "meetings", meeting_id)
 
 
-@core.post("/partnerships/{pk}/meetings", tags=["writes"], response={201: MeetingOut, **ERRORS},
-             summary="Add a meeting of a group")  # fmt: skip
+@core.post(
+    "/partnerships/{pk}/meetings",
+    tags=["writes"],
+    response={201: MeetingOut, **ERRORS},
+    summary="Add a meeting of a group",
+)
 def meeting_create(request: HttpRequest, pk: int, payload: MeetingIn) -> Status:
     return create(request, pk, "meetings", payload)
 
 
-@router.patch("/partnerships/{pk}/meetings/{meeting_id}", response={200: MeetingOut, **WRITE_ERRORS},
-              summary="Change a meeting: the fields sent, with the version read")  # fmt: skip
+@router.patch(
+    "/partnerships/{pk}/meetings/{meeting_id}",
+    response={200: MeetingOut, **WRITE_ERRORS},
+    summary="Change a meeting: the fields sent, with the version read",
+)
 def meeting_update(request: HttpRequest, pk: int, meeting_id: int, payload: MeetingUpdate) -> Any:
     return update(request, pk, "meetings", meeting_id, payload)
 
@@ -545,30 +615,38 @@ def citizen_promises(
     return prepare_promises(request.user, p, _list(request, response, rows, p, page, when))
 
 
-@router.get("/partnerships/{pk}/citizen-promises/{promise_id}",
-            response={200: CitizenPromiseOut, **ERRORS})  # fmt: skip
+@router.get(
+    "/partnerships/{pk}/citizen-promises/{promise_id}", response={200: CitizenPromiseOut, **ERRORS}
+)
 def promise_detail(request: HttpRequest, pk: int, promise_id: int) -> Any:
     return read_one(request, pk, "citizen-promises", promise_id)
 
 
-@router.post("/partnerships/{pk}/citizen-promises", response={201: CitizenPromiseOut, **ERRORS},
-             summary="Add a citizen promise (medborgarlöfte)")  # fmt: skip
+@router.post(
+    "/partnerships/{pk}/citizen-promises",
+    response={201: CitizenPromiseOut, **ERRORS},
+    summary="Add a citizen promise (medborgarlöfte)",
+)
 def promise_create(request: HttpRequest, pk: int, payload: CitizenPromiseIn) -> Status:
     return create(request, pk, "citizen-promises", payload)
 
 
-@router.patch("/partnerships/{pk}/citizen-promises/{promise_id}",
-              response={200: CitizenPromiseOut, **WRITE_ERRORS},
-              summary="Change a citizen promise: the fields sent, with the version read")  # fmt: skip
+@router.patch(
+    "/partnerships/{pk}/citizen-promises/{promise_id}",
+    response={200: CitizenPromiseOut, **WRITE_ERRORS},
+    summary="Change a citizen promise: the fields sent, with the version read",
+)
 def promise_update(
     request: HttpRequest, pk: int, promise_id: int, payload: CitizenPromiseUpdate
 ) -> Any:
     return update(request, pk, "citizen-promises", promise_id, payload)
 
 
-@router.delete("/partnerships/{pk}/citizen-promises/{promise_id}",
-               response={204: None, **WRITE_ERRORS},
-               summary="Remove a citizen promise (as the page does); listed under /deleted")  # fmt: skip
+@router.delete(
+    "/partnerships/{pk}/citizen-promises/{promise_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Remove a citizen promise (as the page does); listed under /deleted",
+)
 def promise_delete(
     request: HttpRequest, pk: int, promise_id: int, version: int | None = VERSION_TO_DELETE
 ) -> Status:
@@ -649,8 +727,9 @@ def deleted(
     own = access.party_ids(request.user, partnership)
     rows = [
         {"collection": _COLLECTION_OF[e.model_label], "id": int(e.object_id), "deleted_at": e.at}
-        for e in entries.order_by("at", "pk").only("model_label", "object_id", "at",
-                                                   "restricted_to")  # fmt: skip
+        for e in entries.order_by("at", "pk").only(
+            "model_label", "object_id", "at", "restricted_to"
+        )
         if access.may_read(own, e.restricted_to) and e.object_id.isdigit()
     ]
     return paged(request, response, rows, page)
