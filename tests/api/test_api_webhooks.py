@@ -303,6 +303,8 @@ def test_an_address_that_turns_internal_is_not_sent_to_nor_tried_again(world, re
     delivery = WebhookDelivery.objects.get(webhook=hook)
     assert delivery.status == DeliveryStatus.FAILED and delivery.next_attempt_at is None
     assert "intern adress" in delivery.error and receiver.requests == []
+    # The log says what kind of fault it was, never the address it resolved to.
+    assert "127.0.0.1" not in delivery.error and "127.0.0.1" not in json.dumps(delivery.log)
 
 
 def test_an_administrator_registers_one_for_a_service_account_a_coordinator_cannot(
@@ -340,3 +342,23 @@ def test_a_name_that_cannot_be_looked_up_is_tried_again(world, receiver):
     delivery = WebhookDelivery.objects.get(webhook=hook)
     assert delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at is not None
     assert "går inte att slå upp" in delivery.error
+
+
+@pytest.mark.parametrize(
+    ("exc", "category"),
+    [
+        (TimeoutError("timed out talking to 10.1.2.3:8443"), "timeout"),
+        (ConnectionRefusedError(111, "Connection refused by 10.1.2.3"), "connection refused"),
+        (ConnectionResetError(104, "reset by peer 10.1.2.3"), "connection reset"),
+        (__import__("ssl").SSLError(1, "certificate verify failed for intra.local"), "TLS"),
+        (__import__("socket").gaierror(-2, "Name or service not known: intra.local"), "DNS"),
+        (__import__("http.client").client.BadStatusLine("garbage from 10.1.2.3"), "bad response"),
+        (OSError(113, "No route to host 10.1.2.3"), "connection error"),
+        (webhooks.AddressRefused("intra.local pekar på en intern adress (10.1.2.3)"),
+         "address refused"),
+    ],
+)
+def test_a_failed_delivery_is_logged_by_its_kind_not_its_text(exc, category):
+    assert webhooks.failure_category(exc) == category
+    text = webhooks.failure_text(exc)
+    assert category in text and "10.1.2.3" not in text and "intra.local" not in text
