@@ -354,8 +354,10 @@ def test_a_name_that_cannot_be_looked_up_is_tried_again(world, receiver):
         (__import__("socket").gaierror(-2, "Name or service not known: intra.local"), "DNS"),
         (__import__("http.client").client.BadStatusLine("garbage from 10.1.2.3"), "bad response"),
         (OSError(113, "No route to host 10.1.2.3"), "connection error"),
-        (webhooks.AddressRefused("intra.local pekar på en intern adress (10.1.2.3)"),
-         "address refused"),
+        (
+            webhooks.AddressRefused("intra.local pekar på en intern adress (10.1.2.3)"),
+            "address refused",
+        ),
     ],
 )
 def test_a_failed_delivery_is_logged_by_its_kind_not_its_text(exc, category):
