@@ -141,6 +141,11 @@ def test_an_issued_version_and_a_decision_are_posted_signed(client, world, recei
     assert decided["event"] == "decided" and decided["decision"]["id"] == decision.pk
     assert decided["decision"]["reference"] == "KS 2026/77"
     assert decided["cursor"] > issued["cursor"]
+    # The objects as the API's own answers give them (one builder per object).
+    from samverkan.api.schemas import DocumentDecisionOut, IssuedOut
+
+    assert decided["decision"] == DocumentDecisionOut.from_orm(decision).model_dump(mode="json")
+    assert issued["document"] == IssuedOut.from_orm(version).model_dump(mode="json")
     for request in receiver.requests:
         headers, body = request["headers"], request["body"]
         stamp = headers["X-Samverkan-Timestamp"]

@@ -411,3 +411,13 @@ def test_fixed_values_are_enums_in_the_schema(client, demo):
     assert "public" in enum_of("DocumentDecisionOut", "approved_edition")
     assert "process" in enum_of("GoalIn", "kind")
     assert "citizen-promises" in enum_of("DeletedOut", "collection")
+    assert "lagesbild" in enum_of("RequirementOut", "key")
+    assert set(enum_of("TrendOut", "source")) == {"statistics", "incidents"}
+
+
+def test_every_lagkrav_key_answered_is_in_the_schema(client, demo):
+    from samverkan.process.compliance import REQUIREMENT_KEYS
+
+    answer = client.get(f"{BASE}/partnerships/{demo.pk}/lagkrav", headers=bearer("demo.kyrkan"))
+    assert answer.status_code == 200
+    assert {item["key"] for item in answer.json()["items"]} == set(REQUIREMENT_KEYS)

@@ -76,9 +76,11 @@ if TYPE_CHECKING:
     FindingKey = enum.Enum
     Criterion = enum.Enum
     ResultSource = enum.Enum
+    RequirementKey = enum.Enum
 else:
     from samverkan.mapping.choices import ImportStatus
     from samverkan.problems.models import CRITERIA
+    from samverkan.process.compliance import REQUIREMENT_KEYS
 
     ImportKindIn = str_enum("ImportKindIn", _import_kinds())
     _kinds, _editions, _formats = _document_values()
@@ -89,6 +91,7 @@ else:
     FindingKey = str_enum("FindingKey", _finding_keys())
     Criterion = str_enum("Criterion", CRITERIA)
     ResultSource = str_enum("ResultSource", RESULT_SOURCES)
+    RequirementKey = str_enum("RequirementKey", REQUIREMENT_KEYS)
 
 
 class Error(Schema):
@@ -427,7 +430,10 @@ class IncidentSummaryOut(Schema):
 
 
 class TrendOut(Schema):
-    source: str
+    source: Literal["statistics", "incidents"] = Field(
+        description="Where the counts come from: the police statistics, or the party's own "
+        "incident register."
+    )
     years: list[int]
     rows: list[tuple[str, list[int]]]
 
@@ -724,7 +730,7 @@ class DocumentDecisionOut(Schema):
 
 
 class RequirementOut(Schema):
-    key: str
+    key: RequirementKey
     law: str = Field(description="The section of Lag (2023:196), e.g. '4 §'.")
     label: str
     done: bool

@@ -143,21 +143,14 @@ def body_for(entry: Any, event: str, obj: Any) -> str:
         "occurred_at": entry.at.isoformat(),
         "partnership_id": pk,
     }
+    # Each object as every answer of the API gives it (one builder per object, api.schemas).
+    from samverkan.api.schemas import DocumentDecisionOut, IssuedOut
+
     if event == WebhookEvent.ISSUED:
-        data["document"] = {
-            "id": obj.pk,
-            "kind": obj.kind,
-            "edition": obj.edition,
-            "format": obj.format,
-            "number": obj.number,
-            "sha256": obj.sha256,
-        }
+        data["document"] = IssuedOut.from_orm(obj).model_dump(mode="json")
         links["documents"] = _api(f"partnerships/{pk}/documents")
         links["file"] = _api(f"partnerships/{pk}/documents/{obj.pk}/file")
     else:
-        from samverkan.api.schemas import DocumentDecisionOut
-
-        # The decision as every answer of the API gives it (one builder per object).
         data["decision"] = DocumentDecisionOut.from_orm(obj).model_dump(mode="json")
         links["decisions"] = _api(f"partnerships/{pk}/document-decisions")
     data["links"] = links
