@@ -421,3 +421,40 @@ def test_every_lagkrav_key_answered_is_in_the_schema(client, demo):
     answer = client.get(f"{BASE}/partnerships/{demo.pk}/lagkrav", headers=bearer("demo.kyrkan"))
     assert answer.status_code == 200
     assert {item["key"] for item in answer.json()["items"]} == set(REQUIREMENT_KEYS)
+
+
+def test_a_decision_on_the_action_plan_is_recorded_and_changed_with_its_version(
+    client, demo, world
+):
+    from samverkan.documents.models import DocumentDecision
+
+    DocumentDecision.objects.filter(partnership=demo, kind="atgardsplan").delete()
+    url = f"{BASE}/partnerships/{demo.pk}/document-decisions/atgardsplan"
+    version = demo.issued_documents.filter(kind="atgardsplan", format="pdf").order_by("-pk").first()
+    body = {"body": "Kommunstyrelsen", "decided_on": "2026-04-01", "reference": "KS 2026/55",
+            "approved_id": version.pk if version else None}  # fmt: skip
+
+    def put(extra: dict, username: str = "demo.polis", kind: str = "atgardsplan") -> Any:
+        return client.put(url.replace("atgardsplan", kind), {**body, **extra},
+                          content_type="application/json", headers=bearer(username))  # fmt: skip
+
+    assert put({}, "demo.kyrkan").status_code == 403
+    assert put({}, "mallory").status_code == 404
+    assert put({}, kind="agreement").status_code == 422
+    made = put({})
+    assert made.status_code == 201, made.content
+    assert made.json()["reference"] == "KS 2026/55" and made.json()["kind"] == "atgardsplan"
+    record = DocumentDecision.objects.get(partnership=demo, kind="atgardsplan")
+    entry = AuditEntry.objects.filter(model_label="documents.documentdecision",
+                                      object_id=str(record.pk)).latest("pk")  # fmt: skip
+    assert entry.user.username == "demo.polis"
+    # It exists now: a change names the version read, twice in a row without a 409.
+    assert put({"reference": "KS 2026/56"}).status_code == 409
+    first = put({"reference": "KS 2026/56", "version": made.json()["version"]})
+    assert first.status_code == 200, first.content
+    second = put({"reference": "KS 2026/57", "version": first.json()["version"]})
+    assert second.status_code == 200 and second.json()["reference"] == "KS 2026/57"
+    assert put({"version": made.json()["version"]}).status_code == 409
+    listed = client.get(f"{BASE}/partnerships/{demo.pk}/document-decisions",
+                        headers=bearer("demo.kyrkan")).json()  # fmt: skip
+    assert second.json() in listed

@@ -20,7 +20,7 @@ import datetime
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from django import forms
 from django.db import models
@@ -45,6 +45,7 @@ from samverkan.api.schemas import (
     CauseOut,
     CitizenPromiseOut,
     DecisionOut,
+    DocumentDecisionOut,
     Error,
     GoalOut,
     MeasureOut,
@@ -126,7 +127,9 @@ def _initial(form_field: forms.Field) -> Any:
     return None if callable(value) else value
 
 
-def form_schema(name: str, form_class: Any, *, update: bool) -> type[Schema]:
+def form_schema(
+    name: str, form_class: Any, *, update: bool, version_optional: bool = False
+) -> type[Schema]:
     """A request body with the form's fields (files and the hidden version left out):
     on create, what the form requires is required and the rest takes the form's initial
     value; on update (PATCH) every field is optional and ``version`` is required."""
@@ -148,7 +151,16 @@ def form_schema(name: str, form_class: Any, *, update: bool) -> type[Schema]:
         else:
             fields[api_name(field_name, form_field)] = (kind | None, Field(initial))
         del help_text  # Swedish help texts stay on the pages
-    if update:
+    if version_optional:
+        fields["version"] = (
+            int | None,
+            Field(
+                None,
+                description="The `version` you read, if it exists (409 if someone "
+                "else changed it since); leave out to record it the first time.",
+            ),
+        )
+    elif update:
         fields["version"] = (
             int,
             Field(
@@ -651,6 +663,59 @@ def promise_delete(
     request: HttpRequest, pk: int, promise_id: int, version: int | None = VERSION_TO_DELETE
 ) -> Status:
     return delete(request, pk, "citizen-promises", promise_id, version)
+
+
+# ---- decisions on the lägesbild and the åtgärdsplan ---------------------------------------------
+
+
+def _document_decision_schema() -> type[Schema]:
+    from samverkan.documents.forms import DocumentDecisionForm
+
+    return form_schema(
+        "DocumentDecisionIn", DocumentDecisionForm, update=False, version_optional=True
+    )
+
+
+if TYPE_CHECKING:
+    DocumentDecisionIn: TypeAlias = Schema
+else:
+    DocumentDecisionIn = _document_decision_schema()
+
+
+@router.put(
+    "/partnerships/{pk}/document-decisions/{kind}",
+    response={200: DocumentDecisionOut, 201: DocumentDecisionOut, **WRITE_ERRORS},
+    tags=["work"],
+    summary="Record (201) or change (200) the decision on the lägesbild or the åtgärdsplan, "
+    "with its diarienummer (`reference`) and the issued version it approved (`approved_id`), "
+    "as the documents page does; send the `version` read when it exists",
+)
+def document_decision_put(
+    request: HttpRequest,
+    pk: int,
+    kind: Literal["lagesbild", "atgardsplan"],
+    payload: DocumentDecisionIn,
+) -> Status:
+    from samverkan.documents.forms import DocumentDecisionForm
+    from samverkan.documents.models import DocumentDecision
+
+    partnership = _partnership(request, pk, "edit")
+    record = DocumentDecision.objects.filter(partnership=partnership, kind=kind).first()
+    exists = record is not None
+    if record is None:
+        record = DocumentDecision(partnership=partnership, kind=kind)
+    elif payload.version is None:  # type: ignore[attr-defined]
+        raise HttpError(409, "The decision exists: send the version you read.")
+    current = DocumentDecisionForm(None, instance=record)
+    data = form_data(current, payload, record if exists else None)
+    form = DocumentDecisionForm(data, instance=record)
+    if not form.is_valid():
+        raise _form_errors(form)
+    saved = form.save_checked()
+    if saved is None:
+        raise HttpError(409, CONFLICT)
+    answer = DocumentDecision.objects.select_related("approved").get(pk=saved.pk)
+    return Status(200 if exists else 201, answer)
 
 
 # ---- deletions, for a client that syncs ---------------------------------------------------------
