@@ -458,3 +458,31 @@ def test_a_decision_on_the_action_plan_is_recorded_and_changed_with_its_version(
     listed = client.get(f"{BASE}/partnerships/{demo.pk}/document-decisions",
                         headers=bearer("demo.kyrkan")).json()  # fmt: skip
     assert second.json() in listed
+
+
+def test_the_problem_picture_is_changed_with_its_version_and_loses_its_confirmations(
+    client, demo, world
+):
+    from samverkan.problems.models import Confirmation, ProblemPicture
+
+    url = f"{BASE}/partnerships/{demo.pk}/problem-picture"
+    read = client.get(url, headers=bearer("demo.kyrkan")).json()
+
+    def put(body: dict, username: str = "demo.polis") -> Any:
+        return client.put(url, body, content_type="application/json", headers=bearer(username))
+
+    assert put({"text": "Ny", "version": read["version"]}, "demo.kyrkan").status_code == 403
+    assert put({"text": "Ny", "version": read["version"]}, "mallory").status_code == 404
+    picture = ProblemPicture.objects.get(partnership=demo)
+    Confirmation.objects.get_or_create(picture=picture, party=demo.municipality_party())
+    assert picture.confirmations.exists()
+    first = put({"text": "Skadegörelsen har ökat vid skolorna.", "version": read["version"]})
+    assert first.status_code == 200, first.content
+    body = first.json()
+    assert body["text"].startswith("Skadegörelsen") and body["conditions"] == read["conditions"]
+    assert body["confirmed_party_ids"] == [] and not picture.confirmations.exists()
+    second = put({"conditions": "Skolan äger gården.", "version": body["version"]})
+    assert second.status_code == 200 and second.json()["text"] == body["text"]
+    assert put({"text": "Gammal", "version": read["version"]}).status_code == 409
+    entry = AuditEntry.objects.filter(model_label="problems.problempicture").latest("pk")
+    assert entry.user.username == "demo.polis"

@@ -13,13 +13,25 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from samverkan.accounts import access, audience
-from samverkan.api.api import ERRORS, Page, Since, _list, _partnership, _party, paged, since
+from samverkan.api.api import (
+    ERRORS,
+    Page,
+    Since,
+    _form_errors,
+    _list,
+    _partnership,
+    _party,
+    paged,
+    since,
+)
 from samverkan.api.schemas import (
     DocumentDecisionOut,
     DocumentFeedOut,
+    Error,
     GoalResultsOut,
     LagkravOut,
     PrioritisationOut,
@@ -40,6 +52,53 @@ def problem_picture(request: HttpRequest, pk: int) -> Any:
     return ProblemPicture.objects.filter(partnership=p).first() or ProblemPicture(
         partnership=p, version=0
     )
+
+
+class ProblemPictureIn(Schema):
+    text: str | None = Field(None, description="The joint problem picture (left out: kept).")
+    conditions: str | None = Field(None, description="What the parties can and cannot "
+                                   "influence together (left out: kept).")  # fmt: skip
+    version: int = Field(
+        description="The `version` you read (0 while none is written); 409 only if someone "
+        "else changed it since."
+    )
+
+
+@router.put(
+    "/partnerships/{pk}/problem-picture",
+    response={200: ProblemPictureOut, 409: Error, **ERRORS},
+    tags=["writes"],
+    summary="Change the joint problem picture as its page does: a change withdraws the "
+    "parties' confirmations",
+)
+def problem_picture_update(request: HttpRequest, pk: int, payload: ProblemPictureIn) -> Any:
+    from django.db import transaction
+
+    from samverkan.problems import forms, services
+    from samverkan.problems.models import ProblemPicture
+
+    p = _partnership(request, pk, "edit")
+    with transaction.atomic():
+        picture, created = ProblemPicture.objects.get_or_create(partnership=p)
+        had_confirmations = picture.confirmations.exists()
+        sent = payload.model_dump(exclude_unset=True)
+        data = {
+            "text": sent.get("text") if sent.get("text") is not None else picture.text,
+            "conditions": sent["conditions"]
+            if sent.get("conditions") is not None
+            else picture.conditions,
+            # The version 0 read before any picture was written is the new one's first.
+            "version": picture.version if created and payload.version == 0 else payload.version,
+        }
+        form = forms.ProblemPictureForm(data, instance=picture)
+        if not form.is_valid():
+            raise _form_errors(form)
+        saved = form.save_checked()
+        if saved is None:
+            raise HttpError(409, "Someone else changed the problem picture; read it again.")
+        if form.has_changed() and had_confirmations:
+            services.withdraw_confirmations(saved)
+    return ProblemPicture.objects.get(pk=saved.pk)
 
 
 @router.get(
