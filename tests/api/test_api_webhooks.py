@@ -19,6 +19,8 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from samverkan.accounts.choices import Role
 from samverkan.accounts.models import Membership
@@ -369,3 +371,12 @@ def test_a_failed_delivery_is_logged_by_its_kind_not_its_text(exc, category):
     assert webhooks.failure_category(exc) == category
     text = webhooks.failure_text(exc)
     assert category in text and "10.1.2.3" not in text and "intra.local" not in text
+
+
+@given(
+    kind=st.sampled_from([TimeoutError, ConnectionRefusedError, ConnectionResetError, OSError]),
+    detail=st.text(min_size=4, max_size=60).filter(lambda t: t.strip()),
+)
+def test_no_failure_text_carries_the_exceptions_own_words(kind, detail):
+    text = webhooks.failure_text(kind(f"[{detail}]"))
+    assert f"[{detail}]" not in text and text in webhooks.FAILURE_TEXTS.values()

@@ -486,3 +486,21 @@ def test_the_problem_picture_is_changed_with_its_version_and_loses_its_confirmat
     assert put({"text": "Gammal", "version": read["version"]}).status_code == 409
     entry = AuditEntry.objects.filter(model_label="problems.problempicture").latest("pk")
     assert entry.user.username == "demo.polis"
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS)
+def test_every_writable_collection_pages(client, demo, collection):
+    url = f"{BASE}/partnerships/{demo.pk}/{collection}"
+    everything = client.get(url, headers=bearer("demo.polis"))
+    total = int(everything["X-Total-Count"])
+    assert total == len(everything.json())
+    while total < 2:  # one more, made through the API itself
+        made = client.post(url, _payloads(demo)[collection][0], content_type="application/json",
+                           headers=bearer("demo.polis"))  # fmt: skip
+        assert made.status_code == 201, made.content
+        total += 1
+    first = client.get(url, {"limit": 1}, headers=bearer("demo.polis"))
+    assert len(first.json()) == 1 and int(first["X-Total-Count"]) == total
+    assert 'rel="next"' in first["Link"]
+    last = client.get(url, {"limit": 1, "offset": total - 1}, headers=bearer("demo.polis"))
+    assert len(last.json()) == 1 and 'rel="next"' not in last["Link"]
