@@ -132,7 +132,8 @@ def form_schema(
 ) -> type[Schema]:
     """A request body with the form's fields (files and the hidden version left out):
     on create, what the form requires is required and the rest takes the form's initial
-    value; on update (PATCH) every field is optional and ``version`` is required."""
+    value; on update (PATCH) every field is optional and ``version`` is required. (The
+    forms' Swedish labels and help texts stay on the pages.)"""
     fields: dict[str, Any] = {}
     for field_name, form_field in form_class.base_fields.items():
         if field_name == "version" or isinstance(form_field, forms.FileField):
@@ -141,7 +142,6 @@ def form_schema(
         initial = _initial(form_field)
         if isinstance(form_field, forms.BooleanField):
             initial = bool(initial)
-        help_text = str(form_field.help_text) if form_field.help_text else None
         if update:
             fields[api_name(field_name, form_field)] = (kind | None, Field(None))
         elif form_field.required and initial is None:
@@ -150,7 +150,6 @@ def form_schema(
             fields[api_name(field_name, form_field)] = (kind, Field(default_factory=list))
         else:
             fields[api_name(field_name, form_field)] = (kind | None, Field(initial))
-        del help_text  # Swedish help texts stay on the pages
     if version_optional:
         fields["version"] = (
             int | None,
