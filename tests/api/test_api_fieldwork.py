@@ -3,6 +3,7 @@ personal data on the way in, the held-back rules and the audiences' counts on th
 
 import datetime
 
+import pytest
 from django.conf import settings
 from django.utils import timezone
 
@@ -199,3 +200,42 @@ def test_categories_and_places_are_read_by_every_member_and_a_read_writes_nothin
     answer = client.get(url, headers={"Authorization": f"Bearer {secret}"})
     assert answer.status_code == 200 and answer.json() == []
     assert not FieldCategory.objects.filter(partnership=demo).exists()
+
+
+def test_the_latest_week_is_the_last_complete_week(client, demo):
+    """'latest' is the week that ended last Sunday, never the week under way, whether or not
+    reports were filed in either."""
+    from samverkan.fieldwork import services
+
+    today = timezone.localdate()
+    last_monday = today - datetime.timedelta(days=today.weekday() + 7)
+    year, number, _day = last_monday.isocalendar()
+    FieldReport.objects.create(
+        partnership=demo,
+        observed_at=timezone.now(),
+        category=demo.field_categories.first(),
+        place=demo.field_places.first(),
+    )
+    answer = client.get(f"{BASE}/partnerships/{demo.pk}/weekly/latest",
+                        headers=bearer("demo.kommun"))  # fmt: skip
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["year"], body["number"]) == (year, number)
+    assert body["starts_on"] == last_monday.isoformat()
+    assert (year, number) != services.current_week()
+
+
+def test_weekly_figures_are_the_counts_as_numbers(client, demo):
+    """The figures come from the counts, not from the page's Swedish text (decimal commas,
+    minus signs): the mean of four weeks is a float, the change is this week less it."""
+    from samverkan.fieldwork import services
+
+    year, number = services.latest_week_with_reports(demo)
+    url = f"{BASE}/partnerships/{demo.pk}/weekly/{services.week_label(year, number)}"
+    body = client.get(url, headers=bearer("demo.kommun")).json()
+    picture = services.weekly_picture(demo, year, number, full=True)
+    assert body["total"] == picture.reports
+    for row in body["categories"] + body["places"]:
+        assert isinstance(row["this_week"], int)
+        assert row["change"] == pytest.approx(row["this_week"] - row["previous_mean"])
+    assert sum(r["this_week"] for r in body["categories"]) == picture.reports

@@ -225,3 +225,56 @@ def test_field_reports_are_filed_and_read_through_the_client(client, demo, gener
     one = generated.endpoint("get", "/partnerships/{pk}/field-reports/{report_id}")
     read = one.sync_detailed(pk=demo.pk, report_id=made.parsed.id, client=api)
     assert read.status_code == 200 and read.parsed.text == report["text"]
+
+
+def test_a_goal_is_created_and_changed_twice_with_the_versions_read(client, demo, generated):
+    """Create, change with the version the answer gave, change again with the version read
+    back from the list: never a 409; an old version is refused. Then a deletion is read from
+    the deletion feed."""
+    api = generated.client(client, "demo.polis")
+    problem = Measure.objects.get(partnership=demo, number=4).problem
+    create = generated.endpoint("post", "/partnerships/{pk}/goals")
+    body = generated.models.GoalIn.from_dict(
+        {
+            "problem_id": problem.pk,
+            "kind": "process",
+            "text": "Fler trygghetsvandringar",
+            "indicator": "Antal vandringar per kvartal",
+            "unit": "st",
+            "baseline": 2,
+            "target": 12,
+        }  # fmt: skip
+    )
+    made = create.sync_detailed(pk=demo.pk, client=api, body=body)
+    assert made.status_code == 201, made.content
+    assert made.parsed.indicator == "Antal vandringar per kvartal" and made.parsed.target == 12
+    change = generated.endpoint("patch", "/partnerships/{pk}/goals/{goal_id}")
+
+    def patch(fields: dict, version: int) -> Any:
+        update = generated.models.GoalUpdate.from_dict({**fields, "version": version})
+        return change.sync_detailed(pk=demo.pk, goal_id=made.parsed.id, client=api, body=update)
+
+    first = patch({"target": 16}, made.parsed.version)
+    assert first.status_code == 200, first.content
+    assert first.parsed.target == 16 and first.parsed.text == "Fler trygghetsvandringar"
+    listing = generated.endpoint("get", "/partnerships/{pk}/goals")
+    read = next(g for g in listing.sync_detailed(pk=demo.pk, client=api).parsed
+                if g.id == made.parsed.id)  # fmt: skip
+    second = patch({"target": 20, "deadline": "2027-12-31"}, read.version)
+    assert second.status_code == 200, second.content
+    assert second.parsed.target == 20 and second.parsed.deadline == datetime.date(2027, 12, 31)
+    stale = patch({"target": 1}, made.parsed.version)
+    assert stale.status_code == 409
+    # A deletion reaches the client through the deletion feed.
+    mark = timezone.now()
+    promise = demo.citizen_promises.first()
+    remove = generated.endpoint("delete", "/partnerships/{pk}/citizen-promises/{promise_id}")
+    gone = remove.sync_detailed(pk=demo.pk, promise_id=promise.pk, client=api,
+                                version=promise.version)  # fmt: skip
+    assert gone.status_code == 204, gone.content
+    deleted = generated.endpoint("get", "/partnerships/{pk}/deleted")
+    answer = deleted.sync_detailed(pk=demo.pk, client=api, changed_since=mark)
+    assert answer.status_code == 200
+    assert [(d.to_dict()["collection"], d.id) for d in answer.parsed] == [
+        ("citizen-promises", promise.pk)
+    ]

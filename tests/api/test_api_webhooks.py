@@ -19,6 +19,8 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from samverkan.accounts.choices import Role
 from samverkan.accounts.models import Membership
@@ -141,6 +143,11 @@ def test_an_issued_version_and_a_decision_are_posted_signed(client, world, recei
     assert decided["event"] == "decided" and decided["decision"]["id"] == decision.pk
     assert decided["decision"]["reference"] == "KS 2026/77"
     assert decided["cursor"] > issued["cursor"]
+    # The objects as the API's own answers give them (one builder per object).
+    from samverkan.api.schemas import DocumentDecisionOut, IssuedOut
+
+    assert decided["decision"] == DocumentDecisionOut.from_orm(decision).model_dump(mode="json")
+    assert issued["document"] == IssuedOut.from_orm(version).model_dump(mode="json")
     for request in receiver.requests:
         headers, body = request["headers"], request["body"]
         stamp = headers["X-Samverkan-Timestamp"]
@@ -303,6 +310,8 @@ def test_an_address_that_turns_internal_is_not_sent_to_nor_tried_again(world, re
     delivery = WebhookDelivery.objects.get(webhook=hook)
     assert delivery.status == DeliveryStatus.FAILED and delivery.next_attempt_at is None
     assert "intern adress" in delivery.error and receiver.requests == []
+    # The log says what kind of fault it was, never the address it resolved to.
+    assert "127.0.0.1" not in delivery.error and "127.0.0.1" not in json.dumps(delivery.log)
 
 
 def test_an_administrator_registers_one_for_a_service_account_a_coordinator_cannot(
@@ -340,3 +349,34 @@ def test_a_name_that_cannot_be_looked_up_is_tried_again(world, receiver):
     delivery = WebhookDelivery.objects.get(webhook=hook)
     assert delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at is not None
     assert "går inte att slå upp" in delivery.error
+
+
+@pytest.mark.parametrize(
+    ("exc", "category"),
+    [
+        (TimeoutError("timed out talking to 10.1.2.3:8443"), "timeout"),
+        (ConnectionRefusedError(111, "Connection refused by 10.1.2.3"), "connection refused"),
+        (ConnectionResetError(104, "reset by peer 10.1.2.3"), "connection reset"),
+        (__import__("ssl").SSLError(1, "certificate verify failed for intra.local"), "TLS"),
+        (__import__("socket").gaierror(-2, "Name or service not known: intra.local"), "DNS"),
+        (__import__("http.client").client.BadStatusLine("garbage from 10.1.2.3"), "bad response"),
+        (OSError(113, "No route to host 10.1.2.3"), "connection error"),
+        (
+            webhooks.AddressRefused("intra.local pekar på en intern adress (10.1.2.3)"),
+            "address refused",
+        ),
+    ],
+)
+def test_a_failed_delivery_is_logged_by_its_kind_not_its_text(exc, category):
+    assert webhooks.failure_category(exc) == category
+    text = webhooks.failure_text(exc)
+    assert category in text and "10.1.2.3" not in text and "intra.local" not in text
+
+
+@given(
+    kind=st.sampled_from([TimeoutError, ConnectionRefusedError, ConnectionResetError, OSError]),
+    detail=st.text(min_size=4, max_size=60).filter(lambda t: t.strip()),
+)
+def test_no_failure_text_carries_the_exceptions_own_words(kind, detail):
+    text = webhooks.failure_text(kind(f"[{detail}]"))
+    assert f"[{detail}]" not in text and text in webhooks.FAILURE_TEXTS.values()

@@ -56,6 +56,7 @@ from samverkan.api.schemas import (
     ProblemOut,
     ProgressIn,
     TrendOut,
+    prepare_measures,
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -463,7 +464,7 @@ def measures(
             Progress.objects.filter(pk__in=progress).values_list("measure_id", flat=True)
         )
         visible = visible.filter(pk__in=ids)
-    return paged(request, response, visible, page)
+    return prepare_measures(p, paged(request, response, visible, page))
 
 
 def readable_causes(to: Any, partnership: Any) -> Any:
@@ -555,7 +556,7 @@ def progress_update(request: HttpRequest, pk: int, measure_id: int, payload: Pro
         raise HttpError(409, "The status was changed by someone else; read status_version again.")
     measure.refresh_from_db()
     measure.progress = saved
-    return measure
+    return prepare_measures(p, [measure])[0]
 
 
 # ---- step 5 -------------------------------------------------------------------------------------

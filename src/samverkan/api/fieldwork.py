@@ -135,36 +135,22 @@ def report_create(request: HttpRequest, pk: int, payload: FieldReportIn) -> Stat
     return Status(201 if created else 200, saved)
 
 
-def _count(value: str) -> int | None:
-    from samverkan.analysis.suppression import MARKER
-
-    return None if value in (MARKER, "") else int(value)
-
-
-def _decimal(value: str) -> float | None:
-    from samverkan.analysis.suppression import MARKER
-
-    if value in (MARKER, ""):
-        return None
-    if value == "±0":
-        return 0.0
-    return float(value.replace("−", "-").replace(",", ".").replace("+", ""))
-
-
 def _row(row: Any) -> dict:
+    # The figures as numbers (fieldwork.services.Row), never read back from the page's text.
     return {
         "label": row.label,
-        "this_week": _count(row.this_week),
-        "previous_mean": _decimal(row.previous_mean),
-        "last_year": _count(row.last_year),
-        "change": _decimal(row.change),
+        "this_week": row.count,
+        "previous_mean": row.mean,
+        "last_year": row.last_year_count,
+        "change": row.difference,
     }
 
 
 @router.get(
     "/partnerships/{pk}/weekly/{week}",
     response={200: WeeklyPictureOut, 404: Error, **ERRORS},
-    summary="The weekly picture of field reports for an ISO week (2026-W48, or 'latest'), as "
+    summary="The weekly picture of field reports for an ISO week (2026-W48, or 'latest': the "
+    "last complete week, Monday to Sunday, not the week under way), as "
     "the week page shows it to you: coordinators see every count, others get small counts as "
     "null and no single reports",
 )
@@ -173,7 +159,8 @@ def weekly(request: HttpRequest, pk: int, week: str) -> dict:
 
     p = _partnership(request, pk, "weekly")
     if week == "latest":
-        year, number = services.latest_week_with_reports(p) or services.current_week()
+        # The last week that has ended (Monday–Sunday), never the week under way.
+        year, number = services.shift_week(*services.current_week(), -1)
     else:
         try:
             year, number = services.parse_week(week)
@@ -181,6 +168,7 @@ def weekly(request: HttpRequest, pk: int, week: str) -> dict:
             raise Http404 from exc
     full = services.may_see_full_counts(request.user, p)
     picture = services.weekly_picture(p, year, number, full=full, viewer=request.user)
+    counts = {row.label: row.count for row in picture.categories}
     return {
         "week": picture.label,
         "year": picture.year,
@@ -188,13 +176,13 @@ def weekly(request: HttpRequest, pk: int, week: str) -> dict:
         "starts_on": datetime.date.fromisocalendar(year, number, 1),
         "full": picture.full,
         "threshold": picture.threshold,
-        "total": _count(picture.total),
+        "total": picture.total_count,
         "reports": not picture.empty,
         "categories": [_row(r) for r in picture.categories],
         "places": [_row(r) for r in picture.places],
         "notable": [vars(n) for n in picture.notable],
         "notable_counts": [
-            {"category": name, "count": _count(count)} for name, count in picture.notable_counts
+            {"category": name, "count": counts.get(name)} for name, _shown in picture.notable_counts
         ],
         "focus": [vars(f) for f in picture.focus],
         "points": [
@@ -202,7 +190,7 @@ def weekly(request: HttpRequest, pk: int, week: str) -> dict:
                 "latitude": point["lat"],
                 "longitude": point["lon"],
                 "label": point["label"],
-                "count": _count(point["count"]),
+                "count": point.get("number"),
             }
             for point in picture.points
         ],

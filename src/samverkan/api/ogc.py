@@ -323,6 +323,15 @@ def _listed_places(partnership: Any) -> list[Any]:
     )
 
 
+def listed_place_for(measure: Any, places: list[Any]) -> Any:
+    """The listed place (with a point) whose name the measure's "where" holds, the longest
+    such name ("Stora torget" before "Torget"); None if it names none. The API's measures
+    take their geometry from here too."""
+    where = measure.how_where.casefold()
+    named = [p for p in places if p.name and p.name.casefold() in where]
+    return max(named, key=lambda p: len(p.name)) if named else None
+
+
 def _measures(r: Resolved) -> list[Feature]:
     from samverkan.implementation.models import Status
     from samverkan.problems.models import Measure
@@ -337,12 +346,9 @@ def _measures(r: Resolved) -> list[Feature]:
     )
     features = []
     for measure in rows:
-        where = measure.how_where.casefold()
-        # The longest listed name the measure's "where" holds: "Stora torget" before "Torget".
-        named = [p for p in places if p.name and p.name.casefold() in where]
-        if not named:
+        place = listed_place_for(measure, places)
+        if place is None:
             continue
-        place = max(named, key=lambda p: len(p.name))
         progress = getattr(measure, "progress", None)
         features.append(
             Feature(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from ninja import Field, Schema
 
@@ -47,17 +47,51 @@ def _import_kinds() -> list[str]:
     return list(ImportKind.values)
 
 
+def _job_kinds() -> list[str]:
+    """Every kind of background job, as the apps register them (their ``jobs`` modules)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    from samverkan.jobs import registry
+
+    autodiscover_modules("jobs")
+    return sorted(registry._REGISTRY)
+
+
+def _finding_keys() -> list[str]:
+    from samverkan.followup.services import FINDING_KEYS
+
+    return list(FINDING_KEYS)
+
+
+# The sources of a goal's results over time (api.work.goal_results).
+RESULT_SOURCES = ("baseline", "cycle", "evaluation_before", "evaluation_after", "activities")
+
 if TYPE_CHECKING:
     ImportKindIn = enum.Enum
+    ImportStatus = enum.Enum
     DocumentKind = enum.Enum
     DocumentEdition = enum.Enum
     DocumentFormat = enum.Enum
+    JobKind = enum.Enum
+    FindingKey = enum.Enum
+    Criterion = enum.Enum
+    ResultSource = enum.Enum
+    RequirementKey = enum.Enum
 else:
+    from samverkan.mapping.choices import ImportStatus
+    from samverkan.problems.models import CRITERIA
+    from samverkan.process.compliance import REQUIREMENT_KEYS
+
     ImportKindIn = str_enum("ImportKindIn", _import_kinds())
     _kinds, _editions, _formats = _document_values()
     DocumentKind = str_enum("DocumentKind", _kinds)
     DocumentEdition = str_enum("DocumentEdition", _editions)
     DocumentFormat = str_enum("DocumentFormat", _formats)
+    JobKind = str_enum("JobKind", _job_kinds())
+    FindingKey = str_enum("FindingKey", _finding_keys())
+    Criterion = str_enum("Criterion", CRITERIA)
+    ResultSource = str_enum("ResultSource", RESULT_SOURCES)
+    RequirementKey = str_enum("RequirementKey", REQUIREMENT_KEYS)
 
 
 class Error(Schema):
@@ -132,6 +166,8 @@ class DecisionOut(Schema):
     decided_on: datetime.date
     reference: str = Field(description="The diarienummer (case number) in the diarium, if any.")
     text: str
+    meeting_id: int | None
+    version: int
 
 
 class MeetingOut(Schema):
@@ -142,6 +178,7 @@ class MeetingOut(Schema):
     location: str
     agenda: str
     minutes: str
+    version: int
 
 
 # ---- step 3 -------------------------------------------------------------------------------------
@@ -153,6 +190,7 @@ class ProblemOut(Schema):
     status: ProblemStatus
     crime_type: str
     description: str
+    version: int
 
 
 class CauseOut(Schema):
@@ -163,6 +201,7 @@ class CauseOut(Schema):
     perspective: Perspective
     proximity: Proximity | None
     confidential: bool
+    version: int
 
     @staticmethod
     def resolve_proximity(obj: Any) -> str | None:
@@ -172,13 +211,24 @@ class CauseOut(Schema):
 class GoalOut(Schema):
     id: int
     problem_id: int
+    parent_id: int | None
     kind: GoalKind
     text: str
     indicator: str
     unit: str
     baseline: float | None
+    baseline_period: str
     target: float | None
     deadline: datetime.date | None
+    data_source: str
+    version: int
+
+
+class PointOut(Schema):
+    """A GeoJSON point in WGS 84 (longitude, latitude), as the OGC layers give it."""
+
+    type: Literal["Point"] = "Point"
+    coordinates: tuple[float, float] = Field(description="[longitude, latitude]")
 
 
 class MeasureOut(Schema):
@@ -187,6 +237,11 @@ class MeasureOut(Schema):
     problem_id: int
     title: str
     responsible_party_id: int
+    how_where: str
+    geometry: PointOut | None = Field(
+        description="Where the measure is done: the point of the listed place its 'where' "
+        "names (as the OGC measures layer places it), or null."
+    )
     starts_on: datetime.date | None
     ends_on: datetime.date | None
     cause_numbers: list[int]
@@ -197,6 +252,12 @@ class MeasureOut(Schema):
         description="The version of the measure's status: send it back as `version` when you "
         "set the status (PUT …/progress)."
     )
+
+    @staticmethod
+    def resolve_geometry(obj: Any) -> dict | None:
+        # Set by prepare_measures (one query for the listed places of the whole page).
+        point = getattr(obj, "place_point", None)
+        return None if point is None else {"type": "Point", "coordinates": point}
 
     @staticmethod
     def resolve_cause_numbers(obj: Any) -> list[int]:
@@ -214,6 +275,17 @@ class MeasureOut(Schema):
         # A measure with no status row yet is planned; its row will start at version 1.
         progress = _progress(obj)
         return 1 if progress is None else progress.version
+
+
+def prepare_measures(partnership: Any, measures: list[Any]) -> list[Any]:
+    """Give each measure its point (``place_point``) for MeasureOut.geometry."""
+    from samverkan.api.ogc import _listed_places, listed_place_for
+
+    places = _listed_places(partnership)
+    for measure in measures:
+        place = listed_place_for(measure, places)
+        measure.place_point = None if place is None else (place.longitude, place.latitude)
+    return measures
 
 
 def _progress(measure: Any) -> Any:
@@ -260,7 +332,7 @@ class ProgressIn(Schema):
 
 class FindingOut(Schema):
     method: str = Field(description="The statistical method, in words (Swedish).")
-    key: str = Field(description="The kind of test, for code: e_test, wdd, rate_ratio, …")
+    key: FindingKey = Field(description="The kind of test, for code.")
     values: dict[str, float | None] = Field(
         description="The figures as numbers, by name (e.g. before, after, change_percent, "
         "p_value, z, ci_low, ci_high); a figure that cannot be computed is null."
@@ -320,7 +392,7 @@ class IssuedOut(Schema):
 
 class JobOut(Schema):
     id: int
-    kind: str
+    kind: JobKind
     status: JobStatus
     progress: int
     message: str
@@ -333,7 +405,7 @@ class ImportOut(Schema):
     party_id: int
     kind: ImportKindIn
     file_name: str
-    status: str
+    status: ImportStatus
     rows_total: int
     rows_imported: int
     rows_skipped: int
@@ -358,7 +430,10 @@ class IncidentSummaryOut(Schema):
 
 
 class TrendOut(Schema):
-    source: str
+    source: Literal["statistics", "incidents"] = Field(
+        description="Where the counts come from: the police statistics, or the party's own "
+        "incident register."
+    )
     years: list[int]
     rows: list[tuple[str, list[int]]]
 
@@ -527,9 +602,22 @@ class ProblemPictureOut(Schema):
     confirmed_at: datetime.datetime | None
     confirmed_party_ids: list[int]
 
+    # An unsaved picture (none written yet) has no confirmations.
+    @staticmethod
+    def resolve_confirmed(obj: Any) -> bool:
+        return bool(obj.pk) and obj.is_confirmed()
+
+    @staticmethod
+    def resolve_confirmed_at(obj: Any) -> datetime.datetime | None:
+        return obj.confirmed_at() if obj.pk else None
+
+    @staticmethod
+    def resolve_confirmed_party_ids(obj: Any) -> list[int]:
+        return sorted(obj.confirmed_party_ids()) if obj.pk else []
+
 
 class CriterionScore(Schema):
-    criterion: str
+    criterion: Criterion
     score: int
     weight: float
 
@@ -548,6 +636,38 @@ class PrioritisationOut(Schema):
     problems: list[RankedProblemOut]
 
 
+def prioritisation_of(partnership: Any) -> dict:
+    """The problems ranked by the weighted criteria (PrioritisationOut), as numbers."""
+    from decimal import Decimal
+
+    from samverkan.problems.models import CRITERIA, PrioritisationWeights
+
+    record = PrioritisationWeights.objects.filter(partnership=partnership).first()
+    weights = record.as_dict() if record else {name: Decimal(1) for name in CRITERIA}
+    ranked = sorted(partnership.problems.all(), key=lambda prob: (-prob.score(weights), prob.pk))
+    return {
+        "weights": {name: float(value) for name, value in weights.items()},
+        "problems": [
+            {
+                "problem_id": prob.pk,
+                "title": prob.title,
+                "status": prob.status,
+                "rank": rank,
+                "total": float(prob.score(weights)),
+                "criteria": [
+                    {
+                        "criterion": name,
+                        "score": getattr(prob, name),
+                        "weight": float(weights.get(name, Decimal(1))),
+                    }
+                    for name in CRITERIA
+                ],
+            }
+            for rank, prob in enumerate(ranked, start=1)
+        ],
+    }
+
+
 class CitizenPromiseOut(Schema):
     id: int
     wording: str
@@ -560,10 +680,33 @@ class CitizenPromiseOut(Schema):
     published: bool
     version: int
 
+    @staticmethod
+    def resolve_party_ids(obj: Any) -> list[int]:
+        return sorted(party.pk for party in obj.parties.all())
+
+    @staticmethod
+    def resolve_measure_ids(obj: Any) -> list[int]:
+        # A measure the reader may not see is not even named by its id (prepare_promises).
+        readable: frozenset[int] = getattr(obj, "readable_measure_ids", frozenset())
+        return sorted(m.pk for m in obj.measures.all() if m.pk in readable)
+
+
+def prepare_promises(user: Any, partnership: Any, promises: list[Any]) -> list[Any]:
+    """Tell each promise which of its measures ``user`` may read (CitizenPromiseOut)."""
+    from samverkan.accounts import audience
+
+    readable = frozenset(audience.measures_for(user, partnership).values_list("pk", flat=True))
+    for promise in promises:
+        promise.readable_measure_ids = readable
+    return promises
+
 
 class DocumentDecisionOut(Schema):
+    """A decision on the lägesbild or the åtgärdsplan (``documents.DocumentDecision``); the
+    same in the lists, the Lagkrav status, the document feed and the webhooks' bodies."""
+
     id: int
-    kind: str = Field(description="lagesbild or atgardsplan.")
+    kind: DocumentKind
     body: str
     decided_on: datetime.date
     reference: str = Field(description="The diarienummer.")
@@ -573,11 +716,21 @@ class DocumentDecisionOut(Schema):
         description="The number of the issued version the decision approved; only that "
         "version's content is marked adopted (null: no version named)."
     )
-    approved_edition: str | None = Field(description="internal or public (null as above).")
+    approved_edition: DocumentEdition | None = Field(
+        description="The edition of that version (null as above)."
+    )
+
+    @staticmethod
+    def resolve_approved_version(obj: Any) -> int | None:
+        return obj.approved.number if obj.approved_id else None
+
+    @staticmethod
+    def resolve_approved_edition(obj: Any) -> str | None:
+        return obj.approved.edition if obj.approved_id else None
 
 
 class RequirementOut(Schema):
-    key: str
+    key: RequirementKey
     law: str = Field(description="The section of Lag (2023:196), e.g. '4 §'.")
     label: str
     done: bool
@@ -593,7 +746,7 @@ class LagkravOut(Schema):
 
 
 class ResultPointOut(Schema):
-    source: str = Field(
+    source: ResultSource = Field(
         description="baseline, cycle (a closed cycle's result), evaluation_before, "
         "evaluation_after, or activities (a production goal's count per month)."
     )
@@ -618,8 +771,10 @@ class GoalResultsOut(Schema):
 class DocumentEventOut(Schema):
     cursor: int = Field(description="Send the last one you read as `after` to go on.")
     at: datetime.datetime
-    event: str = Field(description="issued (a new document version) or decided (a decision "
-                       "on the lägesbild or åtgärdsplan was recorded or changed).")  # fmt: skip
+    event: Literal["issued", "decided"] = Field(
+        description="issued (a new document version) or decided (a decision on the "
+        "lägesbild or åtgärdsplan was recorded or changed)."
+    )
     document: IssuedOut | None = None
     decision: DocumentDecisionOut | None = None
 

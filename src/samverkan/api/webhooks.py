@@ -143,26 +143,15 @@ def body_for(entry: Any, event: str, obj: Any) -> str:
         "occurred_at": entry.at.isoformat(),
         "partnership_id": pk,
     }
+    # Each object as every answer of the API gives it (one builder per object, api.schemas).
+    from samverkan.api.schemas import DocumentDecisionOut, IssuedOut
+
     if event == WebhookEvent.ISSUED:
-        data["document"] = {
-            "id": obj.pk,
-            "kind": obj.kind,
-            "edition": obj.edition,
-            "format": obj.format,
-            "number": obj.number,
-            "sha256": obj.sha256,
-        }
+        data["document"] = IssuedOut.from_orm(obj).model_dump(mode="json")
         links["documents"] = _api(f"partnerships/{pk}/documents")
         links["file"] = _api(f"partnerships/{pk}/documents/{obj.pk}/file")
     else:
-        data["decision"] = {
-            "id": obj.pk,
-            "kind": obj.kind,
-            "body": obj.body,
-            "decided_on": obj.decided_on.isoformat(),
-            "reference": obj.reference,
-            "version": obj.version,
-        }
+        data["decision"] = DocumentDecisionOut.from_orm(obj).model_dump(mode="json")
         links["decisions"] = _api(f"partnerships/{pk}/document-decisions")
     data["links"] = links
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -292,10 +281,10 @@ def attempt(delivery: WebhookDelivery, now: datetime.datetime | None = None) -> 
                 )
         except AddressRefused as exc:
             # Resolving to an internal address now is not a passing fault: no more tries.
-            outcome, error, retry = DeliveryStatus.FAILED, exc.message, exc.passing
+            outcome, error, retry = DeliveryStatus.FAILED, failure_text(exc), exc.passing
         except (OSError, http.client.HTTPException) as exc:
             outcome = DeliveryStatus.FAILED
-            error = f"Kunde inte nå mottagaren: {type(exc).__name__}: {exc}"[:300]
+            error = failure_text(exc)
     attempts = delivery.attempts + 1
     next_at = None
     if outcome == DeliveryStatus.FAILED and retry and attempts < settings.WEBHOOK_MAX_ATTEMPTS:
@@ -317,6 +306,47 @@ def attempt(delivery: WebhookDelivery, now: datetime.datetime | None = None) -> 
     )
     delivery.refresh_from_db()
     return delivery.status
+
+
+# What the delivery log says of a failed connection: a category, never the exception's own
+# text (it may name internal addresses, ports or the resolver's answer).
+FAILURE_TEXTS = {
+    "timeout": "Mottagaren svarade inte i tid (timeout).",
+    "connection refused": "Mottagaren tog inte emot anslutningen (connection refused).",
+    "connection reset": "Anslutningen bröts (connection reset).",
+    "TLS": "Den krypterade anslutningen gick inte att upprätta (TLS).",
+    "DNS": "Värdnamnet går inte att slå upp (DNS).",
+    "address refused": "Adressen får inte ta emot webbkrokar: den pekar på en intern adress "
+    "eller är ogiltig (address refused).",
+    "bad response": "Mottagarens svar gick inte att tolka (bad response).",
+    "connection error": "Kunde inte nå mottagaren (connection error).",
+}
+
+
+def failure_category(exc: BaseException) -> str:
+    """The category of a failed delivery's exception (a key of FAILURE_TEXTS)."""
+    import socket
+    import ssl
+
+    if isinstance(exc, AddressRefused):
+        return "DNS" if exc.passing or "slå upp" in exc.message else "address refused"
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return "timeout"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+        return "connection reset"
+    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
+        return "TLS"
+    if isinstance(exc, socket.gaierror):
+        return "DNS"
+    if isinstance(exc, http.client.HTTPException):
+        return "bad response"
+    return "connection error"
+
+
+def failure_text(exc: BaseException) -> str:
+    return FAILURE_TEXTS[failure_category(exc)]
 
 
 def _object_id(delivery: WebhookDelivery) -> int:

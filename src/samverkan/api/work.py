@@ -13,18 +13,30 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from samverkan.accounts import access, audience
-from samverkan.api.api import ERRORS, Page, Since, _list, _partnership, _party, paged, since
+from samverkan.api.api import (
+    ERRORS,
+    Page,
+    Since,
+    _form_errors,
+    _list,
+    _partnership,
+    _party,
+    paged,
+    since,
+)
 from samverkan.api.schemas import (
-    CitizenPromiseOut,
     DocumentDecisionOut,
     DocumentFeedOut,
+    Error,
     GoalResultsOut,
     LagkravOut,
     PrioritisationOut,
     ProblemPictureOut,
+    prioritisation_of,
     str_enum,
 )
 
@@ -32,23 +44,61 @@ router = Router(tags=["work"])
 
 
 @router.get("/partnerships/{pk}/problem-picture", response={200: ProblemPictureOut, **ERRORS})
-def problem_picture(request: HttpRequest, pk: int) -> dict:
+def problem_picture(request: HttpRequest, pk: int) -> Any:
     from samverkan.problems.models import ProblemPicture
 
     p = _partnership(request, pk)
-    picture = ProblemPicture.objects.filter(partnership=p).first()
-    if picture is None:
-        return {"text": "", "conditions": "", "updated_at": None, "version": 0,
-                "confirmed": False, "confirmed_at": None, "confirmed_party_ids": []}  # fmt: skip
-    return {
-        "text": picture.text,
-        "conditions": picture.conditions,
-        "updated_at": picture.updated_at,
-        "version": picture.version,
-        "confirmed": picture.is_confirmed(),
-        "confirmed_at": picture.confirmed_at(),
-        "confirmed_party_ids": sorted(picture.confirmed_party_ids()),
-    }
+    # Not written yet: an empty one, at version 0 (ProblemPictureOut reads either).
+    return ProblemPicture.objects.filter(partnership=p).first() or ProblemPicture(
+        partnership=p, version=0
+    )
+
+
+class ProblemPictureIn(Schema):
+    text: str | None = Field(None, description="The joint problem picture (left out: kept).")
+    conditions: str | None = Field(None, description="What the parties can and cannot "
+                                   "influence together (left out: kept).")  # fmt: skip
+    version: int = Field(
+        description="The `version` you read (0 while none is written); 409 only if someone "
+        "else changed it since."
+    )
+
+
+@router.put(
+    "/partnerships/{pk}/problem-picture",
+    response={200: ProblemPictureOut, 409: Error, **ERRORS},
+    tags=["writes"],
+    summary="Change the joint problem picture as its page does: a change withdraws the "
+    "parties' confirmations",
+)
+def problem_picture_update(request: HttpRequest, pk: int, payload: ProblemPictureIn) -> Any:
+    from django.db import transaction
+
+    from samverkan.problems import forms, services
+    from samverkan.problems.models import ProblemPicture
+
+    p = _partnership(request, pk, "edit")
+    with transaction.atomic():
+        picture, created = ProblemPicture.objects.get_or_create(partnership=p)
+        had_confirmations = picture.confirmations.exists()
+        sent = payload.model_dump(exclude_unset=True)
+        data = {
+            "text": sent.get("text") if sent.get("text") is not None else picture.text,
+            "conditions": sent["conditions"]
+            if sent.get("conditions") is not None
+            else picture.conditions,
+            # The version 0 read before any picture was written is the new one's first.
+            "version": picture.version if created and payload.version == 0 else payload.version,
+        }
+        form = forms.ProblemPictureForm(data, instance=picture)
+        if not form.is_valid():
+            raise _form_errors(form)
+        saved = form.save_checked()
+        if saved is None:
+            raise HttpError(409, "Someone else changed the problem picture; read it again.")
+        if form.has_changed() and had_confirmations:
+            services.withdraw_confirmations(saved)
+    return ProblemPicture.objects.get(pk=saved.pk)
 
 
 @router.get(
@@ -57,76 +107,17 @@ def problem_picture(request: HttpRequest, pk: int) -> dict:
     summary="The problems ranked by the weighted criteria, with each score and weight",
 )
 def prioritisation(request: HttpRequest, pk: int) -> dict:
-    from samverkan.problems.models import CRITERIA, PrioritisationWeights
-
-    p = _partnership(request, pk)
-    record = PrioritisationWeights.objects.filter(partnership=p).first()
-    weights = record.as_dict() if record else {name: Decimal(1) for name in CRITERIA}
-    problems = sorted(p.problems.all(), key=lambda prob: (-prob.score(weights), prob.pk))
-    return {
-        "weights": {name: float(value) for name, value in weights.items()},
-        "problems": [
-            {
-                "problem_id": prob.pk,
-                "title": prob.title,
-                "status": prob.status,
-                "rank": rank,
-                "total": float(prob.score(weights)),
-                "criteria": [
-                    {
-                        "criterion": name,
-                        "score": getattr(prob, name),
-                        "weight": float(weights.get(name, Decimal(1))),
-                    }  # fmt: skip
-                    for name in CRITERIA
-                ],
-            }
-            for rank, prob in enumerate(problems, start=1)
-        ],
-    }
+    return prioritisation_of(_partnership(request, pk))
 
 
-@router.get(
-    "/partnerships/{pk}/citizen-promises", response={200: list[CitizenPromiseOut], **ERRORS}
-)
-def citizen_promises(
-    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
-) -> list[dict]:
-    from samverkan.problems.models import Measure
-
-    p = _partnership(request, pk)
-    to = audience.for_user(request.user, p)
-    readable = set(
-        Measure.objects.filter(to.measure_q(), partnership=p).values_list("pk", flat=True)
-    )
-    rows = p.citizen_promises.prefetch_related("parties", "measures").order_by("starts_on", "pk")
-    return [
-        {
-            "id": promise.pk,
-            "wording": promise.wording,
-            "starts_on": promise.starts_on,
-            "ends_on": promise.ends_on,
-            "party_ids": sorted(party.pk for party in promise.parties.all()),
-            # A measure the reader may not see is not even named by its id.
-            "measure_ids": sorted(m.pk for m in promise.measures.all() if m.pk in readable),
-            "follow_up": promise.follow_up,
-            "feedback": promise.feedback,
-            "published": promise.published,
-            "version": promise.version,
-        }
-        for promise in _list(request, response, rows, p, page, when)
-    ]
-
-
-def _decisions(partnership: Any) -> list[dict]:
+def _decisions(partnership: Any) -> list[Any]:
     from samverkan.documents.models import DocumentDecision
 
-    return [
-        _decisions_one(d)
-        for d in DocumentDecision.objects.filter(partnership=partnership)
+    return list(
+        DocumentDecision.objects.filter(partnership=partnership)
         .select_related("approved")
         .order_by("kind")
-    ]
+    )
 
 
 @router.get(
@@ -136,14 +127,14 @@ def _decisions(partnership: Any) -> list[dict]:
 )
 def document_decisions(
     request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
-) -> list[dict]:
+) -> list[Any]:
     from samverkan.documents.models import DocumentDecision
 
     p = _partnership(request, pk)
     rows = (
         DocumentDecision.objects.filter(partnership=p).select_related("approved").order_by("kind")
     )
-    return [_decisions_one(d) for d in _list(request, response, rows, p, page, when)]
+    return _list(request, response, rows, p, page, when)
 
 
 @router.get(
@@ -351,7 +342,7 @@ def document_feed(
                 if record is None:
                     continue
                 out.append({"cursor": entry.pk, "at": entry.at, "event": "decided",
-                            "decision": _decisions_one(record)})  # fmt: skip
+                            "decision": record})  # fmt: skip
         return out
 
     # The events the reader may not see are left out BEFORE the page is cut: the cursor and
@@ -377,15 +368,7 @@ def document_feed(
             "more": more}  # fmt: skip
 
 
-def _decisions_one(d: Any) -> dict:
-    return {
-        "id": d.pk,
-        "kind": d.kind,
-        "body": d.body,
-        "decided_on": d.decided_on,
-        "reference": d.reference,
-        "next_update_due": d.next_update_due,
-        "version": d.version,
-        "approved_version": d.approved.number if d.approved else None,
-        "approved_edition": d.approved.edition if d.approved else None,
-    }
+# The rest of the work is written through api.writes (same gate, same forms as the pages).
+from samverkan.api import writes  # noqa: E402
+
+router.add_router("", writes.router)

@@ -129,6 +129,11 @@ class Row:
     previous_mean: str
     last_year: str
     change: str  # "+3", "−1", "±0"; "" where a number behind it is suppressed
+    # The same figures as numbers, for code (the API): None where the text is suppressed.
+    count: int | None = None
+    mean: float | None = None
+    last_year_count: int | None = None
+    difference: float | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,7 @@ class WeeklyPicture:
     full: bool  # counts shown in full (coordinators); otherwise small counts suppressed
     threshold: int
     total: str
+    total_count: int | None = None  # the total as a number (None where suppressed)
     categories: list[Row] = field(default_factory=list)
     places: list[Row] = field(default_factory=list)
     notable: list[Notable] = field(default_factory=list)  # coordinators only (full)
@@ -248,6 +254,10 @@ def _rows(
                 previous_mean=MARKER if mean_hidden[label] else _number(mean),
                 last_year=shown(ago[label]),
                 change="" if hidden else _change(now[label], mean),
+                count=None if small(now[label]) else now[label],
+                mean=None if mean_hidden[label] else mean,
+                last_year_count=None if small(ago[label]) else ago[label],
+                difference=None if hidden else round(now[label] - mean, 2),
             )
         )
     return out
@@ -299,6 +309,7 @@ def weekly_picture(
         full=full,
         threshold=threshold,
         total=total,
+        total_count=None if total == MARKER else len(this),
         categories=categories,
         places=places,
         previous_weeks=[week_label(*w) for w in earlier],
@@ -432,6 +443,7 @@ def _points(
                     "lon": r.longitude,
                     "label": f"{r.category.name}, {when}",
                     "count": "1",
+                    "number": 1,
                 }
             )
     points = [
@@ -440,6 +452,7 @@ def _points(
             "lon": places[pk].longitude,
             "label": places[pk].name,
             "count": shown(n),
+            "number": None if shown(n) == MARKER else n,
         }
         for pk, n in per_place.most_common()
     ]

@@ -24,6 +24,10 @@ REPORTING_CAVEAT = (
 )
 
 
+# The kinds of test a finding can be (``Finding.key``), listed for the API's schema.
+FINDING_KEYS = ("e_test", "wdd", "rate_ratio", "wdq", "survey")
+
+
 @dataclass
 class Finding:
     """One statistical result with its plain-Swedish reading."""
@@ -36,6 +40,10 @@ class Finding:
     key: str = ""
     # The figures as numbers, by name, for other systems (the API); None when not computable.
     values: dict[str, float | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.key and self.key not in FINDING_KEYS:
+            raise ValueError(f"a finding's key must be one of FINDING_KEYS, not {self.key!r}")
 
 
 # Tests on counts of reported offences in the treated area itself: their reading needs the

@@ -24,6 +24,17 @@ if TYPE_CHECKING:
     from samverkan.documents.models import DocumentDecision
 
 
+# The requirements' keys (``Requirement.key``), listed for the API's schema.
+REQUIREMENT_KEYS = (
+    "scope",
+    "lagesbild",
+    "atgardsplan",
+    "based_on",
+    "coordination",
+    "coordinators",
+)
+
+
 @dataclass(frozen=True)
 class Requirement:
     key: str
@@ -33,6 +44,10 @@ class Requirement:
     detail: str
     url: str
     warning: bool = False  # done, but something needs attention (e.g. due for review)
+
+    def __post_init__(self) -> None:
+        if self.key not in REQUIREMENT_KEYS:
+            raise ValueError(f"a requirement's key must be in REQUIREMENT_KEYS, not {self.key!r}")
 
 
 @dataclass(frozen=True)

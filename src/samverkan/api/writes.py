@@ -1,0 +1,799 @@
+"""Writes for the objects a coordinator handles in steps 3–5 (issue 21): problems, causes,
+goals with their indicators, measures, decisions with their diarienummer, meetings and
+citizen promises; and the deletion feed a syncing client reads.
+
+Every write goes through the same gate and the same form as the page (``edit``: a reader or a
+field reporter gets 403, someone outside the partnership 404), saved with the form's own
+optimistic locking, so validation and the history are the page's. The token's owner is the
+acting user (``api.TokenAuth``), so the history names them.
+
+The request bodies are derived from the forms' fields (``form_schema``): a field added to a
+form is writable here at once, and a field with fixed choices is an enum in the schema (the
+project's own choices class where one matches). An update is a PATCH: the fields sent
+replace the current values, the rest stay, and ``version`` must be the one read (409 only
+if someone else changed the object since).
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+from django import forms
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import create_model
+
+from samverkan.accounts import access, audience
+from samverkan.api.api import (
+    ERRORS,
+    Moment,
+    Page,
+    Since,
+    _form_errors,
+    _list,
+    _partnership,
+    paged,
+)
+from samverkan.api.api import router as core
+from samverkan.api.schemas import (
+    CauseOut,
+    CitizenPromiseOut,
+    DecisionOut,
+    DocumentDecisionOut,
+    Error,
+    GoalOut,
+    MeasureOut,
+    MeetingOut,
+    ProblemOut,
+    prepare_promises,
+    str_enum,
+)
+
+router = Router(tags=["writes"])
+# A path's operations must sit on one router (one URL pattern each): a create goes on the
+# router that lists the collection (the core's; the work's for citizen promises).
+
+
+# ---- request bodies from the forms --------------------------------------------------------------
+
+
+def _choices_class(values: list[str], model: str, name: str) -> type[enum.Enum] | None:
+    """The project's TextChoices class with exactly these values, so the schema names the
+    enum as the answers do (e.g. ``GoalKind``); where several have them, the one named for
+    the model or the field (``MeasureKind``); None if there is none."""
+
+    def subclasses(cls: type) -> list[type]:
+        found: list[type] = []
+        sub: type
+        for sub in cls.__subclasses__():
+            found.append(sub)
+            found.extend(subclasses(sub))
+        return found
+
+    found = [
+        cls
+        for cls in subclasses(models.TextChoices)
+        if cls.__module__.startswith("samverkan.") and list(cls.values) == values  # type: ignore[attr-defined]
+    ]
+    if len(found) > 1:
+        words = (model.lower(), name.replace("_", "").lower())
+        found = [cls for cls in found if any(w in cls.__name__.lower() for w in words)]
+    return found[0] if len(found) == 1 else None
+
+
+def api_name(name: str, form_field: forms.Field) -> str:
+    """The name of a form field in the API: a related object by its id (``problem_id``),
+    several by their ids (``cause_ids``, ``party_ids``)."""
+    if isinstance(form_field, forms.ModelMultipleChoiceField):
+        singular = name[:-3] + "y" if name.endswith("ies") else name.removesuffix("s")
+        return f"{singular}_ids"
+    if isinstance(form_field, forms.ModelChoiceField):
+        return f"{name}_id"
+    return name
+
+
+def _api_type(model: str, name: str, form_field: forms.Field) -> Any:
+    if isinstance(form_field, forms.ModelMultipleChoiceField):
+        return list[int]
+    if isinstance(form_field, forms.ModelChoiceField):
+        return int
+    if isinstance(form_field, forms.ChoiceField):
+        choices: Any = form_field.choices
+        values = [str(k) for k, _label in choices if k not in ("", None)]
+        return _choices_class(values, model, name) or str_enum(
+            model + "".join(p.title() for p in name.split("_")), values
+        )
+    if isinstance(form_field, forms.BooleanField):
+        return bool
+    if isinstance(form_field, forms.DateTimeField):
+        return Moment
+    if isinstance(form_field, forms.DateField):
+        return datetime.date
+    if isinstance(form_field, forms.DecimalField | forms.FloatField):  # before IntegerField
+        return float
+    if isinstance(form_field, forms.IntegerField):
+        return int
+    return str
+
+
+def _initial(form_field: forms.Field) -> Any:
+    value = form_field.initial
+    return None if callable(value) else value
+
+
+def form_schema(
+    name: str, form_class: Any, *, update: bool, version_optional: bool = False
+) -> type[Schema]:
+    """A request body with the form's fields (files and the hidden version left out):
+    on create, what the form requires is required and the rest takes the form's initial
+    value; on update (PATCH) every field is optional and ``version`` is required. (The
+    forms' Swedish labels and help texts stay on the pages.)"""
+    fields: dict[str, Any] = {}
+    for field_name, form_field in form_class.base_fields.items():
+        if field_name == "version" or isinstance(form_field, forms.FileField):
+            continue
+        kind = _api_type(form_class._meta.model.__name__, field_name, form_field)
+        initial = _initial(form_field)
+        if isinstance(form_field, forms.BooleanField):
+            initial = bool(initial)
+        if update:
+            fields[api_name(field_name, form_field)] = (kind | None, Field(None))
+        elif form_field.required and initial is None:
+            fields[api_name(field_name, form_field)] = (kind, Field(...))
+        elif isinstance(form_field, forms.ModelMultipleChoiceField):
+            fields[api_name(field_name, form_field)] = (kind, Field(default_factory=list))
+        else:
+            fields[api_name(field_name, form_field)] = (kind | None, Field(initial))
+    if version_optional:
+        fields["version"] = (
+            int | None,
+            Field(
+                None,
+                description="The `version` you read, if it exists (409 if someone "
+                "else changed it since); leave out to record it the first time.",
+            ),
+        )
+    elif update:
+        fields["version"] = (
+            int,
+            Field(
+                ...,
+                description="The `version` you read; 409 only if someone else changed "
+                "the object since.",
+            ),
+        )
+    return create_model(name, __base__=Schema, **fields)
+
+
+def _form_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set) or hasattr(value, "all"):
+        items = value.all() if hasattr(value, "all") else value
+        return [_form_value(v) for v in items]
+    return value
+
+
+def form_data(form: forms.BaseForm, payload: Schema, instance: Any = None) -> dict[str, Any]:
+    """The data to bind ``form`` with: the object's current values (an update), with what the
+    payload sends in their place. A related object the form does not offer the user (a
+    confidential cause they may not read) is left as the page leaves it: unchosen."""
+    sent = payload.model_dump(exclude_unset=instance is not None)
+    data: dict[str, Any] = {}
+    for name, form_field in form.fields.items():
+        if name == "version" or isinstance(form_field, forms.FileField):
+            continue
+        key = api_name(name, form_field)
+        if key in sent:
+            value = sent[key]
+        elif instance is not None:
+            value = form.initial.get(name)
+            if isinstance(form_field, forms.ModelMultipleChoiceField):
+                queryset: Any = form_field.queryset
+                offered = set(queryset.values_list("pk", flat=True))
+                value = [pk for pk in _form_value(value or []) if pk in offered]
+        else:
+            value = None
+        if isinstance(form_field, forms.BooleanField) and value in (None, ""):
+            value = False
+        data[name] = _form_value(value)
+    if instance is not None:
+        data["version"] = sent["version"]
+    return data
+
+
+# ---- the objects --------------------------------------------------------------------------------
+
+
+@dataclass
+class Kind:
+    """One writable object: its model, the page's form, who may read it, its answer."""
+
+    label: str  # app.model
+    collection: str  # the list's path under the partnership
+    form: Callable[..., forms.BaseForm]  # (data, request, partnership, instance) -> form
+    readable: Callable[[HttpRequest, Any], models.QuerySet]  # (request, partnership)
+    out: type[Schema]
+    prepare: Callable[[HttpRequest, Any, list[Any]], None] = field(
+        default=lambda request, partnership, rows: None
+    )
+
+
+def _problem_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.problems.forms import ProblemForm
+
+    return ProblemForm(data, instance=instance, partnership=partnership)
+
+
+def _cause_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.problems.forms import CauseForm
+
+    return CauseForm(data, instance=instance, partnership=partnership, user=request.user)
+
+
+def _goal_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.problems.forms import GoalForm
+
+    return GoalForm(data, instance=instance, partnership=partnership, user=request.user)
+
+
+def _measure_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.problems.forms import MeasureForm
+
+    return MeasureForm(data, instance=instance, partnership=partnership, user=request.user)
+
+
+def _decision_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.partnerships.forms import DecisionForm
+
+    return DecisionForm(data, None, instance=instance, partnership=partnership)
+
+
+def _meeting_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.partnerships.forms import MeetingForm
+
+    return MeetingForm(data, instance=instance, partnership=partnership)
+
+
+def _promise_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.problems.forms import CitizenPromiseForm
+
+    return CitizenPromiseForm(data, instance=instance, partnership=partnership)
+
+
+def _all(model: str) -> Callable[[HttpRequest, Any], models.QuerySet]:
+    def readable(request: HttpRequest, partnership: Any) -> models.QuerySet:
+        from django.apps import apps
+
+        return apps.get_model(model)._default_manager.filter(partnership=partnership)
+
+    return readable
+
+
+def _causes(request: HttpRequest, partnership: Any) -> models.QuerySet:
+    return audience.causes_for(request.user, partnership)
+
+
+def _measures(request: HttpRequest, partnership: Any) -> models.QuerySet:
+    from samverkan.api.api import readable_causes
+
+    to = audience.for_user(request.user, partnership)
+    return (
+        audience.measures_for(request.user, partnership)
+        .select_related("progress")
+        .prefetch_related(readable_causes(to, partnership))
+    )
+
+
+def _promise_prepare(request: HttpRequest, partnership: Any, rows: list[Any]) -> None:
+    prepare_promises(request.user, partnership, rows)
+
+
+def _measure_prepare(request: HttpRequest, partnership: Any, rows: list[Any]) -> None:
+    from samverkan.api.schemas import prepare_measures
+
+    prepare_measures(partnership, rows)
+
+
+KINDS: dict[str, Kind] = {
+    "problems": Kind(
+        "problems.problem", "problems", _problem_form, _all("problems.Problem"), ProblemOut
+    ),
+    "causes": Kind("problems.cause", "causes", _cause_form, _causes, CauseOut),
+    "goals": Kind("problems.goal", "goals", _goal_form, _all("problems.Goal"), GoalOut),
+    "measures": Kind(
+        "problems.measure", "measures", _measure_form, _measures, MeasureOut, _measure_prepare
+    ),
+    "decisions": Kind(
+        "partnerships.decision",
+        "decisions",
+        _decision_form,
+        _all("partnerships.Decision"),
+        DecisionOut,
+    ),
+    "meetings": Kind(
+        "partnerships.meeting", "meetings", _meeting_form, _all("partnerships.Meeting"), MeetingOut
+    ),
+    "citizen-promises": Kind(
+        "problems.citizenpromise",
+        "citizen-promises",
+        _promise_form,
+        _all("problems.CitizenPromise"),
+        CitizenPromiseOut,
+        _promise_prepare,
+    ),
+}
+
+
+def _form_class(kind: Kind) -> Any:
+    from samverkan.partnerships import forms as pforms
+    from samverkan.problems import forms as f
+
+    return {
+        "problems": f.ProblemForm,
+        "causes": f.CauseForm,
+        "goals": f.GoalForm,
+        "measures": f.MeasureForm,
+        "decisions": pforms.DecisionForm,
+        "meetings": pforms.MeetingForm,
+        "citizen-promises": f.CitizenPromiseForm,
+    }[kind.collection]
+
+
+def _schemas(collection: str, stem: str) -> tuple[type[Schema], type[Schema]]:
+    form_class = _form_class(KINDS[collection])
+    return (
+        form_schema(f"{stem}In", form_class, update=False),
+        form_schema(f"{stem}Update", form_class, update=True),
+    )
+
+
+if TYPE_CHECKING:
+    ProblemIn: TypeAlias = Schema
+    ProblemUpdate: TypeAlias = Schema
+    CauseIn: TypeAlias = Schema
+    CauseUpdate: TypeAlias = Schema
+    GoalIn: TypeAlias = Schema
+    GoalUpdate: TypeAlias = Schema
+    MeasureIn: TypeAlias = Schema
+    MeasureUpdate: TypeAlias = Schema
+    DecisionIn: TypeAlias = Schema
+    DecisionUpdate: TypeAlias = Schema
+    MeetingIn: TypeAlias = Schema
+    MeetingUpdate: TypeAlias = Schema
+    CitizenPromiseIn: TypeAlias = Schema
+    CitizenPromiseUpdate: TypeAlias = Schema
+else:
+    ProblemIn, ProblemUpdate = _schemas("problems", "Problem")
+    CauseIn, CauseUpdate = _schemas("causes", "Cause")
+    GoalIn, GoalUpdate = _schemas("goals", "Goal")
+    MeasureIn, MeasureUpdate = _schemas("measures", "Measure")
+    DecisionIn, DecisionUpdate = _schemas("decisions", "Decision")
+    MeetingIn, MeetingUpdate = _schemas("meetings", "Meeting")
+    CitizenPromiseIn, CitizenPromiseUpdate = _schemas("citizen-promises", "CitizenPromise")
+
+
+# ---- the three operations, the same for every object --------------------------------------------
+
+CONFLICT = "Someone else changed this since you read its version; read it again."
+
+
+def answer(request: HttpRequest, partnership: Any, kind: Kind, pk: int) -> Any:
+    """The object as its answer shows it (read again, through the reader's own filter)."""
+    obj = access.scoped(kind.readable(request, partnership), partnership, pk)
+    kind.prepare(request, partnership, [obj])
+    return obj
+
+
+def read_one(request: HttpRequest, pk: int, collection: str, object_id: int) -> Any:
+    kind = KINDS[collection]
+    partnership = _partnership(request, pk)
+    return answer(request, partnership, kind, object_id)
+
+
+def create(request: HttpRequest, pk: int, collection: str, payload: Schema) -> Status:
+    kind = KINDS[collection]
+    partnership = _partnership(request, pk, "edit")
+    blank = kind.form(None, request, partnership, None)
+    form = kind.form(form_data(blank, payload), request, partnership, None)
+    if not form.is_valid():
+        raise _form_errors(form)
+    saved = form.save_checked()  # type: ignore[attr-defined]
+    if saved is None:  # pragma: no cover - a new object has no version to conflict with
+        raise HttpError(409, CONFLICT)
+    return Status(201, answer(request, partnership, kind, saved.pk))
+
+
+def update(request: HttpRequest, pk: int, collection: str, object_id: int, payload: Schema) -> Any:
+    kind = KINDS[collection]
+    partnership = _partnership(request, pk, "edit")
+    instance = access.scoped(kind.readable(request, partnership), partnership, object_id)
+    current = kind.form(None, request, partnership, instance)
+    form = kind.form(form_data(current, payload, instance), request, partnership, instance)
+    if not form.is_valid():
+        if form.non_field_errors() and instance.version != payload.version:  # type: ignore[attr-defined]
+            raise HttpError(409, CONFLICT)
+        raise _form_errors(form)
+    if form.save_checked() is None:  # type: ignore[attr-defined]
+        raise HttpError(409, CONFLICT)
+    return answer(request, partnership, kind, instance.pk)
+
+
+def delete(
+    request: HttpRequest, pk: int, collection: str, object_id: int, version: int | None
+) -> Status:
+    kind = KINDS[collection]
+    partnership = _partnership(request, pk, "edit")
+    instance = access.scoped(kind.readable(request, partnership), partnership, object_id)
+    if version is not None and version != instance.version:
+        raise HttpError(409, CONFLICT)
+    instance.delete()
+    return Status(204, None)
+
+
+WRITE_ERRORS = {409: Error, **ERRORS}
+VERSION_TO_DELETE = Query(
+    None, description="The version you read: 409 if someone changed the object since."
+)
+
+# ---- problems -----------------------------------------------------------------------------------
+
+
+@router.get("/partnerships/{pk}/problems/{problem_id}", response={200: ProblemOut, **ERRORS})
+def problem_detail(request: HttpRequest, pk: int, problem_id: int) -> Any:
+    return read_one(request, pk, "problems", problem_id)
+
+
+@core.post(
+    "/partnerships/{pk}/problems",
+    tags=["writes"],
+    response={201: ProblemOut, **ERRORS},
+    summary="Add a problem (as the page's form)",
+)
+def problem_create(request: HttpRequest, pk: int, payload: ProblemIn) -> Status:
+    return create(request, pk, "problems", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/problems/{problem_id}",
+    response={200: ProblemOut, **WRITE_ERRORS},
+    summary="Change a problem: the fields sent, with the version read",
+)
+def problem_update(request: HttpRequest, pk: int, problem_id: int, payload: ProblemUpdate) -> Any:
+    return update(request, pk, "problems", problem_id, payload)
+
+
+# ---- causes -------------------------------------------------------------------------------------
+
+
+@router.get("/partnerships/{pk}/causes/{cause_id}", response={200: CauseOut, **ERRORS})
+def cause_detail(request: HttpRequest, pk: int, cause_id: int) -> Any:
+    return read_one(request, pk, "causes", cause_id)
+
+
+@core.post(
+    "/partnerships/{pk}/causes",
+    tags=["writes"],
+    response={201: CauseOut, **ERRORS},
+    summary="Add a cause (numbered in the partnership, as on the page)",
+)
+def cause_create(request: HttpRequest, pk: int, payload: CauseIn) -> Status:
+    return create(request, pk, "causes", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/causes/{cause_id}",
+    response={200: CauseOut, **WRITE_ERRORS},
+    summary="Change a cause: the fields sent, with the version read",
+)
+def cause_update(request: HttpRequest, pk: int, cause_id: int, payload: CauseUpdate) -> Any:
+    return update(request, pk, "causes", cause_id, payload)
+
+
+# ---- goals --------------------------------------------------------------------------------------
+
+
+@router.get("/partnerships/{pk}/goals/{goal_id}", response={200: GoalOut, **ERRORS})
+def goal_detail(request: HttpRequest, pk: int, goal_id: int) -> Any:
+    return read_one(request, pk, "goals", goal_id)
+
+
+@core.post(
+    "/partnerships/{pk}/goals",
+    tags=["writes"],
+    response={201: GoalOut, **ERRORS},
+    summary="Add a goal with its indicator, baseline and target",
+)
+def goal_create(request: HttpRequest, pk: int, payload: GoalIn) -> Status:
+    return create(request, pk, "goals", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/goals/{goal_id}",
+    response={200: GoalOut, **WRITE_ERRORS},
+    summary="Change a goal: the fields sent, with the version read",
+)
+def goal_update(request: HttpRequest, pk: int, goal_id: int, payload: GoalUpdate) -> Any:
+    return update(request, pk, "goals", goal_id, payload)
+
+
+# ---- measures -----------------------------------------------------------------------------------
+
+
+@router.get("/partnerships/{pk}/measures/{measure_id}", response={200: MeasureOut, **ERRORS})
+def measure_detail(request: HttpRequest, pk: int, measure_id: int) -> Any:
+    return read_one(request, pk, "measures", measure_id)
+
+
+@core.post(
+    "/partnerships/{pk}/measures",
+    tags=["writes"],
+    response={201: MeasureOut, **ERRORS},
+    summary="Add a measure (its status is set with PUT …/progress)",
+)
+def measure_create(request: HttpRequest, pk: int, payload: MeasureIn) -> Status:
+    return create(request, pk, "measures", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/measures/{measure_id}",
+    response={200: MeasureOut, **WRITE_ERRORS},
+    summary="Change a measure's plan: the fields sent, with `version` (not `status_version`)",
+)
+def measure_update(request: HttpRequest, pk: int, measure_id: int, payload: MeasureUpdate) -> Any:
+    return update(request, pk, "measures", measure_id, payload)
+
+
+# ---- decisions ----------------------------------------------------------------------------------
+
+
+@router.get("/partnerships/{pk}/decisions/{decision_id}", response={200: DecisionOut, **ERRORS})
+def decision_detail(request: HttpRequest, pk: int, decision_id: int) -> Any:
+    return read_one(request, pk, "decisions", decision_id)
+
+
+@core.post(
+    "/partnerships/{pk}/decisions",
+    tags=["writes"],
+    response={201: DecisionOut, **ERRORS},
+    summary="Record a decision, with its diarienummer (`reference`)",
+)
+def decision_create(request: HttpRequest, pk: int, payload: DecisionIn) -> Status:
+    return create(request, pk, "decisions", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/decisions/{decision_id}",
+    response={200: DecisionOut, **WRITE_ERRORS},
+    summary="Change a decision: the fields sent, with the version read",
+)
+def decision_update(
+    request: HttpRequest, pk: int, decision_id: int, payload: DecisionUpdate
+) -> Any:
+    return update(request, pk, "decisions", decision_id, payload)
+
+
+# ---- meetings -----------------------------------------------------------------------------------
+
+
+@router.get("/partnerships/{pk}/meetings/{meeting_id}", response={200: MeetingOut, **ERRORS})
+def meeting_detail(request: HttpRequest, pk: int, meeting_id: int) -> Any:
+    return read_one(request, pk, "meetings", meeting_id)
+
+
+@core.post(
+    "/partnerships/{pk}/meetings",
+    tags=["writes"],
+    response={201: MeetingOut, **ERRORS},
+    summary="Add a meeting of a group",
+)
+def meeting_create(request: HttpRequest, pk: int, payload: MeetingIn) -> Status:
+    return create(request, pk, "meetings", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/meetings/{meeting_id}",
+    response={200: MeetingOut, **WRITE_ERRORS},
+    summary="Change a meeting: the fields sent, with the version read",
+)
+def meeting_update(request: HttpRequest, pk: int, meeting_id: int, payload: MeetingUpdate) -> Any:
+    return update(request, pk, "meetings", meeting_id, payload)
+
+
+# ---- citizen promises ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/partnerships/{pk}/citizen-promises",
+    response={200: list[CitizenPromiseOut], **ERRORS},
+    tags=["work"],
+)
+def citizen_promises(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    p = _partnership(request, pk)
+    rows = p.citizen_promises.prefetch_related("parties", "measures").order_by("starts_on", "pk")
+    return prepare_promises(request.user, p, _list(request, response, rows, p, page, when))
+
+
+@router.get(
+    "/partnerships/{pk}/citizen-promises/{promise_id}", response={200: CitizenPromiseOut, **ERRORS}
+)
+def promise_detail(request: HttpRequest, pk: int, promise_id: int) -> Any:
+    return read_one(request, pk, "citizen-promises", promise_id)
+
+
+@router.post(
+    "/partnerships/{pk}/citizen-promises",
+    response={201: CitizenPromiseOut, **ERRORS},
+    summary="Add a citizen promise (medborgarlöfte)",
+)
+def promise_create(request: HttpRequest, pk: int, payload: CitizenPromiseIn) -> Status:
+    return create(request, pk, "citizen-promises", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/citizen-promises/{promise_id}",
+    response={200: CitizenPromiseOut, **WRITE_ERRORS},
+    summary="Change a citizen promise: the fields sent, with the version read",
+)
+def promise_update(
+    request: HttpRequest, pk: int, promise_id: int, payload: CitizenPromiseUpdate
+) -> Any:
+    return update(request, pk, "citizen-promises", promise_id, payload)
+
+
+@router.delete(
+    "/partnerships/{pk}/citizen-promises/{promise_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Remove a citizen promise (as the page does); listed under /deleted",
+)
+def promise_delete(
+    request: HttpRequest, pk: int, promise_id: int, version: int | None = VERSION_TO_DELETE
+) -> Status:
+    return delete(request, pk, "citizen-promises", promise_id, version)
+
+
+# ---- decisions on the lägesbild and the åtgärdsplan ---------------------------------------------
+
+
+def _document_decision_schema() -> type[Schema]:
+    from samverkan.documents.forms import DocumentDecisionForm
+
+    return form_schema(
+        "DocumentDecisionIn", DocumentDecisionForm, update=False, version_optional=True
+    )
+
+
+if TYPE_CHECKING:
+    DocumentDecisionIn: TypeAlias = Schema
+else:
+    DocumentDecisionIn = _document_decision_schema()
+
+
+@router.put(
+    "/partnerships/{pk}/document-decisions/{kind}",
+    response={200: DocumentDecisionOut, 201: DocumentDecisionOut, **WRITE_ERRORS},
+    tags=["work"],
+    summary="Record (201) or change (200) the decision on the lägesbild or the åtgärdsplan, "
+    "with its diarienummer (`reference`) and the issued version it approved (`approved_id`), "
+    "as the documents page does; send the `version` read when it exists",
+)
+def document_decision_put(
+    request: HttpRequest,
+    pk: int,
+    kind: Literal["lagesbild", "atgardsplan"],
+    payload: DocumentDecisionIn,
+) -> Status:
+    from samverkan.documents.forms import DocumentDecisionForm
+    from samverkan.documents.models import DocumentDecision
+
+    partnership = _partnership(request, pk, "edit")
+    record = DocumentDecision.objects.filter(partnership=partnership, kind=kind).first()
+    exists = record is not None
+    if record is None:
+        record = DocumentDecision(partnership=partnership, kind=kind)
+    elif payload.version is None:  # type: ignore[attr-defined]
+        raise HttpError(409, "The decision exists: send the version you read.")
+    current = DocumentDecisionForm(None, instance=record)
+    data = form_data(current, payload, record if exists else None)
+    form = DocumentDecisionForm(data, instance=record)
+    if not form.is_valid():
+        raise _form_errors(form)
+    saved = form.save_checked()
+    if saved is None:
+        raise HttpError(409, CONFLICT)
+    answer = DocumentDecision.objects.select_related("approved").get(pk=saved.pk)
+    return Status(200 if exists else 201, answer)
+
+
+# ---- deletions, for a client that syncs ---------------------------------------------------------
+
+# The collections whose deletions are listed: every list that takes changed_since.
+DELETED_COLLECTIONS: dict[str, str] = {
+    "parties": "partnerships.party",
+    "groups": "partnerships.group",
+    "decisions": "partnerships.decision",
+    "meetings": "partnerships.meeting",
+    "problems": "problems.problem",
+    "causes": "problems.cause",
+    "goals": "problems.goal",
+    "measures": "problems.measure",
+    "citizen-promises": "problems.citizenpromise",
+    "activities": "implementation.activityentry",
+    "evaluations": "followup.evaluation",
+    "documents": "documents.issueddocument",
+    "document-decisions": "documents.documentdecision",
+    "field-categories": "fieldwork.fieldcategory",
+    "field-places": "fieldwork.fieldplace",
+    "field-reports": "fieldwork.fieldreport",
+}
+_COLLECTION_OF = {label: name for name, label in DELETED_COLLECTIONS.items()}
+
+if TYPE_CHECKING:
+    Collection = enum.Enum
+else:
+    Collection = str_enum("Collection", DELETED_COLLECTIONS)
+
+
+class DeletedOut(Schema):
+    collection: Collection
+    id: int
+    deleted_at: datetime.datetime
+
+
+class DeletedQuery(Schema):
+    changed_since: Moment | None = Field(
+        None, description="Only deletions at or after this moment (ISO 8601, with a time zone)."
+    )
+    collection: Collection | None = Field(None, description="Only this collection's deletions.")
+
+
+@router.get(
+    "/partnerships/{pk}/deleted",
+    response={200: list[DeletedOut], **ERRORS},
+    tags=["sync"],
+    summary="What was deleted (by a page or the API), oldest first: remove these ids from "
+    "your copy. Read with the same `changed_since` as the lists.",
+)
+def deleted(
+    request: HttpRequest,
+    response: HttpResponse,
+    pk: int,
+    page: Query[Page],
+    query: Query[DeletedQuery],
+) -> list[dict]:
+    from samverkan.accounts.choices import AuditAction
+
+    partnership = _partnership(request, pk)
+    labels = (
+        [DELETED_COLLECTIONS[query.collection.value]]
+        if query.collection is not None
+        else list(DELETED_COLLECTIONS.values())
+    )
+    # The history the reader may list (a party's private material stays with the party); a
+    # deleted confidential item is named only to the parties that could read it.
+    entries = access.history_for(request.user, partnership).filter(
+        action=AuditAction.DELETE, model_label__in=labels
+    )
+    if query.changed_since is not None:
+        entries = entries.filter(at__gte=query.changed_since)
+    own = access.party_ids(request.user, partnership)
+    rows = [
+        {"collection": _COLLECTION_OF[e.model_label], "id": int(e.object_id), "deleted_at": e.at}
+        for e in entries.order_by("at", "pk").only(
+            "model_label", "object_id", "at", "restricted_to"
+        )
+        if access.may_read(own, e.restricted_to) and e.object_id.isdigit()
+    ]
+    return paged(request, response, rows, page)
