@@ -138,3 +138,43 @@ def test_read_only_and_expired_tokens(client, demo):
     assert client.get(url, headers=expired).status_code == 401
     later = bearer("demo.polis", expires_at=timezone.now() + datetime.timedelta(days=1))
     assert client.get(url, headers=later).status_code == 200
+
+
+def test_an_unknown_query_parameter_is_refused_with_the_known_ones(client, demo):
+    headers = bearer("demo.polis")
+    url = f"{BASE}/partnerships/{demo.pk}/measures"
+    assert (
+        client.get(f"{url}?changed_since=2020-01-01T00:00:00Z", headers=headers).status_code == 200
+    )
+    for query in ("changed_sinse=2020-01-01T00:00:00Z", "=null", "limit=2&Limit=3"):
+        answer = client.get(f"{url}?{query}", headers=headers)
+        assert answer.status_code == 422, query
+        problem = answer.json()["detail"][0]
+        assert problem["loc"][0] == "query"
+        assert {"changed_since", "limit", "offset"} <= set(problem["ctx"]["expected"])
+        assert "changed_since" in problem["msg"]
+        assert answer["Cache-Control"] == "no-store"
+
+
+def test_every_operation_accepts_exactly_the_query_parameters_its_schema_lists(client):
+    from samverkan.api.api import _query_names, api
+
+    schema = client.get(f"{BASE}/openapi.json").json()
+    documented = {
+        operation["operationId"]: {
+            p["name"] for p in operation.get("parameters", []) if p["in"] == "query"
+        }
+        for methods in schema["paths"].values()
+        for operation in methods.values()
+    }
+    checked = 0
+    for bound in api._get_bound_routers():
+        for path_view in bound.path_operations.values():
+            for operation in path_view.operations:
+                if not operation.include_in_schema:
+                    continue
+                operation_id = api.get_openapi_operation_id(operation)
+                assert _query_names(operation) == documented[operation_id], operation_id
+                assert getattr(operation.run, "strict_query", False), operation_id
+                checked += 1
+    assert checked == len(documented) > 40

@@ -154,12 +154,60 @@ TOO_MANY = {
 }
 
 
+def _query_names(operation: Any) -> set[str]:
+    """The query parameters ``operation`` declares (Page's ``limit`` and ``offset`` included)."""
+    names: set[str] = set()
+    for model in operation.models:
+        if getattr(model, "__ninja_param_source__", None) != "query":
+            continue
+        flat = getattr(model, "__ninja_flatten_map__", None)
+        if flat:
+            names.update(flat)
+        else:
+            names.update(field.alias or name for name, field in model.model_fields.items())
+    return names
+
+
+def _strict_query(api: NinjaAPI, operation: Any) -> None:
+    """Answer 422 to a query parameter the operation does not take, naming the ones it does:
+    a misspelt ``changed_sinse`` must not silently give a client every object again."""
+    run = operation.run
+    allowed: set[str] | None = None
+
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        nonlocal allowed
+        if allowed is None:
+            allowed = _query_names(operation)
+        unknown = sorted(set(request.GET) - allowed)
+        if unknown:
+            takes = ", ".join(sorted(allowed)) or "no query parameters"
+            detail = [
+                {
+                    "type": "unknown_parameter",
+                    "loc": ["query", name],
+                    "msg": f"Unknown query parameter {name!r}; this operation takes: {takes}.",
+                    "ctx": {"expected": sorted(allowed)},
+                }
+                for name in unknown
+            ]
+            return api.create_response(request, {"detail": detail}, status=422)
+        return run(request, *args, **kwargs)
+
+    checked.strict_query = True  # type: ignore[attr-defined]
+    operation.run = checked
+
+
 class SamverkanApi(NinjaAPI):
     def _get_urls(self) -> list[Any]:
         patterns = super()._get_urls()
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
                 pattern.callback = no_store(pattern.callback)
+        for bound in self._get_bound_routers():
+            for path_view in bound.path_operations.values():
+                for operation in path_view.operations:
+                    if not getattr(operation.run, "strict_query", False):
+                        _strict_query(self, operation)
         return patterns
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
