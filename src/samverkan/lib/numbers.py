@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -27,16 +27,30 @@ Number = int | float | Decimal
 
 
 def number(value: Number, decimals: int | None = None, trim: bool = False) -> str:
-    """ "1 746", "12,5" (at most one decimal unless ``decimals`` says), "−3". With ``trim``
+    """ "1 746", "12,5" (at most one decimal unless ``decimals`` says), "−3". Rounded half up,
+    as tables and statistics round (12,25 → "12,3"; 15 000,5 kr → "15 001"). With ``trim``
     trailing zero decimals are dropped ("2,50" → "2,5", "3,00" → "3")."""
-    value = float(value)
+    exact = _decimal(value)
+    if not exact.is_finite():
+        return str(value)
     if decimals is None:
-        decimals = 0 if value.is_integer() else 1
-    text = f"{abs(value):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+        decimals = 0 if exact == exact.to_integral_value() else 1
+    rounded = abs(exact).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
     if trim and "," in text:
         text = text.rstrip("0").removesuffix(",")
-    negative = value < 0 and text.strip("0,\u00a0") != ""
+    negative = exact < 0 and text.strip("0,\u00a0") != ""
     return f"{MINUS if negative else ''}{text}"
+
+
+def _decimal(value: Number) -> Decimal:
+    """The value as a Decimal: a float by its shortest representation (0.1 → 0.1, not
+    0.1000000000000000055…), so that rounding half up works on the number as written."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(float(value)))
 
 
 def signed(value: Number, decimals: int | None = None) -> str:
@@ -56,18 +70,19 @@ def with_unit(value: Number, unit: str, decimals: int | None = None) -> str:
 def percent(value: Number, decimals: int | None = None, sign: bool = False) -> str:
     """ "19,5 %" (one decimal, none when it is zero: "20 %"); with ``sign`` a change:
     "+4,2 %", "−3 %"."""
-    shown = abs(float(value)) if sign else float(value)
+    shown = abs(value) if sign else value
+    text = number(shown, 1 if decimals is None else decimals)
     if decimals is None:
-        shown = round(shown, 1)
-    text = with_unit(shown, "%", decimals)
+        text = text.removesuffix(",0")
+    text = f"{text}{NBSP}%"
     if sign:
         text = ("+" if float(value) >= 0 else MINUS) + text
     return text
 
 
 def money(value: Number) -> str:
-    """ "412 000 kr", whole kronor."""
-    return with_unit(int(value), "kr", 0)
+    """ "412 000 kr", whole kronor (rounded half up, as the tables round)."""
+    return with_unit(value, "kr", 0)
 
 
 def rate(value: Number, per: int = 100_000, decimals: int = 1, of: str = "invånare") -> str:

@@ -7,7 +7,8 @@ separator and joins a number to its unit, whatever the locale's formats say.
     {{ change_percent|procentandring }}  {{ amount|kronor }}  {{ day|datum }}
 
 Every filter shows "–" for a missing value (None or an empty string), so a table cell needs
-no ``{% if %}`` of its own.
+no ``{% if %}`` of its own. A page in English gets a decimal point instead of the comma (the
+only comma these filters write); the rest (no-break spaces, the minus sign) stays.
 """
 
 from __future__ import annotations
@@ -17,10 +18,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.utils import translation
 
 from samverkan.lib import numbers
 
 register = template.Library()
+
+
+def _local(text: str) -> str:
+    """The decimal mark of the page's language ("12,5" on a Swedish page, "12.5" on an
+    English one)."""
+    language = translation.get_language() or "sv"
+    return text if language.startswith("sv") else text.replace(",", ".")
 
 
 def _value(value: Any) -> float | Decimal | None:
@@ -49,29 +58,31 @@ def tal(value: Any, decimals: Any = None) -> str:
         return numbers.MISSING if value in (None, "") else str(value)
     d = _decimals(decimals)
     if d is not None and d < 0:
-        return numbers.number(v, -d, trim=True)
-    return numbers.number(v, d)
+        return _local(numbers.number(v, -d, trim=True))
+    return _local(numbers.number(v, d))
 
 
 @register.filter
 def andring(value: Any, decimals: Any = None) -> str:
     """A change with its sign: "+12", "−3,5", "0"."""
     v = _value(value)
-    return numbers.MISSING if v is None else numbers.signed(v, _decimals(decimals))
+    return numbers.MISSING if v is None else _local(numbers.signed(v, _decimals(decimals)))
 
 
 @register.filter
 def procent(value: Any, decimals: Any = None) -> str:
     """ "19,5 %" (one decimal, none when it is zero)."""
     v = _value(value)
-    return numbers.MISSING if v is None else numbers.percent(v, _decimals(decimals))
+    return numbers.MISSING if v is None else _local(numbers.percent(v, _decimals(decimals)))
 
 
 @register.filter
 def procentandring(value: Any, decimals: Any = None) -> str:
     """A change in per cent: "+4,2 %", "−3 %"."""
     v = _value(value)
-    return numbers.MISSING if v is None else numbers.percent(v, _decimals(decimals), sign=True)
+    return (
+        numbers.MISSING if v is None else _local(numbers.percent(v, _decimals(decimals), sign=True))
+    )
 
 
 @register.filter
@@ -87,7 +98,7 @@ def enhet(value: Any, unit: str = "") -> str:
     v = _value(value)
     if v is None:
         return numbers.MISSING
-    text = numbers.number(v, 2, trim=True)
+    text = _local(numbers.number(v, 2, trim=True))
     unit = str(unit).strip()
     return f"{text}{numbers.NBSP}{unit}" if unit else text
 
@@ -96,12 +107,18 @@ def enhet(value: Any, unit: str = "") -> str:
 def per_100000(value: Any) -> str:
     """ "123,4 per 100 000 invånare"."""
     v = _value(value)
-    return numbers.MISSING if v is None else numbers.rate(v)
+    return numbers.MISSING if v is None else _local(numbers.rate(v))
 
 
 @register.filter
 def datum(value: Any) -> str:
-    """ "7 december 2026"."""
+    """ "7 december 2026" (on a page in another language, that language's month name)."""
+    if isinstance(value, datetime.date) and not (translation.get_language() or "sv").startswith(
+        "sv"
+    ):
+        from django.utils.formats import date_format
+
+        return date_format(value, "j F Y")
     if isinstance(value, datetime.datetime):
         from django.utils import timezone
 
@@ -123,3 +140,14 @@ def isodatum(value: Any) -> str:
     if isinstance(value, datetime.date):
         return numbers.iso_date(value)
     return numbers.MISSING if value in (None, "") else str(value)
+
+
+@register.filter
+def koordinat(value: Any) -> str:
+    """A SWEREF 99 TM coordinate in whole metres, written as the grid writes it: without
+    thousands groups ("6580123"), since it is a position, not an amount."""
+    v = _value(value)
+    if v is None:
+        return numbers.MISSING
+    text = str(round(v))
+    return text.replace("-", numbers.MINUS)
