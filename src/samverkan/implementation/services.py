@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 
 from samverkan.implementation.models import ActivityEntry, Progress, Status, progress_for
+from samverkan.lib import numbers
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.choices import GoalKind
 from samverkan.problems.models import Goal, Measure
@@ -115,7 +116,7 @@ def digest_for(partnership: Partnership, today: datetime.date) -> dict[Any, list
         if recipient is None or not recipient.email:
             continue
         reason = (
-            f"skulle vara klar {state.measure.ends_on:%Y-%m-%d}"
+            f"skulle vara klar {numbers.date(state.measure.ends_on)}"
             if state.overdue
             else "har ingen ny aktivitet på över 30 dagar"
         )

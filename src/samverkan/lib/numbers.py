@@ -70,7 +70,7 @@ def with_unit(value: Number, unit: str, decimals: int | None = None) -> str:
 def percent(value: Number, decimals: int | None = None, sign: bool = False) -> str:
     """ "19,5 %" (one decimal, none when it is zero: "20 %"); with ``sign`` a change:
     "+4,2 %", "−3 %"."""
-    shown = abs(value) if sign else value
+    shown: Number = abs(_decimal(value)) if sign else value
     text = number(shown, 1 if decimals is None else decimals)
     if decimals is None:
         text = text.removesuffix(",0")
