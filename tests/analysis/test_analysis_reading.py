@@ -24,7 +24,7 @@ def test_readings_warn_about_small_numbers_police_initiative_and_regression_to_t
 
 def test_rate_ratio_and_e_test_readings_mention_chance():
     rr = read_rate_ratio(rate_ratio((100, 50), (80, 60)), [100, 50, 80, 60])
-    assert "33 % lägre" in rr[0]
+    assert "33\u00a0% lägre" in rr[0]
     assert "slumpen" in rr[1]
     et = read_e_test(0.165, 25, 16)
     assert et[0] == "Antalet brott har ökat från 16 till 25 (p = 0,165)."

@@ -60,7 +60,7 @@ def test_picture_counts_compare_and_suggest_focus(busy):
     picture = services.weekly_picture(busy.ours.partnership, 2026, 48, full=True)
     rows = {r.label: r for r in picture.places}
     assert rows["Stationen"].this_week == "7"
-    assert rows["Stationen"].previous_mean == "0,2"  # one report over four weeks
+    assert rows["Stationen"].previous_mean == "0,3"  # 1 report in 4 weeks, half up
     assert rows["Stationen"].change == "+6,8"
     assert rows["Torget"].this_week == "3"
     assert picture.total == "10"

@@ -67,8 +67,8 @@ def test_survey_shares_keep_their_decimals(ev):
     ev.survey_before, ev.survey_before_n = 28.0, 400
     ev.survey_after, ev.survey_after_n = 23.5, 400
     survey = services.evaluate(ev).findings[-1]
-    assert dict(survey.figures)["Efter"] == "23,5 %"
-    assert "till 23,5 % (n = 400)" in survey.reading[0]
+    assert dict(survey.figures)["Efter"] == "23,5\u00a0%"
+    assert "till 23,5\u00a0% (n = 400)" in survey.reading[0]
 
 
 def test_page_leads_with_the_verdict_and_folds_the_methods(client, world, ev):

@@ -25,7 +25,7 @@ def test_member_sees_comparison_table_chart_and_sentence(client, world):
     assert '<th scope="row">Kristianstad (er kommun)</th>' in page
     assert '<th scope="row">Lund</th>' in page
     assert "befolkning saknas för 2024 i Växjö" in page
-    assert "+17,6 %" in page  # 150 / 850
+    assert "+17,6\u00a0%" in page  # 150 / 850
     assert 'aria-labelledby="rate-bars-title"' in page  # the bar chart
     assert "Anmälda brott per 100 000 invånare var 1\u00a0000 i Kristianstad år 2024" in page
     assert "Ändra jämförelsekommuner" not in page  # carol only reads

@@ -57,7 +57,9 @@ def test_top_places_share_is_told_in_percent(client, world):
             "mapping:statistics", kwargs={"pk": world.ours.partnership.pk, "party_id": party.pk}
         )
     ).content.decode()
-    sentence = re.search(r"De 10 mest utsatta platserna har (\d+) % av alla (\d+) händelser", page)
+    sentence = re.search(
+        r"De 10 mest utsatta platserna har (\d+)\u00a0% av alla (\d+) händelser", page
+    )
     assert sentence is not None
     total = int(sentence.group(2))
     assert total >= 14 and int(sentence.group(1)) == round(100 * 10 / total)

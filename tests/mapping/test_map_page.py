@@ -69,7 +69,7 @@ def test_page_without_javascript_lists_hot_spots_places_and_settings(client, wor
     hot = page[page.index('id="hot-heading"') : page.index('id="places-heading"')]
     # The strongest cell first: class, centre in SWEREF 99 TM, count.
     first_row = re.search(r"<tbody><tr>(.*?)</tr>", hot, re.S).group(1)
-    assert "99 %" in first_row and "675100" in first_row and "6581100" in first_row
+    assert "99\u00a0%" in first_row and "675100" in first_row and "6581100" in first_row
     assert "<td>21</td>" in first_row
     places = page[page.index('id="places-heading"') : page.index('id="boundary-heading"')]
     assert '<th scope="row">Torget</th><td>21</td><td>ja</td>' in places

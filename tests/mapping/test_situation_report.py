@@ -44,7 +44,7 @@ def test_draft_names_rise_place_and_time_from_known_numbers(world):
     _data(party)
     text = services.draft_text(party)
     assert "2023–2024" in text and "170 brott" in text.replace("\u00a0", " ")
-    assert "brott mot liv och hälsa från 100 till 130 (+30 %)" in text
+    assert "brott mot liv och hälsa från 100 till 130 (+30\u00a0%)" in text
     assert "från 60 till 40" in text
     assert "Torget (6)" in text and "Parken" not in text  # 1 is below the threshold of 5
     assert "fredag kl. 23–00" in text

@@ -112,7 +112,7 @@ def test_each_party_has_shared_a_lagesbild_about_the_square(demo):
         assert "busstorget" in text
         assert report.text.startswith(services.draft_text(party).split("\n\n")[0])
     police_text = reports[demo.police_party().pk].text
-    assert "(+22 %)" in police_text
+    assert "(+22\u00a0%)" in police_text
     assert "lördag kl. 02–03" in police_text or "söndag kl. 02–03" in police_text
     shared = {r.party_name for r in services.shared_situation_reports(demo)}
     assert shared == {"Exempelkommun", "Lokalpolisområde Exempel"}

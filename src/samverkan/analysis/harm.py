@@ -8,12 +8,14 @@ overlap, so the weights here are a coarse, ordinal judgement per category of the
 table (Brå m.fl. 2010, s. 48–49) in the same spirit: crimes against the person (violence,
 sexual crimes) weigh 10; threats and harassment, theft and robbery 3; damage, fraud, alcohol
 and drug crimes 2; traffic and other crimes 1. They order problems; they do not measure
-suffering, and a partnership with better local weights should use its own judgement.
+suffering, and a partnership with better local weights should use its own judgement: the
+functions take the weights to use (a partnership's own, stored by ``problems``), falling back to
+these.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from samverkan.analysis.categories import (
     ALKOHOL_NARKOTIKA,
@@ -27,7 +29,13 @@ from samverkan.analysis.categories import (
     TRAFIK,
 )
 
-__all__ = ["HARM_WEIGHTS", "DEFAULT_HARM_WEIGHT", "harm_weight", "harm_weighted_count"]
+__all__ = [
+    "HARM_WEIGHTS",
+    "DEFAULT_HARM_WEIGHT",
+    "HarmWeights",
+    "harm_weight",
+    "harm_weighted_count",
+]
 
 HARM_WEIGHTS: dict[str, int] = {
     LIV_HALSA: 10,
@@ -42,21 +50,30 @@ HARM_WEIGHTS: dict[str, int] = {
 }
 DEFAULT_HARM_WEIGHT = 1  # an offence the category table does not know
 
-
-def harm_weight(category: str) -> int:
-    """The weight of one offence in ``category`` (unknown categories weigh the least)."""
-    return HARM_WEIGHTS.get(category, DEFAULT_HARM_WEIGHT)
+HarmWeights = Mapping[str, int]
 
 
-def harm_weighted_count(counts: Iterable[tuple[str, int]]) -> int:
-    """Sum of counts times their category's weight, from ``(category, count)`` pairs.
+def harm_weight(category: str, weights: HarmWeights | None = None) -> int:
+    """The weight of one offence in ``category`` under ``weights`` (the defaults above when
+    None); a category the weights do not name weighs ``DEFAULT_HARM_WEIGHT``."""
+    table = HARM_WEIGHTS if weights is None else weights
+    return table.get(category, DEFAULT_HARM_WEIGHT)
+
+
+def harm_weighted_count(
+    counts: Iterable[tuple[str, int]], weights: HarmWeights | None = None
+) -> int:
+    """Sum of counts times their category's weight, from ``(category, count)`` pairs, under
+    ``weights`` (the defaults when None).
 
     >>> harm_weighted_count([("Brott mot liv och hälsa", 3), ("Skadegörelse", 10)])
+    50
+    >>> harm_weighted_count([("Skadegörelse", 10)], {"Skadegörelse": 5})
     50
     """
     total = 0
     for category, count in counts:
         if count < 0:
             raise ValueError("a count cannot be negative")
-        total += harm_weight(category) * count
+        total += harm_weight(category, weights) * count
     return total

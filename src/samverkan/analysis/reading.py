@@ -8,6 +8,8 @@ are caveats that apply to the numbers given.
 
 from __future__ import annotations
 
+from samverkan.lib import numbers
+
 from .categories import POLICE_INITIATED
 from .evaluation import RateRatioResult, WddResult
 
@@ -24,9 +26,9 @@ SMALL_NUMBER_THRESHOLD = 20
 
 
 def swedish_number(value: float, decimals: int = 1) -> str:
-    """Swedish number format: decimal comma, space as thousands separator, true minus."""
-    text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
-    return text.replace("-", "−")
+    """Swedish number format (``lib.numbers``): decimal comma, a no-break space between
+    thousands, true minus."""
+    return numbers.number(value, decimals)
 
 
 _num = swedish_number
@@ -92,7 +94,7 @@ def read_wdd(
     change = "färre" if result.estimate < 0 else "fler"
     first = (
         f"Jämfört med kontrollområdet blev det {_num(abs(result.estimate))} {change} brott "
-        f"än väntat ({level} % konfidensintervall {_num(result.ci_low)} till "
+        f"än väntat ({level}\u00a0% konfidensintervall {_num(result.ci_low)} till "
         f"{_num(result.ci_high)}; {_p_text(result.p_value)})."
     )
     if result.ci_low <= 0 <= result.ci_high:
@@ -133,8 +135,8 @@ def read_rate_ratio(
     percent = (result.ratio - 1) * 100
     direction = "lägre" if percent < 0 else "högre"
     first = (
-        f"Brottsutvecklingen i insatsområdet var {_num(abs(percent), 0)} % {direction} än i "
-        f"kontrollområdet (kvot {_num(result.ratio, 2)}, {level} % konfidensintervall "
+        f"Brottsutvecklingen i insatsområdet var {_num(abs(percent), 0)}\u00a0% {direction} än i "
+        f"kontrollområdet (kvot {_num(result.ratio, 2)}, {level}\u00a0% konfidensintervall "
         f"{_num(result.ci_low, 2)}–{_num(result.ci_high, 2)})."
         if percent != 0
         else "Brotten förändrades lika mycket i insatsområdet som i kontrollområdet."

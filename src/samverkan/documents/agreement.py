@@ -30,6 +30,7 @@ from samverkan.documents.data import (
     audience_of,
 )
 from samverkan.documents.structure import BulletList, Document, Paragraph, Signatures, Table
+from samverkan.lib import numbers
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.models import Cause, ProblemPicture
 
@@ -262,8 +263,8 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
 
 
 def _hours(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value.normalize():f}"
+    return numbers.MISSING if value is None else numbers.number(value, 2, trim=True)
 
 
 def _money(value: Decimal | None) -> str:
-    return "–" if value is None else f"{int(value):,} kr".replace(",", " ")
+    return numbers.MISSING if value is None else numbers.money(value)

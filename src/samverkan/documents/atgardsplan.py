@@ -38,7 +38,7 @@ SOURCE = "Källa: åtgärderna i Samverkan (Steg 3)"
 
 
 def _hours(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
+    return numbers.number(value, 2, trim=True)
 
 
 def _money(value: Decimal) -> str:
@@ -83,9 +83,9 @@ def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
         if len(years) >= 2 and min(counts[years[0]], counts[years[-1]]) >= 5:
             a, b = counts[years[0]], counts[years[-1]]
             facts.append(
-                f"{problem.crime_type} i {table.area} gick från {a} anmälda brott år "
-                f"{years[0]} till {b} år {years[-1]} ({'+' if b >= a else '−'}"
-                f"{abs(round(100 * (b - a) / a))} %)."
+                f"{problem.crime_type} i {table.area} gick från {numbers.number(a)} anmälda "
+                f"brott år {years[0]} till {numbers.number(b)} år {years[-1]} "
+                f"({numbers.percent(round(100 * (b - a) / a), 0, sign=True)})."
             )
     if facts:
         background.add(Paragraph(" ".join(facts)))

@@ -42,6 +42,7 @@ from samverkan.fieldwork.models import (
     FieldworkPolicy,
     week_bounds,
 )
+from samverkan.lib import numbers
 from samverkan.lib.personal_data import is_masking_of
 from samverkan.partnerships.models import Partnership
 
@@ -193,14 +194,11 @@ def _change(now: int, mean: float) -> str:
     diff = now - mean
     if abs(diff) < 0.05:
         return "±0"
-    sign = "+" if diff > 0 else "−"
-    return f"{sign}{_number(abs(diff))}"
+    return numbers.signed(diff)
 
 
 def _number(value: float) -> str:
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.1f}".replace(".", ",")
+    return numbers.number(value)
 
 
 def _rows(

@@ -14,6 +14,7 @@ from samverkan.analysis import evaluation, reading
 from samverkan.analysis.categories import POLICE_INITIATED
 from samverkan.followup.models import EffectEvaluation, Interpretation
 from samverkan.implementation.services import measure_states, production
+from samverkan.lib import numbers
 from samverkan.partnerships.models import Cycle, Partnership
 from samverkan.problems.choices import GoalKind
 
@@ -75,7 +76,7 @@ class EvaluationResult:
 
     @property
     def change_text(self) -> str:
-        return "" if self.change_percent is None else f"{_n(self.change_percent, 0)} %"
+        return "" if self.change_percent is None else numbers.percent(self.change_percent, 0)
 
 
 _n = reading.swedish_number
@@ -123,7 +124,7 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                 [
                     ("Före", _n(before, 0)),
                     ("Efter", _n(after, 0)),
-                    ("Förändring", f"{_n(change, 0)} %" if change is not None else "–"),
+                    ("Förändring", numbers.or_missing(change, 0, "%")),
                     ("p-värde", _n(p_value, 3)),
                 ],
                 reading.read_e_test(
@@ -160,7 +161,7 @@ def evaluate(ev: EffectEvaluation, alpha: float = 0.05) -> EvaluationResult:
                     ("z", _n(wdd.z, 2)),
                     ("p-värde", _n(wdd.p_value, 3)),
                     (
-                        f"{round(100 * (1 - alpha))} % konfidensintervall",
+                        f"{numbers.percent(round(100 * (1 - alpha)))} konfidensintervall",
                         f"{_n(wdd.ci_low)} till {_n(wdd.ci_high)}",
                     ),
                 ],
@@ -345,7 +346,7 @@ def _wdq_reading(wdq: evaluation.WdqResult, ev: EffectEvaluation) -> list[str]:
 
 def _share(value: float) -> str:
     """A survey share with the decimals it was given ("23,5 %", "30 %")."""
-    return f"{_n(value, 0 if value == int(value) else 1)} %"
+    return numbers.percent(value)
 
 
 def _survey(ev: EffectEvaluation, alpha: float) -> Finding:

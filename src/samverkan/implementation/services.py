@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 
 from samverkan.implementation.models import ActivityEntry, Progress, Status, progress_for
+from samverkan.lib import numbers
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.choices import GoalKind
 from samverkan.problems.models import Goal, Measure
@@ -114,9 +115,10 @@ def digest_for(partnership: Partnership, today: datetime.date) -> dict[Any, list
             recipient = coordinator.user if coordinator else None
         if recipient is None or not recipient.email:
             continue
+        ends_on = state.measure.ends_on
         reason = (
-            f"skulle vara klar {state.measure.ends_on:%Y-%m-%d}"
-            if state.overdue
+            f"skulle vara klar {numbers.date(ends_on)}"
+            if state.overdue and ends_on is not None  # overdue: it has an end date
             else "har ingen ny aktivitet på över 30 dagar"
         )
         lines[recipient].append(f"Åtgärd {state.measure.number} ({state.measure.title}) {reason}.")

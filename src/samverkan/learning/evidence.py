@@ -154,7 +154,7 @@ def read_pooled(result: PooledResult, label: str) -> list[str]:
     direction = "minskade" if change < 0 else "ökade"
     text = [
         f"Där {label.lower()} har prövats och följts upp med kontrollområde {direction} de "
-        f"anmälda brotten i genomsnitt med {_n(abs(change), 0)} % jämfört med "
+        f"anmälda brotten i genomsnitt med {_n(abs(change), 0)}\u00a0% jämfört med "
         f"kontrollområdena (kvot {_n(ratio)}, 95 % konfidensintervall {_n(low)}–{_n(high)}; "
         f"{result.k} utvärderingar)."
     ]
@@ -174,18 +174,18 @@ def read_pooled(result: PooledResult, label: str) -> list[str]:
         )
     if result.i2 >= 75:
         text.append(
-            f"Resultaten skiljer sig mycket mellan platserna (I² {_n(result.i2, 0)} %): "
+            f"Resultaten skiljer sig mycket mellan platserna (I² {_n(result.i2, 0)}\u00a0%): "
             "effekten beror troligen på hur och var åtgärden görs, och medelvärdet säger lite "
             "om vad som händer hos just er."
         )
     elif result.i2 >= 25:
         text.append(
-            f"Resultaten skiljer sig en del mellan platserna (I² {_n(result.i2, 0)} %), mer än "
-            "slumpen förklarar."
+            f"Resultaten skiljer sig en del mellan platserna (I² {_n(result.i2, 0)}\u00a0%), "
+            "mer än slumpen förklarar."
         )
     else:
         text.append(
-            f"Resultaten skiljer sig lite mellan platserna (I² {_n(result.i2, 0)} %), men med "
+            f"Resultaten skiljer sig lite mellan platserna (I² {_n(result.i2, 0)}\u00a0%), men med "
             "få utvärderingar kan skillnader finnas som inte syns."
         )
     if result.k < FEW:

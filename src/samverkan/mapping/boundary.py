@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.hotspots import sweref99tm_to_wgs84
+from samverkan.lib import numbers
 from samverkan.mapping.choices import BoundaryCrs
 from samverkan.mapping.models import AreaBoundary
 
@@ -171,7 +172,7 @@ def _check_valid(polygons: list) -> None:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f}".replace(".", ",")
+    return numbers.number(n / 1024 / 1024, 1)
 
 
 def _polygons(data: dict[str, Any]) -> tuple[list, str]:

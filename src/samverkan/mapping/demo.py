@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from samverkan.accounts import audit
 from samverkan.analysis.rates import period_change
+from samverkan.lib import numbers
 from samverkan.lib.yaml_files import read_yaml
 from samverkan.mapping import models, services
 from samverkan.partnerships.models import Partnership, Party
@@ -121,10 +122,10 @@ def incident_rows(spec: dict[str, Any], town: dict[str, Place]) -> list[list[str
                 events.append((start, end, offence["offence"], place))
     events.sort(key=lambda e: (e[0], e[2], e[3].name))
     rows = []
-    numbers: dict[int, int] = {}
+    per_year: dict[int, int] = {}
     for start, end, offence_name, place in events:
-        numbers[start.year] = numbers.get(start.year, 0) + 1
-        number = spec["case_number"].format(n=numbers[start.year], yy=f"{start.year % 100:02d}")
+        per_year[start.year] = per_year.get(start.year, 0) + 1
+        number = spec["case_number"].format(n=per_year[start.year], yy=f"{start.year % 100:02d}")
         x = place.x + rng.gauss(0, place.sx)
         y = place.y + rng.gauss(0, place.sy)
         rows.append(
@@ -373,7 +374,7 @@ def _police_figures(party: Party, latest: list[Any]) -> dict[str, str]:
     return {
         "previous": _sv(previous),
         "current": _sv(current),
-        "change": f"{'+' if change.absolute >= 0 else '−'}{abs(change.percent or 0):.0f} %",
+        "change": _signed_percent(change.absolute, change.percent),
         "survey_year": str(survey.year) if survey else "",
         "share": _percent(survey.share) if survey else "",
         "n": _sv(survey.n) if survey else "",
@@ -405,9 +406,14 @@ def _aware(day: datetime.date, hour: int) -> datetime.datetime:
 
 def _sv(value: int) -> str:
     """1 234 with a non-breaking space, as Swedish text writes it."""
-    return f"{value:,}".replace(",", "\u00a0")
+    return numbers.number(value)
 
 
 def _percent(value: float) -> str:
-    text = f"{value:.1f}".replace(".", ",").removesuffix(",0")
-    return f"{text}\u00a0%"
+    return numbers.percent(value)
+
+
+def _signed_percent(absolute: float, percent: float | None) -> str:
+    """ "+12 %" or "−3 %" (whole per cent); a rise from nothing reads "+0 %"."""
+    text = numbers.percent(abs(percent or 0), 0)
+    return ("+" if absolute >= 0 else numbers.MINUS) + text

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samverkan.analysis.hotspots import Grid, HotspotSettings, gi_star, sweref99tm_to_wgs84
+from samverkan.lib import numbers
 from samverkan.mapping import figures
 from samverkan.mapping.models import AreaBoundary, Incident, PoliceEvent, SafetyWalkObservation
 from samverkan.mapping.stats import (
@@ -273,7 +274,7 @@ def _hot_cells(located: QuerySet[Incident], cell_size: float) -> dict[str, Any]:
                 "Koordinaterna är för utspridda för ett rutnät om %(cell)s m; kontrollera att "
                 "de är i SWEREF 99 TM."
             )
-            % {"cell": f"{cell_size:.0f}"},
+            % {"cell": numbers.number(cell_size, 0)},
         }
     fingerprint = hashlib.sha256(
         json.dumps(

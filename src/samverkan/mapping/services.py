@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.analysis.suppression import disclosive, shown
 from samverkan.jobs.models import Job, JobStatus
+from samverkan.lib import numbers
 from samverkan.mapping import stats
 from samverkan.mapping.choices import ImportStatus, ReportStatus
 from samverkan.mapping.importers import ImportResult, Issue, importer_for, run_import
@@ -268,10 +269,8 @@ def choose_areas(record: Import, choice: str) -> None:
 
 
 def _num(value: float) -> str:
-    """Swedish number format: 1 234 and 12,5."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\u00a0")
-    return f"{value:,.1f}".replace(",", "\u00a0").replace(".", ",")
+    """Swedish number format (``lib.numbers``): 1 234 and 12,5."""
+    return numbers.number(value)
 
 
 def draft_text(party: Party) -> str:
@@ -524,11 +523,11 @@ def _shown(value: float, threshold: int) -> str:
 
 
 def _pct(value: float) -> str:
-    return f"{'+' if value >= 0 else '−'}{_num(round(abs(value), 1))} %"
+    return numbers.percent(value, sign=True)
 
 
 def _pct_plain(share: float | None) -> str:
-    return f"{_num(round((share or 0) * 100, 1))} %"
+    return numbers.percent((share or 0) * 100)
 
 
 def report_for(party: Party) -> SituationReport:

@@ -7,14 +7,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.analysis.harm import HARM_WEIGHTS
 from samverkan.lib.forms import DateInput, Form, PartnershipOwnedForm, VersionedModelForm
+from samverkan.lib.numbers import number
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.choices import GoalKind, ProblemStatus
 from samverkan.problems.models import (
+    HARM_FIELDS,
+    HARM_WEIGHT_MAX,
     Cause,
     CitizenPromise,
     GlossaryTerm,
     Goal,
+    HarmWeights,
     Measure,
     PrioritisationWeights,
     Problem,
@@ -144,6 +149,46 @@ class WeightsForm(VersionedModelForm):
         for name, value in data.items():
             if name != "version" and value is not None and not 0 <= value <= 10:
                 self.add_error(name, _("Vikten ska vara mellan 0 och 10."))
+        return data
+
+
+class HarmWeightsForm(VersionedModelForm):
+    """The partnership's harm weights per crime category, with where they come from."""
+
+    class Meta:
+        model = HarmWeights
+        fields = [*HARM_FIELDS, "source"]
+        widgets = {"source": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, category in HARM_FIELDS.items():
+            field = self.fields[name]
+            field.help_text = _("Standardvikt: %(weight)s.") % {"weight": HARM_WEIGHTS[category]}
+            field.error_messages.update(
+                {
+                    "required": _("Ange en vikt för %(category)s (0 om kategorin inte ska räknas).")
+                    % {"category": category},
+                    "invalid": _("Vikten ska vara ett heltal, till exempel 3."),
+                    "min_value": _("Vikten kan inte vara negativ."),
+                    "max_value": _("Vikten kan vara högst %(max)s.")
+                    % {"max": number(HARM_WEIGHT_MAX)},
+                }
+            )
+        self.fields["source"].error_messages["required"] = _(
+            "Ange var vikterna kommer ifrån, så att den som läser prioriteringen kan pröva dem."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        weights = [data.get(name) for name in HARM_FIELDS]
+        if all(w is not None for w in weights) and not any(weights):
+            raise forms.ValidationError(
+                _(
+                    "Minst en brottskategori måste ha en vikt över 0; annars blir varje "
+                    "skadeviktat antal noll."
+                )
+            )
         return data
 
 

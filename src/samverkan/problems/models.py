@@ -15,6 +15,18 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.analysis.categories import (
+    ALKOHOL_NARKOTIKA,
+    BEDRAGERI,
+    FRIHET_FRID,
+    LIV_HALSA,
+    OVRIGT,
+    SEXUALBROTT,
+    SKADEGORELSE,
+    TILLGREPP,
+    TRAFIK,
+)
+from samverkan.analysis.harm import HARM_WEIGHTS
 from samverkan.lib.versioning import Versioned
 from samverkan.partnerships.models import Partnership, Party
 from samverkan.problems.choices import (
@@ -269,6 +281,83 @@ class PrioritisationWeights(Versioned):
 
     def as_dict(self) -> dict[str, Decimal]:
         return {name: getattr(self, name) for name in CRITERIA}
+
+
+# The harm weight fields, one per category of the handbook's table (analysis.categories).
+HARM_FIELDS: dict[str, str] = {
+    "liv_halsa": LIV_HALSA,
+    "sexualbrott": SEXUALBROTT,
+    "frihet_frid": FRIHET_FRID,
+    "tillgrepp": TILLGREPP,
+    "bedrageri": BEDRAGERI,
+    "skadegorelse": SKADEGORELSE,
+    "alkohol_narkotika": ALKOHOL_NARKOTIKA,
+    "trafik": TRAFIK,
+    "ovrigt": OVRIGT,
+}
+HARM_WEIGHT_MAX = 10_000
+# Stored as data (the partnership may rewrite it), so written in the partnership's language.
+DEFAULT_HARM_SOURCE = (
+    "Standardvikterna i Samverkan: en grov rangordning per brottskategori i handbokens tabell "
+    "(Brå m.fl. 2010, s. 48–49) i samma anda som Cambridge Crime Harm Index (Sherman, Neyroud "
+    "& Neyroud 2016), som väger brott efter hur allvarligt lagen ser på dem. Brott mot person "
+    "(våld, sexualbrott) väger 10; hot och ofredande, stöld och rån 3; skadegörelse, bedrägeri, "
+    "alkohol- och narkotikabrott 2; trafikbrott och övriga brott 1."
+)
+
+
+def _harm_field(name: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(
+        HARM_FIELDS[name],
+        default=HARM_WEIGHTS[HARM_FIELDS[name]],
+        validators=[MaxValueValidator(HARM_WEIGHT_MAX)],
+    )
+
+
+class HarmWeights(Versioned):
+    """How much one offence of each category counts in the harm-weighted count shown beside
+    the prioritisation (and, if the partnership chooses, ordering it), with where the weights
+    come from. Starts at the defaults in ``analysis.harm``."""
+
+    partnership = models.OneToOneField(
+        Partnership,
+        verbose_name=_("samverkan"),
+        related_name="harm_weights",
+        on_delete=models.CASCADE,
+    )
+    liv_halsa = _harm_field("liv_halsa")
+    sexualbrott = _harm_field("sexualbrott")
+    frihet_frid = _harm_field("frihet_frid")
+    tillgrepp = _harm_field("tillgrepp")
+    bedrageri = _harm_field("bedrageri")
+    skadegorelse = _harm_field("skadegorelse")
+    alkohol_narkotika = _harm_field("alkohol_narkotika")
+    trafik = _harm_field("trafik")
+    ovrigt = _harm_field("ovrigt")
+    source = models.TextField(
+        _("källa"),
+        default=DEFAULT_HARM_SOURCE,
+        help_text=_(
+            "Var vikterna kommer ifrån, så att den som läser prioriteringen kan pröva dem."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("skadevikter")
+        verbose_name_plural = _("skadevikter")
+
+    def __str__(self) -> str:
+        return str(_("Skadevikter"))
+
+    def audit_partnership_id(self) -> int:
+        return self.partnership_id
+
+    def as_dict(self) -> dict[str, int]:
+        """Weight per category name, as ``analysis.harm`` takes them."""
+        return {category: getattr(self, name) for name, category in HARM_FIELDS.items()}
+
+    def is_default(self) -> bool:
+        return self.as_dict() == HARM_WEIGHTS and self.source == DEFAULT_HARM_SOURCE
 
 
 class Cause(Confidential, Versioned):

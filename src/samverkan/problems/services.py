@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from samverkan.problems.models import (
     Confirmation,
     GlossaryTerm,
     Goal,
+    HarmWeights,
     Measure,
     PrioritisationWeights,
     Problem,
@@ -182,11 +184,34 @@ def weights_for(partnership: Partnership) -> PrioritisationWeights:
     return weights
 
 
+def harm_weights_for(partnership: Partnership) -> HarmWeights:
+    """The partnership's harm weights (created at the defaults the first time)."""
+    weights, _created = HarmWeights.objects.get_or_create(partnership=partnership)
+    return weights
+
+
 def ranking(partnership: Partnership) -> list[tuple[Problem, Decimal]]:
     """Problems ranked by weighted score, highest first; ties by title."""
     weights = weights_for(partnership).as_dict()
     scored = [(p, p.score(weights)) for p in partnership.problems.all()]
     return sorted(scored, key=lambda item: (-item[1], item[0].title))
+
+
+def order_by_harm(
+    ranking: list[tuple[Problem, Decimal]], evidence: dict[int, ProblemEvidence]
+) -> list[tuple[Problem, Decimal]]:
+    """The ranking ordered by harm-weighted count, highest first; problems without a count
+    (no crime type, nothing shared) after those with one; ties keep the score order."""
+
+    def harm(item: tuple[Problem, Decimal]) -> int | None:
+        e = evidence.get(item[0].pk)
+        return e.harm_weighted if e is not None and e.year is not None else None
+
+    order = {id(item): i for i, item in enumerate(ranking)}
+    return sorted(
+        ranking,
+        key=lambda item: (harm(item) is None, -(harm(item) or 0), order[id(item)]),
+    )
 
 
 _STATUS_ORDER: dict[str, int] = {ProblemStatus.PRIORITISED: 0, ProblemStatus.CANDIDATE: 1}
@@ -389,9 +414,13 @@ class ProblemEvidence:
     parties: list[str]
 
 
-def problem_evidence(partnership: Partnership) -> dict[int, ProblemEvidence]:
+def problem_evidence(
+    partnership: Partnership, harm_weights: Mapping[str, int] | None = None
+) -> dict[int, ProblemEvidence]:
     """Evidence per problem with a crime type, from the statistics and costs of the parties
-    that have shared their lägesbild (a party's mapping stays its own until then).
+    that have shared their lägesbild (a party's mapping stays its own until then). The
+    harm-weighted count uses ``harm_weights`` (category → weight), by default the
+    partnership's own.
 
     Statistics: whole years only, and a row several parties imported (same area, offence
     and year) counts once. Costs: the cost items whose name contains the crime type.
@@ -409,6 +438,8 @@ def problem_evidence(partnership: Partnership) -> dict[int, ProblemEvidence]:
     result: dict[int, ProblemEvidence] = {}
     if not shared:
         return result
+    if harm_weights is None:
+        harm_weights = harm_weights_for(partnership).as_dict()
     for problem in partnership.problems.exclude(crime_type=""):
         words = problem.crime_type.strip()
         rows = (
@@ -441,7 +472,7 @@ def problem_evidence(partnership: Partnership) -> dict[int, ProblemEvidence]:
         result[problem.pk] = ProblemEvidence(
             latest,
             sum(c for _cat, c in pairs),
-            harm_weighted_count(pairs),
+            harm_weighted_count(pairs, harm_weights),
             cost,
             cost_year,
             sorted(holders.get(latest, set())) if latest else [],

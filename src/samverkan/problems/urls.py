@@ -16,6 +16,7 @@ urlpatterns = [
     path(P + "begrepp/vanliga/", v.glossary_seed, name="glossary_seed"),
     path(P + "prioritering/", v.prioritisation, name="prioritisation"),
     path(P + "prioritering/vikter/", v.weights_edit, name="weights_edit"),
+    path(P + "prioritering/skadevikter/", v.harm_weights_edit, name="harm_weights_edit"),
     path(P + "prioritering/beslut/", v.prioritisation_decide, name="prioritisation_decide"),
     path(P + "problem/nytt/", v.problem_create, name="problem_create"),
     path(P + "problem/<int:problem_id>/", v.problem_detail, name="problem_detail"),

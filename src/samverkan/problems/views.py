@@ -227,9 +227,15 @@ def glossary_seed(request: HttpRequest, partnership: Partnership) -> HttpRespons
 @partnership_view()
 def prioritisation(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     weights = services.weights_for(partnership)
+    harm_weights = services.harm_weights_for(partnership)
     decisions = partnership.decisions.filter(kind=DecisionKind.PRIORITISATION)
     ranking = services.ranking(partnership)
-    evidence = services.problem_evidence(partnership)
+    evidence = services.problem_evidence(partnership, harm_weights.as_dict())
+    # ?ordning=skada: the list ordered by the harm-weighted count instead of the score.
+    by_harm = request.GET.get("ordning") == "skada"
+    if by_harm:
+        ranking = services.order_by_harm(ranking, evidence)
+    harm_of = {pk: e.harm_weighted for pk, e in evidence.items() if e.year is not None}
     labels = {f.name: f.verbose_name for f in Problem._meta.fields}
     return render(
         request,
@@ -237,13 +243,36 @@ def prioritisation(request: HttpRequest, partnership: Partnership) -> HttpRespon
         _ctx(
             request,
             partnership,
-            ranking=ranking,
+            ranking=[(problem, score, harm_of.get(problem.pk)) for problem, score in ranking],
+            by_harm=by_harm,
             evidence=[(problem, evidence.get(problem.pk)) for problem, _score in ranking],
-            harm_weights=sorted(HARM_WEIGHTS.items(), key=lambda item: (-item[1], item[0])),
+            harm_weights=sorted(
+                (
+                    (category, weight, HARM_WEIGHTS.get(category))
+                    for category, weight in harm_weights.as_dict().items()
+                ),
+                key=lambda item: (-item[1], item[0]),
+            ),
+            harm_record=harm_weights,
             weights=weights,
             criteria=[(name, labels[name], getattr(weights, name)) for name in CRITERIA],
             decisions=decisions,
         ),
+    )
+
+
+@partnership_view("edit", methods=("GET", "POST"))
+def harm_weights_edit(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = forms.HarmWeightsForm(
+        request.POST or None, instance=services.harm_weights_for(partnership)
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Skadevikter per brottskategori"),
+        success_url=_url("prioritisation", partnership),
+        success_message=_("Skadevikterna är sparade."),
+        context=_ctx(request, partnership),
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 
+from samverkan.lib import numbers
 from samverkan.mapping.importers.columns import NotColumnar
 from samverkan.mapping.importers.limits import MAX_COLUMNS, MAX_ROWS
 from samverkan.mapping.importers.parse import CONTROL, Bad, printable
@@ -493,7 +494,7 @@ def _bounded(stream: Iterator[Row], unit: str) -> Iterator[Row]:
         count += 1
         if count > MAX_ROWS:
             raise Bad(
-                f"filen har fler än {MAX_ROWS:,} rader; dela upp den".replace(",", " "),
+                f"filen har fler än {numbers.number(MAX_ROWS)} rader; dela upp den",
                 f"the file has more than {MAX_ROWS} rows; split it",
                 line=line,
             )

@@ -19,6 +19,7 @@ from psycopg._acompat import Queue
 from psycopg.copy import QueuedLibpqWriter
 
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
+from samverkan.lib import numbers
 from samverkan.lib.lazy import lazy
 from samverkan.mapping.importers import pgcopy
 from samverkan.mapping.importers.base import Column, Importer, ImportResult, Reading, row_issue
@@ -323,7 +324,7 @@ class IncidentImporter(Importer):
             result.rows_total += batch.num_rows - int(parsed.blank.sum())
             if result.rows_total > MAX_ROWS:
                 raise Bad(
-                    f"filen har fler än {MAX_ROWS:,} rader; dela upp den".replace(",", " "),
+                    f"filen har fler än {numbers.number(MAX_ROWS)} rader; dela upp den",
                     f"the file has more than {MAX_ROWS} rows; split it",
                 )
             slow: list[tuple[int, tuple]] = []

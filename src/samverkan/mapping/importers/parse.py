@@ -9,6 +9,8 @@ import datetime
 import math
 import re
 
+from samverkan.lib import numbers
+
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4,
     "apr": 4, "maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augusti": 8, "aug": 8,
@@ -225,7 +227,7 @@ def parse_count(value: object, what: str, what_en: str) -> int:
         )
     if number > MAX_COUNT:
         raise Bad(
-            f"{what} ”{_short(value)}” är orimligt stort (högst {MAX_COUNT:,})".replace(",", " "),
+            f"{what} ”{_short(value)}” är orimligt stort (högst {numbers.number(MAX_COUNT)})",
             f"{what_en} {_short(value)!r} is too large (at most {MAX_COUNT})",
         )
     return int(number)

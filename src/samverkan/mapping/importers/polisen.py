@@ -53,6 +53,7 @@ from samverkan.analysis.categories import (
     VICTIM_WITHOUT_INTERACTION,
 )
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
+from samverkan.lib import numbers
 from samverkan.mapping.choices import PointNote
 from samverkan.mapping.importers.base import (
     AreaRole,
@@ -364,7 +365,7 @@ class PolisenEventsImporter(Importer):
             raise Bad("filen innehåller inga händelser", "the file holds no events")
         if len(document) > MAX_EVENTS:
             raise Bad(
-                f"filen har fler än {MAX_EVENTS:,} händelser".replace(",", "\u00a0"),
+                f"filen har fler än {numbers.number(MAX_EVENTS)} händelser",
                 f"the file has more than {MAX_EVENTS} events",
             )
         if _depth(document, MAX_DEPTH):

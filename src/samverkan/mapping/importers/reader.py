@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from samverkan.lib import numbers
 from samverkan.mapping.importers.limits import (
     EMPTY_RUN,
     MAX_CELL_CHARS,
@@ -216,8 +217,8 @@ def _csv_problem(message: str, line: int) -> Bad:
     """The csv module's complaint as a reason a person can act on."""
     if "field larger than field limit" in message:
         return Bad(
-            f"rad {line}: en cell är längre än {MAX_CELL_CHARS:,} tecken; oftast beror det på "
-            'ett citattecken (") som öppnar en cell men aldrig stängs'.replace(",", " "),
+            f"rad {line}: en cell är längre än {numbers.number(MAX_CELL_CHARS)} tecken; oftast "
+            'beror det på ett citattecken (") som öppnar en cell men aldrig stängs',
             f"line {line}: a cell is longer than {MAX_CELL_CHARS} characters (often an "
             "unclosed quote)",
             line=line,
@@ -276,7 +277,7 @@ def _value(cell: Any, line: int) -> Any:
             return round(value * 100, 10)
     elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
         raise Bad(
-            f"rad {line}: en cell är längre än {MAX_CELL_CHARS:,} tecken".replace(",", " "),
+            f"rad {line}: en cell är längre än {numbers.number(MAX_CELL_CHARS)} tecken",
             f"line {line}: a cell is longer than {MAX_CELL_CHARS} characters",
             line=line,
         )
