@@ -41,7 +41,7 @@ from django.utils.translation import ngettext
 from samverkan.analysis.hotspots import Grid, HotspotSettings, gi_star, sweref99tm_to_wgs84
 from samverkan.mapping import figures
 from samverkan.mapping.models import AreaBoundary, Incident, PoliceEvent, SafetyWalkObservation
-from samverkan.mapping.stats import (
+from samverkan.mapping.subjects.incidents import (
     HOTSPOT_CELL_METRES,
     HOTSPOT_MAX_CELLS,
     HOTSPOT_MIN_EVENTS,
