@@ -119,6 +119,7 @@ def lagesbild(partnership: Partnership, edition: str, user: Any) -> Document:
     parties = list(access.released_mapping_parties(partnership).select_related("organisation"))
     picture = ProblemPicture.objects.filter(partnership=partnership).first()
     table = crime_table(parties, str(partnership.municipality))
+    incidents.preload(parties)  # the parties' stored incident figures, in one query
     sources: list[str] = []  # what the analysis rests on, named in its list of sources
 
     intro = doc.section("Om lägesbilden")
@@ -872,16 +873,13 @@ def _sources_and_limits(
     from samverkan.mapping.models import DataSource
 
     section = doc.section("Källor och begränsningar")
-    used = list(
-        DataSource.objects.filter(party__in=parties, left_out=False)
+    described = list(
+        DataSource.objects.filter(party__in=parties)
         .select_related("party__organisation")
-        .order_by("party__organisation__name", "name")
+        .order_by("party__organisation__name", "name", "pk")
     )
-    left_out = list(
-        DataSource.objects.filter(party__in=parties, left_out=True)
-        .select_related("party__organisation")
-        .order_by("name")
-    )
+    used = [s for s in described if not s.left_out]
+    left_out = sorted((s for s in described if s.left_out), key=lambda s: s.name)
     if used:
         section.sub(
             "Källor",

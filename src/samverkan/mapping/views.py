@@ -307,7 +307,7 @@ def _statistics(request: HttpRequest, partnership: Partnership, party: Party) ->
             "rate_trend": rate_trend(rates),
             "hotspots": figures.incidents.hotspots(),
             "comparison": comparison,
-            "comparison_chosen": ComparisonMunicipalities.objects.filter(party=party).first(),
+            "comparison_chosen": figures.crime.comparison_choice(),
             "comparison_sentence": services.comparison_sentence(latest) if latest else "",
             "comparison_svg": _comparison_chart(latest),
             "police_events": police_events.summary(party),

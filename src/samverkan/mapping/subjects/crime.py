@@ -47,14 +47,15 @@ def one_reading() -> Iterator[None]:
 
 def comparison_codes(party: Party) -> list[str]:
     """The municipalities the party has chosen to compare itself with (codes, in its order)."""
-    return list(_comparison_codes(party))
+    chosen = comparison_choice(party)
+    return list(chosen.codes) if chosen else []
 
 
 @per_party
-def _comparison_codes(party: Party) -> list[str]:
-    # Nearly every figure filters by these: read once per build (a page asked seven times).
-    chosen = ComparisonMunicipalities.objects.filter(party=party).first()
-    return list(chosen.codes) if chosen else []
+def comparison_choice(party: Party) -> ComparisonMunicipalities | None:
+    """The party's choice of comparison municipalities (with why), if it made one. Nearly
+    every figure filters by it: read once per build (a page asked seven times)."""
+    return ComparisonMunicipalities.objects.filter(party=party).first()
 
 
 def own_statistics(party: Party) -> QuerySet[CrimeStatistic]:

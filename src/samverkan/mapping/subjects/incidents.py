@@ -52,12 +52,7 @@ def _stored(party: Party, name: str, params: str, compute: Callable[[], T]) -> T
         return figures.stored(party, name, params, compute)
     key = ("stored figures", party.pk)
     if key not in found:
-        found[key] = {
-            (n, p): text
-            for n, p, text in IncidentFigure.objects.filter(
-                party_id=party.pk, name__in=_PRELOADED
-            ).values_list("name", "params", "value")
-        }
+        preload([party])
     rows = found[key]
     if (name, params) in rows:
         import json
@@ -66,6 +61,24 @@ def _stored(party: Party, name: str, params: str, compute: Callable[[], T]) -> T
     value = figures.stored(party, name, params, compute)
     rows[(name, params)] = json_text(value)
     return value
+
+
+def preload(parties: list[Party]) -> None:
+    """Inside one build: read the parties' stored figures (those pages and documents show) in
+    one query, for all of them (a document over several parties)."""
+    found = memo()
+    if found is None:
+        return
+    wanted = [p.pk for p in parties if ("stored figures", p.pk) not in found]
+    if not wanted:
+        return
+    by_party: dict[int, dict[tuple[str, str], str]] = {pk: {} for pk in wanted}
+    for party_id, name, params, text in IncidentFigure.objects.filter(
+        party_id__in=wanted, name__in=_PRELOADED
+    ).values_list("party_id", "name", "params", "value"):
+        by_party[party_id][(name, params)] = text
+    for pk, rows in by_party.items():
+        found[("stored figures", pk)] = rows
 
 
 def json_text(value: Any) -> str:
