@@ -18,9 +18,7 @@ def _rows(series):
 
 
 def test_a_clear_rise_is_named_and_called_a_trend():
-    years, rows = _rows(
-        [("Skadegörelsebrott", [100, 140, 180, 220]), ("Rån", [30, 31, 29, 30])]
-    )
+    years, rows = _rows([("Skadegörelsebrott", [100, 140, 180, 220]), ("Rån", [30, 31, 29, 30])])
     reading = read_category_trend(years, rows, span=(2020, 2023))
     assert "Sammanlagt 250 anmälda brott år 2023, mot 130 år 2020 (+92 %)" in reading.says
     assert "Störst kategori är skadegörelsebrott" in reading.says

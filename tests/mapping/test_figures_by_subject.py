@@ -85,9 +85,7 @@ def test_a_lagesbild_build_computes_each_subjects_figures_once(demo, monkeypatch
     assert "Konsekvenser: kostnader" in "\n".join(doc.text_lines())
 
 
-def test_without_a_build_every_call_computes_and_inside_one_it_is_computed_once(
-    demo, monkeypatch
-):
+def test_without_a_build_every_call_computes_and_inside_one_it_is_computed_once(demo, monkeypatch):
     party = _comparing(demo)
     calls = _spy(monkeypatch, rates, "_kolada_rates")
     rates.comparison(party)

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 T = TypeVar("T")
 
+# How each memoised figure's key is made from its arguments (see per_party).
+_KEY_OF: dict[Callable[..., Any], Callable[..., tuple]] = {}
+
 # The memo of one page's or one document's figures: (figure, party id, arguments) → value.
 _MEMO: contextvars.ContextVar[dict[tuple, Any] | None] = contextvars.ContextVar(
     "subject_figures", default=None
@@ -85,8 +88,16 @@ def per_party(fn: Callable[P, T]) -> Callable[P, T]:
             found[key] = fn(*args, **kwargs)
         return found[key]
 
-    wrapper.memo_key = memo_key  # type: ignore[attr-defined]
+    _KEY_OF[wrapper] = memo_key
     return wrapper
+
+
+def remember(figure: Callable[..., T], value: T, *args: Any, **kwargs: Any) -> None:
+    """Inside a build: ``figure(*args, **kwargs)`` is ``value`` (read with other figures in
+    one query, e.g. every party's costs at once). Outside one, nothing is kept."""
+    found = _MEMO.get()
+    if found is not None:
+        found[_KEY_OF[figure](*args, **kwargs)] = value
 
 
 class PartyFigures:
@@ -124,4 +135,4 @@ def of(party: Party) -> PartyFigures:
     return PartyFigures(party)
 
 
-__all__ = ["PartyFigures", "memo", "of", "one_build", "per_party"]
+__all__ = ["PartyFigures", "memo", "of", "one_build", "per_party", "remember"]

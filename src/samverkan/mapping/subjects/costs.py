@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from samverkan.mapping.models import CrimeCost
-from samverkan.mapping.subjects import memo, per_party
+from samverkan.mapping.subjects import memo, per_party, remember
 from samverkan.partnerships.models import Party
 
 
@@ -58,13 +58,13 @@ def of_parties(parties: list[Party]) -> list[tuple[Party, CostTotals]]:
     if found is not None and key in found:
         return list(found[key])
     rows: dict[int, list[tuple[str, int, Any, str]]] = defaultdict(list)
-    for party_id, *row in CrimeCost.objects.filter(party__in=parties).values_list(
-        "party_id", "item", "year", "amount", "source"
-    ):
-        rows[party_id].append(tuple(row))  # type: ignore[arg-type]
+    for party_id, item, year, amount, source in CrimeCost.objects.filter(
+        party__in=parties
+    ).values_list("party_id", "item", "year", "amount", "source"):
+        rows[party_id].append((item, year, amount, source))
     result = [(p, _totals(rows[p.pk])) for p in parties if p.pk in rows]
     if found is not None:
         found[key] = result
         for party, totals in result:
-            found[cost_totals.memo_key(party)] = totals  # type: ignore[attr-defined]
+            remember(cost_totals, totals, party)
     return result

@@ -384,5 +384,3 @@ def interpretation_trend(party: Party) -> InterpretationTrend:
             % {"share": round(100 * unknown.counts[-1] / total_last), "year": years[-1]}
         )
     return InterpretationTrend(years, rows, notes)
-
-

@@ -460,8 +460,6 @@ def _with_places(party: Party, cells: list[HotCell]) -> list[HotCell]:
     return out
 
 
-
-
 # ---- counts for step 5: the follow-up counts a measure's places before and after ------------
 
 

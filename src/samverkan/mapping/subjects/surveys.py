@@ -50,5 +50,3 @@ def survey_series(party: Party) -> list[SurveySeries]:
         ]
         result.append(SurveySeries(question, years, areas))
     return result
-
-
