@@ -5,7 +5,7 @@ import zoneinfo
 
 import numpy as np
 
-from samverkan.mapping.stats import _to_local
+from samverkan.mapping.subjects.incidents import _to_local
 
 STHLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 

@@ -99,7 +99,7 @@ def test_other_party_reads_report_only_after_sharing(client, world):
 def test_time_spans_are_converted_to_swedish_time_across_daylight_saving():
     import numpy as np
 
-    from samverkan.mapping.stats import _to_local
+    from samverkan.mapping.subjects.incidents import _to_local
 
     utc = np.array(["2025-03-30T00:30", "2025-07-01T00:00"], dtype="datetime64[m]")
     local = _to_local(utc)

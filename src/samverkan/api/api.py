@@ -746,10 +746,10 @@ def import_detail(request: HttpRequest, pk: int, party_id: int, import_id: int) 
     "(403 for another party's)",
 )
 def statistics(request: HttpRequest, pk: int, party_id: int) -> dict:
-    from samverkan.mapping import stats
+    from samverkan.mapping.subjects import crime
 
     party = _party(request, _partnership(request, pk), party_id)
-    trend = stats.category_trend(party)
+    trend = crime.category_trend(party)
     return {"source": trend.source, "years": list(trend.years), "rows": trend.rows()}
 
 
@@ -760,11 +760,11 @@ def statistics(request: HttpRequest, pk: int, party_id: int) -> dict:
     "Swedish time), as the party's statistics page shows; never single incidents",
 )
 def incident_summary(request: HttpRequest, pk: int, party_id: int) -> dict:
-    from samverkan.mapping import stats
+    from samverkan.mapping.subjects import incidents
 
     party = _party(request, _partnership(request, pk), party_id)
-    places = stats.top_places(party, 10)
-    matrix = stats.weekday_hour(party)
+    places = incidents.top_places(party, 10)
+    matrix = incidents.weekday_hour(party)
     return {
         "total_with_place": places.total,
         "top_places": [{"place": p.place, "count": p.count} for p in places.places],

@@ -413,7 +413,7 @@ def _incident_cells(r: Resolved) -> list[Feature]:
 
     from samverkan.mapping.mapdata import _CellIndex
     from samverkan.mapping.models import Incident
-    from samverkan.mapping.stats import HOTSPOT_CELL_METRES
+    from samverkan.mapping.subjects.incidents import HOTSPOT_CELL_METRES
 
     size = HOTSPOT_CELL_METRES
     rows = (
@@ -443,7 +443,7 @@ def _incident_cells(r: Resolved) -> list[Feature]:
 
 def _hotspots(r: Resolved) -> list[Feature]:
     from samverkan.mapping.mapdata import MapFilter, map_data
-    from samverkan.mapping.stats import HOTSPOT_CELL_METRES
+    from samverkan.mapping.subjects.incidents import HOTSPOT_CELL_METRES
 
     data = map_data(r.party, MapFilter())
     half = HOTSPOT_CELL_METRES / 2
@@ -480,7 +480,7 @@ def _safety_walk_cells(r: Resolved) -> list[Feature]:
     shown ones gives it away), as the public lägesbild withholds a table with a small count.
     A member's audience may see the cell with its count withheld."""
     from samverkan.mapping.models import SafetyWalkObservation
-    from samverkan.mapping.stats import HOTSPOT_CELL_METRES
+    from samverkan.mapping.subjects.incidents import HOTSPOT_CELL_METRES
 
     size = HOTSPOT_CELL_METRES
     rows = SafetyWalkObservation.objects.filter(

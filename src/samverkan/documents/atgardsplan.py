@@ -48,7 +48,7 @@ def _money(value: Decimal) -> str:
 def atgardsplan(partnership: Partnership, edition: str, user: Any) -> Document:
     from samverkan.accounts import access
     from samverkan.documents.lagesbild import scope_of
-    from samverkan.mapping.stats import crime_table
+    from samverkan.mapping.subjects.crime import crime_table
 
     doc = _base(
         "atgardsplan",

@@ -64,7 +64,12 @@ def build(
         raise ValueError(f"unknown document kind {kind!r}; choose one of {', '.join(KINDS)}")
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}; choose internal or public")
-    doc = BUILDERS[kind](partnership, edition, user, **options).number()
+    from samverkan.mapping.subjects import one_build
+
+    # One reading of the step 2 figures for the whole document: a figure several parts show
+    # (the comparison, a party's places, its costs) is computed or read once.
+    with one_build():
+        doc = BUILDERS[kind](partnership, edition, user, **options).number()
     if kind in DECISION_RECORD_KINDS:
         _settle_decision(doc, kind, partnership, user)
     if edition == INTERNAL and doc.gaps:

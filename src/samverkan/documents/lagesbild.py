@@ -12,7 +12,6 @@ Public editions show no count under SMALL_COUNT_THRESHOLD and nothing computed f
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -43,7 +42,8 @@ from samverkan.documents.data import (
 )
 from samverkan.documents.structure import BulletList, Document, Paragraph, Table
 from samverkan.lib import numbers
-from samverkan.mapping.stats import CrimeTable, crime_table
+from samverkan.mapping.subjects import costs, incidents, rates
+from samverkan.mapping.subjects.crime import CrimeTable, crime_table
 from samverkan.partnerships.models import Partnership, Party
 from samverkan.problems.choices import ProblemStatus
 from samverkan.problems.models import ProblemPicture
@@ -66,7 +66,23 @@ def _money(value: Decimal | float) -> str:
     return numbers.money(value)
 
 
+def _signed(value: float, decimals: int | None = None) -> str:
+    """A change with its sign: "+4,2", "−3" (a true minus, as lib.numbers writes it)."""
+    return ("+" if value >= 0 else numbers.MINUS) + numbers.number(abs(value), decimals)
+
+
+def _exact(value: Decimal) -> str:
+    """A decimal as entered, with as many decimals as it has: "1,25", "3"."""
+    exponent = value.normalize().as_tuple().exponent
+    return numbers.number(value, max(0, -exponent) if isinstance(exponent, int) else 0)
+
+
 # ---- the numbers, from the released mapping ---------------------------------------------------
+
+# The places table of part 1 lists this many places per party; the analysis names the share
+# of incidents at the busiest few.
+PLACES_LISTED = 8
+PLACES_NAMED = 5
 
 
 def hidden_years(table: CrimeTable, edition: str, threshold: int) -> set[int]:
@@ -103,6 +119,7 @@ def lagesbild(partnership: Partnership, edition: str, user: Any) -> Document:
     parties = list(access.released_mapping_parties(partnership).select_related("organisation"))
     picture = ProblemPicture.objects.filter(partnership=partnership).first()
     table = crime_table(parties, str(partnership.municipality))
+    incidents.preload(parties)  # the parties' stored incident figures, in one query
     sources: list[str] = []  # what the analysis rests on, named in its list of sources
 
     intro = doc.section("Om lägesbilden")
@@ -213,7 +230,7 @@ def _mapping_of_crime(
         trend = "–"
         if len(years) >= 3 and not small:
             slope = linear_trend(years, counts).slope
-            trend = f"{'+' if slope >= 0 else '−'}{_num(round(abs(slope), 1))}"
+            trend = _signed(round(slope, 1))
         change = "–"
         if counts[0] and not small:
             change = _pct(100 * (counts[-1] - counts[0]) / counts[0])
@@ -263,10 +280,8 @@ def _comparison(
     sources: list[str],
     hidden: frozenset[int] | set[int] = frozenset(),
 ) -> None:
-    from samverkan.mapping import stats
-
     for party in parties:
-        comparison = stats.comparison(party)
+        comparison = rates.comparison(party)
         if not comparison.by_year:
             continue
         rows = []
@@ -336,11 +351,11 @@ def _interpretation(part: Any, table: CrimeTable, edition: str, threshold: int) 
         ),
     )
     rows = []
+    hidden = hidden_years(table, edition, threshold)
     for code in (*INTERPRETATION_MEANING_SV, ""):
         counts = [table.by_interpretation.get(code, {}).get(y, 0) for y in years]
         if not any(counts):
             continue
-        hidden = hidden_years(table, edition, threshold)
         small = _small(edition, *counts)
         cut = small or years[0] in hidden or years[-1] in hidden
         change = "–" if cut or not counts[0] else _pct(100 * (counts[-1] - counts[0]) / counts[0])
@@ -364,22 +379,25 @@ def _interpretation(part: Any, table: CrimeTable, edition: str, threshold: int) 
 def _places_and_times(
     part: Any, parties: list[Party], edition: str, threshold: int, sources: list[str]
 ) -> None:
-    from samverkan.mapping import stats
     from samverkan.mapping.models import DataSource
 
     section = None
+    named_sources: dict[int, str] | None = None
     for party in parties:
-        places = stats.top_places(party, 8)
+        places = incidents.top_places(party, PLACES_LISTED)
         if not places.total:
             continue
         if section is None:
             section = part.sub("Platser och tider")
-        incident_source = (
-            DataSource.objects.filter(party=party, imports__kind="incidents")
-            .values_list("name", flat=True)
-            .first()
-        )
-        label = incident_source or f"händelser registrerade av {party}"
+        if named_sources is None:  # the incident files' sources of all parties, at once
+            named_sources = {}
+            for party_id, name in (
+                DataSource.objects.filter(party__in=parties, imports__kind="incidents")
+                .order_by("pk")
+                .values_list("party_id", "name")
+            ):
+                named_sources.setdefault(party_id, name)
+        label = named_sources.get(party.pk) or f"händelser registrerade av {party}"
         source = f"Källa: {label} ({party}), {places.first}–{places.last}"
         sources.append(f"{label}, {places.first}–{places.last}")
         # With a place withheld, a total or a share (count ÷ share = total) would let a
@@ -389,7 +407,7 @@ def _places_and_times(
             (
                 p.place,
                 _cell(p.count, edition, threshold),
-                "–" if withheld else f"{_num(round(100 * p.count / places.total, 1))} %",
+                "–" if withheld else numbers.percent(100 * p.count / places.total),
             )
             for p in places.places
         )
@@ -401,7 +419,7 @@ def _places_and_times(
                 source + ("." if withheld else f"; {_num(places.total)} händelser med plats."),
             )
         )
-        peak = stats.peak_times(party, 3)
+        peak = incidents.peak_times(party, 3)
         if peak:
             section.add(
                 Paragraph(
@@ -411,7 +429,7 @@ def _places_and_times(
                     "upptäcks på morgonen) är fördelade över intervallet (aoristisk metod)."
                 )
             )
-            matrix = stats.weekday_hour(party)
+            matrix = incidents.weekday_hour(party)
             by_day = matrix.sum(axis=1)
             from samverkan.analysis.timeprofile import WEEKDAYS_SV
 
@@ -430,24 +448,28 @@ def _places_and_times(
 
 
 def _costs(part: Any, parties: list[Party], sources: list[str]) -> None:
-    from samverkan.mapping.models import CrimeCost
-
-    costs = list(CrimeCost.objects.filter(party__in=parties).select_related("party__organisation"))
-    if not costs:
+    # Each party's cost totals, the same figures as its statistics page (subjects.costs).
+    by_party = costs.of_parties(parties)
+    if not by_party:
         return
-    years = sorted({c.year for c in costs})
-    items: dict[tuple[str, str], dict[int, Decimal]] = defaultdict(dict)
-    for c in costs:
-        items[(c.item, str(c.party))][c.year] = (
-            items[(c.item, str(c.party))].get(c.year, Decimal(0)) + c.amount
-        )
-    rows = [
-        (item, party, *[_money(v[y]) if y in v else "–" for y in years])
-        for (item, party), v in sorted(items.items())
-    ]
-    totals = {y: sum((c.amount for c in costs if c.year == y), Decimal(0)) for y in years}
+    years = sorted({y for _p, totals in by_party for y in totals.years})
+
+    def kronor(value: float | None) -> str:
+        # Amounts are summed as floats: round to öre before whole kronor are shown.
+        return "–" if value is None else _money(round(value, 2))
+
+    rows: list[tuple[str, ...]] = sorted(
+        (item, str(party), *[kronor(dict(zip(t.years, v, strict=True)).get(y)) for y in years])
+        for party, t in by_party
+        for item, v in t.items
+    )
+    sum_by_year = {
+        y: sum(dict(zip(t.years, t.totals, strict=True)).get(y, 0.0) for _p, t in by_party)
+        for y in years
+    }
+    totals = {y: round(v, 2) for y, v in sum_by_year.items()}
     rows.append(("Summa", "", *[_money(totals[y]) for y in years]))
-    origin = _and(sorted({c.source for c in costs if c.source}))
+    origin = _and(sorted({source for _p, t in by_party for source in t.sources}))
     sources.append(f"Kostnader för brott och skadegörelse: {origin or 'parternas uppgifter'}")
     last = years[-1]
     part.sub(
@@ -468,20 +490,11 @@ def _costs(part: Any, parties: list[Party], sources: list[str]) -> None:
     )
 
 
-# Paragraphs the draft generator writes (mapping.services.draft_text); the joint document
-# shows those figures in its own tables, so they are not repeated from each party's text.
-_GENERATED = re.compile(
-    r"^(Underlaget omfattar anmälda brott|Mellan \d{4} och \d{4}|Störst minskning hade|"
-    r"Det motsvarar [\d\s\u00a0,]+ anmälda brott|Anmälda brott per 100 000 invånare var|"
-    r"Av [\d\s\u00a0]+ registrerade händelser|Händelserna är vanligast|"
-    r"Siffrorna visar anmälda brott, inte all brottslighet)"
-)
-
-
 def _party_assessments(part: Any, partnership: Partnership, parties: list[Party]) -> None:
-    """Each party's own words once: generated figure paragraphs and paragraphs another party
-    already wrote are left out, since the tables above hold those figures."""
-    from samverkan.mapping.services import shared_situation_reports
+    """Each party's own words once: the figure paragraphs the draft generator wrote
+    (``services.own_words``) and paragraphs another party already wrote are left out, since
+    the tables above hold those figures."""
+    from samverkan.mapping.services import own_words, shared_situation_reports
 
     released = {p.pk for p in parties}
     seen: set[str] = set()
@@ -490,9 +503,9 @@ def _party_assessments(part: Any, partnership: Partnership, parties: list[Party]
         if report.party_id not in released:
             continue
         own = []
-        for chunk in re.split(r"\n\s*\n", report.text.strip()):
+        for chunk in own_words(report.text):
             key = " ".join(chunk.split())
-            if not key or key in seen or _GENERATED.match(key):
+            if key in seen:
                 continue
             seen.add(key)
             own.append(chunk)
@@ -630,7 +643,7 @@ def _inventory(part: Any, parties: list[Party]) -> None:
     )
 
     def staff(value: Decimal | None) -> str:
-        return "–" if value is None else f"{value.normalize():f}".replace(".", ",")
+        return "–" if value is None else _exact(value)
 
     if resources:
         section.add(
@@ -680,8 +693,6 @@ def _analysis(
     It is a draft in the document's own words: the partnership reads it against what it
     knows and edits the conclusions into the problem picture before the lägesbild is decided.
     """
-    from samverkan.mapping import stats
-
     section = part.sub("Vad siffrorna visar")
     paragraphs: list[str] = []
     hidden = hidden_years(table, edition, threshold)
@@ -749,7 +760,7 @@ def _analysis(
                 "utvecklingen av våld och hot i det offentliga rummet."
             )
     for party in parties:
-        comparison = stats.comparison(party)
+        comparison = rates.comparison(party)
         latest = comparison.latest
         if latest and latest.deviation and latest.deviation.percent_difference is not None:
             if latest.year in hidden or (_small(edition, latest.own.count)):
@@ -757,7 +768,7 @@ def _analysis(
             pct = latest.deviation.percent_difference
             paragraphs.append(
                 f"År {latest.year} var de anmälda brotten per 100 000 invånare "
-                f"{_num(round(abs(pct), 1))} % {'över' if pct >= 0 else 'under'} snittet för "
+                f"{numbers.percent(abs(pct))} {'över' if pct >= 0 else 'under'} snittet för "
                 f"{_and(comparison.names)}."
                 + (
                     " Skillnaden ligger inom den vanliga spridningen mellan kommunerna."
@@ -767,8 +778,8 @@ def _analysis(
             )
             break
     for party in parties:
-        places = stats.top_places(party, 5)
-        listed = stats.top_places(party, 8).places  # the places table in part 1
+        places = incidents.top_places(party, PLACES_NAMED)
+        listed = incidents.top_places(party, PLACES_LISTED).places  # the table in part 1
         if _small(edition, *(p.count for p in listed)):
             continue  # a share beside the listed counts would give a withheld one back
         if places.total >= threshold and places.share is not None:
@@ -776,7 +787,7 @@ def _analysis(
             if named:
                 paragraphs.append(
                     f"Händelserna är koncentrerade: enligt {party} skedde "
-                    f"{_num(round(100 * places.share, 1))} % av dem med angiven plats på de "
+                    f"{numbers.percent(100 * places.share)} av dem med angiven plats på de "
                     f"{places.n} mest utsatta platserna, främst {_and(named)}. Att arbeta "
                     "med få platser kan därför påverka en stor del av problemet."
                 )
@@ -833,7 +844,7 @@ def _priorities(part: Any, partnership: Partnership) -> None:
             (
                 p.title,
                 p.get_status_display(),
-                f"{p.score(weights).normalize():f}".replace(".", ","),
+                _exact(p.score(weights)),
                 (f"Högst på {reasons}. " if reasons else "") + (p.evidence_note or ""),
             )
         )
@@ -862,16 +873,13 @@ def _sources_and_limits(
     from samverkan.mapping.models import DataSource
 
     section = doc.section("Källor och begränsningar")
-    used = list(
-        DataSource.objects.filter(party__in=parties, left_out=False)
+    described = list(
+        DataSource.objects.filter(party__in=parties)
         .select_related("party__organisation")
-        .order_by("party__organisation__name", "name")
+        .order_by("party__organisation__name", "name", "pk")
     )
-    left_out = list(
-        DataSource.objects.filter(party__in=parties, left_out=True)
-        .select_related("party__organisation")
-        .order_by("name")
-    )
+    used = [s for s in described if not s.left_out]
+    left_out = sorted((s for s in described if s.left_out), key=lambda s: s.name)
     if used:
         section.sub(
             "Källor",

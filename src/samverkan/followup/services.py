@@ -712,60 +712,23 @@ class IncidentCounts:
     source: str
 
 
-def _local_range(start: Any, end: Any) -> tuple[Any, Any]:
-    """Aware datetimes for local midnight at ``start`` up to (not including) the day after
-    ``end``: a period given in dates covers both whole days."""
-    import datetime
-
-    zone = timezone.get_current_timezone()
-    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
-    high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
-    return low, high.replace(tzinfo=zone)
-
-
 def count_incidents(
     party: Any, places: list[str], categories: list[str], start: Any, end: Any
 ) -> int:
-    """Incidents of ``party`` at any of ``places`` (names compared without regard to case),
-    of the given handbook categories (all when empty), that began within ``start``–``end``."""
-    from django.db.models import Q
+    """Incidents of ``party`` at ``places`` in a period (step 2's ``subjects.incidents``)."""
+    from samverkan.mapping.subjects import incidents
 
-    from samverkan.mapping.models import Incident
-
-    if not places:
-        return 0
-    low, high = _local_range(start, end)
-    where = Q()
-    for place in places:
-        where |= Q(place__iexact=place)
-    rows = Incident.objects.filter(party=party, occurred_from__gte=low, occurred_from__lt=high)
-    if categories:
-        rows = rows.filter(category__in=categories)
-    return rows.filter(where).count()
+    return incidents.count_at(party, places, categories, start, end)
 
 
 def count_field_reports(
     partnership: Any, places: list[str], categories: list[str], start: Any, end: Any
 ) -> int:
-    """The partnership's field reports at any of ``places`` (a place in its list or the text
-    a reporter typed, without regard to case), of the given categories (all when empty),
-    observed within ``start``–``end``."""
-    from django.db.models import Q
+    """The partnership's field reports at ``places`` in a period
+    (step 2's ``subjects.field_reports``)."""
+    from samverkan.mapping.subjects import field_reports
 
-    from samverkan.fieldwork.models import FieldReport
-
-    if not places:
-        return 0
-    low, high = _local_range(start, end)
-    where = Q()
-    for place in places:
-        where |= Q(place__name__iexact=place) | Q(place__isnull=True, place_text__iexact=place)
-    rows = FieldReport.objects.filter(
-        partnership=partnership, observed_at__gte=low, observed_at__lt=high
-    )
-    if categories:
-        rows = rows.filter(category__name__in=categories)
-    return rows.filter(where).count()
+    return field_reports.count_at(partnership, places, categories, start, end)
 
 
 def incident_counts(

@@ -206,50 +206,28 @@ def evaluation_from_incidents(request: HttpRequest, partnership: Partnership) ->
     """Count before and after in a party's imported incidents and start an effect follow-up
     from the counts. Only a member of the party may count its incidents (its mapping is its
     own); the counts then go into the shared follow-up with their source named."""
-    from collections import Counter
-
-    from django.db.models import Count
     from django.utils.formats import date_format
 
-    from samverkan.fieldwork.models import FieldReport
-    from samverkan.mapping.models import Incident
+    from samverkan.mapping.subjects import field_reports, incidents, one_build
     from samverkan.partnerships.models import Party
 
     own = access.party_ids(request.user, partnership)
-    parties = [
-        p
-        for p in Party.objects.filter(pk__in=own).select_related("organisation")
-        if Incident.objects.filter(party=p).exists()
-    ]
-    places = {
-        p.pk: [
-            row["place"]
-            for row in Incident.objects.filter(party=p)
-            .exclude(place="")
-            .values("place")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "place")[:500]
+    # The places and categories to choose among are step 2's figures (stored with the
+    # party's incidents), not a count of the incident table on every visit.
+    with one_build():
+        parties = [
+            p
+            for p in Party.objects.filter(pk__in=own).select_related("organisation")
+            if incidents.incident_count(p)
         ]
-        for p in parties
-    }
-    categories = set(
-        Incident.objects.filter(party__in=parties)
-        .exclude(category="")
-        .values_list("category", flat=True)
-        .distinct()
-    )
-    sources = [(p.pk, str(p)) for p in parties]
-    # The partnership's field reports are shared material: any editor may count them.
-    reports = FieldReport.objects.filter(partnership=partnership)
-    if reports.exists():
-        named = reports.filter(place__isnull=False).values("place__name").annotate(n=Count("pk"))
-        # A held-back report's typed place is for its own party's coordinators (fieldwork).
-        typed = reports.filter(place__isnull=True, held_back=False).exclude(place_text="")
-        counted = Counter({row["place__name"]: row["n"] for row in named})
-        counted.update(typed.values_list("place_text", flat=True))
-        places[FIELD_REPORTS] = [name for name, _n in counted.most_common(500)]
-        sources.append((FIELD_REPORTS, _("Fältrapporter (samverkans gemensamma)")))
-        categories |= set(reports.values_list("category__name", flat=True).distinct())
+        places = {p.pk: incidents.place_names(p) for p in parties}
+        categories = {c for p in parties for c in incidents.categories(p)}
+        sources = [(p.pk, str(p)) for p in parties]
+        # The partnership's field reports are shared material: any editor may count them.
+        if field_reports.exist(partnership):
+            places[FIELD_REPORTS] = field_reports.place_names(partnership)
+            sources.append((FIELD_REPORTS, _("Fältrapporter (samverkans gemensamma)")))
+            categories |= set(field_reports.categories(partnership))
     form = forms.IncidentCountForm(
         request.POST or None, sources=sources, places=places, categories=sorted(categories)
     )

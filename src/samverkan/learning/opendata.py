@@ -99,7 +99,7 @@ def _crime_figures(partnership: Partnership) -> dict[str, Any]:
     the threshold are null, and so is every yearly total beside one (secondary suppression)."""
     from samverkan.accounts import access
     from samverkan.documents.lagesbild import hidden_years
-    from samverkan.mapping.stats import crime_table
+    from samverkan.mapping.subjects.crime import crime_table
 
     parties = list(access.released_mapping_parties(partnership).select_related("organisation"))
     table = crime_table(parties, str(partnership.municipality))

@@ -26,7 +26,7 @@ from samverkan.lib import numbers
 from samverkan.lib.text import csv_cell
 from samverkan.partnerships.models import Partnership
 
-# Fewer shown years give no trend worth the name (as mapping.stats.MIN_TREND_YEARS).
+# Fewer shown years give no trend worth the name (as mapping.subjects.crime.MIN_TREND_YEARS).
 MIN_TREND_YEARS = 3
 
 
@@ -137,21 +137,21 @@ def crime_rates(partnership: Partnership) -> CrimeRates:
     """
     from samverkan.accounts import access
     from samverkan.documents.lagesbild import hidden_years
-    from samverkan.mapping import stats
+    from samverkan.mapping.subjects import crime, one_build, rates
 
     parties = list(access.released_mapping_parties(partnership).select_related("organisation"))
     if not parties:
         return CrimeRates(missing=_("uppgift saknas: ingen part har delat sin kartläggning"))
-    table = stats.crime_table(parties, str(partnership.municipality))
+    table = crime.crime_table(parties, str(partnership.municipality))
     hidden = hidden_years(table, audience.PUBLIC, settings.SMALL_COUNT_THRESHOLD)
     public = audience.public()
     found = CrimeRates()
     # (year, count, population, rate, group mean, group n, basis)
     series: list[tuple[int, int | None, int | None, float, float | None, int, str]] = []
     gaps: list[str] = []
-    with stats.one_reading():
+    with one_build():
         for party in parties:
-            comparison = stats.comparison(party)
+            comparison = rates.comparison(party)
             if comparison.by_year:
                 found.group = _names(comparison.codes)
                 for rc in comparison.by_year:
@@ -173,12 +173,12 @@ def crime_rates(partnership: Partnership) -> CrimeRates:
                     )
                     found.source = own.source
                 break
-            rates = stats.rates_by_year(party)
-            if rates:
-                series = [(r.year, r.count, r.population, r.rate, None, 0, "") for r in rates]
+            by_year = rates.rates_by_year(party)
+            if by_year:
+                series = [(r.year, r.count, r.population, r.rate, None, 0, "") for r in by_year]
                 found.source = _("brottsstatistik och befolkning (partens importer)")
                 break
-            gaps.extend(g.reason for g in stats.rate_gaps(party))
+            gaps.extend(g.reason for g in rates.rate_gaps(party))
     shown: list[tuple[RateYear, str]] = []
     for year, count, population, rate, mean, n, basis in series:
         if year in hidden or public.withholds_counts(count):

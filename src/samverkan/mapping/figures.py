@@ -1,6 +1,6 @@
 """Figures from a party's imported data, computed when the data changes and stored.
 
-Pages, documents and the API ask ``stats`` and ``mapdata`` for figures such as incidents per
+Pages, documents and the API ask ``subjects`` and ``mapdata`` for figures such as incidents per
 category and year, weekday × hour, the busiest places and hot-spot cells. On a party with a
 million incidents each costs seconds of SQL and NumPy, and none of them changes until an
 import does. So they live in ``IncidentFigure`` rows:
@@ -44,10 +44,11 @@ _RECOMPUTE: contextvars.ContextVar[bool] = contextvars.ContextVar("recompute", d
 def _types() -> dict[str, type]:
     from samverkan.analysis.concentration import PlaceCount
     from samverkan.analysis.hotspots import HotspotSettings
-    from samverkan.mapping import mapdata, stats
+    from samverkan.mapping import mapdata
+    from samverkan.mapping.subjects import incidents
 
     kinds: list[type] = [
-        PlaceCount, HotspotSettings, stats.Places, stats.HotCell, stats.Hotspots,
+        PlaceCount, HotspotSettings, incidents.Places, incidents.HotCell, incidents.Hotspots,
         mapdata.MapData, mapdata.MapCell, mapdata.MapPlace, mapdata.MapFilter,
     ]  # fmt: skip
     return {kind.__name__: kind for kind in kinds}
@@ -154,7 +155,8 @@ def refresh(party_id: int) -> None:
 
     A failure here is logged and leaves the figures to be computed on first use.
     """
-    from samverkan.mapping import mapdata, stats
+    from samverkan.mapping import mapdata
+    from samverkan.mapping.subjects import crime, incidents
     from samverkan.partnerships.models import Party
 
     forget(party_id)
@@ -164,13 +166,13 @@ def refresh(party_id: int) -> None:
     token = _RECOMPUTE.set(True)
     try:
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            stats.category_trend(party)
-            stats.category_changes(party)
-            stats.weekday_hour(party)
-            for n in stats.PLACE_COUNTS:
-                stats.top_places(party, n)
-            stats.hotspots(party)
-            stats.incident_count(party)
+            crime.category_trend(party)
+            crime.category_changes(party)
+            incidents.weekday_hour(party)
+            for n in incidents.PLACE_COUNTS:
+                incidents.top_places(party, n)
+            incidents.hotspots(party)
+            incidents.incident_count(party)
             mapdata.filter_choices(party)
             mapdata.map_data(party, mapdata.MapFilter())
     except Exception:  # noqa: BLE001 - the figures are computed on first use instead
@@ -193,3 +195,8 @@ def connect_signals() -> None:
     from samverkan.mapping.models import Import
 
     post_delete.connect(_import_deleted, sender=Import, dispatch_uid="figures_import_deleted")
+
+
+def recomputing() -> bool:
+    """Whether ``refresh`` is computing the party's figures afresh just now."""
+    return _RECOMPUTE.get()

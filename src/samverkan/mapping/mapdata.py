@@ -42,7 +42,7 @@ from samverkan.analysis.hotspots import Grid, HotspotSettings, gi_star, sweref99
 from samverkan.lib import numbers
 from samverkan.mapping import figures
 from samverkan.mapping.models import AreaBoundary, Incident, PoliceEvent, SafetyWalkObservation
-from samverkan.mapping.stats import (
+from samverkan.mapping.subjects.incidents import (
     HOTSPOT_CELL_METRES,
     HOTSPOT_MAX_CELLS,
     HOTSPOT_MIN_EVENTS,

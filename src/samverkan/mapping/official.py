@@ -366,7 +366,7 @@ def fetch_polisen_daily() -> list[str]:
     """
     import logging
 
-    from samverkan.mapping.stats import own_municipality_code
+    from samverkan.mapping.subjects.crime import own_municipality_code
 
     log = logging.getLogger(__name__)
     lines = []

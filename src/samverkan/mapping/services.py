@@ -16,14 +16,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from samverkan.analysis.rates import Trend
 from samverkan.analysis.suppression import disclosive, shown
 from samverkan.jobs.models import Job, JobStatus
 from samverkan.lib import numbers
-from samverkan.mapping import stats
 from samverkan.mapping.choices import ImportStatus, ReportStatus
 from samverkan.mapping.importers import ImportResult, Issue, importer_for, run_import
 from samverkan.mapping.importers.reader import inspect
 from samverkan.mapping.models import Import, SituationReport
+from samverkan.mapping.subjects import crime, incidents, one_build, rates
+from samverkan.mapping.subjects.rates import Comparison, RateComparison
 from samverkan.partnerships.models import Partnership, Party
 
 log = logging.getLogger(__name__)
@@ -273,6 +275,33 @@ def _num(value: float) -> str:
     return numbers.number(value)
 
 
+@dataclass(frozen=True)
+class DraftParagraph:
+    """A paragraph of the generated draft: ``kind`` says which figure it states ("total",
+    "rising", "falling", "rate", "rate_trend", "comparison", "places", "peak", "caveat"), so
+    that a reader of the party's text (the joint lägesbild) can leave out what its own tables
+    already show (``own_words``)."""
+
+    kind: str
+    text: str
+
+
+# What each kind of figure paragraph begins with, as the draft writes it: the words before the
+# first figure. ``own_words`` knows a generated paragraph by these even after the figures
+# behind it have changed (a draft written from last year's import).
+_OPENINGS: dict[str, tuple[str, ...]] = {
+    "total": ("Underlaget omfattar anmälda brott ",),
+    "rising": ("Mellan {year} och {year}",),
+    "falling": ("Störst minskning hade ",),
+    "rate": ("Det motsvarar {number} anmälda brott per 100 000 invånare",),
+    "rate_trend": ("Mellan {year} och {year}",),
+    "comparison": ("Anmälda brott per 100 000 invånare var ",),
+    "places": ("Av {number} registrerade händelser",),
+    "peak": ("Händelserna är vanligast ",),
+    "caveat": ("Siffrorna visar anmälda brott, inte all brottslighet",),
+}
+
+
 def draft_text(party: Party) -> str:
     """A deterministic first draft of the party's lägesbild, written from its numbers.
 
@@ -282,8 +311,42 @@ def draft_text(party: Party) -> str:
     municipalities. Small counts are suppressed (SMALL_COUNT_THRESHOLD), since the text is
     meant to be shared. The text is Swedish whatever the reader's language.
     """
-    with translation.override("sv"):
-        return _draft_text(party)
+    paragraphs = draft_paragraphs(party)
+    if not paragraphs:
+        return (
+            "Det finns ännu inga importerade siffror att beskriva. Importera brottsstatistik "
+            "eller händelser och skapa utkastet på nytt."
+        )
+    return "\n\n".join(p.text for p in paragraphs)
+
+
+def draft_paragraphs(party: Party) -> list[DraftParagraph]:
+    """The draft's paragraphs with what each states (empty when there are no figures)."""
+    with translation.override("sv"), one_build():
+        return _draft_paragraphs(party)
+
+
+def own_words(text: str) -> list[str]:
+    """The paragraphs of a party's lägesbild that are its own words: the figure paragraphs
+    the draft generator wrote (``draft_paragraphs``) are left out, edited or not, since a
+    document that shows those figures in its own tables would otherwise say them twice."""
+    import re
+
+    openings = [
+        re.compile(
+            re.escape(opening)
+            .replace(re.escape("{year}"), r"\d{4}")
+            .replace(re.escape("{number}"), r"[\d\s\u00a0,]+")
+        )
+        for kind_openings in _OPENINGS.values()
+        for opening in kind_openings
+    ]
+    own = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        key = " ".join(chunk.split())
+        if key and not any(o.match(key) for o in openings):
+            own.append(chunk)
+    return own
 
 
 def _years(first: object, last: object) -> str:
@@ -291,19 +354,24 @@ def _years(first: object, last: object) -> str:
     return str(first) if first == last else f"{first}–{last}"
 
 
-def _draft_text(party: Party) -> str:
+def _draft_paragraphs(party: Party) -> list[DraftParagraph]:
     threshold = settings.SMALL_COUNT_THRESHOLD
-    parts: list[str] = []
-    trend = stats.category_trend(party)
+    parts: list[DraftParagraph] = []
+
+    def add(kind: str, text: str) -> None:
+        parts.append(DraftParagraph(kind, text))
+
+    trend = crime.category_trend(party)
     if trend.years:
         first, last = trend.years[0], trend.years[-1]
         total_last = sum(trend.totals_by_year[last].values()) if trend.totals_by_year else 0
         years = _years(first, last)
-        parts.append(
+        add(
+            "total",
             f"Underlaget omfattar anmälda brott {years}. År {last} anmäldes "
-            f"{_shown(total_last, threshold)} brott i det kartlagda området."
+            f"{_shown(total_last, threshold)} brott i det kartlagda området.",
         )
-        changes = stats.category_changes(party)
+        changes = crime.category_changes(party)
         rising = [c for c in changes if c.change > 0 and c.current >= threshold]
         if rising:
             top = rising[:3]
@@ -320,58 +388,62 @@ def _draft_text(party: Party) -> str:
                 for c in top
             )
             period = f" ({changes[0].period})" if changes[0].period else ""
-            parts.append(
+            add(
+                "rising",
                 f"Mellan {changes[0].previous_year} och {changes[0].year}{period} ökade mest: "
-                f"{listing}."
+                f"{listing}.",
             )
         falling = [c for c in changes if c.change < 0 and c.previous >= threshold]
         if falling:
             c = min(falling, key=lambda c: c.change)
-            parts.append(
+            add(
+                "falling",
                 f"Störst minskning hade {c.category.lower()}, från {_num(c.previous)} till "
-                f"{_shown(c.current, threshold)}."
+                f"{_shown(c.current, threshold)}.",
             )
-        rates = stats.rates_by_year(party)
+        by_year = rates.rates_by_year(party)
         # A rate printed with its population is the count again: none from a small count.
-        if rates and not disclosive(rates[-1].count, threshold=threshold):
-            rate = rates[-1]
-            parts.append(
+        if by_year and not disclosive(by_year[-1].count, threshold=threshold):
+            rate = by_year[-1]
+            add(
+                "rate",
                 f"Det motsvarar {_num(round(rate.rate, 1))} anmälda brott per 100 000 invånare "
-                f"år {rate.year} (befolkning {_num(rate.population)})."
+                f"år {rate.year} (befolkning {_num(rate.population)}).",
             )
-            slope = stats.rate_trend(rates)
+            slope = rates.rate_trend(by_year)
             if slope is not None:
-                parts.append(trend_sentence(slope, rates[0].year, rates[-1].year))
-        parts.extend(comparison_sentences(stats.comparison(party), threshold))
-    places = stats.top_places(party, 5)
+                add("rate_trend", trend_sentence(slope, by_year[0].year, by_year[-1].year))
+        for text in comparison_sentences(rates.comparison(party), threshold):
+            add("comparison", text)
+    places = incidents.top_places(party, 5)
     if places.total:
         shown = [p for p in places.places if p.count >= threshold][:3]
         if shown:
             names = ", ".join(f"{p.place} ({_num(p.count)})" for p in shown)
             span = _years(places.first, places.last)
-            parts.append(
+            add(
+                "places",
                 f"Av {_num(places.total)} registrerade händelser med plats "
                 f"({span}) skedde {_pct_plain(places.share)} på de "
-                f"{places.n} mest utsatta platserna. Flest händelser: {names}."
+                f"{places.n} mest utsatta platserna. Flest händelser: {names}.",
             )
-    peak = stats.peak_times(party)
+    peak = incidents.peak_times(party)
     if peak:
-        parts.append(
+        add(
+            "peak",
             "Händelserna är vanligast "
             + ", ".join(f"{day} kl. {hour:02d}–{(hour + 1) % 24:02d}" for day, hour in peak)
-            + " (tidsintervall fördelade aoristiskt)."
+            + " (tidsintervall fördelade aoristiskt).",
         )
     if not parts:
-        return (
-            "Det finns ännu inga importerade siffror att beskriva. Importera brottsstatistik "
-            "eller händelser och skapa utkastet på nytt."
-        )
-    parts.append(
+        return []
+    add(
+        "caveat",
         "Siffrorna visar anmälda brott, inte all brottslighet; mörkertalet skiljer sig mellan "
         "brottstyper. Tal under "
-        f"{threshold} redovisas inte."
+        f"{threshold} redovisas inte.",
     )
-    return "\n\n".join(parts)
+    return parts
 
 
 def _rate_text(value: float) -> str:
@@ -386,7 +458,7 @@ def _names(names: list[str]) -> str:
     return _("%(first)s och %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
-def trend_sentence(slope: stats.Trend, first: int, last: int) -> str:
+def trend_sentence(slope: Trend, first: int, last: int) -> str:
     """The yearly change of the rate as a linear trend, in plain words."""
     per_year = _rate_text(abs(slope.slope))
     if round(slope.slope, 1) == 0:
@@ -408,7 +480,7 @@ def trend_sentence(slope: stats.Trend, first: int, last: int) -> str:
     return text % {"first": first, "last": last, "per_year": per_year, "n": slope.n}
 
 
-def comparison_sentence(rc: stats.RateComparison) -> str:
+def comparison_sentence(rc: RateComparison) -> str:
     """One plain sentence (with its caveats) on how the own rate stands against the others."""
     names = _names([u.name for u in rc.others])
     what = (
@@ -474,7 +546,7 @@ def comparison_sentence(rc: stats.RateComparison) -> str:
     return " ".join(sentences)
 
 
-def comparison_sentences(comparison: stats.Comparison, threshold: int) -> list[str]:
+def comparison_sentences(comparison: Comparison, threshold: int) -> list[str]:
     """The draft's paragraph on the comparison municipalities: the total, and the offence
     group that differs most. Rates from counts under ``threshold`` are left out."""
     latest = comparison.latest

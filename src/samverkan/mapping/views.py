@@ -20,7 +20,7 @@ from samverkan.accounts.decorators import partnership_view, party_view
 from samverkan.jobs.registry import enqueue
 from samverkan.lib import htmx
 from samverkan.lib.views import form_page
-from samverkan.mapping import charts, forms, police_events, services, stats
+from samverkan.mapping import charts, forms, police_events, services, subjects
 from samverkan.mapping.choices import ImportKind, ImportStatus
 from samverkan.mapping.importers import importer_for
 from samverkan.mapping.models import (
@@ -37,6 +37,8 @@ from samverkan.mapping.models import (
     SafetyWalkObservation,
     SurveyResult,
 )
+from samverkan.mapping.subjects import crime, incidents
+from samverkan.mapping.subjects.rates import RateComparison, rate_trend
 from samverkan.partnerships.models import Partnership, Party
 
 
@@ -85,7 +87,7 @@ def shared_reports(request: HttpRequest, partnership: Partnership) -> HttpRespon
 def workspace(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
     counts = {
         "crime_statistics": CrimeStatistic.objects.filter(party=party).count(),
-        "incidents": stats.incident_count(party),
+        "incidents": incidents.incident_count(party),
         "police_events": PoliceEvent.objects.filter(party=party).count(),
         "populations": Population.objects.filter(party=party).count(),
         "survey_results": SurveyResult.objects.filter(party=party).count(),
@@ -169,7 +171,7 @@ def import_detail(
 def _own_name(party: Party) -> str:
     from samverkan.mapping.municipalities import NAMES
 
-    code = stats.own_municipality_code(party)
+    code = crime.own_municipality_code(party)
     name = NAMES.get(code) or party.partnership.municipality.name
     return f"{name} ({code})" if code else name
 
@@ -238,36 +240,54 @@ def import_mapping(
 
 @party_view()
 def statistics(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
-    with stats.one_reading():
+    with subjects.one_build():
         return _statistics(request, partnership, party)
 
 
 def _statistics(request: HttpRequest, partnership: Partnership, party: Party) -> HttpResponse:
-    trend = stats.category_trend(party)
-    matrix = stats.weekday_hour(party)
-    places = stats.top_places(party, 10)
+    from samverkan.analysis import table_reading
+
+    figures = subjects.of(party)
+    trend = figures.crime.category_trend()
+    matrix = figures.incidents.weekday_hour()
+    places = figures.incidents.top_places(10)
     source = _("anmälda brott (statistik)") if trend.source == "statistics" else _("händelser")
-    rates = stats.rates_by_year(party)
-    rate_gaps = stats.rate_gaps(party)
-    comparison = stats.comparison(party)
+    rates = figures.rates.rates_by_year()
+    rate_gaps = figures.rates.rate_gaps()
+    comparison = figures.rates.comparison()
     latest = comparison.latest
+    changes = figures.crime.category_changes()
+    trend_rows = trend.trend_rows()
+    trend_span = trend.trend_span()
     return render(
         request,
         "mapping/statistics.html",
         {
             **_ctx(request, partnership, party, "statistics"),
             "trend": trend,
-            "trend_rows": trend.trend_rows(),
-            "trend_span": trend.trend_span(),
+            "trend_rows": trend_rows,
+            "trend_span": trend_span,
+            "trend_reading": table_reading.read_category_trend(
+                trend.years, trend_rows, source=trend.source, span=trend_span
+            ),
             "trend_svg": charts.trend_chart(
                 _("Antal %(source)s per brottskategori och år") % {"source": source},
                 trend.years,
                 trend.rows(),
             ),
             "trend_source": source,
-            "changes": stats.category_changes(party),
+            "changes": changes,
+            "changes_reading": table_reading.read_year_on_year(
+                [(c.category, c.previous, c.current) for c in changes],
+                changes[0].previous_year,
+                changes[0].year,
+                period=changes[0].period,
+            )
+            if changes
+            else None,
             "matrix": [[round(v, 1) for v in row] for row in matrix.tolist()],
             "matrix_total": round(float(matrix.sum()), 1),
+            "matrix_reading": table_reading.read_weekday_hour(matrix.tolist()),
             "heat_svg": charts.heatmap(_("Händelser per veckodag och timme"), matrix.tolist())
             if matrix.sum()
             else "",
@@ -283,15 +303,15 @@ def _statistics(request: HttpRequest, partnership: Partnership, party: Party) ->
             "places": places,
             "rates": rates,
             "rate_gaps": rate_gaps,
-            "population_elsewhere": stats.population_elsewhere(party) if rate_gaps else [],
-            "rate_trend": stats.rate_trend(rates),
-            "hotspots": stats.hotspots(party),
+            "population_elsewhere": figures.rates.population_elsewhere() if rate_gaps else [],
+            "rate_trend": rate_trend(rates),
+            "hotspots": figures.incidents.hotspots(),
             "comparison": comparison,
-            "comparison_chosen": ComparisonMunicipalities.objects.filter(party=party).first(),
+            "comparison_chosen": figures.crime.comparison_choice(),
             "comparison_sentence": services.comparison_sentence(latest) if latest else "",
             "comparison_svg": _comparison_chart(latest),
             "police_events": police_events.summary(party),
-            "interpretation": stats.interpretation_trend(party),
+            "interpretation": figures.crime.interpretation_trend(),
             "surveys": [
                 (
                     series,
@@ -303,14 +323,14 @@ def _statistics(request: HttpRequest, partnership: Partnership, party: Party) ->
                         unit=" %",
                     ),
                 )
-                for i, series in enumerate(stats.survey_series(party), start=1)
+                for i, series in enumerate(figures.surveys.survey_series(), start=1)
             ],
-            "costs": stats.cost_totals(party),
+            "costs": figures.costs.cost_totals(),
         },
     )
 
 
-def _comparison_chart(latest: stats.RateComparison | None) -> str:
+def _comparison_chart(latest: RateComparison | None) -> str:
     if latest is None or latest.deviation is None:
         return ""
     return charts.rate_bars(
@@ -333,7 +353,7 @@ def comparison_edit(request: HttpRequest, partnership: Partnership, party: Party
     form = forms.ComparisonMunicipalitiesForm(
         request.POST or None,
         instance=chosen or ComparisonMunicipalities(party=party),
-        own_code=stats.own_municipality_code(party),
+        own_code=crime.own_municipality_code(party),
     )
     return form_page(
         request,

@@ -173,11 +173,11 @@ class Importer(ABC):
         if not code:
             return AreaRole.PART
         if self._area_codes is None:
-            from samverkan.mapping import stats
+            from samverkan.mapping.subjects import crime
 
             self._area_codes = (
-                stats.own_municipality_code(self.party),
-                set(stats.comparison_codes(self.party)),
+                crime.own_municipality_code(self.party),
+                set(crime.comparison_codes(self.party)),
             )
         own, comparison = self._area_codes
         if code == own:
