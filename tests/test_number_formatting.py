@@ -168,12 +168,9 @@ ALLOWED: dict[tuple[str, str], tuple[int, str]] = {
     ("lib/numbers.py", "thousands by hand"): (1, "the formatter itself"),
     ("lib/numbers.py", "decimal comma by hand"): (1, "the formatter itself"),
     ("lib/numbers.py", "grouping format spec"): (1, "the formatter itself"),
-    # Being restructured in parallel (issue 22's figures layer); they move to lib.numbers there.
-    ("mapping/stats.py", "decimal comma by hand"): (1, "restructured elsewhere"),
-    ("mapping/stats.py", "decimal point in text"): (1, "restructured elsewhere"),
-    ("documents/lagesbild.py", "decimal comma by hand"): (2, "restructured elsewhere"),
     # Coordinates inside SVG and positions in degrees: machine syntax, not numbers for reading.
-    ("mapping/charts.py", "decimal point in text"): (40, "SVG coordinates"),
+    ("charts/canvas.py", "decimal point in text"): (2, "SVG coordinates and opacity"),
+    ("charts/raster.py", "thousands by hand"): (1, "reads SVG point lists (commas as spaces)"),
     ("learning/evidence.py", "decimal point in text"): (1, "SVG coordinates (_fmt)"),
     ("fieldwork/models.py", "decimal point in text"): (2, "latitude, longitude in degrees"),
 }

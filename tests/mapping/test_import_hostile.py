@@ -102,7 +102,7 @@ def test_cell_over_128_kb_in_the_first_data_row_is_refused_with_its_line(world, 
     if kind == "incidents":
         row = "K1;2025-03-12;21:30;" + "x" * 140_000 + ";Torget\n"
     path = write(tmp_path, "b.csv", head + row)
-    refused(kind, world.ours.kommun, path, line=2, says="längre än 131 072 tecken")
+    refused(kind, world.ours.kommun, path, line=2, says="längre än 131\u00a0072 tecken")
 
 
 # ---- damaged workbooks -------------------------------------------------------------------
