@@ -10,9 +10,8 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
@@ -36,6 +35,7 @@ from samverkan.analysis.timeprofile import (
     to_local_minutes,
     weekday_hour_matrix,
 )
+from samverkan.lib.lazy import lazy
 from samverkan.mapping import figures
 from samverkan.mapping.models import (
     ComparisonMunicipalities,
@@ -46,6 +46,11 @@ from samverkan.mapping.models import (
 )
 from samverkan.mapping.municipalities import NAMES, municipality_code
 from samverkan.partnerships.models import Party
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
 
 UNCATEGORISED = "Okategoriserat"
 MIN_TREND_YEARS = 3

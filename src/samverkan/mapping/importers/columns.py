@@ -13,23 +13,24 @@ whole file again row by row.
 from __future__ import annotations
 
 import datetime
+import functools
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
 from samverkan.lib.lazy import lazy
 from samverkan.mapping.importers.parse import FIRST_YEAR, last_year
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
     pa = lazy("pyarrow")
     pc = lazy("pyarrow.compute")
     pacsv = lazy("pyarrow.csv")
@@ -39,15 +40,21 @@ BLOCK_BYTES = 2 << 20  # about 25 000 rows of a typical export per batch
 MESSY = "[\t\n\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|  "
 # Bytes that may start such whitespace in UTF-8 (control characters, U+0085/U+00A0, U+1680,
 # U+2000 to U+205F, U+3000): a column without any of them needs no regular expression.
-MESSY_BYTES = np.zeros(256, dtype=bool)
-MESSY_BYTES[[9, 10, 11, 12, 13, 0x1C, 0x1D, 0x1E, 0x1F, 0xC2, 0xE1, 0xE2, 0xE3]] = True
+MESSY_BYTES = (9, 10, 11, 12, 13, 0x1C, 0x1D, 0x1E, 0x1F, 0xC2, 0xE1, 0xE2, 0xE3)
 # Bytes that may start a control character _text() keeps (C0 other than whitespace, DEL, and
 # U+0080 to U+009F, which UTF-8 writes as 0xC2 0x80-0x9F): such cells go to parse().
 CONTROL = "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]"
-CONTROL_BYTES = np.zeros(256, dtype=bool)
-CONTROL_BYTES[[*range(0, 9), *range(0x0E, 0x1C), 0x7F, 0xC2]] = True
+CONTROL_BYTES = (*range(0, 9), *range(0x0E, 0x1C), 0x7F, 0xC2)
 DAY = 86_400
 DIGIT, DASH, COLON, SPACE, T = -2, ord("-"), ord(":"), ord(" "), ord("T")
+
+
+@functools.cache
+def byte_table(values: tuple[int, ...]) -> np.ndarray:
+    """A lookup table over byte values: True for ``values`` (built on first use)."""
+    table = np.zeros(256, dtype=bool)
+    table[list(values)] = True
+    return table
 
 
 class NotColumnar(Exception):
@@ -260,7 +267,7 @@ def _plain_numbers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def _control(values: pa.Array) -> np.ndarray:
     """Cells holding a control character parse() refuses; the regex runs only when it might."""
     data = _bytes(values)[0]
-    if not CONTROL_BYTES[data].any():
+    if not byte_table(CONTROL_BYTES)[data].any():
         return np.zeros(len(values), dtype=bool)
     return _matches(values, CONTROL)
 
@@ -268,7 +275,8 @@ def _control(values: pa.Array) -> np.ndarray:
 def _messy(values: pa.Array) -> np.ndarray:
     """Cells whose whitespace _text() would rewrite; the regex runs only when it might."""
     data = _bytes(values)[0]
-    if not (MESSY_BYTES[data].any() or ((data[:-1] == SPACE) & (data[1:] == SPACE)).any()):
+    messy = byte_table(MESSY_BYTES)[data].any()
+    if not (messy or ((data[:-1] == SPACE) & (data[1:] == SPACE)).any()):
         return np.zeros(len(values), dtype=bool)
     return _matches(values, MESSY)
 
