@@ -31,7 +31,12 @@ def test_a_lazy_module_imports_on_its_first_attribute_and_keeps_what_it_read(mon
 
     imported = []
     real = importlib.import_module
-    monkeypatch.setattr(importlib, "import_module", lambda name: imported.append(name) or real(name))
+
+    def counted(name):
+        imported.append(name)
+        return real(name)
+
+    monkeypatch.setattr(importlib, "import_module", counted)
     stand_in = lazy("json")
     assert imported == [] and "not loaded yet" in repr(stand_in)
     assert stand_in.dumps([1]) == "[1]"
