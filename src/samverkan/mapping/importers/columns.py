@@ -149,34 +149,44 @@ def _lengths(values: pa.Array) -> np.ndarray:
 def _shape(values: pa.Array, *patterns: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Which cells have exactly one of the fixed-width ``patterns`` (DIGIT or a byte value).
 
-    Returns the match mask and the digits (as numbers; 0 elsewhere) of the longest pattern,
-    one column per position: a vectorised regular expression for dates and times.
+    Returns the match mask and the digits (as numbers 0-9, uint8; 0 elsewhere) of the longest
+    pattern, one column per position: a vectorised regular expression for dates and times.
     """
     data, offsets = _bytes(values)
     width = max(len(p) for p in patterns)
     starts, lengths = offsets[:-1], offsets[1:] - offsets[:-1]
-    index = np.minimum(starts[:, None] + np.arange(width), max(len(data) - 1, 0))
-    chars = data[index].astype(np.int16) if len(data) else np.zeros((len(starts), width), np.int16)
-    chars[np.arange(width)[None, :] >= lengths[:, None]] = 0
-    digits = chars - 48
-    is_digit = (digits >= 0) & (digits <= 9)
-    ok = np.zeros(len(starts), dtype=bool)
+    n = len(starts)
+    chars = np.zeros((n, width), dtype=np.uint8)
+    if n and len(data) == n * int(lengths[0]) and (lengths == lengths[0]).all():
+        # Every cell as long as the first (a whole column of dates): the bytes are the rows.
+        size = min(int(lengths[0]), width)
+        if size:
+            chars[:, :size] = data.reshape(n, int(lengths[0]))[:, :size]
+    elif len(data):
+        index = np.minimum(starts[:, None] + np.arange(width), len(data) - 1)
+        chars[:] = data[index]
+        chars[np.arange(width)[None, :] >= lengths[:, None]] = 0
+    digits = chars - np.uint8(48)  # bytes below "0" wrap around to large numbers
+    is_digit = digits <= 9
+    ok = np.zeros(n, dtype=bool)
     for pattern in patterns:
         match = lengths == len(pattern)
+        if not match.any():
+            continue
+        numeric = [i for i, expected in enumerate(pattern) if expected == DIGIT]
+        match &= is_digit[:, numeric].all(axis=1)
         for position, expected in enumerate(pattern):
-            if expected == DIGIT:
-                match &= is_digit[:, position]
-            else:
+            if expected != DIGIT:
                 match &= chars[:, position] == expected
         ok |= match
-    return ok, np.where(is_digit, digits, 0).astype(np.int64)
+    digits[~is_digit] = 0
+    return ok, digits
 
 
 def _number(digits: np.ndarray, start: int, stop: int) -> np.ndarray:
-    value = np.zeros(len(digits), dtype=np.int64)
-    for position in range(start, stop):
-        value = value * 10 + digits[:, position]
-    return value
+    """The number the digits in columns ``start`` to ``stop`` spell (int64)."""
+    powers = 10 ** np.arange(stop - start - 1, -1, -1, dtype=np.int64)
+    return digits[:, start:stop].astype(np.int64) @ powers
 
 
 _D = DIGIT
@@ -222,7 +232,22 @@ def _clock(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _trim(values: pa.Array) -> pa.Array:
+    """The cells without leading and trailing spaces (Arrow runs only where there are any)."""
+    data, offsets = _bytes(values)
+    nonempty = offsets[1:] > offsets[:-1]
+    if not len(data) or not (
+        (data[offsets[:-1][nonempty]] == SPACE).any()
+        or (data[offsets[1:][nonempty] - 1] == SPACE).any()
+    ):
+        return values
     return pc.utf8_trim(values, " ")
+
+
+def _cut(values: pa.Array, limit: int) -> pa.Array:
+    """The cells cut to ``limit`` characters; as they are when no cell has more bytes."""
+    if not len(values) or _lengths(values).max() <= limit:
+        return values
+    return pc.utf8_slice_codeunits(values, 0, limit)
 
 
 def _empty(values: pa.Array) -> np.ndarray:
@@ -342,11 +367,11 @@ class IncidentColumns:
                 return _blanks(n)
             trimmed = _trim(raw)
             slow[:] |= _messy(trimmed) | _control(trimmed)
-            return pc.utf8_slice_codeunits(trimmed, 0, limit)
+            return _cut(trimmed, limit)
 
         offence_full = _trim(self._cell(batch, "offence"))
         slow |= _empty(offence_full) | _messy(offence_full) | _control(offence_full)
-        offence = pc.utf8_slice_codeunits(offence_full, 0, 200)
+        offence = _cut(offence_full, 200)
         place = text("place", 200)
         area = text("area", 200)
         case = text("external_id", 64)
