@@ -35,7 +35,7 @@ else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
     pc = lazy("pyarrow.compute")
     pacsv = lazy("pyarrow.csv")
 
-BLOCK_BYTES = 2 << 20  # about 25 000 rows of a typical export per batch
+BLOCK_BYTES = 1 << 20  # about 11 000 rows of a typical export per batch (memory: issue 23)
 # What _text() would change beyond trimming: runs of spaces and any other whitespace.
 MESSY = "[\t\n\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|  "
 # Bytes that may start such whitespace in UTF-8 (control characters, U+0085/U+00A0, U+1680,
