@@ -226,7 +226,9 @@ date_cells = st.one_of(
     st.builds(
         lambda d, h, m, sep: f"{d} {h:02d}:{m:02d}".replace(" ", sep, 1),
         st.dates(datetime.date(1890, 1, 1), datetime.date(2030, 12, 31)),
-        st.integers(0, 30), st.integers(0, 70), st.sampled_from([" ", "T", "_"]),
+        st.integers(0, 30),
+        st.integers(0, 70),
+        st.sampled_from([" ", "T", "_"]),
     ),
     st.text(_DATE_CHARS, max_size=18),
 )
