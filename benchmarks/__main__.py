@@ -54,6 +54,7 @@ class Bench:
 
 
 BENCHES = (
+    Bench("startup", "bench_startup.py", ("--repeat", "3"), engines=("",)),
     Bench("gi", "bench_gi.py", ("--cells", "40000", "--repeat", "3"), engines=("",)),
     Bench("documents", "bench_documents.py", ("--repeat", "3")),
     Bench(

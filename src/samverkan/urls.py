@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from samverkan.api.v1 import api
+from samverkan.lib.lazy_urls import lazy_include
 from samverkan.operations.health import health
 
 
@@ -37,8 +37,9 @@ urlpatterns = [
     path("", include("samverkan.api.urls")),
     path("", include("samverkan.problems.public_urls")),
     path("", include("samverkan.learning.urls")),
-    path("api/v1/", api.urls),
-    path("api/gis/", include("samverkan.api.ogc_urls")),
+    # The APIs (django-ninja and its schemas) load with their first request or reverse().
+    lazy_include("api/v1/", "samverkan.api.v1", namespace="api-v1"),
+    lazy_include("api/gis/", "samverkan.api.ogc_urls", namespace="api-gis"),
 ]
 
 handler404 = "samverkan.lib.errors.not_found"

@@ -5,15 +5,19 @@ columnar path, the police's import is forced to read row by row. Then both resul
 stored fields are compared.
 """
 
+import datetime
 import random
 import re
 
 import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from samverkan.mapping.importers import importer_for, run_import
-from samverkan.mapping.importers.columns import _dates, _plain_numbers
+from samverkan.mapping.importers.columns import _clock, _cut, _dates, _plain_numbers, _trim
 from samverkan.mapping.importers.kinds import IncidentImporter
+from samverkan.mapping.importers.parse import FIRST_YEAR, last_year
 from samverkan.mapping.models import Incident
 from tests.mapping.helpers import write
 
@@ -195,3 +199,74 @@ def test_byte_level_dates_know_the_calendar():
                                False, False, True, True, False]  # fmt: skip
     assert days[0] == 19_782 and days[12] == 0 and days[13] == 11_016
     assert with_time.tolist()[8:10] == [True, True] and seconds[8] == 21 * 3600 + 30 * 60
+
+
+def _date_reference(cell: str) -> tuple[bool, int, bool, int]:
+    """What _dates says of one cell, read plainly: exists, day number, with time, seconds."""
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2}))?", cell)
+    if not match:
+        return False, 0, False, 0
+    year, month, day = (int(g) for g in match.groups()[:3])
+    with_time = match[4] is not None
+    seconds = int(match[4]) * 3600 + int(match[5]) * 60 if with_time else 0
+    if not FIRST_YEAR <= year <= last_year():
+        return False, 0, with_time, seconds
+    try:
+        days = (datetime.date(year, month, day) - datetime.date(1970, 1, 1)).days
+    except ValueError:
+        return False, 0, with_time, seconds
+    if with_time and (int(match[4]) > 23 or int(match[5]) > 59):
+        return False, 0, with_time, seconds
+    return True, days, with_time, seconds
+
+
+_DATE_CHARS = "0123456789-: T1x2ä"
+date_cells = st.one_of(
+    st.dates(datetime.date(1890, 1, 1), datetime.date(2030, 12, 31)).map(str),
+    st.builds(
+        lambda d, h, m, sep: f"{d} {h:02d}:{m:02d}".replace(" ", sep, 1),
+        st.dates(datetime.date(1890, 1, 1), datetime.date(2030, 12, 31)),
+        st.integers(0, 30),
+        st.integers(0, 70),
+        st.sampled_from([" ", "T", "_"]),
+    ),
+    st.text(_DATE_CHARS, max_size=18),
+)
+
+
+@given(st.lists(date_cells, min_size=1, max_size=40), st.booleans())
+def test_byte_level_dates_agree_with_a_plain_reading(cells, one_length):
+    """Tricky cells in columns of one length (read as rows of bytes) and of mixed lengths."""
+    if one_length:  # e.g. a whole column of plain dates: the bytes are reshaped, not gathered
+        cells = [c for c in cells if len(c.encode()) == len(cells[0].encode())]
+    days, exists, with_time, seconds = _dates(pa.array(cells))
+    for i, cell in enumerate(cells):
+        ok, day, timed, secs = _date_reference(cell)
+        assert bool(exists[i]) == ok, cell
+        if ok:
+            assert (int(days[i]), bool(with_time[i])) == (day, timed), cell
+            if timed:
+                assert int(seconds[i]) == secs, cell
+
+
+@given(st.lists(st.one_of(
+    st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 30), st.integers(0, 70)),
+    st.builds(lambda h, m, s: f"{h:02d}:{m:02d}:{s:02d}", st.integers(0, 25), st.integers(0, 61),
+              st.integers(0, 61)),
+    st.text("0123456789: .ä", max_size=9),
+), min_size=1, max_size=40))  # fmt: skip
+def test_byte_level_clock_agrees_with_a_plain_reading(cells):
+    seconds, ok = _clock(pa.array(cells))
+    for i, cell in enumerate(cells):
+        match = re.fullmatch(r"([0-9]{2}):([0-9]{2})(?::[0-9]{2})?", cell)
+        fine = bool(match) and int(match[1]) <= 23 and int(match[2]) <= 59
+        assert bool(ok[i]) == fine, cell
+        if fine:
+            assert int(seconds[i]) == int(match[1]) * 3600 + int(match[2]) * 60, cell
+
+
+@given(st.lists(st.text(" a\tä€x", max_size=8), max_size=30), st.integers(0, 6))
+def test_trimming_and_cutting_skip_arrow_only_when_it_would_change_nothing(cells, limit):
+    values = pa.array(cells, pa.string())
+    assert _trim(values).to_pylist() == [c.strip(" ") for c in cells]
+    assert _cut(values, limit).to_pylist() == [c[:limit] for c in cells]

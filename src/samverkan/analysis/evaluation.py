@@ -10,11 +10,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
+from samverkan.lib.lazy import lazy
 
 from . import _validate as v
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
 
 __all__ = [
     "WddResult",

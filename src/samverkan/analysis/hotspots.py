@@ -10,10 +10,16 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-from numpy.typing import ArrayLike
+from samverkan.lib.lazy import lazy
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike
+else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
+
 
 __all__ = [
     "Grid",

@@ -11,8 +11,15 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import numpy as np
+from samverkan.lib.lazy import lazy
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
+
 
 __all__ = ["weekday_hour_matrix", "aoristic_weekday_hour", "to_local_minutes", "WEEKDAYS_SV"]
 
@@ -32,7 +39,8 @@ MINUTES_PER_WEEK = HOURS_PER_WEEK * MINUTES_PER_HOUR
 # 1970-01-01, the datetime64 epoch, was a Thursday (Monday = 0).
 _EPOCH_WEEKDAY = 3
 
-Timestamps = np.ndarray | Sequence[datetime] | Sequence[np.datetime64] | Sequence[str]
+if TYPE_CHECKING:  # numpy loads on first use, so the alias exists for the type checker only
+    Timestamps = np.ndarray | Sequence[datetime] | Sequence[np.datetime64] | Sequence[str]
 
 
 def _to_minutes(values: Timestamps, name: str) -> np.ndarray:

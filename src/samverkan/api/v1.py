@@ -7,4 +7,7 @@ api.add_router("", fieldwork.router)
 api.add_router("", work.router)
 api.add_router("", opendata.router)
 
-__all__ = ["api"]
+# The URLconf of /api/v1/, which samverkan/urls.py includes when it is first used.
+urlpatterns, app_name, _namespace = api.urls
+
+__all__ = ["api", "app_name", "urlpatterns"]

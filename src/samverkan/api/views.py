@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.accounts.decorators import AuthenticatedRequest, user_view
 from samverkan.api.models import ApiToken
-from samverkan.api.v1 import api
 from samverkan.lib import htmx
 from samverkan.lib.forms import CleanTextMixin
 
@@ -49,6 +48,8 @@ def _endpoints(schema: dict) -> list[dict]:
 
 def docs(request: HttpRequest) -> HttpResponse:
     """A plain page describing the API (no script, readable on a phone and by screen readers)."""
+    from samverkan.api.v1 import api  # loads with its first use (samverkan/urls.py)
+
     schema = api.get_openapi_schema(path_prefix=reverse("api-v1:api-root"))
     return render(
         request,

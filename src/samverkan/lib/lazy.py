@@ -9,28 +9,37 @@ cost tens of megabytes and a good part of a second each; most processes never to
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
 from typing import Any
 
 
 class LazyModule:
-    """A stand-in for a module, imported on first attribute access."""
+    """A stand-in for a module, imported on first attribute access.
 
-    __slots__ = ("_name", "_module")
+    Each attribute read is kept on the stand-in, so that later reads of it (``np.zeros`` in a
+    loop) cost a plain attribute lookup, not a call of ``__getattr__``. Module attributes
+    read this way (functions, classes, constants) are not rebound by the modules themselves.
+    """
 
     def __init__(self, name: str) -> None:
-        self._name = name
-        self._module: ModuleType | None = None
+        self.__dict__["_lazy_name"] = name
+        self.__dict__["_lazy_module"] = None
 
     def __getattr__(self, attribute: str) -> Any:
-        module = self._module
+        module = self.__dict__["_lazy_module"]
         if module is None:
-            module = self._module = importlib.import_module(self._name)
-        return getattr(module, attribute)
+            module = self.__dict__["_lazy_module"] = importlib.import_module(
+                self.__dict__["_lazy_name"]
+            )
+        value = getattr(module, attribute)
+        self.__dict__[attribute] = value
+        return value
+
+    def __setattr__(self, attribute: str, value: Any) -> None:
+        raise AttributeError(f"{self._lazy_name} is read-only through its lazy stand-in")
 
     def __repr__(self) -> str:
-        state = "loaded" if self._module is not None else "not loaded yet"
-        return f"<lazy module {self._name!r} ({state})>"
+        state = "loaded" if self.__dict__["_lazy_module"] is not None else "not loaded yet"
+        return f"<lazy module {self.__dict__['_lazy_name']!r} ({state})>"
 
 
 def lazy(name: str) -> Any:

@@ -13,17 +13,22 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samverkan.analysis.hotspots import sweref99tm_to_wgs84
 from samverkan.lib import numbers
+from samverkan.lib.lazy import lazy
 from samverkan.mapping.choices import BoundaryCrs
 from samverkan.mapping.models import AreaBoundary
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_POSITIONS = 200_000

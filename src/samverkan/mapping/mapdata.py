@@ -16,9 +16,8 @@ import logging
 import math
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
@@ -40,6 +39,7 @@ from django.utils.translation import ngettext
 
 from samverkan.analysis.hotspots import Grid, HotspotSettings, gi_star, sweref99tm_to_wgs84
 from samverkan.lib import numbers
+from samverkan.lib.lazy import lazy
 from samverkan.mapping import figures
 from samverkan.mapping.models import AreaBoundary, Incident, PoliceEvent, SafetyWalkObservation
 from samverkan.mapping.subjects.incidents import (
@@ -49,6 +49,11 @@ from samverkan.mapping.subjects.incidents import (
     UNCATEGORISED,
 )
 from samverkan.partnerships.models import Party
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
 
 log = logging.getLogger(__name__)
 

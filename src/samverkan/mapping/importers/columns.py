@@ -13,41 +13,48 @@ whole file again row by row.
 from __future__ import annotations
 
 import datetime
+import functools
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
 from samverkan.lib.lazy import lazy
 from samverkan.mapping.importers.parse import FIRST_YEAR, last_year
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
     pa = lazy("pyarrow")
     pc = lazy("pyarrow.compute")
     pacsv = lazy("pyarrow.csv")
 
-BLOCK_BYTES = 2 << 20  # about 25 000 rows of a typical export per batch
+BLOCK_BYTES = 1 << 20  # about 11 000 rows of a typical export per batch (memory: issue 23)
 # What _text() would change beyond trimming: runs of spaces and any other whitespace.
 MESSY = "[\t\n\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|  "
 # Bytes that may start such whitespace in UTF-8 (control characters, U+0085/U+00A0, U+1680,
 # U+2000 to U+205F, U+3000): a column without any of them needs no regular expression.
-MESSY_BYTES = np.zeros(256, dtype=bool)
-MESSY_BYTES[[9, 10, 11, 12, 13, 0x1C, 0x1D, 0x1E, 0x1F, 0xC2, 0xE1, 0xE2, 0xE3]] = True
+MESSY_BYTES = (9, 10, 11, 12, 13, 0x1C, 0x1D, 0x1E, 0x1F, 0xC2, 0xE1, 0xE2, 0xE3)
 # Bytes that may start a control character _text() keeps (C0 other than whitespace, DEL, and
 # U+0080 to U+009F, which UTF-8 writes as 0xC2 0x80-0x9F): such cells go to parse().
 CONTROL = "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]"
-CONTROL_BYTES = np.zeros(256, dtype=bool)
-CONTROL_BYTES[[*range(0, 9), *range(0x0E, 0x1C), 0x7F, 0xC2]] = True
+CONTROL_BYTES = (*range(0, 9), *range(0x0E, 0x1C), 0x7F, 0xC2)
 DAY = 86_400
 DIGIT, DASH, COLON, SPACE, T = -2, ord("-"), ord(":"), ord(" "), ord("T")
+
+
+@functools.cache
+def byte_table(values: tuple[int, ...]) -> np.ndarray:
+    """A lookup table over byte values: True for ``values`` (built on first use)."""
+    table = np.zeros(256, dtype=bool)
+    table[list(values)] = True
+    return table
 
 
 class NotColumnar(Exception):
@@ -69,28 +76,34 @@ def batches(
 ) -> Iterator[pa.RecordBatch]:
     """The rows below the header as batches of string columns c0, c1, ...; nothing converted."""
     names = [f"c{i}" for i in range(width)]
-    try:
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(
-                skip_rows=skip,
-                column_names=names,
-                block_size=BLOCK_BYTES,
-                encoding="utf8" if encoding.startswith("utf-8") else encoding,
-            ),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False
-            ),
-        )
-        for batch in reader:
-            for column in batch.columns:
-                data = _bytes(column)[0]
-                if (data == 10).any() or (data == 13).any():
-                    raise NotColumnar  # a line break inside a value shifts the line numbers
-            yield batch
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise NotColumnar from exc
+    # A Python file, not the path: given a path, Arrow reads the file ahead as fast as the
+    # disk allows, and with a slower consumer (the database) it held most of a 90 MB file in
+    # memory. Through a Python file it reads a block ahead. Arrow's own threads are not used
+    # either: the batches are parsed in a thread of their own (incidents._parsed_ahead).
+    with open(path, "rb") as source:
+        try:
+            reader = pacsv.open_csv(
+                source,
+                read_options=pacsv.ReadOptions(
+                    skip_rows=skip,
+                    column_names=names,
+                    block_size=BLOCK_BYTES,
+                    use_threads=False,
+                    encoding="utf8" if encoding.startswith("utf-8") else encoding,
+                ),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names}, strings_can_be_null=False
+                ),
+            )
+            for batch in reader:
+                for column in batch.columns:
+                    data = _bytes(column)[0]
+                    if (data == 10).any() or (data == 13).any():
+                        raise NotColumnar  # a line break inside a value shifts the line numbers
+                yield batch
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise NotColumnar from exc
 
 
 def to_arrow(values: np.ndarray, kind: pa.DataType, missing: np.ndarray | None = None) -> pa.Array:
@@ -136,34 +149,44 @@ def _lengths(values: pa.Array) -> np.ndarray:
 def _shape(values: pa.Array, *patterns: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Which cells have exactly one of the fixed-width ``patterns`` (DIGIT or a byte value).
 
-    Returns the match mask and the digits (as numbers; 0 elsewhere) of the longest pattern,
-    one column per position: a vectorised regular expression for dates and times.
+    Returns the match mask and the digits (as numbers 0-9, uint8; 0 elsewhere) of the longest
+    pattern, one column per position: a vectorised regular expression for dates and times.
     """
     data, offsets = _bytes(values)
     width = max(len(p) for p in patterns)
     starts, lengths = offsets[:-1], offsets[1:] - offsets[:-1]
-    index = np.minimum(starts[:, None] + np.arange(width), max(len(data) - 1, 0))
-    chars = data[index].astype(np.int16) if len(data) else np.zeros((len(starts), width), np.int16)
-    chars[np.arange(width)[None, :] >= lengths[:, None]] = 0
-    digits = chars - 48
-    is_digit = (digits >= 0) & (digits <= 9)
-    ok = np.zeros(len(starts), dtype=bool)
+    n = len(starts)
+    chars = np.zeros((n, width), dtype=np.uint8)
+    if n and len(data) == n * int(lengths[0]) and (lengths == lengths[0]).all():
+        # Every cell as long as the first (a whole column of dates): the bytes are the rows.
+        size = min(int(lengths[0]), width)
+        if size:
+            chars[:, :size] = data.reshape(n, int(lengths[0]))[:, :size]
+    elif len(data):
+        index = np.minimum(starts[:, None] + np.arange(width), len(data) - 1)
+        chars[:] = data[index]
+        chars[np.arange(width)[None, :] >= lengths[:, None]] = 0
+    digits = chars - np.uint8(48)  # bytes below "0" wrap around to large numbers
+    is_digit = digits <= 9
+    ok = np.zeros(n, dtype=bool)
     for pattern in patterns:
         match = lengths == len(pattern)
+        if not match.any():
+            continue
+        numeric = [i for i, expected in enumerate(pattern) if expected == DIGIT]
+        match &= is_digit[:, numeric].all(axis=1)
         for position, expected in enumerate(pattern):
-            if expected == DIGIT:
-                match &= is_digit[:, position]
-            else:
+            if expected != DIGIT:
                 match &= chars[:, position] == expected
         ok |= match
-    return ok, np.where(is_digit, digits, 0).astype(np.int64)
+    digits[~is_digit] = 0
+    return ok, digits
 
 
 def _number(digits: np.ndarray, start: int, stop: int) -> np.ndarray:
-    value = np.zeros(len(digits), dtype=np.int64)
-    for position in range(start, stop):
-        value = value * 10 + digits[:, position]
-    return value
+    """The number the digits in columns ``start`` to ``stop`` spell (int64)."""
+    powers = 10 ** np.arange(stop - start - 1, -1, -1, dtype=np.int64)
+    return digits[:, start:stop].astype(np.int64) @ powers
 
 
 _D = DIGIT
@@ -209,7 +232,22 @@ def _clock(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _trim(values: pa.Array) -> pa.Array:
+    """The cells without leading and trailing spaces (Arrow runs only where there are any)."""
+    data, offsets = _bytes(values)
+    nonempty = offsets[1:] > offsets[:-1]
+    if not len(data) or not (
+        (data[offsets[:-1][nonempty]] == SPACE).any()
+        or (data[offsets[1:][nonempty] - 1] == SPACE).any()
+    ):
+        return values
     return pc.utf8_trim(values, " ")
+
+
+def _cut(values: pa.Array, limit: int) -> pa.Array:
+    """The cells cut to ``limit`` characters; as they are when no cell has more bytes."""
+    if not len(values) or _lengths(values).max() <= limit:
+        return values
+    return pc.utf8_slice_codeunits(values, 0, limit)
 
 
 def _empty(values: pa.Array) -> np.ndarray:
@@ -260,7 +298,7 @@ def _plain_numbers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def _control(values: pa.Array) -> np.ndarray:
     """Cells holding a control character parse() refuses; the regex runs only when it might."""
     data = _bytes(values)[0]
-    if not CONTROL_BYTES[data].any():
+    if not byte_table(CONTROL_BYTES)[data].any():
         return np.zeros(len(values), dtype=bool)
     return _matches(values, CONTROL)
 
@@ -268,7 +306,8 @@ def _control(values: pa.Array) -> np.ndarray:
 def _messy(values: pa.Array) -> np.ndarray:
     """Cells whose whitespace _text() would rewrite; the regex runs only when it might."""
     data = _bytes(values)[0]
-    if not (MESSY_BYTES[data].any() or ((data[:-1] == SPACE) & (data[1:] == SPACE)).any()):
+    messy = byte_table(MESSY_BYTES)[data].any()
+    if not (messy or ((data[:-1] == SPACE) & (data[1:] == SPACE)).any()):
         return np.zeros(len(values), dtype=bool)
     return _matches(values, MESSY)
 
@@ -328,11 +367,11 @@ class IncidentColumns:
                 return _blanks(n)
             trimmed = _trim(raw)
             slow[:] |= _messy(trimmed) | _control(trimmed)
-            return pc.utf8_slice_codeunits(trimmed, 0, limit)
+            return _cut(trimmed, limit)
 
         offence_full = _trim(self._cell(batch, "offence"))
         slow |= _empty(offence_full) | _messy(offence_full) | _control(offence_full)
-        offence = pc.utf8_slice_codeunits(offence_full, 0, 200)
+        offence = _cut(offence_full, 200)
         place = text("place", 200)
         area = text("area", 200)
         case = text("external_id", 64)

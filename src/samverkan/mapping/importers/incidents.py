@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import heapq
 import zoneinfo
@@ -11,12 +12,8 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import psycopg.errors
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from psycopg._acompat import Queue
-from psycopg.copy import QueuedLibpqWriter
 
 from samverkan.analysis.hotspots import wgs84_to_sweref99tm
 from samverkan.lib import numbers
@@ -48,9 +45,13 @@ from samverkan.mapping.models import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
+    import psycopg.errors as psycopg_errors
     import pyarrow as pa
     import pyarrow.compute as pc
 else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
+    psycopg_errors = lazy("psycopg.errors")
     pa = lazy("pyarrow")
     pc = lazy("pyarrow.compute")
 
@@ -283,14 +284,14 @@ class IncidentImporter(Importer):
                 with transaction.atomic():
                     self._read_all(reading, result)
                 return
-            except (psycopg.errors.UniqueViolation, IntegrityError):
+            except (psycopg_errors.UniqueViolation, IntegrityError):
                 result.rows_total = result.rows_imported = result.rows_skipped = 0
                 result.error_count = 0
                 result.errors.clear()
                 self.known = set()
         try:
             self._read_all(reading, result)
-        except (psycopg.errors.UniqueViolation, IntegrityError):
+        except (psycopg_errors.UniqueViolation, IntegrityError):
             raise Bad(
                 "en annan import av händelser för parten pågick samtidigt; försök igen",
                 "another incident import for this party ran at the same time; try again",
@@ -303,7 +304,7 @@ class IncidentImporter(Importer):
                 # batch while this process parses the next, one core each.
                 raw = stack.enter_context(connection.cursor()).cursor
                 self.stream = stack.enter_context(
-                    raw.copy(self.copy_sql, writer=BoundedCopyWriter(raw))
+                    raw.copy(self.copy_sql, writer=bounded_copy_writer()(raw))
                 )
                 self.stream.write(pgcopy.SIGNATURE)
             try:
@@ -409,8 +410,9 @@ class IncidentImporter(Importer):
         } | {name: columns[name] for name in INCIDENT_COLUMNS[5:]}
 
 
-class BoundedCopyWriter(QueuedLibpqWriter):
-    """psycopg's queued COPY writer with a short queue.
+@functools.cache
+def bounded_copy_writer() -> type:
+    """psycopg's queued COPY writer with a short queue (a function: psycopg loads on first use).
 
     The writer thread lets the server store one batch while this process parses the next,
     but psycopg's queue holds up to 1024 pieces of 128 KB: when the server is the slower side
@@ -419,13 +421,18 @@ class BoundedCopyWriter(QueuedLibpqWriter):
     server instead. (On the 2-core test machine the measured peak did not change: there the
     queue did not fill; issue 14.)
     """
+    from psycopg._acompat import Queue
+    from psycopg.copy import QueuedLibpqWriter
 
-    QUEUE_PIECES = 32
+    class BoundedCopyWriter(QueuedLibpqWriter):
+        QUEUE_PIECES = 32
 
-    def __init__(self, cursor: Any) -> None:
-        super().__init__(cursor)
-        # psycopg's own queue class (its get() stays interruptible), with fewer places.
-        self._queue = Queue(maxsize=self.QUEUE_PIECES)
+        def __init__(self, cursor: Any) -> None:
+            super().__init__(cursor)
+            # psycopg's own queue class (its get() stays interruptible), with fewer places.
+            self._queue = Queue(maxsize=self.QUEUE_PIECES)
+
+    return BoundedCopyWriter
 
 
 INCIDENT_COLUMNS = [

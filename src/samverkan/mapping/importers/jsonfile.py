@@ -11,12 +11,16 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from samverkan.lib.lazy import lazy
 from samverkan.mapping.importers.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from samverkan.mapping.importers.parse import Bad
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 

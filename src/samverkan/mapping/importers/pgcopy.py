@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from samverkan.lib.lazy import lazy
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
     pa = lazy("pyarrow")
     pc = lazy("pyarrow.compute")
 

@@ -13,9 +13,8 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Min, Q
@@ -28,10 +27,16 @@ from samverkan.analysis.timeprofile import (
     to_local_minutes,
     weekday_hour_matrix,
 )
+from samverkan.lib.lazy import lazy
 from samverkan.mapping import figures
 from samverkan.mapping.models import Incident, IncidentFigure
 from samverkan.mapping.subjects import memo, per_party
 from samverkan.partnerships.models import Party
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: app loading stays small (samverkan.lib.lazy)
+    np = lazy("numpy")
 
 T = TypeVar("T")
 
