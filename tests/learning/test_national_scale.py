@@ -138,7 +138,7 @@ def test_evidence_bank_pages_its_rows_and_pools_all_of_them(client, db, monkeypa
     # The pooled effects and the counts cover every matching result, on every page.
     for html in pages:
         assert "7 resultat av 7" in html
-        assert html.count('class="forest-plot"') == 2
+        assert html.count('aria-labelledby="skog-') == 2  # two forest plots
         assert "Fjärrby 2: Stöld 2" in html and "Testkommun P0: Rån  P0 0" in html
 
 

@@ -130,9 +130,11 @@ class Canvas:
         anchor: str = "start",
         fill: str = INK,
         bold: bool = False,
+        tooltip: str = "",
     ) -> Box:
         """One line of text with its baseline at ``y``; ``anchor`` says whether ``x`` is its
-        start, middle or end. Returns (and keeps) the box it covers."""
+        start, middle or end; a ``tooltip`` (the full text of a shortened label) is its
+        <title>. Returns (and keeps) the box it covers."""
         text = strip_control(text)
         width = metrics.text_width(text, size, bold)
         left = x - {"start": 0.0, "middle": width / 2, "end": width}[anchor]
@@ -142,9 +144,13 @@ class Canvas:
         align = f' text-anchor="{anchor}"' if anchor != "start" else ""
         self.elements.append(
             f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" fill="{fill}"{align}{weight}>'
-            f"{escape(text, quote=False)}</text>"
+            f"{escape(text, quote=False)}{self._title(tooltip)}</text>"
         )
         return box
+
+    @staticmethod
+    def _title(tooltip: str) -> str:
+        return f"<title>{escape(strip_control(tooltip))}</title>" if tooltip else ""
 
     def svg(self, *, title: str, desc: str, ident: str) -> str:
         """The chart as an SVG element: an image (role="img") named by its title and

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.utils.html import escape
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from samverkan import charts
 from samverkan.analysis.pooling import PooledResult, random_effects
 from samverkan.analysis.reading import swedish_number
 from samverkan.learning import opendata
@@ -205,101 +207,55 @@ def read_pooled(result: PooledResult, label: str) -> list[str]:
     return text
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.1f}"
+def _estimates(group: Group) -> tuple[list[charts.Estimate], charts.Estimate | None]:
+    """The group's results (ratio, 95 % interval, inverse-variance weight) and its pooled
+    ratio, as the forest plot draws them."""
+    rows = []
+    for r in group.poolable_rows:
+        y, v = float(r["log_kvot"]), float(r["varians"])
+        se = math.sqrt(v)
+        rows.append(
+            charts.Estimate(
+                f"{r.get('kommun') or ''}: {r.get('indikator') or ''}",
+                math.exp(y),
+                math.exp(y - 1.96 * se),
+                math.exp(y + 1.96 * se),
+                1 / v,
+            )
+        )
+    pooled = group.pooled
+    if pooled is None:
+        return rows, None
+    return rows, charts.Estimate(
+        _("Sammanvägt"),
+        math.exp(pooled.estimate),
+        math.exp(pooled.ci_low),
+        math.exp(pooled.ci_high),
+    )
+
+
+def forest_plot(group: Group) -> charts.Drawing | None:
+    """The group's forest plot, drawn by the chart engine (samverkan.charts), its title and
+    description in the active language; None without a pooled result."""
+    rows, pooled = _estimates(group)
+    if pooled is None or not rows:
+        return None
+    return charts.forest_plot(
+        rows,
+        pooled,
+        title=_("Skogsdiagram: %(label)s") % {"label": group.label},
+        desc=charts.forest_alt(rows, pooled, subject=group.label),
+        axis_label=_("Kvot mot kontrollområdet (logaritmisk skala)"),
+        lower_label=_("← färre brott än i kontrollområdet"),
+        upper_label=_("fler →"),
+        ident=f"skog-{slugify(group.method) or 'okand'}",
+    )
 
 
 def forest_svg(group: Group) -> str:
     """An accessible forest plot (inline SVG, no outside assets) of a pooled group."""
-    rows = group.poolable_rows
-    pooled = group.pooled
-    if pooled is None or not rows:
-        return ""
-    items = []
-    for r in rows:
-        y, se = float(r["log_kvot"]), math.sqrt(float(r["varians"]))
-        items.append(
-            (
-                f"{r.get('kommun') or ''}: {r.get('indikator') or ''}",
-                y,
-                y - 1.96 * se,
-                y + 1.96 * se,
-                1 / float(r["varians"]),
-            )
-        )
-    lows = [i[2] for i in items] + [pooled.ci_low, math.log(0.5)]
-    highs = [i[3] for i in items] + [pooled.ci_high, math.log(2)]
-    lo, hi = max(min(lows), math.log(0.05)), min(max(highs), math.log(20))
-    label_w, plot_w, row_h, top = 300, 360, 24, 30
-    height = top + row_h * (len(items) + 2) + 30
-    width = label_w + plot_w + 130
-
-    def x(value: float) -> float:
-        value = min(max(value, lo), hi)
-        return label_w + (value - lo) / (hi - lo) * plot_w
-
-    total_w = sum(i[4] for i in items)
-    desc = [
-        f"Skogsdiagram för {group.label}: {len(items)} utvärderingar som kvoter mot "
-        "kontrollområdet på logaritmisk skala; 1 betyder ingen skillnad."
-    ]
-    parts = []
-    for n, (label, y, low, high, w) in enumerate(items):
-        cy = top + row_h * n + row_h / 2
-        size = 4 + 10 * math.sqrt(w / total_w)
-        ratio = f"{_n(math.exp(y))} ({_n(math.exp(low))}–{_n(math.exp(high))})"
-        desc.append(f"{label}: kvot {ratio}.")
-        parts.append(
-            f'<text x="4" y="{_fmt(cy + 4)}">{escape(label[:48])}</text>'
-            f'<line x1="{_fmt(x(low))}" x2="{_fmt(x(high))}" y1="{_fmt(cy)}" y2="{_fmt(cy)}" '
-            f'stroke="currentColor" stroke-width="1.5"/>'
-            f'<rect x="{_fmt(x(y) - size / 2)}" y="{_fmt(cy - size / 2)}" width="{_fmt(size)}" '
-            f'height="{_fmt(size)}" fill="currentColor"/>'
-            f'<text x="{label_w + plot_w + 8}" y="{_fmt(cy + 4)}">{escape(ratio)}</text>'
-        )
-    cy = top + row_h * (len(items) + 0.5) + row_h / 2
-    est = pooled.estimate
-    pooled_text = (
-        f"{_n(math.exp(est))} ({_n(math.exp(pooled.ci_low))}–{_n(math.exp(pooled.ci_high))})"
-    )
-    desc.append(f"Sammanvägt (slumpeffektmodell): kvot {pooled_text}.")
-    parts.append(
-        f'<text x="4" y="{_fmt(cy + 4)}" font-weight="bold">Sammanvägt</text>'
-        f'<polygon points="{_fmt(x(pooled.ci_low))},{_fmt(cy)} {_fmt(x(est))},{_fmt(cy - 8)} '
-        f'{_fmt(x(pooled.ci_high))},{_fmt(cy)} {_fmt(x(est))},{_fmt(cy + 8)}" fill="currentColor"/>'
-        f'<text x="{label_w + plot_w + 8}" y="{_fmt(cy + 4)}" font-weight="bold">'
-        f"{escape(pooled_text)}</text>"
-    )
-    axis_y = top + row_h * (len(items) + 2)
-    ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 10) if lo <= math.log(t) <= hi]
-    axis = [
-        f'<line x1="{label_w}" x2="{label_w + plot_w}" y1="{axis_y}" y2="{axis_y}" '
-        'stroke="currentColor"/>',
-        f'<line x1="{_fmt(x(0))}" x2="{_fmt(x(0))}" y1="{top - 6}" y2="{axis_y}" '
-        'stroke="currentColor" stroke-dasharray="4 3"/>',
-    ]
-    for t in ticks:
-        tx = _fmt(x(math.log(t)))
-        tick = _n(t, 2 if t < 1 else 0)
-        axis.append(
-            f'<line x1="{tx}" x2="{tx}" y1="{axis_y}" y2="{axis_y + 5}" stroke="currentColor"/>'
-            f'<text x="{tx}" y="{axis_y + 18}" text-anchor="middle">{tick}</text>'
-        )
-    axis.append(
-        f'<text x="{label_w}" y="{top - 12}">← färre brott än i kontrollområdet</text>'
-        f'<text x="{label_w + plot_w}" y="{top - 12}" text-anchor="end">fler →</text>'
-    )
-    ident = f"skog-{escape(group.method)}"
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="forest-plot" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" font-size="12" '
-        f'aria-labelledby="{ident}-titel {ident}-beskrivning">'
-        f'<title id="{ident}-titel">Skogsdiagram: {escape(group.label)}</title>'
-        f'<desc id="{ident}-beskrivning">{escape(" ".join(desc))}</desc>'
-        + "".join(axis)
-        + "".join(parts)
-        + "</svg>"
-    )
+    drawing = forest_plot(group)
+    return drawing.svg if drawing else ""
 
 
 def groups(
