@@ -3,7 +3,8 @@ page and the PDF, the same SVG as PNG for Word.
 
 The SVG's title is the chart's alternative text, written from its data: the PDF printer
 takes it as the figure's /Alt, and a browser offers it on hover. Its description is the
-chart's source.
+chart's source. A document is Swedish whoever renders it, so its alternative texts are
+written with Swedish active, even from a page shown in English.
 """
 
 from __future__ import annotations
@@ -14,13 +15,25 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from django.utils import translation
+
 from samverkan import charts
 from samverkan.documents.structure import Chart
 from samverkan.lib import numbers
 from samverkan.lib.text import strip_control
 
-line_alt = charts.line_alt
-bar_alt = charts.bar_alt
+
+def line_alt(*args: Any, **kwargs: Any) -> str:
+    """``charts.line_alt`` in Swedish."""
+    with translation.override("sv"):
+        return charts.line_alt(*args, **kwargs)
+
+
+def bar_alt(*args: Any, **kwargs: Any) -> str:
+    """``charts.bar_alt`` in Swedish."""
+    with translation.override("sv"):
+        return charts.bar_alt(*args, **kwargs)
+
 
 # Charts drawn recently, by their inputs: a page, its PDF and its Word file (and the public
 # and internal editions) draw the same chart once. Chart objects are immutable.

@@ -41,14 +41,15 @@ def trend_chart(
 
 def heatmap(title: str, matrix: list[list[float]]) -> SafeString:
     """Weekday × hour heat map; darker is more, and each cell names its value on hover."""
-    days = [day.capitalize() for day in WEEKDAYS_SV]
+    names = [_(day) for day in WEEKDAYS_SV]  # "måndag" → "Monday": in the catalogue
+    days = [name.capitalize() for name in names]
     hours = [f"{hour:02d}" for hour in range(24)]
     by_day = [sum(row) for row in matrix]
     busiest = max(range(len(by_day)), key=lambda d: by_day[d]) if by_day else 0
     desc = _(
         "Värmekarta: %(title)s. Mörkare ruta betyder fler händelser. Flest händelser är det "
         "på %(day)s. Värdena står i tabellen under."
-    ) % {"title": sentence(title), "day": days[busiest].lower()}
+    ) % {"title": sentence(title), "day": names[busiest]}
     drawing = charts.heatmap(
         days,
         hours,
