@@ -420,3 +420,50 @@ def test_periods_are_dates_in_the_temporal_coverage(client, instance):
     (dataset,) = data["dcat:dataset"]
     start = dataset["dct:temporal"]["dcat:startDate"]["@value"]
     assert datetime.date.fromisoformat(start)
+
+
+def _kamera_group():
+    rows = [
+        {"kommun": "A-stad", "indikator": "Rån", "log_kvot": -0.3, "varians": 0.02},
+        {"kommun": "B-by", "indikator": "Stöld", "log_kvot": -0.1, "varians": 0.03},
+    ]
+    (group,) = evidence.groups([{**r, "typ_av_atgard": "kamera"} for r in rows])
+    return group
+
+
+def test_forest_plot_is_drawn_by_the_chart_engine_in_the_page_language():
+    from django.utils import translation
+
+    from tests.charts.svgtext import SVG, overlapping, root
+
+    swedish = _kamera_group().svg
+    element = root(swedish)
+    assert element[0].text == "Skogsdiagram: Kamerabevakning"
+    assert element[1].text.startswith(
+        "Skogsdiagram: 2 utvärderingar av kamerabevakning; sammanvägd kvot"
+    )
+    assert "(95 % KI " in element[1].text
+    ticks = [e.text for e in element.iter(f"{SVG}text") if e.text in {"0,5", "1", "2"}]
+    assert ticks == ["0,5", "1", "2"] and overlapping(swedish) == []
+    with translation.override("en"):
+        english = _kamera_group().svg
+    element = root(english)
+    assert element[0].text == "Forest plot: Camera surveillance"
+    assert element[1].text.startswith(
+        "Forest plot: 2 evaluations of camera surveillance; pooled ratio 0."
+    )
+    assert "A-stad: Rån: ratio 0.74 (" in element[1].text and "Pooled" in english
+    assert "Skogsdiagram" not in english and "Sammanvägt" not in english
+
+
+def test_forest_plot_in_a_document_is_swedish_and_painted_for_word():
+    from django.utils import translation
+
+    with translation.override("en"):  # a reader of the English page asks for the document
+        chart = evidence.forest_chart(_kamera_group())
+    assert chart is not None and chart.caption == "Skogsdiagram: Kamerabevakning"
+    assert chart.alt.startswith(
+        "Skogsdiagram: 2 utvärderingar av kamerabevakning; sammanvägd kvot 0,"
+    )
+    assert "Sammanvägt" in chart.svg and "Pooled" not in chart.svg
+    assert chart.png.startswith(b"\x89PNG")

@@ -423,3 +423,21 @@ def test_counts_in_the_database_equal_the_open_data_they_count(region):
         (r.name, r.measure_count, r.result_count) for r in counted
     ]
     assert any(r.measure_count for r in counted) and any(r.result_count for r in counted)
+
+
+def test_summary_document_draws_each_pooled_kind_as_a_forest_plot(region, monkeypatch):
+    from samverkan.documents.structure import Chart
+    from samverkan.learning import evidence
+
+    rows = [
+        {"typ_av_atgard": "kamera", "kommun": k, "indikator": "Rån", "log_kvot": y, "varians": v}
+        for k, y, v in (("A-stad", -0.3, 0.02), ("B-by", -0.1, 0.03))
+    ]
+    monkeypatch.setattr(regional, "region_groups", lambda scope: evidence.groups(rows))
+    doc = regional.summary_document(region.scope, regional.rows_for(region.scope))
+    (section,) = [s for s in doc.sections if s.heading == "Sammanvägd kunskap i regionen"]
+    charts = [b for sub in section.subsections for b in sub.blocks if isinstance(b, Chart)]
+    (chart,) = charts
+    assert chart.label.startswith("Figur") and chart.caption == "Skogsdiagram: Kamerabevakning"
+    assert chart.alt.startswith("Skogsdiagram: 2 utvärderingar av kamerabevakning")
+    assert chart.png.startswith(b"\x89PNG")

@@ -9,17 +9,20 @@ Swedish: how sure the average is, and why it may mislead.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from samverkan import charts
 from samverkan.analysis.pooling import PooledResult, random_effects
 from samverkan.analysis.reading import swedish_number
+from samverkan.documents.structure import Chart
 from samverkan.learning import opendata
 from samverkan.learning.models import MeasureMethod, PlaceType, RemoteCatalogue
 
@@ -234,22 +237,53 @@ def _estimates(group: Group) -> tuple[list[charts.Estimate], charts.Estimate | N
     )
 
 
-def forest_plot(group: Group) -> charts.Drawing | None:
-    """The group's forest plot, drawn by the chart engine (samverkan.charts), its title and
-    description in the active language; None without a pooled result."""
+def _forest(group: Group, *, document: bool) -> tuple[charts.Drawing, str] | None:
+    """The group's forest plot and its alternative text, in the active language. A page
+    titles it by its kind of measure and describes it by the alt text; a document (as its
+    other charts) titles it by the alt text and describes it by its source."""
     rows, pooled = _estimates(group)
     if pooled is None or not rows:
         return None
-    return charts.forest_plot(
+    alt = charts.forest_alt(rows, pooled, subject=group.label)
+    title = _("Skogsdiagram: %(label)s") % {"label": group.label}
+    drawing = charts.forest_plot(
         rows,
         pooled,
-        title=_("Skogsdiagram: %(label)s") % {"label": group.label},
-        desc=charts.forest_alt(rows, pooled, subject=group.label),
+        title=alt if document else title,
+        desc=FOREST_SOURCE if document else alt,
         axis_label=_("Kvot mot kontrollområdet (logaritmisk skala)"),
         lower_label=_("← färre brott än i kontrollområdet"),
         upper_label=_("fler →"),
         ident=f"skog-{slugify(group.method) or 'okand'}",
     )
+    return drawing, alt
+
+
+FOREST_SOURCE = (
+    "Källa: publicerade effektuppföljningar (öppna data). Kvot med 95 % konfidensintervall; "
+    "sammanvägt med en slumpeffektmodell (REML)."
+)
+
+
+def forest_plot(group: Group) -> charts.Drawing | None:
+    """The group's forest plot for a page, drawn by the chart engine (samverkan.charts), its
+    title and description in the page's language; None without a pooled result."""
+    found = _forest(group, document=False)
+    return found[0] if found else None
+
+
+def forest_chart(group: Group) -> Chart | None:
+    """The group's forest plot for a document: Swedish whatever the reader's language, the
+    engine's SVG for the PDF and the same SVG as PNG for Word (``Chart.png``)."""
+    with translation.override("sv"):
+        if group.method in MeasureMethod.values:  # named when the group was read: Swedish now
+            group = dataclasses.replace(group, label=method_label(group.method))
+        found = _forest(group, document=True)
+        caption = _("Skogsdiagram: %(label)s") % {"label": group.label}
+    if found is None:
+        return None
+    drawing, alt = found
+    return Chart(caption, FOREST_SOURCE, drawing.svg, alt)
 
 
 def forest_svg(group: Group) -> str:
