@@ -545,9 +545,10 @@ def summary_document(scope: RegionalScope, rows: list[KommunRow]) -> Any:
     pooled_section = doc.section("Sammanvägd kunskap i regionen")
     groups = region_groups(scope)
     for g in groups:
+        part = pooled_section.sub(str(g.label), BulletList(tuple(str(s) for s in g.reading)))
         chart = evidence.forest_chart(g)
-        blocks = (BulletList(tuple(str(s) for s in g.reading)), *([chart] if chart else []))
-        pooled_section.sub(str(g.label), *blocks)
+        if chart is not None:
+            part.add(chart)
     if not groups:
         pooled_section.add(
             Paragraph(
