@@ -401,7 +401,10 @@ def test_fixed_values_are_enums_in_the_schema(client, demo):
             return prop["enum"]
         return schema[ref.rsplit("/", 1)[1]]["enum"]
 
-    assert set(enum_of("JobOut", "kind")) == set(_REGISTRY)
+    # Every kind the apps register (test modules register their own kinds after the schema
+    # was built, in whatever order the tests run; those are not part of the API).
+    app_kinds = {k for k, f in _REGISTRY.items() if f.__module__.startswith("samverkan.")}
+    assert set(enum_of("JobOut", "kind")) == app_kinds
     assert "done" in enum_of("ImportOut", "status")
     assert set(enum_of("DocumentEventOut", "event")) == {"issued", "decided"}
     assert "harm" in enum_of("CriterionScore", "criterion")

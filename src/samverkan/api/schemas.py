@@ -54,7 +54,13 @@ def _job_kinds() -> list[str]:
     from samverkan.jobs import registry
 
     autodiscover_modules("jobs")
-    return sorted(registry._REGISTRY)
+    # Only the project's own kinds: the schema does not depend on what else (a test module)
+    # happened to register a job before the API was first loaded.
+    return sorted(
+        name
+        for name, func in registry._REGISTRY.items()
+        if getattr(func, "__module__", "").startswith("samverkan.")
+    )
 
 
 def _finding_keys() -> list[str]:
