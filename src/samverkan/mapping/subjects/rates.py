@@ -3,6 +3,7 @@ party chose as comparable (crime statistics, population and Kolada's key figures
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -217,15 +218,15 @@ def _preloaded_sources(
     own = [r for r in own if r[code_at] == wanted]
     other_codes = set(others)
     other = [r for r in read if r[code_at] in other_codes] if others else []
-    key_at = [index[f] for f in (*_UNIT_FIELDS, "population")]
+    names = (*_UNIT_FIELDS, "population")
+    key_of = operator.itemgetter(*(index[f] for f in names))
 
     def summed(rows: list[tuple]) -> list[dict]:
         sums: dict[tuple, int] = {}
         for r in rows:
-            key = tuple(r[i] for i in key_at)
+            key = key_of(r)
             sums[key] = sums.get(key, 0) + r[count_at]
-        names = (*_UNIT_FIELDS, "population", "n")
-        return [dict(zip(names, (*k, n), strict=True)) for k, n in sums.items()]
+        return [{**dict(zip(names, k, strict=True)), "n": n} for k, n in sums.items()]
 
     sources: list[tuple[str | None, Iterable[dict]]] = [(OWN, summed(own))]
     if others:
