@@ -107,7 +107,7 @@ def preload_statistics(parties: list[Party], codes: set[str] | None = None) -> N
     if codes is not None:
         rows = rows.filter(municipality_code__in={"", *codes})
     by_party: dict[int, list[tuple]] = {pk: [] for pk in wanted}
-    for row in rows.order_by("party_id", *CrimeStatistic._meta.ordering).values_list(
+    for row in rows.order_by("party_id", *(CrimeStatistic._meta.ordering or ())).values_list(
         "party_id", *STATISTIC_FIELDS
     ):
         by_party[row[0]].append(row[1:])

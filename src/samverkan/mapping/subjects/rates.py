@@ -540,7 +540,7 @@ def _kolada_rates(party: Party, codes: list[str]) -> dict[tuple[str, int], tuple
     found: dict[tuple[str, int], tuple[str, float]] = {}
     priority = list(KOLADA_TOTAL_RATE_KPIS)
     read = _preloaded(_KEY_FIGURE_ROWS, party)
-    rows: Iterable[tuple[str, str, int, float]]
+    rows: Iterable[tuple[str, str, int, float | None]]
     if read is None:
         rows = (
             _key_figures()
@@ -600,7 +600,7 @@ def preload(parties: list[Party]) -> None:
     for party_id, *row in (
         Population.objects.filter(party_id__in=ids)
         .filter(Q(municipality_code__in=[c for c in codes if c]) | Q(area__in=areas))
-        .order_by("party_id", *Population._meta.ordering)
+        .order_by("party_id", *(Population._meta.ordering or ()))
         .values_list("party_id", "municipality_code", "area", "year", "count")
     ):
         populations[party_id].append(tuple(row))
@@ -608,7 +608,7 @@ def preload(parties: list[Party]) -> None:
     for party_id, *row in (
         _key_figures()
         .filter(party_id__in=ids, municipality_code__in=codes)
-        .order_by("party_id", *KeyFigure._meta.ordering)
+        .order_by("party_id", *(KeyFigure._meta.ordering or ()))
         .values_list("party_id", "kpi", "municipality_code", "year", "value")
     ):
         key_figures[party_id].append(tuple(row))
