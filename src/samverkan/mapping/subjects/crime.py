@@ -186,7 +186,7 @@ def crime_table(parties: list[Party], municipality: str) -> CrimeTable:
             rows: Iterable[tuple] = own_statistics(party).values_list(*_TABLE_FIELDS)
         else:
             is_own = own_statistic_test(party)
-            rows = [r[1:9] for r in read if is_own(r[0])]
+            rows = [r[1:-1] for r in read if is_own(r[0])]  # STATISTIC_FIELDS less code, population
         found = False
         for area, offence, year, quarter, month, category, interp, count in rows:
             key = (area, offence, year, quarter, month)
