@@ -23,6 +23,12 @@ from samverkan.learning.models import (
     RegionalScope,
     RemoteCatalogue,
 )
+from samverkan.mapping.models import (
+    ComparisonMunicipalities,
+    CrimeStatistic,
+    Population,
+    SituationReport,
+)
 from samverkan.problems.choices import GoalKind
 from samverkan.problems.models import Goal, Problem
 from tests.factories import make_partnership, make_user
@@ -171,6 +177,36 @@ def _region_queries(client, scope, query: str = "") -> tuple[int, str]:
     return len(captured.captured_queries), response.content.decode()
 
 
+# The regional page's queries, whatever the number of kommuner on it: the session, the reader
+# and their second factor (3), the scope, its kommuner counted and the page's read (3), the
+# Lag status, coordinators, partnerships, results and measures counted (5), the crime rates
+# (6: regional.crime_rates_of), the region's pooled evidence (2) and the menu's regional link (1).
+REGION_PAGE_QUERIES = 20
+
+
+def _with_rates(world, code: str, compared: str) -> None:
+    """The kommun shares its mapping: three years of statistics with population, compared with
+    another kommun (whose code the national list may not know)."""
+    party = world.kommun
+    CrimeStatistic.objects.filter(party=party).delete()
+    for year in (2022, 2023, 2024):
+        for c, count in ((code, 400 if year == 2024 else 380 + year % 5), (compared, 300)):
+            CrimeStatistic.objects.create(
+                party=party,
+                municipality_code=c,
+                area=f"Område {c}",
+                offence="Misshandel",
+                category="Brott mot liv och hälsa",
+                year=year,
+                count=count,
+            )
+            Population.objects.create(
+                party=party, municipality_code=c, area=f"Område {c}", year=year, count=40_000
+            )
+    ComparisonMunicipalities.objects.update_or_create(party=party, defaults={"codes": [compared]})
+    SituationReport.objects.get_or_create(party=party, defaults={"title": "Lägesbild"})[0].share()
+
+
 @pytest.mark.slow(reason="builds ten partnerships to compare a small and a large region")
 def test_regional_view_queries_do_not_grow_with_kommuner_or_results(client, db, monkeypatch):
     monkeypatch.setattr(regional, "PAGE_SIZE", 3)
@@ -181,13 +217,16 @@ def test_regional_view_queries_do_not_grow_with_kommuner_or_results(client, db, 
     # The large region: the same first three kommuner (by name) and seven more, each with more
     # published results.
     large_worlds = small_worlds + [_publishing(f" T{n}", f"02{n:02}", 4) for n in range(7)]
+    for n, world in enumerate(large_worlds):
+        _with_rates(world, world.partnership.municipality.code, f"09{n:02}")
     large = RegionalScope.objects.create(name="Riket", kind="nationell")
     large.municipalities.add(*(w.partnership.municipality for w in large_worlds))
     large.readers.add(reader)
     client.force_login(reader)
-    small_count, _html = _region_queries(client, small)
+    small_count, html = _region_queries(client, small)
+    assert html.count("1\u00a0000") >= 3  # every kommun's rate per 100 000 is on the page
     large_count, html = _region_queries(client, large)
-    assert large_count == small_count
+    assert large_count == small_count == REGION_PAGE_QUERIES
     status = _table(html, 'id="status-caption"')
     assert "Testkommun S2" in status and "Testkommun T0" not in status
     assert "10 kommuner i alla" in html and 'rel="next"' in html
@@ -196,6 +235,12 @@ def test_regional_view_queries_do_not_grow_with_kommuner_or_results(client, db, 
     assert "Testkommun T6" in status and "Testkommun S0" not in status
     # The pooled evidence is the whole region's, whichever page is shown.
     assert "31 utvärderingar" in html
+    # Every kommun of the region on one page, each with its rates: still the same queries.
+    monkeypatch.setattr(regional, "PAGE_SIZE", 10)
+    whole_count, html = _region_queries(client, large)
+    assert whole_count == REGION_PAGE_QUERIES
+    rates = _table(html, 'id="rates-caption"')
+    assert rates.count("1\u00a0000") == 10 and "Uppgift saknas" not in rates
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,16 +109,25 @@ class CrimeRates:
         return self._trend_text(self.group_trend) if self.group else "–"
 
 
-def _names(codes: list[str]) -> list[str]:
-    """Kommun names for SCB codes: the national list first, then the organisations here."""
+def _names_here(codes: Iterable[str]) -> dict[str, str]:
+    """The names of the organisations here with codes the national list lacks (one query)."""
     from samverkan.accounts.models import Organisation
     from samverkan.mapping.municipalities import NAMES
 
-    here = dict(
-        Organisation.objects.filter(code__in=[c for c in codes if c not in NAMES]).values_list(
-            "code", "name"
-        )
+    return dict(
+        Organisation.objects.filter(code__in={c for c in codes if c not in NAMES})
+        .order_by("pk")
+        .values_list("code", "name")
     )
+
+
+def _names(codes: list[str], here: dict[str, str] | None = None) -> list[str]:
+    """Kommun names for SCB codes: the national list first, then the organisations here
+    (``here``: read already for these codes and maybe more)."""
+    from samverkan.mapping.municipalities import NAMES
+
+    if here is None:
+        here = _names_here(codes)
     return [NAMES.get(c) or here.get(c) or c for c in codes]
 
 
@@ -136,10 +146,47 @@ def crime_rates(partnership: Partnership) -> CrimeRates:
     withheld rate can be worked back from a slope. The interval is exact Poisson on the count.
     """
     from samverkan.accounts import access
+
+    parties = list(access.released_mapping_parties(partnership).select_related("organisation"))
+    return _crime_rates(partnership, parties)
+
+
+def crime_rates_of(partnerships: list[Partnership]) -> dict[int, CrimeRates]:
+    """``crime_rates`` of many partnerships (a page of kommuner, or a whole region), by id:
+    the same figures, read in a fixed number of queries however many there are (the parties
+    whose mapping is released; then ``rates.preload``'s statistics, choices, populations and
+    Kolada totals; the names of comparison kommuner outside the national list). Each
+    partnership needs its ``municipality`` loaded."""
+    from samverkan.mapping.choices import ReportStatus
+    from samverkan.mapping.subjects import one_build, rates
+    from samverkan.partnerships.models import Party
+
+    if not partnerships:
+        return {}
+    by_id = {p.pk: p for p in partnerships}
+    released: dict[int, list[Party]] = {pk: [] for pk in by_id}
+    # access.released_mapping_parties, for all the partnerships at once (the same order).
+    for party in (
+        Party.objects.filter(partnership_id__in=by_id, situation_report__status=ReportStatus.SHARED)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    ):
+        party.partnership = by_id[party.partnership_id]
+        released[party.partnership_id].append(party)
+    parties = [party for found in released.values() for party in found]
+    with one_build():
+        rates.preload(parties)
+        here = _names_here(c for party in parties for c in rates.comparison(party).codes)
+        return {pk: _crime_rates(by_id[pk], released[pk], here) for pk in by_id}
+
+
+def _crime_rates(
+    partnership: Partnership, parties: list[Any], names_here: dict[str, str] | None = None
+) -> CrimeRates:
+    """``crime_rates`` from the parties whose mapping is released (in their order)."""
     from samverkan.documents.lagesbild import hidden_years
     from samverkan.mapping.subjects import crime, one_build, rates
 
-    parties = list(access.released_mapping_parties(partnership).select_related("organisation"))
     if not parties:
         return CrimeRates(missing=_("uppgift saknas: ingen part har delat sin kartläggning"))
     table = crime.crime_table(parties, str(partnership.municipality))
@@ -153,7 +200,7 @@ def crime_rates(partnership: Partnership) -> CrimeRates:
         for party in parties:
             comparison = rates.comparison(party)
             if comparison.by_year:
-                found.group = _names(comparison.codes)
+                found.group = _names(comparison.codes, names_here)
                 for rc in comparison.by_year:
                     own = rc.own
                     if own.rate is None:
@@ -250,7 +297,8 @@ def rows_for(
 ) -> list[KommunRow]:
     """The rows of ``orgs`` (default: every kommun of the scope). The Lag status, the
     partnerships and their publication are read for all of them in one query each; the rates
-    and measures per publishing partnership. ``with_results`` False counts each kommun's
+    of every publishing partnership in a fixed number more (``crime_rates_of``), the
+    measures per publishing partnership. ``with_results`` False counts each kommun's
     published results in the database instead of building them (the page shows a count)."""
     from django.db.models import Count, F
 
@@ -312,6 +360,15 @@ def rows_for(
             .values_list("partnership__municipality_id")
             .annotate(n=Count("id"))
         )
+    # The figures of every publishing partnership at once (a fixed number of queries).
+    rates_of = crime_rates_of(
+        [
+            p
+            for found_ps in partnerships.values()
+            for p in found_ps
+            if getattr(p, "open_data", None) is not None and p.open_data.published
+        ]
+    )
     found = []
     for org in orgs:
         row = KommunRow(str(org), org.code)
@@ -327,7 +384,7 @@ def rows_for(
                 continue
             if not row.rates.years:
                 # The first publishing partnership with figures speaks for the kommun.
-                rates = crime_rates(p)
+                rates = rates_of[p.pk]
                 if rates.years or not row.publishes:
                     row.rates = rates
             row.publishes = True

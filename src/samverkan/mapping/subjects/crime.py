@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from samverkan.analysis.rates import Trend, linear_trend, period_change
 from samverkan.lib import numbers
 from samverkan.mapping.models import ComparisonMunicipalities, CrimeStatistic
 from samverkan.mapping.municipalities import municipality_code
-from samverkan.mapping.subjects import incidents, one_build, per_party
+from samverkan.mapping.subjects import incidents, memo, one_build, per_party
 from samverkan.partnerships.models import Party
 
 UNCATEGORISED = incidents.UNCATEGORISED
@@ -72,6 +72,54 @@ def own_statistics(party: Party) -> QuerySet[CrimeStatistic]:
         return rows.filter(Q(municipality_code="") | Q(municipality_code=own))
     others = comparison_codes(party)
     return rows.exclude(municipality_code__in=others) if others else rows
+
+
+# The columns ``crime_table`` reads, in its order.
+_TABLE_FIELDS = (
+    "area", "offence", "year", "quarter", "month", "category", "interpretation", "count",
+)  # fmt: skip
+# The columns ``preload_statistics`` reads: the municipality code, the table's, the population.
+STATISTIC_FIELDS = ("municipality_code", *_TABLE_FIELDS, "population")
+
+
+def own_statistic_test(party: Party) -> Callable[[str], bool]:
+    """``own_statistics`` as a test of a row's municipality code, for rows read already."""
+    own = own_municipality_code(party)
+    if own:
+        return lambda code: code in ("", own)
+    others = set(comparison_codes(party))
+    return lambda code: code not in others
+
+
+def preload_statistics(parties: list[Party], codes: set[str] | None = None) -> None:
+    """Inside one build: every row of the parties' crime statistics in one query (a page of
+    many kommuner), for ``crime_table`` and the rates (``rates.preload``) to read instead of
+    querying per party. ``codes``: only rows of these municipality codes (and uncoded ones) are
+    needed. Outside a build, nothing is read. Rows are in the model's order within a party,
+    as each party's own query returns them."""
+    found = memo()
+    if found is None:
+        return
+    wanted = [p.pk for p in parties if ("statistics rows", p.pk) not in found]
+    if not wanted:
+        return
+    rows = CrimeStatistic.objects.filter(party_id__in=wanted)
+    if codes is not None:
+        rows = rows.filter(municipality_code__in={"", *codes})
+    by_party: dict[int, list[tuple]] = {pk: [] for pk in wanted}
+    for row in rows.order_by("party_id", *(CrimeStatistic._meta.ordering or ())).values_list(
+        "party_id", *STATISTIC_FIELDS
+    ):
+        by_party[row[0]].append(row[1:])
+    for pk, found_rows in by_party.items():
+        found[("statistics rows", pk)] = found_rows
+
+
+def preloaded_statistics(party: Party) -> list[tuple] | None:
+    """The party's statistics rows (``STATISTIC_FIELDS``) read by ``preload_statistics`` in
+    this build, or None when they were not."""
+    found = memo()
+    return None if found is None else found.get(("statistics rows", party.pk))
 
 
 @dataclass(frozen=True)
@@ -133,9 +181,12 @@ def crime_table(parties: list[Party], municipality: str) -> CrimeTable:
     holders: list[str] = []
     areas: set[str] = set()
     for party in parties:
-        rows = own_statistics(party).values_list(
-            "area", "offence", "year", "quarter", "month", "category", "interpretation", "count"
-        )
+        read = preloaded_statistics(party)
+        if read is None:
+            rows: Iterable[tuple] = own_statistics(party).values_list(*_TABLE_FIELDS)
+        else:
+            is_own = own_statistic_test(party)
+            rows = [r[1:-1] for r in read if is_own(r[0])]  # STATISTIC_FIELDS less code, population
         found = False
         for area, offence, year, quarter, month, category, interp, count in rows:
             key = (area, offence, year, quarter, month)

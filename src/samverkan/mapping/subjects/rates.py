@@ -3,7 +3,9 @@ party chose as comparable (crime statistics, population and Kolada's key figures
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, Sum
@@ -19,14 +21,24 @@ from samverkan.analysis.rates import (
     linear_trend,
     rate_per_100k,
 )
-from samverkan.mapping.models import CrimeStatistic, KeyFigure, Population
+from samverkan.mapping.models import (
+    ComparisonMunicipalities,
+    CrimeStatistic,
+    KeyFigure,
+    Population,
+)
 from samverkan.mapping.municipalities import NAMES
-from samverkan.mapping.subjects import per_party
+from samverkan.mapping.subjects import memo, per_party, remember
 from samverkan.mapping.subjects.crime import (
     MIN_TREND_YEARS,
+    STATISTIC_FIELDS,
+    comparison_choice,
     comparison_codes,
     own_municipality_code,
+    own_statistic_test,
     own_statistics,
+    preload_statistics,
+    preloaded_statistics,
 )
 from samverkan.partnerships.models import Party
 
@@ -142,21 +154,28 @@ def _load_units(party: Party, own_code: str, codes: list[str]) -> dict[str, dict
     areas, as imported). A year's count of an offence uses yearly rows, else twelve
     months, else four quarters; an offence with only part of the year is left out.
     """
-    own_rows = own_statistics(party)
-    fields = ("municipality_code", "area", "year", "quarter", "month", "offence", "category")
-    own_coded = bool(own_code) and own_rows.filter(municipality_code=own_code).exists()
-    own_rows = own_rows.filter(municipality_code=own_code if own_coded else "")
-    sources: list[tuple[str | None, QuerySet]] = [(OWN, own_rows)]
     others = [c for c in codes if c != own_code]
-    if others:
-        sources.append(
-            (None, CrimeStatistic.objects.filter(party=party, municipality_code__in=others))
-        )
+    read = preloaded_statistics(party)
+    if read is None:
+        own_rows = own_statistics(party)
+        own_coded = bool(own_code) and own_rows.filter(municipality_code=own_code).exists()
+        own_rows = own_rows.filter(municipality_code=own_code if own_coded else "")
+        querysets: list[tuple[str | None, QuerySet]] = [(OWN, own_rows)]
+        if others:
+            querysets.append(
+                (None, CrimeStatistic.objects.filter(party=party, municipality_code__in=others))
+            )
+        sources: list[tuple[str | None, Iterable[dict]]] = [
+            (key, qs.values(*_UNIT_FIELDS, "population").annotate(n=Sum("count")).order_by())
+            for key, qs in querysets
+        ]
+    else:
+        own_coded, sources = _preloaded_sources(party, own_code, others, read)
     grouped: dict[tuple[str, int], dict[tuple[str, str], list[dict]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for key, qs in sources:
-        for row in qs.values(*fields, "population").annotate(n=Sum("count")).order_by():
+    for key, found in sources:
+        for row in found:
             unit = key or row["municipality_code"]
             grouped[(unit, row["year"])][(row["area"], row["offence"])].append(row)
     units: dict[str, dict[int, _UnitYear]] = defaultdict(dict)
@@ -179,6 +198,40 @@ def _load_units(party: Party, own_code: str, codes: list[str]) -> dict[str, dict
             uy.counts.pop(offence, None)
         units[unit][year] = uy
     return units
+
+
+_UNIT_FIELDS = ("municipality_code", "area", "year", "quarter", "month", "offence", "category")
+
+
+def _preloaded_sources(
+    party: Party, own_code: str, others: list[str], read: list[tuple]
+) -> tuple[bool, list[tuple[str | None, Iterable[dict]]]]:
+    """``_load_units``' two sources from the party's rows read already: what its queries
+    select and sum (the own area's rows, the comparison municipalities'), selected and summed
+    here. Returns (whether the own area is the coded municipality, the sources)."""
+    index = {name: i for i, name in enumerate(STATISTIC_FIELDS)}
+    code_at, count_at = index["municipality_code"], index["count"]
+    is_own = own_statistic_test(party)
+    own = [r for r in read if is_own(r[code_at])]
+    own_coded = bool(own_code) and any(r[code_at] == own_code for r in own)
+    wanted = own_code if own_coded else ""
+    own = [r for r in own if r[code_at] == wanted]
+    other_codes = set(others)
+    other = [r for r in read if r[code_at] in other_codes] if others else []
+    names = (*_UNIT_FIELDS, "population")
+    key_of = operator.itemgetter(*(index[f] for f in names))
+
+    def summed(rows: list[tuple]) -> list[dict]:
+        sums: dict[tuple, int] = {}
+        for r in rows:
+            key = key_of(r)
+            sums[key] = sums.get(key, 0) + r[count_at]
+        return [{**dict(zip(names, k, strict=True)), "n": n} for k, n in sums.items()]
+
+    sources: list[tuple[str | None, Iterable[dict]]] = [(OWN, summed(own))]
+    if others:
+        sources.append((None, summed(other)))
+    return own_coded, sources
 
 
 def _full_year_count(rows: list[dict]) -> int | None:
@@ -207,10 +260,18 @@ def _load_populations(
     areas = {a for years in units.values() for uy in years.values() for a in uy.areas}
     by_code: dict[tuple[str, int], int] = defaultdict(int)
     by_area: dict[tuple[str, int], int] = {}
-    rows = Population.objects.filter(party=party).filter(
-        Q(municipality_code__in=[c for c in codes if c]) | Q(area__in=areas)
-    )
-    for code, area, year, count in rows.values_list("municipality_code", "area", "year", "count"):
+    wanted = [c for c in codes if c]
+    read = _preloaded(_POPULATION_ROWS, party)
+    rows: Iterable[tuple[str, str, int, int]]
+    if read is None:
+        rows = (
+            Population.objects.filter(party=party)
+            .filter(Q(municipality_code__in=wanted) | Q(area__in=areas))
+            .values_list("municipality_code", "area", "year", "count")
+        )
+    else:
+        rows = [r for r in read if r[0] in wanted or r[1] in areas]
+    for code, area, year, count in rows:
         if code:
             by_code[(code, year)] += count
         by_area[(area, year)] = count
@@ -478,14 +539,79 @@ def _kolada_rates(party: Party, codes: list[str]) -> dict[tuple[str, int], tuple
     """Kolada's reported offences per 100 000 per (municipality, year), total for both sexes."""
     found: dict[tuple[str, int], tuple[str, float]] = {}
     priority = list(KOLADA_TOTAL_RATE_KPIS)
-    rows = KeyFigure.objects.filter(
-        party=party,
-        kpi__in=priority,
-        gender="T",
-        municipality_code__in=codes,
-        value__isnull=False,
-    ).values_list("kpi", "municipality_code", "year", "value")
+    read = _preloaded(_KEY_FIGURE_ROWS, party)
+    rows: Iterable[tuple[str, str, int, float | None]]
+    if read is None:
+        rows = (
+            _key_figures()
+            .filter(party=party, municipality_code__in=codes)
+            .values_list("kpi", "municipality_code", "year", "value")
+        )
+    else:
+        rows = [r for r in read if r[1] in codes]
     for kpi, code, year, value in sorted(rows, key=lambda r: priority.index(r[0])):
         if value is not None and value >= 0:  # never None here (filtered above)
             found.setdefault((code, year), (kpi, value * KOLADA_TOTAL_RATE_KPIS[kpi]))
     return found
+
+
+def _key_figures() -> QuerySet[KeyFigure]:
+    """Kolada's totals per 100 000 (``_kolada_rates``), of every party and municipality."""
+    return KeyFigure.objects.filter(
+        kpi__in=list(KOLADA_TOTAL_RATE_KPIS), gender="T", value__isnull=False
+    )
+
+
+# ---- many parties at once ----------------------------------------------------------------
+
+# Memo keys of the rows ``preload`` reads (with the party's id).
+_POPULATION_ROWS = "population rows"
+_KEY_FIGURE_ROWS = "key figure rows"
+
+
+def _preloaded(kind: str, party: Party) -> list[tuple] | None:
+    found = memo()
+    return None if found is None else found.get((kind, party.pk))
+
+
+def preload(parties: list[Party]) -> None:
+    """Inside one build: what the parties' rates and comparisons are computed from, read in
+    one query per table for all of them (a page of many kommuner): their choices of
+    comparison municipalities, crime statistics, populations and Kolada's totals. Then
+    ``comparison``, ``rates_by_year`` and ``rate_gaps`` compute the same figures as they do
+    party by party, without a query. Each party needs ``partnership.municipality`` loaded.
+    Outside a build, nothing is read."""
+    found = memo()
+    if found is None:
+        return
+    parties = [p for p in parties if (_POPULATION_ROWS, p.pk) not in found]
+    if not parties:
+        return
+    ids = [p.pk for p in parties]
+    choices = {c.party_id: c for c in ComparisonMunicipalities.objects.filter(party_id__in=ids)}
+    for party in parties:
+        remember(comparison_choice, choices.get(party.pk), party)
+    owns = {p.pk: own_municipality_code(p) for p in parties}
+    codes = {c for choice in choices.values() for c in choice.codes} | set(owns.values())
+    # A party without a code of its own counts every row but its comparison municipalities'.
+    preload_statistics(parties, codes if all(owns.values()) else None)
+    areas = {row[1] for p in parties for row in preloaded_statistics(p) or []}
+    populations: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for party_id, *row in (
+        Population.objects.filter(party_id__in=ids)
+        .filter(Q(municipality_code__in=[c for c in codes if c]) | Q(area__in=areas))
+        .order_by("party_id", *(Population._meta.ordering or ()))
+        .values_list("party_id", "municipality_code", "area", "year", "count")
+    ):
+        populations[party_id].append(tuple(row))
+    key_figures: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for party_id, *row in (
+        _key_figures()
+        .filter(party_id__in=ids, municipality_code__in=codes)
+        .order_by("party_id", *(KeyFigure._meta.ordering or ()))
+        .values_list("party_id", "kpi", "municipality_code", "year", "value")
+    ):
+        key_figures[party_id].append(tuple(row))
+    for pk in ids:
+        found[(_POPULATION_ROWS, pk)] = populations[pk]
+        found[(_KEY_FIGURE_ROWS, pk)] = key_figures[pk]
