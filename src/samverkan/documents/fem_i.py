@@ -202,7 +202,9 @@ def narrative(state: Any, public: bool, partnership: Partnership) -> Narrative:
                 "warning",
             )
         )
-    if public and not audience.may_publish_text(partnership, state.part, state.text):
+    if public and not audience.may_publish_text(
+        partnership, state.part, state.text, state.touch_basis
+    ):
         # Not approved for the public as it reads now: one neutral line, nothing more.
         blocks.append(Paragraph(audience.WITHHELD_TEXT, "note"))
         return Narrative(tuple(blocks), tuple(gaps))

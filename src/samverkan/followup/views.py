@@ -313,7 +313,9 @@ def write_up_page(request: HttpRequest, partnership: Partnership) -> HttpRespons
     leads = audience.leader_party_ids(request.user, partnership)
     for state in states:
         state.blocks = write_up.blocks(state.text) if state.visible else []
-        state.approval = audience.approval_of(partnership, state.part, state.text)
+        state.approval = audience.approval_of(
+            partnership, state.part, state.text, state.touch_basis
+        )
         state.digest = audience.digest(state.text)
         required = {p.pk for p in state.approval.required}
         state.may_approve = state.visible and bool(leads & required if required else leads)

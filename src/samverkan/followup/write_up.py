@@ -429,19 +429,32 @@ def _fragments(item: Any) -> set[str]:
     return out
 
 
-def quoted_items(partnership: Partnership, text: str) -> list[Any]:
-    """The confidential causes and measures whose wording ``text`` repeats."""
+def confidential_items(partnership: Partnership) -> list[Any]:
+    """The partnership's confidential causes, then its confidential measures."""
     from samverkan.problems.models import Cause, Measure
 
+    return [
+        item
+        for model in (Cause, Measure)
+        for item in model.objects.filter(partnership=partnership, confidential=True)
+    ]
+
+
+def quoted_items(
+    partnership: Partnership, text: str, confidential: list[Any] | None = None
+) -> list[Any]:
+    """The confidential causes and measures whose wording ``text`` repeats (``confidential``:
+    ``confidential_items(partnership)`` when the caller judges several texts)."""
     haystack = f" {' '.join(_words(text))} "
     if not haystack.strip():
         return []
-    found = []
-    for model in (Cause, Measure):
-        for item in model.objects.filter(partnership=partnership, confidential=True):
-            if any(f" {phrase} " in haystack for phrase in _fragments(item)):
-                found.append(item)
-    return found
+    if confidential is None:
+        confidential = confidential_items(partnership)
+    return [
+        item
+        for item in confidential
+        if any(f" {phrase} " in haystack for phrase in _fragments(item))
+    ]
 
 
 def may_show(partnership: Partnership, text: str, user: Any, public: bool) -> bool:
@@ -520,6 +533,8 @@ class SectionState:
     approval: Any = None
     digest: str = ""
     may_approve: bool = False
+    # audience.touch_basis of the request, for judging the text again (approval_of).
+    touch_basis: Any = field(default=None, repr=False, compare=False)
 
     @property
     def reviewed(self) -> bool:
@@ -553,6 +568,9 @@ def sections(
 
     stored = {s.part: s for s in partnership.write_up_sections.all()}
     fresh = draft(partnership)
+    # The five texts are judged against the same items: read them once.
+    confidential = confidential_items(partnership)
+    basis = audience.touch_basis(partnership)
     out = []
     for number, part in enumerate(PARTS, start=1):
         record = stored.get(part)
@@ -567,15 +585,16 @@ def sections(
             stored=record,
             text=text,
             fresh=fresh[part],
+            touch_basis=basis,
         )
-        quoted = quoted_items(partnership, text)
+        quoted = quoted_items(partnership, text, confidential)
         state.public_ok = not quoted
         # A retelling in other words (a confidential item's distinctive word, or its number,
         # accounts/audience.touched_items) is withheld from a member who may not see the item.
         # For the public, it is what the approval of the holding party's leader is for.
         retold = [
             item
-            for item in audience.touched_items(partnership, text)
+            for item in audience.touched_items(partnership, text, basis)
             if item.confidential and item not in quoted
         ]
         state.visible = _may_read(partnership, quoted + ([] if public else retold), user, public)
