@@ -113,7 +113,13 @@ def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partners
     """
     from samverkan.accounts import two_factor
 
-    partnership = partnerships_for(user).filter(pk=pk).first()
+    # Pages name the municipality and the police area: read them with the partnership.
+    partnership = (
+        partnerships_for(user)
+        .filter(pk=pk)
+        .select_related("municipality", "police_area")
+        .first()
+    )
     if partnership is None:
         raise Http404("Ingen sådan samverkan")
     two_factor.require_for_partnership(user, partnership)

@@ -465,14 +465,19 @@ def _wording(item: Any) -> str:
     return " ".join((item.text, item.risk_factors, item.protective_factors))
 
 
-def touch_basis(partnership: Partnership) -> tuple[list[Any], set[str]]:
+def touch_basis(
+    partnership: Partnership, causes: list[Any] | None = None, measures: list[Any] | None = None
+) -> tuple[list[Any], set[str]]:
     """What ``touched_items`` compares a text with: the withheld causes and measures, and the
     words every reader may see (empty when nothing is withheld). Computed once, it serves any
-    number of texts of the same request (a page judging five texts asks the database once)."""
+    number of texts of the same request (a page judging five texts asks the database once).
+    ``causes`` and ``measures``: all of the partnership's, when the caller has read them."""
     from samverkan.problems.models import Cause, Measure
 
-    causes = list(Cause.objects.filter(partnership=partnership))
-    measures = list(Measure.objects.filter(partnership=partnership))
+    if causes is None:
+        causes = list(Cause.objects.filter(partnership=partnership))
+    if measures is None:
+        measures = list(Measure.objects.filter(partnership=partnership))
     withheld = [c for c in causes if c.confidential] + [
         m for m in measures if m.confidential or not m.publishable
     ]
@@ -579,20 +584,31 @@ class Approval:
         return bool(self.approved_by)
 
 
+def all_approvals(partnership: Partnership, **lookups: Any) -> list[Any]:
+    """The partnership's 5I approval records (narrowed by ``lookups``), with party and user."""
+    from samverkan.followup.models import WriteUpApproval
+
+    return list(
+        WriteUpApproval.objects.filter(partnership=partnership, **lookups).select_related(
+            "party__organisation", "approved_by"
+        )
+    )
+
+
 def approval_of(
     partnership: Partnership,
     part: str,
     text: str,
     basis: tuple[list[Any], set[str]] | None = None,
+    approvals: list[Any] | None = None,
 ) -> Approval:
     """The approval state of 5I part ``part`` with its current ``text`` (``basis``: see
-    ``touched_items``)."""
-    from samverkan.followup.models import WriteUpApproval
-
+    ``touched_items``; ``approvals``: ``all_approvals(partnership)``, when the caller judges
+    several parts)."""
     current = digest(text)
-    records = WriteUpApproval.objects.filter(
-        partnership=partnership, part=part, text_digest=current
-    ).select_related("party__organisation", "approved_by")
+    if approvals is None:
+        approvals = all_approvals(partnership, part=part, text_digest=current)
+    records = [r for r in approvals if r.part == part and r.text_digest == current]
     return Approval(
         check_text(text),
         parties_to_approve(partnership, text, basis),
@@ -605,9 +621,10 @@ def may_publish_text(
     part: str,
     text: str,
     basis: tuple[list[Any], set[str]] | None = None,
+    approvals: list[Any] | None = None,
 ) -> bool:
     """Whether a typed text may reach a public audience: approved as it reads now."""
-    return approval_of(partnership, part, text, basis).approved
+    return approval_of(partnership, part, text, basis, approvals).approved
 
 
 WITHHELD_TEXT = (

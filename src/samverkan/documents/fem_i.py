@@ -203,7 +203,7 @@ def narrative(state: Any, public: bool, partnership: Partnership) -> Narrative:
             )
         )
     if public and not audience.may_publish_text(
-        partnership, state.part, state.text, state.touch_basis
+        partnership, state.part, state.text, state.touch_basis, state.approvals
     ):
         # Not approved for the public as it reads now: one neutral line, nothing more.
         blocks.append(Paragraph(audience.WITHHELD_TEXT, "note"))

@@ -279,10 +279,19 @@ def _implementation(partnership: Partnership) -> str:
 
 
 def _involvement(partnership: Partnership) -> str:
+    from django.db.models import Prefetch
+
     from samverkan.partnerships.choices import PartyKind
+    from samverkan.partnerships.models import GroupMember
 
     parties = sorted(
-        partnership.parties.select_related("organisation").order_by("id"),
+        partnership.parties.select_related("organisation", "coordinator")
+        .prefetch_related(
+            "measures",
+            "co_measures",
+            Prefetch("group_seats", queryset=GroupMember.objects.select_related("group")),
+        )
+        .order_by("id"),
         key=lambda p: p.kind != PartyKind.SIGNATORY,
     )
     out = []
@@ -297,7 +306,7 @@ def _involvement(partnership: Partnership) -> str:
         own = sorted(m.number for m in _open(party.measures.all()))
         joint = sorted(m.number for m in _open(party.co_measures.all()))
         groups = sorted(
-            {str(m.group.name) for m in party.group_seats.select_related("group").all()}
+            {str(m.group.name) for m in party.group_seats.all()}
         )
         parts = []
         if party.contribution.strip():
@@ -535,6 +544,8 @@ class SectionState:
     may_approve: bool = False
     # audience.touch_basis of the request, for judging the text again (approval_of).
     touch_basis: Any = field(default=None, repr=False, compare=False)
+    # For a public reader: every 5I approval of the partnership, read once (approval_of).
+    approvals: Any = field(default=None, repr=False, compare=False)
 
     @property
     def reviewed(self) -> bool:
@@ -565,12 +576,16 @@ def sections(
 ) -> list[SectionState]:
     """The five parts in order, each with its stored text or, until reviewed, the draft."""
     from samverkan.accounts import audience
+    from samverkan.problems.models import Cause, Measure
 
     stored = {s.part: s for s in partnership.write_up_sections.all()}
     fresh = draft(partnership)
     # The five texts are judged against the same items: read them once.
-    confidential = confidential_items(partnership)
-    basis = audience.touch_basis(partnership)
+    causes = list(Cause.objects.filter(partnership=partnership))
+    measures = list(Measure.objects.filter(partnership=partnership))
+    confidential = [c for c in causes if c.confidential] + [m for m in measures if m.confidential]
+    basis = audience.touch_basis(partnership, causes, measures)
+    approvals = audience.all_approvals(partnership) if public else None
     out = []
     for number, part in enumerate(PARTS, start=1):
         record = stored.get(part)
@@ -586,6 +601,7 @@ def sections(
             text=text,
             fresh=fresh[part],
             touch_basis=basis,
+            approvals=approvals,
         )
         quoted = quoted_items(partnership, text, confidential)
         state.public_ok = not quoted
