@@ -115,10 +115,7 @@ def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partners
 
     # Pages name the municipality and the police area: read them with the partnership.
     partnership = (
-        partnerships_for(user)
-        .filter(pk=pk)
-        .select_related("municipality", "police_area")
-        .first()
+        partnerships_for(user).filter(pk=pk).select_related("municipality", "police_area").first()
     )
     if partnership is None:
         raise Http404("Ingen sådan samverkan")

@@ -305,9 +305,7 @@ def _involvement(partnership: Partnership) -> str:
     for party in parties:
         own = sorted(m.number for m in _open(party.measures.all()))
         joint = sorted(m.number for m in _open(party.co_measures.all()))
-        groups = sorted(
-            {str(m.group.name) for m in party.group_seats.all()}
-        )
+        groups = sorted({str(m.group.name) for m in party.group_seats.all()})
         parts = []
         if party.contribution.strip():
             parts.append(_one_line(party.contribution))
