@@ -361,7 +361,9 @@ def _involvement_tables(section: Section, partnership: Partnership, to: Any) -> 
     listing = _measure_listing(partnership, to)
     rows = []
     parties = sorted(
-        partnership.parties.select_related("organisation").prefetch_related("group_seats__group"),
+        partnership.parties.select_related("organisation", "coordinator").prefetch_related(
+            "group_seats__group"
+        ),
         key=lambda p: (p.kind != PartyKind.SIGNATORY, p.pk),
     )
     for party in parties:
