@@ -103,9 +103,7 @@ def _grow(demo, n: int) -> None:
             ),
             kind=PartyKind.PARTICIPANT,
         )
-        cause = Cause.objects.create(
-            partnership=demo, problem=problem, number=i, text=f"Orsak {i}"
-        )
+        cause = Cause.objects.create(partnership=demo, problem=problem, number=i, text=f"Orsak {i}")
         measure = Measure.objects.create(
             partnership=demo,
             problem=problem,
