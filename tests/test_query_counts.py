@@ -47,17 +47,17 @@ PINNED = {
     # groups, effect follow-ups, steering answers, and the crime statistics of each party
     # whose mapping is released: two queries per such party), then judges the five texts
     # against the confidential items and the approvals, read once for all five.
-    "write_up": ("steg5/fem-i/", 35),
-    "write_up_redraft": ("steg5/fem-i/nytt-utkast/", 33),
+    "write_up": ("steg5/fem-i/", 36),
+    "write_up_redraft": ("steg5/fem-i/nytt-utkast/", 34),
     # The lägesbild preview reads each kind of mapping material once (statistics, rates,
     # population, key figures, costs, surveys, safety walks, resources, activities, sources,
     # prioritisation) and the crime statistics per released party.
     "lagesbild_internal": ("dokument/lagesbild/internal/", 32),
     # The 5I documents and the open data page hold the 5I draft above plus every table of the
     # document (causes, measures with their links, activity, follow-ups, parties, statistics).
-    "fem_i_internal": ("dokument/fem-i/internal/", 59),
-    "fem_i_public": ("dokument/fem-i/public/", 57),
-    "open_data": ("oppna-data/", 53),
+    "fem_i_internal": ("dokument/fem-i/internal/", 60),
+    "fem_i_public": ("dokument/fem-i/public/", 58),
+    "open_data": ("oppna-data/", 55),
 }
 
 
@@ -91,7 +91,8 @@ def test_page_stays_within_its_pinned_query_count(coordinator, demo, page):
 
 def _grow(demo, n: int) -> None:
     """``n`` more parties, problems' causes, measures (each answering a cause, with two
-    co-parties) and goals: rows a partnership gains as it works."""
+    co-parties; every other one confidential) and goals: rows a partnership gains as it
+    works."""
     problem = Problem.objects.filter(partnership=demo).first()
     responsible = demo.parties.order_by("pk").first()
     start = 1000
@@ -114,6 +115,11 @@ def _grow(demo, n: int) -> None:
         )
         measure.causes.set([cause])
         measure.co_parties.set([party, responsible])
+        if i % 2:
+            # Every other one confidential, open to its responsible party.
+            measure.confidential = True
+            measure.save(update_fields=["confidential"])
+            measure.allowed_parties.set([responsible])
         Goal.objects.create(
             partnership=demo,
             problem=problem,
