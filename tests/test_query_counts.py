@@ -152,3 +152,24 @@ def test_query_counts_do_not_grow_with_more_parties_measures_and_goals(coordinat
     many = {page: _count(client, url) for page, url in urls.items()}
     grown = {page: (few[page], many[page]) for page in GROWING if many[page] != few[page]}
     assert not grown, f"pages whose query count grew with the rows (before, after): {grown}"
+
+
+def test_checklists_share_reads_only_inside_one_reading(demo, django_assert_num_queries):
+    """Inside ``one_reading`` the parties are read once; outside it every call reads afresh,
+    so a caller that adds a party and asks again sees it."""
+    from samverkan.process import checklists
+
+    with checklists.one_reading():
+        first = checklists.shared_parties(demo)
+        with django_assert_num_queries(0):
+            again = checklists.shared_parties(demo)
+        assert again is first
+    before = len(checklists.shared_parties(demo))
+    Party.objects.create(
+        partnership=demo,
+        organisation=Organisation.objects.create(name="Förening X", kind=OrganisationKind.OTHER),
+        kind=PartyKind.PARTICIPANT,
+    )
+    assert len(checklists.shared_parties(demo)) == before + 1
+    with django_assert_num_queries(1):
+        checklists.shared_parties(demo)
