@@ -28,6 +28,7 @@ PINNED = {
     "step3": ("steg3/", 30),
     "picture": ("steg3/problembild/", 30),
     "prioritisation": ("steg3/prioritering/", 30),
+    "problem": ("steg3/problem/{problem}/", 30),
     "measures": ("steg3/atgarder/", 30),
     "traceability": ("steg3/sparbarhet/", 30),
     "step4": ("steg4/", 30),
@@ -78,7 +79,9 @@ def _count(client, url: str) -> int:
 
 
 def _url(demo, party, path: str) -> str:
-    return f"/samverkan/{demo.pk}/" + path.format(party=party.pk)
+    # The problem _grow adds to.
+    problem = Problem.objects.filter(partnership=demo).first()
+    return f"/samverkan/{demo.pk}/" + path.format(party=party.pk, problem=problem.pk)
 
 
 @pytest.mark.parametrize("page", sorted(PINNED))
@@ -134,6 +137,7 @@ GROWING = [
     "law",
     "step3",
     "prioritisation",
+    "problem",
     "measures",
     "traceability",
     "step4",
