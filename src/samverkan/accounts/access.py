@@ -113,7 +113,10 @@ def get_partnership_for(user: Any, pk: int, *, action: str = "view") -> Partners
     """
     from samverkan.accounts import two_factor
 
-    partnership = partnerships_for(user).filter(pk=pk).first()
+    # Pages name the municipality and the police area: read them with the partnership.
+    partnership = (
+        partnerships_for(user).filter(pk=pk).select_related("municipality", "police_area").first()
+    )
     if partnership is None:
         raise Http404("Ingen sådan samverkan")
     two_factor.require_for_partnership(user, partnership)
@@ -171,8 +174,11 @@ def released_mapping_parties(partnership: Partnership) -> models.QuerySet[Party]
     """
     from samverkan.mapping.choices import ReportStatus
 
-    return partnership.parties.filter(situation_report__status=ReportStatus.SHARED).order_by(
-        "organisation__name"
+    # With the organisation: the documents name each party (no query per party).
+    return (
+        partnership.parties.filter(situation_report__status=ReportStatus.SHARED)
+        .select_related("organisation")
+        .order_by("organisation__name")
     )
 
 
@@ -234,9 +240,13 @@ def restriction_of(obj: Any) -> list[int]:
     if is_confidential_item(obj):
         if not obj.confidential:
             return []
-        allowed = (
-            sorted(obj.allowed_parties.values_list("pk", flat=True)) if obj.pk is not None else []
-        )
+        if obj.pk is None:
+            allowed = []
+        elif "allowed_parties" in getattr(obj, "_prefetched_objects_cache", {}):
+            # Prefetched with the item (a document's listing): no query per item.
+            allowed = sorted(p.pk for p in obj.allowed_parties.all())
+        else:
+            allowed = sorted(obj.allowed_parties.values_list("pk", flat=True))
         return allowed or list(NOBODY)
     groups = getattr(obj, "confidential_access", None)
     if groups:

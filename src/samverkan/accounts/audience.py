@@ -171,9 +171,27 @@ def _publishable(item: Any) -> bool:
 # ---- the neutral line --------------------------------------------------------------------------
 
 
+def with_holders(items: models.QuerySet) -> models.QuerySet:
+    """Causes or measures with their allowed parties (and those parties' organisations), so
+    that ``holder`` and ``access.restriction_of`` ask no query per item."""
+    from django.db.models import Prefetch
+
+    from samverkan.partnerships.models import Party
+
+    return items.prefetch_related(
+        Prefetch("allowed_parties", queryset=Party.objects.select_related("organisation"))
+    )
+
+
 def holder(item: Any) -> str:
     """The party that holds a withheld item (its allowed party, else the responsible one)."""
-    party = item.allowed_parties.select_related("organisation").first() if item.pk else None
+    if not item.pk:
+        party = None
+    elif "allowed_parties" in getattr(item, "_prefetched_objects_cache", {}):
+        # Prefetched in the parties' usual order, as the query below would give them.
+        party = next(iter(item.allowed_parties.all()), None)
+    else:
+        party = item.allowed_parties.select_related("organisation").first()
     if party is None:
         party = getattr(item, "responsible_party", None)
     return str(party) if party else "den ansvariga parten"
@@ -465,23 +483,24 @@ def _wording(item: Any) -> str:
     return " ".join((item.text, item.risk_factors, item.protective_factors))
 
 
-def touched_items(partnership: Partnership, text: str) -> list[Any]:
-    """The confidential and not-publishable causes and measures a text touches.
-
-    "Touches": the text names the item by number ("åtgärd 5", "orsak 10"), or shares a
-    distinctive word with its wording (five letters or more, or an acronym such as LVM; not a
-    common word, and not found in the shared material or in the wording of the items a public
-    audience receives, which may be repeated freely).
-    """
+def touch_basis(
+    partnership: Partnership, causes: list[Any] | None = None, measures: list[Any] | None = None
+) -> tuple[list[Any], set[str]]:
+    """What ``touched_items`` compares a text with: the withheld causes and measures, and the
+    words every reader may see (empty when nothing is withheld). Computed once, it serves any
+    number of texts of the same request (a page judging five texts asks the database once).
+    ``causes`` and ``measures``: all of the partnership's, when the caller has read them."""
     from samverkan.problems.models import Cause, Measure
 
-    causes = list(Cause.objects.filter(partnership=partnership))
-    measures = list(Measure.objects.filter(partnership=partnership))
+    if causes is None:
+        causes = list(Cause.objects.filter(partnership=partnership))
+    if measures is None:
+        measures = list(Measure.objects.filter(partnership=partnership))
     withheld = [c for c in causes if c.confidential] + [
         m for m in measures if m.confidential or not m.publishable
     ]
     if not withheld:
-        return []
+        return [], set()
     shared: set[str] = set(_STOP)
     for item in [c for c in causes if not c.confidential] + [
         m for m in measures if not m.confidential and m.publishable
@@ -491,6 +510,27 @@ def touched_items(partnership: Partnership, text: str) -> list[Any]:
     # repeated freely too.
     for value in _shared_material(partnership):
         shared |= _words(value)
+    return withheld, shared
+
+
+def touched_items(
+    partnership: Partnership,
+    text: str,
+    basis: tuple[list[Any], set[str]] | None = None,
+) -> list[Any]:
+    """The confidential and not-publishable causes and measures a text touches.
+
+    "Touches": the text names the item by number ("åtgärd 5", "orsak 10"), or shares a
+    distinctive word with its wording (five letters or more, or an acronym such as LVM; not a
+    common word, and not found in the shared material or in the wording of the items a public
+    audience receives, which may be repeated freely). ``basis``: ``touch_basis(partnership)``
+    when the caller judges several texts.
+    """
+    from samverkan.problems.models import Measure
+
+    withheld, shared = basis if basis is not None else touch_basis(partnership)
+    if not withheld:
+        return []
     words = _words(text)
     refs = {(kind.casefold(), int(n)) for kind, n in _REF.findall(text or "")}
     out = []
@@ -515,12 +555,14 @@ def _shared_material(partnership: Partnership) -> list[str]:
     return out
 
 
-def parties_to_approve(partnership: Partnership, text: str) -> list[Party]:
+def parties_to_approve(
+    partnership: Partnership, text: str, basis: tuple[list[Any], set[str]] | None = None
+) -> list[Party]:
     """The parties whose leader must approve ``text`` for the public: the holders of every
     withheld item it touches (allowed parties of a confidential item, else the responsible
     party), or, when it touches none, any one leader of the partnership (``[]``)."""
     parties: dict[int, Party] = {}
-    for item in touched_items(partnership, text):
+    for item in touched_items(partnership, text, basis):
         holders = list(item.allowed_parties.all()) if item.confidential else []
         if not holders and getattr(item, "responsible_party", None) is not None:
             holders = [item.responsible_party]
@@ -560,22 +602,47 @@ class Approval:
         return bool(self.approved_by)
 
 
-def approval_of(partnership: Partnership, part: str, text: str) -> Approval:
-    """The approval state of 5I part ``part`` with its current ``text``."""
+def all_approvals(partnership: Partnership, **lookups: Any) -> list[Any]:
+    """The partnership's 5I approval records (narrowed by ``lookups``), with party and user."""
     from samverkan.followup.models import WriteUpApproval
 
-    current = digest(text)
-    records = WriteUpApproval.objects.filter(
-        partnership=partnership, part=part, text_digest=current
-    ).select_related("party__organisation", "approved_by")
-    return Approval(
-        check_text(text), parties_to_approve(partnership, text), {r.party_id: r for r in records}
+    return list(
+        WriteUpApproval.objects.filter(partnership=partnership, **lookups).select_related(
+            "party__organisation", "approved_by"
+        )
     )
 
 
-def may_publish_text(partnership: Partnership, part: str, text: str) -> bool:
+def approval_of(
+    partnership: Partnership,
+    part: str,
+    text: str,
+    basis: tuple[list[Any], set[str]] | None = None,
+    approvals: list[Any] | None = None,
+) -> Approval:
+    """The approval state of 5I part ``part`` with its current ``text`` (``basis``: see
+    ``touched_items``; ``approvals``: ``all_approvals(partnership)``, when the caller judges
+    several parts)."""
+    current = digest(text)
+    if approvals is None:
+        approvals = all_approvals(partnership, part=part, text_digest=current)
+    records = [r for r in approvals if r.part == part and r.text_digest == current]
+    return Approval(
+        check_text(text),
+        parties_to_approve(partnership, text, basis),
+        {r.party_id: r for r in records},
+    )
+
+
+def may_publish_text(
+    partnership: Partnership,
+    part: str,
+    text: str,
+    basis: tuple[list[Any], set[str]] | None = None,
+    approvals: list[Any] | None = None,
+) -> bool:
     """Whether a typed text may reach a public audience: approved as it reads now."""
-    return approval_of(partnership, part, text).approved
+    return approval_of(partnership, part, text, basis, approvals).approved
 
 
 WITHHELD_TEXT = (

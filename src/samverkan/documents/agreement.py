@@ -60,7 +60,7 @@ def agreement(partnership: Partnership, edition: str, user: Any) -> Document:
         _need(doc, "", "Beslutet om samverkan (Steg 1, Beslut)", "partnerships:decisions")
     if partnership.purpose:
         part1.sub("Syfte", Paragraph(partnership.purpose))
-    parties = partnership.parties.select_related("organisation")
+    parties = partnership.parties.select_related("organisation", "coordinator")
     part1.sub(
         "Parter och samordnare",
         Table(

@@ -232,9 +232,9 @@ def _prioritised(partnership: Partnership) -> list[Any]:
 
 def _causes(partnership: Partnership) -> list[Cause]:
     return list(
-        Cause.objects.filter(partnership=partnership)
-        .select_related("problem")
-        .prefetch_related("allowed_parties")
+        audience.with_holders(
+            Cause.objects.filter(partnership=partnership).select_related("problem")
+        )
     )
 
 
@@ -259,9 +259,11 @@ def _cause_rows(partnership: Partnership, to: audience.Audience) -> tuple[tuple[
 
 def _measures(partnership: Partnership) -> list[Measure]:
     return list(
-        Measure.objects.filter(partnership=partnership)
-        .select_related("responsible_party__organisation", "problem")
-        .prefetch_related("causes", "allowed_parties", "co_parties", "goals")
+        audience.with_holders(
+            Measure.objects.filter(partnership=partnership)
+            .select_related("responsible_party__organisation", "problem")
+            .prefetch_related("causes", "co_parties", "goals")
+        )
     )
 
 

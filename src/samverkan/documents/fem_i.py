@@ -202,7 +202,9 @@ def narrative(state: Any, public: bool, partnership: Partnership) -> Narrative:
                 "warning",
             )
         )
-    if public and not audience.may_publish_text(partnership, state.part, state.text):
+    if public and not audience.may_publish_text(
+        partnership, state.part, state.text, state.touch_basis, state.approvals
+    ):
         # Not approved for the public as it reads now: one neutral line, nothing more.
         blocks.append(Paragraph(audience.WITHHELD_TEXT, "note"))
         return Narrative(tuple(blocks), tuple(gaps))
@@ -359,7 +361,9 @@ def _involvement_tables(section: Section, partnership: Partnership, to: Any) -> 
     listing = _measure_listing(partnership, to)
     rows = []
     parties = sorted(
-        partnership.parties.select_related("organisation").prefetch_related("group_seats__group"),
+        partnership.parties.select_related("organisation", "coordinator").prefetch_related(
+            "group_seats__group"
+        ),
         key=lambda p: (p.kind != PartyKind.SIGNATORY, p.pk),
     )
     for party in parties:

@@ -402,9 +402,17 @@ class ProcessFollowUp:
 
 
 def process_followup(partnership: Partnership) -> ProcessFollowUp:
+    from samverkan.accounts.audience import with_holders
     from samverkan.implementation.models import Status
+    from samverkan.problems.models import Measure
 
-    states = measure_states(partnership, timezone.localdate())
+    # Each measure's allowed parties come along: a reader's withheld measures become neutral
+    # lines naming their holder, without a query per measure.
+    states = measure_states(
+        partnership,
+        timezone.localdate(),
+        with_holders(Measure.objects.filter(partnership=partnership)),
+    )
     done = sum(s.progress.status == Status.DONE for s in states)
     dropped = sum(s.progress.status == Status.CANCELLED for s in states)
     late = sum(s.overdue for s in states)

@@ -311,9 +311,12 @@ def write_up_page(request: HttpRequest, partnership: Partnership) -> HttpRespons
     """The five parts as the reader may see them, with the documents built from them."""
     states = write_up.sections(partnership, user=request.user)
     leads = audience.leader_party_ids(request.user, partnership)
+    approvals = audience.all_approvals(partnership)
     for state in states:
         state.blocks = write_up.blocks(state.text) if state.visible else []
-        state.approval = audience.approval_of(partnership, state.part, state.text)
+        state.approval = audience.approval_of(
+            partnership, state.part, state.text, state.touch_basis, approvals
+        )
         state.digest = audience.digest(state.text)
         required = {p.pk for p in state.approval.required}
         state.may_approve = state.visible and bool(leads & required if required else leads)

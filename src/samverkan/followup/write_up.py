@@ -279,10 +279,19 @@ def _implementation(partnership: Partnership) -> str:
 
 
 def _involvement(partnership: Partnership) -> str:
+    from django.db.models import Prefetch
+
     from samverkan.partnerships.choices import PartyKind
+    from samverkan.partnerships.models import GroupMember
 
     parties = sorted(
-        partnership.parties.select_related("organisation").order_by("id"),
+        partnership.parties.select_related("organisation", "coordinator")
+        .prefetch_related(
+            "measures",
+            "co_measures",
+            Prefetch("group_seats", queryset=GroupMember.objects.select_related("group")),
+        )
+        .order_by("id"),
         key=lambda p: p.kind != PartyKind.SIGNATORY,
     )
     out = []
@@ -296,9 +305,7 @@ def _involvement(partnership: Partnership) -> str:
     for party in parties:
         own = sorted(m.number for m in _open(party.measures.all()))
         joint = sorted(m.number for m in _open(party.co_measures.all()))
-        groups = sorted(
-            {str(m.group.name) for m in party.group_seats.select_related("group").all()}
-        )
+        groups = sorted({str(m.group.name) for m in party.group_seats.all()})
         parts = []
         if party.contribution.strip():
             parts.append(_one_line(party.contribution))
@@ -429,19 +436,32 @@ def _fragments(item: Any) -> set[str]:
     return out
 
 
-def quoted_items(partnership: Partnership, text: str) -> list[Any]:
-    """The confidential causes and measures whose wording ``text`` repeats."""
+def confidential_items(partnership: Partnership) -> list[Any]:
+    """The partnership's confidential causes, then its confidential measures."""
     from samverkan.problems.models import Cause, Measure
 
+    return [
+        item
+        for model in (Cause, Measure)
+        for item in model.objects.filter(partnership=partnership, confidential=True)
+    ]
+
+
+def quoted_items(
+    partnership: Partnership, text: str, confidential: list[Any] | None = None
+) -> list[Any]:
+    """The confidential causes and measures whose wording ``text`` repeats (``confidential``:
+    ``confidential_items(partnership)`` when the caller judges several texts)."""
     haystack = f" {' '.join(_words(text))} "
     if not haystack.strip():
         return []
-    found = []
-    for model in (Cause, Measure):
-        for item in model.objects.filter(partnership=partnership, confidential=True):
-            if any(f" {phrase} " in haystack for phrase in _fragments(item)):
-                found.append(item)
-    return found
+    if confidential is None:
+        confidential = confidential_items(partnership)
+    return [
+        item
+        for item in confidential
+        if any(f" {phrase} " in haystack for phrase in _fragments(item))
+    ]
 
 
 def may_show(partnership: Partnership, text: str, user: Any, public: bool) -> bool:
@@ -520,6 +540,10 @@ class SectionState:
     approval: Any = None
     digest: str = ""
     may_approve: bool = False
+    # audience.touch_basis of the request, for judging the text again (approval_of).
+    touch_basis: Any = field(default=None, repr=False, compare=False)
+    # For a public reader: every 5I approval of the partnership, read once (approval_of).
+    approvals: Any = field(default=None, repr=False, compare=False)
 
     @property
     def reviewed(self) -> bool:
@@ -550,9 +574,16 @@ def sections(
 ) -> list[SectionState]:
     """The five parts in order, each with its stored text or, until reviewed, the draft."""
     from samverkan.accounts import audience
+    from samverkan.problems.models import Cause, Measure
 
     stored = {s.part: s for s in partnership.write_up_sections.all()}
     fresh = draft(partnership)
+    # The five texts are judged against the same items: read them once.
+    causes = list(Cause.objects.filter(partnership=partnership))
+    measures = list(Measure.objects.filter(partnership=partnership))
+    confidential = [c for c in causes if c.confidential] + [m for m in measures if m.confidential]
+    basis = audience.touch_basis(partnership, causes, measures)
+    approvals = audience.all_approvals(partnership) if public else None
     out = []
     for number, part in enumerate(PARTS, start=1):
         record = stored.get(part)
@@ -567,15 +598,17 @@ def sections(
             stored=record,
             text=text,
             fresh=fresh[part],
+            touch_basis=basis,
+            approvals=approvals,
         )
-        quoted = quoted_items(partnership, text)
+        quoted = quoted_items(partnership, text, confidential)
         state.public_ok = not quoted
         # A retelling in other words (a confidential item's distinctive word, or its number,
         # accounts/audience.touched_items) is withheld from a member who may not see the item.
         # For the public, it is what the approval of the holding party's leader is for.
         retold = [
             item
-            for item in audience.touched_items(partnership, text)
+            for item in audience.touched_items(partnership, text, basis)
             if item.confidential and item not in quoted
         ]
         state.visible = _may_read(partnership, quoted + ([] if public else retold), user, public)

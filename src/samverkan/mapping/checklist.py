@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.mapping.choices import ReportStatus
 from samverkan.mapping.models import Activity, DataSource, Resource, SituationReport
 from samverkan.partnerships.models import Partnership
-from samverkan.process.checklists import Checklist, ChecklistItem, register
+from samverkan.process.checklists import Checklist, ChecklistItem, register, shared_parties
 
 
 @register(2)
 def step2(partnership: Partnership) -> Checklist:
-    signatories = list(partnership.signatories().select_related("organisation"))
+    signatories = [p for p in shared_parties(partnership) if p.is_signatory()]
     ids = [p.pk for p in signatories]
     with_sources = set(
         DataSource.objects.filter(party__in=ids, left_out=False).values_list("party", flat=True)
@@ -27,8 +27,12 @@ def step2(partnership: Partnership) -> Checklist:
     reports = {r.party_id: r for r in SituationReport.objects.filter(party__in=ids)}
     written = {pid for pid, r in reports.items() if r.text.strip()}
     shared = {pid for pid, r in reports.items() if r.status == ReportStatus.SHARED}
-    inventoried = set(Resource.objects.filter(party__in=ids).values_list("party", flat=True)) | set(
-        Activity.objects.filter(party__in=ids).values_list("party", flat=True)
+    # Resources and activities in one query (a union of the two lists of parties).
+    inventoried = set(
+        Resource.objects.filter(party__in=ids)
+        .order_by()
+        .values_list("party", flat=True)
+        .union(Activity.objects.filter(party__in=ids).order_by().values_list("party", flat=True))
     )
     url = reverse("mapping:home", kwargs={"pk": partnership.pk})
 

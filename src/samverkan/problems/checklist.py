@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.partnerships.models import Partnership
 from samverkan.problems.choices import GoalKind, ProblemStatus
 from samverkan.problems.models import Cause, Measure, ProblemPicture
-from samverkan.process.checklists import Checklist, ChecklistItem, register
+from samverkan.process.checklists import (
+    Checklist,
+    ChecklistItem,
+    register,
+    shared_goals,
+    shared_parties,
+)
 
 
 @register(3)
@@ -29,7 +36,17 @@ def step3(partnership: Partnership) -> Checklist:
     )
     linked_causes = {cause for _measure, cause in links}
     linked_measures = {measure for measure, _cause in links}
-    goals = list(partnership.goals.all())
+    goals = shared_goals(partnership)
+    # Whether a glossary and a signed agreement exist: both in one query.
+    has = (
+        Partnership.objects.filter(pk=partnership.pk)
+        .values(
+            has_glossary=Exists(partnership.glossary.all()),
+            has_signed=Exists(partnership.signed_agreements.all()),
+        )
+        .get()
+    )
+    signing = {p.pk for p in shared_parties(partnership) if p.is_signatory()}
 
     def goal_ok(problem_id: int) -> bool:
         return any(
@@ -40,9 +57,10 @@ def step3(partnership: Partnership) -> Checklist:
     items = (
         ChecklistItem(
             _("Den gemensamma problembilden är bekräftad av alla signerande parter"),
-            picture is not None and picture.is_confirmed(),
+            # As ProblemPicture.is_confirmed, with the parties already read.
+            picture is not None and bool(signing) and signing <= picture.confirmed_party_ids(),
         ),
-        ChecklistItem(_("Parterna har en gemensam begreppslista"), partnership.glossary.exists()),
+        ChecklistItem(_("Parterna har en gemensam begreppslista"), has["has_glossary"]),
         ChecklistItem(
             _("Styrgruppen har prioriterat minst ett problem"),
             bool(prioritised),
@@ -72,7 +90,7 @@ def step3(partnership: Partnership) -> Checklist:
         ),
         ChecklistItem(
             _("Samverkansöverenskommelsen är undertecknad och uppladdad"),
-            partnership.signed_agreements.exists(),
+            has["has_signed"],
         ),
     )
     return Checklist(3, items)

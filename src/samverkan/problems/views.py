@@ -345,6 +345,7 @@ def problem_detail(request: HttpRequest, partnership: Partnership, problem_id: i
             goals=problem.goals.prefetch_related("causes"),
             measures=_measures(request, partnership)
             .filter(problem=problem)
+            .select_related("responsible_party__organisation")
             .prefetch_related("causes"),
         ),
     )

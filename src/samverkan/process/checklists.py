@@ -6,7 +6,9 @@ registered step. Step 1's items follow the handbook's list on p. 36, restated fo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +63,61 @@ def checklist_for(partnership: Partnership, step: int) -> Checklist | None:
 
 def all_checklists(partnership: Partnership) -> dict[int, Checklist | None]:
     """Every step's checklist, computed once (each one runs several queries)."""
-    return {step: checklist_for(partnership, step) for step in range(1, 6)}
+    with one_reading():
+        return {step: checklist_for(partnership, step) for step in range(1, 6)}
+
+
+# ---- reads that several checklists share ------------------------------------------------------
+
+# Inside ``one_reading()``: what has been read, by (what, partnership id). Outside it every
+# call reads afresh, so a caller that changes rows and asks again sees the change.
+_READ: ContextVar[dict[tuple[str, int], Any] | None] = ContextVar("checklist_reads", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Within the block, the reads below are done once per partnership (issue 23: the
+    dashboard's five checklists and the law page asked for the same parties several times).
+    Only for code that reads; nesting keeps the outer block's reads."""
+    if _READ.get() is not None:
+        yield
+        return
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
+def _once(what: str, partnership: Partnership, read: Callable[[], Any]) -> Any:
+    memo = _READ.get()
+    if memo is None:
+        return read()
+    key = (what, partnership.pk)
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def shared_parties(partnership: Partnership) -> list[Any]:
+    """The partnership's parties in their usual order, with organisation and coordinator."""
+    return _once(
+        "parties",
+        partnership,
+        lambda: list(partnership.parties.select_related("organisation", "coordinator")),
+    )
+
+
+def shared_meetings(partnership: Partnership) -> list[Any]:
+    """The partnership's meetings in their usual order (latest first), with their group."""
+    return _once(
+        "meetings", partnership, lambda: list(partnership.meetings.select_related("group"))
+    )
+
+
+def shared_goals(partnership: Partnership) -> list[Any]:
+    """The partnership's goals in their usual order."""
+    return _once("goals", partnership, lambda: list(partnership.goals.all()))
 
 
 def current_step(
@@ -78,7 +134,7 @@ def current_step(
 
 @register(1)
 def step1(partnership: Partnership) -> Checklist:
-    parties = list(partnership.parties.select_related("organisation", "coordinator"))
+    parties = shared_parties(partnership)
     signatories = [p for p in parties if p.is_signatory()]
     signatory_orgs = {p.organisation_id for p in signatories}
     both_signing = {partnership.municipality_id, partnership.police_area_id} <= signatory_orgs
@@ -87,13 +143,14 @@ def step1(partnership: Partnership) -> Checklist:
     with_coordinator = {p.pk for p in parties if p.coordinator_or_none() is not None}
     missing_coordinators = [p for p in signatories if p.pk not in with_coordinator]
 
-    steering = partnership.groups.filter(kind=GroupKind.STEERING).first()
+    groups = list(partnership.groups.all())
+    steering = next((g for g in groups if g.kind == GroupKind.STEERING), None)
     steering_parties = steering.represented_parties() if steering else set()
     missing_in_steering = [p for p in signatories if p.pk not in steering_parties]
-    has_preparation = partnership.groups.filter(kind=GroupKind.PREPARATION).exists()
+    has_preparation = any(g.kind == GroupKind.PREPARATION for g in groups)
 
     decision = partnership.collaboration_decision()
-    held = [m for m in partnership.meetings.all() if m.is_held()]
+    held = [m for m in shared_meetings(partnership) if m.is_held()]
 
     def names(items: list) -> str:
         return ", ".join(str(p) for p in items)
@@ -150,5 +207,9 @@ __all__ = [
     "all_checklists",
     "checklist_for",
     "current_step",
+    "shared_goals",
+    "shared_meetings",
+    "one_reading",
+    "shared_parties",
     "register",
 ]

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samverkan.partnerships.models import Partnership
+from samverkan.process import checklists
 
 if TYPE_CHECKING:
     from samverkan.documents.models import DocumentDecision
@@ -94,10 +95,13 @@ def compliance(partnership: Partnership, today: datetime.date | None = None) -> 
     today = today or datetime.date.today()
     pk = partnership.pk
     decisions = {d.kind: d for d in DocumentDecision.objects.filter(partnership=partnership)}
-    issued = {
-        kind: partnership.issued_documents.filter(kind=kind).order_by("-created_at").first()
-        for kind in ("lagesbild", "atgardsplan")
-    }
+    issued: dict[str, Any] = dict.fromkeys(("lagesbild", "atgardsplan"))
+    # The newest of each kind: one query (ordered as the single-kind reads were).
+    for document in partnership.issued_documents.filter(kind__in=list(issued)).order_by(
+        "-created_at"
+    ):
+        if issued[document.kind] is None:
+            issued[document.kind] = document
     documents_url = reverse("documents:list", kwargs={"pk": pk})
     items = []
 
@@ -196,7 +200,9 @@ def compliance(partnership: Partnership, today: datetime.date | None = None) -> 
     )
 
     # 6 §: the coordinating function, and the parties' coordinators.
-    kommun = partnership.municipality_party()
+    parties = checklists.shared_parties(partnership)
+    # As Partnership.municipality_party, with the parties already read.
+    kommun = next((p for p in parties if p.organisation_id == partnership.municipality_id), None)
     coordinator = getattr(kommun, "coordinator", None) if kommun else None
     contact = coordinator and (coordinator.email or coordinator.phone)
     if coordinator and contact:
@@ -221,7 +227,7 @@ def compliance(partnership: Partnership, today: datetime.date | None = None) -> 
             else reverse("partnerships:parties", kwargs={"pk": pk}),
         )
     )
-    signatories = list(partnership.signatories().select_related("organisation", "coordinator"))
+    signatories = [p for p in parties if p.is_signatory()]
     missing = [str(p) for p in signatories if not hasattr(p, "coordinator")]
     items.append(
         Requirement(

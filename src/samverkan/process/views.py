@@ -16,6 +16,11 @@ from samverkan.process import checklists, compliance, guidance, help
 
 @partnership_view()
 def dashboard(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    with checklists.one_reading():
+        return _dashboard(request, partnership)
+
+
+def _dashboard(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     computed = checklists.all_checklists(partnership)
     current = checklists.current_step(partnership, computed)
     steps = []
@@ -35,14 +40,22 @@ def dashboard(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             }
         )
     today = timezone.localdate()
-    upcoming = partnership.milestones.filter(date__gte=today, done=False)[:4]
-    overdue = partnership.milestones.filter(date__lt=today, done=False)
+    # The open milestones once, in their usual order: the next four and the late ones.
+    open_milestones = list(partnership.milestones.filter(done=False))
+    upcoming = [m for m in open_milestones if m.date >= today][:4]
+    overdue = [m for m in open_milestones if m.date < today]
     measure_flags = computed[4].facts.get("measure_summary") if computed[4] else None
     if measure_flags is None:
         from samverkan.implementation.services import measure_states, summary
 
         measure_flags = summary(measure_states(partnership, today))
-    next_meeting = partnership.meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+    # The meetings step 1's checklist read (latest first): the first one not yet begun.
+    now = timezone.now()
+    next_meeting = min(
+        (m for m in checklists.shared_meetings(partnership) if m.starts_at >= now),
+        key=lambda m: m.starts_at,
+        default=None,
+    )
     return render(
         request,
         "process/dashboard.html",
@@ -55,7 +68,7 @@ def dashboard(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "current_guidance": guidance.step(current),
             "upcoming": upcoming,
             "overdue": overdue,
-            "next_meeting": next_meeting.select_related("group").first(),
+            "next_meeting": next_meeting,
             "measure_flags": measure_flags,
             "parties": partnership.parties.select_related("organisation", "coordinator"),
             "law": compliance.compliance(partnership, today),
