@@ -60,7 +60,14 @@ ENGINE_SPECIFIC = (
     "tests/test_settings.py",  # DATABASE_URL for both engines
     "tests/documents/test_stored_renderings.py",  # the rendering slot's row lock, render jobs
     "tests/documents/test_archive_package.py",  # the archive job, the rendering slot it fills
+    # A second running instance, harvested (marked "production": it starts server processes,
+    # so it runs once, in the PostgreSQL run, beside the production stack).
+    "tests/learning/test_second_instance.py",
 )
+# Under an ENGINE_SPECIFIC folder but the same on both engines, so run once (on SQLite): the
+# schema walk checks answers against the OpenAPI document; the API's SQL on PostgreSQL is
+# covered by the other API tests there.
+ONE_ENGINE = ("tests/api/test_api_schema.py",)
 # Property tests (hypothesis): `make test` draws the same examples every run ("ci": a red run
 # is a change's doing, never the luck of the draw); HYPOTHESIS_PROFILE=explore draws new ones
 # each run, to look for what the fixed draw misses (a failure it finds is printed with the
@@ -81,7 +88,7 @@ def pytest_collection_modifyitems(config, items):
     kept_modules, transactional = set(), []
     for item in items:
         path = os.path.relpath(str(item.fspath), _ROOT).replace(os.sep, "/")
-        if path.startswith(ENGINE_SPECIFIC):
+        if path.startswith(ENGINE_SPECIFIC) and not path.startswith(ONE_ENGINE):
             item.add_marker(pytest.mark.engine)
         if "kept" in item.fixturenames:
             kept_modules.add(item.module)

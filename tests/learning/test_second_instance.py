@@ -21,6 +21,10 @@ from samverkan.learning.models import HarvestedResult, RemoteCatalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# It starts server processes of its own, as the production test does: it runs once, in the
+# PostgreSQL run of `make test` (this instance on PostgreSQL, the other on SQLite).
+pytestmark = pytest.mark.production
+
 
 def _free_port() -> int:
     with socket.socket() as s:
