@@ -47,6 +47,31 @@ def _integer(values: Sequence[float]) -> bool:
     return all(float(v).is_integer() for v in values)
 
 
+def _axes(
+    canvas: Canvas,
+    scale: Scale,
+    unit: str,
+    xs: Sequence[int],
+    x_of: Callable[[int], float],
+    y_of: Callable[[float], float],
+    box: tuple[float, float, float, float],
+    width: float,
+) -> float:
+    """The value ticks, both axes and the years under a plot (``box`` = left, right, top,
+    bottom); returns the baseline of the years' labels."""
+    plot_left, plot_right, plot_top, plot_bottom = box
+    _value_ticks(canvas, scale, unit, plot_left - 6, y_of, plot_left, plot_right)
+    canvas.line(plot_left, plot_top - 4, plot_left, plot_bottom, AXIS)
+    canvas.line(plot_left, plot_bottom, plot_right, plot_bottom, AXIS)
+    year_width = max(metrics.text_width(str(x), TICK_SIZE) for x in xs)
+    spacing = (x_of(1) - x_of(0)) if len(xs) > 1 else width
+    year_line = plot_bottom + 8 + metrics.ascent(TICK_SIZE)
+    for i in _year_indices(len(xs), spacing, year_width):
+        canvas.line(x_of(i), plot_bottom, x_of(i), plot_bottom + 4, AXIS)
+        canvas.text(x_of(i), year_line, str(xs[i]), size=TICK_SIZE, role="tick", anchor="middle")
+    return year_line
+
+
 def _year_indices(count: int, spacing: float, width: float) -> list[int]:
     """Which years get a label: every k-th, counted back from the last, so labels keep
     their own width apart."""
@@ -160,14 +185,9 @@ def line_chart(
             return (plot_left + plot_right) / 2
         return plot_left + EDGE + (plot_right - plot_left - 2 * EDGE) * index / (len(xs) - 1)
 
-    _value_ticks(canvas, scale, unit, plot_left - 6, y_of, plot_left, plot_right)
-    canvas.line(plot_left, plot_top - 4, plot_left, plot_bottom, AXIS)
-    canvas.line(plot_left, plot_bottom, plot_right, plot_bottom, AXIS)
-    spacing = (x_of(1) - x_of(0)) if len(xs) > 1 else WIDTH
-    year_line = plot_bottom + 8 + metrics.ascent(TICK_SIZE)
-    for i in _year_indices(len(xs), spacing, year_width):
-        canvas.line(x_of(i), plot_bottom, x_of(i), plot_bottom + 4, AXIS)
-        canvas.text(x_of(i), year_line, str(xs[i]), size=TICK_SIZE, role="tick", anchor="middle")
+    year_line = _axes(
+        canvas, scale, unit, xs, x_of, y_of, (plot_left, plot_right, plot_top, plot_bottom), WIDTH
+    )
     bottom = year_line + metrics.descent(TICK_SIZE)
     for number, row in enumerate(values):
         look = style(number)
@@ -280,15 +300,16 @@ def _panels(
                     return (a + b) / 2
                 return a + EDGE + (b - a - 2 * EDGE) * i / (len(xs) - 1)
 
-            _value_ticks(canvas, scale, unit, plot_left - 6, y_of, plot_left, plot_right)
-            canvas.line(plot_left, plot_top - 4, plot_left, plot_bottom, AXIS)
-            canvas.line(plot_left, plot_bottom, plot_right, plot_bottom, AXIS)
-            year_width = max(metrics.text_width(str(x), TICK_SIZE) for x in xs)
-            spacing = (x_of(1) - x_of(0)) if len(xs) > 1 else width
-            base = plot_bottom + 8 + metrics.ascent(TICK_SIZE)
-            for i in _year_indices(len(xs), spacing, year_width):
-                canvas.line(x_of(i), plot_bottom, x_of(i), plot_bottom + 4, AXIS)
-                canvas.text(x_of(i), base, str(xs[i]), size=TICK_SIZE, role="tick", anchor="middle")
+            _axes(
+                canvas,
+                scale,
+                unit,
+                xs,
+                x_of,
+                y_of,
+                (plot_left, plot_right, plot_top, plot_bottom),
+                width,
+            )
             points = [
                 None if v is None else (x_of(i), y_of(float(v))) for i, v in enumerate(row_values)
             ]

@@ -110,6 +110,17 @@ def per_100000(value: Any) -> str:
     return numbers.MISSING if v is None else _local(numbers.rate(v))
 
 
+def _local_date(value: Any) -> datetime.date | None:
+    """The day of a date, or of a moment in the site's time zone; None for anything else."""
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    if isinstance(value, datetime.date):
+        return value
+    return None
+
+
 @register.filter
 def datum(value: Any) -> str:
     """ "7 december 2026" (on a page in another language, that language's month name)."""
@@ -119,26 +130,18 @@ def datum(value: Any) -> str:
         from django.utils.formats import date_format
 
         return date_format(value, "j F Y")
-    if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return numbers.date(value.date())
-    if isinstance(value, datetime.date):
-        return numbers.date(value)
+    day = _local_date(value)
+    if day is not None:
+        return numbers.date(day)
     return numbers.MISSING if value in (None, "") else str(value)
 
 
 @register.filter
 def isodatum(value: Any) -> str:
     """ "2026-12-07"."""
-    if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return numbers.iso_date(value.date())
-    if isinstance(value, datetime.date):
-        return numbers.iso_date(value)
+    day = _local_date(value)
+    if day is not None:
+        return numbers.iso_date(day)
     return numbers.MISSING if value in (None, "") else str(value)
 
 
