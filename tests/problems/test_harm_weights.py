@@ -154,3 +154,15 @@ def test_the_list_can_be_ordered_by_the_harm_weighted_count(client, world):
     assert "Ordnad efter poäng" in by_score
     table = by_score[by_score.index("Rangordning") :]
     assert table.index("Klotter") < table.index("Misshandel")
+
+
+def test_the_source_is_a_note_not_a_document(world):
+    from samverkan.problems.forms import HARM_SOURCE_MAX
+
+    record = services.harm_weights_for(world.ours.partnership)
+    form = HarmWeightsForm(_data(record, source="x" * (HARM_SOURCE_MAX + 1)), instance=record)
+    assert not form.is_valid()
+    assert form.errors["source"] == ["Källan får vara högst 2\u00a0000 tecken."]
+    assert f'maxlength="{HARM_SOURCE_MAX}"' in str(form["source"])
+    form = HarmWeightsForm(_data(record, source="Brå 2024. " * 200), instance=record)
+    assert form.is_valid(), form.errors

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.analysis.harm import HARM_WEIGHTS
@@ -152,6 +153,10 @@ class WeightsForm(VersionedModelForm):
         return data
 
 
+# A source note (a reference, a sentence or two), not a document.
+HARM_SOURCE_MAX = 2000
+
+
 class HarmWeightsForm(VersionedModelForm):
     """The partnership's harm weights per crime category, with where they come from."""
 
@@ -175,8 +180,18 @@ class HarmWeightsForm(VersionedModelForm):
                     % {"max": number(HARM_WEIGHT_MAX)},
                 }
             )
-        self.fields["source"].error_messages["required"] = _(
+        source = self.fields["source"]
+        source.error_messages["required"] = _(
             "Ange var vikterna kommer ifrån, så att den som läser prioriteringen kan pröva dem."
+        )
+        source.max_length = HARM_SOURCE_MAX
+        source.widget.attrs["maxlength"] = str(HARM_SOURCE_MAX)
+        source.validators.append(
+            MaxLengthValidator(
+                HARM_SOURCE_MAX,
+                message=_("Källan får vara högst %(max)s tecken.")
+                % {"max": number(HARM_SOURCE_MAX)},
+            )
         )
 
     def clean(self) -> dict[str, Any]:
