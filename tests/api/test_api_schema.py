@@ -12,10 +12,13 @@ from samverkan.api.models import ApiToken
 from samverkan.wsgi import application
 from tests.factories import make_world
 
-AUTH: dict[str, str] = {}
-# One world for the module, each operation's calls rolled back (tests/conftest.py, kept); the
-# operations are many and each takes a while, so both workers of `make test` share them.
+# One world for the module, each operation's calls rolled back (tests/conftest.py, kept). Each
+# operation is a test of its own, so that the two workers of `make test` share them (each
+# builds the world once: the operations take far longer than the world).
 SHARE_ACROSS_WORKERS = True
+# The schema is read from the application itself, when the tests are collected (reading it
+# touches no database).
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture(scope="module")
@@ -24,24 +27,19 @@ def kept_world(kept):
 
 
 @pytest.fixture
-def api_schema(kept_world, db):
-    world = kept_world
+def auth(kept_world, db):
     # Alice is her partnership's admin: every operation is open to her, so generated calls
     # reach the handlers (an outsider's would stop at the gate with 404).
-    _token, secret = ApiToken.issue(world.alice, "schemathesis")
-    AUTH["Authorization"] = f"Bearer {secret}"
+    _token, secret = ApiToken.issue(kept_world.alice, "schemathesis")
     # Calls go through the WSGI app itself, not Django's test client: keep the test's
     # database connection (and its transaction) open across requests, as the client does.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+        yield {"Authorization": f"Bearer {secret}"}
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
-
-
-schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
@@ -51,8 +49,8 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-@pytest.mark.slow(reason="schemathesis calls every API operation with generated requests")
-def test_api_conforms_to_its_schema(case):
+@pytest.mark.slow(reason="schemathesis calls an API operation with generated requests")
+def test_api_conforms_to_its_schema(case, auth):
     excluded = []
     if case.operation.path.endswith("/imports") or case.method.upper() in {"POST", "PATCH", "PUT"}:
         # A file can be schema-valid (any bytes) and still not be an importable file; a write
@@ -61,4 +59,4 @@ def test_api_conforms_to_its_schema(case):
         # form's reasons, which is right, not a rejected valid request; every other check
         # (no server error, answers as documented) still runs on them.
         excluded.append(positive_data_acceptance)
-    case.call_and_validate(headers=AUTH, excluded_checks=excluded)
+    case.call_and_validate(headers=auth, excluded_checks=excluded)
