@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 from ninja import Field, Schema
 
 from samverkan.accounts.choices import Role
+from samverkan.followup.models import Interpretation
 from samverkan.implementation.models import Status
 from samverkan.jobs.models import JobStatus
 from samverkan.partnerships.choices import DecisionKind, GroupKind, PartyKind
@@ -357,11 +358,29 @@ class EvaluationOut(Schema):
     id: int
     goal_id: int
     indicator: str
+    interpretation: Interpretation = Field(
+        description="How the reported-crime counts are to be read (the handbook's three ways)."
+    )
     treated_area: str
     period_before: str
     period_after: str
     treated_before: int
     treated_after: int
+    control_area: str
+    control_before: int | None
+    control_after: int | None
+    buffer_area: str
+    buffer_before: int | None
+    buffer_after: int | None
+    selected_for_high_level: bool
+    survey_question: str
+    survey_before: float | None
+    survey_before_n: int | None
+    survey_after: float | None
+    survey_after_n: int | None
+    source: str
+    note: str
+    version: int
     change_percent: float | None
     findings: list[FindingOut]
 
@@ -597,6 +616,38 @@ class WeeklyPictureOut(Schema):
 
 
 # ---- steps 2–5: the rest of the work ------------------------------------------------------------
+
+
+class GlossaryTermOut(Schema):
+    """A term the parties have agreed on (the glossary of step 3)."""
+
+    id: int
+    term: str
+    definition: str
+    version: int
+
+
+class HarmWeightsOut(Schema):
+    """How much one offence of each crime category counts in the harm-weighted count beside
+    the prioritisation, with where the weights come from (version 0: none saved yet, the
+    defaults)."""
+
+    liv_halsa: int
+    sexualbrott: int
+    frihet_frid: int
+    tillgrepp: int
+    bedrageri: int
+    skadegorelse: int
+    alkohol_narkotika: int
+    trafik: int
+    ovrigt: int
+    source: str
+    is_default: bool = Field(description="The weights and source are the defaults.")
+    version: int
+
+    @staticmethod
+    def resolve_is_default(obj: Any) -> bool:
+        return bool(obj.is_default())
 
 
 class ProblemPictureOut(Schema):

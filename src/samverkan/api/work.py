@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime
 import enum
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
+import pydantic
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
 
 from samverkan.accounts import access, audience
 from samverkan.api.api import (
@@ -33,12 +34,14 @@ from samverkan.api.schemas import (
     DocumentFeedOut,
     Error,
     GoalResultsOut,
+    Invalid,
     LagkravOut,
     PrioritisationOut,
     ProblemPictureOut,
     prioritisation_of,
     str_enum,
 )
+from samverkan.api.writes import CONFLICT, english, form_data, form_schema, invalid, is_valid
 
 router = Router(tags=["work"])
 
@@ -265,6 +268,28 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _register_fields(kind: str, model: Any) -> tuple[str, ...]:
+    fields = REGISTERS[kind][1]
+    return fields or tuple(
+        f.name
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not f.is_relation and f.name not in ("version",)
+    )
+
+
+def register_row(kind: str, row: Any) -> dict[str, Any]:
+    """One row of a register as every answer gives it (the list, the item, a write's), with
+    the ``version`` to send back when the register is written through the API (the imported
+    ones have none)."""
+    from samverkan.lib.versioning import Versioned
+
+    fields = _register_fields(kind, type(row))
+    answer = {"id": row.pk, **{name: _plain(getattr(row, name)) for name in fields}}
+    if isinstance(row, Versioned):
+        answer["version"] = row.version
+    return answer
+
+
 @router.get(
     "/partnerships/{pk}/parties/{party_id}/registers/{kind}",
     response={200: list[dict[str, Any]], **ERRORS},
@@ -282,19 +307,147 @@ def register(
 ) -> list[dict]:
     p = _partnership(request, pk)
     party = _party(request, p, party_id)
-    related, fields = REGISTERS[kind.value]
-    manager = getattr(party, related)
-    model = manager.model
-    if not fields:
-        fields = tuple(
-            f.name
-            for f in model._meta.concrete_fields
-            if not f.primary_key and not f.is_relation and f.name not in ("version",)
-        )
+    manager = getattr(party, REGISTERS[kind.value][0])
     rows = since(manager.order_by("pk"), p, when.changed_since)
-    chosen = paged(request, response, rows, page)
-    return [{"id": row.pk, **{name: _plain(getattr(row, name)) for name in fields}}
-            for row in chosen]  # fmt: skip
+    return [register_row(kind.value, row) for row in paged(request, response, rows, page)]
+
+
+# ---- step 2: writing a party's own registers, as the register pages do --------------------------
+
+
+def _register_forms() -> dict[str, tuple[str, Any]]:
+    """The registers a member of the party edits on its pages, with their page forms."""
+    from samverkan.mapping import forms
+
+    return {
+        "safety-walks": ("RegisterSafetyWalk", forms.SafetyWalkForm),
+        "surveys": ("RegisterSurvey", forms.SurveyResultForm),
+        "crime-costs": ("RegisterCrimeCost", forms.CrimeCostForm),
+        "resources": ("RegisterResource", forms.ResourceForm),
+        "activities": ("RegisterActivity", forms.ActivityForm),
+    }
+
+
+def _register_schemas(update: bool) -> dict[str, type[Schema]]:
+    return {
+        kind: form_schema(stem + ("Update" if update else "In"), form, update=update)
+        for kind, (stem, form) in _register_forms().items()
+    }
+
+
+REGISTER_IN = _register_schemas(update=False)
+REGISTER_UPDATE = _register_schemas(update=True)
+
+if TYPE_CHECKING:
+    WritableRegister = enum.Enum
+    RegisterIn: TypeAlias = Any
+    RegisterUpdate: TypeAlias = Any
+else:
+    WritableRegister = str_enum("WritableRegister", REGISTER_IN)
+    RegisterIn = Union[tuple(REGISTER_IN.values())]  # noqa: UP007 - built at run time
+    RegisterUpdate = Union[tuple(REGISTER_UPDATE.values())]  # noqa: UP007
+
+
+def _register_payload(request: HttpRequest, schema: type[Schema]) -> Schema:
+    """The body read as the register's own schema (the body's type lists every register's;
+    the path's ``kind`` says which one this is), 422 as any other invalid body."""
+    import json
+
+    try:
+        return schema.model_validate(json.loads(request.body or b"{}"))
+    except pydantic.ValidationError as error:
+        raise ValidationError(
+            [
+                {
+                    "type": e["type"],
+                    "loc": ["body", "payload", *e["loc"]],
+                    "msg": e["msg"],
+                    "ctx": {k: str(v) for k, v in (e.get("ctx") or {}).items()},
+                }
+                for e in error.errors(include_url=False)
+            ]
+        ) from None
+
+
+def _register_item(request: HttpRequest, pk: int, party_id: int, kind: str, item_id: int,
+                   action: str = "view") -> tuple[Any, Any]:  # fmt: skip
+    """The party (its members only: 403 for another party's) and one row of its register."""
+    p = _partnership(request, pk, action)
+    party = _party(request, p, party_id)
+    row = getattr(party, REGISTERS[kind][0]).filter(pk=item_id).first()
+    if row is None:
+        raise HttpError(404, "Not found")
+    return party, row
+
+
+@router.get(
+    "/partnerships/{pk}/parties/{party_id}/registers/{kind}/{item_id}",
+    response={200: dict[str, Any], **ERRORS},
+    summary="One row of a register of the party's own mapping (its members only)",
+)
+def register_detail(
+    request: HttpRequest, pk: int, party_id: int, kind: RegisterKind, item_id: int
+) -> dict:
+    _party_, row = _register_item(request, pk, party_id, kind.value, item_id)
+    return register_row(kind.value, row)
+
+
+@router.post(
+    "/partnerships/{pk}/parties/{party_id}/registers/{kind}",
+    response={201: dict[str, Any], 422: Invalid, **ERRORS},
+    tags=["writes"],
+    summary="Add a row to a register of the party's own mapping, as its page does (only the "
+    "party's members with a right to change: 403 for another party's); the body is the "
+    "register's (`kind`)",
+)
+def register_create(
+    request: HttpRequest, pk: int, party_id: int, kind: WritableRegister, payload: RegisterIn
+) -> Status:
+    p = _partnership(request, pk, "edit")
+    party = _party(request, p, party_id)
+    sent = _register_payload(request, REGISTER_IN[kind.value])
+    form_class = _register_forms()[kind.value][1]
+    model = getattr(party, REGISTERS[kind.value][0]).model
+    with english():
+        blank = form_class(None, None, instance=model(party=party))
+        form = form_class(form_data(blank, sent), None, instance=model(party=party))
+    if not is_valid(form):
+        raise invalid(form)
+    saved = form.save_checked()
+    if saved is None:  # pragma: no cover - a new row has no version to conflict with
+        raise HttpError(409, CONFLICT)
+    return Status(201, register_row(kind.value, saved))
+
+
+@router.patch(
+    "/partnerships/{pk}/parties/{party_id}/registers/{kind}/{item_id}",
+    response={200: dict[str, Any], 409: Error, **ERRORS},
+    tags=["writes"],
+    summary="Change a row of a register of the party's own mapping: the fields sent, with "
+    "the version read (the party's members with a right to change only)",
+)
+def register_update(
+    request: HttpRequest,
+    pk: int,
+    party_id: int,
+    kind: WritableRegister,
+    item_id: int,
+    payload: RegisterUpdate,
+) -> dict:
+    _party_, row = _register_item(request, pk, party_id, kind.value, item_id, "edit")
+    sent = _register_payload(request, REGISTER_UPDATE[kind.value])
+    form_class = _register_forms()[kind.value][1]
+    with english():
+        current = form_class(None, None, instance=row)
+        form = form_class(form_data(current, sent, row), None, instance=row)
+    if not is_valid(form):
+        if form.non_field_errors() and row.version != sent.version:  # type: ignore[attr-defined]
+            raise HttpError(409, CONFLICT)
+        raise invalid(form)
+    saved = form.save_checked()
+    if saved is None:
+        raise HttpError(409, CONFLICT)
+    return register_row(kind.value, type(row).objects.get(pk=saved.pk))
 
 
 # ---- the change feed of documents ---------------------------------------------------------------

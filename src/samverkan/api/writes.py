@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from django import forms
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import create_model
@@ -47,7 +48,10 @@ from samverkan.api.schemas import (
     DecisionOut,
     DocumentDecisionOut,
     Error,
+    EvaluationOut,
+    GlossaryTermOut,
     GoalOut,
+    HarmWeightsOut,
     MeasureOut,
     MeetingOut,
     ProblemOut,
@@ -176,6 +180,8 @@ def _form_value(value: Any) -> Any:
         return ""
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 250000.0 is 250000 (a whole-krona field takes no decimals)
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, list | tuple | set) or hasattr(value, "all"):
@@ -227,6 +233,7 @@ class Kind:
     prepare: Callable[[HttpRequest, Any, list[Any]], None] = field(
         default=lambda request, partnership, rows: None
     )
+    action: str = "edit"  # the page's gate for a change (accounts.access)
 
 
 def _problem_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
@@ -271,6 +278,18 @@ def _promise_form(data: Any, request: HttpRequest, partnership: Any, instance: A
     return CitizenPromiseForm(data, instance=instance, partnership=partnership)
 
 
+def _evaluation_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.followup.forms import EvaluationForm
+
+    return EvaluationForm(data, instance=instance, partnership=partnership)
+
+
+def _glossary_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.problems.forms import GlossaryTermForm
+
+    return GlossaryTermForm(data, instance=instance, partnership=partnership)
+
+
 def _all(model: str) -> Callable[[HttpRequest, Any], models.QuerySet]:
     def readable(request: HttpRequest, partnership: Any) -> models.QuerySet:
         from django.apps import apps
@@ -297,6 +316,13 @@ def _measures(request: HttpRequest, partnership: Any) -> models.QuerySet:
 
 def _promise_prepare(request: HttpRequest, partnership: Any, rows: list[Any]) -> None:
     prepare_promises(request.user, partnership, rows)
+
+
+def _evaluation_prepare(request: HttpRequest, partnership: Any, rows: list[Any]) -> None:
+    from samverkan.followup import services
+
+    for row in rows:  # the tests run once per object, as the list does
+        row.result = services.evaluate(row)
 
 
 def _measure_prepare(request: HttpRequest, partnership: Any, rows: list[Any]) -> None:
@@ -332,10 +358,26 @@ KINDS: dict[str, Kind] = {
         CitizenPromiseOut,
         _promise_prepare,
     ),
+    "evaluations": Kind(
+        "followup.effectevaluation",
+        "evaluations",
+        _evaluation_form,
+        _all("followup.EffectEvaluation"),
+        EvaluationOut,
+        _evaluation_prepare,
+    ),
+    "glossary": Kind(
+        "problems.glossaryterm",
+        "glossary",
+        _glossary_form,
+        _all("problems.GlossaryTerm"),
+        GlossaryTermOut,
+    ),
 }
 
 
 def _form_class(kind: Kind) -> Any:
+    from samverkan.followup.forms import EvaluationForm
     from samverkan.partnerships import forms as pforms
     from samverkan.problems import forms as f
 
@@ -347,6 +389,8 @@ def _form_class(kind: Kind) -> Any:
         "decisions": pforms.DecisionForm,
         "meetings": pforms.MeetingForm,
         "citizen-promises": f.CitizenPromiseForm,
+        "evaluations": EvaluationForm,
+        "glossary": f.GlossaryTermForm,
     }[kind.collection]
 
 
@@ -373,6 +417,10 @@ if TYPE_CHECKING:
     MeetingUpdate: TypeAlias = Schema
     CitizenPromiseIn: TypeAlias = Schema
     CitizenPromiseUpdate: TypeAlias = Schema
+    EvaluationIn: TypeAlias = Schema
+    EvaluationUpdate: TypeAlias = Schema
+    GlossaryTermIn: TypeAlias = Schema
+    GlossaryTermUpdate: TypeAlias = Schema
 else:
     ProblemIn, ProblemUpdate = _schemas("problems", "Problem")
     CauseIn, CauseUpdate = _schemas("causes", "Cause")
@@ -381,11 +429,31 @@ else:
     DecisionIn, DecisionUpdate = _schemas("decisions", "Decision")
     MeetingIn, MeetingUpdate = _schemas("meetings", "Meeting")
     CitizenPromiseIn, CitizenPromiseUpdate = _schemas("citizen-promises", "CitizenPromise")
+    EvaluationIn, EvaluationUpdate = _schemas("evaluations", "Evaluation")
+    GlossaryTermIn, GlossaryTermUpdate = _schemas("glossary", "GlossaryTerm")
 
 
 # ---- the three operations, the same for every object --------------------------------------------
 
 CONFLICT = "Someone else changed this since you read its version; read it again."
+
+
+def is_valid(form: forms.BaseForm) -> bool:
+    """The page form's own validation, its messages in English (the API's language; the
+    pages keep theirs). Build the form under ``english()`` too: some forms word their
+    messages when they are made."""
+    with english():
+        return form.is_valid()
+
+
+def english() -> Any:
+    return translation.override("en")
+
+
+def invalid(form: forms.BaseForm) -> HttpError:
+    """422 with the form's reasons, in English."""
+    with english():
+        return _form_errors(form)
 
 
 def answer(request: HttpRequest, partnership: Any, kind: Kind, pk: int) -> Any:
@@ -403,11 +471,12 @@ def read_one(request: HttpRequest, pk: int, collection: str, object_id: int) -> 
 
 def create(request: HttpRequest, pk: int, collection: str, payload: Schema) -> Status:
     kind = KINDS[collection]
-    partnership = _partnership(request, pk, "edit")
-    blank = kind.form(None, request, partnership, None)
-    form = kind.form(form_data(blank, payload), request, partnership, None)
-    if not form.is_valid():
-        raise _form_errors(form)
+    partnership = _partnership(request, pk, kind.action)
+    with english():
+        blank = kind.form(None, request, partnership, None)
+        form = kind.form(form_data(blank, payload), request, partnership, None)
+    if not is_valid(form):
+        raise invalid(form)
     saved = form.save_checked()  # type: ignore[attr-defined]
     if saved is None:  # pragma: no cover - a new object has no version to conflict with
         raise HttpError(409, CONFLICT)
@@ -416,14 +485,15 @@ def create(request: HttpRequest, pk: int, collection: str, payload: Schema) -> S
 
 def update(request: HttpRequest, pk: int, collection: str, object_id: int, payload: Schema) -> Any:
     kind = KINDS[collection]
-    partnership = _partnership(request, pk, "edit")
+    partnership = _partnership(request, pk, kind.action)
     instance = access.scoped(kind.readable(request, partnership), partnership, object_id)
-    current = kind.form(None, request, partnership, instance)
-    form = kind.form(form_data(current, payload, instance), request, partnership, instance)
-    if not form.is_valid():
+    with english():
+        current = kind.form(None, request, partnership, instance)
+        form = kind.form(form_data(current, payload, instance), request, partnership, instance)
+    if not is_valid(form):
         if form.non_field_errors() and instance.version != payload.version:  # type: ignore[attr-defined]
             raise HttpError(409, CONFLICT)
-        raise _form_errors(form)
+        raise invalid(form)
     if form.save_checked() is None:  # type: ignore[attr-defined]
         raise HttpError(409, CONFLICT)
     return answer(request, partnership, kind, instance.pk)
@@ -664,6 +734,139 @@ def promise_delete(
     return delete(request, pk, "citizen-promises", promise_id, version)
 
 
+# ---- step 5: effect evaluations ----------------------------------------------------------------
+
+
+@router.get(
+    "/partnerships/{pk}/evaluations/{evaluation_id}", response={200: EvaluationOut, **ERRORS}
+)
+def evaluation_detail(request: HttpRequest, pk: int, evaluation_id: int) -> Any:
+    return read_one(request, pk, "evaluations", evaluation_id)
+
+
+@core.post(
+    "/partnerships/{pk}/evaluations",
+    tags=["writes"],
+    response={201: EvaluationOut, **ERRORS},
+    summary="Add an effect evaluation of an effect goal or sub-goal: the counts before and "
+    "after (treated area, and optionally control and buffer areas, survey shares), as the "
+    "step 5 page does; the answer has the tests run on them",
+)
+def evaluation_create(request: HttpRequest, pk: int, payload: EvaluationIn) -> Status:
+    return create(request, pk, "evaluations", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/evaluations/{evaluation_id}",
+    response={200: EvaluationOut, **WRITE_ERRORS},
+    summary="Change an effect evaluation: the fields sent, with the version read",
+)
+def evaluation_update(
+    request: HttpRequest, pk: int, evaluation_id: int, payload: EvaluationUpdate
+) -> Any:
+    return update(request, pk, "evaluations", evaluation_id, payload)
+
+
+# ---- the glossary (step 3) ----------------------------------------------------------------------
+
+
+@router.get(
+    "/partnerships/{pk}/glossary",
+    response={200: list[GlossaryTermOut], **ERRORS},
+    summary="The terms the parties have agreed on, by term",
+)
+def glossary(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    p = _partnership(request, pk)
+    return _list(request, response, p.glossary.order_by("term", "pk"), p, page, when)
+
+
+@router.get("/partnerships/{pk}/glossary/{term_id}", response={200: GlossaryTermOut, **ERRORS})
+def glossary_detail(request: HttpRequest, pk: int, term_id: int) -> Any:
+    return read_one(request, pk, "glossary", term_id)
+
+
+@router.post(
+    "/partnerships/{pk}/glossary",
+    response={201: GlossaryTermOut, **ERRORS},
+    summary="Add a term to the glossary (a term already there, in any case, is refused)",
+)
+def glossary_create(request: HttpRequest, pk: int, payload: GlossaryTermIn) -> Status:
+    return create(request, pk, "glossary", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/glossary/{term_id}",
+    response={200: GlossaryTermOut, **WRITE_ERRORS},
+    summary="Change a term: the fields sent, with the version read",
+)
+def glossary_update(
+    request: HttpRequest, pk: int, term_id: int, payload: GlossaryTermUpdate
+) -> Any:
+    return update(request, pk, "glossary", term_id, payload)
+
+
+# ---- the harm weights of the prioritisation (step 3) --------------------------------------------
+
+
+def _harm_weights_schema() -> type[Schema]:
+    from samverkan.problems.forms import HarmWeightsForm
+
+    return form_schema("HarmWeightsIn", HarmWeightsForm, update=True)
+
+
+if TYPE_CHECKING:
+    HarmWeightsIn: TypeAlias = Schema
+else:
+    HarmWeightsIn = _harm_weights_schema()
+
+
+@router.get(
+    "/partnerships/{pk}/harm-weights",
+    response={200: HarmWeightsOut, **ERRORS},
+    tags=["work"],
+    summary="The harm weight of each crime category, with their source (the defaults, at "
+    "version 0, until the partnership saves its own)",
+)
+def harm_weights(request: HttpRequest, pk: int) -> Any:
+    from samverkan.problems.models import HarmWeights
+
+    p = _partnership(request, pk)
+    return HarmWeights.objects.filter(partnership=p).first() or HarmWeights(
+        partnership=p, version=0
+    )
+
+
+@router.put(
+    "/partnerships/{pk}/harm-weights",
+    response={200: HarmWeightsOut, **WRITE_ERRORS},
+    tags=["work"],
+    summary="Change the harm weights as their page does: the fields sent, with the version "
+    "read (0 while none are saved)",
+)
+def harm_weights_update(request: HttpRequest, pk: int, payload: HarmWeightsIn) -> Any:
+    from django.db import transaction
+
+    from samverkan.problems.forms import HarmWeightsForm
+    from samverkan.problems.models import HarmWeights
+
+    p = _partnership(request, pk, "edit")
+    with transaction.atomic():
+        weights, created = HarmWeights.objects.get_or_create(partnership=p)
+        data = form_data(HarmWeightsForm(None, instance=weights), payload, weights)
+        if created and payload.version == 0:  # type: ignore[attr-defined]
+            data["version"] = weights.version  # the defaults read before any were saved
+        with english():
+            form = HarmWeightsForm(data, instance=weights)
+        if not is_valid(form):
+            raise invalid(form)
+        saved = form.save_checked()
+        if saved is None:
+            raise HttpError(409, CONFLICT)
+    return HarmWeights.objects.get(pk=saved.pk)
+
+
 # ---- decisions on the lägesbild and the åtgärdsplan ---------------------------------------------
 
 
@@ -731,7 +934,8 @@ DELETED_COLLECTIONS: dict[str, str] = {
     "measures": "problems.measure",
     "citizen-promises": "problems.citizenpromise",
     "activities": "implementation.activityentry",
-    "evaluations": "followup.evaluation",
+    "evaluations": "followup.effectevaluation",
+    "glossary": "problems.glossaryterm",
     "documents": "documents.issueddocument",
     "document-decisions": "documents.documentdecision",
     "field-categories": "fieldwork.fieldcategory",
@@ -782,18 +986,41 @@ def deleted(
         else list(DELETED_COLLECTIONS.values())
     )
     # The history the reader may list (a party's private material stays with the party); a
-    # deleted confidential item is named only to the parties that could read it.
-    entries = access.history_for(request.user, partnership).filter(
-        action=AuditAction.DELETE, model_label__in=labels
+    # deleted confidential item is named only to the parties that could read it. Filtered,
+    # counted and cut in the database: a page costs the same however many deletions there are.
+    entries = (
+        access.history_for(request.user, partnership)
+        .filter(action=AuditAction.DELETE, model_label__in=labels, object_id__regex=r"^[0-9]+$")
+        .filter(readable_by(access.party_ids(request.user, partnership)))
     )
     if query.changed_since is not None:
         entries = entries.filter(at__gte=query.changed_since)
-    own = access.party_ids(request.user, partnership)
-    rows = [
-        {"collection": _COLLECTION_OF[e.model_label], "id": int(e.object_id), "deleted_at": e.at}
-        for e in entries.order_by("at", "pk").only(
-            "model_label", "object_id", "at", "restricted_to"
-        )
-        if access.may_read(own, e.restricted_to) and e.object_id.isdigit()
+    rows = entries.order_by("at", "pk").values_list("model_label", "object_id", "at")
+    return [
+        {"collection": _COLLECTION_OF[label], "id": int(object_id), "deleted_at": at}
+        for label, object_id, at in paged(request, response, rows, page)
     ]
-    return paged(request, response, rows, page)
+
+
+def readable_by(own: frozenset[int]) -> models.Q:
+    """History entries whose restriction lets a reader of the parties ``own`` read them
+    (``access.may_read``, as a filter): no restriction, or one naming one of those parties."""
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+
+    unrestricted = models.Q(restricted_to=[]) | models.Q(restricted_to__isnull=True)
+    if not own:
+        return unrestricted
+    parties = sorted(own)
+    if connection.vendor == "sqlite":  # no JSON containment there: look in the array
+        marks = ", ".join(["%s"] * len(parties))
+        named = RawSQL(
+            "EXISTS (SELECT 1 FROM json_each(accounts_auditentry.restricted_to) "
+            f"WHERE json_each.value IN ({marks}))",
+            parties,
+            output_field=models.BooleanField(),
+        )
+        return unrestricted | models.Q(named)
+    for party in parties:
+        unrestricted |= models.Q(restricted_to__contains=[party])
+    return unrestricted
