@@ -120,6 +120,31 @@ def test_an_effect_evaluation_is_written_as_the_step_5_page_does(client, demo, o
     assert listed.json()[0] == last
 
 
+def test_the_steering_groups_response_is_recorded_as_its_page_does(client, demo, outsider):
+    url = f"{BASE}/partnerships/{demo.pk}/steering-responses"
+    made = {"date": "2026-11-20", "response": "Arbetet har gett effekt i centrum.",
+            "decisions": "Fortsätt med belysningen."}  # fmt: skip
+    # The steering group and the administrators answer; a coordinator may not (403).
+    for username in ("demo.polis", "demo.kyrkan"):
+        assert _send(client, "post", url, made, username).status_code == 403, username
+    assert _send(client, "post", url, made, outsider).status_code == 404
+    assert _send(client, "post", url, made, "demo.styrgrupp", read_only=True).status_code == 403
+    missing = _send(client, "post", url, {**made, "response": ""}, "demo.styrgrupp")
+    assert missing.status_code == 422
+    assert missing.json()["detail"].startswith("response: "), missing.content
+    since = timezone.now().isoformat()
+    created = _send(client, "post", url, made, "demo.styrgrupp")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["continue_next_cycle"] is True and body["version"] == 1
+    assert body["cycle_id"] == demo.current_cycle().pk
+    assert client.get(f"{url}/{body['id']}", headers=bearer("demo.kyrkan")).json() == body
+    assert client.get(f"{url}/{body['id']}", headers=bearer(outsider)).status_code == 404
+    changed = client.get(url, {"changed_since": since}, headers=bearer("demo.kyrkan")).json()
+    assert changed == [body]
+    assert _updated_by("followup.steeringresponse", body["id"]) == {"demo.styrgrupp"}
+
+
 # ---- the glossary -------------------------------------------------------------------------------
 
 

@@ -402,6 +402,23 @@ class EvaluationOut(Schema):
         ]
 
 
+class SteeringResponseOut(Schema):
+    """The steering group's response to the follow-up, recorded in a cycle."""
+
+    id: int
+    cycle_id: int
+    cycle_number: int
+    date: datetime.date
+    response: str
+    decisions: str
+    continue_next_cycle: bool
+    version: int
+
+    @staticmethod
+    def resolve_cycle_number(obj: Any) -> int:
+        return int(obj.cycle.number)
+
+
 # ---- documents and jobs -------------------------------------------------------------------------
 
 

@@ -55,6 +55,7 @@ from samverkan.api.schemas import (
     MeasureOut,
     MeetingOut,
     ProblemOut,
+    SteeringResponseOut,
     prepare_promises,
     str_enum,
 )
@@ -765,6 +766,67 @@ def evaluation_update(
     request: HttpRequest, pk: int, evaluation_id: int, payload: EvaluationUpdate
 ) -> Any:
     return update(request, pk, "evaluations", evaluation_id, payload)
+
+
+# ---- step 5: the steering group's response -----------------------------------------------------
+
+
+def _steering_response_schema() -> type[Schema]:
+    from samverkan.followup.forms import SteeringResponseForm
+
+    return form_schema("SteeringResponseIn", SteeringResponseForm, update=False)
+
+
+if TYPE_CHECKING:
+    SteeringResponseIn: TypeAlias = Schema
+else:
+    SteeringResponseIn = _steering_response_schema()
+
+
+def _steering_responses(partnership: Any) -> models.QuerySet:
+    return partnership.steering_responses.select_related("cycle")
+
+
+@router.get(
+    "/partnerships/{pk}/steering-responses",
+    response={200: list[SteeringResponseOut], **ERRORS},
+    summary="The steering group's responses to the follow-up, oldest first",
+)
+def steering_responses(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    p = _partnership(request, pk)
+    rows = _steering_responses(p).order_by("date", "pk")
+    return _list(request, response, rows, p, page, when)
+
+
+@router.get(
+    "/partnerships/{pk}/steering-responses/{response_id}",
+    response={200: SteeringResponseOut, **ERRORS},
+)
+def steering_response_detail(request: HttpRequest, pk: int, response_id: int) -> Any:
+    p = _partnership(request, pk)
+    return access.scoped(_steering_responses(p), p, response_id)
+
+
+@router.post(
+    "/partnerships/{pk}/steering-responses",
+    response={201: SteeringResponseOut, **ERRORS},
+    summary="Record the steering group's response to the follow-up in the current cycle, as "
+    "its page does (the steering group and administrators only; a recorded response is not "
+    "changed, on the page or here)",
+)
+def steering_response_create(request: HttpRequest, pk: int, payload: SteeringResponseIn) -> Status:
+    from samverkan.followup import services
+    from samverkan.followup.forms import SteeringResponseForm
+
+    p = _partnership(request, pk, "approve")
+    with english():
+        form = SteeringResponseForm(form_data(SteeringResponseForm(None), payload))
+    if not is_valid(form):
+        raise invalid(form)
+    saved = services.record_steering_response(form, p)
+    return Status(201, _steering_responses(p).get(pk=saved.pk))
 
 
 # ---- the glossary (step 3) ----------------------------------------------------------------------

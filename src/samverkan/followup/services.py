@@ -421,6 +421,16 @@ def process_followup(partnership: Partnership) -> ProcessFollowUp:
     )
 
 
+def record_steering_response(form: Any, partnership: Partnership) -> Any:
+    """Save the steering group's response from its (valid) form, in the current cycle (the
+    first one is started if there is none): the page and the API record it the same way."""
+    response = form.save(commit=False)
+    response.partnership = partnership
+    response.cycle = partnership.current_cycle() or partnership.cycles.create()
+    response.save()
+    return response
+
+
 class CycleRefused(Exception):
     """Closing or reopening a cycle is not allowed now; the message says why (Swedish)."""
 

@@ -113,11 +113,7 @@ def response_create(request: HttpRequest, partnership: Partnership) -> HttpRespo
     form = forms.SteeringResponseForm(request.POST or None)
 
     def save(form: forms.SteeringResponseForm) -> SteeringResponse:
-        response = form.save(commit=False)
-        response.partnership = partnership
-        response.cycle = partnership.current_cycle() or partnership.cycles.create()
-        response.save()
-        return response
+        return services.record_steering_response(form, partnership)
 
     return form_page(
         request,
