@@ -145,6 +145,35 @@ def test_the_steering_groups_response_is_recorded_as_its_page_does(client, demo,
     assert _updated_by("followup.steeringresponse", body["id"]) == {"demo.styrgrupp"}
 
 
+def test_a_part_of_the_5i_write_up_is_changed_as_its_page_does(client, demo, outsider):
+    from samverkan.followup.models import WriteUpSection
+    from samverkan.problems.models import Cause
+
+    WriteUpSection.objects.filter(partnership=demo, part="impact").delete()
+    listed = client.get(f"{BASE}/partnerships/{demo.pk}/write-up", headers=bearer("demo.kyrkan"))
+    assert [p["part"] for p in listed.json()] == [
+        "intelligence", "intervention", "implementation", "involvement", "impact"
+    ]  # fmt: skip
+    impact = listed.json()[-1]
+    assert impact["version"] == 0 and impact["reviewed"] is False
+    url = f"{BASE}/partnerships/{demo.pk}/write-up/impact"
+    change = {"text": "Skadegörelsen minskade i centrum.", "version": 0}
+    assert _send(client, "put", url, change, "demo.kyrkan").status_code == 403
+    assert _send(client, "put", url, change, outsider).status_code == 404
+    assert _send(client, "put", url, change, "demo.polis", read_only=True).status_code == 403
+    # The page form's guard: the text is for everyone, so no confidential cause in it.
+    secret = Cause.objects.get(partnership=demo, confidential=True)
+    quoting = _send(client, "put", url, {**change, "text": secret.text}, "demo.polis")
+    assert quoting.status_code == 422
+    assert "The text quotes confidential items" in quoting.json()["detail"], quoting.content
+    last = _writes_in_turn(client, url, [{"text": change["text"]}, {"text": "Andra stycket."}],
+                           0, "demo.polis", method="put")  # fmt: skip
+    assert last["reviewed"] is True and last["edited"] is True
+    assert _send(client, "put", url, change, "demo.polis").status_code == 409
+    stored = WriteUpSection.objects.get(partnership=demo, part="impact")
+    assert _updated_by("followup.writeupsection", stored.pk) == {"demo.polis"}
+
+
 # ---- the glossary -------------------------------------------------------------------------------
 
 
@@ -269,6 +298,16 @@ def test_a_party_writes_its_own_registers_and_no_one_else_does(client, demo, out
     assert missing.status_code == 422 and isinstance(missing.json()["detail"], list)
     made_survey = _send(client, "post", surveys, {**survey, "share": 62.5}, "demo.kommun")
     assert made_survey.status_code == 201 and made_survey.json()["share"] == 62.5
+    # A safety walk's point picked in degrees is stored in SWEREF 99 TM, as on its page.
+    walks = url.replace("resources", "safety-walks")
+    walk = {"observed_on": "2026-10-01", "place": "Torget", "category": "lighting",
+            "latitude": 59.3293, "longitude": 18.0686}  # fmt: skip
+    made_walk = _send(client, "post", walks, walk, "demo.kommun")
+    assert made_walk.status_code == 201, made_walk.content
+    point = made_walk.json()
+    assert 600_000 < point["x"] < 700_000 and 6_500_000 < point["y"] < 6_700_000
+    abroad = _send(client, "post", walks, {**walk, "latitude": 40.0}, "demo.kommun")
+    assert abroad.status_code == 422 and "outside Sweden" in abroad.json()["detail"]
     # A register filled only by imports is not written here.
     figures = url.replace("resources", "key-figures")
     assert _send(client, "post", figures, made, "demo.kommun").status_code == 422

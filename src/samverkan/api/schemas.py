@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 from ninja import Field, Schema
 
 from samverkan.accounts.choices import Role
-from samverkan.followup.models import Interpretation
+from samverkan.followup.models import Interpretation, WriteUpPart
 from samverkan.implementation.models import Status
 from samverkan.jobs.models import JobStatus
 from samverkan.partnerships.choices import DecisionKind, GroupKind, PartyKind
@@ -417,6 +417,39 @@ class SteeringResponseOut(Schema):
     @staticmethod
     def resolve_cycle_number(obj: Any) -> int:
         return int(obj.cycle.number)
+
+
+class WriteUpPartOut(Schema):
+    """One part of the partnership's 5I write-up as the reader may read it: the stored text
+    or, until a part is stored, the draft from the data (version 0)."""
+
+    part: WriteUpPart
+    number: int
+    label: str = Field(description="The part's name, in Swedish.")
+    visible: bool = Field(
+        description="False: the text quotes something you may not read, and is left out."
+    )
+    text: str
+    reviewed: bool = Field(description="Stored (reviewed or edited); false: the fresh draft.")
+    edited: bool = Field(description="Changed by hand since it was drafted from the data.")
+    version: int = Field(description="The version to send with a change (0: not stored yet).")
+    updated_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_text(obj: Any) -> str:
+        return obj.text if obj.visible else ""
+
+    @staticmethod
+    def resolve_edited(obj: Any) -> bool:
+        return bool(obj.stored and obj.stored.edited)
+
+    @staticmethod
+    def resolve_version(obj: Any) -> int:
+        return obj.stored.version if obj.stored else 0
+
+    @staticmethod
+    def resolve_updated_at(obj: Any) -> datetime.datetime | None:
+        return obj.stored.updated_at if obj.stored else None
 
 
 # ---- documents and jobs -------------------------------------------------------------------------

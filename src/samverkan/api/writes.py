@@ -56,9 +56,11 @@ from samverkan.api.schemas import (
     MeetingOut,
     ProblemOut,
     SteeringResponseOut,
+    WriteUpPartOut,
     prepare_promises,
     str_enum,
 )
+from samverkan.followup.models import WriteUpPart
 
 router = Router(tags=["writes"])
 # A path's operations must sit on one router (one URL pattern each): a create goes on the
@@ -827,6 +829,68 @@ def steering_response_create(request: HttpRequest, pk: int, payload: SteeringRes
         raise invalid(form)
     saved = services.record_steering_response(form, p)
     return Status(201, _steering_responses(p).get(pk=saved.pk))
+
+
+# ---- step 5: the 5I write-up ---------------------------------------------------------------------
+
+
+class WriteUpPartIn(Schema):
+    text: str = Field(
+        description="The part's text (blank line between paragraphs; lines starting with "
+        "“- ” are a list). Every member and the public edition read it: nothing confidential."
+    )
+    version: int = Field(
+        description="The `version` you read (0 while the part is not stored); 409 only if "
+        "someone else changed or stored it since."
+    )
+
+
+def _write_up_part(request: HttpRequest, partnership: Any, part: str) -> Any:
+    from samverkan.followup import write_up
+
+    states = write_up.sections(partnership, user=request.user)
+    return next(state for state in states if state.part == part)
+
+
+@router.get(
+    "/partnerships/{pk}/write-up",
+    response={200: list[WriteUpPartOut], **ERRORS},
+    tags=["work"],
+    summary="The five parts of the 5I write-up in order, as you may read them (a part that "
+    "quotes something you may not read is left out, `visible` false)",
+)
+def write_up_parts(request: HttpRequest, pk: int) -> list[Any]:
+    from samverkan.followup import write_up
+
+    return write_up.sections(_partnership(request, pk), user=request.user)
+
+
+@router.put(
+    "/partnerships/{pk}/write-up/{part}",
+    response={200: WriteUpPartOut, **WRITE_ERRORS},
+    tags=["work"],
+    summary="Change one part of the 5I write-up as its page does (it is stored, as edited by "
+    "hand); a text that quotes a confidential cause or measure is refused",
+)
+def write_up_update(
+    request: HttpRequest, pk: int, part: WriteUpPart, payload: WriteUpPartIn
+) -> Any:
+    from samverkan.followup import write_up
+    from samverkan.followup.forms import WriteUpSectionForm
+
+    p = _partnership(request, pk, "edit")
+    record = write_up.section_to_edit(p, part.value)
+    if record.pk is None and payload.version != 0:
+        raise HttpError(409, CONFLICT)  # it was stored when read: removed since
+    version = record.version if record.pk is None else payload.version
+    with english():
+        form = WriteUpSectionForm({"text": payload.text, "version": version}, instance=record,
+                                  partnership=p, user=request.user)  # fmt: skip
+    if not is_valid(form):
+        raise invalid(form)
+    if write_up.save_edited(form) is None:
+        raise HttpError(409, CONFLICT)
+    return _write_up_part(request, p, part.value)
 
 
 # ---- the glossary (step 3) ----------------------------------------------------------------------

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,7 +21,7 @@ from samverkan.followup.models import (
     WriteUpSection,
 )
 from samverkan.lib import htmx
-from samverkan.lib.versioning import EditConflict, save_versioned
+from samverkan.lib.versioning import EditConflict
 from samverkan.lib.views import form_page
 from samverkan.partnerships.models import Partnership
 
@@ -332,29 +330,14 @@ def write_up_page(request: HttpRequest, partnership: Partnership) -> HttpRespons
 @partnership_view("edit", methods=("GET", "POST"))
 def write_up_edit(request: HttpRequest, partnership: Partnership, part: str) -> HttpResponse:
     part = _part_of(part)
-    record = WriteUpSection.objects.filter(partnership=partnership, part=part).first()
-    if record is None:
-        # Not stored yet: the editor starts from the draft; saving stores it.
-        record = WriteUpSection(
-            partnership=partnership,
-            part=part,
-            text=write_up.draft(partnership)[part],
-            drafted_at=timezone.now(),
-        )
+    # Not stored yet: the editor starts from the draft; saving stores it.
+    record = write_up.section_to_edit(partnership, part)
     form = forms.WriteUpSectionForm(
         request.POST or None, instance=record, partnership=partnership, user=request.user
     )
 
     def save(form: forms.WriteUpSectionForm) -> WriteUpSection | None:
-        section = form.save(commit=False)
-        section.edited = True
-        try:
-            save_versioned(section, form.cleaned_data.get("version"))
-        except (EditConflict, IntegrityError):
-            # IntegrityError: someone stored this part first, while this form was open.
-            form.add_error(None, EditConflict.message)
-            return None
-        return section
+        return write_up.save_edited(form)
 
     number = write_up.PARTS.index(part) + 1
     return form_page(

@@ -623,6 +623,36 @@ def sections(
     return out
 
 
+def section_to_edit(partnership: Partnership, part: str) -> WriteUpSection:
+    """The stored part, or (not stored yet) a new one holding the draft: saving stores it."""
+    record = WriteUpSection.objects.filter(partnership=partnership, part=part).first()
+    if record is None:
+        record = WriteUpSection(
+            partnership=partnership,
+            part=part,
+            text=draft(partnership)[part],
+            drafted_at=timezone.now(),
+        )
+    return record
+
+
+def save_edited(form: Any) -> WriteUpSection | None:
+    """Save a part from its valid form (``WriteUpSectionForm``) as edited by hand; None, with
+    the form's error, if someone else changed it, or stored it first, since it was read."""
+    from samverkan.lib.versioning import save_versioned
+
+    section = form.save(commit=False)
+    section.edited = True
+    try:
+        with transaction.atomic():
+            save_versioned(section, form.cleaned_data.get("version"))
+    except (EditConflict, IntegrityError):
+        # IntegrityError: someone stored this part first, while the form was open.
+        form.add_error(None, EditConflict.message)
+        return None
+    return section
+
+
 @transaction.atomic
 def redraft(partnership: Partnership, chosen: dict[str, Any]) -> list[WriteUpSection]:
     """Replace the chosen parts with a fresh draft; ``chosen`` maps each part to the version
