@@ -236,7 +236,6 @@ class Kind:
     prepare: Callable[[HttpRequest, Any, list[Any]], None] = field(
         default=lambda request, partnership, rows: None
     )
-    action: str = "edit"  # the page's gate for a change (accounts.access)
 
 
 def _problem_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
@@ -449,7 +448,7 @@ def is_valid(form: forms.BaseForm) -> bool:
         return form.is_valid()
 
 
-def english() -> Any:
+def english() -> translation.override:
     return translation.override("en")
 
 
@@ -474,7 +473,7 @@ def read_one(request: HttpRequest, pk: int, collection: str, object_id: int) -> 
 
 def create(request: HttpRequest, pk: int, collection: str, payload: Schema) -> Status:
     kind = KINDS[collection]
-    partnership = _partnership(request, pk, kind.action)
+    partnership = _partnership(request, pk, "edit")
     with english():
         blank = kind.form(None, request, partnership, None)
         form = kind.form(form_data(blank, payload), request, partnership, None)
@@ -488,7 +487,7 @@ def create(request: HttpRequest, pk: int, collection: str, payload: Schema) -> S
 
 def update(request: HttpRequest, pk: int, collection: str, object_id: int, payload: Schema) -> Any:
     kind = KINDS[collection]
-    partnership = _partnership(request, pk, kind.action)
+    partnership = _partnership(request, pk, "edit")
     instance = access.scoped(kind.readable(request, partnership), partnership, object_id)
     with english():
         current = kind.form(None, request, partnership, instance)
