@@ -238,6 +238,17 @@ def _default_language():
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL a test's commit does not wait for the disk (synchronous_commit=off: a
+    crash could lose the last commits of a test database, never corrupt it): transactional
+    tests commit and empty every table many times."""
+    for database in django_settings.DATABASES.values():
+        if "postgresql" in database["ENGINE"]:
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, built from the models (``--no-migrations``), with every migration on
     disk recorded as applied, as ``migrate`` leaves a new database."""

@@ -16,6 +16,7 @@ import html
 import io
 import json
 import re
+from unittest import mock
 from urllib.parse import urldefrag, urlsplit
 
 import docx
@@ -25,6 +26,7 @@ from django.urls import reverse
 
 from samverkan.accounts.audit import acting_as
 from samverkan.accounts.models import AuditEntry, User
+from samverkan.documents import render
 from samverkan.documents import services as documents
 from samverkan.jobs import registry
 from samverkan.jobs.models import Job
@@ -67,10 +69,13 @@ def _spread():
     url = reverse("implementation:action_item", kwargs={"pk": pk, "meeting_id": meeting.pk})
     response = client.post(url, {"text": TASK, "responsible": "Polisen", "measure": measure.pk})
     assert response.status_code in ok
-    with acting_as(police):
-        documents.issue(partnership, "agreement", "internal", police)
-    with acting_as(municipal):
-        documents.issue(partnership, "agreement", "internal", municipal)
+    # The issued PDFs carry the HTML WeasyPrint would print (see ``pdf_as_its_html``): the walk
+    # reads every word of them, without laying out two agreements per worker.
+    with mock.patch.object(render, "html_to_pdf", _html_as_pdf):
+        with acting_as(police):
+            documents.issue(partnership, "agreement", "internal", police)
+        with acting_as(municipal):
+            documents.issue(partnership, "agreement", "internal", municipal)
         export = Job.objects.create(
             partnership=partnership, kind="partnerships.export", created_by=municipal
         )
@@ -104,15 +109,17 @@ def spread(kept_spread, db):
 _PDF_HTML = b"<!-- the HTML of a PDF built on request -->"
 
 
+def _html_as_pdf(html: str) -> bytes:
+    return _PDF_HTML + html.encode("utf-8")
+
+
 @pytest.fixture
 def pdf_as_its_html(monkeypatch):
     """PDFs built on request are answered with the exact HTML given to WeasyPrint.
 
     The text a PDF shows is the text of that HTML (render.html_to_pdf lays it out and nothing
     else); the tests under tests/documents print real PDFs and read them back."""
-    from samverkan.documents import render
-
-    monkeypatch.setattr(render, "html_to_pdf", lambda html: _PDF_HTML + html.encode("utf-8"))
+    monkeypatch.setattr(render, "html_to_pdf", _html_as_pdf)
 
 
 def _text(response) -> str:
