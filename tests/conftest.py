@@ -203,6 +203,10 @@ def _test_settings(media_root) -> dict:
         "JOBS_BACKEND": "inprocess",
         # Real hashing costs half a second per user; tests create many users.
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # The same markup prints to the same PDF (documents/render.py): a test process keeps
+        # every PDF it printed, so that the many tests that print the demo's documents lay
+        # each out once (seconds each). Tests of the cache and of rendering set their own.
+        "DOCUMENT_PDF_CACHE_SIZE": 256,
     }
 
 

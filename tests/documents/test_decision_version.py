@@ -101,8 +101,10 @@ def _post(client, kept_world, **fields):
 
 def test_decision_form_asks_for_the_version_and_refuses_one_issued_after_it(client, kept_world):
     p = kept_world.ours.partnership
-    before = issue_record(p, "atgardsplan", data.PUBLIC, 1, at=timezone.now().replace(2026, 6, 1))
-    after = issue_record(p, "atgardsplan", data.PUBLIC, 2, at=timezone.now().replace(2026, 7, 1))
+    # At noon: late in the evening (UTC) a date in June is already the next day in Stockholm.
+    noon = timezone.now().replace(hour=12, minute=0)
+    before = issue_record(p, "atgardsplan", data.PUBLIC, 1, at=noon.replace(2026, 6, 1))
+    after = issue_record(p, "atgardsplan", data.PUBLIC, 2, at=noon.replace(2026, 7, 1))
     client.force_login(kept_world.alice)
     page = _post(client, kept_world).content.decode()
     assert (
