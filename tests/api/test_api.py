@@ -109,7 +109,7 @@ def test_writes_follow_roles_forms_and_versions(client, demo):
     police = bearer("demo.polis")
     bad = client.post(url, {**entry, "count": 3}, content_type="application/json",
                       headers=police)  # fmt: skip
-    assert bad.status_code == 422 and "produktionsmål" in bad.json()["detail"]
+    assert bad.status_code == 422 and "production goal" in bad.json()["detail"]  # in English
     made = client.post(url, entry, content_type="application/json", headers=police)
     assert made.status_code == 201 and made.json()["what"] == entry["what"]
     progress_url = f"{BASE}/partnerships/{demo.pk}/measures/{measure.pk}/progress"

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import Field, File, Form, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError, Throttled
 from ninja.files import UploadedFile
@@ -554,6 +554,14 @@ def activities(
     return _list(request, response, measure.activities.order_by("date", "pk"), p, page, when)
 
 
+def _check(form: Any) -> None:
+    """The page form's own validation, its messages in English (the API's language; the pages
+    keep theirs): 422 with the form's reasons if it is not valid."""
+    with translation.override("en"):
+        if not form.is_valid():
+            raise _form_errors(form)
+
+
 def _form_errors(form: Any) -> HttpError:
     messages = "; ".join(
         f"{field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors)
@@ -575,8 +583,7 @@ def activity_create(request: HttpRequest, pk: int, measure_id: int, payload: Act
     data = payload.dict()
     data["production_goal"] = data.pop("production_goal_id") or ""
     form = forms.ActivityForm({k: "" if v is None else v for k, v in data.items()}, measure=measure)
-    if not form.is_valid():
-        raise _form_errors(form)
+    _check(form)
     entry = form.save(commit=False)
     entry.measure = measure
     return Status(201, services.log_activity(entry, request.user))
@@ -597,8 +604,7 @@ def progress_update(request: HttpRequest, pk: int, measure_id: int, payload: Pro
     data = {k: "" if v is None else v for k, v in payload.dict().items()}
     data["status"] = payload.status.value
     form = forms.ProgressForm(data, instance=progress)
-    if not form.is_valid():
-        raise _form_errors(form)
+    _check(form)
     saved = form.save_checked()
     if saved is None:
         raise HttpError(409, "The status was changed by someone else; read status_version again.")
@@ -712,8 +718,7 @@ def import_upload(
     p = _partnership(request, pk, "edit")
     party = _party(request, p, party_id)
     form = forms.ImportForm({"kind": kind.value}, {"file": file}, party=party)
-    if not form.is_valid():
-        raise _form_errors(form)
+    _check(form)
     with transaction.atomic():
         record = services.create_import(
             party, form.cleaned_data["kind"], form.cleaned_data["file"], request.user

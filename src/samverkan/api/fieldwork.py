@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from samverkan.accounts import access
-from samverkan.api.api import ERRORS, Page, Since, _form_errors, _list, _partnership, paged, since
+from samverkan.api.api import ERRORS, Page, Since, _check, _list, _partnership, paged, since
 from samverkan.api.schemas import (
     Error,
     FieldCategoryOut,
@@ -125,8 +125,7 @@ def report_create(request: HttpRequest, pk: int, payload: FieldReportIn) -> Stat
     if data["confirm_names"]:
         fields["confirm_names"] = "on"
     form = forms.FieldReportForm(fields, partnership=p)
-    if not form.is_valid():
-        raise _form_errors(form)
+    _check(form)
     # The party reported for, as on the form: the reporter membership's, else any of theirs.
     memberships = request.user.memberships.filter(party__partnership=p)  # type: ignore[union-attr]
     chosen = memberships.filter(role=Role.REPORTER).first() or memberships.first()

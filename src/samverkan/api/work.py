@@ -22,7 +22,7 @@ from samverkan.api.api import (
     ERRORS,
     Page,
     Since,
-    _form_errors,
+    _check,
     _list,
     _partnership,
     _party,
@@ -94,8 +94,7 @@ def problem_picture_update(request: HttpRequest, pk: int, payload: ProblemPictur
             "version": picture.version if created and payload.version == 0 else payload.version,
         }
         form = forms.ProblemPictureForm(data, instance=picture)
-        if not form.is_valid():
-            raise _form_errors(form)
+        _check(form)
         saved = form.save_checked()
         if saved is None:
             raise HttpError(409, "Someone else changed the problem picture; read it again.")

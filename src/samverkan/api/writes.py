@@ -36,6 +36,7 @@ from samverkan.api.api import (
     Moment,
     Page,
     Since,
+    _check,
     _form_errors,
     _list,
     _partnership,
@@ -1036,8 +1037,7 @@ def document_decision_put(
     current = DocumentDecisionForm(None, instance=record)
     data = form_data(current, payload, record if exists else None)
     form = DocumentDecisionForm(data, instance=record)
-    if not form.is_valid():
-        raise _form_errors(form)
+    _check(form)
     saved = form.save_checked()
     if saved is None:
         raise HttpError(409, CONFLICT)
