@@ -19,7 +19,7 @@ from samverkan.accounts.choices import Role
 from samverkan.followup.models import Interpretation, WriteUpPart
 from samverkan.implementation.models import Status
 from samverkan.jobs.models import JobStatus
-from samverkan.partnerships.choices import DecisionKind, GroupKind, PartyKind
+from samverkan.partnerships.choices import DecisionKind, GroupKind, MilestoneKind, PartyKind
 from samverkan.problems.choices import GoalKind, Perspective, ProblemStatus, Proximity
 
 
@@ -163,6 +163,45 @@ class GroupOut(Schema):
     kind: GroupKind
     name: str
     mandate: str
+    meeting_frequency: str
+    version: int
+
+
+class GroupMemberOut(Schema):
+    """A person in a group, representing one party."""
+
+    id: int
+    group_id: int
+    party_id: int
+    name: str
+    title: str
+    is_chair: bool
+    version: int
+
+
+class CoordinatorOut(Schema):
+    """The one person who coordinates a party's work in the partnership."""
+
+    id: int
+    party_id: int
+    name: str
+    title: str
+    email: str
+    phone: str
+    version: int
+
+
+class MilestoneOut(Schema):
+    """A date in the planning calendar."""
+
+    id: int
+    date: datetime.date
+    title: str
+    kind: MilestoneKind
+    step: int | None = Field(description="The step (1–5) the date belongs to, if any.")
+    note: str
+    done: bool
+    version: int
 
 
 class DecisionOut(Schema):

@@ -46,15 +46,19 @@ from samverkan.api.api import router as core
 from samverkan.api.schemas import (
     CauseOut,
     CitizenPromiseOut,
+    CoordinatorOut,
     DecisionOut,
     DocumentDecisionOut,
     Error,
     EvaluationOut,
     GlossaryTermOut,
     GoalOut,
+    GroupMemberOut,
+    GroupOut,
     HarmWeightsOut,
     MeasureOut,
     MeetingOut,
+    MilestoneOut,
     ProblemOut,
     SteeringResponseOut,
     WriteUpPartOut,
@@ -111,6 +115,11 @@ def _api_type(model: str, name: str, form_field: forms.Field) -> Any:
         return list[int]
     if isinstance(form_field, forms.ModelChoiceField):
         return int
+    if isinstance(form_field, forms.TypedChoiceField):
+        offered: Any = form_field.choices
+        numbers = [k for k, _label in offered if k not in ("", None)]
+        if numbers and all(isinstance(k, int) for k in numbers):
+            return Literal[tuple(numbers)]  # a milestone's step: 1–5, as numbers
     if isinstance(form_field, forms.ChoiceField):
         choices: Any = form_field.choices
         values = [str(k) for k, _label in choices if k not in ("", None)]
@@ -293,6 +302,42 @@ def _glossary_form(data: Any, request: HttpRequest, partnership: Any, instance: 
     return GlossaryTermForm(data, instance=instance, partnership=partnership)
 
 
+def _group_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.partnerships.forms import GroupForm
+
+    return GroupForm(data, instance=instance, partnership=partnership)
+
+
+def _member_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.partnerships.forms import GroupMemberForm
+
+    return GroupMemberForm(data, instance=instance, group=instance.group)  # a new one: below
+
+
+def _coordinator_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.partnerships.forms import CoordinatorForm
+
+    return CoordinatorForm(data, instance=instance)
+
+
+def _milestone_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.partnerships.forms import MilestoneForm
+
+    return MilestoneForm(data, instance=instance, partnership=partnership)
+
+
+def _members(request: HttpRequest, partnership: Any) -> models.QuerySet:
+    from samverkan.partnerships.models import GroupMember
+
+    return GroupMember.objects.filter(group__partnership=partnership)
+
+
+def _coordinators(request: HttpRequest, partnership: Any) -> models.QuerySet:
+    from samverkan.partnerships.models import Coordinator
+
+    return Coordinator.objects.filter(party__partnership=partnership)
+
+
 def _all(model: str) -> Callable[[HttpRequest, Any], models.QuerySet]:
     def readable(request: HttpRequest, partnership: Any) -> models.QuerySet:
         from django.apps import apps
@@ -376,6 +421,27 @@ KINDS: dict[str, Kind] = {
         _all("problems.GlossaryTerm"),
         GlossaryTermOut,
     ),
+    # Step 1: the groups with their members, the parties' coordinators, the calendar.
+    "groups": Kind(
+        "partnerships.group", "groups", _group_form, _all("partnerships.Group"), GroupOut
+    ),
+    "group-members": Kind(
+        "partnerships.groupmember", "group-members", _member_form, _members, GroupMemberOut
+    ),
+    "coordinators": Kind(
+        "partnerships.coordinator",
+        "coordinators",
+        _coordinator_form,
+        _coordinators,
+        CoordinatorOut,
+    ),
+    "milestones": Kind(
+        "partnerships.milestone",
+        "milestones",
+        _milestone_form,
+        _all("partnerships.Milestone"),
+        MilestoneOut,
+    ),
 }
 
 
@@ -394,6 +460,10 @@ def _form_class(kind: Kind) -> Any:
         "citizen-promises": f.CitizenPromiseForm,
         "evaluations": EvaluationForm,
         "glossary": f.GlossaryTermForm,
+        "groups": pforms.GroupForm,
+        "group-members": pforms.GroupMemberForm,
+        "coordinators": pforms.CoordinatorForm,
+        "milestones": pforms.MilestoneForm,
     }[kind.collection]
 
 
@@ -424,6 +494,14 @@ if TYPE_CHECKING:
     EvaluationUpdate: TypeAlias = Schema
     GlossaryTermIn: TypeAlias = Schema
     GlossaryTermUpdate: TypeAlias = Schema
+    GroupIn: TypeAlias = Schema
+    GroupUpdate: TypeAlias = Schema
+    GroupMemberIn: TypeAlias = Schema
+    GroupMemberUpdate: TypeAlias = Schema
+    CoordinatorIn: TypeAlias = Schema
+    CoordinatorUpdate: TypeAlias = Schema
+    MilestoneIn: TypeAlias = Schema
+    MilestoneUpdate: TypeAlias = Schema
 else:
     ProblemIn, ProblemUpdate = _schemas("problems", "Problem")
     CauseIn, CauseUpdate = _schemas("causes", "Cause")
@@ -434,6 +512,10 @@ else:
     CitizenPromiseIn, CitizenPromiseUpdate = _schemas("citizen-promises", "CitizenPromise")
     EvaluationIn, EvaluationUpdate = _schemas("evaluations", "Evaluation")
     GlossaryTermIn, GlossaryTermUpdate = _schemas("glossary", "GlossaryTerm")
+    GroupIn, GroupUpdate = _schemas("groups", "Group")
+    GroupMemberIn, GroupMemberUpdate = _schemas("group-members", "GroupMember")
+    CoordinatorIn, CoordinatorUpdate = _schemas("coordinators", "Coordinator")
+    MilestoneIn, MilestoneUpdate = _schemas("milestones", "Milestone")
 
 
 # ---- the three operations, the same for every object --------------------------------------------
@@ -475,9 +557,26 @@ def read_one(request: HttpRequest, pk: int, collection: str, object_id: int) -> 
 def create(request: HttpRequest, pk: int, collection: str, payload: Schema) -> Status:
     kind = KINDS[collection]
     partnership = _partnership(request, pk, "edit")
+    return create_with(
+        request,
+        partnership,
+        kind,
+        payload,
+        lambda data: kind.form(data, request, partnership, None),
+    )
+
+
+def create_with(
+    request: HttpRequest,
+    partnership: Any,
+    kind: Kind,
+    payload: Schema,
+    make: Callable[[Any], forms.BaseForm],
+) -> Status:
+    """Save a new object through the form ``make(data)`` builds (one that needs more than the
+    partnership: a group member's group, a coordinator's party)."""
     with english():
-        blank = kind.form(None, request, partnership, None)
-        form = kind.form(form_data(blank, payload), request, partnership, None)
+        form = make(form_data(make(None), payload))
     if not is_valid(form):
         raise invalid(form)
     saved = form.save_checked()  # type: ignore[attr-defined]
@@ -490,6 +589,13 @@ def update(request: HttpRequest, pk: int, collection: str, object_id: int, paylo
     kind = KINDS[collection]
     partnership = _partnership(request, pk, "edit")
     instance = access.scoped(kind.readable(request, partnership), partnership, object_id)
+    return update_instance(request, partnership, kind, instance, payload)
+
+
+def update_instance(
+    request: HttpRequest, partnership: Any, kind: Kind, instance: Any, payload: Schema
+) -> Any:
+    """Change ``instance`` (found and gated by the caller) through its page's form."""
     with english():
         current = kind.form(None, request, partnership, instance)
         form = kind.form(form_data(current, payload, instance), request, partnership, instance)
@@ -1045,12 +1151,228 @@ def document_decision_put(
     return Status(200 if exists else 201, answer)
 
 
+# ---- step 1: groups and their members ---------------------------------------------------------
+
+
+@router.get("/partnerships/{pk}/groups/{group_id}", response={200: GroupOut, **ERRORS})
+def group_detail(request: HttpRequest, pk: int, group_id: int) -> Any:
+    return read_one(request, pk, "groups", group_id)
+
+
+@core.post(
+    "/partnerships/{pk}/groups",
+    tags=["writes"],
+    response={201: GroupOut, **ERRORS},
+    summary="Add a group: the steering group (one per partnership), a preparation group or a "
+    "working group, with its mandate",
+)
+def group_create(request: HttpRequest, pk: int, payload: GroupIn) -> Status:
+    return create(request, pk, "groups", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/groups/{group_id}",
+    response={200: GroupOut, **WRITE_ERRORS},
+    summary="Change a group: the fields sent, with the version read",
+)
+def group_update(request: HttpRequest, pk: int, group_id: int, payload: GroupUpdate) -> Any:
+    return update(request, pk, "groups", group_id, payload)
+
+
+def _group(partnership: Any, group_id: int) -> Any:
+    from samverkan.partnerships.models import Group
+
+    return access.scoped(Group.objects.all(), partnership, group_id)
+
+
+def _member(request: HttpRequest, partnership: Any, group_id: int, member_id: int) -> Any:
+    """A member of one of the partnership's groups, or 404 (as the page's)."""
+    group = _group(partnership, group_id)
+    member = _members(request, partnership).filter(group=group, pk=member_id).first()
+    if member is None:
+        raise HttpError(404, "Not Found")
+    return member
+
+
+@router.get(
+    "/partnerships/{pk}/groups/{group_id}/members",
+    response={200: list[GroupMemberOut], **ERRORS},
+    summary="The members of a group, the chair first",
+)
+def group_members(
+    request: HttpRequest,
+    response: HttpResponse,
+    pk: int,
+    group_id: int,
+    page: Query[Page],
+    when: Query[Since],
+) -> list[Any]:
+    p = _partnership(request, pk)
+    rows = _group(p, group_id).members.order_by("-is_chair", "name", "pk")
+    return _list(request, response, rows, p, page, when)
+
+
+@router.get(
+    "/partnerships/{pk}/groups/{group_id}/members/{member_id}",
+    response={200: GroupMemberOut, **ERRORS},
+)
+def group_member_detail(request: HttpRequest, pk: int, group_id: int, member_id: int) -> Any:
+    return _member(request, _partnership(request, pk), group_id, member_id)
+
+
+@router.post(
+    "/partnerships/{pk}/groups/{group_id}/members",
+    response={201: GroupMemberOut, **ERRORS},
+    summary="Add a member to a group, representing one of the partnership's parties",
+)
+def group_member_create(
+    request: HttpRequest, pk: int, group_id: int, payload: GroupMemberIn
+) -> Status:
+    from samverkan.partnerships.forms import GroupMemberForm
+
+    p = _partnership(request, pk, "edit")
+    group = _group(p, group_id)
+    kind = KINDS["group-members"]
+    return create_with(request, p, kind, payload, lambda data: GroupMemberForm(data, group=group))
+
+
+@router.patch(
+    "/partnerships/{pk}/groups/{group_id}/members/{member_id}",
+    response={200: GroupMemberOut, **WRITE_ERRORS},
+    summary="Change a group member (title, party, chair): the fields sent, with the version read",
+)
+def group_member_update(
+    request: HttpRequest, pk: int, group_id: int, member_id: int, payload: GroupMemberUpdate
+) -> Any:
+    p = _partnership(request, pk, "edit")
+    member = _member(request, p, group_id, member_id)
+    return update_instance(request, p, KINDS["group-members"], member, payload)
+
+
+# ---- step 1: each party's coordinator ----------------------------------------------------------
+
+
+def _party_to_lead(request: HttpRequest, pk: int, party_id: int) -> tuple[Any, Any]:
+    """The partnership and a party the user may change, as the page gates it: the party's own
+    administrators and coordinators (403, in English, for another party's)."""
+    from samverkan.partnerships.views import _party_to_edit
+
+    p = _partnership(request, pk, "lead")
+    with english():
+        return p, _party_to_edit(request, p, party_id)
+
+
+@router.get(
+    "/partnerships/{pk}/coordinators",
+    response={200: list[CoordinatorOut], **ERRORS},
+    summary="The parties' coordinators (one per party at most), by party",
+)
+def coordinators(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    p = _partnership(request, pk)
+    rows = _coordinators(request, p).order_by("party_id", "pk")
+    return _list(request, response, rows, p, page, when)
+
+
+@router.get(
+    "/partnerships/{pk}/parties/{party_id}/coordinator",
+    response={200: CoordinatorOut, **ERRORS},
+    summary="A party's coordinator (404 while it has none)",
+)
+def coordinator_detail(request: HttpRequest, pk: int, party_id: int) -> Any:
+    p = _partnership(request, pk)
+    found = _coordinators(request, p).filter(party_id=party_id).first()
+    if found is None:
+        raise HttpError(404, "Not Found")
+    return found
+
+
+@router.post(
+    "/partnerships/{pk}/parties/{party_id}/coordinator",
+    response={201: CoordinatorOut, **WRITE_ERRORS},
+    summary="Name a party's coordinator, as the party's page does (its own administrators and "
+    "coordinators only); 409 if it has one: change that one with PATCH",
+)
+def coordinator_create(
+    request: HttpRequest, pk: int, party_id: int, payload: CoordinatorIn
+) -> Status:
+    from samverkan.partnerships.forms import CoordinatorForm
+    from samverkan.partnerships.models import Coordinator
+
+    p, party = _party_to_lead(request, pk, party_id)
+    if party.coordinator_or_none() is not None:
+        raise HttpError(409, "The party has a coordinator: change it with PATCH.")
+    new = Coordinator(party=party)
+    kind = KINDS["coordinators"]
+    return create_with(request, p, kind, payload, lambda data: CoordinatorForm(data, instance=new))
+
+
+@router.patch(
+    "/partnerships/{pk}/parties/{party_id}/coordinator",
+    response={200: CoordinatorOut, **WRITE_ERRORS},
+    summary="Change a party's coordinator: the fields sent, with the version read",
+)
+def coordinator_update(
+    request: HttpRequest, pk: int, party_id: int, payload: CoordinatorUpdate
+) -> Any:
+    p, party = _party_to_lead(request, pk, party_id)
+    coordinator = party.coordinator_or_none()
+    if coordinator is None:
+        raise HttpError(404, "The party has no coordinator: name one with POST.")
+    return update_instance(request, p, KINDS["coordinators"], coordinator, payload)
+
+
+# ---- step 1: the planning calendar -------------------------------------------------------------
+
+
+@router.get(
+    "/partnerships/{pk}/milestones",
+    response={200: list[MilestoneOut], **ERRORS},
+    summary="The dates of the planning calendar, by date",
+)
+def milestones(
+    request: HttpRequest, response: HttpResponse, pk: int, page: Query[Page], when: Query[Since]
+) -> list[Any]:
+    p = _partnership(request, pk)
+    return _list(request, response, p.milestones.order_by("date", "pk"), p, page, when)
+
+
+@router.get("/partnerships/{pk}/milestones/{milestone_id}", response={200: MilestoneOut, **ERRORS})
+def milestone_detail(request: HttpRequest, pk: int, milestone_id: int) -> Any:
+    return read_one(request, pk, "milestones", milestone_id)
+
+
+@router.post(
+    "/partnerships/{pk}/milestones",
+    response={201: MilestoneOut, **ERRORS},
+    summary="Add a date to the planning calendar",
+)
+def milestone_create(request: HttpRequest, pk: int, payload: MilestoneIn) -> Status:
+    return create(request, pk, "milestones", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/milestones/{milestone_id}",
+    response={200: MilestoneOut, **WRITE_ERRORS},
+    summary="Change a date of the planning calendar (or mark it done): the fields sent, with "
+    "the version read",
+)
+def milestone_update(
+    request: HttpRequest, pk: int, milestone_id: int, payload: MilestoneUpdate
+) -> Any:
+    return update(request, pk, "milestones", milestone_id, payload)
+
+
 # ---- deletions, for a client that syncs ---------------------------------------------------------
 
 # The collections whose deletions are listed: every list that takes changed_since.
 DELETED_COLLECTIONS: dict[str, str] = {
     "parties": "partnerships.party",
     "groups": "partnerships.group",
+    "group-members": "partnerships.groupmember",
+    "coordinators": "partnerships.coordinator",
+    "milestones": "partnerships.milestone",
     "decisions": "partnerships.decision",
     "meetings": "partnerships.meeting",
     "problems": "problems.problem",

@@ -236,7 +236,7 @@ class GroupForm(PartnershipOwnedForm):
         return kind
 
 
-class GroupMemberForm(ModelForm):
+class GroupMemberForm(VersionedModelForm):
     class Meta:
         model = GroupMember
         fields = ["party", "name", "title", "is_chair"]

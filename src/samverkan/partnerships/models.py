@@ -262,8 +262,9 @@ class Group(Versioned):
         return set(self.members.values_list("party_id", flat=True))
 
 
-class GroupMember(models.Model):
-    """A person in a group, representing one party."""
+class GroupMember(Versioned):
+    """A person in a group, representing one party (versioned: the page and the API change a
+    member in place, and neither overwrites the other's newer change)."""
 
     partnership_lookup = "group__partnership"
 

@@ -1,0 +1,189 @@
+"""Writes for step 1 through the API (issue 21): the groups with their members, each party's
+coordinator and the planning calendar go through the step 1 pages' forms and gates, with their
+optimistic locking; the history names the token's owner; a read-only token writes nothing;
+the lists page and take changed_since."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from samverkan.accounts.models import AuditEntry
+from samverkan.api.models import ApiToken
+from samverkan.partnerships.models import Coordinator
+
+BASE = "/api/v1"
+
+
+def bearer(user: Any, read_only: bool = False) -> dict:
+    _token, secret = ApiToken.issue(user, "test", read_only=read_only)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _send(client: Any, method: str, url: str, body: dict, user: Any, **kw: Any) -> Any:
+    return getattr(client, method)(
+        url, body, content_type="application/json", headers=bearer(user, **kw)
+    )
+
+
+def _updated_by(label: str, object_id: int) -> set[str]:
+    entries = AuditEntry.objects.filter(model_label=label, object_id=str(object_id))
+    return {e.user.username for e in entries.exclude(action="delete")}
+
+
+def _written_as_the_page_does(
+    client: Any,
+    world: Any,
+    *,
+    create: str,
+    item: str | None,
+    listed: str,
+    label: str,
+    made: dict,
+    changes: list[dict],
+    bad: tuple[dict, str],
+    writer: Any,
+    without_right: Any,
+) -> dict:
+    """The whole round for one kind: who may create, a 422 that names what is wrong, 201, the
+    single read, PATCHes in turn with the versions read, a stale version, the history, the
+    list since a moment. ``item`` is the object's own path (None: the id's, under create)."""
+    outsider = world.mallory
+    assert _send(client, "post", create, made, outsider).status_code == 404
+    assert _send(client, "post", create, made, without_right).status_code == 403
+    assert _send(client, "post", create, made, writer, read_only=True).status_code == 403
+    wrong, named = bad
+    refused = _send(client, "post", create, {**made, **wrong}, writer)
+    assert refused.status_code == 422 and named in str(refused.json()), refused.content
+    since = timezone.now().isoformat()
+    created = _send(client, "post", create, made, writer)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    for key, value in made.items():
+        assert body[key] == value, key
+    url = item or f"{create}/{body['id']}"
+    assert client.get(url, headers=bearer(world.carol)).json() == body
+    assert client.get(url, headers=bearer(outsider)).status_code == 404
+
+    first = {**changes[0], "version": body["version"]}
+    assert _send(client, "patch", url, first, outsider).status_code == 404
+    assert _send(client, "patch", url, first, without_right).status_code == 403
+    assert _send(client, "patch", url, first, writer, read_only=True).status_code == 403
+    version = body["version"]
+    for change in changes:  # each with the version the answer before gave: never a 409
+        answer = _send(client, "patch", url, {**change, "version": version}, writer)
+        assert answer.status_code == 200, answer.content
+        last = answer.json()
+        for key, value in change.items():
+            assert last[key] == value, key
+        assert last["version"] == version + 1
+        version = last["version"]
+    stale = _send(client, "patch", url, {**changes[0], "version": body["version"]}, writer)
+    assert stale.status_code == 409, stale.content
+    refused = _send(client, "patch", url, {**wrong, "version": version}, writer)
+    assert refused.status_code == 422 and named in str(refused.json()), refused.content
+    assert _updated_by(label, body["id"]) == {writer.username}
+
+    rows = client.get(listed, {"changed_since": since}, headers=bearer(world.carol))
+    assert rows.status_code == 200 and rows.json() == [last], rows.content
+    assert rows["X-Total-Count"] == "1"
+    one = client.get(listed, {"limit": 1}, headers=bearer(world.carol))
+    assert len(one.json()) == 1 and 'rel="first"' in one["Link"]
+    return last
+
+
+def test_a_group_is_written_as_the_groups_page_does(client, kept_world):
+    p = kept_world.ours.partnership
+    url = f"{BASE}/partnerships/{p.pk}/groups"
+    made = {"kind": "working", "name": "Arbetsgrupp Centrum", "mandate": "Trygghetsvandringar."}
+    last = _written_as_the_page_does(
+        client,
+        kept_world,
+        create=url,
+        item=None,
+        listed=url,
+        label="partnerships.group",
+        made=made,
+        changes=[{"meeting_frequency": "Varannan vecka"}, {"name": "Arbetsgrupp Torget"}],
+        bad=({"kind": "council"}, "steering"),  # the allowed values are named
+        writer=kept_world.bob,
+        without_right=kept_world.carol,
+    )
+    assert last["mandate"] == made["mandate"] and last["kind"] == "working"
+    # The form's own rule, in English: one steering group per partnership.
+    second = _send(client, "post", url, {**made, "kind": "steering"}, kept_world.bob)
+    assert second.status_code == 422
+    assert "already has a steering group" in second.json()["detail"], second.content
+
+
+def test_a_group_member_is_written_as_the_group_page_does(client, kept_world):
+    ours = kept_world.ours
+    url = f"{BASE}/partnerships/{ours.partnership.pk}/groups/{ours.steering.pk}/members"
+    made = {"party_id": ours.polis.pk, "name": "Lena Lokalpolis", "title": "", "is_chair": False}
+    last = _written_as_the_page_does(
+        client,
+        kept_world,
+        create=url,
+        item=None,
+        listed=url,
+        label="partnerships.groupmember",
+        made=made,
+        changes=[{"title": "Lokalpolisområdeschef"}, {"is_chair": True}],
+        bad=({"party_id": kept_world.foreign.kommun.pk}, "party"),  # not a party here
+        writer=kept_world.bob,
+        without_right=kept_world.steve,
+    )
+    assert last["group_id"] == ours.steering.pk and last["party_id"] == ours.polis.pk
+    # A member is found only under its own group.
+    other = ours.partnership.groups.exclude(pk=ours.steering.pk).first()
+    elsewhere = f"{BASE}/partnerships/{ours.partnership.pk}/groups/{other.pk}/members/{last['id']}"
+    assert client.get(elsewhere, headers=bearer(kept_world.bob)).status_code == 404
+
+
+def test_a_coordinator_is_named_as_the_party_page_does(client, kept_world):
+    ours = kept_world.ours
+    Coordinator.objects.filter(party=ours.polis).delete()
+    url = f"{BASE}/partnerships/{ours.partnership.pk}/parties/{ours.polis.pk}/coordinator"
+    made = {"name": "Per Polis", "title": "Kommunpolis", "email": "per@example.org", "phone": ""}
+    last = _written_as_the_page_does(
+        client,
+        kept_world,
+        create=url,
+        item=url,
+        listed=f"{BASE}/partnerships/{ours.partnership.pk}/coordinators",
+        label="partnerships.coordinator",
+        made=made,
+        changes=[{"phone": "0701234567"}, {"title": "Områdespolis"}],
+        bad=({"email": "per at polisen"}, "email"),
+        writer=kept_world.bob,
+        # The municipality's administrator leads her own party, not the police's.
+        without_right=kept_world.alice,
+    )
+    assert last["party_id"] == ours.polis.pk
+    again = _send(client, "post", url, made, kept_world.bob)
+    assert again.status_code == 409 and "PATCH" in again.json()["detail"]
+    # A member without a leading role does not name coordinators.
+    assert _send(client, "post", url, made, kept_world.carol).status_code == 403
+
+
+def test_a_milestone_is_written_as_the_calendar_does(client, kept_world):
+    p = kept_world.ours.partnership
+    url = f"{BASE}/partnerships/{p.pk}/milestones"
+    made = {"date": "2027-03-01", "title": "Lägesbild klar", "kind": "step", "step": 2}
+    last = _written_as_the_page_does(
+        client,
+        kept_world,
+        create=url,
+        item=None,
+        listed=url,
+        label="partnerships.milestone",
+        made=made,
+        changes=[{"done": True}, {"note": "Klar i tid.", "step": 3}],
+        bad=({"kind": "deadline"}, "budget"),  # the allowed values are named
+        writer=kept_world.bob,
+        without_right=kept_world.steve,
+    )
+    assert last["done"] is True and last["kind"] == "step"
+    out_of_range = _send(client, "post", url, {**made, "step": 9}, kept_world.bob)
+    assert out_of_range.status_code == 422 and "step" in str(out_of_range.json())
