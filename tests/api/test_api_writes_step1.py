@@ -45,11 +45,12 @@ def _written_as_the_page_does(
     bad: tuple[dict, str],
     writer: Any,
     without_right: Any,
+    reader: Any = None,
 ) -> dict:
     """The whole round for one kind: who may create, a 422 that names what is wrong, 201, the
     single read, PATCHes in turn with the versions read, a stale version, the history, the
     list since a moment. ``item`` is the object's own path (None: the id's, under create)."""
-    outsider = world.mallory
+    outsider, reader = world.mallory, reader or world.carol
     assert _send(client, "post", create, made, outsider).status_code == 404
     assert _send(client, "post", create, made, without_right).status_code == 403
     assert _send(client, "post", create, made, writer, read_only=True).status_code == 403
@@ -63,7 +64,7 @@ def _written_as_the_page_does(
     for key, value in made.items():
         assert body[key] == value, key
     url = item or f"{create}/{body['id']}"
-    assert client.get(url, headers=bearer(world.carol)).json() == body
+    assert client.get(url, headers=bearer(reader)).json() == body
     assert client.get(url, headers=bearer(outsider)).status_code == 404
 
     first = {**changes[0], "version": body["version"]}
@@ -85,10 +86,10 @@ def _written_as_the_page_does(
     assert refused.status_code == 422 and named in str(refused.json()), refused.content
     assert _updated_by(label, body["id"]) == {writer.username}
 
-    rows = client.get(listed, {"changed_since": since}, headers=bearer(world.carol))
+    rows = client.get(listed, {"changed_since": since}, headers=bearer(reader))
     assert rows.status_code == 200 and rows.json() == [last], rows.content
     assert rows["X-Total-Count"] == "1"
-    one = client.get(listed, {"limit": 1}, headers=bearer(world.carol))
+    one = client.get(listed, {"limit": 1}, headers=bearer(reader))
     assert len(one.json()) == 1 and 'rel="first"' in one["Link"]
     return last
 
@@ -159,10 +160,19 @@ def test_a_coordinator_is_named_as_the_party_page_does(client, kept_world):
         writer=kept_world.bob,
         # The municipality's administrator leads her own party, not the police's.
         without_right=kept_world.alice,
+        reader=kept_world.bob,
     )
-    assert last["party_id"] == ours.polis.pk
+    assert last["party_id"] == ours.polis.pk and last["phone"] == "0701234567"
+    # The phone number is the party's leaders' (as on its form); the rest every member reads.
+    seen = client.get(url, headers=bearer(kept_world.carol)).json()
+    assert seen == {**last, "phone": None}
     again = _send(client, "post", url, made, kept_world.bob)
     assert again.status_code == 409 and "PATCH" in again.json()["detail"]
+    # The page's own refusal, in English.
+    other = _send(
+        client, "patch", url, {"phone": "1", "version": last["version"]}, kept_world.alice
+    )
+    assert other.status_code == 403 and "Only the own administrators" in other.json()["detail"]
     # A member without a leading role does not name coordinators.
     assert _send(client, "post", url, made, kept_world.carol).status_code == 403
 

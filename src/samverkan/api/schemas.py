@@ -187,8 +187,21 @@ class CoordinatorOut(Schema):
     name: str
     title: str
     email: str
-    phone: str
+    phone: str | None = Field(
+        description="Only to the party's own administrators and coordinators, who see it on "
+        "its form (the parties page shows the rest to every member); null for others."
+    )
     version: int
+
+    @staticmethod
+    def resolve_phone(obj: Any, context: Any) -> str | None:
+        from samverkan.accounts import membership
+
+        request = (context or {}).get("request")
+        user = getattr(request, "user", None)
+        return (
+            obj.phone if user is not None and membership.may_edit_party(user, obj.party) else None
+        )
 
 
 class MilestoneOut(Schema):

@@ -311,12 +311,14 @@ def _group_form(data: Any, request: HttpRequest, partnership: Any, instance: Any
 def _member_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
     from samverkan.partnerships.forms import GroupMemberForm
 
-    return GroupMemberForm(data, instance=instance, group=instance.group)  # a new one: below
+    # Changes only (a new member is added to the group its path names: group_member_create).
+    return GroupMemberForm(data, instance=instance, group=instance.group)
 
 
 def _coordinator_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
     from samverkan.partnerships.forms import CoordinatorForm
 
+    # Changes only (a new coordinator belongs to the party its path names: coordinator_create).
     return CoordinatorForm(data, instance=instance)
 
 
@@ -335,7 +337,7 @@ def _members(request: HttpRequest, partnership: Any) -> models.QuerySet:
 def _coordinators(request: HttpRequest, partnership: Any) -> models.QuerySet:
     from samverkan.partnerships.models import Coordinator
 
-    return Coordinator.objects.filter(party__partnership=partnership)
+    return Coordinator.objects.filter(party__partnership=partnership).select_related("party")
 
 
 def _all(model: str) -> Callable[[HttpRequest, Any], models.QuerySet]:
