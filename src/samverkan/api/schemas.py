@@ -141,6 +141,8 @@ class PartyOut(Schema):
     kind: PartyKind
     signatory_title: str
     signatory_name: str
+    contribution: str
+    version: int
 
     @staticmethod
     def resolve_organisation(obj: Any) -> str:

@@ -59,6 +59,7 @@ from samverkan.api.schemas import (
     MeasureOut,
     MeetingOut,
     MilestoneOut,
+    PartyOut,
     ProblemOut,
     SteeringResponseOut,
     WriteUpPartOut,
@@ -302,6 +303,16 @@ def _glossary_form(data: Any, request: HttpRequest, partnership: Any, instance: 
     return GlossaryTermForm(data, instance=instance, partnership=partnership)
 
 
+def _party_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
+    from samverkan.partnerships.forms import PartyForm
+
+    return PartyForm(data, instance=instance, partnership=partnership)
+
+
+def _parties(request: HttpRequest, partnership: Any) -> models.QuerySet:
+    return partnership.parties.select_related("organisation")
+
+
 def _group_form(data: Any, request: HttpRequest, partnership: Any, instance: Any) -> Any:
     from samverkan.partnerships.forms import GroupForm
 
@@ -423,7 +434,8 @@ KINDS: dict[str, Kind] = {
         _all("problems.GlossaryTerm"),
         GlossaryTermOut,
     ),
-    # Step 1: the groups with their members, the parties' coordinators, the calendar.
+    # Step 1: the parties and their coordinators, the groups with their members, the calendar.
+    "parties": Kind("partnerships.party", "parties", _party_form, _parties, PartyOut),
     "groups": Kind(
         "partnerships.group", "groups", _group_form, _all("partnerships.Group"), GroupOut
     ),
@@ -462,6 +474,7 @@ def _form_class(kind: Kind) -> Any:
         "citizen-promises": f.CitizenPromiseForm,
         "evaluations": EvaluationForm,
         "glossary": f.GlossaryTermForm,
+        "parties": pforms.PartyForm,
         "groups": pforms.GroupForm,
         "group-members": pforms.GroupMemberForm,
         "coordinators": pforms.CoordinatorForm,
@@ -496,6 +509,8 @@ if TYPE_CHECKING:
     EvaluationUpdate: TypeAlias = Schema
     GlossaryTermIn: TypeAlias = Schema
     GlossaryTermUpdate: TypeAlias = Schema
+    PartyIn: TypeAlias = Schema
+    PartyUpdate: TypeAlias = Schema
     GroupIn: TypeAlias = Schema
     GroupUpdate: TypeAlias = Schema
     GroupMemberIn: TypeAlias = Schema
@@ -514,6 +529,7 @@ else:
     CitizenPromiseIn, CitizenPromiseUpdate = _schemas("citizen-promises", "CitizenPromise")
     EvaluationIn, EvaluationUpdate = _schemas("evaluations", "Evaluation")
     GlossaryTermIn, GlossaryTermUpdate = _schemas("glossary", "GlossaryTerm")
+    PartyIn, PartyUpdate = _schemas("parties", "Party")
     GroupIn, GroupUpdate = _schemas("groups", "Group")
     GroupMemberIn, GroupMemberUpdate = _schemas("group-members", "GroupMember")
     CoordinatorIn, CoordinatorUpdate = _schemas("coordinators", "Coordinator")
@@ -1251,7 +1267,7 @@ def group_member_update(
     return update_instance(request, p, KINDS["group-members"], member, payload)
 
 
-# ---- step 1: each party's coordinator ----------------------------------------------------------
+# ---- step 1: the parties and each party's coordinator --------------------------------------------
 
 
 def _party_to_lead(request: HttpRequest, pk: int, party_id: int) -> tuple[Any, Any]:
@@ -1262,6 +1278,32 @@ def _party_to_lead(request: HttpRequest, pk: int, party_id: int) -> tuple[Any, A
     p = _partnership(request, pk, "lead")
     with english():
         return p, _party_to_edit(request, p, party_id)
+
+
+@router.get("/partnerships/{pk}/parties/{party_id}", response={200: PartyOut, **ERRORS})
+def party_detail(request: HttpRequest, pk: int, party_id: int) -> Any:
+    return read_one(request, pk, "parties", party_id)
+
+
+@core.post(
+    "/partnerships/{pk}/parties",
+    tags=["writes"],
+    response={201: PartyOut, **ERRORS},
+    summary="Add a party (an organisation already registered with another kind is refused)",
+)
+def party_create(request: HttpRequest, pk: int, payload: PartyIn) -> Status:
+    return create(request, pk, "parties", payload)
+
+
+@router.patch(
+    "/partnerships/{pk}/parties/{party_id}",
+    response={200: PartyOut, **WRITE_ERRORS},
+    summary="Change a party as its page does (its own administrators and coordinators only; "
+    "its organisation stays): the fields sent, with the version read",
+)
+def party_update(request: HttpRequest, pk: int, party_id: int, payload: PartyUpdate) -> Any:
+    p, party = _party_to_lead(request, pk, party_id)
+    return update_instance(request, p, KINDS["parties"], party, payload)
 
 
 @router.get(
