@@ -94,6 +94,30 @@ def _written_as_the_page_does(
     return last
 
 
+def test_a_group_is_written_as_the_groups_page_does(client, kept_world):
+    p = kept_world.ours.partnership
+    url = f"{BASE}/partnerships/{p.pk}/groups"
+    made = {"kind": "working", "name": "Arbetsgrupp Centrum", "mandate": "Trygghetsvandringar."}
+    last = _written_as_the_page_does(
+        client,
+        kept_world,
+        create=url,
+        item=None,
+        listed=url,
+        label="partnerships.group",
+        made=made,
+        changes=[{"meeting_frequency": "Varannan vecka"}, {"name": "Arbetsgrupp Torget"}],
+        bad=({"kind": "council"}, "steering"),  # the allowed values are named
+        writer=kept_world.bob,
+        without_right=kept_world.carol,
+    )
+    assert last["mandate"] == made["mandate"] and last["kind"] == "working"
+    # The form's own rule, in English: one steering group per partnership.
+    second = _send(client, "post", url, {**made, "kind": "steering"}, kept_world.bob)
+    assert second.status_code == 422
+    assert "already has a steering group" in second.json()["detail"], second.content
+
+
 def test_a_party_is_written_as_the_parties_page_does(client, kept_world):
     ours = kept_world.ours
     url = f"{BASE}/partnerships/{ours.partnership.pk}/parties"
@@ -128,30 +152,6 @@ def test_a_party_is_written_as_the_parties_page_does(client, kept_world):
     refused = _send(client, "patch", polis, change, kept_world.alice)
     assert refused.status_code == 403 and "Only the own administrators" in refused.json()["detail"]
     assert _send(client, "patch", polis, change, kept_world.bob).status_code == 200
-
-
-def test_a_group_is_written_as_the_groups_page_does(client, kept_world):
-    p = kept_world.ours.partnership
-    url = f"{BASE}/partnerships/{p.pk}/groups"
-    made = {"kind": "working", "name": "Arbetsgrupp Centrum", "mandate": "Trygghetsvandringar."}
-    last = _written_as_the_page_does(
-        client,
-        kept_world,
-        create=url,
-        item=None,
-        listed=url,
-        label="partnerships.group",
-        made=made,
-        changes=[{"meeting_frequency": "Varannan vecka"}, {"name": "Arbetsgrupp Torget"}],
-        bad=({"kind": "council"}, "steering"),  # the allowed values are named
-        writer=kept_world.bob,
-        without_right=kept_world.carol,
-    )
-    assert last["mandate"] == made["mandate"] and last["kind"] == "working"
-    # The form's own rule, in English: one steering group per partnership.
-    second = _send(client, "post", url, {**made, "kind": "steering"}, kept_world.bob)
-    assert second.status_code == 422
-    assert "already has a steering group" in second.json()["detail"], second.content
 
 
 def test_a_group_member_is_written_as_the_group_page_does(client, kept_world):
