@@ -102,13 +102,17 @@ def test_group_member_title_is_edited_in_place(client, world):
     client.force_login(world.carol)
     assert client.get(url).status_code == 403
     client.force_login(world.bob)
-    response = client.post(
-        url,
-        {"party": world.ours.kommun.pk, "name": member.name, "title": "Ordförande i KS"},
-    )
+    # The page's form carries the version it showed (a member is versioned: the API changes
+    # members too, and neither overwrites the other's newer change).
+    shown = {"party": world.ours.kommun.pk, "name": member.name, "version": member.version}
+    response = client.post(url, {**shown, "title": "Ordförande i KS"})
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.title == "Ordförande i KS" and member.group == world.ours.steering
+    stale = client.post(url, {**shown, "title": "Ledamot"})
+    assert stale.status_code == 400
+    member.refresh_from_db()
+    assert member.title == "Ordförande i KS"
 
 
 def test_party_lists_start_with_a_signing_party(world):
