@@ -15,16 +15,10 @@ from django.utils import timezone
 
 from samverkan.accounts import audit
 from samverkan.accounts.models import AuditEntry, User
-from samverkan.api.models import ApiToken
 from samverkan.problems.choices import GoalKind
+from tests.api.calls import bearer, send, updated_by
 
 BASE = "/api/v1"
-
-
-def bearer(username: str, read_only: bool = False) -> dict:
-    user = User.objects.get(username=username)
-    _token, secret = ApiToken.issue(user, "test", read_only=read_only)
-    return {"Authorization": f"Bearer {secret}"}
 
 
 @pytest.fixture
@@ -34,23 +28,12 @@ def outsider(db) -> str:
     return "utomstaende"
 
 
-def _send(client: Any, method: str, url: str, body: dict, username: str, **kw: Any) -> Any:
-    return getattr(client, method)(
-        url, body, content_type="application/json", headers=bearer(username, **kw)
-    )
-
-
-def _updated_by(label: str, object_id: int) -> set[str]:
-    entries = AuditEntry.objects.filter(model_label=label, object_id=str(object_id))
-    return {e.user.username for e in entries.exclude(action="delete")}
-
-
 def _writes_in_turn(client: Any, url: str, changes: list[dict], version: int,
                     username: str, method: str = "patch") -> dict:  # fmt: skip
     """Each change with the version the answer before gave: never a 409."""
     body: dict = {}
     for change in changes:
-        answer = _send(client, method, url, {**change, "version": version}, username)
+        answer = send(client, method, url, {**change, "version": version}, username)
         assert answer.status_code == 200, answer.content
         body = answer.json()
         for key, value in change.items():
@@ -80,20 +63,20 @@ def test_an_effect_evaluation_is_written_as_the_step_5_page_does(client, demo, o
         "control_after": 98,
     }
     for username in ("demo.kyrkan", "demo.styrgrupp"):
-        assert _send(client, "post", url, made, username).status_code == 403, username
-    assert _send(client, "post", url, made, outsider).status_code == 404
-    assert _send(client, "post", url, made, "demo.polis", read_only=True).status_code == 403
+        assert send(client, "post", url, made, username).status_code == 403, username
+    assert send(client, "post", url, made, outsider).status_code == 404
+    assert send(client, "post", url, made, "demo.polis", read_only=True).status_code == 403
     # The model's own rule, in English: both counts of the control area or neither.
-    bad = _send(client, "post", url, {**made, "control_after": None}, "demo.polis")
+    bad = send(client, "post", url, {**made, "control_after": None}, "demo.polis")
     assert bad.status_code == 422
     assert "Enter both a before and an after value" in bad.json()["detail"], bad.content
     # Only an effect goal or a sub-goal is followed up by an evaluation (the form's choice).
     process = demo.goals.filter(kind=GoalKind.PROCESS).first()
     if process is not None:
-        wrong = _send(client, "post", url, {**made, "goal_id": process.pk}, "demo.polis")
+        wrong = send(client, "post", url, {**made, "goal_id": process.pk}, "demo.polis")
         assert wrong.status_code == 422 and "goal" in wrong.json()["detail"]
     since = timezone.now().isoformat()
-    created = _send(client, "post", url, made, "demo.polis")
+    created = send(client, "post", url, made, "demo.polis")
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["interpretation"] == "victim_no_interaction" and body["control_after"] == 98
@@ -103,18 +86,18 @@ def test_an_effect_evaluation_is_written_as_the_step_5_page_does(client, demo, o
     assert client.get(item, headers=bearer("demo.kyrkan")).json() == body
     assert client.get(item, headers=bearer(outsider)).status_code == 404
 
-    assert _send(client, "patch", item, {"treated_after": 70, "version": body["version"]},
+    assert send(client, "patch", item, {"treated_after": 70, "version": body["version"]},
                  "demo.kyrkan").status_code == 403  # fmt: skip
     last = _writes_in_turn(client, item, [{"treated_after": 70}, {"note": "Ny belysning."}],
                            body["version"], "demo.polis")  # fmt: skip
     assert last["treated_after"] == 70 and last["indicator"] == made["indicator"]
-    stale = _send(client, "patch", item, {"note": "Gammal", "version": body["version"]},
+    stale = send(client, "patch", item, {"note": "Gammal", "version": body["version"]},
                   "demo.polis")  # fmt: skip
     assert stale.status_code == 409
-    invalid = _send(client, "patch", item, {"control_before": None, "version": last["version"]},
+    invalid = send(client, "patch", item, {"control_before": None, "version": last["version"]},
                     "demo.polis")  # fmt: skip
     assert invalid.status_code == 422
-    assert _updated_by("followup.effectevaluation", body["id"]) == {"demo.polis"}
+    assert updated_by("followup.effectevaluation", body["id"]) == {"demo.polis"}
     listed = client.get(url, {"changed_since": since}, headers=bearer("demo.kyrkan"))
     assert [row["id"] for row in listed.json()] == [body["id"]]
     assert listed.json()[0] == last
@@ -126,14 +109,14 @@ def test_the_steering_groups_response_is_recorded_as_its_page_does(client, demo,
             "decisions": "Fortsätt med belysningen."}  # fmt: skip
     # The steering group and the administrators answer; a coordinator may not (403).
     for username in ("demo.polis", "demo.kyrkan"):
-        assert _send(client, "post", url, made, username).status_code == 403, username
-    assert _send(client, "post", url, made, outsider).status_code == 404
-    assert _send(client, "post", url, made, "demo.styrgrupp", read_only=True).status_code == 403
-    missing = _send(client, "post", url, {**made, "response": ""}, "demo.styrgrupp")
+        assert send(client, "post", url, made, username).status_code == 403, username
+    assert send(client, "post", url, made, outsider).status_code == 404
+    assert send(client, "post", url, made, "demo.styrgrupp", read_only=True).status_code == 403
+    missing = send(client, "post", url, {**made, "response": ""}, "demo.styrgrupp")
     assert missing.status_code == 422
     assert missing.json()["detail"].startswith("response: "), missing.content
     since = timezone.now().isoformat()
-    created = _send(client, "post", url, made, "demo.styrgrupp")
+    created = send(client, "post", url, made, "demo.styrgrupp")
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["continue_next_cycle"] is True and body["version"] == 1
@@ -142,7 +125,7 @@ def test_the_steering_groups_response_is_recorded_as_its_page_does(client, demo,
     assert client.get(f"{url}/{body['id']}", headers=bearer(outsider)).status_code == 404
     changed = client.get(url, {"changed_since": since}, headers=bearer("demo.kyrkan")).json()
     assert changed == [body]
-    assert _updated_by("followup.steeringresponse", body["id"]) == {"demo.styrgrupp"}
+    assert updated_by("followup.steeringresponse", body["id"]) == {"demo.styrgrupp"}
 
 
 def test_a_part_of_the_5i_write_up_is_changed_as_its_page_does(client, demo, outsider):
@@ -158,20 +141,20 @@ def test_a_part_of_the_5i_write_up_is_changed_as_its_page_does(client, demo, out
     assert impact["version"] == 0 and impact["reviewed"] is False
     url = f"{BASE}/partnerships/{demo.pk}/write-up/impact"
     change = {"text": "Skadegörelsen minskade i centrum.", "version": 0}
-    assert _send(client, "put", url, change, "demo.kyrkan").status_code == 403
-    assert _send(client, "put", url, change, outsider).status_code == 404
-    assert _send(client, "put", url, change, "demo.polis", read_only=True).status_code == 403
+    assert send(client, "put", url, change, "demo.kyrkan").status_code == 403
+    assert send(client, "put", url, change, outsider).status_code == 404
+    assert send(client, "put", url, change, "demo.polis", read_only=True).status_code == 403
     # The page form's guard: the text is for everyone, so no confidential cause in it.
     secret = Cause.objects.get(partnership=demo, confidential=True)
-    quoting = _send(client, "put", url, {**change, "text": secret.text}, "demo.polis")
+    quoting = send(client, "put", url, {**change, "text": secret.text}, "demo.polis")
     assert quoting.status_code == 422
     assert "The text quotes confidential items" in quoting.json()["detail"], quoting.content
     last = _writes_in_turn(client, url, [{"text": change["text"]}, {"text": "Andra stycket."}],
                            0, "demo.polis", method="put")  # fmt: skip
     assert last["reviewed"] is True and last["edited"] is True
-    assert _send(client, "put", url, change, "demo.polis").status_code == 409
+    assert send(client, "put", url, change, "demo.polis").status_code == 409
     stored = WriteUpSection.objects.get(partnership=demo, part="impact")
-    assert _updated_by("followup.writeupsection", stored.pk) == {"demo.polis"}
+    assert updated_by("followup.writeupsection", stored.pk) == {"demo.polis"}
 
 
 # ---- the glossary -------------------------------------------------------------------------------
@@ -180,14 +163,14 @@ def test_a_part_of_the_5i_write_up_is_changed_as_its_page_does(client, demo, out
 def test_a_glossary_term_is_written_with_its_version(client, demo, outsider):
     url = f"{BASE}/partnerships/{demo.pk}/glossary"
     made = {"term": "Trygghetsvandring", "definition": "En promenad där man ser efter brister."}
-    assert _send(client, "post", url, made, "demo.kyrkan").status_code == 403
-    assert _send(client, "post", url, made, outsider).status_code == 404
-    assert _send(client, "post", url, made, "demo.polis", read_only=True).status_code == 403
+    assert send(client, "post", url, made, "demo.kyrkan").status_code == 403
+    assert send(client, "post", url, made, outsider).status_code == 404
+    assert send(client, "post", url, made, "demo.polis", read_only=True).status_code == 403
     since = timezone.now().isoformat()
-    created = _send(client, "post", url, made, "demo.polis")
+    created = send(client, "post", url, made, "demo.polis")
     assert created.status_code == 201, created.content
     body = created.json()
-    again = _send(client, "post", url, {**made, "term": "trygghetsvandring "}, "demo.kommun")
+    again = send(client, "post", url, {**made, "term": "trygghetsvandring "}, "demo.kommun")
     assert again.status_code == 422
     assert again.json()["detail"] == "term: The term is already in the glossary."
     item = f"{url}/{body['id']}"
@@ -195,9 +178,9 @@ def test_a_glossary_term_is_written_with_its_version(client, demo, outsider):
     last = _writes_in_turn(client, item, [{"definition": "Ändrad."}, {"term": "Vandring"}],
                            body["version"], "demo.kommun")  # fmt: skip
     assert last["definition"] == "Ändrad."
-    assert _send(client, "patch", item, {"term": "X", "version": body["version"]},
+    assert send(client, "patch", item, {"term": "X", "version": body["version"]},
                  "demo.polis").status_code == 409  # fmt: skip
-    assert _updated_by("problems.glossaryterm", body["id"]) == {"demo.polis", "demo.kommun"}
+    assert updated_by("problems.glossaryterm", body["id"]) == {"demo.polis", "demo.kommun"}
     creator = AuditEntry.objects.get(
         model_label="problems.glossaryterm", object_id=str(body["id"]), action="create"
     )
@@ -225,25 +208,25 @@ def test_the_harm_weights_are_read_and_changed_as_their_page_does(client, demo, 
     assert not HarmWeights.objects.filter(partnership=demo).exists()  # a read writes nothing
     assert client.get(url, headers=bearer(outsider)).status_code == 404
     change = {"liv_halsa": 40, "version": 0}
-    assert _send(client, "put", url, change, "demo.kyrkan").status_code == 403
-    assert _send(client, "put", url, change, outsider).status_code == 404
-    assert _send(client, "put", url, change, "demo.polis", read_only=True).status_code == 403
+    assert send(client, "put", url, change, "demo.kyrkan").status_code == 403
+    assert send(client, "put", url, change, outsider).status_code == 404
+    assert send(client, "put", url, change, "demo.polis", read_only=True).status_code == 403
     zero = {name: 0 for name in read.json() if name not in ("source", "is_default", "version")}
-    bad = _send(client, "put", url, {**zero, "version": 0}, "demo.polis")
+    bad = send(client, "put", url, {**zero, "version": 0}, "demo.polis")
     assert bad.status_code == 422 and "weight above 0" in bad.json()["detail"], bad.content
-    too_big = _send(client, "put", url, {"trafik": 10**6, "version": 0}, "demo.polis")
+    too_big = send(client, "put", url, {"trafik": 10**6, "version": 0}, "demo.polis")
     assert too_big.status_code == 422 and "at most" in too_big.json()["detail"]
-    first = _send(client, "put", url, change, "demo.polis")
+    first = send(client, "put", url, change, "demo.polis")
     assert first.status_code == 200, first.content
     assert first.json()["liv_halsa"] == 40 and first.json()["is_default"] is False
     assert first.json()["trafik"] == read.json()["trafik"]  # not sent: kept
     last = _writes_in_turn(client, url, [{"source": "BRÅ 2024"}, {"trafik": 2}],
                            first.json()["version"], "demo.polis", method="put")  # fmt: skip
     assert last["liv_halsa"] == 40
-    assert _send(client, "put", url, change, "demo.polis").status_code == 409  # 0: stale now
+    assert send(client, "put", url, change, "demo.polis").status_code == 409  # 0: stale now
     assert client.get(url, headers=bearer("demo.kyrkan")).json() == last
     weights = HarmWeights.objects.get(partnership=demo)
-    assert _updated_by("problems.harmweights", weights.pk) == {"demo.polis"}
+    assert updated_by("problems.harmweights", weights.pk) == {"demo.polis"}
 
 
 # ---- step 2: a party's own registers ------------------------------------------------------------
@@ -257,11 +240,11 @@ def test_a_party_writes_its_own_registers_and_no_one_else_does(client, demo, out
             "target_group": "Unga 13–17", "area": "Centrum"}  # fmt: skip
     # Another party's coordinator knows the party exists (the parties are listed): 403; a
     # member of the party without a right to change: 403; outside the partnership: 404.
-    assert _send(client, "post", url, made, "demo.polis").status_code == 403
-    assert _send(client, "post", url, made, "demo.styrgrupp").status_code == 403
-    assert _send(client, "post", url, made, outsider).status_code == 404
-    assert _send(client, "post", url, made, "demo.kommun", read_only=True).status_code == 403
-    created = _send(client, "post", url, made, "demo.kommun")
+    assert send(client, "post", url, made, "demo.polis").status_code == 403
+    assert send(client, "post", url, made, "demo.styrgrupp").status_code == 403
+    assert send(client, "post", url, made, outsider).status_code == 404
+    assert send(client, "post", url, made, "demo.kommun", read_only=True).status_code == 403
+    created = send(client, "post", url, made, "demo.kommun")
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["who"] == "Fritidsgården" and body["budget"] == 250000 and body["staff"] == 1.5
@@ -274,16 +257,16 @@ def test_a_party_writes_its_own_registers_and_no_one_else_does(client, demo, out
         403,
         404,
     )
-    assert _send(client, "patch", item, {"what": "X", "version": body["version"]},
+    assert send(client, "patch", item, {"what": "X", "version": body["version"]},
                  "demo.styrgrupp").status_code == 403  # fmt: skip
-    assert _send(client, "patch", item, {"what": "X", "version": body["version"]},
+    assert send(client, "patch", item, {"what": "X", "version": body["version"]},
                  "demo.polis").status_code == 403  # fmt: skip
     last = _writes_in_turn(client, item, [{"what": "Kvällsöppet fredagar"}, {"staff": 2.0}],
                            body["version"], "demo.kommun")  # fmt: skip
     assert last["who"] == "Fritidsgården"
-    assert _send(client, "patch", item, {"what": "Y", "version": body["version"]},
+    assert send(client, "patch", item, {"what": "Y", "version": body["version"]},
                  "demo.kommun").status_code == 409  # fmt: skip
-    assert _updated_by("mapping.resource", body["id"]) == {"demo.kommun"}
+    assert updated_by("mapping.resource", body["id"]) == {"demo.kommun"}
     listed = client.get(url, headers=bearer("demo.kommun")).json()
     assert last in listed
 
@@ -291,26 +274,26 @@ def test_a_party_writes_its_own_registers_and_no_one_else_does(client, demo, out
     surveys = url.replace("resources", "surveys")
     survey = {"question": "Känner du dig trygg?", "area": "Centrum", "year": 2025,
               "share": 150, "n": 300}  # fmt: skip
-    refused = _send(client, "post", surveys, survey, "demo.kommun")
+    refused = send(client, "post", surveys, survey, "demo.kommun")
     assert refused.status_code == 422
     assert "between 0 and 100" in refused.json()["detail"], refused.content
-    missing = _send(client, "post", surveys, {"who": "Fel register"}, "demo.kommun")
+    missing = send(client, "post", surveys, {"who": "Fel register"}, "demo.kommun")
     assert missing.status_code == 422 and isinstance(missing.json()["detail"], list)
-    made_survey = _send(client, "post", surveys, {**survey, "share": 62.5}, "demo.kommun")
+    made_survey = send(client, "post", surveys, {**survey, "share": 62.5}, "demo.kommun")
     assert made_survey.status_code == 201 and made_survey.json()["share"] == 62.5
     # A safety walk's point picked in degrees is stored in SWEREF 99 TM, as on its page.
     walks = url.replace("resources", "safety-walks")
     walk = {"observed_on": "2026-10-01", "place": "Torget", "category": "lighting",
             "latitude": 59.3293, "longitude": 18.0686}  # fmt: skip
-    made_walk = _send(client, "post", walks, walk, "demo.kommun")
+    made_walk = send(client, "post", walks, walk, "demo.kommun")
     assert made_walk.status_code == 201, made_walk.content
     point = made_walk.json()
     assert 600_000 < point["x"] < 700_000 and 6_500_000 < point["y"] < 6_700_000
-    abroad = _send(client, "post", walks, {**walk, "latitude": 40.0}, "demo.kommun")
+    abroad = send(client, "post", walks, {**walk, "latitude": 40.0}, "demo.kommun")
     assert abroad.status_code == 422 and "outside Sweden" in abroad.json()["detail"]
     # A register filled only by imports is not written here.
     figures = url.replace("resources", "key-figures")
-    assert _send(client, "post", figures, made, "demo.kommun").status_code == 422
+    assert send(client, "post", figures, made, "demo.kommun").status_code == 422
 
 
 # ---- the deletion feed --------------------------------------------------------------------------

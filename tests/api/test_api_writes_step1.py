@@ -9,27 +9,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from samverkan.accounts.models import AuditEntry
-from samverkan.api.models import ApiToken
 from samverkan.partnerships.models import Coordinator
+from tests.api.calls import bearer, send, updated_by
 
 BASE = "/api/v1"
-
-
-def bearer(user: Any, read_only: bool = False) -> dict:
-    _token, secret = ApiToken.issue(user, "test", read_only=read_only)
-    return {"Authorization": f"Bearer {secret}"}
-
-
-def _send(client: Any, method: str, url: str, body: dict, user: Any, **kw: Any) -> Any:
-    return getattr(client, method)(
-        url, body, content_type="application/json", headers=bearer(user, **kw)
-    )
-
-
-def _updated_by(label: str, object_id: int) -> set[str]:
-    entries = AuditEntry.objects.filter(model_label=label, object_id=str(object_id))
-    return {e.user.username for e in entries.exclude(action="delete")}
 
 
 def _written_as_the_page_does(
@@ -51,14 +34,14 @@ def _written_as_the_page_does(
     single read, PATCHes in turn with the versions read, a stale version, the history, the
     list since a moment. ``item`` is the object's own path (None: the id's, under create)."""
     outsider, reader = world.mallory, reader or world.carol
-    assert _send(client, "post", create, made, outsider).status_code == 404
-    assert _send(client, "post", create, made, without_right).status_code == 403
-    assert _send(client, "post", create, made, writer, read_only=True).status_code == 403
+    assert send(client, "post", create, made, outsider).status_code == 404
+    assert send(client, "post", create, made, without_right).status_code == 403
+    assert send(client, "post", create, made, writer, read_only=True).status_code == 403
     wrong, named = bad
-    refused = _send(client, "post", create, {**made, **wrong}, writer)
+    refused = send(client, "post", create, {**made, **wrong}, writer)
     assert refused.status_code == 422 and named in str(refused.json()), refused.content
     since = timezone.now().isoformat()
-    created = _send(client, "post", create, made, writer)
+    created = send(client, "post", create, made, writer)
     assert created.status_code == 201, created.content
     body = created.json()
     for key, value in made.items():
@@ -68,23 +51,23 @@ def _written_as_the_page_does(
     assert client.get(url, headers=bearer(outsider)).status_code == 404
 
     first = {**changes[0], "version": body["version"]}
-    assert _send(client, "patch", url, first, outsider).status_code == 404
-    assert _send(client, "patch", url, first, without_right).status_code == 403
-    assert _send(client, "patch", url, first, writer, read_only=True).status_code == 403
+    assert send(client, "patch", url, first, outsider).status_code == 404
+    assert send(client, "patch", url, first, without_right).status_code == 403
+    assert send(client, "patch", url, first, writer, read_only=True).status_code == 403
     version = body["version"]
     for change in changes:  # each with the version the answer before gave: never a 409
-        answer = _send(client, "patch", url, {**change, "version": version}, writer)
+        answer = send(client, "patch", url, {**change, "version": version}, writer)
         assert answer.status_code == 200, answer.content
         last = answer.json()
         for key, value in change.items():
             assert last[key] == value, key
         assert last["version"] == version + 1
         version = last["version"]
-    stale = _send(client, "patch", url, {**changes[0], "version": body["version"]}, writer)
+    stale = send(client, "patch", url, {**changes[0], "version": body["version"]}, writer)
     assert stale.status_code == 409, stale.content
-    refused = _send(client, "patch", url, {**wrong, "version": version}, writer)
+    refused = send(client, "patch", url, {**wrong, "version": version}, writer)
     assert refused.status_code == 422 and named in str(refused.json()), refused.content
-    assert _updated_by(label, body["id"]) == {writer.username}
+    assert updated_by(label, body["id"]) == {writer.username}
 
     rows = client.get(listed, {"changed_since": since}, headers=bearer(reader))
     assert rows.status_code == 200 and rows.json() == [last], rows.content
@@ -113,7 +96,7 @@ def test_a_group_is_written_as_the_groups_page_does(client, kept_world):
     )
     assert last["mandate"] == made["mandate"] and last["kind"] == "working"
     # The form's own rule, in English: one steering group per partnership.
-    second = _send(client, "post", url, {**made, "kind": "steering"}, kept_world.bob)
+    second = send(client, "post", url, {**made, "kind": "steering"}, kept_world.bob)
     assert second.status_code == 422
     assert "already has a steering group" in second.json()["detail"], second.content
 
@@ -143,15 +126,15 @@ def test_a_party_is_written_as_the_parties_page_does(client, kept_world):
     assert last["organisation"] == "Fastighetsbolaget Centrum AB"
     # The form's own rule, in English: a signing party names who signs.
     sign = {"kind": "signatory", "version": last["version"]}
-    unsigned = _send(client, "patch", f"{url}/{last['id']}", sign, kept_world.bob)
+    unsigned = send(client, "patch", f"{url}/{last['id']}", sign, kept_world.bob)
     assert unsigned.status_code == 422 and "signatory_title" in unsigned.json()["detail"]
     # A party with leaders governs itself: another party's administrator gets the page's 403.
     polis = f"{url}/{ours.polis.pk}"
     version = client.get(polis, headers=bearer(kept_world.bob)).json()["version"]
     change = {"contribution": "Kartor.", "version": version}
-    refused = _send(client, "patch", polis, change, kept_world.alice)
+    refused = send(client, "patch", polis, change, kept_world.alice)
     assert refused.status_code == 403 and "Only the own administrators" in refused.json()["detail"]
-    assert _send(client, "patch", polis, change, kept_world.bob).status_code == 200
+    assert send(client, "patch", polis, change, kept_world.bob).status_code == 200
 
 
 def test_a_group_member_is_written_as_the_group_page_does(client, kept_world):
@@ -202,15 +185,13 @@ def test_a_coordinator_is_named_as_the_party_page_does(client, kept_world):
     # The phone number is the party's leaders' (as on its form); the rest every member reads.
     seen = client.get(url, headers=bearer(kept_world.carol)).json()
     assert seen == {**last, "phone": None}
-    again = _send(client, "post", url, made, kept_world.bob)
+    again = send(client, "post", url, made, kept_world.bob)
     assert again.status_code == 409 and "PATCH" in again.json()["detail"]
     # The page's own refusal, in English.
-    other = _send(
-        client, "patch", url, {"phone": "1", "version": last["version"]}, kept_world.alice
-    )
+    other = send(client, "patch", url, {"phone": "1", "version": last["version"]}, kept_world.alice)
     assert other.status_code == 403 and "Only the own administrators" in other.json()["detail"]
     # A member without a leading role does not name coordinators.
-    assert _send(client, "post", url, made, kept_world.carol).status_code == 403
+    assert send(client, "post", url, made, kept_world.carol).status_code == 403
 
 
 def test_a_milestone_is_written_as_the_calendar_does(client, kept_world):
@@ -231,5 +212,5 @@ def test_a_milestone_is_written_as_the_calendar_does(client, kept_world):
         without_right=kept_world.steve,
     )
     assert last["done"] is True and last["kind"] == "step"
-    out_of_range = _send(client, "post", url, {**made, "step": 9}, kept_world.bob)
+    out_of_range = send(client, "post", url, {**made, "step": 9}, kept_world.bob)
     assert out_of_range.status_code == 422 and "step" in str(out_of_range.json())
